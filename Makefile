@@ -1,0 +1,40 @@
+# RusToK developer commands. Everything runs from .venv at the repository root.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint bench lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the locked dependencies
+
+run: $(STAMP) ## migrate the embedded SQLite database, load the demo, serve on :8000
+	$(BIN)/rustok migrate
+	$(BIN)/rustok demo
+	$(BIN)/rustok serve
+
+test: $(STAMP) ## the whole suite, on SQLite and on a private PostgreSQL
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff, formatting, mypy --strict, import layers
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict src tests bench
+	$(BIN)/lint-imports
+
+bench: $(STAMP) ## benchmark suites (needs wrk: sudo apt-get install wrk)
+	$(BIN)/python -m bench $(SUITES)
+
+lock: ## re-resolve dependencies into requirements.lock
+	rm -rf /tmp/rustok-lock && $(PYTHON) -m venv /tmp/rustok-lock
+	/tmp/rustok-lock/bin/pip install --quiet '.[dev]'
+	/tmp/rustok-lock/bin/pip freeze --exclude-editable | grep -v '^rustok' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

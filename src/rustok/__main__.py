@@ -1,0 +1,3 @@
+from rustok.cli.main import main
+
+main()

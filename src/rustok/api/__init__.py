@@ -1,0 +1,1 @@
+"""HTTP and GraphQL transports: thin layers over the services."""

@@ -1,0 +1,173 @@
+"""GraphQL at ``/api/graphql``: the platform's root fields plus every module's contribution.
+
+Errors carry the same ``code`` as REST problems in ``extensions`` (ER-2); unexpected
+exceptions are logged and masked. Parser and validation caches are on (stack-notes: 6x).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from litestar import Request
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.litestar import BaseContext, make_graphql_controller
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext, ExecutionResult, Info
+
+from rustok import API_VERSION
+from rustok.api.deps import platform_from_state
+from rustok.core.context import RequestContext, current_context
+from rustok.core.errors import RustokError
+from rustok.core.logging import get_logger
+from rustok.core.platform import Platform
+
+_log = get_logger("rustok.graphql")
+# Nesting levels of fields, the top-level field being level 1 (strawberry counts from 0).
+MAX_DEPTH = 12
+
+
+class GraphQLContext(BaseContext, kw_only=True):
+    platform: Platform
+    request_context: RequestContext
+
+
+RustokInfo = Info[GraphQLContext, None]
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, RustokError):
+        extensions: dict[str, Any] = {"code": original.code, "status": original.status}
+        if original.errors:
+            extensions["errors"] = original.errors
+        message = original.detail
+    elif original is None:
+        extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
+        message = error.message
+    else:
+        extensions = {"code": "INTERNAL_ERROR"}
+        message = "Internal server error"
+    extensions["trace_id"] = current_context().trace_id
+    return GraphQLError(
+        message, nodes=error.nodes, source=error.source, positions=error.positions,
+        path=error.path, original_error=None, extensions={**(error.extensions or {}), **extensions},
+    )  # fmt: skip
+
+
+class RustokSchema(strawberry.Schema):
+    """Gives every error an ``extensions.code`` and hides unexpected ones.
+
+    Done on the result rather than in an extension: parse errors raised inside the parser
+    cache skip the extensions' post-operation hooks.
+    """
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [_coded(e) for e in result.errors]
+        return result
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            original = error.original_error
+            if original is not None and not isinstance(original, RustokError):
+                _log.error(
+                    "graphql resolver failed",
+                    path=error.path,
+                    exc_info=(type(original), original, original.__traceback__),
+                )
+
+
+@strawberry.type(name="Tenant")
+class TenantType:
+    id: strawberry.ID
+    slug: str
+    name: str
+    default_locale: str
+    currency_code: str
+
+
+@strawberry.type(name="Module")
+class ModuleType:
+    slug: str
+    name: str
+    description: str
+    version: str
+    dependencies: list[str]
+
+
+@strawberry.type
+class PlatformQuery:
+    @strawberry.field(description="Always 'ok' when the API answers.")
+    def health(self) -> str:
+        return "ok"
+
+    @strawberry.field(description="Version of the API contract.")
+    def api_version(self) -> str:
+        return API_VERSION
+
+    @strawberry.field(description="The tenant this request resolved to.")
+    def current_tenant(self, info: RustokInfo) -> TenantType | None:
+        tenant = info.context.request_context.tenant
+        if tenant is None:
+            return None
+        return TenantType(
+            id=strawberry.ID(str(tenant.id)), slug=tenant.slug, name=tenant.name,
+            default_locale=tenant.default_locale, currency_code=tenant.currency_code,
+        )  # fmt: skip
+
+    @strawberry.field(description="Modules installed in this deployment.")
+    def modules(self, info: RustokInfo) -> list[ModuleType]:
+        return [
+            ModuleType(
+                slug=m.slug,
+                name=m.name,
+                description=m.description,
+                version=m.version,
+                dependencies=list(m.dependencies),
+            )
+            for m in info.context.platform.modules
+        ]
+
+
+def build_schema(platform: Platform) -> strawberry.Schema:
+    queries = [PlatformQuery, *(m.graphql_query for m in platform.modules if m.graphql_query)]
+    mutations = [m.graphql_mutation for m in platform.modules if m.graphql_mutation]
+    query = merge_types("Query", tuple(queries))
+    mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
+    return RustokSchema(
+        query=query,
+        mutation=mutation,
+        extensions=[
+            # Factories: a fresh extension per request; the caches themselves are shared.
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH - 1),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
+        ],
+    )
+
+
+async def _context(request: Request[Any, Any, Any]) -> GraphQLContext:
+    return GraphQLContext(
+        platform=platform_from_state(request.app.state), request_context=current_context()
+    )
+
+
+def graphql_controller(platform: Platform) -> type:
+    return make_graphql_controller(
+        build_schema(platform),
+        path="/api/graphql",
+        context_getter=_context,
+        graphql_ide="graphiql" if platform.settings.graphiql_enabled else None,
+        allow_queries_via_get=True,
+    )

@@ -1,0 +1,79 @@
+"""The outermost ASGI layer: request id, trace context, request context and HTTP metrics.
+
+It wraps the whole Litestar app (not a per-route middleware), so it also sees requests that
+match no route, and it reads the matched route *template* from the scope after routing —
+metric labels never contain raw paths. It is deliberately small: it runs on every request.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING
+
+from opentelemetry import context as otel_context
+
+from rustok.core.context import RequestContext, reset_context, set_context
+from rustok.core.ids import id_to_ulid, new_id
+from rustok.core.metrics import HTTP_DURATION, HTTP_IN_FLIGHT, HTTP_REQUESTS
+from rustok.core.telemetry import current_traceparent, start_trace, trace_id_of
+
+if TYPE_CHECKING:
+    from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = b"x-request-id"
+_REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._:\-]{8,128}$")
+UNMATCHED_ROUTE = "<unmatched>"
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = b""
+        traceparent = ""
+        for name, value in scope["headers"]:
+            if name == REQUEST_ID_HEADER:
+                request_id = value
+            elif name == b"traceparent":
+                traceparent = value.decode("latin-1")
+        if not _REQUEST_ID_RE.match(request_id):
+            request_id = id_to_ulid(new_id()).encode()
+        otel_token = otel_context.attach(
+            start_trace({"traceparent": traceparent} if traceparent else {})
+        )
+        client = scope.get("client")
+        ctx_token = set_context(
+            RequestContext(
+                request_id=request_id.decode(),
+                trace_id=trace_id_of(),
+                traceparent=current_traceparent(),
+                client_ip=client[0] if client else None,
+            )
+        )
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (REQUEST_ID_HEADER, request_id)]
+            await send(message)
+
+        HTTP_IN_FLIGHT.inc()
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            HTTP_IN_FLIGHT.dec()
+            route = scope.get("path_template") or UNMATCHED_ROUTE
+            method = scope["method"]
+            HTTP_REQUESTS.labels(method, route, str(status)).inc()
+            HTTP_DURATION.labels(method, route).observe(elapsed)
+            reset_context(ctx_token)
+            otel_context.detach(otel_token)

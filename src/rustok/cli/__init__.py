@@ -1,0 +1,1 @@
+"""The ``rustok`` command line (typer). Heavy imports happen inside the commands."""

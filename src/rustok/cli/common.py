@@ -1,0 +1,77 @@
+"""What every command shares: settings loading, error reporting and exit codes.
+
+Exit codes: 0 success, 1 the operation failed (message says why), 2 bad usage or settings.
+Messages go to stderr; stdout carries only the command's output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from rustok.core.errors import RustokError
+from rustok.core.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def cli_settings(**overrides: Any) -> Settings:
+    try:
+        settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    from rustok.core.logging import configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)
+    return settings
+
+
+def run(work: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine; turn expected failures into a message and a non-zero exit."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from rustok.migrations import SchemaOutdated
+
+    try:
+        return asyncio.run(_call(work))
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    except RustokError as exc:
+        details = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.errors.items())
+        fail(f"{exc.detail}" + (f" ({details})" if details and details not in exc.detail else ""))
+    except SchemaOutdated as exc:
+        fail(str(exc))
+    except (OperationalError, DBAPIError, OSError) as exc:
+        fail(f"database unavailable: {str(getattr(exc, 'orig', exc)).splitlines()[0]}")
+
+
+async def _call(work: Callable[[], Awaitable[T]]) -> T:
+    return await work()
+
+
+@asynccontextmanager
+async def open_platform(settings: Settings, *, check_schema: bool = True) -> AsyncIterator[Any]:
+    """A platform for one command; closed (engines disposed) on exit."""
+    from rustok.bootstrap import bootstrap
+    from rustok.migrations import ensure_schema_current
+
+    platform = bootstrap(settings)
+    try:
+        if check_schema:
+            await ensure_schema_current(platform.db)
+        yield platform
+    finally:
+        await platform.aclose()

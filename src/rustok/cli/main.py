@@ -1,0 +1,44 @@
+"""``rustok``: the platform's command line (ID-3)."""
+
+from __future__ import annotations
+
+import typer
+
+from rustok import __version__
+from rustok.cli.demo import demo_command
+from rustok.cli.migrate import migrate_command
+from rustok.cli.serve import serve_command
+from rustok.cli.tenant import tenant_app
+from rustok.cli.user import user_app
+
+app = typer.Typer(
+    name="rustok",
+    help="RusToK: multi-tenant headless content + commerce platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("serve")(serve_command)
+app.command("migrate")(migrate_command)
+app.command("demo")(demo_command)
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(user_app, name="user")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rustok {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """RusToK command line."""
+
+
+def main() -> None:
+    app()

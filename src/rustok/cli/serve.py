@@ -1,0 +1,99 @@
+"""``rustok serve``: run the API on Granian."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rustok import __version__
+from rustok.cli.common import cli_settings, fail, out_console, run
+from rustok.core.settings import Settings, env_name
+
+
+def _prepare_database(settings: Settings) -> None:
+    from rustok.cli.common import open_platform
+    from rustok.cli.migrate import migrate_and_seed, report
+
+    if settings.is_production:
+        # Production never migrates implicitly: an outdated schema stops start-up.
+        async def check() -> None:
+            async with open_platform(settings, check_schema=True):
+                return None
+
+        run(check)
+        return
+    before, after, created = run(lambda: migrate_and_seed(settings))
+    if before != after or created:
+        report(before, after, created)
+
+
+def _prometheus_dir(settings: Settings, workers: int) -> None:
+    if workers < 2:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        return
+    # Each worker is a process: they share metrics through files in a fresh directory.
+    path = Path(settings.data_dir) / "prometheus"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path.resolve())
+
+
+def print_urls(settings: Settings, workers: int) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    database = "sqlite" if settings.is_sqlite else "postgresql"
+    out_console.print(
+        f"[bold]RusToK {__version__}[/] on {base} "
+        f"({settings.env}, {workers} worker{'s' if workers > 1 else ''}, {database})"
+    )
+    for label, path in (
+        ("API docs", "/docs"),
+        ("OpenAPI", "/api/openapi.json"),
+        ("GraphQL", "/api/graphql"),
+        ("Metrics", "/metrics"),
+        ("Health", "/health/ready"),
+    ):
+        out_console.print(f"  {label:<9} {base}{path}")
+
+
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Address to bind (RUSTOK_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (RUSTOK_PORT).", min=1, max=65535)] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (RUSTOK_WORKERS).", min=1, max=64)
+    ] = None,
+) -> None:
+    """Serve the REST and GraphQL API (migrates the database first in development)."""
+    started = time.perf_counter()
+    settings = cli_settings(host=host, port=port, workers=workers)
+    # Workers read their settings from the environment: pass the command-line overrides on.
+    for field, value in (("host", host), ("port", port), ("workers", workers)):
+        if value is not None:
+            os.environ[env_name(field)] = str(value)
+    _prepare_database(settings)
+    _prometheus_dir(settings, settings.workers)
+    print_urls(settings, settings.workers)
+    os.environ["RUSTOK_SERVE_STARTED"] = str(started)
+
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
+
+    try:
+        Granian(
+            "rustok.api.asgi:app_from_env",
+            factory=True,
+            address=settings.host,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=settings.workers,
+            loop=Loops.uvloop,
+            log_level=LogLevels.warning if settings.log_level != "debug" else LogLevels.debug,
+            backlog=2048,
+        ).serve()
+    except OSError as exc:
+        fail(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror}")

@@ -1,0 +1,1 @@
+"""Infrastructure shared by the platform and every module. Owns no tables."""

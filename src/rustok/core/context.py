@@ -1,0 +1,79 @@
+"""The request context: who is asking, for which tenant, under which request and trace.
+
+Filled by the outer middleware (request id, trace), the tenant resolver and the auth layer;
+read by the data layer (tenant scoping), logging, problems and the outbox (actor, trace).
+Services never take the tenant or the user as arguments.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRef:
+    """The resolved tenant of a request: enough to scope queries and render responses."""
+
+    id: uuid.UUID
+    slug: str
+    name: str
+    is_active: bool = True
+    default_locale: str = "en"
+    currency_code: str = "USD"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    request_id: str = ""
+    trace_id: str = ""
+    traceparent: str | None = None
+    tenant: TenantRef | None = None
+    actor_id: uuid.UUID | None = None
+    client_ip: str | None = None
+    # Set while a consumer handles an event, so the events it raises point back to it.
+    correlation_id: uuid.UUID | None = None
+    causation_id: uuid.UUID | None = None
+
+    @property
+    def tenant_id(self) -> uuid.UUID | None:
+        return self.tenant.id if self.tenant else None
+
+    def with_tenant(self, tenant: TenantRef | None) -> RequestContext:
+        return replace(self, tenant=tenant)
+
+    def with_actor(self, actor_id: uuid.UUID | None) -> RequestContext:
+        return replace(self, actor_id=actor_id)
+
+
+_EMPTY = RequestContext()  # frozen, so sharing it as the default is safe
+_current: ContextVar[RequestContext] = ContextVar("rustok_request_context", default=_EMPTY)
+
+
+def current_context() -> RequestContext:
+    return _current.get()
+
+
+def set_context(ctx: RequestContext) -> Token[RequestContext]:
+    return _current.set(ctx)
+
+
+def reset_context(token: Token[RequestContext]) -> None:
+    _current.reset(token)
+
+
+class use_context:
+    """Run a block under ``ctx`` (CLI commands, workers, tests)."""
+
+    def __init__(self, ctx: RequestContext) -> None:
+        self._ctx = ctx
+        self._token: Token[RequestContext] | None = None
+
+    def __enter__(self) -> RequestContext:
+        self._token = _current.set(self._ctx)
+        return self._ctx
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._token is not None
+        _current.reset(self._token)

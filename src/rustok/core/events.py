@@ -1,0 +1,137 @@
+"""Event payloads, the envelope that carries them, and the catalogue of every type (E-1, E-2).
+
+A payload is a frozen msgspec struct declaring its dotted ``event_type`` and
+``schema_version``; field rules are msgspec ``Meta`` constraints plus an optional
+``check()`` for rules that span fields. Declaring the class registers it in the catalogue,
+so there is one place per type and ``rustok events schema`` can export them all.
+
+Constructing a struct does not run msgspec's constraints, so :func:`validate_payload` round-
+trips it through ``msgspec.convert``; the unit of work calls it when an event is raised, so an
+invalid event fails before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, ClassVar
+
+import msgspec
+
+from rustok.core.errors import ValidationFailed
+
+
+class EventValidationError(ValidationFailed):
+    code = "INVALID_EVENT"
+    title = "Invalid event"
+
+
+class EventPayload(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Base of every event payload. Subclasses set ``event_type`` (and bump ``schema_version``)."""
+
+    event_type: ClassVar[str]
+    schema_version: ClassVar[int] = 1
+    description: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:
+            CATALOGUE.register(cls)
+
+    def check(self) -> None:
+        """Rules spanning several fields; raise ``ValueError`` with a message when broken."""
+
+    def aggregate_id(self) -> uuid.UUID | None:
+        """The entity whose events must stay in order for a consumer (None: no ordering)."""
+        return None
+
+
+class EventCatalogue:
+    """Every declared event type, by ``event_type``."""
+
+    def __init__(self) -> None:
+        self._types: dict[str, type[EventPayload]] = {}
+
+    def register(self, cls: type[EventPayload]) -> None:
+        existing = self._types.get(cls.event_type)
+        if existing is not None and existing.__qualname__ != cls.__qualname__:
+            raise TypeError(f"event type {cls.event_type!r} declared twice")
+        self._types[cls.event_type] = cls
+
+    def get(self, event_type: str) -> type[EventPayload]:
+        try:
+            return self._types[event_type]
+        except KeyError:
+            raise EventValidationError(f"unknown event type {event_type!r}") from None
+
+    def types(self) -> list[type[EventPayload]]:
+        return [self._types[k] for k in sorted(self._types)]
+
+    def __contains__(self, event_type: str) -> bool:
+        return event_type in self._types
+
+    def json_schema(self) -> dict[str, Any]:
+        """The whole catalogue as JSON Schema: one definition per event type."""
+        types = self.types()
+        _, components = msgspec.json.schema_components(types, ref_template="#/$defs/{name}")
+        events = {
+            cls.event_type: {
+                "schema_version": cls.schema_version,
+                "description": cls.description or (cls.__doc__ or "").strip(),
+                "payload": {"$ref": f"#/$defs/{cls.__name__}"},
+            }
+            for cls in types
+        }
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "RusToK event catalogue",
+            "events": events,
+            "$defs": components,
+        }
+
+
+CATALOGUE = EventCatalogue()
+
+
+def validate_payload(payload: EventPayload) -> None:
+    """Apply the type's constraints and ``check()``; raise :class:`EventValidationError`."""
+    cls = type(payload)
+    try:
+        msgspec.convert(msgspec.to_builtins(payload), cls)
+        payload.check()
+    except (msgspec.ValidationError, ValueError) as exc:
+        raise EventValidationError(
+            f"{cls.event_type}: {exc}", errors={cls.event_type: [str(exc)]}
+        ) from exc
+
+
+class Envelope(msgspec.Struct, frozen=True, kw_only=True):
+    """What travels through the outbox and the transports."""
+
+    id: uuid.UUID
+    event_type: str
+    schema_version: int
+    tenant_id: uuid.UUID
+    occurred_at: dt.datetime
+    payload: dict[str, Any]
+    actor_id: uuid.UUID | None = None
+    correlation_id: uuid.UUID | None = None
+    causation_id: uuid.UUID | None = None
+    traceparent: str | None = None
+    aggregate_id: uuid.UUID | None = None
+
+    def decode_payload(self) -> EventPayload:
+        """The typed payload (raises :class:`EventValidationError` if it does not fit)."""
+        cls = CATALOGUE.get(self.event_type)
+        try:
+            return msgspec.convert(self.payload, cls)
+        except msgspec.ValidationError as exc:
+            raise EventValidationError(f"{self.event_type}: {exc}") from exc
+
+
+def encode_envelope(envelope: Envelope) -> bytes:
+    return msgspec.json.encode(envelope)
+
+
+def decode_envelope(data: bytes) -> Envelope:
+    return msgspec.json.decode(data, type=Envelope)

@@ -1,0 +1,61 @@
+"""Structured logs on stderr (console or JSON) carrying request id, trace id and tenant."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+
+from rustok.core.context import current_context
+
+
+def _add_request_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    ctx = current_context()
+    if ctx.request_id:
+        event.setdefault("request_id", ctx.request_id)
+    if ctx.trace_id:
+        event.setdefault("trace_id", ctx.trace_id)
+    if ctx.tenant is not None:
+        event.setdefault("tenant", ctx.tenant.slug)
+    return event
+
+
+def configure_logging(fmt: str = "console", level: str = "info") -> None:
+    """Route structlog and stdlib logging to stderr, so stdout stays machine-readable."""
+    numeric = getattr(logging, level.upper(), logging.INFO)
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        _add_request_context,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(numeric)
+    for noisy in ("httpx", "httpcore", "asyncio", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
+    logging.getLogger("alembic").setLevel(max(numeric, logging.WARNING))
+
+
+def get_logger(name: str | None = None) -> Any:
+    return structlog.get_logger(name)

@@ -1,0 +1,272 @@
+"""Settings from ``RUSTOK_*`` environment variables and an optional TOML/YAML file (ID-2).
+
+Precedence: environment > settings file (``RUSTOK_SETTINGS_FILE``) > defaults. Every value is
+checked here, once, at start-up: an invalid one raises :class:`SettingsError` whose message
+names the variable and the allowed values, and the CLI turns it into exit code 2. A
+``RUSTOK_*`` variable this version does not know only produces a warning.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import sys
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import msgspec
+import yaml
+
+ENV_PREFIX = "RUSTOK_"
+# Variables read elsewhere (the settings file pointer, the test harness), never warned about.
+_EXTRA_KNOWN = ("RUSTOK_SETTINGS_FILE",)
+_IGNORED_PREFIXES = ("RUSTOK_TEST_",)
+MIN_SECRET_LENGTH = 32
+
+Environment = Literal["development", "production"]
+EventTransport = Literal["memory", "nats"]
+LogFormat = Literal["console", "json"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+TenantResolution = Literal["header", "host", "subdomain", "path", "disabled"]
+
+
+class SettingsError(Exception):
+    """An invalid setting; the message is one line, meant for the operator."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Validated settings. Field ``foo_bar`` is read from ``RUSTOK_FOO_BAR``."""
+
+    env: Environment = "development"
+    database_url: str = "sqlite+aiosqlite:///./var/rustok.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    data_dir: str = "./var"
+    secret_key: str | None = None
+    event_transport: EventTransport = "memory"
+    nats_url: str | None = None
+    redis_url: str | None = None
+    log_format: LogFormat = "console"
+    log_level: LogLevel = "info"
+    tenant_resolution: TenantResolution = "header"
+    tenant_base_domain: str | None = None
+    trusted_proxies: tuple[str, ...] = ()
+    modules: tuple[str, ...] | None = None
+    default_modules: tuple[str, ...] | None = None
+    max_body_size: int = 10 * 1024 * 1024
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 30.0
+    db_echo: bool = False
+    graphiql: bool | None = None
+    public_url: str | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return (not self.is_production) if self.graphiql is None else self.graphiql
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "port": (1, 65535),
+    "workers": (1, 64),
+    "max_body_size": (1024, 1024**3),
+    "db_pool_size": (1, 500),
+    "db_max_overflow": (0, 500),
+    "db_pool_timeout": (0.1, 600),
+}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def default(field: str) -> Any:
+    """The declared default of a settings field."""
+    fields = Settings.__struct_fields__
+    defaults = Settings.__struct_defaults__
+    return defaults[fields.index(field) - (len(fields) - len(defaults))]
+
+
+def env_name(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def _field_types() -> dict[str, Any]:
+    hints = typing.get_type_hints(Settings, include_extras=False)
+    return {name: hints[name] for name in Settings.__struct_fields__}
+
+
+def _strip_optional(tp: Any) -> tuple[Any, bool]:
+    if get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+def _parse(field: str, raw: Any, tp: Any) -> Any:
+    """Turn one raw value (a string from the environment, or a file value) into ``tp``."""
+    name = env_name(field)
+    inner, optional = _strip_optional(tp)
+    if optional and (raw is None or (isinstance(raw, str) and raw.strip() == "")):
+        return None
+    if get_origin(inner) is Literal:
+        allowed = get_args(inner)
+        value = str(raw).strip().lower()
+        if value not in allowed:
+            raise SettingsError(
+                f"{name}: invalid value {str(raw)!r}; allowed values: {', '.join(allowed)}"
+            )
+        return value
+    if inner is bool:
+        if isinstance(raw, bool):
+            return raw
+        value = str(raw).strip().lower()
+        if value in _TRUE | _FALSE:
+            return value in _TRUE
+        raise SettingsError(f"{name}: invalid value {raw!r}; allowed values: true, false")
+    if inner in (int, float):
+        try:
+            number = inner(str(raw).strip())
+        except ValueError:
+            kind = "an integer" if inner is int else "a number"
+            raise SettingsError(f"{name}: invalid value {raw!r}; expected {kind}") from None
+        low, high = _BOUNDS.get(field, (float("-inf"), float("inf")))
+        if not low <= number <= high:
+            raise SettingsError(
+                f"{name}: {number} is out of range; allowed values: {low:g}..{high:g}"
+            )
+        return number
+    if get_origin(inner) is tuple:
+        items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+        return tuple(str(i).strip() for i in items if str(i).strip())
+    return str(raw).strip()
+
+
+def _read_file(path: str) -> dict[str, Any]:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"RUSTOK_SETTINGS_FILE: cannot read {path}: {exc.strerror}") from None
+    try:
+        if file.suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(text) or {}
+        elif file.suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            raise SettingsError(
+                f"RUSTOK_SETTINGS_FILE: unsupported file type {file.suffix!r}; "
+                "allowed values: .toml, .yaml, .yml"
+            )
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        first_line = str(exc).splitlines()[0]
+        raise SettingsError(f"RUSTOK_SETTINGS_FILE: {path} is not valid: {first_line}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"RUSTOK_SETTINGS_FILE: {path} must hold a table of settings")
+    return data
+
+
+def _check_consistency(values: dict[str, Any]) -> None:
+    if values.get("event_transport") == "nats" and not values.get("nats_url"):
+        raise SettingsError("RUSTOK_NATS_URL: required when RUSTOK_EVENT_TRANSPORT=nats")
+    if values.get("tenant_resolution") == "subdomain" and not values.get("tenant_base_domain"):
+        raise SettingsError(
+            "RUSTOK_TENANT_BASE_DOMAIN: required when RUSTOK_TENANT_RESOLUTION=subdomain"
+        )
+    url = str(values.get("database_url", default("database_url")))
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise SettingsError(
+            f"RUSTOK_DATABASE_URL: unsupported URL {url.split('://')[0]!r}; allowed values: "
+            "sqlite+aiosqlite:///<path>, postgresql+asyncpg://<user>@<host>/<db>"
+        )
+    for proxy in values.get("trusted_proxies", ()):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"RUSTOK_TRUSTED_PROXIES: {proxy!r} is not an IP address or CIDR network"
+            ) from None
+
+
+def _resolve_secret(values: dict[str, Any]) -> str:
+    secret = values.get("secret_key")
+    if secret:
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"RUSTOK_SECRET_KEY: too short ({len(secret)} characters); "
+                f"use at least {MIN_SECRET_LENGTH}"
+            )
+        return str(secret)
+    if values.get("env") == "production":
+        raise SettingsError("RUSTOK_SECRET_KEY: required when RUSTOK_ENV=production")
+    # Development: generate once and keep it, so tokens survive restarts.
+    path = Path(values.get("data_dir", default("data_dir"))) / "secret_key"
+    try:
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secret)
+        return secret
+    except FileExistsError:  # another process created it first
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(
+            f"RUSTOK_SECRET_KEY: cannot keep a generated key in {path}: {exc}"
+        ) from None
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    known = {env_name(f) for f in Settings.__struct_fields__} | set(_EXTRA_KNOWN)
+    return sorted(
+        key
+        for key in environ
+        if key.startswith(ENV_PREFIX) and key not in known and not key.startswith(_IGNORED_PREFIXES)
+    )
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, warn: bool = True, **overrides: Any
+) -> Settings:
+    """Build :class:`Settings` from the environment (and the settings file it names)."""
+    env = os.environ if environ is None else environ
+    if warn:
+        for key in unknown_variables(env):
+            print(f"warning: unknown setting {key} is ignored", file=sys.stderr)
+    types_ = _field_types()
+    raw: dict[str, Any] = {}
+    if file := env.get("RUSTOK_SETTINGS_FILE"):
+        for key, value in _read_file(file).items():
+            field = key.lower().removeprefix("rustok_")
+            if field not in types_:
+                if warn:
+                    print(f"warning: unknown setting {key!r} in {file} is ignored", file=sys.stderr)
+                continue
+            raw[field] = value
+    for field in types_:
+        if (value := env.get(env_name(field))) is not None:
+            raw[field] = value
+    raw.update(overrides)
+    values = {field: _parse(field, value, types_[field]) for field, value in raw.items()}
+    _check_consistency(values)
+    values["secret_key"] = _resolve_secret(values)
+    return Settings(**values)

@@ -1,0 +1,63 @@
+"""Trace context (W3C ``traceparent``) for requests, logs, problems and events.
+
+Every request runs under an OpenTelemetry context: the caller's ``traceparent`` when it sends
+a valid one, else a fresh trace. With no tracer configured the span is non-recording, so this
+costs two random numbers per request, yet the trace id in logs, problem bodies and event
+envelopes is real and continues across services.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+
+
+def _fresh_span_context() -> trace.SpanContext:
+    return trace.SpanContext(
+        trace_id=secrets.randbits(128) or 1,
+        span_id=secrets.randbits(64) or 1,
+        is_remote=False,
+        trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED),
+    )
+
+
+def start_trace(headers: Mapping[str, str]) -> otel_context.Context:
+    """A context continuing the caller's trace, or starting a new one."""
+    ctx = _PROPAGATOR.extract(headers)
+    span_context = trace.get_current_span(ctx).get_span_context()
+    if span_context.is_valid:
+        # Our own span id under the caller's trace: the caller's id is our parent.
+        child = trace.SpanContext(
+            trace_id=span_context.trace_id,
+            span_id=secrets.randbits(64) or 1,
+            is_remote=False,
+            trace_flags=span_context.trace_flags,
+        )
+        return trace.set_span_in_context(trace.NonRecordingSpan(child), ctx)
+    return trace.set_span_in_context(trace.NonRecordingSpan(_fresh_span_context()))
+
+
+def trace_id_of(ctx: otel_context.Context | None = None) -> str:
+    span_context = trace.get_current_span(ctx).get_span_context()
+    return format(span_context.trace_id, "032x") if span_context.is_valid else ""
+
+
+def current_traceparent() -> str | None:
+    """The ``traceparent`` of the active span, if any."""
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier)
+    return carrier.get("traceparent")
+
+
+def new_traceparent() -> str:
+    """A traceparent for work that starts outside any request (CLI, schedulers)."""
+    carrier: dict[str, str] = {}
+    ctx = trace.set_span_in_context(trace.NonRecordingSpan(_fresh_span_context()))
+    _PROPAGATOR.inject(carrier, context=ctx)
+    return carrier["traceparent"]

@@ -1,0 +1,7 @@
+"""Domain modules (content, blog, forum, pages, commerce, index, ...).
+
+Each is a package with ``module.py`` exposing ``MODULE``; list it here to install it.
+"""
+
+# "package.module:ATTRIBUTE" of every module shipped with the platform, in any order.
+BUILTIN_MODULES: tuple[str, ...] = ()

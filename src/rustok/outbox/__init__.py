@@ -1,0 +1,1 @@
+"""The transactional outbox: event rows written with the domain rows, then relayed."""

@@ -1,0 +1,37 @@
+"""Writes staged envelopes into ``sys_events`` inside the unit of work's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rustok.core.events import Envelope
+from rustok.outbox.models import OutboxEvent
+
+
+class OutboxWriter:
+    """The :class:`rustok.core.uow.EventSink` of the platform: one multi-row INSERT."""
+
+    async def write(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+        rows = [
+            {
+                "id": e.id,
+                "tenant_id": e.tenant_id,
+                "event_type": e.event_type,
+                "schema_version": e.schema_version,
+                "payload": e.payload,
+                "actor_id": e.actor_id,
+                "correlation_id": e.correlation_id,
+                "causation_id": e.causation_id,
+                "aggregate_id": e.aggregate_id,
+                "traceparent": e.traceparent,
+                "occurred_at": e.occurred_at,
+                "status": "pending",
+                "attempts": 0,
+                "created_at": e.occurred_at,
+            }
+            for e in envelopes
+        ]
+        await session.execute(insert(OutboxEvent), rows)

@@ -1,0 +1,1 @@
+"""Tenants: resolution, validation, cache, administration and per-tenant modules."""

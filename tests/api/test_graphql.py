@@ -1,0 +1,75 @@
+"""GraphQL root fields and error codes (API-2, ER-2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from rustok.core.module import ModuleSpec
+from tests.probe_module import PROBE_MODULE, SECRET
+
+
+@pytest.fixture
+def test_modules() -> list[ModuleSpec]:
+    return [PROBE_MODULE]
+
+
+async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/api/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_root_fields(client: httpx.AsyncClient) -> None:
+    body = await gql(client, "{ health apiVersion modules { slug version dependencies } }")
+    assert body == {
+        "data": {
+            "health": "ok",
+            "apiVersion": "1",
+            "modules": [{"slug": "probe", "version": "0.0.1", "dependencies": []}],
+        }
+    }
+
+
+async def test_module_contribution_is_merged(client: httpx.AsyncClient) -> None:
+    body = await gql(client, "query($t: String!) { probeEcho(text: $t) }", t="hello")
+    assert body["data"] == {"probeEcho": "hello"}
+
+
+async def test_domain_error_code_in_extensions(client: httpx.AsyncClient) -> None:
+    body = await gql(client, "{ probeFail }")
+    error = body["errors"][0]
+    assert error["message"] == "probe refused"
+    assert error["extensions"]["code"] == "INVALID_TRANSITION"
+    assert len(error["extensions"]["trace_id"]) == 32
+
+
+async def test_unexpected_error_is_masked(client: httpx.AsyncClient) -> None:
+    body = await gql(client, "{ probeCrash }")
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "INTERNAL_ERROR"
+    assert SECRET not in str(body)
+
+
+@pytest.mark.parametrize("query", ["{ noSuchField }", "{ health ", "query { health(x: 1) }"])
+async def test_invalid_query_has_validation_code(client: httpx.AsyncClient, query: str) -> None:
+    body = await gql(client, query)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def _nested(levels: int) -> str:
+    """A query whose deepest field (depth) sits at ``levels``: probeTree, child…, depth."""
+    return "{ probeTree " + "{ child " * (levels - 2) + "{ depth }" + " }" * (levels - 1)
+
+
+async def test_depth_limit(client: httpx.AsyncClient) -> None:
+    allowed = await gql(client, _nested(12))
+    assert "errors" not in allowed
+    assert allowed["data"]["probeTree"]["child"]["child"]["child"] is not None
+    refused = await gql(client, _nested(13))
+    assert "exceeds maximum operation depth" in refused["errors"][0]["message"]
+    assert refused["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

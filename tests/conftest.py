@@ -1,0 +1,250 @@
+"""Shared fixtures: both databases, a migrated template per backend, the app and a client.
+
+Every test that asks for ``db_url`` (directly or through ``settings``, ``platform``, ``app``
+or ``client``) runs twice: on SQLite and on the private PostgreSQL. Each test gets a fresh
+database copied from a migrated template (a file copy on SQLite, ``CREATE DATABASE …
+TEMPLATE`` on PostgreSQL), so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import itertools
+import shutil
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from rustok.api.app import RustokApp, create_app
+from rustok.bootstrap import bootstrap
+from rustok.core.db import Database
+from rustok.core.logging import configure_logging
+from rustok.core.module import ModuleSpec
+from rustok.core.platform import Platform
+from rustok.core.settings import Settings, load_settings
+from tests.lifespan import LifespanManager
+from tests.services import Service, start_nats, start_postgres, start_redis
+
+T = TypeVar("T")
+BACKENDS = ("sqlite", "postgres")
+TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+_counter = itertools.count()
+
+configure_logging("console", "warning")
+
+
+def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    return load_settings(
+        environ={},
+        warn=False,
+        database_url=database_url,
+        data_dir=str(data_dir),
+        secret_key=TEST_SECRET,
+        **overrides,
+    )
+
+
+def run_in_thread(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run async set-up from a sync fixture, on its own loop (the test loop may be busy)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(work())).result()
+
+
+def migrate_fresh(url: str, data_dir: Path) -> None:
+    from rustok.cli.migrate import migrate_and_seed
+
+    run_in_thread(lambda: migrate_and_seed(make_settings(url, data_dir)))
+
+
+# --- private servers -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_service() -> Iterator[Service]:
+    service = start_postgres()
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="session")
+def redis_service() -> Iterator[Service]:
+    service = start_redis()
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="session")
+def nats_service() -> Iterator[Service]:
+    service = start_nats()
+    yield service
+    service.close()
+
+
+def _asyncpg_dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url)
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class PostgresDatabases:
+    """Creates throw-away databases from a migrated template on the private server."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.template = f"rustok_template_{id(self)}"
+
+    async def _execute(self, *statements: str) -> None:
+        conn = await asyncpg.connect(_asyncpg_dsn(self.admin_url))
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    def execute(self, *statements: str) -> None:
+        run_in_thread(lambda: self._execute(*statements))
+
+    def prepare(self, data_dir: Path) -> None:
+        self.execute(
+            f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)',
+            f'CREATE DATABASE "{self.template}"',
+        )
+        migrate_fresh(self.url_of(self.template), data_dir)
+
+    def url_of(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def create(self, *, migrated: bool = True) -> str:
+        name = f"rustok_test_{next(_counter)}"
+        template = f' TEMPLATE "{self.template}"' if migrated else ""
+        self.execute(f'CREATE DATABASE "{name}"{template}')
+        return name
+
+    def drop(self, name: str) -> None:
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(
+    postgres_service: Service, tmp_path_factory: pytest.TempPathFactory
+) -> PostgresDatabases:
+    databases = PostgresDatabases(postgres_service.url)
+    databases.prepare(tmp_path_factory.mktemp("pg-template"))
+    return databases
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("sqlite-template")
+    path = directory / "template.db"
+    migrate_fresh(f"sqlite+aiosqlite:///{path}", directory)
+    return path
+
+
+# --- per-test database -----------------------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _database_for(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
+) -> Iterator[str]:
+    if backend == "sqlite":
+        path = tmp_path / "rustok.db"
+        if migrated:
+            template: Path = request.getfixturevalue("sqlite_template")
+            shutil.copyfile(template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    name = databases.create(migrated=migrated)
+    try:
+        yield databases.url_of(name)
+    finally:
+        databases.drop(name)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database (with the default tenant) of the current backend."""
+    yield from _database_for(backend, request, tmp_path, migrated=True)
+
+
+@pytest.fixture
+def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no tables) of the current backend."""
+    yield from _database_for(backend, request, tmp_path, migrated=False)
+
+
+@pytest.fixture
+def test_modules() -> list[ModuleSpec]:
+    """Modules installed in the test app; tests override this fixture to add their own."""
+    return []
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return make_settings(db_url, tmp_path)
+
+
+@pytest.fixture
+async def platform(settings: Settings, test_modules: list[ModuleSpec]) -> AsyncIterator[Platform]:
+    platform = bootstrap(settings, modules=test_modules)
+    yield platform
+    await platform.aclose()
+
+
+@pytest.fixture
+async def app(settings: Settings, platform: Platform) -> RustokApp:
+    return create_app(settings, platform=platform)
+
+
+@pytest.fixture
+async def client(app: RustokApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_queries(db: Database) -> Iterator[QueryCounter]:
+    """Count the SQL statements the database's engines execute inside the block."""
+    counter = QueryCounter()
+
+    def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            counter.statements.append(statement)
+
+    engines = [e.sync_engine for e in db.engines]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield counter
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listener)

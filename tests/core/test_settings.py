@@ -1,0 +1,115 @@
+"""Settings validation (ID-2): bad values stop start-up with a one-line message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rustok.core.settings import SettingsError, load_settings, unknown_variables
+
+BASE = {"RUSTOK_SECRET_KEY": "s" * 40}
+
+
+def load(tmp_path: Path, **env: str) -> object:
+    return load_settings({**BASE, "RUSTOK_DATA_DIR": str(tmp_path), **env}, warn=False)
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = load_settings({"RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
+    assert settings.database_url == "sqlite+aiosqlite:///./var/rustok.db"
+    assert settings.port == 8000
+    assert settings.env == "development"
+    assert settings.event_transport == "memory"
+    assert settings.tenant_resolution == "header"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RUSTOK_EVENT_TRANSPORT": "kafka"},
+         "RUSTOK_EVENT_TRANSPORT: invalid value 'kafka'; allowed values: memory, nats"),
+        ({"RUSTOK_PORT": "99999"}, "RUSTOK_PORT: 99999 is out of range; allowed values: 1..65535"),
+        ({"RUSTOK_PORT": "eighty"}, "RUSTOK_PORT: invalid value 'eighty'; expected an integer"),
+        ({"RUSTOK_ENV": "staging"},
+         "RUSTOK_ENV: invalid value 'staging'; allowed values: development, production"),
+        ({"RUSTOK_LOG_FORMAT": "xml"},
+         "RUSTOK_LOG_FORMAT: invalid value 'xml'; allowed values: console, json"),
+        ({"RUSTOK_TENANT_RESOLUTION": "cookie"},
+         "RUSTOK_TENANT_RESOLUTION: invalid value 'cookie'; allowed values: header, host, "
+         "subdomain, path, disabled"),
+        ({"RUSTOK_DB_ECHO": "maybe"}, "RUSTOK_DB_ECHO: invalid value 'maybe'; allowed values: true, false"),
+        ({"RUSTOK_EVENT_TRANSPORT": "nats"}, "RUSTOK_NATS_URL: required when RUSTOK_EVENT_TRANSPORT=nats"),
+        ({"RUSTOK_DATABASE_URL": "mysql://x/y"}, "RUSTOK_DATABASE_URL: unsupported URL 'mysql'"),
+        ({"RUSTOK_TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"},
+         "RUSTOK_TRUSTED_PROXIES: 'not-an-ip' is not an IP address or CIDR network"),
+        ({"RUSTOK_SECRET_KEY": "short"}, "RUSTOK_SECRET_KEY: too short (5 characters)"),
+    ],
+)  # fmt: skip
+def test_invalid_values_name_the_variable(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(SettingsError) as info:
+        load(tmp_path, **env)
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
+def test_secret_required_in_production(tmp_path: Path) -> None:
+    with pytest.raises(
+        SettingsError, match=r"^RUSTOK_SECRET_KEY: required when RUSTOK_ENV=production$"
+    ):
+        load_settings({"RUSTOK_ENV": "production", "RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
+
+
+def test_development_secret_is_generated_once(tmp_path: Path) -> None:
+    env = {"RUSTOK_DATA_DIR": str(tmp_path)}
+    first = load_settings(env, warn=False).secret_key
+    second = load_settings(env, warn=False).secret_key
+    assert first == second
+    assert first is not None and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_unknown_variables_warn_but_do_not_stop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {
+        **BASE,
+        "RUSTOK_DATA_DIR": str(tmp_path),
+        "RUSTOK_FUTURE_FEATURE": "1",
+        "RUSTOK_TEST_X": "1",
+    }
+    assert unknown_variables(env) == ["RUSTOK_FUTURE_FEATURE"]
+    load_settings(env)
+    assert "warning: unknown setting RUSTOK_FUTURE_FEATURE is ignored" in capsys.readouterr().err
+
+
+def test_settings_file_and_env_precedence(tmp_path: Path) -> None:
+    toml = tmp_path / "rustok.toml"
+    toml.write_text('port = 9001\nlog_format = "json"\nmodules = ["content", "blog"]\n')
+    settings = load_settings(
+        {
+            **BASE,
+            "RUSTOK_SETTINGS_FILE": str(toml),
+            "RUSTOK_PORT": "9002",
+            "RUSTOK_DATA_DIR": str(tmp_path),
+        },
+        warn=False,
+    )
+    assert settings.port == 9002  # environment wins
+    assert settings.log_format == "json"
+    assert settings.modules == ("content", "blog")
+    yaml_file = tmp_path / "rustok.yaml"
+    yaml_file.write_text("event_transport: kafka\n")
+    with pytest.raises(SettingsError, match="RUSTOK_EVENT_TRANSPORT: invalid value 'kafka'"):
+        load_settings({**BASE, "RUSTOK_SETTINGS_FILE": str(yaml_file)}, warn=False)
+
+
+def test_unreadable_settings_file(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="RUSTOK_SETTINGS_FILE: cannot read"):
+        load_settings({"RUSTOK_SETTINGS_FILE": str(tmp_path / "missing.toml")}, warn=False)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("port = = 1")
+    with pytest.raises(SettingsError, match="is not valid"):
+        load_settings({"RUSTOK_SETTINGS_FILE": str(bad)}, warn=False)

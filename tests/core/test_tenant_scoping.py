@@ -1,0 +1,126 @@
+"""Structural tenant scoping in the data layer (T-1)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import delete, func, insert, select, update
+
+from rustok.auth.models import User
+from rustok.core.context import RequestContext, TenantRef, use_context
+from rustok.core.db import TenantContextMissing, tenant_scoped_models
+from rustok.core.platform import Platform
+from rustok.rbac.models import Role
+from rustok.tenancy.models import DEFAULT_TENANT_ID
+from rustok.tenancy.schemas import TenantCreate
+from rustok.tenancy.service import TenantService, tenant_ref
+
+
+async def _two_tenants(platform: Platform) -> tuple[TenantRef, TenantRef]:
+    service = TenantService(platform)
+    a = tenant_ref(await service.get(DEFAULT_TENANT_ID))
+    b = tenant_ref(await service.create(TenantCreate(slug="other", name="Other")))
+    return a, b
+
+
+async def _add_user(platform: Platform, tenant: TenantRef, email: str) -> uuid.UUID:
+    with use_context(RequestContext(tenant=tenant)):
+        async with platform.uow() as uow:
+            user = User(email=email, password_hash="x", meta={})
+            uow.session.add(user)
+            await uow.commit()
+            assert user.tenant_id == tenant.id  # stamped from the context
+            return user.id
+
+
+async def test_reads_are_filtered_by_the_context_tenant(platform: Platform) -> None:
+    a, b = await _two_tenants(platform)
+    a_user = await _add_user(platform, a, "a@example.com")
+    b_user = await _add_user(platform, b, "b@example.com")
+    with use_context(RequestContext(tenant=a)):
+        async with platform.db.read_session() as session:
+            emails = set(await session.scalars(select(User.email)))
+            assert emails == {"a@example.com"}
+            assert await session.get(User, b_user) is None
+            assert (await session.get(User, a_user)) is not None
+            # Joins to scoped models are filtered too.
+            roles = await session.scalar(
+                select(func.count()).select_from(Role).join(User, Role.tenant_id == User.tenant_id)
+            )
+            assert roles == 4
+
+
+async def test_updates_and_deletes_cannot_touch_another_tenant(platform: Platform) -> None:
+    a, b = await _two_tenants(platform)
+    b_user = await _add_user(platform, b, "b@example.com")
+    with use_context(RequestContext(tenant=a)):
+        async with platform.uow() as uow:
+            changed = await uow.session.execute(
+                update(User).where(User.id == b_user).values(name="pwned")
+            )
+            deleted = await uow.session.execute(delete(User).where(User.id == b_user))
+            await uow.commit()
+    assert changed.rowcount == 0  # type: ignore[attr-defined]
+    assert deleted.rowcount == 0  # type: ignore[attr-defined]
+    with use_context(RequestContext(tenant=b)):
+        async with platform.db.read_session() as session:
+            user = await session.get(User, b_user)
+            assert user is not None and user.name is None
+
+
+async def test_queries_without_a_tenant_are_refused(platform: Platform) -> None:
+    async with platform.db.read_session() as session:
+        with pytest.raises(TenantContextMissing):
+            await session.scalars(select(User))
+    async with platform.uow() as uow:
+        uow.session.add(User(email="x@example.com", password_hash="x", meta={}))
+        with pytest.raises(TenantContextMissing):
+            await uow.session.flush()
+
+
+async def test_rows_for_another_tenant_are_refused(platform: Platform) -> None:
+    a, b = await _two_tenants(platform)
+    with use_context(RequestContext(tenant=a)):
+        async with platform.uow() as uow:
+            uow.session.add(User(email="x@example.com", password_hash="x", meta={}, tenant_id=b.id))
+            with pytest.raises(TenantContextMissing):
+                await uow.session.flush()
+        async with platform.uow() as uow:
+            with pytest.raises(TenantContextMissing):
+                await uow.session.execute(
+                    insert(User),
+                    [
+                        {
+                            "email": "y@example.com",
+                            "password_hash": "x",
+                            "meta": {},
+                            "tenant_id": b.id,
+                        }
+                    ],
+                )
+        async with platform.uow() as uow:
+            # Bulk inserts get the context tenant when they do not name one.
+            await uow.session.execute(
+                insert(User), [{"email": "z@example.com", "password_hash": "x", "meta": {}}]
+            )
+            await uow.commit()
+        async with platform.db.read_session() as session:
+            assert (
+                await session.scalar(select(User.tenant_id).where(User.email == "z@example.com"))
+                == a.id
+            )
+
+
+def test_every_tenant_owned_table_is_scoped() -> None:
+    import rustok.migrations
+
+    metadata = rustok.migrations.load_models()
+    scoped = {m.__tablename__ for m in tenant_scoped_models()}
+    with_tenant_column = {
+        t.name for t in metadata.tables.values() if "tenant_id" in t.c and t.name != "sys_events"
+    }
+    # sys_events is platform-owned (the relay reads across tenants); everything else is scoped.
+    assert scoped == with_tenant_column
+    assert {"users", "sessions", "roles", "permissions", "role_permissions", "user_roles",
+            "tenant_modules", "tenant_locales"} <= scoped  # fmt: skip

@@ -1,0 +1,84 @@
+"""A small module used by the tests to exercise the module contract and error paths."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+import strawberry
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
+
+from rustok.core.errors import InvalidTransition
+from rustok.core.module import ModuleHealth, ModuleSpec
+
+SECRET = "hunter2-database-password"
+
+
+class ItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
+    qty: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class ProbeController(Controller):
+    path = "/api/probe"
+
+    @post("/items")
+    async def create_item(self, data: JSONBody[ItemIn]) -> ItemIn:
+        return data
+
+    @get("/items/{item_id:uuid}")
+    async def get_item(self, item_id: FromPath[uuid.UUID]) -> dict[str, str]:
+        return {"id": str(item_id)}
+
+    @get("/boom")
+    async def boom(self) -> None:
+        raise RuntimeError(f"connection failed with password {SECRET}")
+
+    @get("/conflict")
+    async def conflict(self) -> None:
+        raise InvalidTransition("cannot ship a pending order")
+
+
+@strawberry.type
+class ProbeNode:
+    depth: int
+
+    @strawberry.field
+    def child(self) -> ProbeNode:
+        return ProbeNode(depth=self.depth + 1)
+
+
+@strawberry.type
+class ProbeQuery:
+    @strawberry.field
+    def probe_tree(self) -> ProbeNode:
+        return ProbeNode(depth=1)
+
+    @strawberry.field
+    def probe_echo(self, text: str) -> str:
+        return text
+
+    @strawberry.field
+    def probe_fail(self) -> str:
+        raise InvalidTransition("probe refused")
+
+    @strawberry.field
+    def probe_crash(self) -> str:
+        raise RuntimeError(SECRET)
+
+
+async def _degraded() -> ModuleHealth:
+    return ModuleHealth("degraded", "probe is tired")
+
+
+PROBE_MODULE = ModuleSpec(
+    slug="probe",
+    name="Probe",
+    description="Test-only module",
+    version="0.0.1",
+    route_handlers=[ProbeController],
+    graphql_query=ProbeQuery,
+    health=_degraded,
+)
