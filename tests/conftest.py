@@ -13,7 +13,7 @@ import concurrent.futures
 import itertools
 import shutil
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -211,12 +211,21 @@ async def app(settings: Settings, platform: Platform) -> RustokApp:
     return create_app(settings, platform=platform)
 
 
+@asynccontextmanager
+async def serve_app(
+    app: RustokApp, *, client_ip: str = "127.0.0.1", base_url: str = "http://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and give an HTTP client talking to it over ASGI."""
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app, client=(client_ip, 50000))
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as c:
+            yield c
+
+
 @pytest.fixture
 async def client(app: RustokApp) -> AsyncIterator[httpx.AsyncClient]:
-    async with LifespanManager(app):
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
+    async with serve_app(app) as c:
+        yield c
 
 
 # --- helpers ---------------------------------------------------------------------------

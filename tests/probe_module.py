@@ -10,6 +10,7 @@ import strawberry
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
+from rustok.core.context import current_context
 from rustok.core.errors import InvalidTransition
 from rustok.core.module import ModuleHealth, ModuleSpec
 
@@ -35,6 +36,11 @@ class ProbeController(Controller):
     @get("/boom")
     async def boom(self) -> None:
         raise RuntimeError(f"connection failed with password {SECRET}")
+
+    @get("/whoami")
+    async def whoami(self) -> dict[str, str | None]:
+        tenant = current_context().tenant
+        return {"tenant": tenant.slug if tenant else None}
 
     @get("/conflict")
     async def conflict(self) -> None:

@@ -14,29 +14,42 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from rustok import __version__
-from rustok.api.deps import PLATFORM_STATE_KEY, provide_platform, provide_uow
+from rustok.api.deps import (
+    PLATFORM_STATE_KEY,
+    TENANCY_STATE_KEY,
+    module_enabled,
+    provide_platform,
+    provide_tenancy,
+    provide_uow,
+)
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.graphql import graphql_controller
 from rustok.api.health import HealthController
 from rustok.api.middleware import RequestContextMiddleware
 from rustok.api.problems import problem_handler
+from rustok.api.tenant_middleware import TenantMiddleware
 from rustok.bootstrap import bootstrap
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
 from rustok.migrations import ensure_schema_current
+from rustok.tenancy.runtime import TenancyRuntime
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
 
 
 class RustokApp:
-    """The ASGI entry point: the outer middleware stack around the Litestar app."""
+    """The ASGI entry point: the outer middleware stack around the Litestar app.
 
-    def __init__(self, litestar: Litestar, platform: Platform) -> None:
+    Outermost first: request context (id, trace, metrics) → tenant resolution → Litestar.
+    """
+
+    def __init__(self, litestar: Litestar, platform: Platform, tenancy: TenancyRuntime) -> None:
         self.litestar = litestar
         self.platform = platform
+        self.tenancy = tenancy
         inner: ASGIApp = litestar  # type: ignore[assignment]  # Litestar's Scope is a TypedDict
-        self._asgi = RequestContextMiddleware(inner)
+        self._asgi = RequestContextMiddleware(TenantMiddleware(inner, tenancy.resolver))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -66,16 +79,23 @@ def _openapi_config() -> OpenAPIConfig:
 
 def create_app(settings: Settings, *, platform: Platform | None = None) -> RustokApp:
     platform = platform or bootstrap(settings)
+    tenancy = TenancyRuntime.build(platform)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await ensure_schema_current(platform.db)
+        await tenancy.start()
         try:
             yield
         finally:
+            await tenancy.stop()
             await platform.aclose()
 
-    module_handlers = [h for m in platform.modules for h in m.route_handlers]
+    module_handlers = [
+        Router(path="/", route_handlers=list(m.route_handlers), guards=[module_enabled(m.slug)])
+        for m in platform.modules
+        if m.route_handlers
+    ]
     with warnings.catch_warnings():
         # Strawberry's controller still uses Litestar's inferred parameters (deprecated in
         # 2.23); our own handlers use explicit markers, and the test suite turns
@@ -83,7 +103,8 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
         litestar = _litestar(settings, platform, lifespan, module_handlers)
     litestar.state[PLATFORM_STATE_KEY] = platform
-    return RustokApp(litestar, platform)
+    litestar.state[TENANCY_STATE_KEY] = tenancy
+    return RustokApp(litestar, platform, tenancy)
 
 
 _STRAWBERRY_HANDLERS = r".*handler='(handle_http_get|handle_http_post|websocket_endpoint)'"
@@ -102,7 +123,11 @@ def _litestar(
             docs_assets_router(),
             api,
         ],
-        dependencies={"platform": Provide(provide_platform), "uow": Provide(provide_uow)},
+        dependencies={
+            "platform": Provide(provide_platform),
+            "tenancy": Provide(provide_tenancy),
+            "uow": Provide(provide_uow),
+        },
         exception_handlers={Exception: problem_handler},
         openapi_config=_openapi_config(),
         lifespan=[lifespan],

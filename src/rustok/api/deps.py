@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
 
+from rustok.core.context import TenantRef, current_context
+from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
+from rustok.tenancy.runtime import TenancyRuntime
 
 PLATFORM_STATE_KEY = "platform"
+TENANCY_STATE_KEY = "tenancy"
 PlatformDep = NamedDependency[Platform]
 UowDep = NamedDependency[UnitOfWork]
+TenancyDep = NamedDependency[TenancyRuntime]
 
 
 def platform_from_state(state: State) -> Platform:
@@ -24,6 +32,37 @@ def platform_from_state(state: State) -> Platform:
 
 async def provide_platform(state: State) -> Platform:
     return platform_from_state(state)
+
+
+def tenancy_from_state(state: State) -> TenancyRuntime:
+    tenancy: Any = state[TENANCY_STATE_KEY]
+    assert isinstance(tenancy, TenancyRuntime)
+    return tenancy
+
+
+async def provide_tenancy(state: State) -> TenancyRuntime:
+    return tenancy_from_state(state)
+
+
+def current_tenant() -> TenantRef:
+    """The request's tenant (the resolver guarantees one on every ``/api`` route)."""
+    tenant = current_context().tenant
+    if tenant is None:
+        raise RuntimeError("no tenant in the request context")
+    return tenant
+
+
+def module_enabled(slug: str) -> Guard:
+    """A guard answering 404 on the module's routes for tenants that disabled it (T-6)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        tenant = current_context().tenant
+        if tenant is not None and slug not in tenant.enabled_modules:
+            raise NotFound(
+                f"no route for {connection.scope.get('method', 'GET')} {connection.url.path}"
+            )
+
+    return guard
 
 
 async def provide_uow(platform: PlatformDep) -> AsyncGenerator[UnitOfWork, None]:

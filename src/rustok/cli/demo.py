@@ -31,8 +31,9 @@ async def seed_demo(settings: Settings, password: str) -> list[DemoLogin]:
 
     from rustok.auth.models import User
     from rustok.cli.user import create_user_in
+    from rustok.tenancy.errors import TenantNotFound
     from rustok.tenancy.schemas import TenantCreate
-    from rustok.tenancy.service import TenantNotFound, TenantService
+    from rustok.tenancy.service import TenantService
 
     logins: list[DemoLogin] = []
     async with open_platform(settings) as platform:

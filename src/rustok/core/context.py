@@ -22,6 +22,8 @@ class TenantRef:
     is_active: bool = True
     default_locale: str = "en"
     currency_code: str = "USD"
+    domain: str | None = None
+    enabled_modules: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,19 @@ def _add_request_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, An
     return event
 
 
+class _StderrPrinter:
+    """Writes to whatever ``sys.stderr`` is at the time (test runners swap it)."""
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warning = warn = error = critical = exception = fatal = msg
+
+
+def _stderr_printer(*_: Any) -> _StderrPrinter:
+    return _StderrPrinter()
+
+
 def configure_logging(fmt: str = "console", level: str = "info") -> None:
     """Route structlog and stdlib logging to stderr, so stdout stays machine-readable."""
     numeric = getattr(logging, level.upper(), logging.INFO)
@@ -39,7 +52,7 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_printer,
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(sys.stderr)

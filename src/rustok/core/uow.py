@@ -78,7 +78,10 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._session is not None and self._session.in_transaction():
+            # After a commit, objects stay readable (closing releases the connection and
+            # discards later uncommitted work); otherwise roll back, which expires them.
+            uncommitted = exc_type is not None or not self.committed
+            if self._session is not None and uncommitted and self._session.in_transaction():
                 await self._session.rollback()
             self._staged.clear()
         finally:

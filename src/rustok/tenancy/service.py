@@ -12,12 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import TenantRef
 from rustok.core.db import utcnow
-from rustok.core.errors import Conflict, NotFound, ValidationFailed
+from rustok.core.errors import Conflict, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.rbac.seed import seed_tenant_rbac
+from rustok.tenancy.directory import keys_for
+from rustok.tenancy.errors import TenantExists, TenantNotFound
 from rustok.tenancy.events import TenantCreated, TenantUpdated
 from rustok.tenancy.identifiers import InvalidTenantIdentifier, validate_host, validate_slug
+from rustok.tenancy.invalidation import TenantInvalidationBus
 from rustok.tenancy.models import (
     DEFAULT_TENANT_ID,
     DEFAULT_TENANT_SLUG,
@@ -26,16 +29,6 @@ from rustok.tenancy.models import (
     TenantModule,
 )
 from rustok.tenancy.schemas import LocaleSetting, TenantCreate, TenantRead, TenantUpdate
-
-
-class TenantNotFound(NotFound):
-    code = "TENANT_NOT_FOUND"
-    title = "Tenant not found"
-
-
-class TenantExists(Conflict):
-    code = "TENANT_EXISTS"
-    title = "Tenant already exists"
 
 
 def _field_error(field: str, exc: InvalidTenantIdentifier) -> ValidationFailed:
@@ -66,8 +59,15 @@ def _normalise_locales(
 
 
 class TenantService:
-    def __init__(self, platform: Platform) -> None:
+    def __init__(
+        self, platform: Platform, invalidation: TenantInvalidationBus | None = None
+    ) -> None:
         self._platform = platform
+        self._invalidation = invalidation
+
+    async def _changed(self, tenant_id: uuid.UUID, slug: str, *domains: str | None) -> None:
+        if self._invalidation is not None:
+            await self._invalidation.publish(keys_for(tenant_id, [slug], domains))
 
     async def _read(self, session: AsyncSession, tenants: Sequence[Tenant]) -> list[TenantRead]:
         ids = [t.id for t in tenants]
@@ -135,7 +135,10 @@ class TenantService:
                 await uow.commit()
             except IntegrityError:
                 raise TenantExists(f"a tenant with slug {slug!r} or that domain exists") from None
-            return (await self._read(session, [tenant]))[0]
+            created = (await self._read(session, [tenant]))[0]
+        # Unknown slugs and hosts are cached as absent: forget that.
+        await self._changed(tenant.id, slug, domain)
+        return created
 
     async def _ensure_unique(
         self,
@@ -246,7 +249,9 @@ class TenantService:
                 await uow.commit()
             except IntegrityError:
                 raise TenantExists("that domain is taken", errors={"domain": ["taken"]}) from None
-            return (await self._read(session, [tenant]))[0]
+            updated = (await self._read(session, [tenant]))[0]
+        await self._changed(tenant.id, tenant.slug, tenant.domain, previous_domain)
+        return updated
 
     async def _update_locales(
         self, session: AsyncSession, tenant: Tenant, patch: TenantUpdate

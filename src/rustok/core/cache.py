@@ -1,0 +1,145 @@
+"""An in-process loading cache: moka-py storage plus single-flight async loads.
+
+moka gives capacity (TinyLFU), time-to-live and time-to-idle. On top of it:
+
+- **single flight**: concurrent misses for one key share one load, through a future per key
+  (a waiter cannot miss the wake-up: it awaits the future itself, not a notification);
+- **failed loads are not cached**: every waiter gets the exception, the next call loads again;
+- **negative entries**: a load that finds nothing is remembered for a shorter TTL;
+- **no stale writes**: a load that overlaps an invalidation does not store its result.
+
+moka-py's own ``@cached(wait_concurrent=True)`` is not used because it caches exceptions
+(stack-notes.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from moka_py import Moka
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class _Negative:
+    __slots__ = ()
+
+
+_NEGATIVE = _Negative()
+_MISSING = object()
+
+
+class LoadAbandoned(Exception):
+    """The caller that was loading a key was cancelled; waiters load again themselves."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheObserver:
+    """Hooks for metrics; every one is optional."""
+
+    on_request: Callable[[str], None] | None = None  # "hit" | "miss" | "negative_hit"
+    on_coalesced: Callable[[], None] | None = None
+    on_eviction: Callable[[str], None] | None = None  # moka's cause
+    on_size: Callable[[int], None] | None = None
+
+
+class LoadingCache(Generic[K, V]):
+    def __init__(
+        self,
+        *,
+        capacity: int,
+        ttl: float,
+        tti: float,
+        negative_ttl: float,
+        observer: CacheObserver | None = None,
+    ) -> None:
+        self._observer = observer or CacheObserver()
+        on_eviction = self._observer.on_eviction
+        self._store: Moka[K, object] = Moka(
+            capacity,
+            ttl=ttl,
+            tti=tti,
+            eviction_listener=(lambda k, v, cause: on_eviction(cause)) if on_eviction else None,
+        )
+        self._negative_ttl = negative_ttl
+        self._inflight: dict[K, asyncio.Future[V | None]] = {}
+        self._epoch = 0  # bumped by every invalidation
+
+    def _count(self, result: str) -> None:
+        if self._observer.on_request is not None:
+            self._observer.on_request(result)
+
+    def _report_size(self) -> None:
+        if self._observer.on_size is not None:
+            self._observer.on_size(self._store.count())
+
+    def peek(self, key: K) -> V | None:
+        """The cached value without loading (None for missing and negative)."""
+        value = self._store.get(key, _MISSING)
+        return None if value is _MISSING or value is _NEGATIVE else value  # type: ignore[return-value]
+
+    async def get(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
+        """The value for ``key``, loading it at most once across concurrent callers."""
+        while True:
+            value = self._store.get(key, _MISSING)
+            if value is _NEGATIVE:
+                self._count("negative_hit")
+                return None
+            if value is not _MISSING:
+                self._count("hit")
+                return value  # type: ignore[return-value]
+            pending = self._inflight.get(key)
+            if pending is None:
+                break
+            if self._observer.on_coalesced is not None:
+                self._observer.on_coalesced()
+            try:
+                return await asyncio.shield(pending)
+            except LoadAbandoned:
+                continue  # the loader was cancelled: try again (maybe loading ourselves)
+        self._count("miss")
+        return await self._load(key, load)
+
+    async def _load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
+        future: asyncio.Future[V | None] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        epoch = self._epoch
+        try:
+            value = await load()
+        except asyncio.CancelledError:
+            future.set_exception(LoadAbandoned())
+            future.exception()  # retrieved: nobody may be waiting
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        finally:
+            self._inflight.pop(key, None)
+        if epoch == self._epoch:
+            if value is None:
+                self._store.set(key, _NEGATIVE, ttl=self._negative_ttl)
+            else:
+                self._store.set(key, value)
+            self._report_size()
+        future.set_result(value)
+        return value
+
+    def invalidate(self, *keys: K) -> None:
+        self._epoch += 1
+        for key in keys:
+            self._store.remove(key)
+        self._report_size()
+
+    def invalidate_all(self) -> None:
+        self._epoch += 1
+        self._store.clear()
+        self._report_size()
+
+    def count(self) -> int:
+        self._store.run_pending_tasks()
+        return self._store.count()
