@@ -10,6 +10,7 @@ import strawberry
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
+from rustok.auth.guard import Public
 from rustok.core.context import current_context
 from rustok.core.errors import InvalidTransition
 from rustok.core.module import ModuleHealth, ModuleSpec
@@ -25,24 +26,24 @@ class ItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ProbeController(Controller):
     path = "/api/probe"
 
-    @post("/items")
+    @post("/items", public=True)
     async def create_item(self, data: JSONBody[ItemIn]) -> ItemIn:
         return data
 
-    @get("/items/{item_id:uuid}")
+    @get("/items/{item_id:uuid}", public=True)
     async def get_item(self, item_id: FromPath[uuid.UUID]) -> dict[str, str]:
         return {"id": str(item_id)}
 
-    @get("/boom")
+    @get("/boom", public=True)
     async def boom(self) -> None:
         raise RuntimeError(f"connection failed with password {SECRET}")
 
-    @get("/whoami")
+    @get("/whoami", public=True)
     async def whoami(self) -> dict[str, str | None]:
         tenant = current_context().tenant
         return {"tenant": tenant.slug if tenant else None}
 
-    @get("/conflict")
+    @get("/conflict", public=True)
     async def conflict(self) -> None:
         raise InvalidTransition("cannot ship a pending order")
 
@@ -58,19 +59,19 @@ class ProbeNode:
 
 @strawberry.type
 class ProbeQuery:
-    @strawberry.field
+    @strawberry.field(permission_classes=[Public])
     def probe_tree(self) -> ProbeNode:
         return ProbeNode(depth=1)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[Public])
     def probe_echo(self, text: str) -> str:
         return text
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[Public])
     def probe_fail(self) -> str:
         raise InvalidTransition("probe refused")
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[Public])
     def probe_crash(self) -> str:
         raise RuntimeError(SECRET)
 

@@ -23,7 +23,7 @@ hook_calls: list[str] = []
 class BaseController(Controller):
     path = "/api/base-mod"
 
-    @get("/ping")
+    @get("/ping", public=True)
     async def ping(self) -> dict[str, str]:
         return {"module": "base"}
 
@@ -31,7 +31,7 @@ class BaseController(Controller):
 class AddonController(Controller):
     path = "/api/addon-mod"
 
-    @get("/ping")
+    @get("/ping", public=True)
     async def ping(self) -> dict[str, str]:
         return {"module": "addon"}
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
@@ -18,7 +18,9 @@ from rustok.api.deps import (
     PLATFORM_STATE_KEY,
     TENANCY_STATE_KEY,
     module_enabled,
+    provide_auth,
     provide_platform,
+    provide_principal,
     provide_tenancy,
     provide_uow,
 )
@@ -27,29 +29,50 @@ from rustok.api.graphql import graphql_controller
 from rustok.api.health import HealthController
 from rustok.api.middleware import RequestContextMiddleware
 from rustok.api.problems import problem_handler
+from rustok.api.ratelimit import RateLimitMiddleware
+from rustok.api.security import SecurityMiddleware
 from rustok.api.tenant_middleware import TenantMiddleware
+from rustok.auth.guard import authorize
+from rustok.auth.routes import AuthController
+from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
+from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
 from rustok.migrations import ensure_schema_current
+from rustok.tenancy.routes import ModulesController, TenantAdminController
 from rustok.tenancy.runtime import TenancyRuntime
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
 
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
+# Strawberry's controller still uses Litestar's inferred parameters (deprecated in 2.23); our
+# own handlers use explicit markers, and the test suite turns warnings into errors.
+_STRAWBERRY_HANDLERS = r".*handler='(handle_http_get|handle_http_post|websocket_endpoint)'"
+PLATFORM_ROUTES = [AuthController, TenantAdminController, ModulesController]
+
 
 class RustokApp:
     """The ASGI entry point: the outer middleware stack around the Litestar app.
 
-    Outermost first: request context (id, trace, metrics) → tenant resolution → Litestar.
+    Outermost first: request context (id, trace, client address, metrics) → security headers
+    and CORS → rate limits → tenant resolution → Litestar (routing, auth guard, handlers).
     """
 
-    def __init__(self, litestar: Litestar, platform: Platform, tenancy: TenancyRuntime) -> None:
+    def __init__(
+        self, litestar: Litestar, platform: Platform, tenancy: TenancyRuntime, auth: AuthRuntime
+    ) -> None:
         self.litestar = litestar
         self.platform = platform
         self.tenancy = tenancy
+        self.auth = auth
+        settings = platform.settings
         inner: ASGIApp = litestar  # type: ignore[assignment]  # Litestar's Scope is a TypedDict
-        self._asgi = RequestContextMiddleware(TenantMiddleware(inner, tenancy.resolver))
+        stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver)
+        stack = RateLimitMiddleware(stack, settings, auth.tokens)
+        stack = SecurityMiddleware(stack, settings)
+        self._asgi = RequestContextMiddleware(stack, TrustedProxies(settings.trusted_proxies))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -67,6 +90,7 @@ def _openapi_config() -> OpenAPIConfig:
         # Litestar answers HTML 404s for unknown paths under its schema path, so keep it off
         # "/api" and serve /api/openapi.json ourselves (docs.py).
         path="/api/_schema",
+        openapi_router=Router(path="/api/_schema", route_handlers=[], opt={"public": True}),
         render_plugins=[JsonRenderPlugin()],
         components=Components(
             security_schemes={
@@ -80,6 +104,7 @@ def _openapi_config() -> OpenAPIConfig:
 def create_app(settings: Settings, *, platform: Platform | None = None) -> RustokApp:
     platform = platform or bootstrap(settings)
     tenancy = TenancyRuntime.build(platform)
+    auth = AuthRuntime.build(platform)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -91,41 +116,37 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
             await tenancy.stop()
             await platform.aclose()
 
-    module_handlers = [
+    module_routers = [
         Router(path="/", route_handlers=list(m.route_handlers), guards=[module_enabled(m.slug)])
         for m in platform.modules
         if m.route_handlers
     ]
     with warnings.catch_warnings():
-        # Strawberry's controller still uses Litestar's inferred parameters (deprecated in
-        # 2.23); our own handlers use explicit markers, and the test suite turns
-        # warnings into errors to keep it that way.
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
-        litestar = _litestar(settings, platform, lifespan, module_handlers)
+        litestar = _litestar(settings, platform, lifespan, module_routers)
     litestar.state[PLATFORM_STATE_KEY] = platform
     litestar.state[TENANCY_STATE_KEY] = tenancy
-    return RustokApp(litestar, platform, tenancy)
-
-
-_STRAWBERRY_HANDLERS = r".*handler='(handle_http_get|handle_http_post|websocket_endpoint)'"
+    litestar.state[AUTH_STATE_KEY] = auth
+    return RustokApp(litestar, platform, tenancy, auth)
 
 
 def _litestar(
-    settings: Settings, platform: Platform, lifespan: Any, module_handlers: list[Any]
+    settings: Settings, platform: Platform, lifespan: Lifespan, module_routers: list[Router]
 ) -> Litestar:
-    api = Router(path="/", route_handlers=[*module_handlers, graphql_controller(platform)])
+    api = Router(
+        path="/", route_handlers=[*PLATFORM_ROUTES, *module_routers, graphql_controller(platform)]
+    )
+    handlers: list[Any] = [
+        HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(), api
+    ]  # fmt: skip
     return Litestar(
-        route_handlers=[
-            HealthController,
-            swagger_ui,
-            openapi_json,
-            metrics,
-            docs_assets_router(),
-            api,
-        ],
+        route_handlers=handlers,
+        guards=[authorize],
         dependencies={
             "platform": Provide(provide_platform),
             "tenancy": Provide(provide_tenancy),
+            "auth": Provide(provide_auth),
+            "principal": Provide(provide_principal),
             "uow": Provide(provide_uow),
         },
         exception_handlers={Exception: problem_handler},

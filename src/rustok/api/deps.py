@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
+from rustok.auth.guard import require_principal
+from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.core.context import TenantRef, current_context
 from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
+from rustok.rbac.principal import Principal
 from rustok.tenancy.runtime import TenancyRuntime
 
 PLATFORM_STATE_KEY = "platform"
@@ -22,6 +26,7 @@ TENANCY_STATE_KEY = "tenancy"
 PlatformDep = NamedDependency[Platform]
 UowDep = NamedDependency[UnitOfWork]
 TenancyDep = NamedDependency[TenancyRuntime]
+AuthDep = NamedDependency[AuthRuntime]
 
 
 def platform_from_state(state: State) -> Platform:
@@ -42,6 +47,21 @@ def tenancy_from_state(state: State) -> TenancyRuntime:
 
 async def provide_tenancy(state: State) -> TenancyRuntime:
     return tenancy_from_state(state)
+
+
+def auth_from_state(state: State) -> AuthRuntime:
+    auth: Any = state[AUTH_STATE_KEY]
+    assert isinstance(auth, AuthRuntime)
+    return auth
+
+
+async def provide_auth(state: State) -> AuthRuntime:
+    return auth_from_state(state)
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in caller of a route that required authentication."""
+    return require_principal(request)
 
 
 def current_tenant() -> TenantRef:

@@ -48,12 +48,17 @@ _SWAGGER_PAGE = """<!doctype html>
 """.replace("__OPENAPI_JSON__", OPENAPI_JSON_PATH)
 
 
-@get("/docs", include_in_schema=False, media_type="text/html")
+@get("/docs", public=True, include_in_schema=False, media_type="text/html")
 async def swagger_ui() -> str:
     return _SWAGGER_PAGE
 
 
-@get(OPENAPI_JSON_PATH, include_in_schema=False, media_type="application/vnd.oai.openapi+json")
+@get(
+    OPENAPI_JSON_PATH,
+    public=True,
+    include_in_schema=False,
+    media_type="application/vnd.oai.openapi+json",
+)
 async def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The OpenAPI 3.1 document, encoded once per process."""
     state = request.app.state
@@ -62,7 +67,7 @@ async def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(body, media_type="application/vnd.oai.openapi+json")
 
 
-@get("/metrics", include_in_schema=False)
+@get("/metrics", public=True, include_in_schema=False)
 async def metrics() -> Response[bytes]:
     body, content_type = render_metrics()
     # Litestar appends the charset itself.
@@ -71,5 +76,8 @@ async def metrics() -> Response[bytes]:
 
 def docs_assets_router() -> Router:
     return create_static_files_router(
-        path="/docs/assets", directories=[_swagger_static_dir()], include_in_schema=False
+        path="/docs/assets",
+        directories=[_swagger_static_dir()],
+        include_in_schema=False,
+        opt={"public": True},
     )

@@ -10,35 +10,32 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from litestar import Request
+from litestar import Controller, Request
 from strawberry.extensions import (
     MaxAliasesLimiter,
     ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.litestar import BaseContext, make_graphql_controller
+from strawberry.litestar import make_graphql_controller
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext, ExecutionResult, Info
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from rustok import API_VERSION
-from rustok.api.deps import platform_from_state
-from rustok.core.context import RequestContext, current_context
+from rustok.api.deps import auth_from_state, platform_from_state, tenancy_from_state
+from rustok.auth.graphql import AuthMutation, AuthQuery
+from rustok.auth.guard import Public
+from rustok.auth.runtime import AuthRuntime
+from rustok.core.context import current_context
 from rustok.core.errors import RustokError
+from rustok.core.graphql import GraphQLContext, RustokInfo
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
+from rustok.tenancy.runtime import TenancyRuntime
 
 _log = get_logger("rustok.graphql")
 # Nesting levels of fields, the top-level field being level 1 (strawberry counts from 0).
 MAX_DEPTH = 12
-
-
-class GraphQLContext(BaseContext, kw_only=True):
-    platform: Platform
-    request_context: RequestContext
-
-
-RustokInfo = Info[GraphQLContext, None]
 
 
 def _coded(error: GraphQLError) -> GraphQLError:
@@ -107,15 +104,17 @@ class ModuleType:
 
 @strawberry.type
 class PlatformQuery:
-    @strawberry.field(description="Always 'ok' when the API answers.")
+    @strawberry.field(permission_classes=[Public], description="Always 'ok' when the API answers.")
     def health(self) -> str:
         return "ok"
 
-    @strawberry.field(description="Version of the API contract.")
+    @strawberry.field(permission_classes=[Public], description="Version of the API contract.")
     def api_version(self) -> str:
         return API_VERSION
 
-    @strawberry.field(description="The tenant this request resolved to.")
+    @strawberry.field(
+        permission_classes=[Public], description="The tenant this request resolved to."
+    )
     def current_tenant(self, info: RustokInfo) -> TenantType | None:
         tenant = info.context.request_context.tenant
         if tenant is None:
@@ -125,7 +124,9 @@ class PlatformQuery:
             default_locale=tenant.default_locale, currency_code=tenant.currency_code,
         )  # fmt: skip
 
-    @strawberry.field(description="Modules installed in this deployment.")
+    @strawberry.field(
+        permission_classes=[Public], description="Modules installed in this deployment."
+    )
     def modules(self, info: RustokInfo) -> list[ModuleType]:
         return [
             ModuleType(
@@ -140,8 +141,15 @@ class PlatformQuery:
 
 
 def build_schema(platform: Platform) -> strawberry.Schema:
-    queries = [PlatformQuery, *(m.graphql_query for m in platform.modules if m.graphql_query)]
-    mutations = [m.graphql_mutation for m in platform.modules if m.graphql_mutation]
+    queries = [
+        PlatformQuery,
+        AuthQuery,
+        *(m.graphql_query for m in platform.modules if m.graphql_query),
+    ]
+    mutations = [
+        AuthMutation,
+        *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
+    ]
     query = merge_types("Query", tuple(queries))
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
     return RustokSchema(
@@ -158,16 +166,23 @@ def build_schema(platform: Platform) -> strawberry.Schema:
 
 
 async def _context(request: Request[Any, Any, Any]) -> GraphQLContext:
+    state = request.app.state
     return GraphQLContext(
-        platform=platform_from_state(request.app.state), request_context=current_context()
+        platform=platform_from_state(state),
+        request_context=current_context(),
+        runtimes={AuthRuntime: auth_from_state(state), TenancyRuntime: tenancy_from_state(state)},
+        loaders={},
     )
 
 
-def graphql_controller(platform: Platform) -> type:
-    return make_graphql_controller(
+def graphql_controller(platform: Platform) -> type[Controller]:
+    base = make_graphql_controller(
         build_schema(platform),
         path="/api/graphql",
         context_getter=_context,
         graphql_ide="graphiql" if platform.settings.graphiql_enabled else None,
         allow_queries_via_get=True,
     )
+    # Open at the HTTP level (fields carry their own permissions); a token still identifies
+    # the caller, and a bad one is refused with 401 like on any route.
+    return type("GraphQLController", (base,), {"opt": {"public": True, "optional_auth": True}})

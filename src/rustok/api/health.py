@@ -67,11 +67,11 @@ class HealthController(Controller):
     path = "/health"
     tags = ["health"]
 
-    @get("/live", summary="Liveness: the process answers")
+    @get("/live", public=True, summary="Liveness: the process answers")
     async def live(self) -> Live:
         return Live()
 
-    @get("/ready", summary="Readiness: database and other dependencies")
+    @get("/ready", public=True, summary="Readiness: database and other dependencies")
     async def ready(self, platform: PlatformDep) -> Response[Ready]:
         checks = [
             ReadinessCheck("database", lambda: _database_check(platform)),
@@ -94,7 +94,7 @@ class HealthController(Controller):
         )
         return Response(body, status_code=503 if status == "unavailable" else 200)
 
-    @get("/modules", summary="Installed modules and their health")
+    @get("/modules", public=True, summary="Installed modules and their health")
     async def modules(self, platform: PlatformDep) -> ModulesHealth:
         reports = await asyncio.gather(*(spec.check_health() for spec in platform.modules))
         items = [

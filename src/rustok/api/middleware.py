@@ -16,6 +16,7 @@ from opentelemetry import context as otel_context
 from rustok.core.context import RequestContext, reset_context, set_context
 from rustok.core.ids import id_to_ulid, new_id
 from rustok.core.metrics import HTTP_DURATION, HTTP_IN_FLIGHT, HTTP_REQUESTS
+from rustok.core.net import TrustedProxies
 from rustok.core.telemetry import current_traceparent, start_trace, trace_id_of
 
 if TYPE_CHECKING:
@@ -27,8 +28,9 @@ UNMATCHED_ROUTE = "<unmatched>"
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, proxies: TrustedProxies | None = None) -> None:
         self.app = app
+        self.proxies = proxies or TrustedProxies(())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -36,23 +38,32 @@ class RequestContextMiddleware:
             return
         request_id = b""
         traceparent = ""
+        forwarded_for = ""
         for name, value in scope["headers"]:
             if name == REQUEST_ID_HEADER:
                 request_id = value
             elif name == b"traceparent":
                 traceparent = value.decode("latin-1")
+            elif name == b"x-forwarded-for":
+                forwarded_for = value.decode("latin-1")
         if not _REQUEST_ID_RE.match(request_id):
             request_id = id_to_ulid(new_id()).encode()
         otel_token = otel_context.attach(
             start_trace({"traceparent": traceparent} if traceparent else {})
         )
         client = scope.get("client")
+        peer = client[0] if client else None
+        client_ip = (
+            self.proxies.client_ip(peer, {"x-forwarded-for": forwarded_for})
+            if forwarded_for
+            else peer
+        )
         ctx_token = set_context(
             RequestContext(
                 request_id=request_id.decode(),
                 trace_id=trace_id_of(),
                 traceparent=current_traceparent(),
-                client_ip=client[0] if client else None,
+                client_ip=client_ip,
             )
         )
         status = 500

@@ -6,10 +6,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rustok.core.db import Base, HasId, TenantScoped, Timestamped
+from rustok.core.db import Base, HasId, TenantScoped, Timestamped, utcnow
 
 USER_STATUSES = ("active", "inactive", "banned")
 
@@ -41,3 +41,47 @@ class UserSession(HasId, TenantScoped, Timestamped, Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column()
     expires_at: Mapped[dt.datetime] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class RotatedRefreshToken(TenantScoped, Base):
+    """A refresh token that was already exchanged: presenting it again means theft (A-2)."""
+
+    __tablename__ = "auth_rotated_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    rotated_at: Mapped[dt.datetime] = mapped_column()
+
+
+class OneTimeToken(HasId, TenantScoped, Base):
+    """Password reset, email verification and invitation tokens: hashed, single use."""
+
+    __tablename__ = "auth_one_time_tokens"
+
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[uuid.UUID | None] = mapped_column()
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LoginFailure(HasId, TenantScoped, Base):
+    """One failed sign-in; counted per account and per address to throttle (A-7)."""
+
+    __tablename__ = "auth_login_failures"
+    __table_args__ = (
+        Index("ix_auth_login_failures_email_created_at", "tenant_id", "email", "created_at"),
+        Index("ix_auth_login_failures_ip_created_at", "ip_address", "created_at"),
+    )
+
+    email: Mapped[str] = mapped_column(String(255))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

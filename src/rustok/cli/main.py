@@ -7,6 +7,7 @@ import typer
 from rustok import __version__
 from rustok.cli.demo import demo_command
 from rustok.cli.migrate import migrate_command
+from rustok.cli.routes import routes_command
 from rustok.cli.serve import serve_command
 from rustok.cli.tenant import tenant_app
 from rustok.cli.user import user_app
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.command("serve")(serve_command)
 app.command("migrate")(migrate_command)
 app.command("demo")(demo_command)
+app.command("routes")(routes_command)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
 

@@ -66,6 +66,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_echo: bool = False
     graphiql: bool | None = None
     public_url: str | None = None
+    # Auth: previous secrets still verify tokens, so rotating the key logs nobody out.
+    previous_secret_keys: tuple[str, ...] = ()
+    jwt_issuer: str = "rustok"
+    jwt_audience: str = "rustok-api"
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 30 * 24 * 3600
+    # Rate limits, in the `limits` notation; "0" switches the general limit off.
+    rate_limit: str = "600/minute;100/second"
+    login_rate_limit: str = "5/minute"
+    login_ip_rate_limit: str = "30/minute"
+    cors_origins: tuple[str, ...] = ()
+    # Mail: without a host, mails are written to the log (development).
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "RusToK <noreply@rustok.local>"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -91,6 +110,9 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "db_pool_size": (1, 500),
     "db_max_overflow": (0, 500),
     "db_pool_timeout": (0.1, 600),
+    "access_token_ttl": (60, 24 * 3600),
+    "refresh_token_ttl": (3600, 365 * 24 * 3600),
+    "smtp_port": (1, 65535),
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -196,6 +218,9 @@ def _check_consistency(values: dict[str, Any]) -> None:
             f"RUSTOK_DATABASE_URL: unsupported URL {url.split('://')[0]!r}; allowed values: "
             "sqlite+aiosqlite:///<path>, postgresql+asyncpg://<user>@<host>/<db>"
         )
+    for field in ("rate_limit", "login_rate_limit", "login_ip_rate_limit"):
+        if field in values:
+            _check_rate_limit(field, values[field])
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -203,6 +228,20 @@ def _check_consistency(values: dict[str, Any]) -> None:
             raise SettingsError(
                 f"RUSTOK_TRUSTED_PROXIES: {proxy!r} is not an IP address or CIDR network"
             ) from None
+
+
+def _check_rate_limit(field: str, value: str) -> None:
+    from limits import parse_many
+
+    if field == "rate_limit" and value.strip() == "0":
+        return
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(
+            f"{env_name(field)}: invalid value {value!r}; expected the `limits` notation, "
+            "e.g. 600/minute;100/second" + (" or 0 (off)" if field == "rate_limit" else "")
+        ) from None
 
 
 def _resolve_secret(values: dict[str, Any]) -> str:

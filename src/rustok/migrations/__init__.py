@@ -23,6 +23,7 @@ MIGRATIONS_DIR = Path(__file__).parent
 
 def load_models() -> MetaData:
     """Import every model so the metadata is complete; return it."""
+    import rustok.audit.models
     import rustok.auth.models
     import rustok.outbox.models
     import rustok.rbac.models

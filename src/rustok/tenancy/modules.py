@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from sqlalchemy import select
 
+from rustok.audit.log import record
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import RustokError
@@ -85,6 +86,13 @@ class ModuleToggleService:
             if (slug in current) != enabled:
                 await self._toggle(uow, spec, stored.get(slug), enabled)
                 uow.publish(ModuleToggled(tenant_id=tenant.id, module=slug, enabled=enabled))
+                record(
+                    uow.session,
+                    "module.toggled",
+                    resource="modules",
+                    resource_id=slug,
+                    enabled=enabled,
+                )
                 await uow.commit()
                 current = current | {slug} if enabled else current - {slug}
         if self._invalidation is not None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rustok.core.context import TenantRef
+from rustok.audit.log import record
+from rustok.core.context import TenantRef, current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import Conflict, ValidationFailed
 from rustok.core.ids import new_id
@@ -131,6 +133,7 @@ class TenantService:
             await session.flush()
             await seed_tenant_rbac(session, tenant.id)
             uow.publish(TenantCreated(tenant_id=tenant.id), tenant_id=tenant.id)
+            _audit(session, "tenant.created", tenant.id, slug=slug)
             try:
                 await uow.commit()
             except IntegrityError:
@@ -235,6 +238,10 @@ class TenantService:
                 tenant.settings = patch.settings
             await self._update_locales(session, tenant, patch)
             tenant.updated_at = utcnow()
+            changed = [
+                f for f in TenantUpdate.__struct_fields__ if getattr(patch, f) is not msgspec.UNSET
+            ]
+            _audit(session, "tenant.updated", tenant.id, fields=changed)
             uow.publish(
                 TenantUpdated(
                     tenant_id=tenant.id,
@@ -290,6 +297,19 @@ class TenantService:
         except TenantExists:
             return False
         return True
+
+
+def _audit(session: AsyncSession, action: str, tenant_id: uuid.UUID, **details: Any) -> None:
+    """Recorded under the acting tenant (the default one for the CLI and tenant admins)."""
+    actor_tenant = current_context().tenant_id or DEFAULT_TENANT_ID
+    record(
+        session,
+        action,
+        resource="tenants",
+        resource_id=tenant_id,
+        tenant_id=actor_tenant,
+        **details,
+    )
 
 
 def tenant_ref(tenant: TenantRead) -> TenantRef:

@@ -1,0 +1,126 @@
+"""General request rate limiting (A-7) with ``limits``: per client address, or per user when
+the request carries a valid access token; in memory per process, or in Redis when
+``RUSTOK_REDIS_URL`` is set (and in memory again while Redis is unreachable, R-3).
+
+Limited responses carry ``RateLimit-Limit``/``-Remaining``/``-Reset``; refusals are 429
+problems with ``Retry-After``. Health, metrics and docs are never limited.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
+from rustok.auth.tokens import AccessTokens
+from rustok.core.context import current_context
+from rustok.core.errors import RustokError
+from rustok.core.logging import get_logger
+from rustok.core.settings import Settings
+
+if TYPE_CHECKING:
+    from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
+
+EXEMPT_PREFIXES = ("/health", "/metrics", "/docs")
+_log = get_logger("rustok.ratelimit")
+
+
+def _redis_uri(url: str) -> str:
+    return "async+" + url if not url.startswith("async+") else url
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings, tokens: AccessTokens) -> None:
+        self.app = app
+        self._items: list[RateLimitItem] = (
+            [] if settings.rate_limit.strip() == "0" else parse_many(settings.rate_limit)
+        )
+        self._tokens = tokens
+        self._memory = MovingWindowRateLimiter(MemoryStorage())
+        self._shared: MovingWindowRateLimiter | None = None
+        if settings.redis_url:
+            storage: Storage = RedisStorage(
+                _redis_uri(settings.redis_url), implementation="redispy"
+            )
+            self._shared = MovingWindowRateLimiter(storage)
+
+    def _key(self, scope: Scope) -> str:
+        for name, value in scope["headers"]:
+            if name == b"authorization" and value[:7].lower() == b"bearer ":
+                try:
+                    return (
+                        f"user:{self._tokens.verify(value[7:].decode('latin-1').strip()).user_id}"
+                    )
+                except RustokError:
+                    break  # an invalid token is limited like anonymous traffic
+        return f"ip:{current_context().client_ip or 'unknown'}"
+
+    async def _hit(self, key: str) -> tuple[bool, RateLimitItem, int, float]:
+        """Count the request against every window; report the tightest one."""
+        limiter = self._shared or self._memory
+        try:
+            return await self._hit_with(limiter, key)
+        except Exception as exc:
+            if limiter is self._memory:
+                raise
+            _log.warning("rate limit store unavailable; limiting locally", error=str(exc))
+            return await self._hit_with(self._memory, key)
+
+    async def _hit_with(
+        self, limiter: MovingWindowRateLimiter, key: str
+    ) -> tuple[bool, RateLimitItem, int, float]:
+        allowed = True
+        tightest: tuple[RateLimitItem, int, float] | None = None
+        for item in self._items:
+            if not await limiter.hit(item, key):
+                allowed = False
+            reset, remaining = await limiter.get_window_stats(item, key)
+            if tightest is None or remaining < tightest[1]:
+                tightest = (item, remaining, reset)
+        assert tightest is not None
+        return allowed, *tightest
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._items or scope["path"].startswith(EXEMPT_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        allowed, item, remaining, reset_at = await self._hit(self._key(scope))
+        reset = max(1, math.ceil(reset_at - time.time()))
+        headers = [
+            (b"ratelimit-limit", str(item.amount).encode()),
+            (b"ratelimit-remaining", str(max(0, remaining)).encode()),
+            (b"ratelimit-reset", str(reset).encode()),
+        ]
+        if not allowed:
+            await self._refuse(send, scope["path"], headers, reset)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = message.get("headers", ())
+                # A more specific limit (failed sign-ins) already reported itself: keep it.
+                if not any(name.lower() == b"ratelimit-limit" for name, _ in present):
+                    message["headers"] = [*present, *headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    async def _refuse(
+        self, send: Send, path: str, headers: list[tuple[bytes, bytes]], reset: int
+    ) -> None:
+        body = problem_bytes(build_problem(
+            status=429, code="RATE_LIMITED", title="Too many requests",
+            detail=f"request rate limit reached; retry in {reset} s", instance=path,
+        ))  # fmt: skip
+        await send({
+            "type": "http.response.start", "status": 429,
+            "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"retry-after", str(reset).encode()), *headers],
+        })  # fmt: skip
+        await send({"type": "http.response.body", "body": body})

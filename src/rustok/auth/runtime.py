@@ -1,0 +1,43 @@
+"""The auth parts a running server holds: token keys, grant cache, throttle, mailer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rustok.auth.flows import AuthFlows
+from rustok.auth.mail import Mailer, build_mailer
+from rustok.auth.service import AuthService
+from rustok.auth.sessions import SessionService
+from rustok.auth.throttle import LoginThrottle
+from rustok.auth.tokens import AccessTokens
+from rustok.core.platform import Platform
+from rustok.rbac.grants import GrantStore
+
+AUTH_STATE_KEY = "auth"
+
+
+@dataclass
+class AuthRuntime:
+    platform: Platform
+    tokens: AccessTokens
+    grants: GrantStore
+    sessions: SessionService
+    service: AuthService
+    flows: AuthFlows
+    mailer: Mailer
+
+    @classmethod
+    def build(cls, platform: Platform, mailer: Mailer | None = None) -> AuthRuntime:
+        settings = platform.settings
+        tokens = AccessTokens(settings)
+        grants = GrantStore(platform.db)
+        sessions = SessionService(platform, tokens, grants)
+        throttle = LoginThrottle(
+            platform.db, settings.login_rate_limit, settings.login_ip_rate_limit
+        )
+        service = AuthService(platform, sessions, grants, throttle)
+        mailer = mailer or build_mailer(settings)
+        return cls(
+            platform=platform, tokens=tokens, grants=grants, sessions=sessions,
+            service=service, flows=AuthFlows(platform, mailer, sessions, service), mailer=mailer,
+        )  # fmt: skip

@@ -1,0 +1,168 @@
+"""Sessions: issuing token pairs, rotating refresh tokens with theft detection, revoking,
+and authenticating access tokens on every request (A-2, A-3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select, update
+
+from rustok.audit.log import record
+from rustok.auth.errors import (
+    AccountDisabled,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+    SessionRevoked,
+    TenantMismatch,
+)
+from rustok.auth.models import RotatedRefreshToken, User, UserSession
+from rustok.auth.tokens import AccessTokens, hash_token, new_opaque_token
+from rustok.core.context import current_context
+from rustok.core.db import Database, utcnow
+from rustok.core.platform import Platform
+from rustok.core.uow import UnitOfWork
+from rustok.rbac.grants import GrantStore
+from rustok.rbac.principal import Principal, highest_role
+
+
+class IssuedTokens:
+    def __init__(self, access: str, refresh: str, session_id: uuid.UUID, role: str) -> None:
+        self.access = access
+        self.refresh = refresh
+        self.session_id = session_id
+        self.role = role
+
+
+class SessionService:
+    def __init__(self, platform: Platform, tokens: AccessTokens, grants: GrantStore) -> None:
+        self._platform = platform
+        self._db: Database = platform.db
+        self._tokens = tokens
+        self._grants = grants
+        self._refresh_ttl = dt.timedelta(seconds=platform.settings.refresh_token_ttl)
+
+    async def open(self, uow: UnitOfWork, user: User, user_agent: str | None) -> IssuedTokens:
+        """Start a session for ``user`` inside the caller's unit of work."""
+        refresh, refresh_hash = new_opaque_token()
+        now = utcnow()
+        session = UserSession(
+            user_id=user.id,
+            token_hash=refresh_hash,
+            ip_address=current_context().client_ip,
+            user_agent=(user_agent or "")[:255] or None,
+            last_used_at=now,
+            expires_at=now + self._refresh_ttl,
+        )
+        uow.session.add(session)
+        await uow.session.flush()
+        roles, _ = await self._grants.load(user.id)
+        role = highest_role(roles)
+        access = self._tokens.issue(
+            user_id=user.id, tenant_id=user.tenant_id, role=role, session_id=session.id
+        )
+        return IssuedTokens(access, refresh, session.id, role)
+
+    async def refresh(self, refresh_token: str) -> tuple[IssuedTokens, User]:
+        token_hash = hash_token(refresh_token)
+        async with self._platform.uow() as uow:
+            session = await uow.session.scalar(
+                select(UserSession).where(UserSession.token_hash == token_hash).with_for_update()
+            )
+            if session is None:
+                await self._reject_reuse(uow, token_hash)
+                raise InvalidRefreshToken("unknown refresh token")
+            now = utcnow()
+            if session.revoked_at is not None or session.expires_at <= now:
+                raise InvalidRefreshToken("the session has ended; sign in again")
+            user = await uow.session.get(User, session.user_id)
+            if user is None or user.status != "active":
+                raise AccountDisabled("the account is disabled")
+            fresh, fresh_hash = new_opaque_token()
+            uow.session.add(
+                RotatedRefreshToken(token_hash=token_hash, session_id=session.id, rotated_at=now)
+            )
+            session.token_hash = fresh_hash
+            session.last_used_at = now
+            session.expires_at = now + self._refresh_ttl
+            roles, _ = await self._grants.load(user.id)
+            role = highest_role(roles)
+            access = self._tokens.issue(
+                user_id=user.id, tenant_id=user.tenant_id, role=role, session_id=session.id
+            )
+            await uow.commit()
+            return IssuedTokens(access, fresh, session.id, role), user
+
+    async def _reject_reuse(self, uow: UnitOfWork, token_hash: str) -> None:
+        rotated = await uow.session.get(RotatedRefreshToken, token_hash)
+        if rotated is None:
+            return
+        # A token we already exchanged: whoever holds the newer one, or this one, is a thief.
+        await uow.session.execute(
+            update(UserSession)
+            .where(UserSession.id == rotated.session_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        record(
+            uow.session, "auth.refresh_reuse", resource="sessions", resource_id=rotated.session_id
+        )
+        await uow.commit()
+        self._grants.forget(rotated.session_id)
+        raise RefreshTokenReused("this refresh token was already used; the session is revoked")
+
+    async def revoke(self, uow: UnitOfWork, user_id: uuid.UUID, *, keep: uuid.UUID | None = None,
+                     only: uuid.UUID | None = None) -> int:  # fmt: skip
+        """Revoke the user's active sessions (one, or all but ``keep``) in ``uow``."""
+        query = update(UserSession).where(
+            UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+        )
+        if only is not None:
+            query = query.where(UserSession.id == only)
+        if keep is not None:
+            query = query.where(UserSession.id != keep)
+        ids = list(
+            await uow.session.scalars(query.values(revoked_at=utcnow()).returning(UserSession.id))
+        )
+        self._grants.forget(*ids)
+        return len(ids)
+
+    async def authenticate(self, token: str) -> Principal:
+        """The principal behind a bearer token, or a 401/403 error."""
+        claims = self._tokens.verify(token)
+        tenant = current_context().tenant
+        if tenant is None or claims.tenant_id != tenant.id:
+            raise TenantMismatch("this token was issued by another tenant")
+        async with self._db.read_session() as db_session:
+            row = (
+                await db_session.execute(
+                    select(UserSession.revoked_at, UserSession.expires_at, User.status, User.email)
+                    .join(User, User.id == UserSession.user_id)
+                    .where(UserSession.id == claims.session_id, User.id == claims.user_id)
+                )
+            ).one_or_none()
+        if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+            raise SessionRevoked("the session was revoked or has expired")
+        if row.status != "active":
+            raise AccountDisabled("the account is disabled")
+        roles, grants = await self._grants.for_session(claims.session_id, claims.user_id)
+        return Principal(
+            user_id=claims.user_id,
+            tenant_id=claims.tenant_id,
+            session_id=claims.session_id,
+            role=highest_role(roles),
+            email=row.email,
+            grants=grants,
+        )
+
+    async def list_active(self, user_id: uuid.UUID) -> list[UserSession]:
+        async with self._db.read_session() as session:
+            rows = await session.scalars(
+                select(UserSession)
+                .where(
+                    UserSession.user_id == user_id,
+                    UserSession.revoked_at.is_(None),
+                    UserSession.expires_at > utcnow(),
+                )
+                .order_by(UserSession.created_at.desc())
+            )
+            return list(rows)

@@ -1,0 +1,31 @@
+"""The GraphQL request context shared by every module's resolvers."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from strawberry.litestar import BaseContext
+from strawberry.types import Info
+
+from rustok.core.context import RequestContext
+from rustok.core.platform import Platform
+
+T = TypeVar("T")
+
+
+class GraphQLContext(BaseContext, kw_only=True):
+    platform: Platform
+    request_context: RequestContext
+    # Long-lived parts of the running server (auth, tenancy, …), looked up by type.
+    runtimes: dict[type, Any]
+    # Per-request DataLoaders, created on first use.
+    loaders: dict[str, Any]
+
+    def runtime(self, kind: type[T]) -> T:
+        found = self.runtimes.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"no {kind.__name__} in the GraphQL context")
+        return found
+
+
+RustokInfo = Info[GraphQLContext, None]

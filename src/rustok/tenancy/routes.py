@@ -1,0 +1,87 @@
+"""REST: tenant administration (super admins of the default tenant) and module toggles."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, get, patch, post, put
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from rustok.core.context import current_context
+from rustok.core.errors import PermissionDenied
+from rustok.tenancy.models import DEFAULT_TENANT_ID
+from rustok.tenancy.modules import ModuleRead, ModuleToggle
+from rustok.tenancy.runtime import TenancyRuntime
+from rustok.tenancy.schemas import TenantCreate, TenantRead, TenantUpdate
+
+Tenancy = NamedDependency[TenancyRuntime]
+Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
+PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
+
+
+class TenantPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[TenantRead]
+    page: int
+    per_page: int
+    total: int
+
+
+def default_tenant_only(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Tenant administration spans tenants: only the default tenant's super admins."""
+    if current_context().tenant_id != DEFAULT_TENANT_ID:
+        raise PermissionDenied("tenant administration happens in the default tenant")
+
+
+class TenantAdminController(Controller):
+    path = "/api/admin/tenants"
+    tags = ["admin"]
+    guards = [default_tenant_only]
+
+    @post("/", permission="tenants:create", status_code=201)
+    async def create(self, tenancy: Tenancy, data: JSONBody[TenantCreate]) -> TenantRead:
+        """Create a tenant with its system roles, locales and modules."""
+        return await tenancy.tenants().create(data)
+
+    @get("/", permission="tenants:list")
+    async def list_tenants(
+        self, tenancy: Tenancy, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
+    ) -> TenantPage:
+        """All tenants, oldest first."""
+        items, total = await tenancy.tenants().list(page=page, per_page=per_page)
+        return TenantPage(items=items, page=page, per_page=per_page, total=total)
+
+    @get("/{tenant_id:uuid}", permission="tenants:read")
+    async def get_tenant(self, tenancy: Tenancy, tenant_id: FromPath[uuid.UUID]) -> TenantRead:
+        """One tenant."""
+        return await tenancy.tenants().get(tenant_id)
+
+    @patch("/{tenant_id:uuid}", permission="tenants:update")
+    async def update(
+        self, tenancy: Tenancy, tenant_id: FromPath[uuid.UUID], data: JSONBody[TenantUpdate]
+    ) -> TenantRead:
+        """Change name, domain, locales, currency, settings or ``is_active``."""
+        return await tenancy.tenants().update(tenant_id, data)
+
+
+class ModulesController(Controller):
+    path = "/api/modules"
+    tags = ["modules"]
+
+    @get("/", permission="modules:list")
+    async def list_modules(self, tenancy: Tenancy) -> list[ModuleRead]:
+        """Installed modules and whether this tenant has them on."""
+        return await tenancy.modules().list()
+
+    @put("/{slug:str}", permission="modules:update")
+    async def toggle(
+        self, tenancy: Tenancy, slug: FromPath[str], data: JSONBody[ModuleToggle]
+    ) -> ModuleRead:
+        """Enable or disable a module for this tenant (409 on dependency conflicts)."""
+        return await tenancy.modules().set_enabled(slug, data.enabled)

@@ -1,0 +1,141 @@
+"""GraphQL auth: sign-in/up, me, user administration, and a declaration on every field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from rustok.api.app import RustokApp
+from rustok.api.graphql import build_schema
+from rustok.audit.models import AuditEntry
+from tests.auth.helpers import PASSWORD, make_user
+
+PUBLIC_ROOT_FIELDS = {
+    "health",
+    "apiVersion",
+    "currentTenant",
+    "modules",
+    "signIn",
+    "signUp",
+    "refreshToken",
+}
+
+
+async def gql(
+    client: httpx.AsyncClient, query: str, token: str | None = None, **variables: Any
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(
+        "/api/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { accessToken refreshToken expiresIn user { email role } } }"
+
+
+async def sign_in(client: httpx.AsyncClient, email: str) -> str:
+    body = await gql(client, SIGN_IN, e=email, p=PASSWORD)
+    token: str = body["data"]["signIn"]["accessToken"]
+    return token
+
+
+def code(body: dict[str, Any]) -> str:
+    value: str = body["errors"][0]["extensions"]["code"]
+    return value
+
+
+def test_every_root_field_declares_permissions(app: RustokApp) -> None:
+    schema = build_schema(app.platform)
+    undeclared, public = [], set()
+    for root in (
+        schema.schema_converter.type_map.get("Query"),
+        schema.schema_converter.type_map.get("Mutation"),
+    ):
+        assert root is not None
+        for field in root.definition.fields:  # type: ignore[union-attr]
+            classes = field.permission_classes
+            if not classes:
+                undeclared.append(field.name)
+            elif any(getattr(c, "required", None) == "public" for c in classes):
+                public.add(field.name)
+    assert undeclared == []
+    camel = {"api_version": "apiVersion", "current_tenant": "currentTenant", "sign_in": "signIn",
+             "sign_up": "signUp", "refresh_token": "refreshToken"}  # fmt: skip
+    assert {camel.get(n, n) for n in public} == PUBLIC_ROOT_FIELDS
+
+
+async def test_sign_up_sign_in_me(client: httpx.AsyncClient) -> None:
+    up = await gql(
+        client,
+        'mutation($p: String!) { signUp(email: "g@example.com", password: $p) { user { email role } } }',
+        p=PASSWORD,
+    )
+    assert up["data"]["signUp"]["user"] == {"email": "g@example.com", "role": "customer"}
+    token = await sign_in(client, "g@example.com")
+    me = await gql(client, "{ me { email role permissions } }", token)
+    assert me["data"]["me"]["email"] == "g@example.com"
+    assert "products:list" in me["data"]["me"]["permissions"]
+    anonymous = await gql(client, "{ me { email } }")
+    assert code(anonymous) == "UNAUTHENTICATED"
+    wrong = await gql(client, SIGN_IN, e="g@example.com", p="wrong password")
+    assert code(wrong) == "INVALID_CREDENTIALS"
+
+
+async def test_user_administration_is_permission_checked(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    await make_user(app.platform, "admin@example.com", "admin")
+    await make_user(app.platform, "cust@example.com", "customer")
+    admin = await sign_in(client, "admin@example.com")
+    customer = await sign_in(client, "cust@example.com")
+    listing = "{ users(first: 1) { totalCount edges { cursor node { email } } pageInfo { hasNextPage endCursor } } }"
+    assert code(await gql(client, listing, customer)) == "FORBIDDEN"
+    page = (await gql(client, listing, admin))["data"]["users"]
+    assert page["totalCount"] == 2 and page["pageInfo"]["hasNextPage"] is True
+    after = page["pageInfo"]["endCursor"]
+    second = await gql(
+        client,
+        "query($a: String) { users(first: 5, after: $a) { edges { node { email } } pageInfo { hasNextPage } } }",
+        admin,
+        a=after,
+    )
+    assert len(second["data"]["users"]["edges"]) == 1
+
+    create = 'mutation($r: String!, $p: String!) { createUser(input: {email: "m@example.com", password: $p, role: $r}) { id email role } }'
+    assert (
+        code(await gql(client, create, admin, r="super_admin", p=PASSWORD)) == "FORBIDDEN"
+    )  # above the admin's own role
+    created = (await gql(client, create, admin, r="manager", p=PASSWORD))["data"]["createUser"]
+    assert created["role"] == "manager"
+    update = 'mutation($id: ID!) { updateUser(id: $id, input: {role: "customer", name: "Demoted"}) { role name } }'
+    assert (await gql(client, update, admin, id=created["id"]))["data"]["updateUser"] == {
+        "role": "customer",
+        "name": "Demoted",
+    }
+    disable = "mutation($id: ID!) { disableUser(id: $id) { status } }"
+    assert (await gql(client, disable, admin, id=created["id"]))["data"]["disableUser"] == {
+        "status": "inactive"
+    }
+    assert code(await gql(client, SIGN_IN, e="m@example.com", p=PASSWORD)) == "INVALID_CREDENTIALS"
+    async with app.platform.db.read_session(all_tenants=True) as session:
+        actions = list(
+            await session.scalars(
+                select(AuditEntry.action).where(AuditEntry.resource_id == created["id"])
+            )
+        )
+    assert {"user.created", "user.role_changed", "user.status_changed"} <= set(actions)
+
+
+async def test_graphql_refuses_a_bad_token_at_http_level(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/graphql",
+        json={"query": "{ health }"},
+        headers={"Authorization": "Bearer junk.junk.junk"},
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "INVALID_TOKEN"
