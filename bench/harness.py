@@ -63,14 +63,44 @@ def migrate(env: dict[str, str]) -> None:
     subprocess.run([RUSTOK, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
+def rustok(env: dict[str, str], *args: str) -> None:
+    subprocess.run([RUSTOK, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def lua_post(path: Path, body: str) -> str:
+    """A wrk script sending ``body`` as a JSON POST."""
+    escaped = body.replace("\\", "\\\\").replace("'", "\\'")
+    path.write_text(
+        "wrk.method = 'POST'\n"
+        f"wrk.body = '{escaped}'\n"
+        "wrk.headers['Content-Type'] = 'application/json'\n"
+    )
+    return str(path)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
 @contextmanager
-def served(env: dict[str, str], *, workers: int = 1) -> Iterator[Server]:
-    """Start ``rustok serve`` and wait for the first ``/health/live`` answer."""
+def served(env: dict[str, str], *, workers: int = 1, target: str | None = None) -> Iterator[Server]:
+    """Start ``rustok serve`` (or Granian on another app factory) and wait for the first
+    ``/health/live`` answer."""
     port = free_port()
     started = time.perf_counter()
+    if target is None:
+        command = [RUSTOK, "serve", "--port", str(port), "--workers", str(workers)]
+    else:
+        command = [sys.executable, "-c",
+                   "from granian import Granian; from granian.constants import Interfaces, Loops; "
+                   f"Granian({target!r}, factory=True, address='127.0.0.1', port={port}, "
+                   f"workers={workers}, interface=Interfaces.ASGI, loop=Loops.uvloop).serve()"]  # fmt: skip
     proc = subprocess.Popen(
-        [RUSTOK, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -119,8 +149,8 @@ def wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int = 2,
         args += ["-s", script]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     non_2xx_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return WrkResult(rps, p50, p99, int(non_2xx_match.group(1)) if non_2xx_match else 0)
 

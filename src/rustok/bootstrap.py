@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rustok.core.db import Database
+from rustok.core.invalidation import InvalidationBus
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.registry import ModuleRegistry, load_spec
@@ -37,4 +38,5 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         db=db,
         modules=registry,
         uow=UnitOfWorkFactory(db, OutboxWriter()),
+        invalidation=InvalidationBus(settings.redis_url),
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import update

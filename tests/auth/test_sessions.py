@@ -139,19 +139,28 @@ async def test_token_of_one_tenant_is_refused_on_another(
 
 
 async def test_banned_user_is_refused(client: httpx.AsyncClient, app: RustokApp) -> None:
+    from rustok.auth.admin import UserAdminService
+
     await make_user(app.platform, "b@example.com", "customer")
+    await make_user(app.platform, "root@example.com", "super_admin")
     tokens = await sign_in(client, "b@example.com")
+    root = await sign_in(client, "root@example.com")
+    assert (
+        await client.get("/api/auth/me", headers=bearer(tokens))
+    ).status_code == 200  # cached now
     default = await app.tenancy.directory.by_slug("default")
     assert default is not None
     with use_context(RequestContext(tenant=default)):
-        async with app.platform.uow() as uow:
-            user = await uow.session.scalar(select(User).where(User.email == "b@example.com"))
-            assert user is not None
-            user.status = "banned"
-            await uow.commit()
-    assert_problem(
-        await client.get("/api/auth/me", headers=bearer(tokens)), 401, "ACCOUNT_DISABLED"
-    )
+        async with app.platform.db.read_session() as session:
+            user = await session.scalar(select(User).where(User.email == "b@example.com"))
+        assert user is not None
+        actor = await app.auth.sessions.authenticate(root["access_token"])
+        admin = UserAdminService(app.platform, app.auth.sessions, app.auth.grants)
+        await admin.update(actor, user.id, status="banned")
+    # Refused at once, although the principal was cached a moment ago.
+    me = await client.get("/api/auth/me", headers=bearer(tokens))
+    assert me.status_code == 401
+    assert me.json()["code"] in {"SESSION_REVOKED", "ACCOUNT_DISABLED"}
     login = await client.post(
         "/api/auth/login", json={"email": "b@example.com", "password": PASSWORD}
     )

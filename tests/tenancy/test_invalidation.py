@@ -54,7 +54,7 @@ async def test_disable_on_one_instance_is_refused_by_another(
         await _wait_for(b, "fresh", 200, limit=1.0)
 
         ready = (await b.get("/health/ready")).json()
-        assert ready["checks"]["tenant_cache"]["status"] == "ok"
+        assert ready["checks"]["cache_invalidation"]["status"] == "ok"
 
 
 async def test_unreachable_redis_degrades_but_keeps_serving(db_url: str, tmp_path: Path) -> None:
@@ -67,8 +67,8 @@ async def test_unreachable_redis_degrades_but_keeps_serving(db_url: str, tmp_pat
         assert ready.status_code == 200
         body = ready.json()
         assert body["status"] == "degraded"
-        assert body["checks"]["tenant_cache"]["status"] == "degraded"
-        assert "redis unreachable" in body["checks"]["tenant_cache"]["detail"]
+        assert body["checks"]["cache_invalidation"]["status"] == "degraded"
+        assert "redis unreachable" in body["checks"]["cache_invalidation"]["detail"]
 
 
 async def test_redis_outage_then_recovery_resubscribes(

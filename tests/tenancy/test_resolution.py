@@ -188,3 +188,12 @@ async def test_single_flight_over_http(serve: Serve) -> None:
         )
         assert {r.json()["tenant"] for r in responses} == {"globex"}
         assert DB_LOADS._value.get() - before == 1
+
+
+async def test_current_tenant_endpoint(serve: Serve) -> None:
+    async with serve() as (client, _):
+        body = (await client.get("/api/tenant", headers={"X-Tenant-ID": "acme"})).json()
+        assert body["slug"] == "acme"
+        assert body["name"] == "Acme"
+        assert body["modules"] == ["probe"]
+        assert body["currency_code"] == "USD"

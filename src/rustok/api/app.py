@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -37,10 +39,14 @@ from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
 from rustok.core.net import TrustedProxies
-from rustok.core.platform import Platform
+from rustok.core.platform import Platform, ReadinessCheck
 from rustok.core.settings import Settings
 from rustok.migrations import ensure_schema_current
-from rustok.tenancy.routes import ModulesController, TenantAdminController
+from rustok.tenancy.routes import (
+    CurrentTenantController,
+    ModulesController,
+    TenantAdminController,
+)
 from rustok.tenancy.runtime import TenancyRuntime
 
 if TYPE_CHECKING:
@@ -50,7 +56,12 @@ Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 # Strawberry's controller still uses Litestar's inferred parameters (deprecated in 2.23); our
 # own handlers use explicit markers, and the test suite turns warnings into errors.
 _STRAWBERRY_HANDLERS = r".*handler='(handle_http_get|handle_http_post|websocket_endpoint)'"
-PLATFORM_ROUTES = [AuthController, TenantAdminController, ModulesController]
+PLATFORM_ROUTES = [
+    AuthController,
+    CurrentTenantController,
+    TenantAdminController,
+    ModulesController,
+]
 
 
 class RustokApp:
@@ -105,15 +116,21 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
     platform = platform or bootstrap(settings)
     tenancy = TenancyRuntime.build(platform)
     auth = AuthRuntime.build(platform)
+    if platform.invalidation.distributed:
+        platform.readiness.append(
+            ReadinessCheck("cache_invalidation", platform.invalidation.check, critical=False)
+        )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await ensure_schema_current(platform.db)
-        await tenancy.start()
+        subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
         try:
             yield
         finally:
-            await tenancy.stop()
+            subscriber.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await subscriber
             await platform.aclose()
 
     module_routers = [

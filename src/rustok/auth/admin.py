@@ -71,7 +71,7 @@ class UserAdminService:
             user = await uow.session.get(User, user_id, with_for_update=True)
             if user is None:
                 raise NotFound(f"no user {user_id}")
-            current_roles, _ = await self._grants.load(user.id)
+            current_roles, _ = await self._grants.load(user.id, uow.session)
             if any(not may_grant(actor.role, r) for r in current_roles):
                 raise PermissionDenied("you cannot change a user who outranks you")
             if name is not None:
@@ -95,7 +95,7 @@ class UserAdminService:
                     await self._sessions.revoke(uow, user.id)
             uow.publish(UserUpdated(user_id=user.id))
             await uow.commit()
-        self._grants.forget_all()  # role changes take effect on the next request
+        await self._sessions.forget_all()  # role changes take effect on the next request
         return user
 
     async def disable(self, actor: Principal, user_id: uuid.UUID) -> User:

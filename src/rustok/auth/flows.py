@@ -202,5 +202,5 @@ class AuthFlows:
         return TokenPair(
             access_token=issued.access, refresh_token=issued.refresh,
             expires_in=self._platform.settings.access_token_ttl,
-            user=await self._auth.user_read(user),
+            user=await self._auth.user_read(user, (issued.roles, issued.grants)),
         )  # fmt: skip

@@ -25,7 +25,7 @@ from rustok.core.db import utcnow
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.rbac.grants import GrantStore
-from rustok.rbac.principal import Principal, highest_role
+from rustok.rbac.principal import Grants, Principal, highest_role
 
 
 class AuthService:
@@ -41,8 +41,10 @@ class AuthService:
         self._grants = grants
         self._throttle = throttle
 
-    async def user_read(self, user: User) -> UserRead:
-        roles, grants = await self._grants.load(user.id)
+    async def user_read(
+        self, user: User, loaded: tuple[list[str], Grants] | None = None
+    ) -> UserRead:
+        roles, grants = loaded or await self._grants.load(user.id)
         principal = Principal(
             user_id=user.id, tenant_id=user.tenant_id, session_id=uuid.UUID(int=0),
             role=highest_role(roles), email=user.email, grants=grants,
@@ -66,7 +68,7 @@ class AuthService:
             access_token=issued.access,
             refresh_token=issued.refresh,
             expires_in=self._platform.settings.access_token_ttl,
-            user=await self.user_read(user),
+            user=await self.user_read(user, (issued.roles, issued.grants)),
         )
 
     async def register(
@@ -92,7 +94,7 @@ class AuthService:
             address = normalise_email(email)
         except ValidationFailed:
             address = email.strip().lower()[:255]
-        await self._throttle.check(address, current_context().client_ip)
+        recent_failures = await self._throttle.check(address, current_context().client_ip)
         async with self._platform.db.read_session() as session:
             user = await session.scalar(select(User).where(User.email == address))
         # Unknown accounts still pay for a hash: the answer and its timing are the same.
@@ -104,7 +106,8 @@ class AuthService:
                 resource_id=user.id if user else None, email=address,
             )  # fmt: skip
             raise InvalidCredentials("the email or password is wrong")
-        await self._throttle.clear(address)
+        if recent_failures:
+            await self._throttle.clear(address)
         async with self._platform.uow() as uow:
             user = await uow.session.get(User, user.id)
             assert user is not None

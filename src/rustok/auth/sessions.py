@@ -1,11 +1,22 @@
 """Sessions: issuing token pairs, rotating refresh tokens with theft detection, revoking,
-and authenticating access tokens on every request (A-2, A-3)."""
+and authenticating access tokens on every request (A-2, A-3).
+
+Authenticating costs a token check and, once per session and ``PRINCIPAL_TTL_SECONDS``, one
+query: the principal (session state, status, roles, grants) is cached by session id. Any
+revocation, status or role change drops the cached principals after its commit, here and —
+through the invalidation bus (Redis) — on every instance; without Redis, other processes see
+it within the TTL.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from moka_py import Moka
 from sqlalchemy import select, update
 
 from rustok.audit.log import record
@@ -20,18 +31,25 @@ from rustok.auth.models import RotatedRefreshToken, User, UserSession
 from rustok.auth.tokens import AccessTokens, hash_token, new_opaque_token
 from rustok.core.context import current_context
 from rustok.core.db import Database, utcnow
+from rustok.core.invalidation import ALL_KEYS
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.rbac.grants import GrantStore
-from rustok.rbac.principal import Principal, highest_role
+from rustok.rbac.principal import Grants, Principal, highest_role
+
+PRINCIPAL_TTL_SECONDS = 15.0
+PRINCIPAL_CACHE_SIZE = 50_000
+SESSION_KEY_PREFIX = "session:"
+ALL_PRINCIPALS = "principals:*"
 
 
+@dataclass(frozen=True, slots=True)
 class IssuedTokens:
-    def __init__(self, access: str, refresh: str, session_id: uuid.UUID, role: str) -> None:
-        self.access = access
-        self.refresh = refresh
-        self.session_id = session_id
-        self.role = role
+    access: str
+    refresh: str
+    session_id: uuid.UUID
+    roles: list[str]
+    grants: Grants
 
 
 class SessionService:
@@ -41,6 +59,32 @@ class SessionService:
         self._tokens = tokens
         self._grants = grants
         self._refresh_ttl = dt.timedelta(seconds=platform.settings.refresh_token_ttl)
+        self._principals: Moka[uuid.UUID, tuple[Principal, dt.datetime]] = Moka(
+            PRINCIPAL_CACHE_SIZE, ttl=PRINCIPAL_TTL_SECONDS
+        )
+        platform.invalidation.register(self._drop)
+
+    # --- cached principals ---------------------------------------------------------------
+
+    def _drop(self, keys: Sequence[str]) -> None:
+        """Invalidation bus handler: ``session:<id>`` keys, or every principal."""
+        if ALL_KEYS in keys or ALL_PRINCIPALS in keys:
+            self._principals.clear()
+            return
+        for key in keys:
+            if key.startswith(SESSION_KEY_PREFIX):
+                with contextlib.suppress(ValueError):
+                    self._principals.remove(uuid.UUID(key[len(SESSION_KEY_PREFIX) :]))
+
+    async def forget(self, session_ids: Sequence[uuid.UUID]) -> None:
+        if session_ids:
+            keys = [f"{SESSION_KEY_PREFIX}{session_id}" for session_id in session_ids]
+            await self._platform.invalidation.publish(keys)
+
+    async def forget_all(self) -> None:
+        await self._platform.invalidation.publish([ALL_PRINCIPALS])
+
+    # --- issuing and rotating ------------------------------------------------------------
 
     async def open(self, uow: UnitOfWork, user: User, user_agent: str | None) -> IssuedTokens:
         """Start a session for ``user`` inside the caller's unit of work."""
@@ -56,12 +100,14 @@ class SessionService:
         )
         uow.session.add(session)
         await uow.session.flush()
-        roles, _ = await self._grants.load(user.id)
-        role = highest_role(roles)
+        roles, grants = await self._grants.load(user.id, uow.session)
         access = self._tokens.issue(
-            user_id=user.id, tenant_id=user.tenant_id, role=role, session_id=session.id
+            user_id=user.id,
+            tenant_id=user.tenant_id,
+            role=highest_role(roles),
+            session_id=session.id,
         )
-        return IssuedTokens(access, refresh, session.id, role)
+        return IssuedTokens(access, refresh, session.id, roles, grants)
 
     async def refresh(self, refresh_token: str) -> tuple[IssuedTokens, User]:
         token_hash = hash_token(refresh_token)
@@ -85,33 +131,40 @@ class SessionService:
             session.token_hash = fresh_hash
             session.last_used_at = now
             session.expires_at = now + self._refresh_ttl
-            roles, _ = await self._grants.load(user.id)
-            role = highest_role(roles)
+            roles, grants = await self._grants.load(user.id, uow.session)
             access = self._tokens.issue(
-                user_id=user.id, tenant_id=user.tenant_id, role=role, session_id=session.id
-            )
+                user_id=user.id, tenant_id=user.tenant_id, role=highest_role(roles),
+                session_id=session.id,
+            )  # fmt: skip
             await uow.commit()
-            return IssuedTokens(access, fresh, session.id, role), user
+            return IssuedTokens(access, fresh, session.id, roles, grants), user
 
     async def _reject_reuse(self, uow: UnitOfWork, token_hash: str) -> None:
         rotated = await uow.session.get(RotatedRefreshToken, token_hash)
         if rotated is None:
             return
         # A token we already exchanged: whoever holds the newer one, or this one, is a thief.
-        await uow.session.execute(
-            update(UserSession)
-            .where(UserSession.id == rotated.session_id, UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+        await self.revoke_session(uow, rotated.session_id)
         record(
             uow.session, "auth.refresh_reuse", resource="sessions", resource_id=rotated.session_id
         )
         await uow.commit()
-        self._grants.forget(rotated.session_id)
         raise RefreshTokenReused("this refresh token was already used; the session is revoked")
 
-    async def revoke(self, uow: UnitOfWork, user_id: uuid.UUID, *, keep: uuid.UUID | None = None,
-                     only: uuid.UUID | None = None) -> int:  # fmt: skip
+    # --- revoking ------------------------------------------------------------------------
+
+    async def revoke_session(self, uow: UnitOfWork, session_id: uuid.UUID) -> None:
+        await uow.session.execute(
+            update(UserSession)
+            .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        uow.on_commit(lambda: self.forget([session_id]))
+
+    async def revoke(
+        self, uow: UnitOfWork, user_id: uuid.UUID, *, keep: uuid.UUID | None = None,
+        only: uuid.UUID | None = None,
+    ) -> int:  # fmt: skip
         """Revoke the user's active sessions (one, or all but ``keep``) in ``uow``."""
         query = update(UserSession).where(
             UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
@@ -120,11 +173,12 @@ class SessionService:
             query = query.where(UserSession.id == only)
         if keep is not None:
             query = query.where(UserSession.id != keep)
-        ids = list(
-            await uow.session.scalars(query.values(revoked_at=utcnow()).returning(UserSession.id))
-        )
-        self._grants.forget(*ids)
+        revoked = query.values(revoked_at=utcnow()).returning(UserSession.id)
+        ids = list(await uow.session.scalars(revoked))
+        uow.on_commit(lambda: self.forget(ids))
         return len(ids)
+
+    # --- authenticating ------------------------------------------------------------------
 
     async def authenticate(self, token: str) -> Principal:
         """The principal behind a bearer token, or a 401/403 error."""
@@ -132,27 +186,38 @@ class SessionService:
         tenant = current_context().tenant
         if tenant is None or claims.tenant_id != tenant.id:
             raise TenantMismatch("this token was issued by another tenant")
+        cached = self._principals.get(claims.session_id)
+        if cached is not None:
+            principal, session_expires = cached
+            if principal.user_id == claims.user_id and session_expires > utcnow():
+                return principal
+        principal, session_expires = await self._load_principal(claims.session_id, claims.user_id)
+        self._principals.set(claims.session_id, (principal, session_expires))
+        return principal
+
+    async def _load_principal(
+        self, session_id: uuid.UUID, user_id: uuid.UUID
+    ) -> tuple[Principal, dt.datetime]:
+        tenant_id = current_context().tenant_id
+        assert tenant_id is not None
         async with self._db.read_session() as db_session:
             row = (
                 await db_session.execute(
                     select(UserSession.revoked_at, UserSession.expires_at, User.status, User.email)
                     .join(User, User.id == UserSession.user_id)
-                    .where(UserSession.id == claims.session_id, User.id == claims.user_id)
+                    .where(UserSession.id == session_id, User.id == user_id)
                 )
             ).one_or_none()
         if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
             raise SessionRevoked("the session was revoked or has expired")
         if row.status != "active":
             raise AccountDisabled("the account is disabled")
-        roles, grants = await self._grants.for_session(claims.session_id, claims.user_id)
-        return Principal(
-            user_id=claims.user_id,
-            tenant_id=claims.tenant_id,
-            session_id=claims.session_id,
-            role=highest_role(roles),
-            email=row.email,
-            grants=grants,
-        )
+        roles, grants = await self._grants.load(user_id)
+        principal = Principal(
+            user_id=user_id, tenant_id=tenant_id, session_id=session_id,
+            role=highest_role(roles), email=row.email, grants=grants,
+        )  # fmt: skip
+        return principal, row.expires_at
 
     async def list_active(self, user_id: uuid.UUID) -> list[UserSession]:
         async with self._db.read_session() as session:

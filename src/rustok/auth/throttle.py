@@ -24,8 +24,9 @@ class LoginThrottle:
         self._account = parse(per_account)
         self._address = parse(per_address)
 
-    async def check(self, email: str, ip: str | None) -> None:
-        """Refuse (429 with Retry-After) once the failures in the window reach a limit."""
+    async def check(self, email: str, ip: str | None) -> int:
+        """Refuse (429 with Retry-After) once the failures in the window reach a limit;
+        return the account's recent failures."""
         now = utcnow()
         async with self._db.read_session() as session:
             since = now - _window(self._account)
@@ -38,8 +39,9 @@ class LoginThrottle:
             ).one()
             if count >= self._account.amount:
                 raise self._refusal(oldest, self._account, now, "this account")
+        failures = int(count)
         if ip is None:
-            return
+            return failures
         async with self._db.read_session(all_tenants=True) as session:
             since = now - _window(self._address)
             count, oldest = (
@@ -51,6 +53,7 @@ class LoginThrottle:
             ).one()
             if count >= self._address.amount:
                 raise self._refusal(oldest, self._address, now, "this address")
+        return failures
 
     @staticmethod
     def _refusal(

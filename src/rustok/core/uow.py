@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -56,6 +56,7 @@ class UnitOfWork:
         self._staged: list[Envelope] = []
         self._stack = contextlib.AsyncExitStack()
         self._session: AsyncSession | None = None
+        self._on_commit: list[Callable[[], Awaitable[None]]] = []
         self.committed = False
 
     @property
@@ -84,6 +85,7 @@ class UnitOfWork:
             if self._session is not None and uncommitted and self._session.in_transaction():
                 await self._session.rollback()
             self._staged.clear()
+            self._on_commit.clear()
         finally:
             await self._stack.aclose()
             self._session = None
@@ -118,6 +120,11 @@ class UnitOfWork:
         self._staged.append(envelope)
         return envelope
 
+    def on_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Run ``action`` after the next successful commit. For cache invalidation only:
+        domain events go through :meth:`publish`, never through callbacks."""
+        self._on_commit.append(action)
+
     @property
     def staged(self) -> tuple[Envelope, ...]:
         return tuple(self._staged)
@@ -132,6 +139,9 @@ class UnitOfWork:
         if staged:
             for hook in self._after_commit:
                 hook(len(staged))
+        actions, self._on_commit = self._on_commit, []
+        for action in actions:
+            await action()
 
     async def rollback(self) -> None:
         self._staged.clear()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from rustok.core.cache import CacheObserver, LoadingCache
 from rustok.core.context import TenantRef
 from rustok.core.db import Database
+from rustok.core.invalidation import ALL_KEYS
 from rustok.core.registry import ModuleRegistry
 from rustok.tenancy.models import Tenant, TenantModule
 
@@ -42,6 +43,9 @@ DB_LOADS = Counter("rustok_tenant_cache_loads", "Tenant loads from the database.
 # Pre-create the label sets so the series exist from the first scrape.
 for _result in ("hit", "miss", "negative_hit"):
     CACHE_REQUESTS.labels(_result)
+
+
+TENANT_KEY_PREFIXES = ("id:", "slug:", "host:")
 
 
 def id_key(tenant_id: uuid.UUID) -> str:
@@ -118,10 +122,13 @@ class TenantDirectory:
         )
 
     def invalidate(self, keys: Sequence[str]) -> None:
-        self.cache.invalidate(*keys)
-
-    def invalidate_all(self) -> None:
-        self.cache.invalidate_all()
+        """Drop the tenant keys among ``keys`` (an invalidation bus handler)."""
+        if ALL_KEYS in keys:
+            self.cache.invalidate_all()
+            return
+        own = [k for k in keys if k.startswith(TENANT_KEY_PREFIXES)]
+        if own:
+            self.cache.invalidate(*own)
 
 
 def to_ref(tenant: Tenant, enabled_modules: frozenset[str]) -> TenantRef:

@@ -9,13 +9,13 @@ from rustok.audit.log import record
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import RustokError
+from rustok.core.invalidation import InvalidationBus
 from rustok.core.module import ModuleHookContext, ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.tenancy.directory import TenantDirectory, keys_for
 from rustok.tenancy.errors import ModuleConflict, ModuleHookFailed, ModuleNotFound
 from rustok.tenancy.events import ModuleToggled
-from rustok.tenancy.invalidation import TenantInvalidationBus
 from rustok.tenancy.models import TenantModule
 
 
@@ -37,7 +37,7 @@ class ModuleToggleService:
         self,
         platform: Platform,
         directory: TenantDirectory,
-        invalidation: TenantInvalidationBus | None,
+        invalidation: InvalidationBus,
     ) -> None:
         self._platform = platform
         self._directory = directory
@@ -95,8 +95,7 @@ class ModuleToggleService:
                 )
                 await uow.commit()
                 current = current | {slug} if enabled else current - {slug}
-        if self._invalidation is not None:
-            await self._invalidation.publish(keys_for(tenant.id, [tenant.slug], [tenant.domain]))
+        await self._invalidation.publish(keys_for(tenant.id, [tenant.slug], [tenant.domain]))
         return self._read(spec, frozenset(current))
 
     async def _toggle(

@@ -39,6 +39,30 @@ def default_tenant_only(
         raise PermissionDenied("tenant administration happens in the default tenant")
 
 
+class CurrentTenant(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    slug: str
+    name: str
+    default_locale: str
+    currency_code: str
+    modules: list[str]
+
+
+class CurrentTenantController(Controller):
+    path = "/api/tenant"
+    tags = ["tenancy"]
+
+    @get("/", public=True, optional_auth=True)
+    async def current(self) -> CurrentTenant:
+        """The tenant this request resolved to (what a storefront shows in its header)."""
+        tenant = current_context().tenant
+        assert tenant is not None
+        return CurrentTenant(
+            id=tenant.id, slug=tenant.slug, name=tenant.name, default_locale=tenant.default_locale,
+            currency_code=tenant.currency_code, modules=sorted(tenant.enabled_modules),
+        )  # fmt: skip
+
+
 class TenantAdminController(Controller):
     path = "/api/admin/tenants"
     tags = ["admin"]

@@ -16,13 +16,13 @@ from rustok.core.context import TenantRef, current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import Conflict, ValidationFailed
 from rustok.core.ids import new_id
+from rustok.core.invalidation import InvalidationBus
 from rustok.core.platform import Platform
 from rustok.rbac.seed import seed_tenant_rbac
 from rustok.tenancy.directory import keys_for
 from rustok.tenancy.errors import TenantExists, TenantNotFound
 from rustok.tenancy.events import TenantCreated, TenantUpdated
 from rustok.tenancy.identifiers import InvalidTenantIdentifier, validate_host, validate_slug
-from rustok.tenancy.invalidation import TenantInvalidationBus
 from rustok.tenancy.models import (
     DEFAULT_TENANT_ID,
     DEFAULT_TENANT_SLUG,
@@ -61,15 +61,12 @@ def _normalise_locales(
 
 
 class TenantService:
-    def __init__(
-        self, platform: Platform, invalidation: TenantInvalidationBus | None = None
-    ) -> None:
+    def __init__(self, platform: Platform, invalidation: InvalidationBus | None = None) -> None:
         self._platform = platform
-        self._invalidation = invalidation
+        self._invalidation = invalidation or platform.invalidation
 
     async def _changed(self, tenant_id: uuid.UUID, slug: str, *domains: str | None) -> None:
-        if self._invalidation is not None:
-            await self._invalidation.publish(keys_for(tenant_id, [slug], domains))
+        await self._invalidation.publish(keys_for(tenant_id, [slug], domains))
 
     async def _read(self, session: AsyncSession, tenants: Sequence[Tenant]) -> list[TenantRead]:
         ids = [t.id for t in tenants]
