@@ -206,3 +206,19 @@ async def test_concurrent_refresh_with_one_token_yields_one_winner(
                                      for _ in range(5)))  # fmt: skip
     assert sum(r.status_code == 200 for r in results) <= 1
     assert all(r.status_code in (200, 401) for r in results)
+
+
+async def test_tampered_tokens_over_http(client: httpx.AsyncClient, app: RustokApp) -> None:
+    import base64
+    import json
+
+    await make_user(app.platform, "t@example.com", "customer")
+    token = (await sign_in(client, "t@example.com"))["access_token"]
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["role"] = "super_admin"
+    forged_payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+    for forged in (f"{header}.{forged_payload}.{signature}", f"{none_header}.{payload}."):
+        response = await client.get("/api/auth/me", headers={"Authorization": f"Bearer {forged}"})
+        assert_problem(response, 401, "INVALID_TOKEN")
