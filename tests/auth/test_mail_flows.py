@@ -158,6 +158,8 @@ async def test_invitation_creates_the_user(
         "manager",
         True,
     )
+    claims = jwt.decode(accepted.json()["access_token"], options={"verify_signature": False})
+    assert claims["role"] == "manager"
     await sign_in(client, "new.hire@example.com", "hired password")
     reuse = await client.post(
         "/api/auth/invites/accept", json={"token": token, "password": "hired password"}
