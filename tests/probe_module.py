@@ -60,6 +60,10 @@ class ProbeNode:
 @strawberry.type
 class ProbeQuery:
     @strawberry.field(permission_classes=[Public])
+    def probe_list(self, first: int = 10) -> list[ProbeNode]:
+        return [ProbeNode(depth=i) for i in range(min(first, 3))]
+
+    @strawberry.field(permission_classes=[Public])
     def probe_tree(self) -> ProbeNode:
         return ProbeNode(depth=1)
 

@@ -73,3 +73,40 @@ async def test_depth_limit(client: httpx.AsyncClient) -> None:
     refused = await gql(client, _nested(13))
     assert "exceeds maximum operation depth" in refused["errors"][0]["message"]
     assert refused["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_complexity_limit(client: httpx.AsyncClient) -> None:
+    query = "query($n: Int!) { probeList(first: $n) { child { child { depth } } } }"
+    allowed = await gql(client, query, n=199)  # 1 + 199 * 3 = 598
+    assert "errors" not in allowed
+    refused = await gql(client, query, n=200)  # 601
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    fragments = (
+        "query { probeList(first: 300) { ...F } } fragment F on ProbeNode { depth child { depth } }"
+    )
+    assert (await gql(client, fragments))["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_automatic_persisted_queries(client: httpx.AsyncClient) -> None:
+    import hashlib
+    import uuid
+
+    marker = uuid.uuid4().hex  # the store is per process: keep each run's query unique
+    query = f'{{ probeEcho(text: "{marker}") }}'
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    unknown = (await client.post("/api/graphql", json={"extensions": extensions})).json()
+    assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    assert unknown["errors"][0]["message"] == "PersistedQueryNotFound"
+    registered = (
+        await client.post("/api/graphql", json={"query": query, "extensions": extensions})
+    ).json()
+    assert registered == {"data": {"probeEcho": marker}}
+    by_hash = (await client.post("/api/graphql", json={"extensions": extensions})).json()
+    assert by_hash == {"data": {"probeEcho": marker}}
+    wrong = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+    mismatch = (
+        await client.post("/api/graphql", json={"query": query, "extensions": wrong})
+    ).json()
+    assert mismatch["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"

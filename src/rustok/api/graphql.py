@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from rustok import API_VERSION
 from rustok.api.deps import auth_from_state, platform_from_state, tenancy_from_state
+from rustok.api.graphql_limits import ComplexityLimit, PersistedQueries
 from rustok.auth.graphql import AuthMutation, AuthQuery
 from rustok.auth.guard import Public
 from rustok.auth.runtime import AuthRuntime
@@ -157,10 +158,12 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         mutation=mutation,
         extensions=[
             # Factories: a fresh extension per request; the caches themselves are shared.
+            PersistedQueries,
             lambda: ParserCache(maxsize=1024),
             lambda: ValidationCache(maxsize=1024),
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH - 1),
             lambda: MaxAliasesLimiter(max_alias_count=30),
+            ComplexityLimit,
         ],
     )
 
