@@ -101,7 +101,9 @@ def _openapi_config() -> OpenAPIConfig:
         # Litestar answers HTML 404s for unknown paths under its schema path, so keep it off
         # "/api" and serve /api/openapi.json ourselves (docs.py).
         path="/api/_schema",
-        openapi_router=Router(path="/api/_schema", route_handlers=[], opt={"public": True}),
+        openapi_router=Router(
+            path="/api/_schema", route_handlers=[], opt={"public": True}, include_in_schema=False
+        ),
         render_plugins=[JsonRenderPlugin()],
         components=Components(
             security_schemes={
