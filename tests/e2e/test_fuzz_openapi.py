@@ -7,8 +7,8 @@ them to the app (as super admin of the default tenant); any 5xx fails the test.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import concurrent.futures
+import contextlib
 from pathlib import Path
 from typing import Any
 
