@@ -50,7 +50,7 @@ def api_schema(db_url: str, tmp_path: Path) -> Any:
     app = create_app(app_settings, platform=bootstrap(app_settings))
     token = _token(app)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
-    schema.config.headers = {"Authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
+    schema.config.headers = {"Authorization": f"Bearer {token}"}
     return schema
 
 
