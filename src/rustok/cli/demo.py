@@ -31,9 +31,10 @@ async def seed_demo(settings: Settings, password: str) -> list[DemoLogin]:
 
     from rustok.auth.models import User
     from rustok.cli.user import create_user_in
+    from rustok.core.context import RequestContext, use_context
     from rustok.tenancy.errors import TenantNotFound
     from rustok.tenancy.schemas import TenantCreate
-    from rustok.tenancy.service import TenantService
+    from rustok.tenancy.service import TenantService, tenant_ref
 
     logins: list[DemoLogin] = []
     async with open_platform(settings) as platform:
@@ -57,6 +58,12 @@ async def seed_demo(settings: Settings, password: str) -> list[DemoLogin]:
             if exists is None:
                 await create_user_in(platform, slug, email, password, role, "Demo admin")
             logins.append(DemoLogin(slug, email, password, role, exists is None))
+        demo_tenant = tenant_ref(await tenants.get_by_slug(DEMO_TENANT_SLUG))
+        with use_context(RequestContext(tenant=demo_tenant)):
+            for spec in platform.modules:
+                if spec.demo is not None:
+                    for line in await spec.demo(platform):
+                        out_console.print(f"demo {spec.slug}: {line}")
     return logins
 
 

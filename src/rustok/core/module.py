@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from rustok.core.events import EventPayload
+    from rustok.core.platform import Platform
 
 HealthState = Literal["healthy", "degraded", "unhealthy"]
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
@@ -41,6 +42,9 @@ class ModuleHookContext:
 
 ModuleHook = Callable[[ModuleHookContext], Awaitable[None]]
 HealthProbe = Callable[[], Awaitable[ModuleHealth]]
+# Adds the module's sample data to the demo tenant (the request context names the tenant);
+# must be idempotent: ``rustok demo`` runs it every time. Returns lines to print.
+DemoSeeder = Callable[["Platform"], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +64,7 @@ class ModuleSpec:
     on_enable: ModuleHook | None = None
     on_disable: ModuleHook | None = None
     health: HealthProbe | None = None
+    demo: DemoSeeder | None = None
     # Route prefixes that answer 404 for tenants that disabled the module.
     route_prefixes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
