@@ -5,9 +5,12 @@ Both the ASGI app (``api/app.py``) and the CLI start here; nothing is built at i
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from pathlib import Path
 
 from rustok.core.db import Database
+from rustok.core.events import CATALOGUE, EventCatalogue
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.registry import ModuleRegistry, load_spec
@@ -15,6 +18,25 @@ from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
 from rustok.modules import BUILTIN_MODULES
 from rustok.outbox.writer import OutboxWriter
+
+_PACKAGE_ROOT = Path(__file__).parent
+
+
+def event_modules() -> list[str]:
+    """Every ``events.py`` of the package (platform packages and modules, installed or not)."""
+    names = []
+    for path in sorted(_PACKAGE_ROOT.rglob("events.py")):
+        parts = path.relative_to(_PACKAGE_ROOT).with_suffix("").parts
+        if parts != ("core", "events"):
+            names.append(".".join(("rustok", *parts)))
+    return names
+
+
+def load_event_catalogue() -> EventCatalogue:
+    """Import every event module, so :data:`CATALOGUE` holds every declared type (E-2)."""
+    for name in event_modules():
+        importlib.import_module(name)
+    return CATALOGUE
 
 
 def builtin_modules() -> list[ModuleSpec]:
