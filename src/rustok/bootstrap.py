@@ -17,6 +17,7 @@ from rustok.core.registry import ModuleRegistry, load_spec
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
 from rustok.modules import BUILTIN_MODULES
+from rustok.outbox.runtime import EventRuntime
 from rustok.outbox.writer import OutboxWriter
 
 _PACKAGE_ROOT = Path(__file__).parent
@@ -54,9 +55,15 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
     registry = ModuleRegistry.from_settings(
         settings.modules, builtin_modules() if modules is None else modules
     )
-    return Platform(
+    load_event_catalogue()
+    platform = Platform(
         settings=settings,
         db=db,
         modules=registry,
         uow=UnitOfWorkFactory(db, OutboxWriter()),
     )
+    events = EventRuntime(platform)
+    platform.events = events
+    platform.uow.after_commit.append(events.wake)
+    platform.readiness.extend(events.readiness_checks())
+    return platform

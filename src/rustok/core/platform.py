@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
+from rustok.core.consumer import ConsumerSpec
 from rustok.core.db import Database
 from rustok.core.registry import ModuleRegistry
 from rustok.core.settings import Settings
@@ -30,6 +31,14 @@ class ReadinessCheck:
     critical: bool = True
 
 
+class BackgroundService(Protocol):
+    """Long-running work started by ``rustok serve``/``rustok worker`` (the event runtime)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 @dataclass
 class Platform:
     settings: Settings
@@ -37,6 +46,12 @@ class Platform:
     modules: ModuleRegistry
     uow: UnitOfWorkFactory
     readiness: list[ReadinessCheck] = field(default_factory=list)
+    # Every consumer: the modules' (ModuleSpec.consumers) and the platform packages'.
+    consumers: list[ConsumerSpec] = field(default_factory=list)
+    # Outbox relay + transport + consumers; built by bootstrap, started by serve or worker.
+    events: BackgroundService | None = None
 
     async def aclose(self) -> None:
+        if self.events is not None:
+            await self.events.stop()
         await self.db.dispose()
