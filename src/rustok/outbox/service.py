@@ -163,7 +163,7 @@ async def list_events(
             dispatched_at=r.dispatched_at,
             last_error=r.last_error,
             parked_by=sorted(parked[r.id]),
-        )  # fmt: skip
+        )
         for r in rows
     ]
 
@@ -206,7 +206,7 @@ async def replay_event(platform: Platform, event_id: uuid.UUID) -> ReplayResult:
                 claimed_at=None,
                 dispatched_at=None,
                 replays=events.c.replays + 1,
-            )  # fmt: skip
+            )
         )
         await conn.execute(
             update(letters)
