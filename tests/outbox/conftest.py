@@ -1,4 +1,4 @@
-"""Every outbox test starts from an outbox with nothing pending."""
+"""``settled_outbox``: start a database test from an outbox with nothing pending."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rustok.core.platform import Platform
 from rustok.outbox.models import OutboxEvent
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 async def settled_outbox(platform: Platform) -> None:
     # The migrated template holds the default tenant's tenant.created, still pending.
     async with platform.db.writer(), platform.db.write_engine.begin() as conn:

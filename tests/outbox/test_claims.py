@@ -7,6 +7,8 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 
+import pytest
+
 from rustok.core.db import Database
 from rustok.core.platform import CheckResult, Platform
 from rustok.outbox.claims import ClaimedEvent, make_claimer
@@ -17,6 +19,8 @@ from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.base import HandledCallback
 from tests.outbox.support import raise_events, statuses, wait_until
 
+
+pytestmark = pytest.mark.usefixtures("settled_outbox")
 
 class RecordingTransport:
     """A durable fake broker that records every publish (with a little latency)."""

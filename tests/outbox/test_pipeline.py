@@ -34,6 +34,8 @@ from tests.outbox.support import (
 )
 
 
+pytestmark = pytest.mark.usefixtures("settled_outbox")
+
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
     return make_settings(
