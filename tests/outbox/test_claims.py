@@ -19,8 +19,8 @@ from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.base import HandledCallback
 from tests.outbox.support import raise_events, statuses, wait_until
 
-
 pytestmark = pytest.mark.usefixtures("settled_outbox")
+
 
 class RecordingTransport:
     """A durable fake broker that records every publish (with a little latency)."""

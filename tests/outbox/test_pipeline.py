@@ -33,8 +33,8 @@ from tests.outbox.support import (
     wait_until,
 )
 
-
 pytestmark = pytest.mark.usefixtures("settled_outbox")
+
 
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
