@@ -10,19 +10,31 @@ a handler raises chain to it): insert the inbox row ``(consumer, event_id)``, ru
 handler, commit. A duplicate inbox key means an earlier delivery already committed its
 effects: nothing happens. A failing handler is retried with backoff; after the last attempt
 the event is parked in ``sys_event_dead_letters`` with the error.
+
+Behind a broker (``order_guard``) lanes are not enough: after a crash, the broker redelivers
+unacknowledged messages only after ``ack_wait``, while newer ones flow at once, and several
+processes share one durable consumer. So before handling an event of an aggregate the runner
+checks that every older event of that aggregate (of its types, raised within
+``ORDER_WINDOW``) is in its inbox or dead letters. If not, the event waits beside its lane
+until this runner handles an elder of the same aggregate (then it is queued again at once)
+or ``order_wait`` passes (then it goes back to the broker unrecorded, for a later delivery:
+the elder may be with another process).
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
+import time
+import uuid
 import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from rustok.core.context import RequestContext, TenantRef, use_context
@@ -31,7 +43,7 @@ from rustok.core.events import EventPayload, EventValidationError
 from rustok.core.logging import get_logger
 from rustok.core.telemetry import current_traceparent, start_trace, trace_id_of
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED, EVENTS_FAILED, EVENTS_PARKED
-from rustok.outbox.models import DeadLetter, InboxRecord
+from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
 
 if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
@@ -43,6 +55,7 @@ log = get_logger("rustok.events")
 tracer = trace.get_tracer("rustok.events")
 RETRY_BASE_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
+ORDER_WINDOW = dt.timedelta(minutes=10)
 
 
 def consumer_context(envelope: Envelope) -> RequestContext:
@@ -70,8 +83,13 @@ class ConsumerRunner:
         *,
         lanes: int,
         max_attempts: int,
+        order_guard: bool = False,
+        order_wait: float = 5.0,
     ) -> None:
         self.spec = spec
+        self.order_guard = order_guard
+        self.order_wait = order_wait
+        self._waiting: dict[uuid.UUID, list[tuple[float, Envelope, DispatchTicket]]] = {}
         self.name = spec.name
         self._db = db
         self._uow = uow_factory
@@ -87,6 +105,13 @@ class ConsumerRunner:
                 asyncio.create_task(self._lane(q), name=f"consumer:{self.name}:{i}")
                 for i, q in enumerate(self._queues)
             ]
+            if self.order_guard:
+                self._tasks.append(asyncio.create_task(self._expire_waiting()))
+
+    @property
+    def backlog(self) -> int:
+        """Events waiting in this consumer's lanes (not counting the ones being handled)."""
+        return sum(q.qsize() for q in self._queues)
 
     def enqueue(self, envelope: Envelope, ticket: DispatchTicket) -> None:
         key = envelope.aggregate_id or envelope.id
@@ -102,15 +127,51 @@ class ConsumerRunner:
             while not queue.empty():
                 _, ticket = queue.get_nowait()
                 ticket.finish(False)
+        waiting, self._waiting = self._waiting, {}
+        for entries in waiting.values():
+            for _, _, ticket in entries:
+                ticket.finish(False)
 
     async def _lane(self, queue: asyncio.Queue[tuple[Envelope, DispatchTicket]]) -> None:
         while True:
             envelope, ticket = await queue.get()
+            aggregate = envelope.aggregate_id
+            if self.order_guard and aggregate is not None:
+                try:
+                    wait = await self._older_unhandled(envelope)
+                except Exception as exc:  # noqa: BLE001 - unknown: do not handle out of order
+                    log.warning("order check failed", consumer=self.name, error=repr(exc))
+                    ticket.finish(False)
+                    continue
+                if wait:
+                    entry = (time.monotonic() + self.order_wait, envelope, ticket)
+                    self._waiting.setdefault(aggregate, []).append(entry)
+                    continue
             recorded = False
             try:
                 recorded = await self.process(envelope)
             finally:
                 ticket.finish(recorded)
+            if recorded and aggregate is not None and aggregate in self._waiting:
+                # An elder is done: its juniors get their turn now, in id order.
+                for _, junior, junior_ticket in sorted(
+                    self._waiting.pop(aggregate), key=lambda e: e[1].id
+                ):
+                    queue.put_nowait((junior, junior_ticket))
+
+    async def _expire_waiting(self) -> None:
+        while True:
+            await asyncio.sleep(0.1)
+            now = time.monotonic()
+            for aggregate in list(self._waiting):
+                entries = self._waiting[aggregate]
+                keep = [e for e in entries if e[0] > now]
+                for _, _, ticket in (e for e in entries if e[0] <= now):
+                    ticket.finish(False)  # back to the broker: the elder is elsewhere
+                if keep:
+                    self._waiting[aggregate] = keep
+                else:
+                    del self._waiting[aggregate]
 
     async def process(self, envelope: Envelope) -> bool:
         """Handle, skip (already in the inbox) or park one event; False if none of these
@@ -142,6 +203,24 @@ class ConsumerRunner:
                     return await self._park(envelope, exc, attempts=attempt)
                 delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (attempt - 1))
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
+
+    async def _older_unhandled(self, envelope: Envelope) -> bool:
+        older, name = OutboxEvent, self.name
+        handled = exists().where(InboxRecord.consumer == name, InboxRecord.event_id == older.id)
+        parked = exists().where(DeadLetter.consumer == name, DeadLetter.event_id == older.id)
+        query = select(
+            exists().where(
+                older.aggregate_id == envelope.aggregate_id,
+                older.id < envelope.id,
+                older.event_type.in_(self.spec.type_names),
+                older.status != "failed",
+                older.created_at >= envelope.occurred_at - ORDER_WINDOW,
+                ~handled,
+                ~parked,
+            )
+        )
+        async with self._db.read_session(all_tenants=True) as session:
+            return bool(await session.scalar(query))
 
     async def _handle_once(self, envelope: Envelope, payload: EventPayload) -> bool:
         carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}

@@ -98,6 +98,9 @@ class EventRuntime:
                 self.platform.uow,
                 lanes=settings.consumer_concurrency,
                 max_attempts=settings.consumer_max_attempts,
+                # A broker redelivers and shares durables across processes (consumers.py).
+                order_guard=self.transport.durable,
+                order_wait=settings.outbox_lease_seconds / 2,  # well within ack_wait
             )
             for spec in specs
         ]

@@ -202,6 +202,10 @@ class NatsTransport:
         )
         while True:
             await self.dispatcher.wait_for_room()
+            # Take only what the consumer will reach well within ack_wait: a message waiting
+            # in our lanes past it would be redelivered while still queued here.
+            while runner.backlog >= FETCH_BATCH:  # noqa: ASYNC110 - cheaper than an Event per dequeue
+                await asyncio.sleep(0.01)
             try:
                 messages = await sub.fetch(min(FETCH_BATCH, self.dispatcher.room()), timeout=1)
             except NatsTimeoutError:
@@ -222,7 +226,12 @@ class NatsTransport:
             return
 
         def done(recorded: bool) -> None:
-            self._settle(message.ack() if recorded else message.nak(delay=1.0))
+            if recorded:
+                self._settle(message.ack())
+                return
+            # Its elder is elsewhere, or the database failed: soon, then less often.
+            deliveries = message.metadata.num_delivered or 1
+            self._settle(message.nak(delay=min(2.0, 0.2 + 0.05 * deliveries)))
 
         self.dispatcher.submit(envelope, [runner], done)
 
