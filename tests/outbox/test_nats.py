@@ -11,12 +11,14 @@ from pathlib import Path
 import httpx
 import nats
 import pytest
+from sqlalchemy import select
 
 from rustok.api.app import create_app
 from rustok.core.platform import Platform
 from rustok.core.resilience import CircuitState
 from rustok.core.settings import Settings
-from rustok.outbox.claims import ClaimedEvent
+from rustok.outbox.claims import ClaimedEvent, to_claimed
+from rustok.outbox.models import OutboxEvent
 from rustok.outbox.transports.nats import NatsTransport
 from tests.conftest import make_settings
 from tests.lifespan import LifespanManager
@@ -77,11 +79,6 @@ async def test_events_flow_through_jetstream_once(
         # A relay that publishes the same rows again (crash before marking) stores nothing new.
         transport = _transport(platform)
         async with platform.db.read_session(all_tenants=True) as session:
-            from sqlalchemy import select
-
-            from rustok.outbox.claims import to_claimed
-            from rustok.outbox.models import OutboxEvent
-
             rows = (
                 await session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(ids[:10])))
             ).all()
