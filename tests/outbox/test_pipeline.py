@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -231,7 +232,7 @@ async def test_order_guard_holds_a_junior_until_its_elder_is_handled(platform: P
     try:
         for index in (2, 1, 0):  # newest first
             dispatcher.submit(
-                envelopes[index], [runner], lambda ok, i=index: outcomes.__setitem__(i, ok)
+                envelopes[index], [runner], functools.partial(outcomes.__setitem__, index)
             )
         await wait_until(lambda: _seen(recorder, 3), what="all three handled")
     finally:
