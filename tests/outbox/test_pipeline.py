@@ -234,7 +234,11 @@ async def test_order_guard_holds_a_junior_until_its_elder_is_handled(platform: P
             dispatcher.submit(
                 envelopes[index], [runner], functools.partial(outcomes.__setitem__, index)
             )
-        await wait_until(lambda: _seen(recorder, 3), what="all three handled")
+
+        async def all_finished() -> bool:  # (seen is recorded before the commit ends)
+            return len(outcomes) == 3
+
+        await wait_until(all_finished, what="all three handled")
     finally:
         await runner.stop()
     assert [e.payload["n"] for e in recorder.seen] == [0, 1, 2]
