@@ -134,3 +134,14 @@ async def test_a_younger_event_waits_for_its_aggregate(platform: Platform) -> No
     assert await b.claim(100) == []  # first is backing off: second still waits
     await store.mark_dispatched([first])
     assert [c.envelope.id for c in await b.claim(100)] == [second]
+
+
+async def test_a_relay_is_not_blocked_by_rows_it_holds(platform: Platform) -> None:
+    thing = uuid.uuid4()
+    first, second, third = await raise_events(platform, [thing], per_thing=3)
+    a = make_claimer(platform.db, "relay-a", lease_seconds=60)
+    b = make_claimer(platform.db, "relay-b", lease_seconds=60)
+    assert [c.envelope.id for c in await a.claim(1)] == [first]
+    assert await b.claim(100) == []  # first is a's: the others wait for it
+    # a hands its rows over in order itself, so it may take the juniors now.
+    assert [c.envelope.id for c in await a.claim(100)] == [second, third]

@@ -4,6 +4,8 @@ A row is claimable when it is ``pending``, due (``next_attempt_at`` passed) and 
 its claim is older than the lease (its relay died). A claim also respects aggregate order: a
 row is skipped while an older pending row of the same aggregate is held elsewhere or backing
 off, so the events of one aggregate are handed over in order and never by two relays at once.
+Rows a relay already holds do not block it: it hands its rows over in id order anyway (one
+lane per aggregate in-process, one publish chain per aggregate for a broker).
 Taking over an abandoned claim is not a failed attempt: a relay with a full dispatch queue
 holds thousands of rows, and a crash must not push them towards ``failed``.
 
@@ -42,6 +44,12 @@ class Claimer(Protocol):
     token: str
 
     async def claim(self, limit: int) -> list[ClaimedEvent]: ...
+
+
+def held_by(t: TableClause, token: str, cutoff: dt.datetime) -> ColumnElement[bool]:
+    c: Any = t.c
+    # NULL-safe on purpose: NOT(NULL) would make an unclaimed elder block nothing.
+    return and_(c.claimed_by.is_not(None), c.claimed_by == token, c.claimed_at >= cutoff)
 
 
 def claimable(t: TableClause, now: dt.datetime, cutoff: dt.datetime) -> ColumnElement[bool]:
@@ -99,6 +107,7 @@ class SqliteClaimer(_BaseClaimer):
             older.c.status == "pending",
             older.c.id < candidate.c.id,
             not_(claimable(older, now, cutoff)),
+            not_(held_by(older, self.token, cutoff)),
         )
         ids = (
             select(candidate.c.id)
@@ -137,7 +146,7 @@ class PostgresClaimer(_BaseClaimer):
             candidates: list[uuid.UUID] = list(locked)
             if not candidates:
                 return []
-            chosen = await self._in_aggregate_order(conn, candidates)
+            chosen = await self._in_aggregate_order(conn, candidates, cutoff)
             if not chosen:
                 return []
             rows = (
@@ -150,10 +159,11 @@ class PostgresClaimer(_BaseClaimer):
             ).all()
         return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
 
-    @staticmethod
-    async def _in_aggregate_order(conn: Any, candidates: Sequence[uuid.UUID]) -> list[uuid.UUID]:
-        # An older pending row of the same aggregate that we did not lock is claimed by a live
-        # relay, backing off, or locked by a concurrent claim: the younger one must wait.
+    async def _in_aggregate_order(
+        self, conn: Any, candidates: Sequence[uuid.UUID], cutoff: dt.datetime
+    ) -> list[uuid.UUID]:
+        # An older pending row of the same aggregate that we neither locked nor hold is claimed
+        # by a live relay, backing off, or locked by a concurrent claim: the younger one waits.
         candidate = EVENTS.alias("candidate")
         older = EVENTS.alias("older")
         blocked = exists().where(
@@ -161,6 +171,7 @@ class PostgresClaimer(_BaseClaimer):
             older.c.status == "pending",
             older.c.id < candidate.c.id,
             older.c.id.not_in(candidates),
+            not_(held_by(older, self.token, cutoff)),
         )
         result = await conn.execute(
             select(candidate.c.id).where(
