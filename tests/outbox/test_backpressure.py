@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from rustok.core.events import Envelope
 from rustok.core.platform import Platform
-from rustok.outbox.consumers import ConsumerRunner
+from rustok.outbox.consumers import ConsumerRunner, Result
 from rustok.outbox.dispatcher import BackpressureState, EventDispatcher
 from rustok.outbox.metrics import BACKPRESSURE_STATE
 from rustok.outbox.models import OutboxEvent
@@ -27,9 +27,9 @@ class GatedRunner(ConsumerRunner):
 
     gate: asyncio.Event
 
-    async def process(self, envelope: Envelope) -> bool:
+    async def attempt(self, envelope: Envelope) -> Result:
         await self.gate.wait()
-        return await super().process(envelope)
+        return await super().attempt(envelope)
 
 
 async def _claimed_rows(platform: Platform, token: str) -> int:

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
 import random
 import time
 import uuid
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -46,6 +47,8 @@ from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED, EVENTS_FAILED
 from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from rustok.core.consumer import ConsumerSpec
     from rustok.core.events import Envelope
     from rustok.core.uow import UnitOfWork
@@ -56,6 +59,13 @@ tracer = trace.get_tracer("rustok.events")
 RETRY_BASE_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
 ORDER_WINDOW = dt.timedelta(minutes=10)
+INBOX: Any = InboxRecord.__table__
+
+
+class Result(enum.Enum):
+    RECORDED = "recorded"  # handled, already in the inbox, or parked
+    UNRECORDED = "unrecorded"  # nothing could be recorded: deliver it again later
+    WAITING = "waiting"  # an elder of its aggregate is not handled yet (order_guard)
 
 
 def consumer_context(envelope: Envelope) -> RequestContext:
@@ -135,24 +145,17 @@ class ConsumerRunner:
     async def _lane(self, queue: asyncio.Queue[tuple[Envelope, DispatchTicket]]) -> None:
         while True:
             envelope, ticket = await queue.get()
-            aggregate = envelope.aggregate_id
-            if self.order_guard and aggregate is not None:
-                try:
-                    wait = await self._older_unhandled(envelope)
-                except Exception as exc:  # noqa: BLE001 - unknown: do not handle out of order
-                    log.warning("order check failed", consumer=self.name, error=repr(exc))
-                    ticket.finish(False)
-                    continue
-                if wait:
-                    entry = (time.monotonic() + self.order_wait, envelope, ticket)
-                    self._waiting.setdefault(aggregate, []).append(entry)
-                    continue
-            recorded = False
+            result = Result.UNRECORDED
             try:
-                recorded = await self.process(envelope)
+                result = await self.attempt(envelope)
             finally:
-                ticket.finish(recorded)
-            if recorded and aggregate is not None and aggregate in self._waiting:
+                if result is Result.WAITING:
+                    entry = (time.monotonic() + self.order_wait, envelope, ticket)
+                    self._waiting.setdefault(envelope.aggregate_id or envelope.id, []).append(entry)
+                else:
+                    ticket.finish(result is Result.RECORDED)
+            aggregate = envelope.aggregate_id
+            if result is Result.RECORDED and aggregate is not None and aggregate in self._waiting:
                 # An elder is done: its juniors get their turn now, in id order.
                 for _, junior, junior_ticket in sorted(
                     self._waiting.pop(aggregate), key=lambda e: e[1].id
@@ -175,7 +178,10 @@ class ConsumerRunner:
 
     async def process(self, envelope: Envelope) -> bool:
         """Handle, skip (already in the inbox) or park one event; False if none of these
-        could be recorded (the database is gone): the event must be delivered again."""
+        could be recorded (the database is gone, or an elder is not handled yet)."""
+        return await self.attempt(envelope) is Result.RECORDED
+
+    async def attempt(self, envelope: Envelope) -> Result:
         try:
             payload = envelope.decode_payload()
         except EventValidationError as exc:
@@ -184,11 +190,12 @@ class ConsumerRunner:
         while True:
             attempt += 1
             try:
-                if await self._handle_once(envelope, payload):
+                outcome = await self._handle_once(envelope, payload)
+                if outcome == "handled":
                     EVENTS_DISPATCHED.labels(envelope.event_type, self.name).inc()
                     lag = (utcnow() - envelope.occurred_at).total_seconds()
                     CONSUMER_LAG.labels(self.name).observe(max(0.0, lag))
-                return True
+                return Result.WAITING if outcome == "waiting" else Result.RECORDED
             except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then parked
                 EVENTS_FAILED.labels(envelope.event_type, self.name).inc()
                 log.warning(
@@ -204,7 +211,7 @@ class ConsumerRunner:
                 delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (attempt - 1))
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
 
-    async def _older_unhandled(self, envelope: Envelope) -> bool:
+    async def _older_unhandled(self, session: AsyncSession, envelope: Envelope) -> bool:
         older, name = OutboxEvent, self.name
         handled = exists().where(InboxRecord.consumer == name, InboxRecord.event_id == older.id)
         parked = exists().where(DeadLetter.consumer == name, DeadLetter.event_id == older.id)
@@ -219,10 +226,11 @@ class ConsumerRunner:
                 ~parked,
             )
         )
-        async with self._db.read_session(all_tenants=True) as session:
-            return bool(await session.scalar(query))
+        return bool(await session.scalar(query))
 
-    async def _handle_once(self, envelope: Envelope, payload: EventPayload) -> bool:
+    async def _handle_once(
+        self, envelope: Envelope, payload: EventPayload
+    ) -> Literal["handled", "duplicate", "waiting"]:
         carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}
         token = otel_context.attach(start_trace(carrier))
         try:
@@ -231,22 +239,30 @@ class ConsumerRunner:
                 use_context(consumer_context(envelope)),
             ):
                 async with self._uow() as uow:
+                    # Checked in the handling transaction: no extra connection per event.
+                    if (
+                        self.order_guard
+                        and envelope.aggregate_id is not None
+                        and await self._older_unhandled(uow.session, envelope)
+                    ):
+                        return "waiting"
                     try:
+                        # The Core table, not the entity: skips the ORM's bulk-insert path.
                         await uow.session.execute(
-                            insert(InboxRecord).values(
+                            insert(INBOX).values(
                                 consumer=self.name, event_id=envelope.id, handled_at=utcnow()
                             )
                         )
                     except IntegrityError:
-                        return False  # handled before: its effects are committed
+                        return "duplicate"  # handled before: its effects are committed
                     await self.spec.handler(payload, envelope, uow)
                     if not uow.committed:
                         await uow.commit()
-                return True
+                return "handled"
         finally:
             otel_context.detach(token)
 
-    async def _park(self, envelope: Envelope, exc: BaseException, *, attempts: int) -> bool:
+    async def _park(self, envelope: Envelope, exc: BaseException, *, attempts: int) -> Result:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         try:
             async with self._db.writer(), self._db.write_engine.begin() as conn:
@@ -272,10 +288,10 @@ class ConsumerRunner:
         except Exception as park_exc:  # noqa: BLE001 - unrecorded: delivered again later
             log.error("could not park event", consumer=self.name, event_id=str(envelope.id),
                       error=f"{type(park_exc).__name__}: {park_exc}")  # fmt: skip
-            return False
+            return Result.UNRECORDED
         EVENTS_PARKED.labels(envelope.event_type, self.name).inc()
         log.error("event parked", consumer=self.name, event_id=str(envelope.id), error=error)
-        return True
+        return Result.RECORDED
 
 
 def _envelope_dict(envelope: Envelope) -> dict[str, object]:
