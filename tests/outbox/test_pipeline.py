@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import uuid
 from collections import defaultdict
@@ -296,3 +297,26 @@ async def test_event_metrics_are_exported(platform: Platform) -> None:
         'rustok_circuit_breaker_state{dependency="nats"} 0.0',
     ):
         assert name in exposition, name
+
+
+async def test_clean_stop_gives_unfinished_claims_back_without_an_attempt(
+    platform: Platform,
+) -> None:
+    gate = asyncio.Event()
+    recorder = Recorder(gate=gate)
+    platform.consumers.append(recorder.spec())
+    runtime = runtime_of(platform)
+    await runtime.start()
+    ids = await raise_events(platform, [uuid.uuid4() for _ in range(20)], per_thing=1)
+
+    async def all_taken() -> bool:
+        return runtime.relay.in_flight == 20
+
+    await wait_until(all_taken, what="the relay taking every row")
+    await runtime.stop()  # consumers are blocked: nothing was handled
+    async with platform.db.read_session(all_tenants=True) as session:
+        rows = list(await session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(ids))))
+    assert {(r.status, r.claimed_by, r.attempts, r.next_attempt_at) for r in rows} == {
+        ("pending", None, 0, None)
+    }
+    assert recorder.seen == []

@@ -90,7 +90,9 @@ class OutboxRelay:
         ]
 
     async def stop_claiming(self) -> None:
-        """Stop taking rows; rows in the dispatch queue still finish (see :meth:`stop`)."""
+        """Stop taking rows; what consumers finish from now on is still marked, what they
+        drop on the way out is given back by :meth:`stop` without counting an attempt."""
+        self._stopping = True
         if self._tasks:
             self._tasks[0].cancel()
             await asyncio.gather(self._tasks[0], return_exceptions=True)
