@@ -1,6 +1,7 @@
 """The outbox relay (E-4): claims pending ``sys_events`` rows and hands them to the transport.
 
-    wake (after a commit that wrote events) or poll (fallback, RUSTOK_OUTBOX_POLL_INTERVAL)
+    wake (a commit that wrote events: in-process hook, or NOTIFY from another process on
+    PostgreSQL) or poll (fallback, RUSTOK_OUTBOX_POLL_INTERVAL)
       -> wait until the transport may succeed (breaker) and the dispatch queue has room
       -> claim up to 100 rows (claims.py)       -> publish in id order
       -> durable transport: mark dispatched      | failure: attempts+1, back off 1 s .. 60 s,
@@ -26,6 +27,7 @@ from rustok.core.resilience import CircuitOpenError
 from rustok.outbox.claims import ClaimedEvent, make_claimer
 from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.metrics import EVENTS_FAILED, EVENTS_PUBLISHED
+from rustok.outbox.notify import OutboxListener
 from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.base import Transport
 
@@ -68,6 +70,7 @@ class OutboxRelay:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self.published = 0
+        self.listener = None if db.is_sqlite else OutboxListener(db.url, self.wake)
 
     @property
     def running(self) -> bool:
@@ -88,6 +91,10 @@ class OutboxRelay:
             asyncio.create_task(self._flusher(), name=f"{self.token}:mark"),
             asyncio.create_task(self._renewer(), name=f"{self.token}:lease"),
         ]
+        if self.listener is not None:
+            self._tasks.append(
+                asyncio.create_task(self.listener.run(), name=f"{self.token}:listen")
+            )
 
     async def stop_claiming(self) -> None:
         """Stop taking rows; what consumers finish from now on is still marked, what they
