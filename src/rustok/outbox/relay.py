@@ -32,8 +32,8 @@ from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.base import Transport
 
 log = get_logger("rustok.outbox")
-RELAY = "<relay>"
-FLUSH_DELAY = 0.02  # consumer label of relay-side failures in rustok_events_failed_total
+RELAY = "<relay>"  # consumer label of relay-side failures in rustok_events_failed_total
+FLUSH_DELAY = 0.02
 
 
 @dataclass(frozen=True, slots=True)
