@@ -14,17 +14,15 @@ the event is parked in ``sys_event_dead_letters`` with the error.
 Behind a broker (``order_guard``) lanes are not enough: after a crash, the broker redelivers
 unacknowledged messages only after ``ack_wait``, while newer ones flow at once, and several
 processes share one durable consumer. So before handling an event of an aggregate the runner
-checks that the older events of that aggregate (of its types, raised within
-``ORDER_WINDOW``, the nearest ``ORDER_ELDERS``) are in its inbox or dead letters. If not,
-the event waits beside its lane until this runner handles an elder of the same aggregate
-(then it is queued again at once) or ``order_wait`` passes (then it goes back to the broker
-unrecorded, for a later delivery: the elder may be with another process).
+checks that the older events of that aggregate are in its inbox or dead letters
+(``ordering.py``). If not, the event waits beside its lane until this runner handles an
+elder of the same aggregate (then it is queued again at once) or ``order_wait`` passes (then
+it goes back to the broker unrecorded, for a later delivery: the elder may be elsewhere).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import enum
 import random
 import time
@@ -35,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from rustok.core.context import RequestContext, TenantRef, use_context
@@ -44,11 +42,10 @@ from rustok.core.events import EventPayload, EventValidationError
 from rustok.core.logging import get_logger
 from rustok.core.telemetry import current_traceparent, start_trace, trace_id_of
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED, EVENTS_FAILED, EVENTS_PARKED
-from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
+from rustok.outbox.models import DeadLetter, InboxRecord
+from rustok.outbox.ordering import elders_unhandled
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from rustok.core.consumer import ConsumerSpec
     from rustok.core.events import Envelope
     from rustok.core.uow import UnitOfWork
@@ -58,8 +55,6 @@ log = get_logger("rustok.events")
 tracer = trace.get_tracer("rustok.events")
 RETRY_BASE_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
-ORDER_WINDOW = dt.timedelta(minutes=10)
-ORDER_ELDERS = 20
 INBOX: Any = InboxRecord.__table__
 
 
@@ -212,37 +207,6 @@ class ConsumerRunner:
                 delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (attempt - 1))
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
 
-    async def _older_unhandled(self, session: AsyncSession, envelope: Envelope) -> bool:
-        # The nearest elders only (each was itself checked against its own elders when it
-        # was handled), each looked up by primary key: an anti-join over the whole inbox
-        # was planned as a scan of every row the consumer ever handled.
-        older, name = OutboxEvent, self.name
-        elders = (
-            select(older.id)
-            .where(
-                older.aggregate_id == envelope.aggregate_id,
-                older.id < envelope.id,
-                older.event_type.in_(self.spec.type_names),
-                older.status != "failed",
-                older.created_at >= envelope.occurred_at - ORDER_WINDOW,
-            )
-            .order_by(older.id.desc())
-            .limit(ORDER_ELDERS)
-            .subquery()
-        )
-        handled = (
-            select(func.count())
-            .where(InboxRecord.consumer == name, InboxRecord.event_id == elders.c.id)
-            .scalar_subquery()
-        )
-        parked = (
-            select(func.count())
-            .where(DeadLetter.consumer == name, DeadLetter.event_id == elders.c.id)
-            .scalar_subquery()
-        )
-        query = select(select(elders.c.id).where(handled == 0, parked == 0).exists())
-        return bool(await session.scalar(query))
-
     async def _handle_once(
         self, envelope: Envelope, payload: EventPayload
     ) -> Literal["handled", "duplicate", "waiting"]:
@@ -258,7 +222,7 @@ class ConsumerRunner:
                     if (
                         self.order_guard
                         and envelope.aggregate_id is not None
-                        and await self._older_unhandled(uow.session, envelope)
+                        and await elders_unhandled(uow.session, envelope, self.spec)
                     ):
                         return "waiting"
                     try:
