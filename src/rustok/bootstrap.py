@@ -5,9 +5,12 @@ Both the ASGI app (``api/app.py``) and the CLI start here; nothing is built at i
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from pathlib import Path
 
 from rustok.core.db import Database
+from rustok.core.events import CATALOGUE, EventCatalogue
 from rustok.core.invalidation import InvalidationBus
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
@@ -15,7 +18,27 @@ from rustok.core.registry import ModuleRegistry, load_spec
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
 from rustok.modules import BUILTIN_MODULES
+from rustok.outbox.runtime import EventRuntime
 from rustok.outbox.writer import OutboxWriter
+
+_PACKAGE_ROOT = Path(__file__).parent
+
+
+def event_modules() -> list[str]:
+    """Every ``events.py`` of the package (platform packages and modules, installed or not)."""
+    names = []
+    for path in sorted(_PACKAGE_ROOT.rglob("events.py")):
+        parts = path.relative_to(_PACKAGE_ROOT).with_suffix("").parts
+        if parts != ("core", "events"):
+            names.append(".".join(("rustok", *parts)))
+    return names
+
+
+def load_event_catalogue() -> EventCatalogue:
+    """Import every event module, so :data:`CATALOGUE` holds every declared type (E-2)."""
+    for name in event_modules():
+        importlib.import_module(name)
+    return CATALOGUE
 
 
 def builtin_modules() -> list[ModuleSpec]:
@@ -33,10 +56,16 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
     registry = ModuleRegistry.from_settings(
         settings.modules, builtin_modules() if modules is None else modules
     )
-    return Platform(
+    load_event_catalogue()
+    platform = Platform(
         settings=settings,
         db=db,
         modules=registry,
         uow=UnitOfWorkFactory(db, OutboxWriter()),
         invalidation=InvalidationBus(settings.redis_url),
     )
+    events = EventRuntime(platform)
+    platform.events = events
+    platform.uow.after_commit.append(events.wake)
+    platform.readiness.extend(events.readiness_checks())
+    return platform

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -23,7 +24,14 @@ async def test_live(client: httpx.AsyncClient) -> None:
 
 
 async def test_ready_reports_database_latency(client: httpx.AsyncClient) -> None:
+    # The lifespan started the relay: let it dispatch what the migrated template left
+    # pending (the default tenant's tenant.created), which may be older than the lag limit.
     response = await client.get("/health/ready")
+    for _ in range(100):
+        if response.json()["checks"]["relay"]["detail"].startswith("0 pending"):
+            break
+        await asyncio.sleep(0.02)
+        response = await client.get("/health/ready")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
@@ -92,3 +100,37 @@ class TestModules:
                 "detail": "probe is tired",
             }
         ]  # fmt: skip
+
+
+async def test_ready_reports_broker_and_relay_lag(settings: object, tmp_path: Path) -> None:
+    """Relay lag beyond RUSTOK_RELAY_LAG_DEGRADED_SECONDS makes readiness degraded (200)."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from rustok.core.settings import Settings
+    from rustok.outbox.models import OutboxEvent
+
+    assert isinstance(settings, Settings)
+    lagging = make_settings(settings.database_url, tmp_path, relay_lag_degraded_seconds=5)
+    platform = bootstrap(lagging)
+    async with platform.db.writer(), platform.db.write_engine.begin() as conn:
+        await conn.execute(
+            update(OutboxEvent).values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+        )
+    app = create_app(lagging, platform=platform)  # no lifespan: no relay catches up
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/health/ready")
+        metrics = (await c.get("/metrics")).text
+    await platform.aclose()
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["broker"] == {
+        "status": "ok", "latency_ms": None, "detail": "in-process (memory transport)"
+    }  # fmt: skip
+    relay = body["checks"]["relay"]
+    assert relay["status"] == "degraded"
+    assert relay["detail"].startswith("lagging: 1 pending, oldest 3600")
+    assert "rustok_outbox_pending 1.0" in metrics
+    assert "rustok_outbox_oldest_pending_seconds 3600" in metrics

@@ -117,10 +117,14 @@ def test_every_tenant_owned_table_is_scoped() -> None:
 
     metadata = rustok.migrations.load_models()
     scoped = {m.__tablename__ for m in tenant_scoped_models()}
+    platform_owned = {"sys_events", "sys_event_dead_letters"}
     with_tenant_column = {
-        t.name for t in metadata.tables.values() if "tenant_id" in t.c and t.name != "sys_events"
+        t.name
+        for t in metadata.tables.values()
+        if "tenant_id" in t.c and t.name not in platform_owned
     }
-    # sys_events is platform-owned (the relay reads across tenants); everything else is scoped.
+    # The outbox tables are platform-owned (the relay and the event admin read across
+    # tenants); everything else is scoped.
     assert scoped == with_tenant_column
     assert {"users", "sessions", "roles", "permissions", "role_permissions", "user_roles",
             "tenant_modules", "tenant_locales"} <= scoped  # fmt: skip

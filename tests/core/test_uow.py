@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated
 
@@ -109,3 +110,49 @@ async def test_event_without_tenant_is_refused(platform: Platform) -> None:
     async with platform.uow(all_tenants=True) as uow:
         with pytest.raises(RuntimeError, match="without a tenant"):
             uow.publish(ProbeHappened(thing_id=uuid.uuid4(), label="x"))
+
+
+async def test_transport_sees_exactly_the_committed_events_in_order(platform: Platform) -> None:
+    """With the relay running: rolled-back events never reach a consumer, committed ones do,
+    each once and in the order they were raised."""
+    from rustok.core.consumer import ConsumerSpec
+    from rustok.core.events import Envelope
+    from rustok.core.uow import UnitOfWork
+    from tests.outbox.support import runtime_of, wait_until
+
+    seen: list[str] = []
+
+    async def record(payload: ProbeHappened, envelope: Envelope, uow: UnitOfWork) -> None:
+        seen.append(payload.label)
+
+    platform.consumers.append(ConsumerSpec("test.uow_probe", (ProbeHappened,), record))
+    runtime = runtime_of(platform)
+    await runtime.start()
+    thing = uuid.uuid4()
+    try:
+        with use_context(RequestContext(tenant=TENANT)):
+            async with platform.uow() as uow:
+                uow.publish(ProbeHappened(thing_id=thing, label="gone1"))
+                await uow.rollback()
+            for batch in (["a1", "a2", "a3"], ["b1"], ["c1", "c2"]):
+                async with platform.uow() as uow:
+                    for label in batch:
+                        uow.publish(ProbeHappened(thing_id=thing, label=label))
+                    await uow.commit()
+                async with platform.uow() as uow:
+                    uow.publish(ProbeHappened(thing_id=thing, label="gone2"))
+                    # left without commit
+
+        async def all_seen() -> bool:
+            return len(seen) >= 6
+
+        await wait_until(all_seen, what="committed events")
+        # Give the relay a few more rounds: nothing else may arrive.
+        for _ in range(5):
+            runtime.wake()
+            await asyncio.sleep(0.05)
+    finally:
+        await runtime.stop()
+    assert seen == ["a1", "a2", "a3", "b1", "c1", "c2"]
+    assert [r.payload["label"] for r in await _outbox(platform)] == seen
+    assert {r.status for r in await _outbox(platform)} == {"dispatched"}

@@ -128,6 +128,10 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
         await ensure_schema_current(platform.db)
         subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
         try:
+            if settings.serve_events and platform.events is not None:
+                # Relay + consumers in the server process (E-4); `rustok worker` runs them
+                # alone when RUSTOK_SERVE_EVENTS=false.
+                await platform.events.start()
             yield
         finally:
             subscriber.cancel()

@@ -6,11 +6,14 @@ import typer
 
 from rustok import __version__
 from rustok.cli.demo import demo_command
+from rustok.cli.events import events_app
 from rustok.cli.migrate import migrate_command
+from rustok.cli.outbox import outbox_app
 from rustok.cli.routes import routes_command
 from rustok.cli.serve import serve_command
 from rustok.cli.tenant import tenant_app
 from rustok.cli.user import user_app
+from rustok.cli.worker import worker_command
 
 app = typer.Typer(
     name="rustok",
@@ -23,8 +26,11 @@ app.command("serve")(serve_command)
 app.command("migrate")(migrate_command)
 app.command("demo")(demo_command)
 app.command("routes")(routes_command)
+app.command("worker")(worker_command)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
+app.add_typer(events_app, name="events")
+app.add_typer(outbox_app, name="outbox")
 
 
 def _version(value: bool) -> None:

@@ -14,11 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
 from rustok.core.errors import ValidationFailed
+
+# Field types shared by the payloads of every package. "Text" is never blank after trimming.
+_NOT_BLANK = r"\S"
+Text50 = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=_NOT_BLANK)]
+Text64 = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_NOT_BLANK)]
+Text255 = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=_NOT_BLANK)]
+Text500 = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=_NOT_BLANK)]
+Name64 = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+LocaleTag = Annotated[str, msgspec.Meta(min_length=2, max_length=10, pattern=r"^[A-Za-z0-9-]+$")]
+CurrencyCode = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")]
+NonNegative = Annotated[int, msgspec.Meta(ge=0)]
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+NIL_UUID = uuid.UUID(int=0)
 
 
 class EventValidationError(ValidationFailed):
@@ -82,11 +95,13 @@ class EventCatalogue:
             }
             for cls in types
         }
+        _, envelope = msgspec.json.schema_components([Envelope], ref_template="#/$defs/{name}")
         return {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "RusToK event catalogue",
+            "envelope": {"$ref": "#/$defs/Envelope"},
             "events": events,
-            "$defs": components,
+            "$defs": {**components, **envelope},
         }
 
 
@@ -98,11 +113,19 @@ def validate_payload(payload: EventPayload) -> None:
     cls = type(payload)
     try:
         msgspec.convert(msgspec.to_builtins(payload), cls)
+        _reject_nil_ids(payload)
         payload.check()
     except (msgspec.ValidationError, ValueError) as exc:
         raise EventValidationError(
             f"{cls.event_type}: {exc}", errors={cls.event_type: [str(exc)]}
         ) from exc
+
+
+def _reject_nil_ids(payload: EventPayload) -> None:
+    # Every id in every payload names a real entity: the nil UUID never does.
+    for name in payload.__struct_fields__:
+        if getattr(payload, name) == NIL_UUID:
+            raise ValueError(f"{name} must not be the nil UUID - at `$.{name}`")
 
 
 class Envelope(msgspec.Struct, frozen=True, kw_only=True):

@@ -22,17 +22,14 @@ def _add_request_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, An
     return event
 
 
-class _StderrPrinter:
-    """Writes to whatever ``sys.stderr`` is at the time (test runners swap it)."""
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is now (test runners swap it; loggers are cached)."""
 
-    def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
 
-    log = debug = info = warning = warn = error = critical = exception = fatal = msg
-
-
-def _stderr_printer(*_: Any) -> _StderrPrinter:
-    return _StderrPrinter()
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 def configure_logging(fmt: str = "console", level: str = "info") -> None:
@@ -52,10 +49,10 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=_stderr_printer,
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(_CurrentStderr())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from rustok.core.consumer import ConsumerSpec
     from rustok.core.events import EventPayload
     from rustok.core.platform import Platform
 
@@ -60,7 +61,7 @@ class ModuleSpec:
     route_handlers: Sequence[Any] = ()
     graphql_query: type | None = None
     graphql_mutation: type | None = None
-    consumers: Sequence[Any] = ()
+    consumers: Sequence[ConsumerSpec] = ()
     on_enable: ModuleHook | None = None
     on_disable: ModuleHook | None = None
     health: HealthProbe | None = None

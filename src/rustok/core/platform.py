@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rustok.core.checks import CheckResult, CheckStatus, ReadinessCheck
+from rustok.core.consumer import ConsumerSpec
 from rustok.core.db import Database
 from rustok.core.invalidation import InvalidationBus
 from rustok.core.registry import ModuleRegistry
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
+
+
+class BackgroundService(Protocol):
+    """Long-running work started by ``rustok serve``/``rustok worker`` (the event runtime)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -20,9 +30,15 @@ class Platform:
     uow: UnitOfWorkFactory
     invalidation: InvalidationBus
     readiness: list[ReadinessCheck] = field(default_factory=list)
+    # Every consumer: the modules' (ModuleSpec.consumers) and the platform packages'.
+    consumers: list[ConsumerSpec] = field(default_factory=list)
+    # Outbox relay + transport + consumers; built by bootstrap, started by serve or worker.
+    events: BackgroundService | None = None
 
     async def aclose(self) -> None:
         await self.invalidation.aclose()
+        if self.events is not None:
+            await self.events.stop()
         await self.db.dispose()
 
 

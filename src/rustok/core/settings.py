@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import sys
 import tomllib
@@ -85,6 +86,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_from: str = "RusToK <noreply@rustok.local>"
     smtp_starttls: bool = False
     smtp_ssl: bool = False
+    # Event backbone (E-4..E-7, R-1): see README "Configuration".
+    serve_events: bool = True
+    nats_stream: str = "RUSTOK"
+    outbox_batch_size: int = 100
+    outbox_poll_interval: float = 1.0
+    outbox_lease_seconds: float = 30.0
+    outbox_max_attempts: int = 10
+    event_queue_size: int = 10_000
+    consumer_concurrency: int = 4
+    consumer_max_attempts: int = 5
+    broker_timeout_seconds: float = 5.0
+    broker_breaker_open_seconds: float = 60.0
+    relay_lag_degraded_seconds: float = 60.0
 
     @property
     def is_production(self) -> bool:
@@ -113,6 +127,16 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
     "smtp_port": (1, 65535),
+    "outbox_batch_size": (1, 1000),
+    "outbox_poll_interval": (0.01, 60),
+    "outbox_lease_seconds": (0.5, 3600),
+    "outbox_max_attempts": (1, 100),
+    "event_queue_size": (10, 1_000_000),
+    "consumer_concurrency": (1, 64),
+    "consumer_max_attempts": (1, 100),
+    "broker_timeout_seconds": (0.05, 120),
+    "broker_breaker_open_seconds": (0.1, 3600),
+    "relay_lag_degraded_seconds": (1, 86_400),
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -208,6 +232,12 @@ def _read_file(path: str) -> dict[str, Any]:
 def _check_consistency(values: dict[str, Any]) -> None:
     if values.get("event_transport") == "nats" and not values.get("nats_url"):
         raise SettingsError("RUSTOK_NATS_URL: required when RUSTOK_EVENT_TRANSPORT=nats")
+    stream = values.get("nats_stream", default("nats_stream"))
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,31}", stream):
+        raise SettingsError(
+            f"RUSTOK_NATS_STREAM: invalid value {stream!r}; use 1-32 letters, digits, '_' or '-',"
+            " starting with a letter"
+        )
     if values.get("tenant_resolution") == "subdomain" and not values.get("tenant_base_domain"):
         raise SettingsError(
             "RUSTOK_TENANT_BASE_DOMAIN: required when RUSTOK_TENANT_RESOLUTION=subdomain"

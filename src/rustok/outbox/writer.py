@@ -1,14 +1,19 @@
-"""Writes staged envelopes into ``sys_events`` inside the unit of work's transaction."""
+"""Writes staged envelopes into ``sys_events`` inside the unit of work's transaction.
+
+On PostgreSQL it also queues ``NOTIFY rustok_outbox``, which the server delivers to every
+listening relay when (and only if) the transaction commits (``notify.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.events import Envelope
 from rustok.outbox.models import OutboxEvent
+from rustok.outbox.notify import CHANNEL
 
 
 class OutboxWriter:
@@ -35,3 +40,5 @@ class OutboxWriter:
             for e in envelopes
         ]
         await session.execute(insert(OutboxEvent), rows)
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text(f"NOTIFY {CHANNEL}"))

@@ -41,11 +41,17 @@ class LocaleEnabled(EventPayload, frozen=True, kw_only=True):
     tenant_id: uuid.UUID
     locale: Locale
 
+    def aggregate_id(self) -> uuid.UUID:
+        return self.tenant_id
+
 
 class LocaleDisabled(EventPayload, frozen=True, kw_only=True):
     event_type = "locale.disabled"
     tenant_id: uuid.UUID
     locale: Locale
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.tenant_id
 
 
 class ModuleToggled(EventPayload, frozen=True, kw_only=True):
@@ -53,5 +59,8 @@ class ModuleToggled(EventPayload, frozen=True, kw_only=True):
 
     event_type = "module.toggled"
     tenant_id: uuid.UUID
-    module: Annotated[str, msgspec.Meta(min_length=2, max_length=32)]
+    module: Annotated[str, msgspec.Meta(min_length=2, max_length=32, pattern=r"^[a-z][a-z0-9_]+$")]
     enabled: bool
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.tenant_id

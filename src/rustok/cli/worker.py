@@ -1,0 +1,54 @@
+"""``rustok worker``: the outbox relay and the consumers, without HTTP (E-4).
+
+Run as many as you like next to ``rustok serve`` (set ``RUSTOK_SERVE_EVENTS=false`` there
+to keep the server processes free of event work): claims never overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from typing import TYPE_CHECKING
+
+from rustok.cli.common import cli_settings, out_console, run
+
+if TYPE_CHECKING:
+    from rustok.core.platform import Platform
+
+
+async def run_worker(platform: Platform, stop: asyncio.Event) -> None:
+    """Run the platform's event runtime until ``stop`` is set (signals set it)."""
+    from rustok.migrations import ensure_schema_current
+
+    await ensure_schema_current(platform.db)
+    assert platform.events is not None
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await platform.events.start()
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await platform.events.stop()
+
+
+def worker_command() -> None:
+    """Run the outbox relay and the event consumers until interrupted (no HTTP)."""
+    settings = cli_settings()
+
+    async def work() -> None:
+        from rustok.bootstrap import bootstrap
+
+        platform = bootstrap(settings)
+        try:
+            out_console.print(
+                f"rustok worker: {settings.event_transport} transport, "
+                f"{'sqlite' if settings.is_sqlite else 'postgresql'}; Ctrl-C stops"
+            )
+            await run_worker(platform, asyncio.Event())
+        finally:
+            await platform.aclose()
+
+    run(work)

@@ -1,0 +1,1 @@
+"""Commerce module: catalogue, stock, carts, checkout, orders, payments (events declared now)."""

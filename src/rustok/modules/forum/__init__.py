@@ -1,0 +1,1 @@
+"""Forum module: topics and moderated replies (events declared now)."""

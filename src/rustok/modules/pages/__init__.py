@@ -1,0 +1,1 @@
+"""Pages module: pages with blocks and menus (events declared now)."""

@@ -1,0 +1,1 @@
+"""Webhooks module: outbound HTTP notifications of events (events declared now)."""

@@ -1,0 +1,222 @@
+"""The outbox relay (E-4): claims pending ``sys_events`` rows and hands them to the transport.
+
+    wake (a commit that wrote events: in-process hook, or NOTIFY from another process on
+    PostgreSQL) or poll (fallback, RUSTOK_OUTBOX_POLL_INTERVAL)
+      -> wait until the transport may succeed (breaker) and the dispatch queue has room
+      -> claim up to 100 rows (claims.py)       -> publish in id order
+      -> durable transport: mark dispatched      | failure: attempts+1, back off 1 s .. 60 s,
+         memory: mark once consumers recorded    |   ``failed`` after RUSTOK_OUTBOX_MAX_ATTEMPTS
+
+Claims live for a lease (30 s) that the relay renews while it still holds rows, so a relay
+that dies leaves rows another relay (or its own restart) takes over after the lease. On a
+clean stop it gives its claims back at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rustok.core.db import Database
+from rustok.core.ids import new_id
+from rustok.core.logging import get_logger
+from rustok.core.resilience import CircuitOpenError
+from rustok.outbox.claims import ClaimedEvent, make_claimer
+from rustok.outbox.dispatcher import EventDispatcher
+from rustok.outbox.metrics import EVENTS_FAILED, EVENTS_PUBLISHED
+from rustok.outbox.notify import OutboxListener
+from rustok.outbox.store import OutboxStore
+from rustok.outbox.transports.base import Transport
+
+log = get_logger("rustok.outbox")
+RELAY = "<relay>"  # consumer label of relay-side failures in rustok_events_failed_total
+FLUSH_DELAY = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class RelayConfig:
+    batch_size: int = 100
+    poll_interval: float = 1.0
+    lease_seconds: float = 30.0
+    max_attempts: int = 10
+
+
+class OutboxRelay:
+    """Moves committed events from the outbox to a transport; several may run at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        dispatcher: EventDispatcher,
+        config: RelayConfig | None = None,
+        *,
+        token: str | None = None,
+    ) -> None:
+        self.config = config or RelayConfig()
+        self.token = token or f"relay-{new_id().hex[:16]}"
+        self.transport = transport
+        self.dispatcher = dispatcher
+        self.claimer = make_claimer(db, self.token, lease_seconds=self.config.lease_seconds)
+        self.store = OutboxStore(db, max_attempts=self.config.max_attempts)
+        self._wake = asyncio.Event()
+        self._flush = asyncio.Event()
+        self._in_flight: dict[uuid.UUID, int] = {}
+        self._handled: list[uuid.UUID] = []
+        self._unhandled: list[tuple[uuid.UUID, int, str]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self.published = 0
+        self.listener = None if db.is_sqlite else OutboxListener(db.url, self.wake)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks) and not any(t.done() for t in self._tasks)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    def wake(self, _count: int = 0) -> None:
+        """Claim now (called after a commit that wrote events)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._stopping = False
+        self._tasks = [
+            asyncio.create_task(self._loop(), name=f"{self.token}:claim"),
+            asyncio.create_task(self._flusher(), name=f"{self.token}:mark"),
+            asyncio.create_task(self._renewer(), name=f"{self.token}:lease"),
+        ]
+        if self.listener is not None:
+            self._tasks.append(
+                asyncio.create_task(self.listener.run(), name=f"{self.token}:listen")
+            )
+
+    async def stop_claiming(self) -> None:
+        """Stop taking rows; what consumers finish from now on is still marked, what they
+        drop on the way out is given back by :meth:`stop` without counting an attempt."""
+        self._stopping = True
+        if self._tasks:
+            self._tasks[0].cancel()
+            await asyncio.gather(self._tasks[0], return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Stop, record what the consumers finished, and give every other claim back."""
+        self._stopping = True
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        with contextlib.suppress(Exception):
+            await self._flush_once()
+            await self.store.release(self.token)
+        self._in_flight.clear()
+
+    async def _loop(self) -> None:
+        busy = True
+        while True:
+            await self.transport.wait_until_available()
+            limit = self.config.batch_size
+            if not self.transport.durable:
+                await self.dispatcher.wait_for_room()
+                limit = min(limit, self.dispatcher.room())
+            try:
+                if not busy:
+                    await self._idle()
+                    if not await self.claimer.has_work():
+                        continue
+                claimed = await self.claimer.claim(limit)
+                busy = bool(claimed)
+                if claimed:
+                    await self._publish(claimed)
+            except Exception as exc:  # noqa: BLE001 - the loop outlives any one failure
+                busy = False
+                log.warning("relay iteration failed", relay=self.token, error=repr(exc))
+                await asyncio.sleep(self.config.poll_interval)
+
+    async def _idle(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.config.poll_interval):
+                await self._wake.wait()
+        self._wake.clear()
+
+    async def _publish(self, claimed: Sequence[ClaimedEvent]) -> None:
+        for event in claimed:
+            self._in_flight[event.envelope.id] = event.attempts
+        try:
+            results = await self.transport.publish(claimed, self._on_handled)
+        except Exception as exc:  # noqa: BLE001 - e.g. the transport stopped: nothing was taken
+            log.warning("publish failed", relay=self.token, error=repr(exc))
+            results = [exc] * len(claimed)
+        ok: list[uuid.UUID] = []
+        rejected: list[uuid.UUID] = []
+        failures: list[tuple[uuid.UUID, int, str]] = []
+        for event, result in zip(claimed, results, strict=True):
+            event_id = event.envelope.id
+            if result is None:
+                EVENTS_PUBLISHED.labels(event.envelope.event_type).inc()
+                ok.append(event_id)
+                continue
+            self._in_flight.pop(event_id, None)
+            if isinstance(result, CircuitOpenError):
+                rejected.append(event_id)  # not attempted: no attempt counted
+            else:
+                EVENTS_FAILED.labels(event.envelope.event_type, RELAY).inc()
+                failures.append((event_id, event.attempts, f"{type(result).__name__}: {result}"))
+        self.published += len(ok)
+        if self.transport.durable:
+            for event_id in ok:
+                self._in_flight.pop(event_id, None)
+            await self.store.mark_dispatched(ok)
+        await self.store.release(self.token, rejected)
+        if await self.store.record_failures(failures):
+            log.error("events failed for good", relay=self.token, count=len(failures))
+
+    def _on_handled(self, event_id: uuid.UUID, recorded: bool) -> None:
+        attempts = self._in_flight.pop(event_id, 0)
+        if recorded:
+            self._handled.append(event_id)
+        elif not self._stopping:  # on a clean stop the claim is just given back
+            self._unhandled.append((event_id, attempts, "a consumer could not record the event"))
+        self._flush.set()
+
+    async def _flusher(self) -> None:
+        while True:
+            await self._flush.wait()
+            # Gather a few milliseconds of finished events into one UPDATE: one write per
+            # event on top of the consumer's own would halve throughput on SQLite.
+            await asyncio.sleep(FLUSH_DELAY)
+            self._flush.clear()
+            try:
+                await self._flush_once()
+            except Exception as exc:  # noqa: BLE001 - kept in memory, retried next round
+                log.warning("marking events failed", relay=self.token, error=repr(exc))
+                await asyncio.sleep(self.config.poll_interval)
+                self._flush.set()
+
+    async def _flush_once(self) -> None:
+        handled, self._handled = self._handled, []
+        unhandled, self._unhandled = self._unhandled, []
+        try:
+            for start in range(0, len(handled), 500):
+                await self.store.mark_dispatched(handled[start : start + 500])
+            await self.store.record_failures(unhandled)
+        except BaseException:
+            self._handled[:0] = handled
+            self._unhandled[:0] = unhandled
+            raise
+        if handled or unhandled:
+            self.wake()  # younger events of these aggregates may be claimable now
+
+    async def _renewer(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.lease_seconds / 3)
+            if self._in_flight:
+                try:
+                    await self.store.renew(self.token)
+                except Exception as exc:  # noqa: BLE001 - the next round tries again
+                    log.warning("lease renewal failed", relay=self.token, error=repr(exc))

@@ -1,0 +1,163 @@
+"""The event runtime of one process: transport, dispatch queue, consumers and relay.
+
+Built by ``bootstrap`` for every platform (cheap: nothing connects), started by
+``rustok serve`` (unless ``RUSTOK_SERVE_EVENTS=false``) and by ``rustok worker``. Start
+order: consumers, then the transport (NATS durables exist before anything is published),
+then the relay. Stop order is the reverse, so claims of unfinished events are given back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rustok.core.events import CATALOGUE
+from rustok.core.logging import get_logger
+from rustok.core.platform import CheckResult, ReadinessCheck
+from rustok.core.resilience import BreakerConfig, CircuitBreaker
+from rustok.outbox.consumers import ConsumerRunner
+from rustok.outbox.dispatcher import EventDispatcher
+from rustok.outbox.metrics import OUTBOX_FAILED, OUTBOX_OLDEST_PENDING, OUTBOX_PENDING
+from rustok.outbox.relay import OutboxRelay, RelayConfig
+from rustok.outbox.store import OutboxFigures, OutboxStore
+from rustok.outbox.transports.memory import MemoryTransport
+from rustok.outbox.transports.nats import NatsTransport
+
+if TYPE_CHECKING:
+    from rustok.core.consumer import ConsumerSpec
+    from rustok.core.platform import Platform
+    from rustok.outbox.transports.base import Transport
+
+log = get_logger("rustok.events")
+FIGURES_INTERVAL = 5.0
+
+
+def check_consumers(specs: Sequence[ConsumerSpec]) -> None:
+    """Unique names, and only event types the catalogue declares."""
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.name in seen:
+            raise ValueError(f"two consumers are named {spec.name!r}")
+        seen.add(spec.name)
+        for event_type in spec.type_names:
+            if event_type not in CATALOGUE:
+                raise ValueError(f"consumer {spec.name!r}: unknown event type {event_type!r}")
+
+
+class EventRuntime:
+    """Implements ``core.platform.BackgroundService`` for the event backbone."""
+
+    def __init__(self, platform: Platform) -> None:
+        settings = platform.settings
+        self.platform = platform
+        self.dispatcher = EventDispatcher(settings.event_queue_size)
+        self.breaker = CircuitBreaker(
+            "nats", BreakerConfig(open_seconds=settings.broker_breaker_open_seconds)
+        )
+        self.transport: Transport
+        if settings.event_transport == "nats":
+            assert settings.nats_url is not None  # enforced by the settings
+            self.transport = NatsTransport(
+                settings.nats_url, self.dispatcher, self.breaker,
+                stream=settings.nats_stream, timeout=settings.broker_timeout_seconds,
+                ack_wait=settings.outbox_lease_seconds,
+            )  # fmt: skip
+        else:
+            self.transport = MemoryTransport(self.dispatcher)
+        self.relay = OutboxRelay(
+            platform.db,
+            self.transport,
+            self.dispatcher,
+            RelayConfig(
+                batch_size=settings.outbox_batch_size,
+                poll_interval=settings.outbox_poll_interval,
+                lease_seconds=settings.outbox_lease_seconds,
+                max_attempts=settings.outbox_max_attempts,
+            ),
+        )
+        self.store = OutboxStore(platform.db, max_attempts=settings.outbox_max_attempts)
+        self.runners: list[ConsumerRunner] = []
+        self._figures_task: asyncio.Task[None] | None = None
+        self.started = False
+
+    def wake(self, count: int = 0) -> None:
+        self.relay.wake(count)
+
+    async def start(self) -> None:
+        if self.started:
+            return
+        specs = [*self.platform.consumers, *(c for m in self.platform.modules for c in m.consumers)]
+        check_consumers(specs)
+        settings = self.platform.settings
+        self.runners = [
+            ConsumerRunner(
+                spec,
+                self.platform.db,
+                self.platform.uow,
+                lanes=settings.consumer_concurrency,
+                max_attempts=settings.consumer_max_attempts,
+                # A broker redelivers and shares durables across processes (consumers.py).
+                order_guard=self.transport.durable,
+                order_wait=settings.outbox_lease_seconds / 2,  # well within ack_wait
+            )
+            for spec in specs
+        ]
+        for runner in self.runners:
+            runner.start()
+        await self.transport.start(self.runners)
+        self.relay.start()
+        self._figures_task = asyncio.create_task(self._publish_figures(), name="outbox:figures")
+        self.started = True
+        log.info("event runtime started", transport=self.transport.name,
+                 consumers=[r.name for r in self.runners], relay=self.relay.token)  # fmt: skip
+
+    async def stop(self) -> None:
+        if not self.started:
+            return
+        self.started = False
+        if self._figures_task is not None:
+            self._figures_task.cancel()
+            await asyncio.gather(self._figures_task, return_exceptions=True)
+        await self.relay.stop_claiming()
+        await self.transport.stop()
+        for runner in self.runners:
+            await runner.stop()
+        await self.relay.stop()
+
+    async def _publish_figures(self) -> None:
+        while True:
+            with contextlib.suppress(Exception):
+                record_figures(await self.store.figures())
+            await asyncio.sleep(FIGURES_INTERVAL)
+
+    def readiness_checks(self) -> list[ReadinessCheck]:
+        """Broker and relay lag for ``/health/ready``: degraded, never 503 (writes go on)."""
+        return [
+            ReadinessCheck("broker", self._broker_check, critical=False),
+            ReadinessCheck("relay", self._relay_check, critical=False),
+        ]
+
+    async def _broker_check(self) -> CheckResult:
+        return await self.transport.health()
+
+    async def _relay_check(self) -> CheckResult:
+        figures = await self.store.figures()
+        record_figures(figures)
+        limit = self.platform.settings.relay_lag_degraded_seconds
+        detail = (
+            f"{figures.pending} pending, oldest {figures.oldest_pending_seconds:.1f} s, "
+            f"{figures.failed} failed"
+        )
+        if self.started and not self.relay.running:
+            return CheckResult("down", detail=f"relay stopped; {detail}")
+        if figures.oldest_pending_seconds > limit:
+            return CheckResult("degraded", detail=f"lagging: {detail}")
+        return CheckResult("ok", detail=detail)
+
+
+def record_figures(figures: OutboxFigures) -> None:
+    OUTBOX_PENDING.set(figures.pending)
+    OUTBOX_FAILED.set(figures.failed)
+    OUTBOX_OLDEST_PENDING.set(figures.oldest_pending_seconds)

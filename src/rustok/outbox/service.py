@@ -1,0 +1,225 @@
+"""Operator functions of the event backbone: status, listings and replay (E-4, E-6).
+
+They back ``rustok outbox status|replay`` and the admin routes ``GET /api/admin/events`` and
+``POST /api/admin/events/{id}/replay`` (mounted with the RBAC guard). Platform code: they
+read across tenants.
+
+Replaying an event puts its outbox row back to ``pending`` (attempts reset, ``replays`` + 1,
+so the broker does not drop it as a duplicate) and marks its parked dead letters
+``replayed``. The relay then delivers it again to every consumer; those whose inbox already
+holds it skip it, the others (the ones that parked it) handle it anew.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy import and_, exists, func, select, update
+
+from rustok.core.db import utcnow
+from rustok.core.errors import Conflict, NotFound
+from rustok.core.platform import Platform
+from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
+from rustok.outbox.store import OutboxStore
+
+LAG_WINDOW = dt.timedelta(hours=24)
+OutboxStatusName = Literal["pending", "dispatched", "failed"]
+
+
+class ConsumerLag(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    event_types: list[str]
+    unhandled: int  # events of its types in the last 24 h neither handled nor parked
+    oldest_unhandled_seconds: float
+    parked: int
+    last_handled_at: dt.datetime | None
+
+
+class OutboxStatus(msgspec.Struct, frozen=True, kw_only=True):
+    pending: int
+    failed: int
+    oldest_pending_seconds: float
+    consumers: list[ConsumerLag]
+
+
+class OutboxEventRead(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    event_type: str
+    status: str
+    attempts: int
+    replays: int
+    occurred_at: dt.datetime
+    dispatched_at: dt.datetime | None
+    last_error: str | None
+    parked_by: list[str]
+
+
+class ReplayResult(msgspec.Struct, frozen=True, kw_only=True):
+    event_id: uuid.UUID
+    event_type: str
+    previous_status: str
+    consumers: list[str]  # whose parked dead letter this replays
+
+
+class EventNotFound(NotFound):
+    code = "EVENT_NOT_FOUND"
+    title = "Event not found"
+
+
+class NothingToReplay(Conflict):
+    code = "NOTHING_TO_REPLAY"
+    title = "Nothing to replay"
+
+
+async def outbox_status(platform: Platform) -> OutboxStatus:
+    """Pending, failed, oldest age and, per consumer, what it has not handled yet."""
+    figures = await OutboxStore(platform.db, max_attempts=1).figures()
+    specs = [*platform.consumers, *(c for m in platform.modules for c in m.consumers)]
+    consumers = [await _consumer_lag(platform, s.name, sorted(s.type_names)) for s in specs]
+    return OutboxStatus(
+        pending=figures.pending,
+        failed=figures.failed,
+        oldest_pending_seconds=figures.oldest_pending_seconds,
+        consumers=consumers,
+    )
+
+
+async def _consumer_lag(platform: Platform, name: str, types: list[str]) -> ConsumerLag:
+    now = utcnow()
+    handled = exists().where(InboxRecord.consumer == name, InboxRecord.event_id == OutboxEvent.id)
+    parked = exists().where(
+        DeadLetter.consumer == name,
+        DeadLetter.event_id == OutboxEvent.id,
+        DeadLetter.status == "parked",
+    )
+    async with platform.db.read_session(all_tenants=True) as session:
+        unhandled, oldest = (
+            await session.execute(
+                select(func.count(), func.min(OutboxEvent.created_at)).where(
+                    OutboxEvent.event_type.in_(types),
+                    OutboxEvent.status != "failed",
+                    OutboxEvent.created_at >= now - LAG_WINDOW,
+                    ~handled,
+                    ~parked,
+                )
+            )
+        ).one()
+        parked_count = await session.scalar(
+            select(func.count()).where(DeadLetter.consumer == name, DeadLetter.status == "parked")
+        )
+        last = await session.scalar(
+            select(func.max(InboxRecord.handled_at)).where(InboxRecord.consumer == name)
+        )
+    return ConsumerLag(
+        name=name,
+        event_types=types,
+        unhandled=int(unhandled),
+        oldest_unhandled_seconds=0.0 if oldest is None else (now - oldest).total_seconds(),
+        parked=int(parked_count or 0),
+        last_handled_at=last,
+    )
+
+
+async def list_events(
+    platform: Platform,
+    *,
+    status: OutboxStatusName | None = None,
+    event_type: str | None = None,
+    limit: int = 50,
+    before: uuid.UUID | None = None,
+) -> list[OutboxEventRead]:
+    """Outbox rows, newest first (``before``: cursor = the last id of the previous page)."""
+    query = select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(min(max(limit, 1), 100))
+    if status is not None:
+        query = query.where(OutboxEvent.status == status)
+    if event_type is not None:
+        query = query.where(OutboxEvent.event_type == event_type)
+    if before is not None:
+        query = query.where(OutboxEvent.id < before)
+    async with platform.db.read_session(all_tenants=True) as session:
+        rows = list(await session.scalars(query))
+        parked: dict[uuid.UUID, list[str]] = {row.id: [] for row in rows}
+        if rows:
+            letters = await session.execute(
+                select(DeadLetter.event_id, DeadLetter.consumer).where(
+                    DeadLetter.event_id.in_(list(parked)), DeadLetter.status == "parked"
+                )
+            )
+            for event_id, consumer in letters:
+                parked[event_id].append(consumer)
+    return [
+        OutboxEventRead(
+            id=r.id,
+            tenant_id=r.tenant_id,
+            event_type=r.event_type,
+            status=r.status,
+            attempts=r.attempts,
+            replays=r.replays,
+            occurred_at=r.occurred_at,
+            dispatched_at=r.dispatched_at,
+            last_error=r.last_error,
+            parked_by=sorted(parked[r.id]),
+        )
+        for r in rows
+    ]
+
+
+async def replay_event(platform: Platform, event_id: uuid.UUID) -> ReplayResult:
+    """Deliver a failed outbox row, or an event some consumer parked, once more."""
+    events: Any = OutboxEvent.__table__
+    letters: Any = DeadLetter.__table__
+    db = platform.db
+    async with db.writer(), db.write_engine.begin() as conn:
+        row = (
+            await conn.execute(
+                select(events.c.status, events.c.event_type).where(events.c.id == event_id)
+            )
+        ).first()
+        if row is None:
+            raise EventNotFound(f"no event {event_id}")
+        consumers = list(
+            (
+                await conn.execute(
+                    select(letters.c.consumer).where(
+                        and_(letters.c.event_id == event_id, letters.c.status == "parked")
+                    )
+                )
+            ).scalars()
+        )
+        if row.status == "pending":
+            raise NothingToReplay(f"event {event_id} is still being delivered")
+        if row.status != "failed" and not consumers:
+            raise NothingToReplay(f"event {event_id} was handled by every consumer")
+        await conn.execute(
+            update(events)
+            .where(events.c.id == event_id)
+            .values(
+                status="pending",
+                attempts=0,
+                next_attempt_at=None,
+                last_error=None,
+                claimed_by=None,
+                claimed_at=None,
+                dispatched_at=None,
+                replays=events.c.replays + 1,
+            )
+        )
+        await conn.execute(
+            update(letters)
+            .where(letters.c.event_id == event_id, letters.c.status == "parked")
+            .values(status="replayed", replayed_at=utcnow())
+        )
+    if platform.events is not None:
+        wake = getattr(platform.events, "wake", None)
+        if callable(wake):
+            wake()
+    return ReplayResult(
+        event_id=event_id,
+        event_type=row.event_type,
+        previous_status=row.status,
+        consumers=sorted(consumers),
+    )

@@ -1,0 +1,1 @@
+"""Event transports: ``memory`` (in-process) and ``nats`` (JetStream)."""

@@ -1,0 +1,261 @@
+"""NATS JetStream transport (E-5): durable, de-duplicated, one durable consumer per name.
+
+- Stream ``RUSTOK`` (``RUSTOK_NATS_STREAM``) holds subjects ``rustok.<tenant_id>.<event_type>``
+  (the prefix is the stream name in lower case), file storage, 7 days, 2 min de-duplication.
+- Every message carries ``Nats-Msg-Id`` = the event id (plus ``/r<n>`` after the n-th replay),
+  so a relay that re-publishes after a crash does not store the event twice.
+- Each consumer of this process reads its own durable pull consumer (``<prefix>_<name>``,
+  filtered on its event types, ``ack_wait`` = the outbox lease) into the dispatch queue, and
+  acks a message only once the consumer recorded it (inbox or dead letter). A message not
+  acked (crash, database down) comes back after ``ack_wait``; the inbox makes that harmless.
+- Every publish goes through the ``nats`` circuit breaker, a retry of timeouts (3 attempts,
+  100 ms base, jittered) and ``asyncio.timeout``. While the breaker is not closed the relay
+  waits in :meth:`NatsTransport.wait_until_available`, which probes the server with a PING
+  instead of spending the outbox rows' attempts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import nats
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import BadRequestError
+
+from rustok.core.events import decode_envelope, encode_envelope
+from rustok.core.logging import get_logger
+from rustok.core.platform import CheckResult
+from rustok.core.resilience import CircuitBreaker, CircuitState, RetryPolicy, retry
+from rustok.outbox.transports.base import HandledCallback, TransportUnavailable
+
+if TYPE_CHECKING:
+    from rustok.outbox.claims import ClaimedEvent
+    from rustok.outbox.consumers import ConsumerRunner
+    from rustok.outbox.dispatcher import EventDispatcher
+
+log = get_logger("rustok.nats")
+STREAM_MAX_AGE = 7 * 24 * 3600.0
+DUPLICATE_WINDOW = 120.0
+FETCH_BATCH = 100
+
+
+class NatsTransport:
+    name = "nats"
+    durable = True
+
+    def __init__(
+        self,
+        url: str,
+        dispatcher: EventDispatcher,
+        breaker: CircuitBreaker,
+        *,
+        stream: str = "RUSTOK",
+        timeout: float = 5.0,
+        ack_wait: float = 30.0,
+    ) -> None:
+        self.url = url
+        self.dispatcher = dispatcher
+        self.breaker = breaker
+        self.stream = stream
+        self.prefix = stream.lower()
+        self.timeout = timeout
+        self.ack_wait = ack_wait
+        self._nc: Any = None
+        self._js: Any = None
+        self._ready = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._settling: set[asyncio.Task[None]] = set()
+        self._policy = RetryPolicy(attempts=3, base=0.1, cap=5.0, timeout=timeout)
+
+    def subject(self, tenant_id: object, event_type: str) -> str:
+        return f"{self.prefix}.{tenant_id}.{event_type}"
+
+    def durable_name(self, consumer: str) -> str:
+        return f"{self.prefix}_{consumer.replace('.', '_')}"
+
+    @property
+    def connected(self) -> bool:
+        return self._nc is not None and bool(self._nc.is_connected)
+
+    async def start(self, runners: Sequence[ConsumerRunner]) -> None:
+        self._tasks.append(asyncio.create_task(self._connect(list(runners)), name="nats:connect"))
+
+    async def _connect(self, runners: list[ConsumerRunner]) -> None:
+        delay = 0.2
+        while self._nc is None:
+            try:
+                self._nc = await nats.connect(
+                    self.url, connect_timeout=2, reconnect_time_wait=0.5,
+                    max_reconnect_attempts=-1, allow_reconnect=True, name="rustok",
+                )  # fmt: skip
+            except Exception as exc:  # noqa: BLE001 - keep trying: writes do not need NATS
+                log.warning("nats connect failed", url=self.url, error=repr(exc))
+                await asyncio.sleep(delay)
+                delay = min(5.0, delay * 2)
+        self._js = self._nc.jetstream(timeout=self.timeout)
+        while True:
+            try:
+                await self._declare(runners)
+                break
+            except Exception as exc:  # noqa: BLE001 - retried until the server answers
+                log.warning("nats set-up failed", error=repr(exc))
+                await asyncio.sleep(1.0)
+        for runner in runners:
+            self._tasks.append(asyncio.create_task(self._fetch(runner), name=f"nats:{runner.name}"))
+        self._ready.set()
+
+    async def _declare(self, runners: list[ConsumerRunner]) -> None:
+        config = StreamConfig(
+            name=self.stream, subjects=[f"{self.prefix}.>"], storage=StorageType.FILE,
+            max_age=STREAM_MAX_AGE, duplicate_window=DUPLICATE_WINDOW,
+        )  # fmt: skip
+        await retry(lambda: self._js.add_stream(config), on=(NatsTimeoutError,))
+        for runner in runners:
+            consumer = ConsumerConfig(
+                durable_name=self.durable_name(runner.name),
+                filter_subjects=sorted(self.subject("*", t) for t in runner.spec.type_names),
+                ack_policy=AckPolicy.EXPLICIT, ack_wait=self.ack_wait,
+                deliver_policy=DeliverPolicy.NEW, max_deliver=-1,
+            )  # fmt: skip
+            try:
+                await self._js.add_consumer(self.stream, config=consumer)
+            except BadRequestError as exc:  # exists with other settings: keep its position
+                log.warning("nats consumer kept as is", consumer=runner.name, error=repr(exc))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self._settling:
+            await asyncio.gather(*self._settling, return_exceptions=True)
+        if self._nc is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await self._nc.close()
+        self._nc = self._js = None
+        self._ready.clear()
+
+    async def publish(
+        self, events: Sequence[ClaimedEvent], on_handled: HandledCallback
+    ) -> list[BaseException | None]:
+        # One chain per aggregate keeps its events in stream order; chains run concurrently.
+        results: list[BaseException | None] = [None] * len(events)
+        chains: defaultdict[object, list[int]] = defaultdict(list)
+        for index, event in enumerate(events):
+            chains[event.envelope.aggregate_id or event.envelope.id].append(index)
+
+        async def run_chain(indexes: list[int]) -> None:
+            for position, index in enumerate(indexes):
+                event = events[index]
+                try:
+                    await self.breaker.call(functools.partial(self._publish_one, event))
+                except Exception as exc:  # noqa: BLE001 - reported per event to the relay
+                    for later in indexes[position:]:
+                        results[later] = exc  # later events of the aggregate wait with it
+                    return
+
+        await asyncio.gather(*(run_chain(indexes) for indexes in chains.values()))
+        return results
+
+    async def _publish_one(self, event: ClaimedEvent) -> None:
+        if not self.connected:
+            raise TransportUnavailable("not connected to NATS")
+        envelope = event.envelope
+        msg_id = str(envelope.id) if event.replays == 0 else f"{envelope.id}/r{event.replays}"
+        headers = {"Nats-Msg-Id": msg_id}
+        if envelope.traceparent:
+            headers["traceparent"] = envelope.traceparent
+        subject = self.subject(envelope.tenant_id, envelope.event_type)
+        data = encode_envelope(envelope)
+        await retry(
+            lambda: self._js.publish(subject, data, timeout=self.timeout, headers=headers),
+            on=(NatsTimeoutError,),
+            policy=self._policy,
+        )
+
+    async def _ping(self) -> None:
+        if not self.connected:
+            raise TransportUnavailable("not connected to NATS")
+        await self._nc.flush(timeout=self.timeout)
+
+    async def wait_until_available(self) -> None:
+        await self._ready.wait()
+        while (state := self.breaker.state) is not CircuitState.CLOSED:
+            if state is CircuitState.OPEN:
+                await asyncio.sleep(max(0.05, self.breaker.retry_after()))
+                continue
+            try:
+                await self.breaker.call(self._ping)
+            except Exception:  # noqa: BLE001 - the breaker counted it; wait and probe again
+                await asyncio.sleep(0.05)
+
+    async def _fetch(self, runner: ConsumerRunner) -> None:
+        sub = await self._js.pull_subscribe_bind(
+            durable=self.durable_name(runner.name), stream=self.stream
+        )
+        while True:
+            await self.dispatcher.wait_for_room()
+            # Take only what the consumer will reach well within ack_wait: a message waiting
+            # in our lanes past it would be redelivered while still queued here.
+            while runner.backlog >= FETCH_BATCH:  # noqa: ASYNC110 - cheaper than an Event per dequeue
+                await asyncio.sleep(0.01)
+            try:
+                messages = await sub.fetch(min(FETCH_BATCH, self.dispatcher.room()), timeout=1)
+            except NatsTimeoutError:
+                continue
+            except Exception as exc:  # noqa: BLE001 - disconnected: nats-py reconnects
+                log.debug("nats fetch failed", consumer=runner.name, error=repr(exc))
+                await asyncio.sleep(0.5)
+                continue
+            for message in messages:
+                self._deliver(runner, message)
+
+    def _deliver(self, runner: ConsumerRunner, message: Any) -> None:
+        try:
+            envelope = decode_envelope(message.data)
+        except Exception as exc:  # noqa: BLE001 - not an envelope: never deliverable
+            log.error("undecodable message terminated", subject=message.subject, error=repr(exc))
+            self._settle(message.term())
+            return
+
+        def done(recorded: bool) -> None:
+            if recorded:
+                self._settle(message.ack())
+                return
+            # Its elder is elsewhere, or the database failed: soon, then less often.
+            deliveries = message.metadata.num_delivered or 1
+            self._settle(message.nak(delay=min(2.0, 0.2 + 0.05 * deliveries)))
+
+        self.dispatcher.submit(envelope, [runner], done)
+
+    def _settle(self, action: Any) -> None:
+        task = asyncio.create_task(self._quietly(action))
+        self._settling.add(task)
+        task.add_done_callback(self._settling.discard)
+
+    @staticmethod
+    async def _quietly(action: Any) -> None:
+        # A lost ack only means a redelivery, which the inbox absorbs.
+        with contextlib.suppress(Exception):
+            await action
+
+    async def health(self) -> CheckResult:
+        state = self.breaker.state
+        if not self._ready.is_set():
+            return CheckResult("down", detail=f"connecting to {self.stream} on NATS")
+        if state is CircuitState.OPEN:
+            return CheckResult(
+                "down", detail=f"circuit open, retry in {self.breaker.retry_after():.0f} s"
+            )
+        if not self.connected:
+            return CheckResult("down", detail="disconnected from NATS, reconnecting")
+        if state is CircuitState.HALF_OPEN:
+            return CheckResult("degraded", detail="circuit half-open (probing)")
+        return CheckResult("ok", detail=f"NATS JetStream stream {self.stream}")
