@@ -42,6 +42,7 @@ from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform, ReadinessCheck
 from rustok.core.settings import Settings
 from rustok.migrations import ensure_schema_current
+from rustok.outbox.routes import EventsAdminController
 from rustok.tenancy.routes import (
     CurrentTenantController,
     ModulesController,
@@ -61,6 +62,7 @@ PLATFORM_ROUTES = [
     CurrentTenantController,
     TenantAdminController,
     ModulesController,
+    EventsAdminController,
 ]
 
 

@@ -11,6 +11,10 @@ import uuid
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 
+# The tenant ``rustok migrate`` creates; requests without a tenant identifier use it, and its
+# super admins administer the whole platform.
+DEFAULT_TENANT_ID = uuid.UUID("00000000-0000-0000-0000-000000000001")
+
 
 @dataclass(frozen=True, slots=True)
 class TenantRef:

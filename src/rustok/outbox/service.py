@@ -223,3 +223,82 @@ async def replay_event(platform: Platform, event_id: uuid.UUID) -> ReplayResult:
         previous_status=row.status,
         consumers=sorted(consumers),
     )
+
+
+class AdminEventRead(msgspec.Struct, frozen=True, kw_only=True):
+    """An outbox row as ``GET /api/admin/events`` shows it (API.md)."""
+
+    id: uuid.UUID
+    event_type: str
+    schema_version: int
+    tenant_id: uuid.UUID
+    status: str
+    attempts: int
+    replays: int
+    last_error: str | None
+    payload: dict[str, Any]
+    created_at: dt.datetime
+    dispatched_at: dt.datetime | None
+    parked_by: list[str]
+
+
+async def page_events(
+    platform: Platform, *, status: OutboxStatusName | None, page: int, per_page: int
+) -> tuple[list[AdminEventRead], int]:
+    """One page of outbox rows of every tenant, newest first, and the total."""
+    condition = [] if status is None else [OutboxEvent.status == status]
+    async with platform.db.read_session(all_tenants=True) as session:
+        total = await session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(*condition)
+        )
+        rows = list(
+            await session.scalars(
+                select(OutboxEvent).where(*condition).order_by(OutboxEvent.id.desc())
+                .offset((page - 1) * per_page).limit(per_page)
+            )
+        )  # fmt: skip
+        parked: dict[uuid.UUID, list[str]] = {row.id: [] for row in rows}
+        if rows:
+            letters = await session.execute(
+                select(DeadLetter.event_id, DeadLetter.consumer).where(
+                    DeadLetter.event_id.in_(list(parked)), DeadLetter.status == "parked"
+                )
+            )
+            for event_id, consumer_name in letters:
+                parked[event_id].append(consumer_name)
+    items = [
+        AdminEventRead(
+            id=r.id,
+            event_type=r.event_type,
+            schema_version=r.schema_version,
+            tenant_id=r.tenant_id,
+            status=r.status,
+            attempts=r.attempts,
+            replays=r.replays,
+            last_error=r.last_error,
+            payload=r.payload,
+            created_at=r.created_at,
+            dispatched_at=r.dispatched_at,
+            parked_by=sorted(parked[r.id]),
+        )
+        for r in rows
+    ]
+    return items, int(total or 0)
+
+
+async def admin_event(platform: Platform, event_id: uuid.UUID) -> AdminEventRead:
+    async with platform.db.read_session(all_tenants=True) as session:
+        row = await session.get(OutboxEvent, event_id)
+        if row is None:
+            raise EventNotFound(f"no event {event_id}")
+        parked = await session.scalars(
+            select(DeadLetter.consumer).where(
+                DeadLetter.event_id == event_id, DeadLetter.status == "parked"
+            )
+        )
+        return AdminEventRead(
+            id=row.id, event_type=row.event_type, schema_version=row.schema_version,
+            tenant_id=row.tenant_id, status=row.status, attempts=row.attempts,
+            replays=row.replays, last_error=row.last_error, payload=row.payload,
+            created_at=row.created_at, dispatched_at=row.dispatched_at, parked_by=sorted(parked),
+        )  # fmt: skip

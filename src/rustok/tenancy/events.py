@@ -17,6 +17,8 @@ class TenantCreated(EventPayload, frozen=True, kw_only=True):
 
     event_type = "tenant.created"
     tenant_id: uuid.UUID
+    slug: str = ""
+    domain: str | None = None
 
     def aggregate_id(self) -> uuid.UUID:
         return self.tenant_id

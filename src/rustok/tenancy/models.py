@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from sqlalchemy import Boolean, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from rustok.core.context import DEFAULT_TENANT_ID
 from rustok.core.db import Base, HasId, TenantScoped, Timestamped
 
-DEFAULT_TENANT_ID = uuid.UUID("00000000-0000-0000-0000-000000000001")
+__all__ = ["DEFAULT_TENANT_ID", "DEFAULT_TENANT_SLUG", "Tenant", "TenantLocale", "TenantModule"]
+
 DEFAULT_TENANT_SLUG = "default"
 
 

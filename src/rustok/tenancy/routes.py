@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post, put
-from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from rustok.core.context import current_context
-from rustok.core.errors import PermissionDenied
-from rustok.tenancy.models import DEFAULT_TENANT_ID
+from rustok.rbac.guards import default_tenant_only
 from rustok.tenancy.modules import ModuleRead, ModuleToggle
 from rustok.tenancy.runtime import TenancyRuntime
 from rustok.tenancy.schemas import TenantCreate, TenantRead, TenantUpdate
@@ -29,14 +26,6 @@ class TenantPage(msgspec.Struct, frozen=True, kw_only=True):
     page: int
     per_page: int
     total: int
-
-
-def default_tenant_only(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """Tenant administration spans tenants: only the default tenant's super admins."""
-    if current_context().tenant_id != DEFAULT_TENANT_ID:
-        raise PermissionDenied("tenant administration happens in the default tenant")
 
 
 class CurrentTenant(msgspec.Struct, frozen=True, kw_only=True):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rustok.core.consumer import ConsumerSpec, consumer
+from rustok.core.events import Envelope
 from rustok.core.invalidation import InvalidationBus
 from rustok.core.platform import Platform
-from rustok.tenancy.directory import TenantDirectory
+from rustok.core.uow import UnitOfWork
+from rustok.tenancy.directory import TenantDirectory, keys_for
+from rustok.tenancy.events import ModuleToggled, TenantCreated, TenantUpdated
 from rustok.tenancy.modules import ModuleToggleService
 from rustok.tenancy.resolver import TenantResolver
 from rustok.tenancy.service import TenantService
@@ -23,6 +27,7 @@ class TenancyRuntime:
         settings = platform.settings
         directory = TenantDirectory(platform.db, platform.modules, settings.default_modules)
         platform.invalidation.register(directory.invalidate)
+        platform.consumers.append(cache_consumer(directory))
         return cls(
             platform=platform, directory=directory, resolver=TenantResolver(settings, directory)
         )
@@ -36,3 +41,21 @@ class TenancyRuntime:
 
     def modules(self) -> ModuleToggleService:
         return ModuleToggleService(self.platform, self.directory, self.invalidation)
+
+
+def cache_consumer(directory: TenantDirectory) -> ConsumerSpec:
+    """Drops a changed tenant from this process's cache when its event is handled here.
+
+    This is how a change made by another process (the CLI) reaches a running instance that
+    has no Redis: its relay picks the event up from the outbox.
+    """
+
+    @consumer("tenancy.cache", on=[TenantCreated, TenantUpdated, ModuleToggled])
+    async def drop(
+        payload: TenantCreated | TenantUpdated | ModuleToggled, envelope: Envelope, uow: UnitOfWork
+    ) -> None:
+        slugs = [getattr(payload, "slug", ""), getattr(payload, "previous_slug", None) or ""]
+        hosts = [getattr(payload, "domain", None), getattr(payload, "previous_domain", None)]
+        directory.invalidate(keys_for(payload.tenant_id, slugs, hosts))
+
+    return drop

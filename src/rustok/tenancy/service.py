@@ -129,7 +129,9 @@ class TenantService:
             self._add_module_rows(session, tenant.id)
             await session.flush()
             await seed_tenant_rbac(session, tenant.id)
-            uow.publish(TenantCreated(tenant_id=tenant.id), tenant_id=tenant.id)
+            uow.publish(
+                TenantCreated(tenant_id=tenant.id, slug=slug, domain=domain), tenant_id=tenant.id
+            )
             _audit(session, "tenant.created", tenant.id, slug=slug)
             try:
                 await uow.commit()

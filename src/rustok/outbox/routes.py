@@ -1,0 +1,55 @@
+"""REST: the outbox for platform administrators (super admins of the default tenant)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
+
+from rustok.core.platform import Platform
+from rustok.outbox.service import AdminEventRead, admin_event, page_events, replay_event
+from rustok.rbac.guards import default_tenant_only
+
+PlatformDep = NamedDependency[Platform]
+Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
+PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
+Status = Literal["pending", "dispatched", "failed"]
+
+
+class EventPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[AdminEventRead]
+    page: int
+    per_page: int
+    total: int
+
+
+class EventsAdminController(Controller):
+    path = "/api/admin/events"
+    tags = ["admin"]
+    guards = [default_tenant_only]
+
+    @get("/", permission="logs:list")
+    async def list_events(
+        self, platform: PlatformDep, status: FromQuery[Status | None] = None,
+        page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
+    ) -> EventPage:  # fmt: skip
+        """Outbox rows of every tenant, newest first; ``status`` filters."""
+        items, total = await page_events(platform, status=status, page=page, per_page=per_page)
+        return EventPage(items=items, page=page, per_page=per_page, total=total)
+
+    @get("/{event_id:uuid}", permission="logs:read")
+    async def get_event(
+        self, platform: PlatformDep, event_id: FromPath[uuid.UUID]
+    ) -> AdminEventRead:
+        """One outbox row."""
+        return await admin_event(platform, event_id)
+
+    @post("/{event_id:uuid}/replay", permission="logs:update", status_code=200)
+    async def replay(self, platform: PlatformDep, event_id: FromPath[uuid.UUID]) -> AdminEventRead:
+        """Re-queue a failed event (or one a consumer parked); 409 if nothing to replay."""
+        await replay_event(platform, event_id)
+        return await admin_event(platform, event_id)
