@@ -10,9 +10,9 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from rustok.core.guards import default_tenant_only
 from rustok.core.platform import Platform
 from rustok.outbox.service import AdminEventRead, admin_event, page_events, replay_event
-from rustok.rbac.guards import default_tenant_only
 
 PlatformDep = NamedDependency[Platform]
 Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]

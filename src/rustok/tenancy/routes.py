@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from rustok.core.context import current_context
-from rustok.rbac.guards import default_tenant_only
+from rustok.core.guards import default_tenant_only
 from rustok.tenancy.modules import ModuleRead, ModuleToggle
 from rustok.tenancy.runtime import TenancyRuntime
 from rustok.tenancy.schemas import TenantCreate, TenantRead, TenantUpdate
