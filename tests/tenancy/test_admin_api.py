@@ -136,3 +136,32 @@ async def test_tenant_cache_metrics_are_exported(client: httpx.AsyncClient) -> N
     for name in ("rustok_tenant_cache_requests_total{result=\"hit\"}", "rustok_tenant_cache_coalesced_total",
                  "rustok_tenant_cache_entries", "rustok_tenant_cache_requests_total{result=\"miss\"}"):  # fmt: skip
         assert name in text
+
+
+def test_locale_chain() -> None:
+    import uuid
+
+    from rustok.core.context import TenantRef
+
+    tenant = TenantRef(
+        id=uuid.uuid4(), slug="t", name="T", default_locale="en",
+        locales=(("en", None), ("de", "en"), ("de-at", "de"), ("fr", "fr")),
+    )  # fmt: skip
+    assert tenant.locale_chain("de-at") == ["de-at", "de", "en"]
+    assert tenant.locale_chain("de") == ["de", "en"]
+    assert tenant.locale_chain("fr") == ["fr", "en"]  # a self-loop stops
+    assert tenant.locale_chain("xx") == ["en"]  # unknown: the default
+    assert tenant.locale_chain(None) == ["en"]
+
+
+async def test_tenant_locales_reach_the_request_context(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    root = await _root(client, app)
+    await client.post("/api/admin/tenants", headers=root, json={
+        "slug": "multi", "name": "Multi", "default_locale": "en",
+        "locales": [{"locale": "es"}, {"locale": "es-419", "fallback": "es"}],
+    })  # fmt: skip
+    ref = await app.tenancy.directory.by_slug("multi")
+    assert ref is not None
+    assert ref.locale_chain("es-419") == ["es-419", "es", "en"]

@@ -28,6 +28,23 @@ class TenantRef:
     currency_code: str = "USD"
     domain: str | None = None
     enabled_modules: frozenset[str] = frozenset()
+    # Enabled locales with their fallback, in the tenant's order (T-7).
+    locales: tuple[tuple[str, str | None], ...] = ()
+
+    def locale_chain(self, requested: str | None = None) -> list[str]:
+        """Locales to try for ``requested``: itself, its fallbacks, then the default.
+
+        An unknown or disabled locale starts from the default; the chain never loops.
+        """
+        fallback = dict(self.locales)
+        chain: list[str] = []
+        current = requested if requested in fallback else self.default_locale
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = fallback.get(current)
+        if self.default_locale not in chain:
+            chain.append(self.default_locale)
+        return chain
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from rustok.core.context import TenantRef
 from rustok.core.db import Database
 from rustok.core.invalidation import ALL_KEYS
 from rustok.core.registry import ModuleRegistry
-from rustok.tenancy.models import Tenant, TenantModule
+from rustok.tenancy.models import Tenant, TenantLocale, TenantModule
 
 CACHE_CAPACITY = 10_000
 CACHE_TTL_SECONDS = 300.0
@@ -109,7 +109,13 @@ class TenantDirectory:
                     TenantModule.tenant_id == tenant.id
                 )
             )
-            return to_ref(tenant, self.enabled_modules(dict(rows.tuples().all())))
+            modules = self.enabled_modules(dict(rows.tuples().all()))
+            locales = await session.execute(
+                select(TenantLocale.locale, TenantLocale.fallback_locale)
+                .where(TenantLocale.tenant_id == tenant.id, TenantLocale.is_enabled.is_(True))
+                .order_by(TenantLocale.is_default.desc(), TenantLocale.locale)
+            )
+            return to_ref(tenant, modules, tuple(locales.tuples().all()))
 
     def enabled_modules(self, stored: dict[str, bool]) -> frozenset[str]:
         """Installed modules that are on: the stored toggle, else the deployment default."""
@@ -131,7 +137,11 @@ class TenantDirectory:
             self.cache.invalidate(*own)
 
 
-def to_ref(tenant: Tenant, enabled_modules: frozenset[str]) -> TenantRef:
+def to_ref(
+    tenant: Tenant,
+    enabled_modules: frozenset[str],
+    locales: tuple[tuple[str, str | None], ...] = (),
+) -> TenantRef:
     return TenantRef(
         id=tenant.id,
         slug=tenant.slug,
@@ -141,4 +151,5 @@ def to_ref(tenant: Tenant, enabled_modules: frozenset[str]) -> TenantRef:
         currency_code=tenant.currency_code,
         domain=tenant.domain,
         enabled_modules=enabled_modules,
+        locales=locales,
     )
