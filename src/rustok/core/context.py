@@ -38,7 +38,7 @@ class TenantRef:
         """
         fallback = dict(self.locales)
         chain: list[str] = []
-        current = requested if requested in fallback else self.default_locale
+        current: str | None = requested if requested in fallback else self.default_locale
         while current is not None and current not in chain:
             chain.append(current)
             current = fallback.get(current)
