@@ -71,7 +71,7 @@ async def _create_pg_database(admin_url: str) -> str:
 
 @asynccontextmanager
 async def platform_for(
-    db_url: str, data: Path, transport: str, nats_url: str | None
+    db_url: str, data: Path, transport: str, nats_url: str | None, batch: bool = False
 ) -> AsyncIterator[tuple[Platform, Probe]]:
     extra: dict[str, Any] = {"log_level": "error", "event_queue_size": 10_000}
     if transport == "nats":
@@ -83,7 +83,7 @@ async def platform_for(
     await migrate_and_seed(settings)
     platform = bootstrap(settings)
     probe = Probe()
-    platform.consumers.append(ConsumerSpec("bench.probe", (Ticked,), probe.handle))
+    platform.consumers.append(ConsumerSpec("bench.probe", (Ticked,), probe.handle, batch=batch))
     try:
         yield platform, probe
     finally:
@@ -175,17 +175,17 @@ def run() -> None:
     rows: list[tuple[str, str]] = []
     with servers() as (postgres, nats), tempfile.TemporaryDirectory() as tmp:
         for database in ("sqlite", "postgres"):
-            for transport in ("memory", "nats"):
-                label = f"{transport} transport, {database}"
+            for transport, batch in (("memory", False), ("memory", True), ("nats", False)):
+                label = f"{transport} transport{', batch consumer' if batch else ''}, {database}"
                 for figure in ("throughput", "latency"):
-                    data = Path(tmp) / f"{database}-{transport}-{figure}"
+                    data = Path(tmp) / f"{database}-{transport}-{batch}-{figure}"
                     data.mkdir()
                     url = (
                         f"sqlite+aiosqlite:///{data}/bench.db"
                         if database == "sqlite"
                         else asyncio.run(_create_pg_database(postgres.url))
                     )
-                    result = asyncio.run(_one(figure, url, data, transport, nats.url))
+                    result = asyncio.run(_one(figure, url, data, transport, nats.url, batch))
                     rows.append((f"{label}: {figure}", result))
                     print(f"  {label}: {figure}: {result}", flush=True)
     cost = breaker_rejection_cost()
@@ -193,8 +193,10 @@ def run() -> None:
     print_table("events: outbox -> relay -> transport -> consumer", rows)
 
 
-async def _one(figure: str, url: str, data: Path, transport: str, nats_url: str) -> str:
-    async with platform_for(url, data, transport, nats_url) as (platform, probe):
+async def _one(
+    figure: str, url: str, data: Path, transport: str, nats_url: str, batch: bool
+) -> str:
+    async with platform_for(url, data, transport, nats_url, batch) as (platform, probe):
         if figure == "throughput":
             rate = await throughput(platform, probe)
             return f"{rate:,.0f} events/s (backlog of {BACKLOG:,}, one consumer)"

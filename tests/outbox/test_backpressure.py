@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from rustok.core.events import Envelope
 from rustok.core.platform import Platform
 from rustok.outbox.consumers import ConsumerRunner, Result
-from rustok.outbox.dispatcher import BackpressureState, EventDispatcher
+from rustok.outbox.dispatcher import BackpressureState, DispatchTicket, EventDispatcher
 from rustok.outbox.metrics import BACKPRESSURE_STATE
 from rustok.outbox.models import OutboxEvent
 from rustok.outbox.relay import OutboxRelay, RelayConfig
@@ -30,6 +30,10 @@ class GatedRunner(ConsumerRunner):
     async def attempt(self, envelope: Envelope) -> Result:
         await self.gate.wait()
         return await super().attempt(envelope)
+
+    async def _handle_group(self, group: list[tuple[Envelope, DispatchTicket]]) -> None:
+        await self.gate.wait()  # batches too
+        await super()._handle_group(group)
 
 
 async def _claimed_rows(platform: Platform, token: str) -> int:

@@ -38,6 +38,10 @@ class ConsumerSpec:
     handler: EventHandler
     # None: the platform's default (RUSTOK_CONSUMER_MAX_ATTEMPTS).
     max_attempts: int | None = None
+    # Handle queued events of one tenant several per transaction. Only for handlers whose
+    # effects are all in that transaction (projections): when one event of a batch fails,
+    # the others' handlers run again one by one.
+    batch: bool = False
 
     def __post_init__(self) -> None:
         if not CONSUMER_NAME_RE.match(self.name):
@@ -56,11 +60,15 @@ class ConsumerSpec:
 
 
 def consumer(
-    name: str, *, on: Sequence[type[EventPayload]], max_attempts: int | None = None
+    name: str,
+    *,
+    on: Sequence[type[EventPayload]],
+    max_attempts: int | None = None,
+    batch: bool = False,
 ) -> Callable[[EventHandler], ConsumerSpec]:
     """Declare a handler as a named consumer of the ``on`` event types."""
 
     def declare(handler: EventHandler) -> ConsumerSpec:
-        return ConsumerSpec(name, tuple(on), handler, max_attempts)
+        return ConsumerSpec(name, tuple(on), handler, max_attempts, batch)
 
     return declare

@@ -11,6 +11,14 @@ handler, commit. A duplicate inbox key means an earlier delivery already committ
 effects: nothing happens. A failing handler is retried with backoff; after the last attempt
 the event is parked in ``sys_event_dead_letters`` with the error.
 
+Batches (consumers declared with ``batch=True``, without the broker's order check): a lane
+that finds several events of one tenant waiting handles up to ``BATCH_LIMIT`` of them in one
+unit of work — one multi-row inbox
+insert (``ON CONFLICT DO NOTHING RETURNING`` tells the new ones from the duplicates), the
+handlers in order, one commit. If any handler fails the whole batch rolls back and its
+events go through the one-by-one path (retries, parking), so a batch changes the cost,
+never the outcome.
+
 Behind a broker (``order_guard``) lanes are not enough: after a crash, the broker redelivers
 unacknowledged messages only after ``ack_wait``, while newer ones flow at once, and several
 processes share one durable consumer. So before handling an event of an aggregate the runner
@@ -53,6 +61,7 @@ if TYPE_CHECKING:
 
 log = get_logger("rustok.events")
 tracer = trace.get_tracer("rustok.events")
+BATCH_LIMIT = 64
 RETRY_BASE_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
 INBOX: Any = InboxRecord.__table__
@@ -141,6 +150,9 @@ class ConsumerRunner:
     async def _lane(self, queue: asyncio.Queue[tuple[Envelope, DispatchTicket]]) -> None:
         while True:
             envelope, ticket = await queue.get()
+            if self.spec.batch and not self.order_guard and not queue.empty():
+                await self._batch(queue, (envelope, ticket))
+                continue
             result = Result.UNRECORDED
             try:
                 result = await self.attempt(envelope)
@@ -157,6 +169,77 @@ class ConsumerRunner:
                     self._waiting.pop(aggregate), key=lambda e: e[1].id
                 ):
                     queue.put_nowait((junior, junior_ticket))
+
+    async def _batch(
+        self,
+        queue: asyncio.Queue[tuple[Envelope, DispatchTicket]],
+        first: tuple[Envelope, DispatchTicket],
+    ) -> None:
+        """Handle ``first`` and the events already queued behind it, a tenant at a time."""
+        taken = [first]
+        while len(taken) < BATCH_LIMIT and not queue.empty():
+            taken.append(queue.get_nowait())
+        groups: list[list[tuple[Envelope, DispatchTicket]]] = []
+        for item in taken:  # consecutive events of one tenant share a unit of work
+            if groups and groups[-1][0][0].tenant_id == item[0].tenant_id:
+                groups[-1].append(item)
+            else:
+                groups.append([item])
+        for group in groups:
+            await self._handle_group(group)
+
+    async def _handle_group(self, group: list[tuple[Envelope, DispatchTicket]]) -> None:
+        recorded = False
+        try:
+            recorded = await self._handle_batch([envelope for envelope, _ in group])
+        except Exception as exc:  # noqa: BLE001 - fall back to one by one (retries, parking)
+            log.info("batch fell back to single events", consumer=self.name, error=str(exc))
+        for envelope, ticket in group:
+            result = Result.RECORDED if recorded else Result.UNRECORDED
+            try:
+                if not recorded:
+                    result = await self.attempt(envelope)
+            finally:
+                ticket.finish(result is Result.RECORDED)
+
+    async def _handle_batch(self, envelopes: list[Envelope]) -> bool:
+        payloads = [envelope.decode_payload() for envelope in envelopes]
+        with use_context(consumer_context(envelopes[0])):
+            async with self._uow() as uow:
+                now = utcnow()
+                rows = [
+                    {"consumer": self.name, "event_id": e.id, "handled_at": now} for e in envelopes
+                ]
+                record_new = (
+                    _insert_ignoring_duplicates(self._db.dialect)(INBOX)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+                    .returning(INBOX.c.event_id)
+                )
+                new = set(await uow.session.scalars(record_new))
+                for envelope, payload in zip(envelopes, payloads, strict=True):
+                    if envelope.id not in new:
+                        continue  # handled before: its effects are committed
+                    carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}
+                    token = otel_context.attach(start_trace(carrier))
+                    try:
+                        with (
+                            tracer.start_as_current_span(f"consume {envelope.event_type}"),
+                            use_context(consumer_context(envelope)),
+                        ):
+                            await self.spec.handler(payload, envelope, uow)
+                    finally:
+                        otel_context.detach(token)
+                if not uow.committed:
+                    await uow.commit()
+        now = utcnow()
+        for envelope in envelopes:
+            if envelope.id in new:
+                EVENTS_DISPATCHED.labels(envelope.event_type, self.name).inc()
+                CONSUMER_LAG.labels(self.name).observe(
+                    max(0.0, (now - envelope.occurred_at).total_seconds())
+                )
+        return True
 
     async def _expire_waiting(self) -> None:
         while True:
@@ -271,6 +354,16 @@ class ConsumerRunner:
         EVENTS_PARKED.labels(envelope.event_type, self.name).inc()
         log.error("event parked", consumer=self.name, event_id=str(envelope.id), error=error)
         return Result.RECORDED
+
+
+def _insert_ignoring_duplicates(dialect: str) -> Callable[..., Any]:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def _envelope_dict(envelope: Envelope) -> dict[str, object]:

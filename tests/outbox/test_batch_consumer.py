@@ -1,0 +1,139 @@
+"""Batch consumers: several events per transaction, the same outcome as one by one."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from rustok.core.context import RequestContext, use_context
+from rustok.core.events import Envelope
+from rustok.core.platform import Platform
+from rustok.core.uow import UnitOfWork
+from rustok.outbox.consumers import ConsumerRunner
+from rustok.outbox.dispatcher import EventDispatcher
+from rustok.outbox.models import OutboxEvent
+from tests.outbox.support import (
+    TENANT,
+    Echoed,
+    Recorder,
+    Ticked,
+    dead_letters,
+    inbox_count,
+    raise_events,
+    runtime_of,
+    statuses,
+    wait_until,
+)
+
+pytestmark = pytest.mark.usefixtures("settled_outbox")
+
+
+async def _envelopes(platform: Platform, count: int) -> list[Envelope]:
+    ids = await raise_events(platform, [uuid.uuid4() for _ in range(count)], per_thing=1)
+    async with platform.db.read_session(all_tenants=True) as session:
+        rows = {
+            r.id: r
+            for r in await session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(ids)))
+        }
+    return [
+        Envelope(
+            id=r.id,
+            event_type=r.event_type,
+            schema_version=r.schema_version,
+            tenant_id=r.tenant_id,
+            occurred_at=r.occurred_at,
+            payload=r.payload,
+            aggregate_id=r.aggregate_id,
+            correlation_id=r.correlation_id,
+            traceparent=r.traceparent,
+        )
+        for r in (rows[i] for i in ids)
+    ]
+
+
+async def test_batch_handles_each_event_once_and_skips_duplicates(platform: Platform) -> None:
+    recorder = Recorder(name="test.batch", echo=True)
+    runner = ConsumerRunner(
+        recorder.spec(batch=True), platform.db, platform.uow, lanes=1, max_attempts=3
+    )
+    envelopes = await _envelopes(platform, 10)
+    assert await runner._handle_batch(envelopes[:6]) is True
+    assert await runner._handle_batch(envelopes) is True  # the first six again: skipped
+    assert sorted(e.id for e in recorder.seen) == sorted(e.id for e in envelopes)
+    assert await inbox_count(platform, "test.batch") == 10
+    # Each handler's events chain to the event it handled.
+    async with platform.db.read_session(all_tenants=True) as session:
+        causes = set(
+            await session.scalars(
+                select(OutboxEvent.causation_id).where(OutboxEvent.event_type == Echoed.event_type)
+            )
+        )
+    assert causes == {e.id for e in envelopes}
+
+
+async def test_a_failing_event_rolls_the_batch_back_and_falls_back(platform: Platform) -> None:
+    recorder = Recorder(name="test.batch", failures_left={3: 99})
+    platform.consumers.append(recorder.spec(batch=True, max_attempts=2))
+    # One aggregate: all thirty wait in the same lane, so they are taken as a batch.
+    ids = await raise_events(platform, [uuid.uuid4()], per_thing=30, per_commit=30)
+    runtime = runtime_of(platform)
+    await runtime.start()
+    try:
+
+        async def settled() -> bool:
+            return (await statuses(platform)).get("dispatched", 0) == 30
+
+        await wait_until(settled, what="dispatch")
+    finally:
+        await runtime.stop()
+    assert await inbox_count(platform, "test.batch") == 29
+    (letter,) = await dead_letters(platform, "test.batch")
+    assert letter.event_id == ids[3] and "planned failure of n=3" in letter.error
+    # Handlers of the rolled-back batch ran again one by one: every event took effect once.
+    assert sorted({e.payload["n"] for e in recorder.seen}) == [n for n in range(30) if n != 3]
+
+
+async def test_batches_do_not_mix_tenants(platform: Platform) -> None:
+    from rustok.core.consumer import ConsumerSpec
+    from rustok.core.context import current_context
+    from rustok.outbox.dispatcher import DispatchTicket
+    from rustok.tenancy.schemas import TenantCreate
+    from rustok.tenancy.service import TenantService, tenant_ref
+
+    other = tenant_ref(
+        await TenantService(platform).create(TenantCreate(slug="other", name="Other"))
+    )
+    seen: list[tuple[int, uuid.UUID | None]] = []
+
+    async def handle(payload: Ticked, envelope: Envelope, uow: UnitOfWork) -> None:
+        seen.append((payload.n, current_context().tenant_id))
+
+    runner = ConsumerRunner(ConsumerSpec("test.tenants", (Ticked,), handle, batch=True),
+                            platform.db, platform.uow, lanes=1, max_attempts=1)  # fmt: skip
+    mine = await _envelopes(platform, 2)
+    with use_context(RequestContext(tenant=other)):
+        async with platform.uow() as uow:
+            theirs_id = uow.publish(Ticked(thing_id=uuid.uuid4(), n=7)).id
+            await uow.commit()
+    async with platform.db.read_session(all_tenants=True) as session:
+        row = await session.get(OutboxEvent, theirs_id)
+    assert row is not None
+    theirs = Envelope(id=row.id, event_type=row.event_type, schema_version=1, tenant_id=row.tenant_id,
+                      occurred_at=row.occurred_at, payload=row.payload)  # fmt: skip
+    finished: list[bool] = []
+    dispatcher = EventDispatcher(10)
+    queue: asyncio.Queue[tuple[Envelope, DispatchTicket]] = asyncio.Queue()
+
+    class Collector:  # stands in for the runner's lanes: the dispatcher hands tickets to it
+        def enqueue(self, envelope: Envelope, ticket: DispatchTicket) -> None:
+            queue.put_nowait((envelope, ticket))
+
+    for envelope in (*mine, theirs):
+        dispatcher.submit(envelope, [Collector()], finished.append)  # type: ignore[list-item]
+    await runner._batch(queue, queue.get_nowait())
+    assert seen == [(0, TENANT.id), (0, TENANT.id), (7, other.id)]
+    assert finished == [True, True, True]
+    assert dispatcher.depth == 0
