@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from rustok.api.app import RustokApp, create_app
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, builtin_modules
 from rustok.core.db import Database
 from rustok.core.logging import configure_logging
 from rustok.core.module import ModuleSpec
@@ -190,8 +190,8 @@ def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 @pytest.fixture
 def test_modules() -> list[ModuleSpec]:
-    """Modules installed in the test app; tests override this fixture to add their own."""
-    return []
+    """Modules installed in the test app (the built-in ones); tests override it."""
+    return builtin_modules()
 
 
 @pytest.fixture
@@ -242,10 +242,14 @@ class QueryCounter:
 
 @contextmanager
 def count_queries(db: Database) -> Iterator[QueryCounter]:
-    """Count the SQL statements the database's engines execute inside the block."""
+    """Count the SQL statements this task runs on the database inside the block (the relay
+    and consumers working in the background are not counted)."""
     counter = QueryCounter()
+    task = _current_task()
 
     def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if task is not None and _current_task() is not task:
+            return
         if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
             counter.statements.append(statement)
 
@@ -257,3 +261,30 @@ def count_queries(db: Database) -> Iterator[QueryCounter]:
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", listener)
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
+
+
+async def outbox_settled(platform: Platform, limit: float = 10.0) -> None:
+    """Wait until the outbox has nothing pending (the relay and consumers are done)."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from rustok.outbox.models import OutboxEvent
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        async with platform.db.read_session(all_tenants=True) as session:
+            pending = await session.scalar(
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending")
+            )
+        if not pending:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the outbox did not drain")

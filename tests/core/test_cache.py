@@ -148,3 +148,35 @@ async def test_invalidate_drops_keys(keys: list[str]) -> None:
         await cache.get(key, load)
     cache.invalidate(*keys)
     assert all(cache.peek(k) is None for k in keys)
+
+
+async def test_invalidating_another_key_does_not_discard_a_load() -> None:
+    cache = make_cache()
+    gate = asyncio.Event()
+
+    async def slow() -> str:
+        await gate.wait()
+        return "value"
+
+    task = asyncio.create_task(cache.get("k", slow))
+    await asyncio.sleep(0.01)
+    cache.invalidate("other")
+    gate.set()
+    assert await task == "value"
+    assert cache.peek("k") == "value"  # stored: only its own key's invalidation discards it
+
+
+async def test_invalidate_all_discards_loads_in_flight() -> None:
+    cache = make_cache()
+    gate = asyncio.Event()
+
+    async def slow() -> str:
+        await gate.wait()
+        return "old"
+
+    task = asyncio.create_task(cache.get("k", slow))
+    await asyncio.sleep(0.01)
+    cache.invalidate_all()
+    gate.set()
+    assert await task == "old"
+    assert cache.peek("k") is None

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import httpx
 
-from rustok.api.app import RustokApp, create_app
+from rustok.api.app import create_app
 from rustok.bootstrap import bootstrap
 from rustok.tenancy.schemas import TenantCreate, TenantUpdate
 from rustok.tenancy.service import TenantService
-from tests.conftest import make_settings, serve_app
+from tests.conftest import make_settings, outbox_settled, serve_app
 from tests.probe_module import PROBE_MODULE
 from tests.services import Service, free_port
 
@@ -29,24 +29,6 @@ async def _wait_for(client: httpx.AsyncClient, slug: str, status: int, limit: fl
             return time.perf_counter() - started
         await asyncio.sleep(0.01)
     raise AssertionError(f"{slug} did not answer {status} within {limit} s")
-
-
-async def _settled(app: RustokApp, limit: float = 10.0) -> None:
-    """Wait until the outbox has nothing pending."""
-    from sqlalchemy import func, select
-
-    from rustok.outbox.models import OutboxEvent
-
-    started = time.perf_counter()
-    while time.perf_counter() - started < limit:
-        async with app.platform.db.read_session(all_tenants=True) as session:
-            pending = await session.scalar(
-                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending")
-            )
-        if not pending:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the outbox did not drain")
 
 
 async def test_disable_on_one_instance_is_refused_by_another(
@@ -124,7 +106,9 @@ async def test_a_change_by_another_process_reaches_the_server_without_redis(
     try:
         async with serve_app(app) as client:
             tenant = await TenantService(cli).create(TenantCreate(slug="acme", name="Acme"))
-            await _settled(app)  # tenant.created handled, so it cannot drop what we cache next
+            await outbox_settled(
+                app.platform
+            )  # tenant.created handled, so it cannot drop what we cache next
             await _wait_for(client, "acme", 200, limit=5.0)
             assert app.tenancy.directory.cache.peek("slug:acme") is not None  # cached
             await TenantService(cli).update(tenant.id, TenantUpdate(is_active=False))

@@ -67,7 +67,7 @@ class LoadingCache(Generic[K, V]):
         )
         self._negative_ttl = negative_ttl
         self._inflight: dict[K, asyncio.Future[V | None]] = {}
-        self._epoch = 0  # bumped by every invalidation
+        self._stale: set[K] = set()  # keys invalidated while their load was in flight
 
     def _count(self, result: str) -> None:
         if self._observer.on_request is not None:
@@ -107,7 +107,6 @@ class LoadingCache(Generic[K, V]):
     async def _load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
         future: asyncio.Future[V | None] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
-        epoch = self._epoch
         try:
             value = await load()
         except asyncio.CancelledError:
@@ -120,7 +119,9 @@ class LoadingCache(Generic[K, V]):
             raise
         finally:
             self._inflight.pop(key, None)
-        if epoch == self._epoch:
+            stale = key in self._stale
+            self._stale.discard(key)
+        if not stale:
             if value is None:
                 self._store.set(key, _NEGATIVE, ttl=self._negative_ttl)
             else:
@@ -130,13 +131,14 @@ class LoadingCache(Generic[K, V]):
         return value
 
     def invalidate(self, *keys: K) -> None:
-        self._epoch += 1
         for key in keys:
             self._store.remove(key)
+            if key in self._inflight:
+                self._stale.add(key)
         self._report_size()
 
     def invalidate_all(self) -> None:
-        self._epoch += 1
+        self._stale.update(self._inflight)
         self._store.clear()
         self._report_size()
 

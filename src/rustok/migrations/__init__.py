@@ -87,9 +87,23 @@ def compare_metadata(connection: Connection) -> list[Any]:
     from alembic.autogenerate import compare_metadata as _compare
 
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "render_as_batch": True}
+        connection,
+        opts={"compare_type": True, "render_as_batch": True, "include_object": include_object},
     )
     return list(_compare(context, load_models()))
+
+
+# Tables the migrations create per dialect, outside the ORM metadata (full-text search).
+UNMODELLED_TABLE_PREFIXES = ("index_search",)
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Autogenerate hook: leave the per-dialect search tables alone."""
+    return not (
+        type_ == "table" and name is not None and name.startswith(UNMODELLED_TABLE_PREFIXES)
+    )
 
 
 class SchemaOutdated(RuntimeError):

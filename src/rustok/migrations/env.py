@@ -8,7 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
 from rustok.core.db import UTCDateTime
-from rustok.migrations import load_models
+from rustok.migrations import include_object, load_models
 
 config = context.config
 target_metadata = load_models()
@@ -31,6 +31,7 @@ def run_migrations() -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,14 @@
+"""The ``index`` module: storefront read models, search, and their projectors."""
+
+from __future__ import annotations
+
+from rustok.core.module import ModuleSpec
+from rustok.modules.index.routes import StorefrontController
+
+MODULE = ModuleSpec(
+    slug="index",
+    name="Index",
+    description="Storefront read models kept up to date by events; full-text search.",
+    version="0.1.0",
+    route_handlers=[StorefrontController],
+)

@@ -1,0 +1,259 @@
+"""Storefront reads (IX-3): from the read models only, a constant number of queries each.
+
+Products list with keyset cursors (newest, price, title) or, for relevance, an offset
+cursor; every filter is a predicate on the listing or its price row, never a join to the
+write model.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy import and_, exists, func, literal_column, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rustok.core.context import TenantRef
+from rustok.core.errors import ValidationFailed
+from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
+from rustok.modules.index.search import SEARCH, SearchEngine
+from rustok.modules.index.text import query_words
+
+Sort = Literal["newest", "price", "price_desc", "title", "relevance"]
+MAX_LIMIT = 100
+
+
+class ProductFilter(msgspec.Struct, frozen=True, kw_only=True):
+    q: str | None = None
+    category: uuid.UUID | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    currency: str | None = None
+    in_stock: bool | None = None
+    sort: Sort | None = None
+    cursor: str | None = None
+    limit: int = 20
+
+
+class ProductSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    handle: str
+    title: str
+    price_min: int | None
+    price_max: int | None
+    compare_at_max: int | None
+    currency_code: str
+    in_stock: bool
+    on_sale: bool
+    thumbnail: str | None
+    locale: str
+
+
+class ProductPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[ProductSummary]
+    next_cursor: str | None
+
+
+def resolve_locale(tenant: TenantRef, requested: str | None) -> str:
+    """The listing locale to read: the requested one if enabled, else the default."""
+    return tenant.locale_chain(requested)[0]
+
+
+def _encode(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode(data)).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: str) -> dict[str, Any]:
+    try:
+        data = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, msgspec.DecodeError):
+        data = None
+    if not isinstance(data, dict) or data.get("s") != sort:
+        raise ValidationFailed(errors={"cursor": ["not a cursor of this listing and sort"]})
+    return data
+
+
+def _contains(column: Any, value: str, dialect: str) -> Any:
+    """``value`` is an element of the JSON array ``column``."""
+    if dialect == "postgresql":
+        return column.op("@>")(func.jsonb_build_array(value))
+    return exists(
+        select(literal_column("1"))
+        .select_from(func.json_each(column))
+        .where(literal_column("value") == value)
+    )
+
+
+async def list_products(
+    session: AsyncSession, tenant: TenantRef, locale: str | None, flt: ProductFilter
+) -> ProductPage:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    limit = min(max(flt.limit, 1), MAX_LIMIT)
+    currency = (flt.currency or tenant.currency_code).upper()
+    words = query_words(flt.q or "")
+    sort: Sort = flt.sort or ("relevance" if words else "newest")
+    if sort == "relevance" and not words:
+        raise ValidationFailed(errors={"sort": ["relevance needs a search query q"]})
+    listing, price = ProductListing, ProductPrice
+    price_join = and_(price.product_id == listing.product_id, price.tenant_id == listing.tenant_id,
+                      price.currency_code == currency)  # fmt: skip
+    needs_price = (
+        sort in ("price", "price_desc") or flt.min_price is not None or flt.max_price is not None
+    )
+    columns: list[Any] = [listing, price.price_min, price.price_max, price.compare_at_max]
+    rank = None
+    query = select(*columns).where(
+        listing.locale == resolve_locale(tenant, locale), listing.is_published.is_(True)
+    )
+    query = query.join(price, price_join) if needs_price else query.outerjoin(price, price_join)
+    if words:
+        condition, rank = SearchEngine(dialect).match(words)
+        query = query.join(SEARCH, SEARCH.c.doc_key == listing.search_key).where(condition)
+    if flt.category is not None:
+        query = query.where(_contains(listing.category_ids, str(flt.category), dialect))
+    if flt.in_stock is not None:
+        query = query.where(listing.in_stock.is_(flt.in_stock))
+    if flt.min_price is not None:
+        query = query.where(price.price_max >= flt.min_price)
+    if flt.max_price is not None:
+        query = query.where(price.price_min <= flt.max_price)
+    query, make_cursor = _order(query, sort, rank, flt.cursor)
+    rows = (await session.execute(query.limit(limit + 1))).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [
+        ProductSummary(
+            id=row[0].product_id,
+            handle=row[0].handle,
+            title=row[0].title,
+            price_min=row[1],
+            price_max=row[2],
+            compare_at_max=row[3],
+            currency_code=currency,
+            in_stock=row[0].in_stock,
+            on_sale=row[0].on_sale,
+            thumbnail=row[0].thumbnail_url,
+            locale=row[0].locale,
+        )
+        for row in rows
+    ]
+    return ProductPage(items=items, next_cursor=make_cursor(rows) if more and rows else None)
+
+
+def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, Any]:
+    listing, price = ProductListing, ProductPrice
+    after = _decode(cursor, sort) if cursor else None
+    if sort == "relevance":
+        offset = int(after["o"]) if after else 0
+        query = query.order_by(rank, listing.product_id).offset(offset)
+        return query, lambda rows: _encode({"s": sort, "o": offset + len(rows)})
+    key_columns = {
+        "newest": (listing.published_at, True),
+        "title": (listing.sort_title, False),
+        "price": (price.price_min, False),
+        "price_desc": (price.price_max, True),
+    }
+    column, descending = key_columns[sort]
+    if after:
+        value, last_id = after["v"], uuid.UUID(after["id"])
+        if sort == "newest":
+            value = dt.datetime.fromisoformat(value)
+        beyond = (column < value) if descending else (column > value)
+        same = (listing.product_id < last_id) if descending else (listing.product_id > last_id)
+        query = query.where(or_(beyond, and_(column == value, same)))
+    id_order = listing.product_id.desc() if descending else listing.product_id.asc()
+    query = query.order_by(column.desc() if descending else column.asc(), id_order)
+
+    def make_cursor(rows: list[Any]) -> str:
+        last = rows[-1]
+        value = {
+            "newest": lambda: last[0].published_at.isoformat(),
+            "title": lambda: last[0].sort_title,
+            "price": lambda: last[1],
+            "price_desc": lambda: last[2],
+        }[sort]()
+        return _encode({"s": sort, "v": value, "id": str(last[0].product_id)})
+
+    return query, make_cursor
+
+
+async def product_by_handle(
+    session: AsyncSession, tenant: TenantRef, locale: str | None, handle: str
+) -> ProductListing | None:
+    query = select(ProductListing).where(
+        ProductListing.locale == resolve_locale(tenant, locale),
+        ProductListing.handle == handle,
+        ProductListing.is_published.is_(True),
+    )
+    return (await session.scalars(query)).first()
+
+
+async def content_by_slug(
+    session: AsyncSession, tenant: TenantRef, locale: str | None, kind: str, slug: str
+) -> ContentListing | None:
+    query = select(ContentListing).where(
+        ContentListing.locale == resolve_locale(tenant, locale),
+        ContentListing.kind == kind,
+        ContentListing.slug == slug,
+        ContentListing.status == "published",
+    )
+    return (await session.scalars(query)).first()
+
+
+class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
+    type: Literal["product", "content"]
+    id: uuid.UUID
+    kind: str
+    title: str
+    handle_or_slug: str
+    excerpt: str | None
+
+
+async def search(
+    session: AsyncSession, tenant: TenantRef, locale: str | None, q: str, limit: int = 20
+) -> list[SearchHit]:
+    """Products and published content matching ``q``, best first (three queries)."""
+    words = query_words(q)
+    if not words:
+        raise ValidationFailed(errors={"q": ["type at least one word"]})
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    condition, rank = SearchEngine(dialect).match(words)
+    chosen = resolve_locale(tenant, locale)
+    ranked = (
+        (
+            await session.execute(
+                select(SEARCH.c.doc_key)
+                .where(condition, SEARCH.c.tenant_id == str(tenant.id), SEARCH.c.locale == chosen)
+                .order_by(rank, SEARCH.c.doc_key)
+                .limit(min(max(limit, 1), MAX_LIMIT))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not ranked:
+        return []
+    products = {
+        p.search_key: p
+        for p in await session.scalars(
+            select(ProductListing).where(ProductListing.search_key.in_(ranked))
+        )
+    }
+    content = {
+        c.search_key: c
+        for c in await session.scalars(
+            select(ContentListing).where(ContentListing.search_key.in_(ranked))
+        )
+    }
+    hits: list[SearchHit] = []
+    for key in ranked:  # the tenant filter on the listings drops anything foreign
+        if (p := products.get(key)) is not None and p.is_published:
+            hits.append(SearchHit(type="product", id=p.product_id, kind="product", title=p.title,
+                                  handle_or_slug=p.handle, excerpt=p.subtitle))  # fmt: skip
+        elif (c := content.get(key)) is not None and c.status == "published":
+            hits.append(SearchHit(type="content", id=c.node_id, kind=c.kind, title=c.title,
+                                  handle_or_slug=c.slug, excerpt=c.excerpt))  # fmt: skip
+    return hits

@@ -1,0 +1,172 @@
+"""REST: the storefront (IX-3), served from the read models only. Public."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+
+from rustok.core.context import TenantRef, current_context
+from rustok.core.errors import NotFound, ValidationFailed
+from rustok.core.platform import Platform
+from rustok.modules.index.queries import (
+    ProductFilter,
+    ProductPage,
+    Sort,
+    content_by_slug,
+    list_products,
+    product_by_handle,
+    search,
+)
+from rustok.modules.index.schemas import (
+    ContentRead,
+    ProductDetail,
+    SearchResults,
+    content_read,
+    product_detail,
+)
+
+T = TypeVar("T")
+PlatformDep = NamedDependency[Platform]
+AnyRequest = Request[Any, Any, Any]
+Locale = Annotated[str, msgspec.Meta(min_length=2, max_length=10, pattern=r"^[A-Za-z0-9-]+$")]
+Query = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Money = Annotated[int, msgspec.Meta(ge=0, le=10**12)]
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{3}$")]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
+Cursor = Annotated[str, msgspec.Meta(max_length=500)]
+
+
+class ProductQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Query parameters of the product list, checked here: Litestar drops the constraints of
+    optional query parameters."""
+
+    q: Query | None = None
+    category: uuid.UUID | None = None
+    min_price: Money | None = None
+    max_price: Money | None = None
+    currency: Currency | None = None
+    in_stock: bool | None = None
+    locale: Locale | None = None
+    sort: Sort | None = None
+    cursor: Cursor | None = None
+    limit: Limit = 20
+
+
+class LocaleQuery(msgspec.Struct, frozen=True, kw_only=True):
+    locale: Locale | None = None
+
+
+class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
+    q: Query
+    locale: Locale | None = None
+    limit: Limit = 20
+
+
+def checked(cls: type[T], values: dict[str, Any]) -> T:
+    try:
+        return msgspec.convert(
+            {k: v for k, v in values.items() if v is not None}, cls, strict=False
+        )
+    except msgspec.ValidationError as exc:
+        field = str(exc).rsplit("$.", 1)[-1].rstrip("`") if "$." in str(exc) else "query"
+        raise ValidationFailed(str(exc), errors={field: [str(exc).split(" - at ")[0]]}) from None
+
+
+def _tenant() -> TenantRef:
+    tenant = current_context().tenant
+    assert tenant is not None
+    return tenant
+
+
+def requested_locale(request: AnyRequest, locale: str | None) -> str | None:
+    """``locale`` if given, else the first ``Accept-Language`` tag the tenant has enabled."""
+    if locale:
+        return locale.lower()
+    enabled = {code for code, _ in _tenant().locales}
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag in enabled:
+            return tag
+        if tag.split("-")[0] in enabled:
+            return tag.split("-")[0]
+    return None
+
+
+class StorefrontController(Controller):
+    path = "/api/store"
+    tags = ["storefront"]
+
+    @get("/products", public=True, optional_auth=True)
+    async def products(
+        self, platform: PlatformDep, request: AnyRequest, q: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None, min_price: FromQuery[str | None] = None,
+        max_price: FromQuery[str | None] = None, currency: FromQuery[str | None] = None,
+        in_stock: FromQuery[str | None] = None, locale: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None, cursor: FromQuery[str | None] = None,
+        limit: FromQuery[str | None] = None,
+    ) -> ProductPage:  # fmt: skip
+        """Published products: ``q``, ``category``, ``min_price``/``max_price`` (minor units
+        of ``currency``), ``in_stock``, ``sort`` (newest, price, price_desc, title,
+        relevance), cursor pages (``cursor``, ``limit`` ≤ 100, ``next_cursor``)."""
+        params = checked(ProductQuery, {
+            "q": q, "category": category, "min_price": min_price, "max_price": max_price,
+            "currency": currency, "in_stock": in_stock, "locale": locale, "sort": sort,
+            "cursor": cursor, "limit": limit,
+        })  # fmt: skip
+        flt = ProductFilter(
+            q=params.q, category=params.category, min_price=params.min_price,
+            max_price=params.max_price, currency=params.currency, in_stock=params.in_stock,
+            sort=params.sort, cursor=params.cursor, limit=params.limit,
+        )  # fmt: skip
+        async with platform.db.read_session() as session:
+            return await list_products(
+                session, _tenant(), requested_locale(request, params.locale), flt
+            )
+
+    @get("/products/{handle:str}", public=True, optional_auth=True)
+    async def product(
+        self, platform: PlatformDep, request: AnyRequest, handle: FromPath[str],
+        locale: FromQuery[str | None] = None,
+    ) -> ProductDetail:  # fmt: skip
+        """One published product with its variants, prices and availability."""
+        locale = checked(LocaleQuery, {"locale": locale}).locale
+        async with platform.db.read_session() as session:
+            row = await product_by_handle(
+                session, _tenant(), requested_locale(request, locale), handle
+            )
+        if row is None:
+            raise NotFound(f"no product {handle!r}")
+        return product_detail(row)
+
+    @get("/content/{kind:str}/{slug:str}", public=True, optional_auth=True)
+    async def content(
+        self, platform: PlatformDep, request: AnyRequest, kind: FromPath[str], slug: FromPath[str],
+        locale: FromQuery[str | None] = None,
+    ) -> ContentRead:  # fmt: skip
+        """Published content by kind and slug, in the requested locale or its fallback."""
+        locale = checked(LocaleQuery, {"locale": locale}).locale
+        async with platform.db.read_session() as session:
+            row = await content_by_slug(
+                session, _tenant(), requested_locale(request, locale), kind, slug
+            )
+        if row is None:
+            raise NotFound(f"no published {kind} {slug!r}")
+        return content_read(row)
+
+    @get("/search", public=True, optional_auth=True)
+    async def search(
+        self, platform: PlatformDep, request: AnyRequest, q: FromQuery[str],
+        locale: FromQuery[str | None] = None, limit: FromQuery[str | None] = None,
+    ) -> SearchResults:  # fmt: skip
+        """Products and content matching ``q``, best first."""
+        params = checked(SearchQuery, {"q": q, "locale": locale, "limit": limit})
+        async with platform.db.read_session() as session:
+            hits = await search(
+                session, _tenant(), requested_locale(request, params.locale), params.q, params.limit
+            )
+        return SearchResults(query=params.q, items=hits)

@@ -1,0 +1,59 @@
+"""Writing read-model documents directly (the projectors' job) for query and search tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from rustok.core.context import RequestContext, TenantRef, use_context
+from rustok.core.db import utcnow
+from rustok.core.platform import Platform
+from rustok.modules.index.documents import ContentDocument, PriceRange, ProductDocument
+from rustok.modules.index.store import ListingStore
+
+BASE_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def product(title: str, n: int, *, locale: str = "en", price: int = 1000, currency: str = "USD",
+            in_stock: bool = True, published: bool = True, body: str | None = None,
+            categories: list[str] | None = None, **extra: Any) -> ProductDocument:  # fmt: skip
+    product_id = extra.pop("product_id", None) or uuid.UUID(int=n + 1)
+    return ProductDocument(
+        product_id=product_id, locale=locale, status="active" if published else "draft",
+        is_published=published, title=title, handle=f"item-{n}", description=body,
+        category_ids=categories or [], in_stock=in_stock, total_inventory=5 if in_stock else 0,
+        published_at=BASE_TIME + dt.timedelta(minutes=n),
+        prices=[PriceRange(currency_code=currency, price_min=price, price_max=price + 500,
+                           compare_at_max=price + 1000 if n % 2 else None)],
+        variants=[{"id": str(uuid.uuid4()), "sku": f"SKU-{n}", "prices": [{"currency_code": currency, "amount": price}]}],
+        **extra,
+    )  # fmt: skip
+
+
+def content(title: str, n: int, *, kind: str = "post", locale: str = "en", body: str | None = None,
+            published: bool = True) -> ContentDocument:  # fmt: skip
+    return ContentDocument(
+        node_id=uuid.UUID(int=10_000 + n), locale=locale, kind=kind,
+        status="published" if published else "draft", title=title, slug=f"post-{n}",
+        body=body, published_at=BASE_TIME,
+    )  # fmt: skip
+
+
+async def write(platform: Platform, tenant: TenantRef, *docs: ProductDocument | ContentDocument,
+                read_at: dt.datetime | None = None) -> list[bool]:  # fmt: skip
+    results = []
+    with use_context(RequestContext(tenant=tenant)):
+        async with platform.uow() as uow:
+            store = ListingStore(uow.session, tenant.id)
+            for doc in docs:
+                when = read_at or utcnow()
+                if isinstance(doc, ProductDocument):
+                    applied = await store.put_product(doc, when)
+                    if applied:
+                        await store.put_prices(doc.product_id, doc)
+                    results.append(applied)
+                else:
+                    results.append(await store.put_content(doc, when))
+            await uow.commit()
+    return results

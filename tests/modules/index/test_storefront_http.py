@@ -1,0 +1,101 @@
+"""The storefront REST routes read the read models (IX-3)."""
+
+from __future__ import annotations
+
+import httpx
+
+from rustok.api.app import RustokApp
+from rustok.tenancy.schemas import LocaleSetting, TenantCreate
+from rustok.tenancy.service import tenant_ref
+from tests.conftest import count_queries
+from tests.modules.index.support import content, product, write
+
+
+async def _shop(app: RustokApp) -> None:
+    created = await app.tenancy.tenants().create(TenantCreate(
+        slug="shop", name="Shop", locales=[LocaleSetting(locale="de", fallback="en")],
+    ))  # fmt: skip
+    tenant = tenant_ref(created)
+    cached = await app.tenancy.directory.by_id(tenant.id)
+    assert cached is not None
+    await write(app.platform, cached, product("Lamp", 1), product("Lampe", 1, locale="de"),
+                product("Chair", 2, in_stock=False), content("About us", 1, kind="page"),
+                content("Über uns", 1, kind="page", locale="de"))  # fmt: skip
+
+
+async def test_products_list_detail_and_search(client: httpx.AsyncClient, app: RustokApp) -> None:
+    await _shop(app)
+    shop = {"X-Tenant-ID": "shop"}
+    listed = (await client.get("/api/store/products", headers=shop)).json()
+    assert [i["title"] for i in listed["items"]] == ["Chair", "Lamp"]
+    assert listed["next_cursor"] is None
+    first = listed["items"][1]
+    assert {
+        "id",
+        "handle",
+        "title",
+        "price_min",
+        "price_max",
+        "currency_code",
+        "in_stock",
+        "thumbnail",
+    } <= set(first)
+    assert (first["price_min"], first["currency_code"]) == (1000, "USD")
+    german = (
+        await client.get(
+            "/api/store/products", headers={**shop, "Accept-Language": "de-AT,de;q=0.8"}
+        )
+    ).json()
+    assert [i["title"] for i in german["items"]] == ["Lampe"]
+    detail = (await client.get("/api/store/products/item-1?locale=de", headers=shop)).json()
+    assert detail["title"] == "Lampe" and detail["variants"][0]["sku"] == "SKU-1"
+    missing = await client.get("/api/store/products/nope", headers=shop)
+    assert missing.status_code == 404 and missing.json()["code"] == "NOT_FOUND"
+    page = (
+        await client.get(
+            "/api/store/content/page/post-1", headers={**shop, "Accept-Language": "de"}
+        )
+    ).json()
+    assert page["title"] == "Über uns"
+    found = (await client.get("/api/store/search?q=lamp", headers=shop)).json()
+    assert [i["title"] for i in found["items"]] == ["Lamp"]
+    # Another tenant sees none of it.
+    assert (await client.get("/api/store/products")).json()["items"] == []
+    assert (await client.get("/api/store/search?q=lamp")).json()["items"] == []
+
+
+async def test_bad_parameters_are_400(client: httpx.AsyncClient) -> None:
+    for query in (
+        "limit=0",
+        "limit=101",
+        "currency=US",
+        "min_price=-1",
+        "sort=cheapest",
+        "category=x",
+        "cursor=zzz",
+    ):
+        response = await client.get(f"/api/store/products?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["code"] == "VALIDATION_ERROR"
+    assert (await client.get("/api/store/search")).status_code == 400
+    assert (await client.get("/api/store/search?q=%20%20")).status_code == 400
+
+
+async def test_list_requests_cost_a_constant_number_of_queries(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    await _shop(app)
+    await client.get(
+        "/api/store/products", headers={"X-Tenant-ID": "shop"}
+    )  # warm the tenant cache
+    counts: list[int] = []
+    all_statements: list[list[str]] = []
+    for limit in (1, 2):
+        with count_queries(app.platform.db) as counter:
+            response = await client.get(
+                f"/api/store/products?limit={limit}", headers={"X-Tenant-ID": "shop"}
+            )
+        assert response.status_code == 200
+        counts.append(counter.count)
+        all_statements.append(counter.statements)
+    assert counts == [1, 1], all_statements
