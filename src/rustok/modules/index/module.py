@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rustok.core.module import ModuleSpec
+from rustok.modules.index.graphql import StorefrontQuery
 from rustok.modules.index.routes import StorefrontController
 
 MODULE = ModuleSpec(
@@ -11,4 +12,5 @@ MODULE = ModuleSpec(
     description="Storefront read models kept up to date by events; full-text search.",
     version="0.1.0",
     route_handlers=[StorefrontController],
+    graphql_query=StorefrontQuery,
 )

@@ -1,0 +1,64 @@
+"""GraphQL storefront queries read the read models (IX-3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from rustok.api.app import RustokApp
+from rustok.core.context import DEFAULT_TENANT_ID
+from tests.conftest import count_queries, outbox_settled
+from tests.modules.index.support import content, product, write
+
+
+async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/api/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+LIST = 'query($n: Int!, $after: String) { storeProducts(first: $n, after: $after, sort: "title") { items { handle title priceMin inStock } nextCursor } }'
+
+
+async def test_storefront_queries(client: httpx.AsyncClient, app: RustokApp) -> None:
+    tenant = await app.tenancy.directory.by_id(DEFAULT_TENANT_ID)
+    assert tenant is not None
+    await write(
+        app.platform,
+        tenant,
+        *(product(f"Thing {n}", n) for n in range(3)),
+        content("Hello world", 1),
+    )
+    first = (await gql(client, LIST, n=2))["data"]["storeProducts"]
+    assert [i["title"] for i in first["items"]] == ["Thing 0", "Thing 1"]
+    rest = (await gql(client, LIST, n=2, after=first["nextCursor"]))["data"]["storeProducts"]
+    assert [i["title"] for i in rest["items"]] == ["Thing 2"] and rest["nextCursor"] is None
+    one = await gql(client, '{ storeProduct(handle: "item-1") { title variants { sku } } }')
+    assert one["data"]["storeProduct"] == {"title": "Thing 1", "variants": [{"sku": "SKU-1"}]}
+    missing = await gql(client, '{ storeProduct(handle: "nope") { title } }')
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    page = await gql(client, '{ storeContent(kind: "post", slug: "post-1") { title } }')
+    assert page["data"]["storeContent"] == {"title": "Hello world"}
+    hits = await gql(client, '{ storeSearch(q: "hello") { type title } }')
+    assert hits["data"]["storeSearch"] == [{"type": "content", "title": "Hello world"}]
+    bad = await gql(client, "{ storeProducts(first: 0) { nextCursor } }")
+    assert bad["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
+
+
+async def test_graphql_list_costs_constant_queries(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    tenant = await app.tenancy.directory.by_id(DEFAULT_TENANT_ID)
+    assert tenant is not None
+    await write(app.platform, tenant, *(product(f"Thing {n}", n) for n in range(30)))
+    await outbox_settled(app.platform)
+    await gql(client, LIST, n=1)  # warm caches
+    counts = []
+    for n in (1, 30):
+        with count_queries(app.platform.db) as counter:
+            body = await gql(client, LIST, n=n)
+        assert len(body["data"]["storeProducts"]["items"]) == n
+        counts.append(counter.count)
+    assert counts == [1, 1]
