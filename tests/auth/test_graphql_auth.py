@@ -21,6 +21,8 @@ PUBLIC_ROOT_FIELDS = {
     "signUp",
     "refreshToken",
 }
+# The storefront queries (read models) are public too (API-2).
+PUBLIC_STOREFRONT = {"storeProducts", "storeProduct", "storeContent", "storeSearch"}
 
 
 async def gql(
