@@ -68,6 +68,53 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_content_tags_tenant_id"), ["tenant_id"], unique=False)
 
     op.create_table(
+        "forum_categories",
+        sa.Column("node_id", sa.Uuid(), nullable=False),
+        sa.Column("icon", sa.String(length=64), nullable=True),
+        sa.Column("color", sa.String(length=7), nullable=True),
+        sa.Column("moderated", sa.Boolean(), nullable=False),
+        sa.Column("topic_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint("topic_count >= 0", name=op.f("ck_forum_categories_counters")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_forum_categories_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("node_id", name=op.f("pk_forum_categories")),
+    )
+    with op.batch_alter_table("forum_categories", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_forum_categories_tenant_id"), ["tenant_id"], unique=False
+        )
+
+    op.create_table(
+        "page_menus",
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("location", sa.String(length=16), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "location IN ('header', 'footer', 'sidebar', 'mobile')",
+            name=op.f("ck_page_menus_location"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_page_menus_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_page_menus")),
+        sa.UniqueConstraint("tenant_id", "location", name=op.f("uq_page_menus_tenant_id_location")),
+    )
+    with op.batch_alter_table("page_menus", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_page_menus_tenant_id"), ["tenant_id"], unique=False)
+
+    op.create_table(
         "content_category_translations",
         sa.Column("category_id", sa.Uuid(), nullable=False),
         sa.Column("locale", sa.String(length=10), nullable=False),
@@ -240,6 +287,91 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "forum_topics",
+        sa.Column("node_id", sa.Uuid(), nullable=False),
+        sa.Column("category_id", sa.Uuid(), nullable=False),
+        sa.Column("author_id", sa.Uuid(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("is_pinned", sa.Boolean(), nullable=False),
+        sa.Column("is_locked", sa.Boolean(), nullable=False),
+        sa.Column("pending_count", sa.Integer(), nullable=False),
+        sa.Column("last_activity_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('open', 'closed', 'archived')", name=op.f("ck_forum_topics_status")
+        ),
+        sa.CheckConstraint("pending_count >= 0", name=op.f("ck_forum_topics_counters")),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["users.id"],
+            name=op.f("fk_forum_topics_author_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["category_id"],
+            ["forum_categories.node_id"],
+            name=op.f("fk_forum_topics_category_id_forum_categories"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_forum_topics_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("node_id", name=op.f("pk_forum_topics")),
+    )
+    with op.batch_alter_table("forum_topics", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_forum_topics_author_id"), ["author_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_forum_topics_tenant_id"), ["tenant_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_forum_topics_tenant_id_category_id_is_pinned_last_activity_at"),
+            ["tenant_id", "category_id", "is_pinned", "last_activity_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "page_menu_items",
+        sa.Column("menu_id", sa.Uuid(), nullable=False),
+        sa.Column("parent_id", sa.Uuid(), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column(
+            "labels",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("url", sa.String(length=2048), nullable=True),
+        sa.Column("page_id", sa.Uuid(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["menu_id"],
+            ["page_menus.id"],
+            name=op.f("fk_page_menu_items_menu_id_page_menus"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_id"],
+            ["page_menu_items.id"],
+            name=op.f("fk_page_menu_items_parent_id_page_menu_items"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_page_menu_items_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_page_menu_items")),
+    )
+    with op.batch_alter_table("page_menu_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_page_menu_items_menu_id"), ["menu_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_page_menu_items_tenant_id"), ["tenant_id"], unique=False
+        )
+
+    op.create_table(
         "content_bodies",
         sa.Column("node_id", sa.Uuid(), nullable=False),
         sa.Column("locale", sa.String(length=10), nullable=False),
@@ -374,8 +506,63 @@ def upgrade() -> None:
             batch_op.f("ix_content_node_translations_tenant_id"), ["tenant_id"], unique=False
         )
 
+    op.create_table(
+        "forum_replies",
+        sa.Column("node_id", sa.Uuid(), nullable=False),
+        sa.Column("topic_id", sa.Uuid(), nullable=False),
+        sa.Column("parent_reply_id", sa.Uuid(), nullable=True),
+        sa.Column("author_id", sa.Uuid(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("moderated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'hidden')",
+            name=op.f("ck_forum_replies_status"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["users.id"],
+            name=op.f("fk_forum_replies_author_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_reply_id"],
+            ["forum_replies.node_id"],
+            name=op.f("fk_forum_replies_parent_reply_id_forum_replies"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_forum_replies_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["topic_id"],
+            ["forum_topics.node_id"],
+            name=op.f("fk_forum_replies_topic_id_forum_topics"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("node_id", name=op.f("pk_forum_replies")),
+    )
+    with op.batch_alter_table("forum_replies", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_forum_replies_author_id"), ["author_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_forum_replies_tenant_id"), ["tenant_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_forum_replies_tenant_id_topic_id_status_created_at"),
+            ["tenant_id", "topic_id", "status", "created_at"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("forum_replies", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_forum_replies_tenant_id_topic_id_status_created_at"))
+        batch_op.drop_index(batch_op.f("ix_forum_replies_tenant_id"))
+        batch_op.drop_index(batch_op.f("ix_forum_replies_author_id"))
+
+    op.drop_table("forum_replies")
     with op.batch_alter_table("content_node_translations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_node_translations_tenant_id"))
         batch_op.drop_index(batch_op.f("ix_content_node_translations_node_id"))
@@ -395,6 +582,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_content_bodies_node_id"))
 
     op.drop_table("content_bodies")
+    with op.batch_alter_table("page_menu_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_page_menu_items_tenant_id"))
+        batch_op.drop_index(batch_op.f("ix_page_menu_items_menu_id"))
+
+    op.drop_table("page_menu_items")
+    with op.batch_alter_table("forum_topics", schema=None) as batch_op:
+        batch_op.drop_index(
+            batch_op.f("ix_forum_topics_tenant_id_category_id_is_pinned_last_activity_at")
+        )
+        batch_op.drop_index(batch_op.f("ix_forum_topics_tenant_id"))
+        batch_op.drop_index(batch_op.f("ix_forum_topics_author_id"))
+
+    op.drop_table("forum_topics")
     with op.batch_alter_table("content_tag_translations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_tag_translations_tenant_id"))
 
@@ -416,6 +616,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_content_category_translations_tenant_id"))
 
     op.drop_table("content_category_translations")
+    with op.batch_alter_table("page_menus", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_page_menus_tenant_id"))
+
+    op.drop_table("page_menus")
+    with op.batch_alter_table("forum_categories", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_forum_categories_tenant_id"))
+
+    op.drop_table("forum_categories")
     with op.batch_alter_table("content_tags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_content_tags_tenant_id"))
 

@@ -12,10 +12,12 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from rustok.auth.guard import principal_of
 from rustok.core.db import Database
 from rustok.core.graphql import GraphQLContext
 from rustok.modules.content import queries
-from rustok.modules.content.queries import TermName
+from rustok.modules.content.access import ContentAccess
+from rustok.modules.content.queries import NodeRow, TermName
 from rustok.modules.content.schemas import AuthorRead, BodyRead, TranslationRead
 
 K = TypeVar("K")
@@ -71,8 +73,21 @@ class TagsByNodeIdLoader(_BatchLoader[uuid.UUID, list[list[TermName]]]):
         super().__init__(db, batch, list)
 
 
+class NodesByIdLoader(_BatchLoader[uuid.UUID, NodeRow | None]):
+    """Node rows the caller may see (None for the others)."""
+
+    def __init__(self, db: Database, access: ContentAccess) -> None:
+        async def batch(
+            session: AsyncSession, keys: Sequence[uuid.UUID]
+        ) -> dict[uuid.UUID, NodeRow]:
+            return {row.id: row for row in await queries.visible_nodes(session, access, keys)}
+
+        super().__init__(db, batch, lambda: None)
+
+
 @dataclass(frozen=True, slots=True)
 class ContentLoaders:
+    nodes: NodesByIdLoader
     translations: TranslationsByNodeIdLoader
     bodies: BodiesByNodeIdLoader
     authors: AuthorsByIdLoader
@@ -86,7 +101,10 @@ def content_loaders(context: GraphQLContext) -> ContentLoaders:
     if isinstance(found, ContentLoaders):
         return found
     db = context.platform.db
+    request = context.request
+    access = ContentAccess(principal_of(request) if request is not None else None)
     made = ContentLoaders(
+        nodes=NodesByIdLoader(db, access),
         translations=TranslationsByNodeIdLoader(db),
         bodies=BodiesByNodeIdLoader(db),
         authors=AuthorsByIdLoader(db),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rustok.core.module import ModuleSpec
 from rustok.modules.content import events
+from rustok.modules.content.demo import seed_content
 from rustok.modules.content.graphql import ContentMutation, ContentQuery
 from rustok.modules.content.media.routes import MediaController
 from rustok.modules.content.routes import NodeController
@@ -47,5 +48,6 @@ MODULE = ModuleSpec(
     route_handlers=[NodeController, CategoryController, TagController, MediaController],
     graphql_query=ContentQuery,
     graphql_mutation=ContentMutation,
+    demo=seed_content,
     route_prefixes=("/api/content",),
 )

@@ -172,6 +172,13 @@ async def visible_node(session: AsyncSession, access: ContentAccess, node_id: uu
     return node_row(node)
 
 
+async def visible_nodes(
+    session: AsyncSession, access: ContentAccess, node_ids: Sequence[uuid.UUID]
+) -> list[NodeRow]:
+    rows = await session.scalars(select(Node).where(Node.id.in_(set(node_ids)), visible_to(access)))
+    return [node_row(n) for n in rows]
+
+
 async def node_by_slug(
     session: AsyncSession, access: ContentAccess, kind: str, slug: str, chain: Sequence[str]
 ) -> NodeRow:

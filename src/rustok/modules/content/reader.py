@@ -132,6 +132,23 @@ class NodeReader:
             row = await queries.node_by_slug(session, access, kind, slug, chain)
             return (await assemble(session, [row], chain, with_body=True))[0]
 
+    async def many(
+        self,
+        access: ContentAccess,
+        node_ids: Sequence[uuid.UUID],
+        chain: Sequence[str],
+        *,
+        with_body: bool = False,
+    ) -> list[NodeRead]:
+        """The visible ones of ``node_ids``, in that order (a fixed number of statements)."""
+        if not node_ids:
+            return []
+        async with self._db.read_session() as session:
+            rows = await queries.visible_nodes(session, access, node_ids)
+            reads = await assemble(session, rows, chain, with_body=with_body)
+        by_id = {read.id: read for read in reads}
+        return [by_id[node_id] for node_id in node_ids if node_id in by_id]
+
     async def row_page(
         self, access: ContentAccess, flt: NodeFilter, *, offset: int, limit: int
     ) -> tuple[list[NodeRow], int]:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 
 import msgspec
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 
 from rustok.core.db import utcnow
 from rustok.core.errors import InvalidTransition, ValidationFailed
@@ -193,6 +193,33 @@ class NodeWriter:
         await uow.session.flush()
         uow.publish(NodeDeleted(node_id=gone.id, kind=gone.kind))
         return gone
+
+    async def delete_children(
+        self, uow: UnitOfWork, parent_id: uuid.UUID, kinds: Sequence[str]
+    ) -> list[uuid.UUID]:
+        """Delete a node's children of ``kinds`` (no grandchildren), each with its
+        ``node.deleted``; authorised by the caller's right to delete the parent."""
+        doomed = (
+            (
+                await uow.session.execute(
+                    select(Node.id, Node.kind).where(
+                        Node.parent_id == parent_id, Node.kind.in_(kinds)
+                    )
+                )
+            )
+            .tuples()
+            .all()
+        )
+        ids = [node_id for node_id, _ in doomed]
+        nested = await uow.session.scalar(
+            select(func.count()).select_from(Node).where(Node.parent_id.in_(ids))
+        )
+        if nested:
+            raise NodeHasChildren(f"{nested} nodes hang under the children of {parent_id}")
+        for node_id, kind in doomed:
+            await uow.session.execute(delete(Node).where(Node.id == node_id))
+            uow.publish(NodeDeleted(node_id=node_id, kind=kind))
+        return ids
 
     async def adjust_reply_count(self, uow: UnitOfWork, node_id: uuid.UUID, delta: int) -> None:
         """Add ``delta`` to a node's ``reply_count`` (never below zero) in one statement."""

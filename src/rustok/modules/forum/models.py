@@ -4,6 +4,9 @@ Categories, topics and replies are content nodes (kinds ``forum_category``, ``fo
 ``forum_reply``) written through ``content.interface``; these rows hold the forum's own
 state, keyed by the node id. There is no foreign key into content's tables (modules own
 their tables); the forum service creates and deletes both sides in one unit of work.
+Approved replies are counted in the nodes' ``reply_count`` (a topic's own, and its
+category's for the whole category); topics per category and replies awaiting moderation
+per topic are counted here.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from rustok.core.db import Base, TenantScoped, utcnow
 
 class ForumCategory(TenantScoped, Base):
     __tablename__ = "forum_categories"
-    __table_args__ = (CheckConstraint("topic_count >= 0 AND reply_count >= 0", name="counters"),)
+    __table_args__ = (CheckConstraint("topic_count >= 0", name="counters"),)
 
     node_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     icon: Mapped[str | None] = mapped_column(String(64))
@@ -27,7 +30,6 @@ class ForumCategory(TenantScoped, Base):
     # New replies wait for a moderator in a moderated category.
     moderated: Mapped[bool] = mapped_column(Boolean, default=False)
     topic_count: Mapped[int] = mapped_column(Integer, default=0)
-    reply_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -35,7 +37,7 @@ class ForumTopic(TenantScoped, Base):
     __tablename__ = "forum_topics"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed', 'archived')", name="status"),
-        CheckConstraint("reply_count >= 0 AND pending_count >= 0", name="counters"),
+        CheckConstraint("pending_count >= 0", name="counters"),
         Index(None, "tenant_id", "category_id", "is_pinned", "last_activity_at"),
     )
 
@@ -49,8 +51,7 @@ class ForumTopic(TenantScoped, Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     is_locked: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Approved replies (also the node's reply_count) and replies awaiting moderation.
-    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Replies awaiting moderation (approved ones are the topic node's reply_count).
     pending_count: Mapped[int] = mapped_column(Integer, default=0)
     last_activity_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,15 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rustok.core.db import Base, HasId, TenantScoped, Timestamped
+from rustok.modules.pages.events import MenuLocation
+
+
+def menu_location(value: str) -> MenuLocation:
+    """A stored location as its type (the table's check constraint allows no other)."""
+    match value:
+        case "header" | "footer" | "sidebar" | "mobile":
+            return value
+    raise ValueError(f"unknown menu location {value!r}")
 
 
 class Menu(HasId, TenantScoped, Timestamped, Base):
