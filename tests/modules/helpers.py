@@ -69,3 +69,27 @@ async def login_as(
 
 def node_body(kind: str = "article", title: str = "Hello world", **extra: Any) -> dict[str, Any]:
     return {"kind": kind, "translations": [{"locale": "en", "title": title}], **extra}
+
+
+async def outbox(platform: Platform, aggregate_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """(event type, payload) of the outbox rows of one aggregate, in the order raised."""
+    import uuid
+
+    from rustok.outbox.models import OutboxEvent
+
+    async with platform.db.read_session(all_tenants=True) as session:
+        rows = await session.execute(
+            select(OutboxEvent.event_type, OutboxEvent.payload)
+            .where(OutboxEvent.aggregate_id == uuid.UUID(aggregate_id))
+            .order_by(OutboxEvent.id)
+        )
+        return [(kind, dict(payload)) for kind, payload in rows.tuples()]
+
+
+async def event_types(platform: Platform, since: int = 0) -> list[str]:
+    """Every outbox event type, oldest first (``since``: skip that many)."""
+    from rustok.outbox.models import OutboxEvent
+
+    async with platform.db.read_session(all_tenants=True) as session:
+        rows = await session.scalars(select(OutboxEvent.event_type).order_by(OutboxEvent.id))
+        return list(rows)[since:]

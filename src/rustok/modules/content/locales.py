@@ -66,7 +66,7 @@ def read_chain(tenant: TenantRef, locale: str | None, accept_language: str | Non
     if locale is None:
         return tenant.locale_chain(negotiate(accept_language, (loc for loc, _ in tenant.locales)))
     chain = tenant.locale_chain(locale)
-    return chain if chain[0] == locale else [locale, *chain]
+    return chain if chain[0] == locale else [locale, *(x for x in chain if x != locale)]
 
 
 def pick(items: Sequence[T], chain: Sequence[str], locale_of: Callable[[T], str]) -> T | None:

@@ -4,10 +4,19 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter, RawBody
 
 from rustok.modules.content.media.schemas import MediaPage, MediaRead, MediaUpdate
@@ -34,6 +43,19 @@ _INLINE_TYPES = (
 )
 
 
+@dataclass
+class UploadOperation(Operation):
+    """Documents the raw file body, which Litestar cannot infer from ``RawBody``."""
+
+    def __post_init__(self) -> None:
+        binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+        self.request_body = RequestBody(
+            content={"application/octet-stream": OpenAPIMediaType(schema=binary)},
+            required=True,
+            description="The file's bytes; send its own type as Content-Type (image/png, ...).",
+        )
+
+
 def media_service(platform: PlatformDep) -> MediaService:
     return MediaService(platform, LocalMediaStorage(platform.settings.media_root))
 
@@ -55,7 +77,7 @@ class MediaController(Controller):
         """The media library, newest first."""
         return await media_service(platform).list(principal, chain, page=page, per_page=per_page)
 
-    @post("/", permission="media:create", status_code=201)
+    @post("/", permission="media:create", status_code=201, operation_class=UploadOperation)
     async def upload(
         self,
         platform: PlatformDep,
