@@ -30,6 +30,8 @@ ROLES = ("anonymous", *SYSTEM_ROLES)
 def test_modules() -> list[ModuleSpec]:
     """Every shipped module, so that their routes are walked too."""
     return builtin_modules()
+
+
 PARAM_RE = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 

@@ -24,7 +24,7 @@ _CYRILLIC = {
     "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia", "і": "i",
     "ї": "i", "є": "ie", "ґ": "g", "ў": "u",
 }  # fmt: skip
-_FOLD = {ord(k): v for k, v in _CYRILLIC.items()} | {
+FOLD = {ord(k): v for k, v in _CYRILLIC.items()} | {
     ord("ß"): "ss",
     ord("æ"): "ae",
     ord("ø"): "o",
@@ -57,7 +57,7 @@ def check_slug(slug: str, field: str = "slug") -> str:
 
 def slugify(title: str, *, max_length: int = SLUG_MAX_LENGTH, field: str = "slug") -> str:
     """A valid slug made from ``title`` (at most ``max_length`` long), or :class:`SlugError`."""
-    folded = unicodedata.normalize("NFKC", title).lower().translate(_FOLD)
+    folded = unicodedata.normalize("NFKC", title).lower().translate(FOLD)
     ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode().lower()
     slug = _NOT_SLUG_CHARS.sub("-", ascii_text).strip("-")
     slug = slug[:max_length].rstrip("-")
