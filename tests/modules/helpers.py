@@ -93,3 +93,19 @@ async def event_types(platform: Platform, since: int = 0) -> list[str]:
     async with platform.db.read_session(all_tenants=True) as session:
         rows = await session.scalars(select(OutboxEvent.event_type).order_by(OutboxEvent.id))
         return list(rows)[since:]
+
+
+async def gql(
+    client: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/graphql", json={"query": query, "variables": variables}, headers=headers or {}
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def error_code(body: dict[str, Any]) -> str:
+    code: str = body["errors"][0]["extensions"]["code"]
+    return code

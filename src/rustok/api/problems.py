@@ -31,6 +31,7 @@ from rustok.core.validation import struct_errors
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = get_logger("rustok.api")
 _FIELD_IN_MESSAGE = re.compile(r"field `([^`]+)`")
+_MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
 _STATUS_CODES = {
     400: ("BAD_REQUEST", "Bad request"),
     401: ("UNAUTHENTICATED", "Authentication required"),
@@ -111,6 +112,8 @@ def _validation_errors(
             parameters.setdefault(key, []).append(message)
     if body_failed and (every := _every_body_error(request)):
         return {**parameters, **every}
+    if not errors and (missing := _MISSING_PARAMETER.match(exc.detail)):
+        errors[missing.group(1)] = ["required"]
     return errors
 
 
