@@ -113,7 +113,9 @@ async def test_slugs_unique_per_kind_and_locale(
 async def test_unknown_references(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
     ghost = "0190c5a0-0000-7000-8000-00000000dead"
     for field, value in (("parent_id", ghost), ("category_id", ghost), ("tag_ids", [ghost])):
-        response = await client.post(NODES, json=node_body(**{field: value}), headers=admin)
+        body = node_body()
+        body[field] = value
+        response = await client.post(NODES, json=body, headers=admin)
         body = await _problem(response, 400, "UNKNOWN_REFERENCE")
         assert field in body["errors"]
 
