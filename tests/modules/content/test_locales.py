@@ -86,3 +86,9 @@ async def test_lists_and_slugs_follow_the_chain(
         "/api/content/nodes?locale=not_a_locale", headers={"X-Tenant-ID": TENANT}
     )
     assert bad.status_code == 400 and "locale" in bad.json()["errors"]
+    nul = await client.get(
+        "/api/content/nodes/by-slug/article/a%00b", headers={"X-Tenant-ID": TENANT}
+    )
+    assert nul.status_code == 400 and nul.json()["errors"] == {
+        "path": ["must not contain NUL (U+0000) characters"]
+    }
