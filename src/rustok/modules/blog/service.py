@@ -29,20 +29,16 @@ from rustok.modules.content.interface import (
     TranslationPatch,
     commit,
     tags_named,
+    title_from_text,
 )
 
 POST = "post"
 COMMENT = "comment"
-COMMENT_TITLE_LENGTH = 80
 
 
 class CommentsClosed(Conflict):
     code = "COMMENTS_CLOSED"
     title = "Comments closed"
-
-
-def _comment_title(body: str) -> str:
-    return body.strip().splitlines()[0][:COMMENT_TITLE_LENGTH].strip() or "comment"
 
 
 class BlogService:
@@ -166,7 +162,7 @@ class BlogService:
                     f"post {post_id} is {post.status}: only published posts take comments"
                 )
             translation = TranslationInput(
-                locale=locale, title=_comment_title(data.body), slug=new_id().hex,
+                locale=locale, title=title_from_text(data.body), slug=new_id().hex,
                 body=data.body, format=data.format,
             )  # fmt: skip
             comment_id = await self._writer.create(
@@ -185,7 +181,7 @@ class BlogService:
     ) -> NodeRead:
         current = await self._read(comment_id, COMMENT, chain)
         patch = TranslationPatch(
-            locale=current.locale, title=_comment_title(data.body), body=data.body
+            locale=current.locale, title=title_from_text(data.body), body=data.body
         )
         async with self._platform.uow() as uow:
             await self._writer.update(

@@ -25,6 +25,7 @@ from rustok.modules.content.graphql.types import (
     NodeConnection,
     NodeType,
     check_first,
+    check_page,
     connection,
     offset_after,
 )
@@ -51,6 +52,7 @@ from rustok.modules.content.service import CONTENT_KINDS_KEY, commit
 from rustok.modules.content.slugs import slugify
 from rustok.modules.content.state import NodeAction, NodeStatus
 from rustok.modules.content.taxonomy.tagging import tags_named
+from rustok.modules.content.translations import title_from_text
 from rustok.modules.content.web import (
     CONTENT_DEPENDENCIES,
     AccessDep,
@@ -103,6 +105,7 @@ __all__ = [
     "access_provider",
     "chain_of",
     "check_first",
+    "check_page",
     "commit",
     "connection",
     "content_loaders",
@@ -113,5 +116,6 @@ __all__ = [
     "resource_for",
     "slugify",
     "tags_named",
+    "title_from_text",
     "to_struct",
 ]

@@ -90,6 +90,21 @@ def node_row(node: Node) -> NodeRow:
     )
 
 
+# Reads select these columns rather than entities (no identity map for read-only rows).
+NODE_COLUMNS = (
+    Node.id, Node.kind, Node.status, Node.parent_id, Node.author_id, Node.category_id,
+    Node.position, Node.depth, Node.reply_count, Node.meta, Node.created_at, Node.updated_at,
+    Node.published_at, Node.archived_at,
+)  # fmt: skip
+_ROW_FIELDS = NodeRow.__struct_fields__
+
+
+def _row(values: Sequence[Any]) -> NodeRow:
+    fields = dict(zip(_ROW_FIELDS, values, strict=True))
+    fields["metadata"] = dict(fields["metadata"] or {})
+    return NodeRow(**fields)
+
+
 @dataclass(frozen=True, slots=True)
 class NodeFilter:
     kind: str | None = None
@@ -146,7 +161,7 @@ def _conditions(access: ContentAccess, flt: NodeFilter) -> list[ColumnElement[bo
     return conditions
 
 
-def _ordered(statement: Select[tuple[Node]], sort: NodeSort) -> Select[tuple[Node]]:
+def _ordered(statement: Select[Any], sort: NodeSort) -> Select[Any]:
     column = getattr(Node, sort.lstrip("-"))
     if sort.startswith("-"):
         return statement.order_by(column.desc(), Node.id.desc())
@@ -159,24 +174,29 @@ async def node_page(
     """One page of visible nodes and the total matching (2 statements)."""
     conditions = _conditions(access, flt)
     total = await session.scalar(select(func.count()).select_from(Node).where(*conditions))
-    rows = await session.scalars(
-        _ordered(select(Node).where(*conditions), flt.sort).offset(offset).limit(limit)
+    rows = await session.execute(
+        _ordered(select(*NODE_COLUMNS).where(*conditions), flt.sort).offset(offset).limit(limit)
     )
-    return [node_row(n) for n in rows], int(total or 0)
+    return [_row(r) for r in rows.tuples()], int(total or 0)
 
 
 async def visible_node(session: AsyncSession, access: ContentAccess, node_id: uuid.UUID) -> NodeRow:
-    node = await session.scalar(select(Node).where(Node.id == node_id, visible_to(access)))
-    if node is None:
+    found = await session.execute(
+        select(*NODE_COLUMNS).where(Node.id == node_id, visible_to(access))
+    )
+    row = found.first()
+    if row is None:
         raise NodeNotFound(f"no content node {node_id}")
-    return node_row(node)
+    return _row(row)
 
 
 async def visible_nodes(
     session: AsyncSession, access: ContentAccess, node_ids: Sequence[uuid.UUID]
 ) -> list[NodeRow]:
-    rows = await session.scalars(select(Node).where(Node.id.in_(set(node_ids)), visible_to(access)))
-    return [node_row(n) for n in rows]
+    rows = await session.execute(
+        select(*NODE_COLUMNS).where(Node.id.in_(set(node_ids)), visible_to(access))
+    )
+    return [_row(r) for r in rows.tuples()]
 
 
 async def node_by_slug(
@@ -185,15 +205,15 @@ async def node_by_slug(
     """The visible node of ``kind`` whose slug in the first possible locale of ``chain`` is
     ``slug`` (any other locale's slug as a last resort)."""
     matches = await session.execute(
-        select(Node, NodeTranslation.locale)
+        select(*NODE_COLUMNS, NodeTranslation.locale)
         .join(NodeTranslation, NodeTranslation.node_id == Node.id)
         .where(NodeTranslation.kind == kind, NodeTranslation.slug == slug, visible_to(access))
     )
     rank = {locale: i for i, locale in enumerate(chain)}
-    found = sorted(matches.tuples(), key=lambda m: (rank.get(m[1], len(rank)), m[1]))
+    found = sorted(matches.tuples(), key=lambda m: (rank.get(m[-1], len(rank)), m[-1]))
     if not found:
         raise NodeNotFound(f"no {kind} with slug {slug!r}")
-    return node_row(found[0][0])
+    return _row(found[0][:-1])
 
 
 # --- batch loads (also behind the GraphQL DataLoaders) ---------------------------------
@@ -202,15 +222,19 @@ async def node_by_slug(
 async def translations_by_node(
     session: AsyncSession, node_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[TranslationRead]]:
+    # Columns, not entities: no identity map work for rows that are only read.
     found: dict[uuid.UUID, list[TranslationRead]] = defaultdict(list)
-    rows = await session.scalars(
-        select(NodeTranslation)
+    rows = await session.execute(
+        select(
+            NodeTranslation.node_id, NodeTranslation.locale, NodeTranslation.title,
+            NodeTranslation.slug, NodeTranslation.excerpt,
+        )
         .where(NodeTranslation.node_id.in_(set(node_ids)))
         .order_by(NodeTranslation.locale)
-    )
-    for row in rows:
-        found[row.node_id].append(
-            TranslationRead(locale=row.locale, title=row.title, slug=row.slug, excerpt=row.excerpt)
+    )  # fmt: skip
+    for node_id, locale, title, slug, excerpt in rows.tuples():
+        found[node_id].append(
+            TranslationRead(locale=locale, title=title, slug=slug, excerpt=excerpt)
         )
     return found
 
@@ -219,12 +243,14 @@ async def bodies_by_node(
     session: AsyncSession, node_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[BodyRead]]:
     found: dict[uuid.UUID, list[BodyRead]] = defaultdict(list)
-    rows = await session.scalars(
-        select(Body).where(Body.node_id.in_(set(node_ids))).order_by(Body.locale)
+    rows = await session.execute(
+        select(Body.node_id, Body.locale, Body.body, Body.format, Body.updated_at)
+        .where(Body.node_id.in_(set(node_ids)))
+        .order_by(Body.locale)
     )
-    for row in rows:
-        found[row.node_id].append(
-            BodyRead(locale=row.locale, body=row.body, format=row.format, updated_at=row.updated_at)
+    for node_id, locale, body, text_format, updated_at in rows.tuples():
+        found[node_id].append(
+            BodyRead(locale=locale, body=body, format=text_format, updated_at=updated_at)
         )
     return found
 
@@ -240,13 +266,14 @@ async def category_names(
     session: AsyncSession, category_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[TermName]]:
     found: dict[uuid.UUID, list[TermName]] = defaultdict(list)
-    rows = await session.scalars(
-        select(CategoryTranslation).where(CategoryTranslation.category_id.in_(set(category_ids)))
-    )
-    for row in rows:
-        found[row.category_id].append(
-            TermName(id=row.category_id, locale=row.locale, name=row.name, slug=row.slug)
-        )
+    rows = await session.execute(
+        select(
+            CategoryTranslation.category_id, CategoryTranslation.locale,
+            CategoryTranslation.name, CategoryTranslation.slug,
+        ).where(CategoryTranslation.category_id.in_(set(category_ids)))
+    )  # fmt: skip
+    for category_id, locale, name, slug in rows.tuples():
+        found[category_id].append(TermName(id=category_id, locale=locale, name=name, slug=slug))
     return found
 
 
@@ -256,13 +283,16 @@ async def tags_by_node(
     """node id → tag id → the tag's names per locale (tags in the order they were added)."""
     found: dict[uuid.UUID, dict[uuid.UUID, list[TermName]]] = defaultdict(dict)
     rows = await session.execute(
-        select(NodeTag.node_id, TagTranslation)
+        select(
+            NodeTag.node_id, TagTranslation.tag_id, TagTranslation.locale, TagTranslation.name,
+            TagTranslation.slug,
+        )
         .join(TagTranslation, TagTranslation.tag_id == NodeTag.tag_id)
         .where(NodeTag.node_id.in_(set(node_ids)))
         .order_by(NodeTag.created_at, NodeTag.tag_id)
-    )
-    for node_id, name in rows.tuples():
-        found[node_id].setdefault(name.tag_id, []).append(
-            TermName(id=name.tag_id, locale=name.locale, name=name.name, slug=name.slug)
+    )  # fmt: skip
+    for node_id, tag_id, locale, name, slug in rows.tuples():
+        found[node_id].setdefault(tag_id, []).append(
+            TermName(id=tag_id, locale=locale, name=name, slug=slug)
         )
     return found

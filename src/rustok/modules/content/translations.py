@@ -18,6 +18,12 @@ from rustok.modules.content.schemas import TranslationInput, TranslationPatch
 from rustok.modules.content.slugs import slugify, with_suffix
 
 MAX_SLUG_SUFFIX = 1000
+SHORT_TITLE_LENGTH = 80
+
+
+def title_from_text(text: str) -> str:
+    """A title for untitled content (comments, replies): its first line, shortened."""
+    return text.strip().splitlines()[0][:SHORT_TITLE_LENGTH].strip() or "untitled"
 
 
 async def _taken(

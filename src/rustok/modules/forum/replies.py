@@ -26,6 +26,7 @@ from rustok.modules.content.interface import (
     TranslationPatch,
     UnknownReference,
     commit,
+    title_from_text,
 )
 from rustok.modules.forum.errors import ReplyNotFound, TopicClosed, TopicLocked, TopicNotFound
 from rustok.modules.forum.events import ForumReplyCreated, ForumReplyModerated
@@ -47,12 +48,6 @@ from rustok.modules.forum.state import (
     moderate,
 )
 from rustok.modules.forum.topics import REPLY, load_topic
-
-TITLE_LENGTH = 80
-
-
-def _title(body: str) -> str:
-    return body.strip().splitlines()[0][:TITLE_LENGTH].strip() or "reply"
 
 
 def _record(row: ForumReply) -> ReplyRecord:
@@ -167,7 +162,7 @@ class ReplyService:
             moderated = category is not None and category.moderated and not self.is_moderator
             state: ReplyState = PendingReply() if moderated else ApprovedReply()
             translation = TranslationInput(
-                locale=locale, title=_title(data.body), slug=new_id().hex, body=data.body,
+                locale=locale, title=title_from_text(data.body), slug=new_id().hex, body=data.body,
                 format=data.format,
             )  # fmt: skip
             reply_id = await self._writer.create(
@@ -223,7 +218,7 @@ class ReplyService:
     async def edit(self, reply_id: uuid.UUID, data: ReplyUpdate, chain: Sequence[str]) -> ReplyRead:
         current = await self.get(reply_id, chain)
         patch = TranslationPatch(
-            locale=current.node.locale, title=_title(data.body), body=data.body
+            locale=current.node.locale, title=title_from_text(data.body), body=data.body
         )
         async with self._platform.uow() as uow:
             await self._writer.update(uow, self._access, reply_id, NodeUpdate(translations=[patch]))

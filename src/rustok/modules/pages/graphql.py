@@ -19,7 +19,7 @@ from rustok.modules.content.interface import (
     NodeType,
     access_of,
     chain_of,
-    check_first,
+    check_page,
     content_loaders,
     parse_id,
     to_struct,
@@ -174,9 +174,7 @@ class PagesQuery:
         self, info: RustokInfo, status: str | None = None, parent_id: strawberry.ID | None = None,
         locale: str | None = None, page: int = 1, per_page: int = 20,
     ) -> PageList:  # fmt: skip
-        check_first(per_page)
-        if page < 1:
-            raise ValidationFailed(errors={"page": ["must be at least 1"]})
+        check_page(page, per_page)
         parent = parse_id(parent_id, "parent_id") if parent_id else None
         result = await _pages(info).list(
             chain_of(info, locale), status=_status(status), parent_id=parent, page=page,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from rustok.auth.guard import Public, requires
-from rustok.core.errors import ValidationFailed
 from rustok.core.graphql import RustokInfo, module_enabled
 from rustok.modules.content.graphql.support import chain_of, parse_id, to_struct
-from rustok.modules.content.graphql.types import check_first
+from rustok.modules.content.graphql.types import check_page
 from rustok.modules.content.taxonomy.categories import CategoryService
 from rustok.modules.content.taxonomy.schemas import (
     CategoryCreate,
@@ -130,12 +129,6 @@ class TagInput:
     translations: list[TagTranslationInput]
 
 
-def _check_page(page: int, per_page: int) -> None:
-    check_first(per_page)
-    if page < 1:
-        raise ValidationFailed(errors={"page": ["must be at least 1"]})
-
-
 @strawberry.type
 class TaxonomyQuery:
     @strawberry.field(permission_classes=[Public, ON])
@@ -147,7 +140,7 @@ class TaxonomyQuery:
         page: int = 1,
         per_page: int = 20,
     ) -> CategoryList:
-        _check_page(page, per_page)
+        check_page(page, per_page)
         result = await CategoryService(info.context.platform).list_categories(
             chain_of(info, locale),
             page=page,
@@ -162,7 +155,7 @@ class TaxonomyQuery:
     async def content_tags(
         self, info: RustokInfo, locale: str | None = None, page: int = 1, per_page: int = 20
     ) -> TagList:
-        _check_page(page, per_page)
+        check_page(page, per_page)
         result = await TagService(info.context.platform).list_tags(
             chain_of(info, locale), page=page, per_page=per_page
         )

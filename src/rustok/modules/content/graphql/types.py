@@ -213,6 +213,12 @@ def check_first(first: int) -> None:
         raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PAGE}"]})
 
 
+def check_page(page: int, per_page: int) -> None:
+    check_first(per_page)
+    if page < 1:
+        raise ValidationFailed(errors={"page": ["must be at least 1"]})
+
+
 def connection(rows: Sequence[NodeRow], chain: list[str], start: int, total: int) -> NodeConnection:
     edges = [
         NodeEdge(cursor=cursor_of(start + i), node=NodeType(row=row, chain=chain))
