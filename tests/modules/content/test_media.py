@@ -145,3 +145,13 @@ async def test_uploaders_with_own_scope(client: httpx.AsyncClient, platform: Pla
     assert (await client.patch(f"{MEDIA}/{mine['id']}", json=patch, headers=ann)).status_code == 200
     customer = await login_as(client, platform, "customer")
     assert (await _upload(client, customer)).status_code == 403
+
+
+async def test_a_missing_file_is_not_found(client: httpx.AsyncClient, platform: Platform) -> None:
+    admin = await login_as(client, platform, "admin")
+    media = (await _upload(client, admin)).json()
+    for path in files(platform.settings.media_root):
+        path.unlink()
+    response = await client.get(media["url"])
+    assert response.status_code == 404 and response.json()["code"] == "MEDIA_NOT_FOUND"
+    assert (await client.get(f"{MEDIA}/{media['id']}")).status_code == 200  # metadata stays

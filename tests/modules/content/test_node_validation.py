@@ -199,3 +199,27 @@ async def test_kinds_of_other_modules_are_refused(
     ):
         await _problem(response, 409, "KIND_MANAGED")
     assert (await client.get(f"{NODES}/{page_id}", headers=admin)).json()["kind"] == "page"
+
+
+async def test_depth_limit(
+    client: httpx.AsyncClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rustok.modules.content.hierarchy.MAX_DEPTH", 2)
+    parent = None
+    chain = []
+    for level in range(3):
+        body = node_body(title=f"Level {level}", parent_id=parent)
+        response = await client.post(NODES, json=body, headers=admin)
+        assert response.status_code == 201, response.text
+        parent = response.json()["id"]
+        chain.append(parent)
+    too_deep = await client.post(
+        NODES, json=node_body(title="Deeper", parent_id=parent), headers=admin
+    )
+    assert "parent_id" in (await _problem(too_deep, 400, "VALIDATION_ERROR"))["errors"]
+    other_root = (await client.post(NODES, json=node_body(title="Other"), headers=admin)).json()
+    # Moving the whole 3-level tree under another root would make it 3 deep.
+    moved = await client.patch(
+        f"{NODES}/{chain[0]}", json={"parent_id": other_root["id"]}, headers=admin
+    )
+    assert "parent_id" in (await _problem(moved, 400, "VALIDATION_ERROR"))["errors"]

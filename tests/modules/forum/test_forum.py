@@ -156,3 +156,13 @@ async def test_forum_errors_and_graphql(client: httpx.AsyncClient, platform: Pla
                        t=topic)  # fmt: skip
     assert listed["data"]["forumReplies"]["totalCount"] == 1
     assert listed["data"]["forumTopics"]["items"] == [{"node": {"replyCount": 1}}]
+    wrong_action = await gql(client, 'mutation($t: ID!) { changeForumTopicStatus(id: $t, '
+                             'action: "explode") { status } }', admin, t=topic)  # fmt: skip
+    assert error_code(wrong_action) == "VALIDATION_ERROR"
+    reply_id = (await client.get(f"{FORUM}/topics/{topic}/replies")).json()["items"][0]["id"]
+    wrong_status = await gql(client, 'mutation($r: ID!) { moderateForumReply(id: $r, '
+                             'status: "deleted") { status } }', admin, r=reply_id)  # fmt: skip
+    assert error_code(wrong_status) == "VALIDATION_ERROR"
+    hidden = await gql(client, 'mutation($r: ID!) { moderateForumReply(id: $r, status: "hidden") '
+                       "{ status } }", admin, r=reply_id)  # fmt: skip
+    assert hidden["data"]["moderateForumReply"] == {"status": "hidden"}

@@ -164,6 +164,8 @@ async def test_menus(client: httpx.AsyncClient, platform: Platform) -> None:
     assert [k for k in await event_types(platform) if k.startswith("menu.")] == [
         "menu.created", "menu.updated", "menu.updated", "menu.deleted"
     ]  # fmt: skip
+    wrong = await gql(client, '{ pages(status: "gone") { totalCount } }')
+    assert error_code(wrong) == "VALIDATION_ERROR"
     listed = await gql(client, "{ menus { location } pages { totalCount } }")
     assert listed["data"] == {"menus": [], "pages": {"totalCount": 0}}
     made = await gql(client, "mutation($i: JSON!) { createPage(input: $i) { title blocks } }",
