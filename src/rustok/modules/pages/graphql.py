@@ -5,7 +5,7 @@ GraphQL input unions)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 import strawberry
@@ -87,8 +87,9 @@ class PageType:
 
     @strawberry.field(description="The blocks in the shown locale (null in lists).")
     def blocks(self) -> JSON | None:
-        blocks: Any = None if self.read.blocks is None else msgspec.to_builtins(self.read.blocks)
-        return blocks  # type: ignore[no-any-return]
+        if self.read.blocks is None:
+            return None
+        return cast(JSON, msgspec.to_builtins(self.read.blocks))
 
     @strawberry.field
     def translations(self) -> list[PageTranslationType]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -91,8 +91,7 @@ class NodeType:
 
     @strawberry.field
     def metadata(self) -> JSON:
-        value: Any = self.row.metadata
-        return value  # type: ignore[no-any-return]
+        return cast(JSON, self.row.metadata)
 
     @strawberry.field
     def created_at(self) -> dt.datetime:
