@@ -47,6 +47,7 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
         warn=False,
         database_url=database_url,
         data_dir=str(data_dir),
+        media_root=str(data_dir / "media"),
         secret_key=TEST_SECRET,
         **overrides,
     )

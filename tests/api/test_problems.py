@@ -51,8 +51,10 @@ async def test_field_validation_lists_fields(client: httpx.AsyncClient) -> None:
     body = assert_problem(response, 400, "VALIDATION_ERROR")
     errors = body["errors"]
     assert isinstance(errors, dict)
-    assert set(errors) == {"name"}  # msgspec stops at the first invalid field
+    # msgspec stops at the first invalid field; the problem still lists every one
+    assert set(errors) == {"name", "qty"}
     assert "length <= 10" in errors["name"][0]
+    assert errors["qty"] == ["Expected `int` >= 0"]
 
 
 async def test_missing_and_unknown_fields(client: httpx.AsyncClient) -> None:
@@ -90,3 +92,22 @@ async def test_path_parameter_type_error_is_not_found(client: httpx.AsyncClient)
     ok = await client.get("/api/probe/items/00000000-0000-0000-0000-000000000002")
     assert ok.status_code == 200
     assert ok.json() == {"id": "00000000-0000-0000-0000-000000000002"}
+
+
+async def test_nul_characters_are_refused_everywhere(client: httpx.AsyncClient) -> None:
+    """PostgreSQL cannot store U+0000 in text: refused before parsing, on both databases."""
+    body = assert_problem(
+        await client.post("/api/probe/items", json={"name": "a\x00b", "qty": 1}),
+        400, "VALIDATION_ERROR",
+    )  # fmt: skip
+    assert body["errors"] == {"name": ["must not contain NUL (U+0000) characters"]}
+    nested = await client.post(
+        "/api/probe/items", json={"name": "ok", "qty": 1, "x": [{"y": "\x00"}]}
+    )
+    assert assert_problem(nested, 400, "VALIDATION_ERROR")["errors"] == {"x[0].y": [
+        "must not contain NUL (U+0000) characters"]}  # fmt: skip
+    query = await client.get("/api/probe/whoami?q=a%00b")
+    assert assert_problem(query, 400, "VALIDATION_ERROR")["errors"] == {"q": [
+        "must not contain NUL (U+0000) characters"]}  # fmt: skip
+    escaped = await client.post("/api/probe/items", json={"name": "a\\u0000", "qty": 1})
+    assert escaped.status_code == 201  # a backslash and "u0000" are just text

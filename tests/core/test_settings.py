@@ -22,6 +22,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.env == "development"
     assert settings.event_transport == "memory"
     assert settings.tenant_resolution == "header"
+    assert settings.media_root == "./var/media"
 
 
 @pytest.mark.parametrize(
@@ -44,6 +45,9 @@ def test_defaults(tmp_path: Path) -> None:
         ({"RUSTOK_TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"},
          "RUSTOK_TRUSTED_PROXIES: 'not-an-ip' is not an IP address or CIDR network"),
         ({"RUSTOK_SECRET_KEY": "short"}, "RUSTOK_SECRET_KEY: too short (5 characters)"),
+        ({"RUSTOK_MEDIA_ROOT": "/dev/null"},
+         "RUSTOK_MEDIA_ROOT: /dev/null exists and is not a directory"),
+        ({"RUSTOK_MEDIA_ROOT": " "}, "RUSTOK_MEDIA_ROOT: must be a directory path"),
     ],
 )  # fmt: skip
 def test_invalid_values_name_the_variable(

@@ -12,15 +12,26 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from litestar.handlers import HTTPRouteHandler
 
 from rustok.api.app import RustokApp
+from rustok.bootstrap import builtin_modules
+from rustok.core.module import ModuleSpec
 from rustok.rbac.catalogue import SYSTEM_ROLES, system_role_grants
 from rustok.rbac.declare import AUTHENTICATED, PERMISSION_OPT, PUBLIC_OPT, check_declared
 from rustok.rbac.principal import Principal, merge_grants
 from tests.auth.helpers import bearer, make_user, sign_in
 
 ROLES = ("anonymous", *SYSTEM_ROLES)
+
+
+@pytest.fixture
+def test_modules() -> list[ModuleSpec]:
+    """Every shipped module, so that their routes are walked too."""
+    return builtin_modules()
+
+
 PARAM_RE = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
@@ -82,6 +93,16 @@ HAND_WRITTEN = {
     ("admin", "POST", "/api/auth/invites"): "allowed",
     ("anonymous", "POST", "/api/auth/login"): "public",
     ("anonymous", "GET", "/health/ready"): "public",
+    ("anonymous", "GET", "/api/content/nodes"): "public",
+    ("customer", "POST", "/api/content/nodes"): "403",
+    ("manager", "POST", "/api/content/nodes"): "allowed",
+    ("customer", "POST", "/api/blog/posts/{post_id:uuid}/comments"): "allowed",
+    ("customer", "POST", "/api/forum/topics/{topic_id:uuid}/replies"): "allowed",
+    ("customer", "POST", "/api/forum/topics"): "403",
+    ("manager", "POST", "/api/forum/replies/{reply_id:uuid}/moderate"): "403",
+    ("admin", "POST", "/api/forum/replies/{reply_id:uuid}/moderate"): "allowed",
+    ("manager", "POST", "/api/pages"): "403",
+    ("anonymous", "POST", "/api/content/media"): "401",
 }
 
 

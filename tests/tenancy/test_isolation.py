@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import uuid
 from typing import Any
 
 import pytest
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     DateTime,
     Integer,
     String,
@@ -46,8 +48,20 @@ def _model_for_table(table_name: str) -> type[Any]:
     raise LookupError(table_name)
 
 
+def _allowed_value(column: Any) -> str | None:
+    """The first value a ``<column> IN ('a', ...)`` check constraint allows, if there is one."""
+    for constraint in column.table.constraints:
+        if isinstance(constraint, CheckConstraint):
+            found = re.search(rf"\b{column.name} IN \('([^']*)'", str(constraint.sqltext))
+            if found:
+                return found.group(1)
+    return None
+
+
 def _value(column: Any) -> Any:
     kind = column.type
+    if (allowed := _allowed_value(column)) is not None:
+        return allowed
     if isinstance(kind, UTCDateTime | DateTime):
         return dt.datetime.now(dt.UTC)
     if isinstance(kind, Boolean):
@@ -74,6 +88,8 @@ async def make_row(uow: UnitOfWork, model: type[Any]) -> Any:
             continue
         if column.foreign_keys:
             target = next(iter(column.foreign_keys)).column
+            if column.nullable and target.table is column.table:
+                continue  # a tree's parent link (nodes, menu items): a root needs none
             parent = await make_row(uow, _model_for_table(str(getattr(target.table, "name", ""))))
             values[prop.key] = getattr(parent, target.name)
         elif column.primary_key and column.default is not None:

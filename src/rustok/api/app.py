@@ -34,6 +34,7 @@ from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.security import SecurityMiddleware
 from rustok.api.tenant_middleware import TenantMiddleware
+from rustok.api.text_guard import reject_nul_characters
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
@@ -167,6 +168,7 @@ def _litestar(
     return Litestar(
         route_handlers=handlers,
         guards=[authorize],
+        before_request=reject_nul_characters,
         dependencies={
             "platform": Provide(provide_platform),
             "tenancy": Provide(provide_tenancy),

@@ -21,14 +21,17 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from litestar.utils.scope.state import ScopeState
 
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
 from rustok.core.logging import get_logger
+from rustok.core.validation import struct_errors
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = get_logger("rustok.api")
 _FIELD_IN_MESSAGE = re.compile(r"field `([^`]+)`")
+_MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
 _STATUS_CODES = {
     400: ("BAD_REQUEST", "Bad request"),
     401: ("UNAUTHENTICATED", "Authentication required"),
@@ -86,18 +89,48 @@ def problem_bytes(problem: Problem) -> bytes:
     return msgspec.json.encode(problem)
 
 
-def _validation_errors(exc: ValidationException) -> dict[str, list[str]]:
+def _validation_errors(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    parameters: dict[str, list[str]] = {}
+    body_failed = False
     extra: Any = exc.extra
     for item in extra if isinstance(extra, list) else []:
         if not isinstance(item, dict):
             continue
         message = str(item.get("message", "invalid value"))
         key = str(item.get("key") or "body")
+        in_body = item.get("source") == "body" or key == "data"
         if key == "data" and (match := _FIELD_IN_MESSAGE.search(message)):
             key = match.group(1)  # "Object missing required field `name`" → name
-        errors.setdefault("body" if key == "data" else key, []).append(message)
+        key = "body" if key == "data" else key
+        errors.setdefault(key, []).append(message)
+        if in_body:
+            body_failed = True
+        else:
+            parameters.setdefault(key, []).append(message)
+    if body_failed and (every := _every_body_error(request)):
+        return {**parameters, **every}
+    if not errors and (missing := _MISSING_PARAMETER.match(exc.detail)):
+        errors[missing.group(1)] = ["required"]
     return errors
+
+
+def _every_body_error(request: Request[Any, Any, Any]) -> dict[str, list[str]]:
+    """msgspec reported the first broken field of the body; list them all (core.validation)."""
+    handler = request.scope.get("route_handler")
+    body = ScopeState.from_scope(request.scope).body
+    data_field = None if handler is None else handler.parsed_fn_signature.parameters.get("data")
+    if data_field is None or not isinstance(body, bytes):
+        return {}
+    cls = data_field.annotation
+    if not (isinstance(cls, type) and issubclass(cls, msgspec.Struct)):
+        return {}
+    try:
+        return struct_errors(cls, msgspec.json.decode(body))
+    except msgspec.DecodeError:
+        return {}
 
 
 def _caused_by_decoding(exc: BaseException) -> bool:
@@ -114,7 +147,7 @@ def _from_http_exception(request: Request[Any, Any, Any], exc: HTTPException) ->
     code, title = _STATUS_CODES.get(status, ("HTTP_ERROR", "HTTP error"))
     instance = request.url.path
     if isinstance(exc, ValidationException):
-        errors = _validation_errors(exc)
+        errors = _validation_errors(request, exc)
         detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()) or exc.detail
         return build_problem(
             status=400, code="VALIDATION_ERROR", title="Validation failed",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from strawberry.litestar import BaseContext
+from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from rustok.core.context import RequestContext
+from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 
 T = TypeVar("T")
@@ -29,3 +31,19 @@ class GraphQLContext(BaseContext, kw_only=True):
 
 
 RustokInfo = Info[GraphQLContext, None]
+
+
+def module_enabled(slug: str) -> type[BasePermission]:
+    """A permission class refusing a module's fields for tenants that disabled it (T-6),
+    as its REST routes answer 404 for them."""
+
+    class ModuleEnabled(BasePermission):
+        def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+            context = info.context
+            tenant = context.request_context.tenant if isinstance(context, GraphQLContext) else None
+            if tenant is not None and slug not in tenant.enabled_modules:
+                raise NotFound(f"module {slug} is not enabled for this tenant")
+            return True
+
+    ModuleEnabled.__name__ = f"ModuleEnabled[{slug}]"
+    return ModuleEnabled

@@ -99,6 +99,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     broker_timeout_seconds: float = 5.0
     broker_breaker_open_seconds: float = 60.0
     relay_lag_degraded_seconds: float = 60.0
+    # Content (C-2): uploaded media files live under this directory (created on first use).
+    media_root: str = "./var/media"
 
     @property
     def is_production(self) -> bool:
@@ -251,6 +253,8 @@ def _check_consistency(values: dict[str, Any]) -> None:
     for field in ("rate_limit", "login_rate_limit", "login_ip_rate_limit"):
         if field in values:
             _check_rate_limit(field, values[field])
+    if "media_root" in values:
+        _check_media_root(values["media_root"])
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -258,6 +262,14 @@ def _check_consistency(values: dict[str, Any]) -> None:
             raise SettingsError(
                 f"RUSTOK_TRUSTED_PROXIES: {proxy!r} is not an IP address or CIDR network"
             ) from None
+
+
+def _check_media_root(value: str) -> None:
+    if not value or "\x00" in value:
+        raise SettingsError("RUSTOK_MEDIA_ROOT: must be a directory path")
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"RUSTOK_MEDIA_ROOT: {value} exists and is not a directory")
 
 
 def _check_rate_limit(field: str, value: str) -> None:

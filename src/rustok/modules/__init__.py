@@ -4,4 +4,10 @@ Each is a package with ``module.py`` exposing ``MODULE``; list it here to instal
 """
 
 # "package.module:ATTRIBUTE" of every module shipped with the platform, in any order.
-BUILTIN_MODULES: tuple[str, ...] = ("rustok.modules.index.module:MODULE",)
+BUILTIN_MODULES: tuple[str, ...] = (
+    "rustok.modules.content.module:MODULE",
+    "rustok.modules.blog.module:MODULE",
+    "rustok.modules.forum.module:MODULE",
+    "rustok.modules.pages.module:MODULE",
+    "rustok.modules.index.module:MODULE",
+)

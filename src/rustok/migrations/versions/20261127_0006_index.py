@@ -1,7 +1,7 @@
 """Index: storefront read models (products, prices, content) and the full-text search table
 
 Revision ID: 20261127_0006
-Revises: 20261127_0003
+Revises: 20261127_0004
 Create Date: 2026-11-27
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261127_0006"
-down_revision: str | None = "20261127_0003"
+down_revision: str | None = "20261127_0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

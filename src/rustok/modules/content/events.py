@@ -45,6 +45,18 @@ class NodeUnpublished(_NodeEvent, frozen=True, kw_only=True):
     event_type = "node.unpublished"
 
 
+class NodeArchived(_NodeEvent, frozen=True, kw_only=True):
+    """A published node was archived (SM-1)."""
+
+    event_type = "node.archived"
+
+
+class NodeRestored(_NodeEvent, frozen=True, kw_only=True):
+    """An archived node went back to draft (SM-1)."""
+
+    event_type = "node.restored"
+
+
 class NodeDeleted(_NodeEvent, frozen=True, kw_only=True):
     event_type = "node.deleted"
 
@@ -96,6 +108,26 @@ class TagCreated(EventPayload, frozen=True, kw_only=True):
         return self.tag_id
 
 
+class TagUpdated(EventPayload, frozen=True, kw_only=True):
+    """A tag's names or slugs changed."""
+
+    event_type = "tag.updated"
+    tag_id: uuid.UUID
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.tag_id
+
+
+class TagDeleted(EventPayload, frozen=True, kw_only=True):
+    """A tag was deleted (it is detached from every node with it)."""
+
+    event_type = "tag.deleted"
+    tag_id: uuid.UUID
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.tag_id
+
+
 class _TaggingEvent(EventPayload, frozen=True, kw_only=True):
     tag_id: uuid.UUID
     target_type: Text64
@@ -119,6 +151,16 @@ class MediaUploaded(EventPayload, frozen=True, kw_only=True):
     media_id: uuid.UUID
     mime_type: MimeType
     size: NonNegative
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.media_id
+
+
+class MediaUpdated(EventPayload, frozen=True, kw_only=True):
+    """A media item's file name or alternative texts changed."""
+
+    event_type = "media.updated"
+    media_id: uuid.UUID
 
     def aggregate_id(self) -> uuid.UUID:
         return self.media_id

@@ -11,6 +11,16 @@ TopicStatus = Literal["open", "closed", "archived"]
 ReplyStatus = Literal["pending", "approved", "rejected", "hidden"]
 
 
+class ForumCategoryUpdated(EventPayload, frozen=True, kw_only=True):
+    """A forum category's names, icon, colour or moderation setting changed."""
+
+    event_type = "forum.category.updated"
+    category_id: uuid.UUID
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.category_id
+
+
 class _TopicEvent(EventPayload, frozen=True, kw_only=True):
     topic_id: uuid.UUID
 
@@ -39,10 +49,18 @@ class ForumTopicPinned(_TopicEvent, frozen=True, kw_only=True):
     pinned: bool
 
 
+class ForumTopicLocked(_TopicEvent, frozen=True, kw_only=True):
+    """A topic was locked (no new replies) or unlocked."""
+
+    event_type = "forum.topic.locked"
+    locked: bool
+
+
 class ForumReplyCreated(_TopicEvent, frozen=True, kw_only=True):
     event_type = "forum.reply.created"
     reply_id: uuid.UUID
     author_id: uuid.UUID | None = None
+    status: ReplyStatus = "approved"
 
 
 class ForumReplyModerated(_TopicEvent, frozen=True, kw_only=True):

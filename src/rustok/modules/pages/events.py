@@ -37,12 +37,23 @@ class PageDeleted(_PageEvent, frozen=True, kw_only=True):
     event_type = "page.deleted"
 
 
-class MenuUpdated(EventPayload, frozen=True, kw_only=True):
-    """A menu's items changed."""
-
-    event_type = "menu.updated"
+class _MenuEvent(EventPayload, frozen=True, kw_only=True):
     menu_id: uuid.UUID
     location: MenuLocation
 
     def aggregate_id(self) -> uuid.UUID:
         return self.menu_id
+
+
+class MenuCreated(_MenuEvent, frozen=True, kw_only=True):
+    event_type = "menu.created"
+
+
+class MenuUpdated(_MenuEvent, frozen=True, kw_only=True):
+    """A menu's name or items changed."""
+
+    event_type = "menu.updated"
+
+
+class MenuDeleted(_MenuEvent, frozen=True, kw_only=True):
+    event_type = "menu.deleted"

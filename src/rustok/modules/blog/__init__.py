@@ -1,0 +1,1 @@
+"""Blog module: posts with tags and comments, on top of content nodes."""

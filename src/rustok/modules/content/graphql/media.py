@@ -1,0 +1,97 @@
+"""GraphQL: media metadata (uploads are REST only: the file is the raw request body)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from rustok.auth.guard import Public, graphql_principal, requires
+from rustok.core.errors import Unauthenticated
+from rustok.core.graphql import RustokInfo, module_enabled
+from rustok.modules.content.graphql.support import chain_of, parse_id, to_struct
+from rustok.modules.content.media.routes import media_service
+from rustok.modules.content.media.schemas import MediaRead, MediaUpdate
+from rustok.rbac.principal import Principal
+
+ON = module_enabled("content")
+UNSET = strawberry.UNSET
+
+
+@strawberry.type(name="ContentMedia")
+class MediaType:
+    id: strawberry.ID
+    file_name: str
+    mime_type: str
+    size: int
+    url: str
+    locale: str | None
+    alt_text: str | None
+    caption: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, read: MediaRead) -> MediaType:
+        return cls(
+            id=strawberry.ID(str(read.id)),
+            file_name=read.file_name,
+            mime_type=read.mime_type,
+            size=read.size,
+            url=read.url,
+            locale=read.locale,
+            alt_text=read.alt_text,
+            caption=read.caption,
+            created_at=read.created_at,
+        )
+
+
+@strawberry.input(name="ContentMediaTextInput")
+class MediaTextInput:
+    locale: str
+    alt_text: str
+    caption: str | None = None
+
+
+@strawberry.input(name="ContentMediaUpdateInput")
+class MediaUpdateInput:
+    file_name: str | None = UNSET
+    translations: list[MediaTextInput] | None = UNSET
+    remove_locales: list[str] | None = UNSET
+
+
+def _caller(info: RustokInfo) -> Principal:
+    principal = graphql_principal(info)
+    if principal is None:  # the field's permission class already required one
+        raise Unauthenticated("sign in first")
+    return principal
+
+
+@strawberry.type
+class MediaQuery:
+    @strawberry.field(permission_classes=[Public, ON])
+    async def content_media(
+        self, info: RustokInfo, id: strawberry.ID, locale: str | None = None
+    ) -> MediaType:
+        read = await media_service(info.context.platform).get(parse_id(id), chain_of(info, locale))
+        return MediaType.of(read)
+
+
+@strawberry.type
+class MediaMutation:
+    @strawberry.mutation(permission_classes=[requires("media:update"), ON])
+    async def update_content_media(
+        self,
+        info: RustokInfo,
+        id: strawberry.ID,
+        input: MediaUpdateInput,
+        locale: str | None = None,
+    ) -> MediaType:
+        read = await media_service(info.context.platform).update(
+            _caller(info), parse_id(id), to_struct(MediaUpdate, input), chain_of(info, locale)
+        )
+        return MediaType.of(read)
+
+    @strawberry.mutation(permission_classes=[requires("media:delete"), ON])
+    async def delete_content_media(self, info: RustokInfo, id: strawberry.ID) -> bool:
+        await media_service(info.context.platform).delete(_caller(info), parse_id(id))
+        return True
