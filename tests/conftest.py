@@ -272,20 +272,40 @@ def _current_task() -> asyncio.Task[Any] | None:
 
 
 async def outbox_settled(platform: Platform, limit: float = 10.0) -> None:
-    """Wait until the outbox has nothing pending (the relay and consumers are done)."""
+    """Wait until the outbox has nothing pending and, when the event runtime runs, every
+    relayed event is handled (or parked) by each consumer subscribed to its type."""
     import time
 
     from sqlalchemy import func, select
 
-    from rustok.outbox.models import OutboxEvent
+    from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
+    from rustok.outbox.runtime import EventRuntime
 
+    runtime = platform.events
+    runners = runtime.runners if isinstance(runtime, EventRuntime) and runtime.started else []
     started = time.perf_counter()
     while time.perf_counter() - started < limit:
         async with platform.db.read_session(all_tenants=True) as session:
-            pending = await session.scalar(
+            waiting = await session.scalar(
                 select(func.count()).select_from(OutboxEvent).where(OutboxEvent.status == "pending")
             )
-        if not pending:
+            for runner in runners:
+                if waiting:
+                    break
+                waiting = await session.scalar(
+                    select(func.count())
+                    .select_from(OutboxEvent)
+                    .where(
+                        OutboxEvent.event_type.in_(sorted(runner.spec.type_names)),
+                        OutboxEvent.id.not_in(
+                            select(InboxRecord.event_id).where(InboxRecord.consumer == runner.name)
+                        ),
+                        OutboxEvent.id.not_in(
+                            select(DeadLetter.event_id).where(DeadLetter.consumer == runner.name)
+                        ),
+                    )
+                )
+        if not waiting:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the outbox did not drain")

@@ -20,6 +20,7 @@ from rustok.core.uow import UnitOfWorkFactory
 from rustok.modules import BUILTIN_MODULES
 from rustok.outbox.runtime import EventRuntime
 from rustok.outbox.writer import OutboxWriter
+from rustok.tenancy.runtime import attach_directory
 
 _PACKAGE_ROOT = Path(__file__).parent
 
@@ -64,6 +65,7 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         uow=UnitOfWorkFactory(db, OutboxWriter()),
         invalidation=InvalidationBus(settings.redis_url),
     )
+    attach_directory(platform)
     events = EventRuntime(platform)
     platform.events = events
     platform.uow.after_commit.append(events.wake)

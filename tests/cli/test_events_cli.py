@@ -71,9 +71,12 @@ def test_outbox_status_and_replay(db_url: str, tmp_path: Path) -> None:
     assert status.exit_code == 0, status.stderr
     body = json.loads(status.stdout)
     assert (body["pending"], body["failed"]) == (0, 1)
-    assert body["consumers"] == []
+    # The installed ones: the tenant cache's and the read models' projectors.
+    consumers = {c["name"]: c for c in body["consumers"]}
+    assert {"tenancy.cache", "index.content"} <= set(consumers)
+    assert "tenant.created" in consumers["tenancy.cache"]["event_types"]
     text = runner.invoke(app, ["outbox", "status"])
-    assert "pending 0, failed 1" in text.stdout and "no consumers installed" in text.stdout
+    assert "pending 0, failed 1" in text.stdout and "tenancy.cache" in text.stdout
 
     replayed = runner.invoke(app, ["outbox", "replay", id_to_ulid(event_id)])
     assert replayed.exit_code == 0, replayed.stderr

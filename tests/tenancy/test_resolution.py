@@ -17,7 +17,7 @@ from rustok.tenancy.errors import TenantNotFound
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 from rustok.tenancy.schemas import TenantCreate, TenantUpdate
 from rustok.tenancy.service import TenantService
-from tests.conftest import make_settings, serve_app
+from tests.conftest import make_settings, outbox_settled, serve_app
 from tests.probe_module import PROBE_MODULE
 from tests.tenancy.test_identifiers import ATTACKS
 
@@ -113,7 +113,8 @@ async def test_tenant_free_paths_answer_without_a_tenant(serve: Serve) -> None:
 async def test_attack_identifiers_never_reach_the_database(serve: Serve, attack: str) -> None:
     from rustok.tenancy.directory import DB_LOADS
 
-    async with serve() as (client, _):
+    async with serve() as (client, platform):
+        await outbox_settled(platform)  # consumers load tenants too; let them finish first
         before = DB_LOADS._value.get()
         response = await client.get(
             "/api/probe/whoami", headers=[(b"X-Tenant-ID", attack.encode())]
@@ -181,7 +182,8 @@ async def test_single_flight_over_http(serve: Serve) -> None:
 
     from rustok.tenancy.directory import DB_LOADS
 
-    async with serve() as (client, _):
+    async with serve() as (client, platform):
+        await outbox_settled(platform)  # consumers load tenants too; let them finish first
         before = DB_LOADS._value.get()
         responses = await asyncio.gather(
             *(whoami(client, **{"X-Tenant-ID": "globex"}) for _ in range(100))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from rustok.core.checks import CheckResult, CheckStatus, ReadinessCheck
 from rustok.core.consumer import ConsumerSpec
+from rustok.core.context import TenantRef
 from rustok.core.db import Database
 from rustok.core.invalidation import InvalidationBus
 from rustok.core.registry import ModuleRegistry
@@ -22,6 +24,12 @@ class BackgroundService(Protocol):
     async def stop(self) -> None: ...
 
 
+class TenantLookup(Protocol):
+    """Tenants by id, with their locales and modules (the tenancy directory, cached)."""
+
+    async def by_id(self, tenant_id: uuid.UUID) -> TenantRef | None: ...
+
+
 @dataclass
 class Platform:
     settings: Settings
@@ -34,6 +42,8 @@ class Platform:
     consumers: list[ConsumerSpec] = field(default_factory=list)
     # Outbox relay + transport + consumers; built by bootstrap, started by serve or worker.
     events: BackgroundService | None = None
+    # Set by bootstrap; consumers run under the full tenant (locales for projections).
+    tenants: TenantLookup | None = None
 
     async def aclose(self) -> None:
         await self.invalidation.aclose()
@@ -42,4 +52,4 @@ class Platform:
         await self.db.dispose()
 
 
-__all__ = ["CheckResult", "CheckStatus", "Platform", "ReadinessCheck"]
+__all__ = ["CheckResult", "CheckStatus", "Platform", "ReadinessCheck", "TenantLookup"]

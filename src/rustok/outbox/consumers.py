@@ -56,6 +56,7 @@ from rustok.outbox.ordering import elders_unhandled
 if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
     from rustok.core.events import Envelope
+    from rustok.core.platform import TenantLookup
     from rustok.core.uow import UnitOfWork
     from rustok.outbox.dispatcher import DispatchTicket
 
@@ -73,14 +74,16 @@ class Result(enum.Enum):
     WAITING = "waiting"  # an elder of its aggregate is not handled yet (order_guard)
 
 
-def consumer_context(envelope: Envelope) -> RequestContext:
+def consumer_context(envelope: Envelope, tenant: TenantRef | None = None) -> RequestContext:
     """The request context a handler runs under: the event's tenant, actor and chain."""
+    if tenant is None or tenant.id != envelope.tenant_id:
+        # Only the id is known; the slug shows the id so logs still name the tenant.
+        tenant = TenantRef(id=envelope.tenant_id, slug=str(envelope.tenant_id), name="")
     return RequestContext(
         request_id=f"event-{envelope.id}",
         trace_id=trace_id_of(),
         traceparent=current_traceparent(),
-        # Only the id is known here; the slug shows the id so logs still name the tenant.
-        tenant=TenantRef(id=envelope.tenant_id, slug=str(envelope.tenant_id), name=""),
+        tenant=tenant,
         actor_id=envelope.actor_id,
         correlation_id=envelope.correlation_id or envelope.id,
         causation_id=envelope.id,
@@ -100,8 +103,10 @@ class ConsumerRunner:
         max_attempts: int,
         order_guard: bool = False,
         order_wait: float = 5.0,
+        tenants: TenantLookup | None = None,
     ) -> None:
         self.spec = spec
+        self._tenants = tenants
         self.order_guard = order_guard
         self.order_wait = order_wait
         self._waiting: dict[uuid.UUID, list[tuple[float, Envelope, DispatchTicket]]] = {}
@@ -204,7 +209,8 @@ class ConsumerRunner:
 
     async def _handle_batch(self, envelopes: list[Envelope]) -> bool:
         payloads = [envelope.decode_payload() for envelope in envelopes]
-        with use_context(consumer_context(envelopes[0])):
+        tenant = await self._tenant(envelopes[0])
+        with use_context(consumer_context(envelopes[0], tenant)):
             async with self._uow() as uow:
                 now = utcnow()
                 rows = [
@@ -225,7 +231,7 @@ class ConsumerRunner:
                     try:
                         with (
                             tracer.start_as_current_span(f"consume {envelope.event_type}"),
-                            use_context(consumer_context(envelope)),
+                            use_context(consumer_context(envelope, tenant)),
                         ):
                             await self.spec.handler(payload, envelope, uow)
                     finally:
@@ -293,12 +299,13 @@ class ConsumerRunner:
     async def _handle_once(
         self, envelope: Envelope, payload: EventPayload
     ) -> Literal["handled", "duplicate", "waiting"]:
+        tenant = await self._tenant(envelope)
         carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}
         token = otel_context.attach(start_trace(carrier))
         try:
             with (
                 tracer.start_as_current_span(f"consume {envelope.event_type}"),
-                use_context(consumer_context(envelope)),
+                use_context(consumer_context(envelope, tenant)),
             ):
                 async with self._uow() as uow:
                     # Checked in the handling transaction: no extra connection per event.
@@ -323,6 +330,10 @@ class ConsumerRunner:
                 return "handled"
         finally:
             otel_context.detach(token)
+
+    async def _tenant(self, envelope: Envelope) -> TenantRef | None:
+        """The event's tenant from the (cached) directory; None for a removed tenant."""
+        return None if self._tenants is None else await self._tenants.by_id(envelope.tenant_id)
 
     async def _park(self, envelope: Envelope, exc: BaseException, *, attempts: int) -> Result:
         error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -101,6 +101,7 @@ class EventRuntime:
                 # A broker redelivers and shares durables across processes (consumers.py).
                 order_guard=self.transport.durable,
                 order_wait=settings.outbox_lease_seconds / 2,  # well within ack_wait
+                tenants=self.platform.tenants,
             )
             for spec in specs
         ]

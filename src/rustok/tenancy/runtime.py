@@ -25,9 +25,9 @@ class TenancyRuntime:
     @classmethod
     def build(cls, platform: Platform) -> TenancyRuntime:
         settings = platform.settings
-        directory = TenantDirectory(platform.db, platform.modules, settings.default_modules)
-        platform.invalidation.register(directory.invalidate)
-        platform.consumers.append(cache_consumer(directory))
+        directory = platform.tenants
+        if not isinstance(directory, TenantDirectory):
+            directory = attach_directory(platform)
         return cls(
             platform=platform, directory=directory, resolver=TenantResolver(settings, directory)
         )
@@ -41,6 +41,18 @@ class TenancyRuntime:
 
     def modules(self) -> ModuleToggleService:
         return ModuleToggleService(self.platform, self.directory, self.invalidation)
+
+
+def attach_directory(platform: Platform) -> TenantDirectory:
+    """The platform's tenant directory, kept fresh by the bus and by tenant events.
+
+    Built once by bootstrap, so worker-only processes have it too.
+    """
+    directory = TenantDirectory(platform.db, platform.modules, platform.settings.default_modules)
+    platform.invalidation.register(directory.invalidate)
+    platform.consumers.append(cache_consumer(directory))
+    platform.tenants = directory
+    return directory
 
 
 def cache_consumer(directory: TenantDirectory) -> ConsumerSpec:

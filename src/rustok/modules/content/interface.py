@@ -8,6 +8,8 @@ never through content's tables or models (an import-linter contract forbids impo
   delete, reply counters), :func:`tags_named`, then :func:`commit`;
 - reads: :class:`NodeReader` (pages, single nodes, several by id, by slug) returning
   :class:`NodeRead`; :class:`NodeFilter` for lists;
+- projections (the index module), in the caller's session: :func:`published_in_locales`,
+  :func:`nodes_with_term`;
 - who may do what: :class:`ContentAccess`;
 - locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`;
 - REST: the shared dependencies (``access``, ``chain``) and parameter types of ``web.py``;
@@ -32,7 +34,7 @@ from rustok.modules.content.graphql.types import (
 from rustok.modules.content.loaders import content_loaders
 from rustok.modules.content.locales import LocaleTag, pick, read_chain
 from rustok.modules.content.queries import NodeFilter, NodeRow, NodeSort
-from rustok.modules.content.reader import NodeReader
+from rustok.modules.content.reader import NodeReader, nodes_with_term, published_in_locales
 from rustok.modules.content.schemas import (
     BodyFormat,
     BodyText,
@@ -109,9 +111,11 @@ __all__ = [
     "commit",
     "connection",
     "content_loaders",
+    "nodes_with_term",
     "offset_after",
     "parse_id",
     "pick",
+    "published_in_locales",
     "read_chain",
     "resource_for",
     "slugify",

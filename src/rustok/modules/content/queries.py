@@ -296,3 +296,15 @@ async def tags_by_node(
             TermName(id=tag_id, locale=locale, name=name, slug=slug)
         )
     return found
+
+
+async def node_ids_with_term(
+    session: AsyncSession, *, category_id: uuid.UUID | None = None, tag_id: uuid.UUID | None = None
+) -> list[uuid.UUID]:
+    if category_id is not None:
+        statement = select(Node.id).where(Node.category_id == category_id)
+    elif tag_id is not None:
+        statement = select(NodeTag.node_id).where(NodeTag.tag_id == tag_id)
+    else:
+        raise ValueError("a category or a tag is needed")
+    return list(await session.scalars(statement))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,32 +69,77 @@ def to_node_read(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What rows' reads need besides the rows, loaded in a fixed number of statements."""
+
+    translations: dict[uuid.UUID, list[TranslationRead]]
+    authors: dict[uuid.UUID, AuthorRead]
+    categories: dict[uuid.UUID, list[TermName]]
+    tags: dict[uuid.UUID, dict[uuid.UUID, list[TermName]]]
+    bodies: dict[uuid.UUID, list[BodyRead]] | None
+
+    def read(self, row: NodeRow, chain: Sequence[str]) -> NodeRead:
+        return to_node_read(
+            row,
+            chain,
+            translations=self.translations.get(row.id, []),
+            author=self.authors.get(row.author_id) if row.author_id else None,
+            category=self.categories.get(row.category_id, []) if row.category_id else [],
+            tags=list(self.tags.get(row.id, {}).values()),
+            bodies=None if self.bodies is None else self.bodies.get(row.id, []),
+        )
+
+
+async def _load(session: AsyncSession, rows: Sequence[NodeRow], *, with_body: bool) -> _Loaded:
+    ids = [r.id for r in rows]
+    return _Loaded(
+        translations=await queries.translations_by_node(session, ids),
+        authors=await queries.authors_by_id(session, [r.author_id for r in rows if r.author_id]),
+        categories=await queries.category_names(
+            session, [r.category_id for r in rows if r.category_id]
+        ),
+        tags=await queries.tags_by_node(session, ids),
+        bodies=await queries.bodies_by_node(session, ids) if with_body else None,
+    )
+
+
 async def assemble(
     session: AsyncSession, rows: Sequence[NodeRow], chain: Sequence[str], *, with_body: bool
 ) -> list[NodeRead]:
     """NodeReads for ``rows``: 4 statements (5 with bodies) however many rows."""
     if not rows:
         return []
-    ids = [r.id for r in rows]
-    translations = await queries.translations_by_node(session, ids)
-    authors = await queries.authors_by_id(session, [r.author_id for r in rows if r.author_id])
-    categories = await queries.category_names(
-        session, [r.category_id for r in rows if r.category_id]
-    )
-    tags = await queries.tags_by_node(session, ids)
-    bodies = await queries.bodies_by_node(session, ids) if with_body else {}
-    return [
-        to_node_read(
-            row,
-            chain,
-            translations=translations.get(row.id, []),
-            author=authors.get(row.author_id) if row.author_id else None,
-            category=categories.get(row.category_id, []) if row.category_id else [],
-            tags=list(tags.get(row.id, {}).values()),
-            bodies=bodies.get(row.id, []) if with_body else None,
-        )
+    loaded = await _load(session, rows, with_body=with_body)
+    return [loaded.read(row, chain) for row in rows]
+
+
+async def published_in_locales(
+    session: AsyncSession, node_ids: Sequence[uuid.UUID], chains: Mapping[str, Sequence[str]]
+) -> dict[uuid.UUID, dict[str, NodeRead]]:
+    """The published ones of ``node_ids``, with bodies, as each locale of ``chains`` shows
+    them (locale -> its fallback chain), read in ``session``: 6 statements in all.
+
+    For projections (the index module): a node missing from the answer is not published
+    any more, or gone.
+    """
+    if not node_ids:
+        return {}
+    rows = await queries.visible_nodes(session, ContentAccess(), node_ids)
+    if not rows:
+        return {}
+    loaded = await _load(session, rows, with_body=True)
+    return {
+        row.id: {locale: loaded.read(row, chain) for locale, chain in chains.items()}
         for row in rows
-    ]
+    }
+
+
+async def nodes_with_term(
+    session: AsyncSession, *, category_id: uuid.UUID | None = None, tag_id: uuid.UUID | None = None
+) -> list[uuid.UUID]:
+    """Ids of the nodes filed under a category or carrying a tag (to re-project them)."""
+    return await queries.node_ids_with_term(session, category_id=category_id, tag_id=tag_id)
 
 
 class NodeReader:

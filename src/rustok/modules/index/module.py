@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rustok.core.module import ModuleSpec
 from rustok.modules.index.graphql import StorefrontQuery
+from rustok.modules.index.projections.content import project_content
 from rustok.modules.index.routes import StorefrontController
 
 MODULE = ModuleSpec(
@@ -13,4 +14,5 @@ MODULE = ModuleSpec(
     version="0.1.0",
     route_handlers=[StorefrontController],
     graphql_query=StorefrontQuery,
+    consumers=[project_content],
 )

@@ -1,0 +1,1 @@
+"""Projectors: event consumers that rebuild read-model rows from their sources."""
