@@ -18,8 +18,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.litestar import make_graphql_controller
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.scalar import ScalarDefinition
 
 from rustok import API_VERSION
 from rustok.api.deps import auth_from_state, platform_from_state, tenancy_from_state
@@ -151,11 +153,17 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         AuthMutation,
         *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
     ]
+    # Custom scalars of the modules: ``ModuleSpec.extra["graphql_scalars"]`` maps a NewType
+    # to its ``strawberry.scalar(name=...)`` definition.
+    scalars: dict[object, ScalarDefinition] = {}
+    for module in platform.modules:
+        scalars.update(module.extra.get("graphql_scalars", {}))
     query = merge_types("Query", tuple(queries))
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
     return RustokSchema(
         query=query,
         mutation=mutation,
+        config=StrawberryConfig(scalar_map=scalars),
         extensions=[
             # Factories: a fresh extension per request; the caches themselves are shared.
             PersistedQueries,

@@ -4,4 +4,4 @@ Each is a package with ``module.py`` exposing ``MODULE``; list it here to instal
 """
 
 # "package.module:ATTRIBUTE" of every module shipped with the platform, in any order.
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = ("rustok.modules.commerce.module:MODULE",)

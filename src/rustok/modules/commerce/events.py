@@ -22,6 +22,7 @@ from rustok.core.events import (
 )
 
 OrderStatus = Literal["pending", "confirmed", "paid", "shipped", "delivered", "cancelled"]
+InventoryReason = Literal["adjust", "set", "reserve", "release", "fulfil"]
 
 
 class _ProductEvent(EventPayload, frozen=True, kw_only=True):
@@ -41,6 +42,16 @@ class ProductUpdated(_ProductEvent, frozen=True, kw_only=True):
 
 class ProductPublished(_ProductEvent, frozen=True, kw_only=True):
     event_type = "product.published"
+
+
+class ProductUnpublished(_ProductEvent, frozen=True, kw_only=True):
+    """An active (or archived) product went back to draft."""
+
+    event_type = "product.unpublished"
+
+
+class ProductArchived(_ProductEvent, frozen=True, kw_only=True):
+    event_type = "product.archived"
 
 
 class ProductDeleted(_ProductEvent, frozen=True, kw_only=True):
@@ -69,11 +80,18 @@ class _StockEvent(_VariantEvent, frozen=True, kw_only=True):
 
 
 class InventoryUpdated(_StockEvent, frozen=True, kw_only=True):
-    """Stock of a variant at one location changed."""
+    """Stock of a variant at one location changed.
+
+    ``old_quantity``/``new_quantity`` are the *available* units (stocked minus reserved, 0
+    when a backorder took it below); ``stocked`` and ``reserved`` are the new counts.
+    """
 
     event_type = "inventory.updated"
     old_quantity: NonNegative
     new_quantity: NonNegative
+    stocked: NonNegative | None = None
+    reserved: NonNegative | None = None
+    reason: InventoryReason | None = None
 
 
 class InventoryLow(_StockEvent, frozen=True, kw_only=True):
@@ -166,6 +184,7 @@ class OrderPlaced(_OrderEvent, frozen=True, kw_only=True):
     total: NonNegative
     currency: CurrencyCode
     customer_id: uuid.UUID | None = None
+    display_number: Positive | None = None
 
 
 class OrderStatusChanged(_OrderEvent, frozen=True, kw_only=True):
@@ -205,6 +224,12 @@ class PaymentCaptured(_PaymentEvent, frozen=True, kw_only=True):
 class PaymentFailed(_PaymentEvent, frozen=True, kw_only=True):
     event_type = "payment.failed"
     reason: Text500
+
+
+class PaymentVoided(_PaymentEvent, frozen=True, kw_only=True):
+    """An authorisation was given back because its order was cancelled before payment."""
+
+    event_type = "payment.voided"
 
 
 class PaymentRefunded(_PaymentEvent, frozen=True, kw_only=True):
