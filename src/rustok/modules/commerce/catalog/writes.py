@@ -36,8 +36,17 @@ from rustok.modules.commerce.events import PriceUpdated, VariantCreated
 from rustok.modules.commerce.inventory.service import init_variant_stock
 
 
+# Letters NFKD does not decompose into an ASCII base letter.
+_TRANSLITERATE = str.maketrans(
+    {"æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ß": "ss", "œ": "oe", "Œ": "oe", "đ": "d",
+     "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th"}
+)  # fmt: skip
+
+
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A URL handle from a title (``Ærøskøbing Shirt`` → ``aeroskobing-shirt``)."""
+    plain = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+    ascii_text = plain.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:200].strip("-")
     return slug or "product"
 
