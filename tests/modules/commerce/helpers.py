@@ -52,7 +52,7 @@ def product_body(
                 "prices": [{"currency_code": currency, "amount": price + 100 * i}],
                 "inventory_quantity": stock,
                 "inventory_policy": policy,
-            }  # fmt: skip
+            }
             for i, size in enumerate(sizes)
         ],
         "status": status,

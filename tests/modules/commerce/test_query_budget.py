@@ -62,6 +62,7 @@ async def test_checkout_statements_do_not_depend_on_the_number_of_lines(
     first = await checkout(client, await _cart_with(client, variants[:1]), discount_code="TEN")
     assert first.status_code == 201
     counts = []
+    cart: Json = {}
     for size in (1, 12):
         cart = await _cart_with(client, variants[:size])
         with count_queries(app.platform.db) as counter:
@@ -72,11 +73,15 @@ async def test_checkout_statements_do_not_depend_on_the_number_of_lines(
     assert counts[0] == counts[1] <= CHECKOUT_BUDGET, counts
     # Replaying the key costs a handful of reads, whatever the order's size.
     with count_queries(app.platform.db) as counter:
-        assert (await checkout(client, cart, key="budget-12", discount_code="TEN")).status_code == 201
+        assert (
+            await checkout(client, cart, key="budget-12", discount_code="TEN")
+        ).status_code == 201
     assert counter.count <= 6
 
 
-async def test_cart_read_and_store_page_are_constant(client: httpx.AsyncClient, app: RustokApp) -> None:
+async def test_cart_read_and_store_page_are_constant(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
     admin = await signed_in(client, app, "admin")
     variants = []
     for i in range(12):
@@ -85,10 +90,16 @@ async def test_cart_read_and_store_page_are_constant(client: httpx.AsyncClient, 
     for size in (1, 12):
         cart = await _cart_with(client, variants[:size])
         with count_queries(app.platform.db) as counter:
-            assert (await client.get(f"/api/store/carts/{cart['id']}", headers={"X-Cart-Token": cart["token"]})).status_code == 200
+            assert (
+                await client.get(
+                    f"/api/store/carts/{cart['id']}", headers={"X-Cart-Token": cart["token"]}
+                )
+            ).status_code == 200
         reads.append(counter.count)
         with count_queries(app.platform.db) as counter:
-            assert (await client.get("/api/store/products", params={"limit": size})).status_code == 200
+            assert (
+                await client.get("/api/store/products", params={"limit": size})
+            ).status_code == 200
         pages.append(counter.count)
     assert reads[0] == reads[1] and pages == [3, 3], (reads, pages)
 

@@ -14,7 +14,9 @@ Json = dict[str, Any]
 PRODUCTS = "/api/commerce/products"
 
 
-async def test_create_answers_with_the_full_product(client: httpx.AsyncClient, app: RustokApp) -> None:
+async def test_create_answers_with_the_full_product(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
     admin = await signed_in(client, app, "admin")
     category = await client.post("/api/commerce/categories", json={"name": "Shirts"}, headers=admin)
     assert category.status_code == 201 and category.json()["handle"] == "shirts"
@@ -69,10 +71,14 @@ async def test_refusals(client: httpx.AsyncClient, app: RustokApp) -> None:
     expect(await client.post(PRODUCTS, json=duplicate_sku, headers=admin), 409, "DUPLICATE_SKU")
     duplicate_handle = product_body(title="Other")
     duplicate_handle["translations"][0]["handle"] = "mug"
-    expect(await client.post(PRODUCTS, json=duplicate_handle, headers=admin), 409, "DUPLICATE_HANDLE")
+    expect(
+        await client.post(PRODUCTS, json=duplicate_handle, headers=admin), 409, "DUPLICATE_HANDLE"
+    )
     compare = product_body()
     compare["variants"][0]["prices"][0]["compare_at_amount"] = 1
-    problem = expect(await client.post(PRODUCTS, json=compare, headers=admin), 400, "VALIDATION_ERROR")
+    problem = expect(
+        await client.post(PRODUCTS, json=compare, headers=admin), 400, "VALIDATION_ERROR"
+    )
     assert "prices[0].compare_at_amount" in problem["errors"]
     negative = product_body()
     negative["variants"][0]["prices"][0]["amount"] = -1
@@ -90,7 +96,9 @@ async def test_refusals(client: httpx.AsyncClient, app: RustokApp) -> None:
     missing_option["variants"][0]["options"] = {}
     expect(await client.post(PRODUCTS, json=missing_option, headers=admin), 400, "VALIDATION_ERROR")
     unknown_category = product_body(category_ids=["00000000-0000-0000-0000-00000000000a"])
-    expect(await client.post(PRODUCTS, json=unknown_category, headers=admin), 400, "VALIDATION_ERROR")
+    expect(
+        await client.post(PRODUCTS, json=unknown_category, headers=admin), 400, "VALIDATION_ERROR"
+    )
     same_sku_twice = product_body()
     same_sku_twice["variants"][1]["sku"] = same_sku_twice["variants"][0]["sku"]
     expect(await client.post(PRODUCTS, json=same_sku_twice, headers=admin), 400, "VALIDATION_ERROR")
@@ -120,7 +128,12 @@ async def test_lifecycle_and_delete_rules(client: httpx.AsyncClient, app: Rustok
     assert (await client.delete(base, headers=admin)).status_code == 204
     assert (await client.get(base, headers=admin)).status_code == 404
     types = [e.event_type for e in await outbox(app, "product.")]
-    assert types[-4:] == ["product.published", "product.archived", "product.unpublished", "product.deleted"]
+    assert types[-4:] == [
+        "product.published",
+        "product.archived",
+        "product.unpublished",
+        "product.deleted",
+    ]
 
 
 async def test_update_variants_prices_and_images(client: httpx.AsyncClient, app: RustokApp) -> None:
@@ -187,7 +200,9 @@ async def test_update_variants_prices_and_images(client: httpx.AsyncClient, app:
     assert (await client.delete(f"{base}/images/{image_id}", headers=admin)).status_code == 404
     assert (await client.delete(f"/api/commerce/variants/{vid}", headers=admin)).status_code == 204
     first, second = product["variants"]
-    assert (await client.delete(f"/api/commerce/variants/{first['id']}", headers=admin)).status_code == 204
+    assert (
+        await client.delete(f"/api/commerce/variants/{first['id']}", headers=admin)
+    ).status_code == 204
     last = await client.delete(f"/api/commerce/variants/{second['id']}", headers=admin)
     assert last.status_code == 409 and last.json()["code"] == "LAST_VARIANT"
 

@@ -38,10 +38,15 @@ async def test_cursor_pages_filters_and_sorts(client: httpx.AsyncClient, app: Ru
         extra = {"category_ids": [shirts.json()["id"]]} if i % 2 == 0 else {}
         made.append(
             await create_product(
-                client, admin, title=f"Item {i}", price=1000 + 100 * (i % 4), variants=1,
+                client,
+                admin,
+                title=f"Item {i}",
+                price=1000 + 100 * (i % 4),
+                variants=1,
                 stock=0 if i == 3 else 5,
-                images=[{"url": f"https://cdn.example.com/{i}.jpg"}], **extra,
-            )  # fmt: skip
+                images=[{"url": f"https://cdn.example.com/{i}.jpg"}],
+                **extra,
+            )
         )
     await create_product(client, admin, title="Hidden draft", status="draft")
     newest = await _walk(client, limit=3)

@@ -50,7 +50,9 @@ async def test_fifty_checkouts_for_ten_units_make_exactly_ten_orders(
     carts = await _carts(client, variant_id, 50)
     responses = await asyncio.gather(*(checkout(client, cart) for cart in carts))
     statuses = Counter(r.status_code for r in responses)
-    assert statuses == {201: 10, 409: 40}, [r.text for r in responses if r.status_code not in (201, 409)]
+    assert statuses == {201: 10, 409: 40}, [
+        r.text for r in responses if r.status_code not in (201, 409)
+    ]
     for refused in (r for r in responses if r.status_code == 409):
         problem = refused.json()
         assert problem["code"] == "INSUFFICIENT_INVENTORY"
@@ -114,7 +116,9 @@ async def test_discount_usage_limit_holds_under_concurrent_checkouts(
     assert statuses == {201: 5, 409: 15}
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"DISCOUNT_UNAVAILABLE"}
     assert all(r.json()["discount_total"] == 500 for r in responses if r.status_code == 201)
-    discount = (await client.get(f"/api/commerce/discounts/{created.json()['id']}", headers=admin)).json()
+    discount = (
+        await client.get(f"/api/commerce/discounts/{created.json()['id']}", headers=admin)
+    ).json()
     assert discount["usage_count"] == 5
     async with app.platform.db.read_session(all_tenants=True) as session:
         level = (await session.scalars(select(InventoryLevel))).one()
