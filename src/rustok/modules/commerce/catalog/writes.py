@@ -35,7 +35,6 @@ from rustok.modules.commerce.errors import DuplicateHandle, DuplicateSku
 from rustok.modules.commerce.events import PriceUpdated, VariantCreated
 from rustok.modules.commerce.inventory.service import init_variant_stock
 
-
 # Letters NFKD does not decompose into an ASCII base letter.
 _TRANSLITERATE = str.maketrans(
     {"æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ß": "ss", "œ": "oe", "Œ": "oe", "đ": "d",
