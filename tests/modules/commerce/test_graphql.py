@@ -60,6 +60,21 @@ async def test_admin_catalogue_and_storefront_over_graphql(
     assert store["data"]["storeProducts"]["edges"][0]["node"] == {
         "title": "Yacht", "priceMin": 5_000_000_000, "inStock": True,
     }  # fmt: skip
+    second = await gql(
+        client, "mutation($i: JSON!) { createProduct(input: $i) { id } }", admin,
+        i=product_body(title="Dinghy", variants=1, price=900),
+    )  # fmt: skip
+    assert "errors" not in second
+    page_query = """query($after: String) { storeProducts(first: 1, sort: "price_asc", after: $after) {
+        edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }"""
+    first_page = (await gql(client, page_query, after=None))["data"]["storeProducts"]
+    assert [e["node"]["title"] for e in first_page["edges"]] == ["Dinghy"]
+    assert first_page["pageInfo"]["hasNextPage"] is True
+    after = first_page["pageInfo"]["endCursor"]
+    assert after == first_page["edges"][0]["cursor"]
+    rest = (await gql(client, page_query, after=after))["data"]["storeProducts"]
+    assert [e["node"]["title"] for e in rest["edges"]] == ["Yacht"]
+    assert rest["pageInfo"]["hasNextPage"] is False
     detail = await gql(client, '{ storeProduct(handle: "yacht") }')
     assert detail["data"]["storeProduct"]["variants"][0]["price"] == 5_000_000_000
     variant = product["variants"][0]["id"]

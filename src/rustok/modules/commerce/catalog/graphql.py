@@ -28,6 +28,7 @@ from rustok.modules.commerce.catalog.graphql_types import (
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
 from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
+from rustok.modules.commerce.catalog.reader import encode_cursor
 from rustok.modules.commerce.catalog.service import product_filter
 from rustok.modules.commerce.graphql_support import (
     MinorUnits,
@@ -101,7 +102,10 @@ class CatalogQuery:
         page = await runtime(info).reader.list_products(query)
         edges = [
             StoreProductEdge(
-                cursor=page.next_cursor or "",
+                # Each edge's own keyset cursor: paging ``after`` it continues right behind it.
+                cursor=encode_cursor(
+                    query.sort, p.price_min if query.sort.startswith("price") else None, p.id
+                ),
                 node=StoreSummaryType(
                     id=strawberry.ID(str(p.id)),
                     handle=p.handle,
@@ -118,7 +122,8 @@ class CatalogQuery:
         return StoreProductConnection(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor
+                has_next_page=page.next_cursor is not None,
+                end_cursor=edges[-1].cursor if edges else None,
             ),
         )
 
