@@ -194,3 +194,67 @@ async def test_graphql_refusals(
 ) -> None:
     admin = await signed_in(client, app, "admin")
     assert code(await gql(client, query, admin)) == error
+
+
+async def test_bounds_keep_numbers_and_text_inside_the_columns(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    dear = await create_product(client, admin, variants=1, price=10**12, policy="continue", stock=0)
+    variant = dear["variants"][0]["id"]
+    cart = await new_cart(client)
+    token = {"X-Cart-Token": cart["token"]}
+    expect(
+        await client.post(f"/api/store/carts/{cart['id']}/items", json={"variant_id": variant, "quantity": 1001}, headers=token),
+        400, "VALIDATION_ERROR",
+    )  # fmt: skip
+    await add_item(client, cart, variant, 1000)  # exactly 10^15: the largest cart total
+    expect(
+        await client.post(f"/api/store/carts/{cart['id']}/items", json={"variant_id": variant, "quantity": 1}, headers=token),
+        400, "VALIDATION_ERROR",
+    )  # fmt: skip
+    cheap = (await create_product(client, admin, variants=1, price=1, policy="continue", stock=0))[
+        "variants"
+    ][0]["id"]
+    other = await new_cart(client)
+    await add_item(client, other, cheap, 100_000)
+    too_many = await client.post(
+        f"/api/store/carts/{other['id']}/items", json={"variant_id": cheap, "quantity": 1},
+        headers={"X-Cart-Token": other["token"]},
+    )  # fmt: skip
+    assert too_many.status_code == 400 and "quantity" in too_many.json()["errors"]
+    stock = f"/api/commerce/variants/{cheap}/inventory"
+    assert (
+        await client.post(f"{stock}/set", json={"quantity": 10**9}, headers=admin)
+    ).status_code == 200
+    expect(
+        await client.post(f"{stock}/adjust", json={"delta": 1}, headers=admin),
+        400,
+        "VALIDATION_ERROR",
+    )
+    # Text that PostgreSQL cannot store never reaches it; odd tokens are just wrong tokens.
+    assert (await client.get("/api/store/products/bad%00handle")).status_code == 404
+    assert (await client.get("/api/store/products", params={"q": "a\x00b"})).status_code == 400
+    assert (
+        await client.get("/api/commerce/products", params={"q": "a\x00b"}, headers=admin)
+    ).status_code == 400
+    odd = await client.get(
+        f"/api/store/carts/{cart['id']}", headers=[(b"X-Cart-Token", "ü".encode("latin-1") * 20)]
+    )
+    assert odd.status_code == 404
+    assert (
+        code(await gql(client, '{ products(first: 1, q: "a\\u0000b") { totalCount } }', admin))
+        == "VALIDATION_ERROR"
+    )
+    assert (
+        code(await gql(client, '{ orders(first: 1, status: "lost") { totalCount } }', admin))
+        == "VALIDATION_ERROR"
+    )
+    assert (
+        code(await gql(client, '{ storeProduct(handle: "x", currency: "usd") }'))
+        == "VALIDATION_ERROR"
+    )
+    assert (
+        code(await gql(client, '{ storeProducts(first: 1, q: "a\\u0000") { edges { cursor } } }'))
+        == "VALIDATION_ERROR"
+    )

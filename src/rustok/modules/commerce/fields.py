@@ -14,10 +14,11 @@ import msgspec
 
 from rustok.modules.commerce.money import MAX_AMOUNT, MAX_QUANTITY
 
-_NO_NUL = r"^[^\x00]*\S[^\x00]*$"  # not blank, no NUL
+# Not blank and no NUL anywhere (``\S`` alone would accept a NUL as the non-blank one).
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=_NO_NUL)]
-ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=_NO_NUL)]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=NOT_BLANK)]
+ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NOT_BLANK)]
 LongText = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00]*$")]
 Email = Annotated[
     str,

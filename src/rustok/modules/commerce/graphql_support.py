@@ -96,6 +96,19 @@ def input_dict(value: object) -> dict[str, Any]:
     return result
 
 
+def search_term(value: str | None, field: str = "q") -> str | None:
+    """A free-text argument: at most 100 characters, no NUL (which PostgreSQL refuses)."""
+    if value is not None and (len(value) > 100 or "\x00" in value):
+        raise ValidationFailed(errors={field: ["at most 100 characters, no NUL"]})
+    return value
+
+
+def choice(value: str | None, allowed: Sequence[str], field: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise ValidationFailed(errors={field: [f"one of {', '.join(allowed)}"]})
+    return value
+
+
 def offset_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
 

@@ -20,20 +20,24 @@ if TYPE_CHECKING:
 
 StoreSort = Literal["newest", "oldest", "price_asc", "price_desc"]
 StoreLimit = Annotated[int, msgspec.Meta(ge=1, le=100)]
+_Term = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=r"^[^\x00]*$")]
+_Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+_Locale = Annotated[str, msgspec.Meta(min_length=2, max_length=10, pattern=r"^[A-Za-z0-9-]+$")]
+_Cursor = Annotated[str, msgspec.Meta(min_length=1, max_length=512, pattern=r"^[A-Za-z0-9_=-]+$")]
 
 
 class StoreProductQuery(msgspec.Struct, frozen=True, kw_only=True):
     """Filters of the storefront product list (API.md), with a cursor."""
 
-    q: str | None = None
-    category: str | None = None  # handle or id
+    q: _Term | None = None
+    category: _Term | None = None  # handle or id
     min_price: Annotated[int, msgspec.Meta(ge=0, le=MAX_AMOUNT)] | None = None
     max_price: Annotated[int, msgspec.Meta(ge=0, le=MAX_AMOUNT)] | None = None
-    currency: str | None = None
+    currency: _Currency | None = None
     in_stock: bool | None = None
-    locale: str | None = None
+    locale: _Locale | None = None
     sort: StoreSort = "newest"
-    cursor: str | None = None
+    cursor: _Cursor | None = None
     limit: StoreLimit = 20
 
 

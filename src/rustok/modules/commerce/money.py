@@ -14,6 +14,10 @@ from typing import Final
 # far below BIGINT, so sums of many lines cannot overflow the database columns.
 MAX_AMOUNT: Final = 1_000_000_000_000
 MAX_QUANTITY: Final = 100_000
+MAX_CART_LINES: Final = 100
+# An order's total stays far below BIGINT (9.2 × 10^18) whatever its lines.
+MAX_ORDER_TOTAL: Final = 1_000_000_000_000_000
+MAX_STOCK: Final = 1_000_000_000
 # Rates are basis points: 1 bps = 0.01 %, 10,000 bps = 100 %.
 BPS_SCALE: Final = 10_000
 

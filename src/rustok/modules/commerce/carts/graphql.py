@@ -18,7 +18,7 @@ from rustok.modules.commerce.carts.schemas import (
     CartRead,
     CartUpdate,
 )
-from rustok.modules.commerce.checkout.schemas import CheckoutRequest
+from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
 from rustok.modules.commerce.graphql_support import (
     MinorUnits,
     cart_access,
@@ -170,8 +170,10 @@ class CartMutation:
         data = input_dict(input)
         data.setdefault("payment_provider", "manual")
         body = convert(data, CheckoutRequest)
-        if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
-            raise ValidationFailed(errors={"idempotency_key": ["1..255 characters"]})
+        if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
+            raise ValidationFailed(
+                errors={"idempotency_key": ["1..255 printable ASCII characters, no spaces"]}
+            )
         order = await runtime(info).checkout.place_order(
             parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key
         )

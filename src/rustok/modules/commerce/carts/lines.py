@@ -29,6 +29,7 @@ from rustok.modules.commerce.discounts.service import (
     rule_of,
 )
 from rustok.modules.commerce.errors import DiscountUnavailable
+from rustok.modules.commerce.money import MAX_ORDER_TOTAL
 from rustok.modules.commerce.regions.models import Region, ShippingMethod
 from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
 
@@ -154,4 +155,6 @@ async def price_cart(
         tax_rate_bps=region.tax_rate_bps if region else 0,
         shipping=shipping.amount if shipping else 0,
     )
+    if totals.total > MAX_ORDER_TOTAL:
+        raise ValidationFailed(errors={"items": [f"a cart totals at most {MAX_ORDER_TOTAL}"]})
     return PricedCart(cart, lines, totals, discount, region, shipping)

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from msgspec import UNSET
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import current_context
@@ -37,6 +37,7 @@ from rustok.modules.commerce.catalog.queries import available_by_variant
 from rustok.modules.commerce.discounts.service import check_applicable, find_discount
 from rustok.modules.commerce.errors import CartNotOpen, InsufficientInventory
 from rustok.modules.commerce.events import CartAbandoned, CartCreated, CartUpdated
+from rustok.modules.commerce.money import MAX_CART_LINES, MAX_QUANTITY
 from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
 
 
@@ -49,7 +50,8 @@ class CartAccess:
 
 
 def can_access(cart: Cart, access: CartAccess) -> bool:
-    if access.token is not None and hmac.compare_digest(cart.token, access.token):
+    # Bytes: compare_digest refuses str with non-ASCII characters (headers are latin-1).
+    if access.token is not None and hmac.compare_digest(cart.token.encode(), access.token.encode()):
         return True
     return access.customer_id is not None and cart.customer_id == access.customer_id
 
@@ -191,14 +193,27 @@ class CartService:
                 )
             )
             quantity = data.quantity + (item.quantity if item else 0)
+            if quantity > MAX_QUANTITY:
+                raise ValidationFailed(errors={"quantity": [f"at most {MAX_QUANTITY} per line"]})
             await self._check_sellable(uow, cart, data.variant_id, quantity)
             if item is None:
+                await self._check_line_count(uow, cart)
                 uow.session.add(
                     CartItem(cart_id=cart.id, variant_id=data.variant_id, quantity=quantity)
                 )
             else:
                 item.quantity = quantity
             return await self._finish(uow, cart)
+
+    @staticmethod
+    async def _check_line_count(uow: UnitOfWork, cart: Cart) -> None:
+        lines = await uow.session.scalar(
+            select(func.count()).select_from(CartItem).where(CartItem.cart_id == cart.id)
+        )
+        if (lines or 0) >= MAX_CART_LINES:
+            raise ValidationFailed(
+                errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
+            )
 
     async def _item(self, uow: UnitOfWork, cart: Cart, item_id: uuid.UUID) -> CartItem:
         item = await uow.session.get(CartItem, item_id)
@@ -301,7 +316,12 @@ class CartService:
             existing = theirs.get(item.variant_id)
             if existing is None:
                 item.cart_id = target.id
+                theirs[item.variant_id] = item
             else:
-                existing.quantity += item.quantity
+                existing.quantity = min(existing.quantity + item.quantity, MAX_QUANTITY)
                 await uow.session.delete(item)
+        if len(theirs) > MAX_CART_LINES:
+            raise ValidationFailed(
+                errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
+            )
         await uow.session.flush()

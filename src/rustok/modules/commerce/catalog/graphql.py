@@ -27,18 +27,21 @@ from rustok.modules.commerce.catalog.graphql_types import (
     VariantType,
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
 from rustok.modules.commerce.catalog.reader import encode_cursor
+from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
 from rustok.modules.commerce.catalog.service import product_filter
+from rustok.modules.commerce.catalog.state import ProductStateMachine
 from rustok.modules.commerce.graphql_support import (
     MinorUnits,
     PageInfo,
     check_first,
+    choice,
     convert,
     cursor_offset,
     offset_cursor,
     parse_id,
     runtime,
+    search_term,
 )
 from rustok.modules.commerce.interface import StoreProduct, StoreProductQuery
 
@@ -60,7 +63,9 @@ class CatalogQuery:
     ) -> ProductConnection:  # fmt: skip
         check_first(first)
         start = cursor_offset(after)
-        statement = product_filter(status=status, q=q)
+        statement = product_filter(
+            status=choice(status, list(ProductStateMachine), "status"), q=search_term(q)
+        )
         async with info.context.platform.db.read_session() as session:
             total = await session.scalar(select(func.count()).select_from(statement.subquery()))
             rows = list(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -36,6 +37,8 @@ from rustok.modules.commerce.interface import (
     StoreProductSummary,
 )
 from rustok.modules.commerce.inventory.models import InventoryLevel
+
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 
 def _tenant() -> TenantRef:
@@ -166,7 +169,7 @@ class WriteModelCatalogReader:
 
     async def list_products(self, query: StoreProductQuery) -> StoreProductPage:
         tenant = _tenant()
-        currency = (query.currency or tenant.currency_code).upper()
+        currency = query.currency or tenant.currency_code
         chain = tenant.locale_chain(query.locale)
         statement, prices = self._filtered(query, currency)
         statement = self._keyset(statement, prices, query).limit(query.limit + 1)
@@ -228,7 +231,11 @@ class WriteModelCatalogReader:
     ) -> StoreProduct:
         tenant = _tenant()
         chain = tenant.locale_chain(locale)
-        code = (currency or tenant.currency_code).upper()
+        code = currency or tenant.currency_code
+        if not CURRENCY_RE.match(code):
+            raise ValidationFailed(errors={"currency": ["an upper-case ISO 4217 code"]})
+        if "\x00" in handle or len(handle) > 255:
+            raise NotFound(f"no product with handle {handle!r}")
         async with self._platform.db.read_session() as session:
             matches = list(
                 await session.scalars(

@@ -24,7 +24,9 @@ from rustok.modules.commerce.catalog.schemas import (
 )
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce, Page, PerPage
 
-Search = Annotated[str, QueryParameter(min_length=1, max_length=100)]
+# Optional parameters carry their constraints outside the union: Litestar drops the
+# constraints of an ``Annotated[...] | None``.
+Search = Annotated[str | None, QueryParameter(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 Status = Literal["draft", "active", "archived"]
 
 
@@ -36,7 +38,7 @@ class ProductController(Controller):
     @get("/", permission=perm.PRODUCTS_LIST)
     async def list_products(
         self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
-        status: FromQuery[Status | None] = None, q: FromQuery[Search | None] = None,
+        status: FromQuery[Status | None] = None, q: Search = None,
         category_id: FromQuery[uuid.UUID | None] = None,
     ) -> ProductPage:  # fmt: skip
         """Products of any status, newest first, with variants, prices and stock."""

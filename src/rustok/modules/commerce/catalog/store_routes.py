@@ -16,14 +16,21 @@ from rustok.modules.commerce.interface import (
 )
 from rustok.modules.commerce.money import MAX_AMOUNT
 
-Search = Annotated[str, QueryParameter(min_length=1, max_length=100)]
-CategoryRef = Annotated[str, QueryParameter(min_length=1, max_length=255)]
-Money = Annotated[int, QueryParameter(ge=0, le=MAX_AMOUNT)]
-Currency = Annotated[str, QueryParameter(pattern=r"^[A-Z]{3}$")]
-Locale = Annotated[str, QueryParameter(min_length=2, max_length=10, pattern=r"^[A-Za-z0-9-]+$")]
-Cursor = Annotated[str, QueryParameter(min_length=1, max_length=512)]
+# Optional parameters carry their constraints outside the union: Litestar drops the
+# constraints of an ``Annotated[...] | None``.
+Search = Annotated[str | None, QueryParameter(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+CategoryRef = Annotated[
+    str | None, QueryParameter(min_length=1, max_length=255, pattern=r"^[^\x00]*$")
+]
+Money = Annotated[int | None, QueryParameter(ge=0, le=MAX_AMOUNT)]
+Currency = Annotated[str | None, QueryParameter(pattern=r"^[A-Z]{3}$")]
+Locale = Annotated[
+    str | None, QueryParameter(min_length=2, max_length=10, pattern=r"^[A-Za-z0-9-]+$")
+]
+Cursor = Annotated[
+    str | None, QueryParameter(min_length=1, max_length=512, pattern=r"^[A-Za-z0-9_=-]+$")
+]
 Limit = Annotated[int, QueryParameter(ge=1, le=100)]
-HandlePath = Annotated[str, QueryParameter(min_length=1, max_length=255)]
 
 
 class StoreProductController(Controller):
@@ -33,11 +40,11 @@ class StoreProductController(Controller):
 
     @get("/", public=True)
     async def list_products(
-        self, commerce: Commerce, q: FromQuery[Search | None] = None,
-        category: FromQuery[CategoryRef | None] = None, min_price: FromQuery[Money | None] = None,
-        max_price: FromQuery[Money | None] = None, currency: FromQuery[Currency | None] = None,
-        in_stock: FromQuery[bool | None] = None, locale: FromQuery[Locale | None] = None,
-        sort: FromQuery[StoreSort] = "newest", cursor: FromQuery[Cursor | None] = None,
+        self, commerce: Commerce, q: Search = None,
+        category: CategoryRef = None, min_price: Money = None,
+        max_price: Money = None, currency: Currency = None,
+        in_stock: FromQuery[bool | None] = None, locale: Locale = None,
+        sort: FromQuery[StoreSort] = "newest", cursor: Cursor = None,
         limit: FromQuery[Limit] = 20,
     ) -> StoreProductPage:  # fmt: skip
         """Active products, cursor-paginated (``next_cursor``); prices in ``currency``
@@ -51,7 +58,7 @@ class StoreProductController(Controller):
     @get("/{handle:str}", public=True)
     async def product_by_handle(
         self, commerce: Commerce, handle: FromPath[str],
-        locale: FromQuery[Locale | None] = None, currency: FromQuery[Currency | None] = None,
+        locale: Locale = None, currency: Currency = None,
     ) -> StoreProduct:  # fmt: skip
         """An active product by handle, with variants, prices and availability."""
         return await commerce.reader.product_by_handle(handle, locale=locale, currency=currency)

@@ -8,14 +8,14 @@ from typing import Annotated
 from litestar import Controller, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from rustok.modules.commerce.checkout.schemas import CheckoutRequest
+from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_PATTERN, CheckoutRequest
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Access, Commerce
 from rustok.modules.commerce.orders.schemas import OrderRead
 
 IdempotencyKeyHeader = Annotated[
     str | None,
     HeaderParameter(
-        name="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
+        name="Idempotency-Key", min_length=1, max_length=255, pattern=IDEMPOTENCY_KEY_PATTERN,
         required=False,
         description="retries with the same key return the same order, never a second one",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated
 
@@ -9,9 +10,8 @@ import msgspec
 
 from rustok.modules.commerce.fields import Address, Code, Email, ShortText
 
-IdempotencyKey = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")
-]
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 class CheckoutRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

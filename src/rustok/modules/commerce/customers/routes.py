@@ -15,7 +15,7 @@ from rustok.modules.commerce.customers.service import AddressCreate, CustomerPag
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Caller, Commerce, Page, PerPage
 from rustok.rbac.declare import AUTHENTICATED
 
-Search = Annotated[str, QueryParameter(min_length=1, max_length=100)]
+Search = Annotated[str | None, QueryParameter(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 
 
 class StoreCustomerController(Controller):
@@ -53,7 +53,7 @@ class AdminCustomerController(Controller):
     @get("/", permission=perm.CUSTOMERS_LIST)
     async def list_customers(
         self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
-        q: FromQuery[Search | None] = None,
+        q: Search = None,
     ) -> CustomerPage:  # fmt: skip
         """Users with the customer role, with addresses and order counts."""
         return await commerce.customers.list_page(page, per_page, q)

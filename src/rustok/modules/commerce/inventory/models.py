@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rustok.core.db import Base, HasId, TenantScoped, Timestamped, utcnow
@@ -45,8 +45,8 @@ class InventoryLevel(HasId, TenantScoped, Base):
     location_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("commerce_stock_locations.id", ondelete="CASCADE"), index=True
     )
-    stocked: Mapped[int] = mapped_column(Integer, default=0)
-    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    stocked: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved: Mapped[int] = mapped_column(BigInteger, default=0)
     low_stock_threshold: Mapped[int] = mapped_column(Integer, default=DEFAULT_LOW_STOCK_THRESHOLD)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rustok.core.errors import NotFound
+from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.catalog.models import Variant
@@ -36,6 +36,7 @@ from rustok.modules.commerce.inventory.stock import (
     ensure_default_location,
     publish_level_change,
 )
+from rustok.modules.commerce.money import MAX_STOCK
 
 
 def to_location_read(row: StockLocation) -> StockLocationRead:
@@ -174,6 +175,8 @@ class InventoryService:
             old_available = level.stocked - level.reserved
             stocked = level.stocked + delta if delta is not None else quantity
             assert stocked is not None
+            if stocked > MAX_STOCK:
+                raise ValidationFailed(errors={"quantity": [f"at most {MAX_STOCK} units"]})
             floor = level.reserved if variant.inventory_policy == "deny" else 0
             if stocked < max(floor, 0):
                 raise InsufficientInventory(

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import msgspec
 
-from rustok.modules.commerce.fields import Text
+from rustok.modules.commerce.fields import NOT_BLANK, Text
 from rustok.modules.commerce.orders.state import OrderAction, OrderStatus
 from rustok.modules.commerce.payments.service import PaymentRead
 
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"^[^\x00]*\S[^\x00]*$")]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=NOT_BLANK)]
 
 
 class OrderPay(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -21,7 +21,7 @@ from rustok.modules.commerce.regions.service import (
 )
 
 CurrencyQuery = Annotated[str, QueryParameter(pattern=r"^[A-Z]{3}$")]
-CountryQuery = Annotated[str, QueryParameter(pattern=r"^[A-Z]{2}$")]
+CountryQuery = Annotated[str | None, QueryParameter(pattern=r"^[A-Z]{2}$")]
 
 
 class RegionController(Controller):
@@ -78,7 +78,7 @@ class StoreShippingController(Controller):
         self,
         commerce: Commerce,
         currency: FromQuery[CurrencyQuery],
-        country: FromQuery[CountryQuery | None] = None,
+        country: CountryQuery = None,
     ) -> ShippingMethodList:
         """Shipping methods for a currency and destination country, cheapest first."""
         return await commerce.regions.list_methods(currency, country)
