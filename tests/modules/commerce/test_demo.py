@@ -30,7 +30,7 @@ async def test_demo_shop_is_seeded_once_and_sells(
                     InventoryLevel.stocked > 0
                 )
             )
-    assert len(first) == 3 and second == ["commerce demo data already present"]
+    assert len(first) == 3 and second == ["demo data already present"]
     assert products == 30 and variants == 70 and locations == 2 and stocked == 2
     demo = {"X-Tenant-ID": "demo"}
     page = (await client.get("/api/store/products", params={"limit": 100}, headers=demo)).json()

@@ -258,3 +258,34 @@ async def test_bounds_keep_numbers_and_text_inside_the_columns(
         code(await gql(client, '{ storeProducts(first: 1, q: "a\\u0000") { edges { cursor } } }'))
         == "VALIDATION_ERROR"
     )
+
+
+async def test_a_cart_holds_at_most_a_hundred_lines(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    body = {
+        "status": "active",
+        "translations": [{"locale": "en", "title": "Bolts"}],
+        "variants": [
+            {"sku": f"BOLT-{i}", "inventory_quantity": 5,
+             "prices": [{"currency_code": "USD", "amount": 10}]}
+            for i in range(101)
+        ],
+    }  # fmt: skip
+    too_many = await client.post("/api/commerce/products", json=body, headers=admin)
+    assert too_many.status_code == 400  # at most 100 variants per request
+    body["variants"] = body["variants"][:100]
+    first = (await client.post("/api/commerce/products", json=body, headers=admin)).json()
+    extra = await create_product(client, admin, variants=1)
+    cart = await new_cart(client)
+    for variant in first["variants"]:
+        await add_item(client, cart, variant["id"], 1)
+    over = await client.post(
+        f"/api/store/carts/{cart['id']}/items",
+        json={"variant_id": extra["variants"][0]["id"], "quantity": 1},
+        headers={"X-Cart-Token": cart["token"]},
+    )
+    assert over.status_code == 400 and "items" in over.json()["errors"]
+    placed = await checkout(client, cart)
+    assert placed.status_code == 201 and len(placed.json()["lines"]) == 100

@@ -129,4 +129,4 @@ async def seed_demo(platform: Platform) -> list[str]:
             DiscountCreate(code=DISCOUNT_CODE, kind="percentage", value=10, usage_limit=1000)
         )
         lines.append(f"discount code {DISCOUNT_CODE} (10 % off, 1000 uses)")
-    return lines or ["commerce demo data already present"]
+    return lines or ["demo data already present"]

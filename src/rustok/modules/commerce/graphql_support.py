@@ -16,7 +16,7 @@ import strawberry
 from litestar import Request
 from strawberry.dataloader import DataLoader
 
-from rustok.auth.graphql import PageInfo
+from rustok.auth.graphql import PageInfo as PageInfo  # the platform's Relay page info
 from rustok.auth.guard import graphql_principal
 from rustok.core.errors import Unauthenticated, ValidationFailed
 from rustok.core.graphql import RustokInfo
@@ -28,7 +28,6 @@ T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
 MAX_PAGE = 100
-__all__ = ["PageInfo"]  # the platform's Relay page info, shared
 
 # Money in minor units can exceed GraphQL's 32-bit Int (21 million dollars in cents).
 MinorUnits = NewType("MinorUnits", int)
