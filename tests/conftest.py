@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import itertools
 import shutil
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
@@ -241,15 +242,20 @@ class QueryCounter:
         return len(self.statements)
 
 
+_counting: contextvars.ContextVar[QueryCounter | None] = contextvars.ContextVar(
+    "counting", default=None
+)
+
+
 @contextmanager
 def count_queries(db: Database) -> Iterator[QueryCounter]:
-    """Count the SQL statements this task runs on the database inside the block (the relay
-    and consumers working in the background are not counted)."""
+    """Count the SQL statements run inside the block by this task and the tasks it starts
+    (GraphQL data loaders); the relay and consumers, started earlier, are not counted."""
     counter = QueryCounter()
-    task = _current_task()
+    token = _counting.set(counter)
 
     def listener(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if task is not None and _current_task() is not task:
+        if _counting.get() is not counter:
             return
         if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
             counter.statements.append(statement)
@@ -260,15 +266,9 @@ def count_queries(db: Database) -> Iterator[QueryCounter]:
     try:
         yield counter
     finally:
+        _counting.reset(token)
         for engine in engines:
             event.remove(engine, "before_cursor_execute", listener)
-
-
-def _current_task() -> asyncio.Task[Any] | None:
-    try:
-        return asyncio.current_task()
-    except RuntimeError:
-        return None
 
 
 async def outbox_settled(platform: Platform, limit: float = 10.0) -> None:

@@ -22,6 +22,9 @@ PUBLIC_ROOT_FIELDS = {
     "content_media", "blog_post", "blog_post_by_slug", "blog_posts", "blog_comments",
     "forum_categories", "forum_topic", "forum_topics", "forum_replies",
     "page", "page_by_slug", "pages", "menus",
+    # Carts answer to their token (or their customer), not to a role.
+    "cart", "create_cart", "add_cart_item", "update_cart_item", "remove_cart_item",
+    "apply_discount_code", "checkout",
 }  # fmt: skip
 
 

@@ -126,6 +126,29 @@ async def test_load_overlapping_an_invalidation_is_not_stored() -> None:
     assert await cache.get("k", new_value) == "fresh"  # ...but it was not cached
 
 
+async def test_callers_after_an_invalidation_do_not_wait_for_an_older_load() -> None:
+    cache = make_cache()
+    gate = asyncio.Event()
+
+    async def old_value() -> str:
+        await gate.wait()
+        return "stale"
+
+    async def new_value() -> str:
+        return "fresh"
+
+    early = asyncio.create_task(cache.get("k", old_value))
+    await asyncio.sleep(0.01)
+    joined = asyncio.create_task(cache.get("k", new_value))  # before the change: waits
+    await asyncio.sleep(0.01)
+    cache.invalidate("k")
+    # After it: reads afresh at once (joining the older load would wait for the gate).
+    assert await asyncio.wait_for(cache.get("k", new_value), 1) == "fresh"
+    gate.set()
+    assert (await early, await joined) == ("stale", "stale")
+    assert await cache.get("k", new_value) == "fresh"
+
+
 async def test_capacity_is_bounded() -> None:
     cache: LoadingCache[int, int] = LoadingCache(capacity=50, ttl=300, tti=180, negative_ttl=60)
     for i in range(500):

@@ -95,4 +95,9 @@ def test_no_server_errors(api_schema: Any) -> None:
     assert 200 in seen["GET /api/modules"]
     assert 200 in seen["GET /api/admin/tenants"]
     assert 400 in seen["POST /api/admin/tenants"]
+    # The modules' routes are fuzzed too (commerce: admin and storefront).
+    assert 200 in seen["GET /api/commerce/products"]
+    assert 400 in seen["POST /api/commerce/products"]
+    assert 200 in seen["GET /api/store/products"]
+    assert seen["POST /api/store/carts/{cart_id}/checkout"] & {400, 404}
     assert calls > 150

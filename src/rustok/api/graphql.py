@@ -18,8 +18,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.litestar import make_graphql_controller
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.scalar import ScalarDefinition
 
 from rustok import API_VERSION
 from rustok.api.deps import auth_from_state, platform_from_state, tenancy_from_state
@@ -29,7 +31,7 @@ from rustok.auth.guard import Public
 from rustok.auth.runtime import AuthRuntime
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
-from rustok.core.graphql import GraphQLContext, RustokInfo
+from rustok.core.graphql import MINOR_UNITS_SCALAR, GraphQLContext, MinorUnits, RustokInfo
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
 from rustok.tenancy.runtime import TenancyRuntime
@@ -151,11 +153,17 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         AuthMutation,
         *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
     ]
+    # Custom scalars of the modules: ``ModuleSpec.extra["graphql_scalars"]`` maps a NewType
+    # to its ``strawberry.scalar(name=...)`` definition.
+    scalars: dict[object, ScalarDefinition] = {MinorUnits: MINOR_UNITS_SCALAR}
+    for module in platform.modules:
+        scalars.update(module.extra.get("graphql_scalars", {}))
     query = merge_types("Query", tuple(queries))
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
     return RustokSchema(
         query=query,
         mutation=mutation,
+        config=StrawberryConfig(scalar_map=scalars),
         extensions=[
             # Factories: a fresh extension per request; the caches themselves are shared.
             PersistedQueries,

@@ -7,6 +7,7 @@ import typer
 from rustok import __version__
 from rustok.cli.demo import demo_command
 from rustok.cli.events import events_app
+from rustok.cli.index import index_app, reindex_command
 from rustok.cli.migrate import migrate_command
 from rustok.cli.outbox import outbox_app
 from rustok.cli.routes import routes_command
@@ -27,10 +28,12 @@ app.command("migrate")(migrate_command)
 app.command("demo")(demo_command)
 app.command("routes")(routes_command)
 app.command("worker")(worker_command)
+app.command("reindex")(reindex_command)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
 app.add_typer(events_app, name="events")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(index_app, name="index")
 
 
 def _version(value: bool) -> None:

@@ -6,7 +6,8 @@ moka gives capacity (TinyLFU), time-to-live and time-to-idle. On top of it:
   (a waiter cannot miss the wake-up: it awaits the future itself, not a notification);
 - **failed loads are not cached**: every waiter gets the exception, the next call loads again;
 - **negative entries**: a load that finds nothing is remembered for a shorter TTL;
-- **no stale writes**: a load that overlaps an invalidation does not store its result.
+- **no stale writes**: a load that overlaps an invalidation does not store its result, and
+  callers arriving after the invalidation do not wait for it: they read afresh.
 
 moka-py's own ``@cached(wait_concurrent=True)`` is not used because it caches exceptions
 (stack-notes.md).
@@ -95,6 +96,11 @@ class LoadingCache(Generic[K, V]):
             pending = self._inflight.get(key)
             if pending is None:
                 break
+            if key in self._stale:
+                # The running load began before an invalidation, so its value may predate
+                # the change: read afresh (not stored; the next caller loads and stores).
+                self._count("miss")
+                return await load()
             if self._observer.on_coalesced is not None:
                 self._observer.on_coalesced()
             try:

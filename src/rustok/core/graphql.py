@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, NewType, TypeVar
 
+import strawberry
 from strawberry.litestar import BaseContext
 from strawberry.permission import BasePermission
 from strawberry.types import Info
@@ -13,6 +14,16 @@ from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 
 T = TypeVar("T")
+
+# Money in minor units can exceed GraphQL's 32-bit Int (21 million dollars in cents).
+MinorUnits = NewType("MinorUnits", int)
+# Always in the schema's scalar map (api/graphql.py): commerce and the storefront use it.
+MINOR_UNITS_SCALAR = strawberry.scalar(
+    name="MinorUnits",
+    serialize=int,
+    parse_value=int,
+    description="An amount in integer minor units (cents) of its currency; up to 10^12.",
+)
 
 
 class GraphQLContext(BaseContext, kw_only=True):

@@ -9,5 +9,6 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "rustok.modules.blog.module:MODULE",
     "rustok.modules.forum.module:MODULE",
     "rustok.modules.pages.module:MODULE",
+    "rustok.modules.commerce.module:MODULE",
     "rustok.modules.index.module:MODULE",
 )

@@ -15,6 +15,16 @@ from rustok.modules.index.store import ListingStore
 BASE_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
+def variant_entry(sku: str, currency: str, price: int, in_stock: bool) -> dict[str, Any]:
+    """A variant as the product projector stores it."""
+    return {
+        "id": str(uuid.uuid4()), "sku": sku, "title": None, "options": {},
+        "prices": [{"currency_code": currency, "amount": price, "compare_at_amount": None}],
+        "inventory_policy": "deny", "available_quantity": 5 if in_stock else 0,
+        "in_stock": in_stock,
+    }  # fmt: skip
+
+
 def product(title: str, n: int, *, locale: str = "en", price: int = 1000, currency: str = "USD",
             in_stock: bool = True, published: bool = True, body: str | None = None,
             categories: list[str] | None = None, **extra: Any) -> ProductDocument:  # fmt: skip
@@ -26,7 +36,7 @@ def product(title: str, n: int, *, locale: str = "en", price: int = 1000, curren
         published_at=BASE_TIME + dt.timedelta(minutes=n),
         prices=[PriceRange(currency_code=currency, price_min=price, price_max=price + 500,
                            compare_at_max=price + 1000 if n % 2 else None)],
-        variants=[{"id": str(uuid.uuid4()), "sku": f"SKU-{n}", "prices": [{"currency_code": currency, "amount": price}]}],
+        variants=[variant_entry(f"SKU-{n}", currency, price, in_stock)],
         **extra,
     )  # fmt: skip
 

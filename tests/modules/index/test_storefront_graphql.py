@@ -19,7 +19,10 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
     return body
 
 
-LIST = 'query($n: Int!, $after: String) { storeProducts(first: $n, after: $after, sort: "title") { items { handle title priceMin inStock } nextCursor } }'
+LIST = (
+    'query($n: Int!, $after: String) { storeProducts(first: $n, after: $after, sort: "title") {'
+    " edges { cursor node { handle title priceMin inStock } } pageInfo { hasNextPage endCursor } } }"
+)
 
 
 async def test_storefront_queries(client: httpx.AsyncClient, app: RustokApp) -> None:
@@ -32,9 +35,15 @@ async def test_storefront_queries(client: httpx.AsyncClient, app: RustokApp) -> 
         content("Hello world", 1),
     )
     first = (await gql(client, LIST, n=2))["data"]["storeProducts"]
-    assert [i["title"] for i in first["items"]] == ["Thing 0", "Thing 1"]
-    rest = (await gql(client, LIST, n=2, after=first["nextCursor"]))["data"]["storeProducts"]
-    assert [i["title"] for i in rest["items"]] == ["Thing 2"] and rest["nextCursor"] is None
+    assert [e["node"]["title"] for e in first["edges"]] == ["Thing 0", "Thing 1"]
+    assert first["pageInfo"] == {"hasNextPage": True, "endCursor": first["edges"][1]["cursor"]}
+    after = first["pageInfo"]["endCursor"]
+    rest = (await gql(client, LIST, n=2, after=after))["data"]["storeProducts"]
+    assert [e["node"]["title"] for e in rest["edges"]] == ["Thing 2"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    # Every edge's cursor resumes right after that edge.
+    mid = (await gql(client, LIST, n=1, after=first["edges"][0]["cursor"]))["data"]
+    assert [e["node"]["title"] for e in mid["storeProducts"]["edges"]] == ["Thing 1"]
     one = await gql(client, '{ storeProduct(handle: "item-1") { title variants { sku } } }')
     assert one["data"]["storeProduct"] == {"title": "Thing 1", "variants": [{"sku": "SKU-1"}]}
     missing = await gql(client, '{ storeProduct(handle: "nope") { title } }')
@@ -43,7 +52,7 @@ async def test_storefront_queries(client: httpx.AsyncClient, app: RustokApp) -> 
     assert page["data"]["storeContent"] == {"title": "Hello world"}
     hits = await gql(client, '{ storeSearch(q: "hello") { type title } }')
     assert hits["data"]["storeSearch"] == [{"type": "content", "title": "Hello world"}]
-    bad = await gql(client, "{ storeProducts(first: 0) { nextCursor } }")
+    bad = await gql(client, "{ storeProducts(first: 0) { pageInfo { hasNextPage } } }")
     assert bad["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
 
 
@@ -59,6 +68,6 @@ async def test_graphql_list_costs_constant_queries(
     for n in (1, 30):
         with count_queries(app.platform.db) as counter:
             body = await gql(client, LIST, n=n)
-        assert len(body["data"]["storeProducts"]["items"]) == n
+        assert len(body["data"]["storeProducts"]["edges"]) == n
         counts.append(counter.count)
     assert counts == [1, 1]

@@ -71,7 +71,7 @@ async def test_bad_parameters_are_400(client: httpx.AsyncClient) -> None:
         "currency=US",
         "min_price=-1",
         "sort=cheapest",
-        "category=x",
+        "category=not%20a%20handle",
         "cursor=zzz",
     ):
         response = await client.get(f"/api/store/products?{query}")

@@ -1,7 +1,7 @@
 """Index: storefront read models (products, prices, content) and the full-text search table
 
 Revision ID: 20261127_0006
-Revises: 20261127_0004
+Revises: 20261127_0005
 Create Date: 2026-11-27
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261127_0006"
-down_revision: str | None = "20261127_0004"
+down_revision: str | None = "20261127_0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -125,6 +125,11 @@ def upgrade() -> None:
         ),
         sa.Column(
             "category_names",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "category_handles",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),

@@ -22,6 +22,7 @@ from rustok.core.events import (
 )
 
 OrderStatus = Literal["pending", "confirmed", "paid", "shipped", "delivered", "cancelled"]
+InventoryReason = Literal["adjust", "set", "reserve", "release", "fulfil"]
 
 
 class _ProductEvent(EventPayload, frozen=True, kw_only=True):
@@ -43,8 +44,37 @@ class ProductPublished(_ProductEvent, frozen=True, kw_only=True):
     event_type = "product.published"
 
 
+class ProductUnpublished(_ProductEvent, frozen=True, kw_only=True):
+    """An active (or archived) product went back to draft."""
+
+    event_type = "product.unpublished"
+
+
+class ProductArchived(_ProductEvent, frozen=True, kw_only=True):
+    event_type = "product.archived"
+
+
 class ProductDeleted(_ProductEvent, frozen=True, kw_only=True):
     event_type = "product.deleted"
+
+
+class _CatalogCategoryEvent(EventPayload, frozen=True, kw_only=True):
+    category_id: uuid.UUID
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.category_id
+
+
+class CatalogCategoryUpdated(_CatalogCategoryEvent, frozen=True, kw_only=True):
+    """A catalogue category's name, handle or place in the tree changed."""
+
+    event_type = "catalog_category.updated"
+
+
+class CatalogCategoryDeleted(_CatalogCategoryEvent, frozen=True, kw_only=True):
+    """A catalogue category is gone; its products lose it, its children move up."""
+
+    event_type = "catalog_category.deleted"
 
 
 class _VariantEvent(_ProductEvent, frozen=True, kw_only=True):
@@ -69,11 +99,18 @@ class _StockEvent(_VariantEvent, frozen=True, kw_only=True):
 
 
 class InventoryUpdated(_StockEvent, frozen=True, kw_only=True):
-    """Stock of a variant at one location changed."""
+    """Stock of a variant at one location changed.
+
+    ``old_quantity``/``new_quantity`` are the *available* units (stocked minus reserved, 0
+    when a backorder took it below); ``stocked`` and ``reserved`` are the new counts.
+    """
 
     event_type = "inventory.updated"
     old_quantity: NonNegative
     new_quantity: NonNegative
+    stocked: NonNegative | None = None
+    reserved: NonNegative | None = None
+    reason: InventoryReason | None = None
 
 
 class InventoryLow(_StockEvent, frozen=True, kw_only=True):
@@ -166,6 +203,7 @@ class OrderPlaced(_OrderEvent, frozen=True, kw_only=True):
     total: NonNegative
     currency: CurrencyCode
     customer_id: uuid.UUID | None = None
+    display_number: Positive | None = None
 
 
 class OrderStatusChanged(_OrderEvent, frozen=True, kw_only=True):
@@ -205,6 +243,12 @@ class PaymentCaptured(_PaymentEvent, frozen=True, kw_only=True):
 class PaymentFailed(_PaymentEvent, frozen=True, kw_only=True):
     event_type = "payment.failed"
     reason: Text500
+
+
+class PaymentVoided(_PaymentEvent, frozen=True, kw_only=True):
+    """An authorisation was given back because its order was cancelled before payment."""
+
+    event_type = "payment.voided"
 
 
 class PaymentRefunded(_PaymentEvent, frozen=True, kw_only=True):

@@ -9,7 +9,7 @@ never through content's tables or models (an import-linter contract forbids impo
 - reads: :class:`NodeReader` (pages, single nodes, several by id, by slug) returning
   :class:`NodeRead`; :class:`NodeFilter` for lists;
 - projections (the index module), in the caller's session: :func:`published_in_locales`,
-  :func:`nodes_with_term`;
+  :func:`nodes_with_term`, :func:`published_node_ids`;
 - who may do what: :class:`ContentAccess`;
 - locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`;
 - REST: the shared dependencies (``access``, ``chain``) and parameter types of ``web.py``;
@@ -34,7 +34,12 @@ from rustok.modules.content.graphql.types import (
 from rustok.modules.content.loaders import content_loaders
 from rustok.modules.content.locales import LocaleTag, pick, read_chain
 from rustok.modules.content.queries import NodeFilter, NodeRow, NodeSort
-from rustok.modules.content.reader import NodeReader, nodes_with_term, published_in_locales
+from rustok.modules.content.reader import (
+    NodeReader,
+    nodes_with_term,
+    published_in_locales,
+    published_node_ids,
+)
 from rustok.modules.content.schemas import (
     BodyFormat,
     BodyText,
@@ -116,6 +121,7 @@ __all__ = [
     "parse_id",
     "pick",
     "published_in_locales",
+    "published_node_ids",
     "read_chain",
     "resource_for",
     "slugify",

@@ -308,3 +308,7 @@ async def node_ids_with_term(
     else:
         raise ValueError("a category or a tag is needed")
     return list(await session.scalars(statement))
+
+
+async def published_node_ids(session: AsyncSession) -> list[uuid.UUID]:
+    return list(await session.scalars(select(Node.id).where(Node.status == "published")))

@@ -142,6 +142,11 @@ async def nodes_with_term(
     return await queries.node_ids_with_term(session, category_id=category_id, tag_id=tag_id)
 
 
+async def published_node_ids(session: AsyncSession) -> list[uuid.UUID]:
+    """Ids of every published node of the tenant (what a rebuild of the listings reads)."""
+    return await queries.published_node_ids(session)
+
+
 class NodeReader:
     """Reads of visible nodes, each in one read session."""
 

@@ -29,6 +29,7 @@ class ProductDocument(msgspec.Struct, frozen=True, kw_only=True):
     vendor: str | None = None
     category_ids: list[str] = msgspec.field(default_factory=list)
     category_names: list[str] = msgspec.field(default_factory=list)
+    category_handles: list[str] = msgspec.field(default_factory=list)
     category_path: str | None = None
     collection_ids: list[str] = msgspec.field(default_factory=list)
     tags: list[str] = msgspec.field(default_factory=list)

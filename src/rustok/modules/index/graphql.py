@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
+from rustok.auth.graphql import PageInfo
 from rustok.auth.guard import Public
 from rustok.core.context import TenantRef
 from rustok.core.errors import NotFound, ValidationFailed
-from rustok.core.graphql import RustokInfo
+from rustok.core.graphql import MinorUnits, RustokInfo
 from rustok.modules.index import queries
+from rustok.modules.index.routes import DetailQuery, ProductQuery, checked
 from rustok.modules.index.schemas import content_read, product_detail
 
 
@@ -21,9 +22,9 @@ class StoreProductSummary:
     id: strawberry.ID
     handle: str
     title: str
-    price_min: int | None
-    price_max: int | None
-    compare_at_max: int | None
+    price_min: MinorUnits | None
+    price_max: MinorUnits | None
+    compare_at_max: MinorUnits | None
     currency_code: str
     in_stock: bool
     on_sale: bool
@@ -31,19 +32,29 @@ class StoreProductSummary:
 
 
 @strawberry.type
+class StoreProductEdge:
+    cursor: str
+    node: StoreProductSummary
+
+
+@strawberry.type
 class StoreProductConnection:
-    items: list[StoreProductSummary]
-    next_cursor: str | None
+    edges: list[StoreProductEdge]
+    page_info: PageInfo
 
 
 @strawberry.type
 class StoreVariant:
     id: strawberry.ID
-    sku: str | None
+    sku: str
     title: str | None
-    in_stock: bool
-    available: int | None
-    prices: JSON
+    options: JSON
+    price: MinorUnits | None
+    compare_at_price: MinorUnits | None
+    currency_code: str
+    inventory_policy: str
+    available_quantity: int
+    available: bool
 
 
 @strawberry.type
@@ -54,6 +65,10 @@ class StoreProduct:
     title: str
     subtitle: str | None
     description: str | None
+    vendor: str | None
+    currency_code: str
+    price_min: MinorUnits | None
+    price_max: MinorUnits | None
     tags: list[str]
     category_names: list[str]
     options: JSON
@@ -87,6 +102,10 @@ class StoreSearchHit:
     excerpt: str | None
 
 
+def _money(amount: int | None) -> MinorUnits | None:
+    return None if amount is None else MinorUnits(amount)
+
+
 def _tenant(info: RustokInfo) -> TenantRef:
     tenant = info.context.request_context.tenant
     assert tenant is not None
@@ -98,79 +117,72 @@ class StorefrontQuery:
     @strawberry.field(permission_classes=[Public], description="Published products (read model).")
     async def store_products(
         self, info: RustokInfo, first: int = 20, after: str | None = None, q: str | None = None,
-        category: strawberry.ID | None = None, min_price: int | None = None,
-        max_price: int | None = None, currency: str | None = None, in_stock: bool | None = None,
-        sort: str | None = None, locale: str | None = None,
+        category: str | None = None, min_price: MinorUnits | None = None,
+        max_price: MinorUnits | None = None, currency: str | None = None,
+        in_stock: bool | None = None, sort: str | None = None, locale: str | None = None,
     ) -> StoreProductConnection:  # fmt: skip
         if not 1 <= first <= queries.MAX_LIMIT:
             raise ValidationFailed(errors={"first": [f"must be between 1 and {queries.MAX_LIMIT}"]})
-        if sort is not None and sort not in ("newest", "price", "price_desc", "title", "relevance"):
-            raise ValidationFailed(
-                errors={"sort": ["newest, price, price_desc, title or relevance"]}
-            )
-        try:
-            category_id = uuid.UUID(str(category)) if category else None
-        except ValueError:
-            raise ValidationFailed(errors={"category": ["must be a UUID"]}) from None
+        params = checked(ProductQuery, {
+            "q": q, "category": category, "min_price": min_price, "max_price": max_price,
+            "currency": currency, "in_stock": in_stock, "locale": locale, "sort": sort,
+            "cursor": after, "limit": first,
+        })  # fmt: skip
         flt = queries.ProductFilter(
-            q=q, category=category_id, min_price=min_price, max_price=max_price,
-            currency=currency, in_stock=in_stock, sort=sort, cursor=after, limit=first,  # type: ignore[arg-type]
+            q=params.q, category=params.category, min_price=params.min_price,
+            max_price=params.max_price, currency=params.currency, in_stock=params.in_stock,
+            sort=params.sort, cursor=params.cursor, limit=params.limit,
         )  # fmt: skip
         async with info.context.platform.db.read_session() as session:
-            page = await queries.list_products(session, _tenant(info), locale, flt)
+            page = await queries.product_edges(session, _tenant(info), params.locale, flt)
+        edges = [
+            StoreProductEdge(cursor=cursor, node=StoreProductSummary(
+                id=strawberry.ID(str(i.id)), handle=i.handle, title=i.title,
+                price_min=_money(i.price_min), price_max=_money(i.price_max),
+                compare_at_max=_money(i.compare_at_max), currency_code=i.currency_code,
+                in_stock=i.in_stock, on_sale=i.on_sale, thumbnail=i.thumbnail,
+            ))
+            for i, cursor in zip(page.items, page.cursors, strict=True)
+        ]  # fmt: skip
         return StoreProductConnection(
-            items=[
-                StoreProductSummary(
-                    id=strawberry.ID(str(i.id)),
-                    handle=i.handle,
-                    title=i.title,
-                    price_min=i.price_min,
-                    price_max=i.price_max,
-                    compare_at_max=i.compare_at_max,
-                    currency_code=i.currency_code,
-                    in_stock=i.in_stock,
-                    on_sale=i.on_sale,
-                    thumbnail=i.thumbnail,
-                )
-                for i in page.items
-            ],
-            next_cursor=page.next_cursor,
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None
+            ),
         )
 
     @strawberry.field(permission_classes=[Public], description="One published product by handle.")
     async def store_product(
-        self, info: RustokInfo, handle: str, locale: str | None = None
-    ) -> StoreProduct:
+        self, info: RustokInfo, handle: str, locale: str | None = None,
+        currency: str | None = None,
+    ) -> StoreProduct:  # fmt: skip
+        params = checked(DetailQuery, {"locale": locale, "currency": currency})
+        tenant = _tenant(info)
         async with info.context.platform.db.read_session() as session:
-            row = await queries.product_by_handle(session, _tenant(info), locale, handle)
+            row = await queries.product_by_handle(session, tenant, params.locale, handle)
         if row is None:
             raise NotFound(f"no product {handle!r}")
-        detail = product_detail(row)
+        detail = product_detail(row, (params.currency or tenant.currency_code).upper())
         return StoreProduct(
-            id=strawberry.ID(str(detail.id)),
-            handle=detail.handle,
-            locale=detail.locale,
-            title=detail.title,
-            subtitle=detail.subtitle,
-            description=detail.description,
+            id=strawberry.ID(str(detail.id)), handle=detail.handle, locale=detail.locale,
+            title=detail.title, subtitle=detail.subtitle, description=detail.description,
+            vendor=detail.vendor, currency_code=detail.currency_code,
+            price_min=_money(detail.price_min), price_max=_money(detail.price_max),
             tags=[str(t) for t in detail.tags],
             category_names=[str(c) for c in detail.category_names],
-            options=cast(JSON, detail.options),
-            thumbnail=detail.thumbnail,
-            in_stock=detail.in_stock,
-            on_sale=detail.on_sale,
+            options=cast(JSON, detail.options), thumbnail=detail.thumbnail,
+            in_stock=detail.in_stock, on_sale=detail.on_sale,
             variants=[
                 StoreVariant(
-                    id=strawberry.ID(str(v.get("id"))),
-                    sku=v.get("sku"),
-                    title=v.get("title"),
-                    in_stock=bool(v.get("in_stock", False)),
-                    available=v.get("available"),
-                    prices=cast(JSON, v.get("prices", [])),
+                    id=strawberry.ID(str(v.id)), sku=v.sku, title=v.title,
+                    options=cast(JSON, v.options), price=_money(v.price),
+                    compare_at_price=_money(v.compare_at_price), currency_code=v.currency_code,
+                    inventory_policy=v.inventory_policy, available_quantity=v.available_quantity,
+                    available=v.available,
                 )
                 for v in detail.variants
             ],
-        )
+        )  # fmt: skip
 
     @strawberry.field(
         permission_classes=[Public], description="Published content by kind and slug."

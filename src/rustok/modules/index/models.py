@@ -39,6 +39,8 @@ class ProductListing(HasId, TenantScoped, Base):
     vendor: Mapped[str | None] = mapped_column(String(255))
     category_ids: Mapped[list[Any]] = mapped_column(default=list)
     category_names: Mapped[list[Any]] = mapped_column(default=list)
+    # The categories' and their ancestors' handles (``category=`` takes an id or a handle).
+    category_handles: Mapped[list[Any]] = mapped_column(default=list)
     category_path: Mapped[str | None] = mapped_column(String(1000))
     collection_ids: Mapped[list[Any]] = mapped_column(default=list)
     tags: Mapped[list[Any]] = mapped_column(default=list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rustok.core.module import ModuleSpec
 from rustok.modules.index.graphql import StorefrontQuery
 from rustok.modules.index.projections.content import project_content
+from rustok.modules.index.projections.products import project_products
 from rustok.modules.index.routes import StorefrontController
 
 MODULE = ModuleSpec(
@@ -14,5 +15,5 @@ MODULE = ModuleSpec(
     version="0.1.0",
     route_handlers=[StorefrontController],
     graphql_query=StorefrontQuery,
-    consumers=[project_content],
+    consumers=[project_content, project_products],
 )

@@ -22,13 +22,13 @@ from rustok.modules.index.models import ContentListing, ProductListing, ProductP
 from rustok.modules.index.search import SEARCH, SearchEngine
 from rustok.modules.index.text import query_words
 
-Sort = Literal["newest", "price", "price_desc", "title", "relevance"]
+Sort = Literal["newest", "oldest", "price", "price_asc", "price_desc", "title", "relevance"]
 MAX_LIMIT = 100
 
 
 class ProductFilter(msgspec.Struct, frozen=True, kw_only=True):
     q: str | None = None
-    category: uuid.UUID | None = None
+    category: str | None = None  # an id or a handle
     min_price: int | None = None
     max_price: int | None = None
     currency: str | None = None
@@ -57,6 +57,14 @@ class ProductPage(msgspec.Struct, frozen=True, kw_only=True):
     next_cursor: str | None
 
 
+class ProductEdges(msgspec.Struct, frozen=True, kw_only=True):
+    """A page with each item's own cursor (continuing right after it), for GraphQL."""
+
+    items: list[ProductSummary]
+    cursors: list[str]
+    has_more: bool
+
+
 def resolve_locale(tenant: TenantRef, requested: str | None) -> str:
     """The listing locale to read: the requested one if enabled, else the default."""
     return tenant.locale_chain(requested)[0]
@@ -76,7 +84,7 @@ def _decode(cursor: str, sort: str) -> dict[str, Any]:
     return data
 
 
-def _contains(column: Any, value: str, dialect: str) -> Any:
+def json_contains(column: Any, value: str, dialect: str) -> Any:
     """``value`` is an element of the JSON array ``column``."""
     if dialect == "postgresql":
         return column.op("@>")(func.jsonb_build_array(value))
@@ -87,33 +95,48 @@ def _contains(column: Any, value: str, dialect: str) -> Any:
     )
 
 
+def _category_condition(category: str, dialect: str) -> Any:
+    try:
+        return json_contains(ProductListing.category_ids, str(uuid.UUID(category)), dialect)
+    except ValueError:
+        return json_contains(ProductListing.category_handles, category, dialect)
+
+
 async def list_products(
     session: AsyncSession, tenant: TenantRef, locale: str | None, flt: ProductFilter
 ) -> ProductPage:
+    edges = await product_edges(session, tenant, locale, flt)
+    more = edges.has_more and bool(edges.items)
+    return ProductPage(items=edges.items, next_cursor=edges.cursors[-1] if more else None)
+
+
+async def product_edges(
+    session: AsyncSession, tenant: TenantRef, locale: str | None, flt: ProductFilter
+) -> ProductEdges:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     limit = min(max(flt.limit, 1), MAX_LIMIT)
     currency = (flt.currency or tenant.currency_code).upper()
     words = query_words(flt.q or "")
     sort: Sort = flt.sort or ("relevance" if words else "newest")
+    if sort == "price_asc":
+        sort = "price"
     if sort == "relevance" and not words:
         raise ValidationFailed(errors={"sort": ["relevance needs a search query q"]})
     listing, price = ProductListing, ProductPrice
     price_join = and_(price.product_id == listing.product_id, price.tenant_id == listing.tenant_id,
                       price.currency_code == currency)  # fmt: skip
-    needs_price = (
-        sort in ("price", "price_desc") or flt.min_price is not None or flt.max_price is not None
-    )
     columns: list[Any] = [listing, price.price_min, price.price_max, price.compare_at_max]
     rank = None
     query = select(*columns).where(
         listing.locale == resolve_locale(tenant, locale), listing.is_published.is_(True)
     )
-    query = query.join(price, price_join) if needs_price else query.outerjoin(price, price_join)
+    # Only products sold in the currency: one without a price there cannot be bought.
+    query = query.join(price, price_join)
     if words:
         condition, rank = SearchEngine(dialect).match(words)
         query = query.join(SEARCH, SEARCH.c.doc_key == listing.search_key).where(condition)
     if flt.category is not None:
-        query = query.where(_contains(listing.category_ids, str(flt.category), dialect))
+        query = query.where(_category_condition(flt.category, dialect))
     if flt.in_stock is not None:
         query = query.where(listing.in_stock.is_(flt.in_stock))
     if flt.min_price is not None:
@@ -140,7 +163,8 @@ async def list_products(
         )
         for row in rows
     ]
-    return ProductPage(items=items, next_cursor=make_cursor(rows) if more and rows else None)
+    cursors = [make_cursor(rows[: i + 1]) for i in range(len(rows))]
+    return ProductEdges(items=items, cursors=cursors, has_more=more)
 
 
 def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, Any]:
@@ -152,6 +176,7 @@ def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, 
         return query, lambda rows: _encode({"s": sort, "o": offset + len(rows)})
     key_columns = {
         "newest": (listing.published_at, True),
+        "oldest": (listing.published_at, False),
         "title": (listing.sort_title, False),
         "price": (price.price_min, False),
         "price_desc": (price.price_max, True),
@@ -159,7 +184,7 @@ def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, 
     column, descending = key_columns[sort]
     if after:
         value, last_id = after["v"], uuid.UUID(after["id"])
-        if sort == "newest":
+        if sort in ("newest", "oldest"):
             value = dt.datetime.fromisoformat(value)
         beyond = (column < value) if descending else (column > value)
         same = (listing.product_id < last_id) if descending else (listing.product_id > last_id)
@@ -171,6 +196,7 @@ def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, 
         last = rows[-1]
         value = {
             "newest": lambda: last[0].published_at.isoformat(),
+            "oldest": lambda: last[0].published_at.isoformat(),
             "title": lambda: last[0].sort_title,
             "price": lambda: last[1],
             "price_desc": lambda: last[2],

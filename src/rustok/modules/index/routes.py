@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any, TypeVar
 
 import msgspec
@@ -34,11 +33,13 @@ T = TypeVar("T")
 PlatformDep = NamedDependency[Platform]
 AnyRequest = Request[Any, Any, Any]
 Locale = Annotated[str, msgspec.Meta(min_length=2, max_length=10, pattern=r"^[A-Za-z0-9-]+$")]
-Query = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+# No control characters: PostgreSQL cannot store NUL, and none belongs in a search.
+Query = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Money = Annotated[int, msgspec.Meta(ge=0, le=10**12)]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{3}$")]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
 Cursor = Annotated[str, msgspec.Meta(max_length=500)]
+CategoryRef = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]{1,255}$")]  # id or handle
 
 
 class ProductQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,7 +47,7 @@ class ProductQuery(msgspec.Struct, frozen=True, kw_only=True):
     optional query parameters."""
 
     q: Query | None = None
-    category: uuid.UUID | None = None
+    category: CategoryRef | None = None
     min_price: Money | None = None
     max_price: Money | None = None
     currency: Currency | None = None
@@ -59,6 +60,11 @@ class ProductQuery(msgspec.Struct, frozen=True, kw_only=True):
 
 class LocaleQuery(msgspec.Struct, frozen=True, kw_only=True):
     locale: Locale | None = None
+
+
+class DetailQuery(msgspec.Struct, frozen=True, kw_only=True):
+    locale: Locale | None = None
+    currency: Currency | None = None
 
 
 class SearchQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -110,9 +116,10 @@ class StorefrontController(Controller):
         sort: FromQuery[str | None] = None, cursor: FromQuery[str | None] = None,
         limit: FromQuery[str | None] = None,
     ) -> ProductPage:  # fmt: skip
-        """Published products: ``q``, ``category``, ``min_price``/``max_price`` (minor units
-        of ``currency``), ``in_stock``, ``sort`` (newest, price, price_desc, title,
-        relevance), cursor pages (``cursor``, ``limit`` ≤ 100, ``next_cursor``)."""
+        """Published products: ``q``, ``category`` (id or handle; its subcategories too),
+        ``min_price``/``max_price`` (minor units of ``currency``), ``in_stock``, ``sort``
+        (newest, oldest, price_asc, price_desc, title, relevance), cursor pages (``cursor``,
+        ``limit`` ≤ 100, ``next_cursor``)."""
         params = checked(ProductQuery, {
             "q": q, "category": category, "min_price": min_price, "max_price": max_price,
             "currency": currency, "in_stock": in_stock, "locale": locale, "sort": sort,
@@ -131,17 +138,19 @@ class StorefrontController(Controller):
     @get("/products/{handle:str}", public=True, optional_auth=True)
     async def product(
         self, platform: PlatformDep, request: AnyRequest, handle: FromPath[str],
-        locale: FromQuery[str | None] = None,
+        locale: FromQuery[str | None] = None, currency: FromQuery[str | None] = None,
     ) -> ProductDetail:  # fmt: skip
-        """One published product with its variants, prices and availability."""
-        locale = checked(LocaleQuery, {"locale": locale}).locale
+        """One published product with its variants, their prices in ``currency`` (the
+        tenant's by default) and availability."""
+        params = checked(DetailQuery, {"locale": locale, "currency": currency})
+        tenant = _tenant()
         async with platform.db.read_session() as session:
             row = await product_by_handle(
-                session, _tenant(), requested_locale(request, locale), handle
+                session, tenant, requested_locale(request, params.locale), handle
             )
         if row is None:
             raise NotFound(f"no product {handle!r}")
-        return product_detail(row)
+        return product_detail(row, (params.currency or tenant.currency_code).upper())
 
     @get("/content/{kind:str}/{slug:str}", public=True, optional_auth=True)
     async def content(

@@ -12,6 +12,23 @@ from rustok.modules.index.models import ContentListing, ProductListing
 from rustok.modules.index.queries import SearchHit
 
 
+class StoreVariant(msgspec.Struct, frozen=True, kw_only=True):
+    """A variant in the detail's currency; ``prices`` lists every currency it is sold in."""
+
+    id: uuid.UUID
+    sku: str
+    title: str | None
+    options: dict[str, str]
+    price: int | None
+    compare_at_price: int | None
+    currency_code: str
+    prices: list[dict[str, Any]]
+    inventory_policy: str
+    available_quantity: int
+    # Sellable now: priced in the detail's currency, and in stock or backorderable.
+    available: bool
+
+
 class ProductDetail(msgspec.Struct, frozen=True, kw_only=True):
     id: uuid.UUID
     handle: str
@@ -20,11 +37,16 @@ class ProductDetail(msgspec.Struct, frozen=True, kw_only=True):
     subtitle: str | None
     description: str | None
     vendor: str | None
+    currency_code: str
+    price_min: int | None
+    price_max: int | None
     category_ids: list[Any]
     category_names: list[Any]
+    category_handles: list[Any]
+    category_path: str | None
     tags: list[Any]
     options: list[Any]
-    variants: list[Any]
+    variants: list[StoreVariant]
     images: list[Any]
     thumbnail: str | None
     in_stock: bool
@@ -58,13 +80,31 @@ class SearchResults(msgspec.Struct, frozen=True, kw_only=True):
     items: list[SearchHit]
 
 
-def product_detail(row: ProductListing) -> ProductDetail:
+def store_variant(entry: dict[str, Any], currency: str) -> StoreVariant:
+    price = next((p for p in entry["prices"] if p["currency_code"] == currency), None)
+    return StoreVariant(
+        id=uuid.UUID(entry["id"]), sku=entry["sku"], title=entry["title"],
+        options=entry["options"], price=price["amount"] if price else None,
+        compare_at_price=price["compare_at_amount"] if price else None, currency_code=currency,
+        prices=entry["prices"], inventory_policy=entry["inventory_policy"],
+        available_quantity=entry["available_quantity"],
+        available=price is not None and entry["in_stock"],
+    )  # fmt: skip
+
+
+def product_detail(row: ProductListing, currency: str) -> ProductDetail:
+    """The listing in ``currency``: variant prices, the product's range and availability."""
+    variants = [store_variant(v, currency) for v in row.variants]
+    amounts = [v.price for v in variants if v.price is not None]
     return ProductDetail(
         id=row.product_id, handle=row.handle, locale=row.locale, title=row.title,
         subtitle=row.subtitle, description=row.description, vendor=row.vendor,
-        category_ids=row.category_ids, category_names=row.category_names, tags=row.tags,
-        options=row.options, variants=row.variants, images=row.images,
-        thumbnail=row.thumbnail_url, in_stock=row.in_stock, total_inventory=row.total_inventory,
+        currency_code=currency, price_min=min(amounts) if amounts else None,
+        price_max=max(amounts) if amounts else None, category_ids=row.category_ids,
+        category_names=row.category_names, category_handles=row.category_handles,
+        category_path=row.category_path, tags=row.tags, options=row.options,
+        variants=variants, images=row.images, thumbnail=row.thumbnail_url,
+        in_stock=any(v.available for v in variants), total_inventory=row.total_inventory,
         on_sale=row.on_sale, meta_title=row.meta_title, meta_description=row.meta_description,
         published_at=row.published_at,
     )  # fmt: skip

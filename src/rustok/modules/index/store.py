@@ -12,7 +12,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
@@ -57,6 +57,44 @@ class ListingStore:
         self._tenant_id = tenant_id
         self._dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
 
+    async def serialise(self, read_model: str) -> None:
+        """Hold the tenant's lock on ``read_model`` until the transaction ends.
+
+        A projection reads the source, then writes. Without the lock, a rebuild (or another
+        instance's consumer) that read a product just before its deletion could write the
+        listing back after the deletion's projection removed it. SQLite needs nothing: its
+        write transactions (``BEGIN IMMEDIATE``) already run one at a time.
+        """
+        if self._dialect != "postgresql":
+            return
+        digest = hashlib.sha256(f"index:{read_model}:{self._tenant_id}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        await self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+    async def indexed_ids(self, read_model: str) -> list[uuid.UUID]:
+        """Ids of the entities with at least one listing in ``read_model``."""
+        table, column = (
+            (PRODUCTS, "product_id") if read_model == "products" else (CONTENT, "node_id")
+        )
+        statement = select(table.c[column]).where(table.c.tenant_id == self._tenant_id).distinct()
+        return list(await self._session.scalars(statement))
+
+    async def rows(self, read_model: str, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+        """The stored listings of ``ids`` as column dicts (for drift checks)."""
+        table, column = (
+            (PRODUCTS, "product_id") if read_model == "products" else (CONTENT, "node_id")
+        )
+        statement = select(table).where(
+            table.c.tenant_id == self._tenant_id, table.c[column].in_(ids)
+        )
+        return [dict(row) for row in (await self._session.execute(statement)).mappings()]
+
+    async def price_rows(self, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+        statement = select(PRICES).where(
+            PRICES.c.tenant_id == self._tenant_id, PRICES.c.product_id.in_(ids)
+        )
+        return [dict(row) for row in (await self._session.execute(statement)).mappings()]
+
     async def _guarded_upsert(self, table: Any, keys: list[str], values: dict[str, Any]) -> bool:
         statement = _upsert(self._dialect)(table).values(values)
         updates = {k: statement.excluded[k] for k in values if k not in ("id", *keys)}
@@ -80,6 +118,7 @@ class ListingStore:
             "subtitle": document.subtitle, "description": document.description,
             "vendor": document.vendor, "category_ids": document.category_ids,
             "category_names": document.category_names, "category_path": document.category_path,
+            "category_handles": document.category_handles,
             "collection_ids": document.collection_ids, "tags": document.tags,
             "options": document.options, "variants": document.variants,
             "images": document.images, "thumbnail_url": document.thumbnail_url,

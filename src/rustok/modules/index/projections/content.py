@@ -81,20 +81,32 @@ class ContentProjector:
         self._store = ListingStore(session, tenant.id)
         self._chains = tenant_chains(tenant)
 
+    async def documents(
+        self, node_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, list[ContentDocument]]:
+        """The listings the nodes should have now (nodes not listed are left out)."""
+        found = await published_in_locales(self._session, sorted(set(node_ids)), self._chains)
+        return {
+            node_id: [content_document(locale, read) for locale, read in reads.items()]
+            for node_id, reads in found.items()
+            if reads and next(iter(reads.values())).kind not in UNLISTED_KINDS
+        }
+
     async def project(self, node_ids: Iterable[uuid.UUID]) -> int:
         """Listings written for ``node_ids``; the ones not published (or gone) are removed."""
         ids = sorted(set(node_ids))
+        await self._store.serialise("content")
         read_at = utcnow()
-        found = await published_in_locales(self._session, ids, self._chains)
+        expected = await self.documents(ids)
         written = 0
         for node_id in ids:
-            reads = found.get(node_id)
-            if reads is None or next(iter(reads.values())).kind in UNLISTED_KINDS:
+            documents = expected.get(node_id)
+            if not documents:
                 await self._store.remove_content(node_id)
                 continue
-            for locale, read in reads.items():
-                written += await self._store.put_content(content_document(locale, read), read_at)
-            await self._store.remove_content(node_id, keep_locales=set(reads))
+            for document in documents:
+                written += await self._store.put_content(document, read_at)
+            await self._store.remove_content(node_id, keep_locales={d.locale for d in documents})
         return written
 
     async def listed_in_category(self, category_id: uuid.UUID) -> list[uuid.UUID]:

@@ -1,0 +1,222 @@
+"""Commerce hot paths on a served app: add-to-cart and checkout at 16 concurrent clients, on
+SQLite and on a private PostgreSQL, and the SQL statements of one checkout.
+
+- add-to-cart: wrk (16 connections) posting items to 64 pre-made carts in rotation;
+- checkout: 16 asyncio clients checking out pre-made carts (2 lines each, 30 variants), so
+  every request places an order; latencies are measured in the client;
+- statements: counted in-process (no relay running) for a 1-line and a 12-line cart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tests.conftest import count_queries, make_settings, serve_app
+from tests.services import start_postgres
+
+from bench.harness import (
+    bench_env,
+    migrate,
+    percentile,
+    print_table,
+    rustok,
+    served,
+    sqlite_dir,
+    wrk,
+)
+from rustok.api.app import create_app
+from rustok.bootstrap import bootstrap
+from rustok.cli.migrate import migrate_and_seed
+from rustok.cli.user import create_user_in
+
+CLIENTS = 16
+CHECKOUTS = 400
+ADMIN = ("bench-admin@example.com", "bench admin password")
+ADDRESS = {
+    "first_name": "Bench", "last_name": "Mark", "address1": "1 Main St", "city": "Springfield",
+    "postal_code": "12345", "country_code": "US",
+}  # fmt: skip
+Json = dict[str, Any]
+
+
+async def _seed(base: str, variants: int = 30) -> tuple[dict[str, str], list[str]]:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        login = await client.post("/api/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]})
+        login.raise_for_status()
+        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        ids: list[str] = []
+        for i in range(variants // 3):
+            body = {
+                "status": "active",
+                "translations": [{"locale": "en", "title": f"Bench product {i}"}],
+                "options": [{"name": "Size", "values": ["S", "M", "L"]}],
+                "variants": [
+                    {"sku": f"BENCH-{i}-{s}", "options": {"Size": s}, "inventory_quantity": 1_000_000,
+                     "prices": [{"currency_code": "USD", "amount": 1000 + 10 * i}]}
+                    for s in ("S", "M", "L")
+                ],
+            }  # fmt: skip
+            created = await client.post("/api/commerce/products", json=body, headers=admin)
+            created.raise_for_status()
+            ids += [v["id"] for v in created.json()["variants"]]
+        return admin, ids
+
+
+async def _carts(base: str, variants: list[str], count: int, lines: int) -> list[Json]:
+    rng = random.Random(7)
+    semaphore = asyncio.Semaphore(CLIENTS)
+
+    async def one(client: httpx.AsyncClient) -> Json:
+        async with semaphore:
+            cart: Json = (await client.post("/api/store/carts", json={})).json()
+            for variant in rng.sample(variants, lines):
+                response = await client.post(
+                    f"/api/store/carts/{cart['id']}/items", json={"variant_id": variant, "quantity": 1},
+                    headers={"X-Cart-Token": cart["token"]},
+                )  # fmt: skip
+                response.raise_for_status()
+            return cart
+
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        return list(await asyncio.gather(*(one(client) for _ in range(count))))
+
+
+async def _checkouts(base: str, carts: list[Json]) -> tuple[list[float], float, int]:
+    queue: asyncio.Queue[Json] = asyncio.Queue()
+    for cart in carts:
+        queue.put_nowait(cart)
+    latencies: list[float] = []
+    failures = 0
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal failures
+        while not queue.empty():
+            cart = queue.get_nowait()
+            started = time.perf_counter()
+            response = await client.post(
+                f"/api/store/carts/{cart['id']}/checkout",
+                json={"email": "bench@example.com", "shipping_address": ADDRESS},
+                headers={"X-Cart-Token": cart["token"], "Idempotency-Key": f"bench-{cart['id']}"},
+            )  # fmt: skip
+            latencies.append((time.perf_counter() - started) * 1000)
+            failures += response.status_code != 201
+
+    limits = httpx.Limits(max_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(CLIENTS)))
+        elapsed = time.perf_counter() - started
+    return latencies, elapsed, failures
+
+
+def _add_to_cart_script(path: Path, carts: list[Json], variant: str) -> str:
+    pairs = ",".join(f'{{"{c["id"]}","{c["token"]}"}}' for c in carts)
+    body = json.dumps({"variant_id": variant, "quantity": 1}).replace('"', '\\"')
+    path.write_text(
+        f"local carts = {{{pairs}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i + 1\n"
+        "  local c = carts[(i % #carts) + 1]\n"
+        '  return wrk.format("POST", "/api/store/carts/" .. c[1] .. "/items",\n'
+        '    {["Content-Type"] = "application/json", ["X-Cart-Token"] = c[2]},\n'
+        f'    "{body}")\n'
+        "end\n"
+    )
+    return str(path)
+
+
+def _measure(
+    label: str, database_url: str, data: Path, seconds: int, workers: int = 1
+) -> list[tuple[str, str]]:
+    env = bench_env(database_url, data, RUSTOK_RATE_LIMIT="0",
+                    RUSTOK_LOGIN_RATE_LIMIT="1000000/minute", RUSTOK_DB_POOL_SIZE="20")  # fmt: skip
+    migrate(env)
+    rustok(env, "user", "create", "--tenant", "default", "--email", ADMIN[0],
+           "--password", ADMIN[1], "--role", "admin")  # fmt: skip
+    with served(env, workers=workers) as server:
+        _, variants = asyncio.run(_seed(server.base_url))
+        add_carts = asyncio.run(_carts(server.base_url, variants, 64, 0))
+        script = _add_to_cart_script(data / "add.lua", add_carts, variants[0])
+        wrk(server.base_url + "/", connections=CLIENTS, seconds=2, script=script)  # warm-up
+        added = wrk(server.base_url + "/", connections=CLIENTS, seconds=seconds, script=script)
+        carts = asyncio.run(_carts(server.base_url, variants, CHECKOUTS, 2))
+        latencies, elapsed, failures = asyncio.run(_checkouts(server.base_url, carts))
+    return [
+        (f"{label}: add-to-cart, wrk 16 connections",
+         f"{added.requests_per_second:,.0f} req/s, p50 {added.latency_p50_ms:.1f} ms, "
+         f"p99 {added.latency_p99_ms:.1f} ms, non-2xx {added.non_2xx}"),
+        (f"{label}: checkout, 16 clients, {len(latencies)} orders of 2 lines",
+         f"{len(latencies) / elapsed:,.0f} orders/s, p50 {percentile(latencies, 50):.1f} ms, "
+         f"p99 {percentile(latencies, 99):.1f} ms, failed {failures}"),
+    ]  # fmt: skip
+
+
+async def _statements(data: Path) -> list[int]:
+    url = f"sqlite+aiosqlite:///{data}/count.db"
+    settings = make_settings(url, data, rate_limit="0", serve_events=False)
+    await migrate_and_seed(settings)
+    app = create_app(settings, platform=bootstrap(settings))
+    await create_user_in(app.platform, "default", ADMIN[0], ADMIN[1], "admin", None)
+    counts = []
+    async with serve_app(app) as client:
+        login = await client.post("/api/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]})
+        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        variants: list[str] = []
+        for i in range(4):
+            body = {
+                "status": "active", "translations": [{"locale": "en", "title": f"P{i}"}],
+                "variants": [{"sku": f"C-{i}-{n}", "inventory_quantity": 100, "options": {},
+                              "prices": [{"currency_code": "USD", "amount": 500}]} for n in range(3)],
+            }  # fmt: skip
+            variants += [
+                v["id"]
+                for v in (
+                    await client.post("/api/commerce/products", json=body, headers=admin)
+                ).json()["variants"]
+            ]
+        for size in (1, 1, 12):  # the first order also creates the tenant's number sequence
+            cart = (await client.post("/api/store/carts", json={})).json()
+            token = {"X-Cart-Token": cart["token"]}
+            for variant in variants[:size]:
+                await client.post(f"/api/store/carts/{cart['id']}/items",
+                                  json={"variant_id": variant, "quantity": 1}, headers=token)  # fmt: skip
+            with count_queries(app.platform.db) as counter:
+                response = await client.post(
+                    f"/api/store/carts/{cart['id']}/checkout",
+                    json={"email": "c@example.com", "shipping_address": ADDRESS},
+                    headers={**token, "Idempotency-Key": f"count-{size}-{cart['id']}"},
+                )  # fmt: skip
+            assert response.status_code == 201, response.text
+            counts.append(counter.count)
+    return counts[1:]
+
+
+def run(seconds: int = 8) -> None:
+    rows: list[tuple[str, str]] = []
+    with sqlite_dir() as data:
+        one, twelve = asyncio.run(_statements(data))
+        rows.append(
+            ("SQL statements of a checkout (SQLite; 1 line / 12 lines)", f"{one} / {twelve}")
+        )
+    with sqlite_dir() as data:
+        rows += _measure("SQLite, 1 worker", f"sqlite+aiosqlite:///{data}/bench.db", data, seconds)
+    for workers in (1, 2):
+        pg = start_postgres()
+        try:
+            with sqlite_dir() as data:
+                label = f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}"
+                rows += _measure(label, pg.url, data, seconds, workers)
+        finally:
+            pg.close()
+    print_table("commerce: add-to-cart and checkout at 16 concurrent clients", rows)
+
+
+if __name__ == "__main__":
+    run()

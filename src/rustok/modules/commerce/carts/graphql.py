@@ -1,0 +1,180 @@
+"""GraphQL: storefront carts and checkout (the same services as ``/api/store/carts``).
+
+A cart is reached with its token (argument ``token`` or header ``X-Cart-Token``) or by its
+signed-in owner; checkout takes the ``Idempotency-Key`` as an argument.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from rustok.auth.guard import Public
+from rustok.core.errors import ValidationFailed
+from rustok.core.graphql import RustokInfo
+from rustok.modules.commerce.carts.schemas import (
+    CartCreate,
+    CartItemCreate,
+    CartItemUpdate,
+    CartRead,
+    CartUpdate,
+)
+from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
+from rustok.modules.commerce.graphql_support import (
+    MinorUnits,
+    cart_access,
+    convert,
+    input_dict,
+    parse_id,
+    runtime,
+)
+from rustok.modules.commerce.orders.graphql import OrderType
+
+
+@strawberry.type(name="CartItem")
+class CartItemType:
+    id: strawberry.ID
+    variant_id: strawberry.ID
+    sku: str
+    title: str
+    quantity: int
+    unit_price: MinorUnits
+    total: MinorUnits
+
+
+@strawberry.type(name="Cart")
+class CartType:
+    id: strawberry.ID
+    token: str
+    status: str
+    currency_code: str
+    email: str | None
+    discount_code: str | None
+    items: list[CartItemType]
+    item_count: int
+    subtotal: MinorUnits
+    discount_total: MinorUnits
+    tax_total: MinorUnits
+    shipping_total: MinorUnits
+    total: MinorUnits
+
+    @classmethod
+    def of(cls, cart: CartRead) -> CartType:
+        return cls(
+            id=strawberry.ID(str(cart.id)), token=cart.token, status=cart.status,
+            currency_code=cart.currency_code, email=cart.email, discount_code=cart.discount_code,
+            items=[
+                CartItemType(
+                    id=strawberry.ID(str(i.id)), variant_id=strawberry.ID(str(i.variant_id)),
+                    sku=i.sku, title=i.title, quantity=i.quantity,
+                    unit_price=MinorUnits(i.unit_price), total=MinorUnits(i.total),
+                )
+                for i in cart.items
+            ],
+            item_count=cart.item_count, subtotal=MinorUnits(cart.subtotal),
+            discount_total=MinorUnits(cart.discount_total), tax_total=MinorUnits(cart.tax_total),
+            shipping_total=MinorUnits(cart.shipping_total), total=MinorUnits(cart.total),
+        )  # fmt: skip
+
+
+@strawberry.input
+class AddressInput:
+    first_name: str
+    last_name: str
+    address1: str
+    city: str
+    postal_code: str
+    country_code: str
+    company: str | None = None
+    address2: str | None = None
+    province: str | None = None
+    phone: str | None = None
+
+
+@strawberry.input
+class CheckoutInput:
+    email: str
+    shipping_address: AddressInput
+    billing_address: AddressInput | None = None
+    shipping_method: strawberry.ID | None = None
+    discount_code: str | None = None
+    payment_provider: str | None = None
+    payment_token: str | None = None
+
+
+@strawberry.type
+class CartQuery:
+    @strawberry.field(permission_classes=[Public])
+    async def cart(self, info: RustokInfo, id: strawberry.ID, token: str | None = None) -> CartType:
+        found = await runtime(info).carts.get(parse_id(id), cart_access(info, token))
+        return CartType.of(found)
+
+
+@strawberry.type
+class CartMutation:
+    @strawberry.mutation(permission_classes=[Public])
+    async def create_cart(
+        self, info: RustokInfo, currency_code: str | None = None, email: str | None = None
+    ) -> CartType:
+        body = convert({"currency_code": currency_code, "email": email}, CartCreate)
+        return CartType.of(await runtime(info).carts.create(body, cart_access(info, None)))
+
+    @strawberry.mutation(permission_classes=[Public])
+    async def add_cart_item(
+        self, info: RustokInfo, cart_id: strawberry.ID, variant_id: strawberry.ID, quantity: int,
+        token: str | None = None,
+    ) -> CartType:  # fmt: skip
+        body = convert({"variant_id": str(variant_id), "quantity": quantity}, CartItemCreate)
+        cart = await runtime(info).carts.add_item(
+            parse_id(cart_id, "cart_id"), cart_access(info, token), body
+        )
+        return CartType.of(cart)
+
+    @strawberry.mutation(permission_classes=[Public])
+    async def update_cart_item(
+        self, info: RustokInfo, cart_id: strawberry.ID, item_id: strawberry.ID, quantity: int,
+        token: str | None = None,
+    ) -> CartType:  # fmt: skip
+        body = convert({"quantity": quantity}, CartItemUpdate)
+        cart = await runtime(info).carts.update_item(
+            parse_id(cart_id, "cart_id"), parse_id(item_id, "item_id"), cart_access(info, token),
+            body,
+        )  # fmt: skip
+        return CartType.of(cart)
+
+    @strawberry.mutation(permission_classes=[Public])
+    async def remove_cart_item(
+        self, info: RustokInfo, cart_id: strawberry.ID, item_id: strawberry.ID,
+        token: str | None = None,
+    ) -> CartType:  # fmt: skip
+        cart = await runtime(info).carts.remove_item(
+            parse_id(cart_id, "cart_id"), parse_id(item_id, "item_id"), cart_access(info, token)
+        )
+        return CartType.of(cart)
+
+    @strawberry.mutation(permission_classes=[Public])
+    async def apply_discount_code(
+        self, info: RustokInfo, cart_id: strawberry.ID, code: str | None,
+        token: str | None = None,
+    ) -> CartType:  # fmt: skip
+        body = convert({"discount_code": code}, CartUpdate)
+        cart = await runtime(info).carts.update(
+            parse_id(cart_id, "cart_id"), cart_access(info, token), body
+        )
+        return CartType.of(cart)
+
+    @strawberry.mutation(permission_classes=[Public])
+    async def checkout(
+        self, info: RustokInfo, cart_id: strawberry.ID, input: CheckoutInput,
+        token: str | None = None, idempotency_key: str | None = None,
+    ) -> OrderType:  # fmt: skip
+        data = input_dict(input)
+        data.setdefault("payment_provider", "manual")
+        body = convert(data, CheckoutRequest)
+        if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
+            raise ValidationFailed(
+                errors={"idempotency_key": ["1..255 printable ASCII characters, no spaces"]}
+            )
+        order = await runtime(info).checkout.place_order(
+            parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key
+        )
+        return OrderType.of(order)

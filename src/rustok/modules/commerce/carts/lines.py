@@ -1,0 +1,159 @@
+"""A cart's lines with today's prices, and its totals: shared by cart reads and checkout.
+
+Costs a fixed number of queries whatever the number of lines: the lines with their variants
+and products, their titles, their prices, and (when set) the discount, the region and the
+shipping methods.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rustok.core.context import current_context
+from rustok.core.db import utcnow
+from rustok.core.errors import Conflict, ValidationFailed
+from rustok.modules.commerce.carts.models import Cart, CartItem
+from rustok.modules.commerce.carts.totals import DiscountRule, PricedLine, Totals, compute_totals
+from rustok.modules.commerce.catalog.models import Product, Variant
+from rustok.modules.commerce.catalog.pricing import unit_prices
+from rustok.modules.commerce.catalog.queries import pick_translation, translations_by_product
+from rustok.modules.commerce.discounts.models import Discount
+from rustok.modules.commerce.discounts.service import (
+    check_applicable,
+    find_discount,
+    rule_of,
+)
+from rustok.modules.commerce.errors import DiscountUnavailable
+from rustok.modules.commerce.money import MAX_ORDER_TOTAL
+from rustok.modules.commerce.regions.models import Region, ShippingMethod
+from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    item: CartItem
+    variant: Variant
+    product_status: str
+    title: str
+    unit_price: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PricedCart:
+    cart: Cart
+    lines: list[CartLine]
+    totals: Totals
+    discount: Discount | None
+    region: Region | None
+    shipping: ShippingMethod | None
+
+
+async def load_lines(session: AsyncSession, cart: Cart) -> list[CartLine]:
+    rows = (
+        (
+            await session.execute(
+                select(CartItem, Variant, Product.status)
+                .join(Variant, Variant.id == CartItem.variant_id)
+                .join(Product, Product.id == Variant.product_id)
+                .where(CartItem.cart_id == cart.id)
+                .order_by(CartItem.id)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    if not rows:
+        return []
+    titles = await translations_by_product(session, list({v.product_id for _, v, _ in rows}))
+    tenant = current_context().tenant
+    chain = tenant.locale_chain() if tenant else []
+    quantities: dict[uuid.UUID, int] = {v.id: item.quantity for item, v, _ in rows}
+    prices = await unit_prices(session, cart.currency_code, quantities)
+    lines = []
+    for item, variant, status in rows:
+        chosen = pick_translation(titles.get(variant.product_id, []), chain)
+        lines.append(
+            CartLine(
+                item=item,
+                variant=variant,
+                product_status=status,
+                title=chosen.title if chosen else variant.sku,
+                unit_price=prices.get(variant.id),
+            )
+        )
+    return lines
+
+
+def unsellable(lines: list[CartLine]) -> list[uuid.UUID]:
+    return [
+        line.variant.id
+        for line in lines
+        if line.product_status != "active" or line.unit_price is None
+    ]
+
+
+async def _discount(
+    session: AsyncSession, code: str | None, cart: Cart, subtotal: int, *, strict: bool
+) -> tuple[Discount | None, DiscountRule | None]:
+    if code is None:
+        return None, None
+    try:
+        row = await find_discount(session, code)
+        check_applicable(row, cart.currency_code, subtotal, utcnow())
+    except DiscountUnavailable:
+        if strict:
+            raise
+        return None, None  # a cart read shows no discount once the code stopped applying
+    return row, rule_of(row)
+
+
+async def price_cart(
+    session: AsyncSession,
+    cart: Cart,
+    *,
+    discount_code: str | None,
+    country_code: str | None,
+    shipping_method_id: uuid.UUID | None,
+    strict: bool = False,
+    lines: list[CartLine] | None = None,
+) -> PricedCart:
+    """Totals of ``cart``; ``strict`` (checkout) refuses what a read only leaves out."""
+    if lines is None:
+        lines = await load_lines(session, cart)
+    if strict:
+        missing = unsellable(lines)
+        if missing:
+            raise Conflict(
+                "some items are no longer for sale in this currency",
+                code="VARIANT_UNAVAILABLE",
+                errors={str(v): ["not for sale"] for v in missing},
+            )
+    priced = [
+        PricedLine(key=line.item.id, unit_price=line.unit_price or 0, quantity=line.item.quantity)
+        for line in lines
+    ]
+    subtotal = sum(p.unit_price * p.quantity for p in priced)
+    discount, rule = await _discount(session, discount_code, cart, subtotal, strict=strict)
+    region = await find_region(session, cart.currency_code, country_code)
+    shipping = None
+    if lines:
+        options = await shipping_options(session, cart.currency_code, region.id if region else None)
+        try:
+            shipping = choose_shipping(options, shipping_method_id)
+        except ValidationFailed:
+            if strict:
+                raise
+            shipping = choose_shipping(options, None)
+    totals = compute_totals(
+        priced,
+        discount=rule,
+        tax_rate_bps=region.tax_rate_bps if region else 0,
+        shipping=shipping.amount if shipping else 0,
+    )
+    if totals.total > MAX_ORDER_TOTAL:
+        raise ValidationFailed(errors={"items": [f"a cart totals at most {MAX_ORDER_TOTAL}"]})
+    return PricedCart(cart, lines, totals, discount, region, shipping)

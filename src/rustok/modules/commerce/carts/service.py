@@ -1,0 +1,327 @@
+"""Carts: anonymous (``X-Cart-Token``) or a signed-in customer's; line items; merge on login.
+
+A cart is visible to whoever presents its token and to the customer who owns it; anyone
+else gets 404. Writes lock the cart row, so they serialise with each other and with
+checkout, which completes the cart in the same way.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from msgspec import UNSET
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rustok.core.context import current_context
+from rustok.core.db import utcnow
+from rustok.core.errors import NotFound, ValidationFailed
+from rustok.core.platform import Platform
+from rustok.core.uow import UnitOfWork
+from rustok.modules.commerce.carts.lines import PricedCart, price_cart
+from rustok.modules.commerce.carts.models import Cart, CartItem
+from rustok.modules.commerce.carts.schemas import (
+    CartCreate,
+    CartItemCreate,
+    CartItemRead,
+    CartItemUpdate,
+    CartRead,
+    CartUpdate,
+)
+from rustok.modules.commerce.catalog.models import Product, Variant
+from rustok.modules.commerce.catalog.pricing import unit_prices
+from rustok.modules.commerce.catalog.queries import available_by_variant
+from rustok.modules.commerce.discounts.service import check_applicable, find_discount
+from rustok.modules.commerce.errors import CartNotOpen, InsufficientInventory
+from rustok.modules.commerce.events import CartAbandoned, CartCreated, CartUpdated
+from rustok.modules.commerce.money import MAX_CART_LINES, MAX_QUANTITY
+from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
+
+
+@dataclass(frozen=True, slots=True)
+class CartAccess:
+    """Who asks: the cart token they sent and/or the signed-in customer."""
+
+    token: str | None = None
+    customer_id: uuid.UUID | None = None
+
+
+def can_access(cart: Cart, access: CartAccess) -> bool:
+    # Bytes: compare_digest refuses str with non-ASCII characters (headers are latin-1).
+    if access.token is not None and hmac.compare_digest(cart.token.encode(), access.token.encode()):
+        return True
+    return access.customer_id is not None and cart.customer_id == access.customer_id
+
+
+def to_cart_read(priced: PricedCart) -> CartRead:
+    cart, totals = priced.cart, priced.totals
+    by_item = {line.key: line for line in totals.lines}
+    items = []
+    for line in priced.lines:
+        figures = by_item[line.item.id]
+        items.append(
+            CartItemRead(
+                id=line.item.id,
+                variant_id=line.variant.id,
+                product_id=line.variant.product_id,
+                sku=line.variant.sku,
+                title=line.title,
+                variant_title=line.variant.title,
+                quantity=line.item.quantity,
+                unit_price=figures.unit_price,
+                subtotal=figures.subtotal,
+                discount=figures.discount,
+                total=figures.total,
+            )
+        )
+    return CartRead(
+        id=cart.id, token=cart.token, status=cart.status, currency_code=cart.currency_code,
+        email=cart.email, customer_id=cart.customer_id, country_code=cart.country_code,
+        discount_code=cart.discount_code if priced.discount else None,
+        shipping_method_id=priced.shipping.id if priced.shipping else None,
+        region_id=priced.region.id if priced.region else None, items=items,
+        item_count=sum(i.quantity for i in items), subtotal=totals.subtotal,
+        discount_total=totals.discount_total, tax_total=totals.tax_total,
+        shipping_total=totals.shipping_total, total=totals.total, order_id=cart.order_id,
+        created_at=cart.created_at, updated_at=cart.updated_at,
+    )  # fmt: skip
+
+
+async def read_cart(session: AsyncSession, cart: Cart) -> CartRead:
+    priced = await price_cart(
+        session, cart, discount_code=cart.discount_code, country_code=cart.country_code,
+        shipping_method_id=cart.shipping_method_id,
+    )  # fmt: skip
+    return to_cart_read(priced)
+
+
+async def lock_cart(uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess) -> Cart:
+    cart = await uow.session.scalar(select(Cart).where(Cart.id == cart_id).with_for_update())
+    if cart is None or not can_access(cart, access):
+        raise NotFound("no such cart")
+    return cart
+
+
+def _open(cart: Cart) -> Cart:
+    if cart.status != "open":
+        raise CartNotOpen(f"the cart is {cart.status}")
+    return cart
+
+
+class CartService:
+    def __init__(self, platform: Platform) -> None:
+        self._platform = platform
+
+    async def create(self, data: CartCreate, access: CartAccess) -> CartRead:
+        tenant = current_context().tenant
+        assert tenant is not None
+        async with self._platform.uow() as uow:
+            cart = Cart(
+                token=secrets.token_urlsafe(32), customer_id=access.customer_id,
+                email=data.email, currency_code=data.currency_code or tenant.currency_code,
+                status="open",
+            )  # fmt: skip
+            uow.session.add(cart)
+            await uow.session.flush()
+            uow.publish(
+                CartCreated(
+                    cart_id=cart.id, currency=cart.currency_code, customer_id=cart.customer_id
+                )
+            )
+            result = await read_cart(uow.session, cart)
+            await uow.commit()
+        return result
+
+    async def get(self, cart_id: uuid.UUID, access: CartAccess) -> CartRead:
+        async with self._platform.db.read_session() as session:
+            cart = await session.get(Cart, cart_id)
+            if cart is None or not can_access(cart, access):
+                raise NotFound("no such cart")
+            return await read_cart(session, cart)
+
+    async def _finish(self, uow: UnitOfWork, cart: Cart) -> CartRead:
+        cart.updated_at = utcnow()
+        await uow.session.flush()
+        result = await read_cart(uow.session, cart)
+        uow.publish(
+            CartUpdated(
+                cart_id=cart.id,
+                item_count=result.item_count,
+                subtotal=result.subtotal,
+                currency=cart.currency_code,
+            )
+        )
+        await uow.commit()
+        return result
+
+    async def _check_sellable(
+        self, uow: UnitOfWork, cart: Cart, variant_id: uuid.UUID, quantity: int
+    ) -> None:
+        row = (
+            (
+                await uow.session.execute(
+                    select(Variant, Product.status)
+                    .join(Product, Product.id == Variant.product_id)
+                    .where(Variant.id == variant_id)
+                )
+            )
+            .tuples()
+            .first()
+        )
+        if row is None or row[1] != "active":
+            raise ValidationFailed(errors={"variant_id": ["no such product for sale"]})
+        variant = row[0]
+        price = await unit_prices(uow.session, cart.currency_code, {variant.id: quantity})
+        if price.get(variant.id) is None:
+            raise ValidationFailed(errors={"variant_id": [f"not for sale in {cart.currency_code}"]})
+        if variant.inventory_policy == "deny":
+            available = (await available_by_variant(uow.session, [variant.id])).get(variant.id, 0)
+            if quantity > available:
+                raise InsufficientInventory([(variant.id, quantity, max(available, 0))])
+
+    async def add_item(
+        self, cart_id: uuid.UUID, access: CartAccess, data: CartItemCreate
+    ) -> CartRead:
+        async with self._platform.uow() as uow:
+            cart = _open(await lock_cart(uow, cart_id, access))
+            item = await uow.session.scalar(
+                select(CartItem).where(
+                    CartItem.cart_id == cart.id, CartItem.variant_id == data.variant_id
+                )
+            )
+            quantity = data.quantity + (item.quantity if item else 0)
+            if quantity > MAX_QUANTITY:
+                raise ValidationFailed(errors={"quantity": [f"at most {MAX_QUANTITY} per line"]})
+            await self._check_sellable(uow, cart, data.variant_id, quantity)
+            if item is None:
+                await self._check_line_count(uow, cart)
+                uow.session.add(
+                    CartItem(cart_id=cart.id, variant_id=data.variant_id, quantity=quantity)
+                )
+            else:
+                item.quantity = quantity
+            return await self._finish(uow, cart)
+
+    @staticmethod
+    async def _check_line_count(uow: UnitOfWork, cart: Cart) -> None:
+        lines = await uow.session.scalar(
+            select(func.count()).select_from(CartItem).where(CartItem.cart_id == cart.id)
+        )
+        if (lines or 0) >= MAX_CART_LINES:
+            raise ValidationFailed(
+                errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
+            )
+
+    async def _item(self, uow: UnitOfWork, cart: Cart, item_id: uuid.UUID) -> CartItem:
+        item = await uow.session.get(CartItem, item_id)
+        if item is None or item.cart_id != cart.id:
+            raise NotFound("no such cart item")
+        return item
+
+    async def update_item(
+        self, cart_id: uuid.UUID, item_id: uuid.UUID, access: CartAccess, data: CartItemUpdate
+    ) -> CartRead:
+        async with self._platform.uow() as uow:
+            cart = _open(await lock_cart(uow, cart_id, access))
+            item = await self._item(uow, cart, item_id)
+            await self._check_sellable(uow, cart, item.variant_id, data.quantity)
+            item.quantity = data.quantity
+            return await self._finish(uow, cart)
+
+    async def remove_item(
+        self, cart_id: uuid.UUID, item_id: uuid.UUID, access: CartAccess
+    ) -> CartRead:
+        async with self._platform.uow() as uow:
+            cart = _open(await lock_cart(uow, cart_id, access))
+            await uow.session.delete(await self._item(uow, cart, item_id))
+            return await self._finish(uow, cart)
+
+    async def update(self, cart_id: uuid.UUID, access: CartAccess, data: CartUpdate) -> CartRead:
+        async with self._platform.uow() as uow:
+            cart = _open(await lock_cart(uow, cart_id, access))
+            if data.email is not UNSET:
+                cart.email = data.email
+            if data.country_code is not UNSET:
+                cart.country_code = data.country_code
+            if data.shipping_method_id is not UNSET:
+                cart.shipping_method_id = data.shipping_method_id
+            if data.discount_code is not UNSET:
+                code = data.discount_code.upper() if data.discount_code else None
+                if code is not None:
+                    priced = await price_cart(
+                        uow.session, cart, discount_code=None, country_code=None,
+                        shipping_method_id=None,
+                    )  # fmt: skip
+                    found = await find_discount(uow.session, code)
+                    check_applicable(found, cart.currency_code, priced.totals.subtotal, utcnow())
+                cart.discount_code = code
+            if cart.shipping_method_id is not None:
+                region = await find_region(uow.session, cart.currency_code, cart.country_code)
+                options = await shipping_options(
+                    uow.session, cart.currency_code, region.id if region else None
+                )
+                if all(option.id != cart.shipping_method_id for option in options):
+                    if data.shipping_method_id is not UNSET:
+                        choose_shipping(options, cart.shipping_method_id)  # raises: 400
+                    cart.shipping_method_id = None  # the new country has other methods
+            return await self._finish(uow, cart)
+
+    async def merge(self, access: CartAccess) -> CartRead:
+        """Fold the anonymous cart of ``access.token`` into the customer's open cart."""
+        if access.customer_id is None or access.token is None:
+            raise ValidationFailed(errors={"X-Cart-Token": ["send the cart token and sign in"]})
+        async with self._platform.uow() as uow:
+            anonymous = await uow.session.scalar(
+                select(Cart).where(Cart.token == access.token).with_for_update()
+            )
+            if anonymous is None or anonymous.customer_id not in (None, access.customer_id):
+                raise NotFound("no such cart")
+            _open(anonymous)
+            target = await uow.session.scalar(
+                select(Cart)
+                .where(
+                    Cart.customer_id == access.customer_id,
+                    Cart.status == "open",
+                    Cart.currency_code == anonymous.currency_code,
+                    Cart.id != anonymous.id,
+                )
+                .order_by(Cart.id.desc())
+                .limit(1)
+                .with_for_update()
+            )
+            if target is None:
+                anonymous.customer_id = access.customer_id
+                return await self._finish(uow, anonymous)
+            await self._move_items(uow, anonymous, target)
+            anonymous.status = "abandoned"
+            uow.publish(CartAbandoned(cart_id=anonymous.id))
+            target.discount_code = target.discount_code or anonymous.discount_code
+            target.email = target.email or anonymous.email
+            return await self._finish(uow, target)
+
+    @staticmethod
+    async def _move_items(uow: UnitOfWork, source: Cart, target: Cart) -> None:
+        theirs = {
+            i.variant_id: i
+            for i in await uow.session.scalars(
+                select(CartItem).where(CartItem.cart_id == target.id)
+            )
+        }
+        for item in list(
+            await uow.session.scalars(select(CartItem).where(CartItem.cart_id == source.id))
+        ):
+            existing = theirs.get(item.variant_id)
+            if existing is None:
+                item.cart_id = target.id
+                theirs[item.variant_id] = item
+            else:
+                existing.quantity = min(existing.quantity + item.quantity, MAX_QUANTITY)
+                await uow.session.delete(item)
+        if len(theirs) > MAX_CART_LINES:
+            raise ValidationFailed(
+                errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
+            )
+        await uow.session.flush()

@@ -1,0 +1,37 @@
+"""REST: ``POST /api/store/carts/{id}/checkout`` (API.md, STYLE section D step 3)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, post
+from litestar.params import FromPath, HeaderParameter, JSONBody
+
+from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_PATTERN, CheckoutRequest
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Access, Commerce
+from rustok.modules.commerce.orders.schemas import OrderRead
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key", min_length=1, max_length=255, pattern=IDEMPOTENCY_KEY_PATTERN,
+        required=False,
+        description="retries with the same key return the same order, never a second one",
+    ),
+]  # fmt: skip
+
+
+class CheckoutController(Controller):
+    path = "/api/store/carts"
+    tags = ["storefront"]
+    dependencies = COMMERCE_DEPENDENCIES
+
+    @post("/{cart_id:uuid}/checkout", status_code=201, public=True, optional_auth=True)
+    async def checkout(
+        self, commerce: Commerce, access: Access, cart_id: FromPath[uuid.UUID],
+        data: JSONBody[CheckoutRequest], idempotency_key: IdempotencyKeyHeader = None,
+    ) -> OrderRead:  # fmt: skip
+        """Place the order: reserve stock, apply the discount, authorise the payment, all
+        or nothing. 409 INSUFFICIENT_INVENTORY names the variants short of stock."""
+        return await commerce.checkout.place_order(cart_id, access, data, idempotency_key)

@@ -1,0 +1,232 @@
+"""``CheckoutService.place_order``: a cart becomes a pending order, in one unit of work.
+
+Steps, each inside the one transaction (STYLE section D):
+
+1. lock the cart row (concurrent checkouts of one cart queue here);
+2. a known ``Idempotency-Key`` returns the order it made (another cart or body: 422);
+3. validate the cart and price it: lines, discount, region tax, flat-rate shipping;
+4. reserve stock (inventory/stock.py: level rows locked in id order, one conditional
+   UPDATE; short variants → 409 ``INSUFFICIENT_INVENTORY`` naming them);
+5. count the discount use (conditional UPDATE: exact under concurrency);
+6. authorise the payment through its provider (a decline → 402, nothing kept);
+7. take the next display number (last lock taken, see orders/numbering.py);
+8. insert the order, its lines, reservations, payment, history, the idempotency record;
+   complete the cart; raise ``order.placed``, ``payment.authorized``, ``cart.completed``,
+   ``checkout.completed`` (after the ``inventory.*`` events of step 4); commit.
+
+Any failure rolls everything back, events included. The number of SQL statements does not
+depend on the number of lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from rustok.core.db import utcnow
+from rustok.core.errors import ValidationFailed
+from rustok.core.ids import new_id
+from rustok.core.platform import Platform
+from rustok.core.uow import UnitOfWork
+from rustok.modules.commerce.carts.lines import PricedCart, load_lines, price_cart
+from rustok.modules.commerce.carts.models import Cart
+from rustok.modules.commerce.carts.service import CartAccess, lock_cart
+from rustok.modules.commerce.checkout.models import IdempotencyRecord
+from rustok.modules.commerce.checkout.schemas import CheckoutRequest
+from rustok.modules.commerce.discounts.service import claim_usage
+from rustok.modules.commerce.errors import CartNotOpen, IdempotencyKeyReused
+from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted, OrderPlaced
+from rustok.modules.commerce.inventory.stock import StockRequest, reserve
+from rustok.modules.commerce.orders.models import Order, OrderHistory, OrderLine
+from rustok.modules.commerce.orders.numbering import next_number
+from rustok.modules.commerce.orders.queries import order_reads, to_order_read
+from rustok.modules.commerce.orders.schemas import OrderRead
+from rustok.modules.commerce.payments.models import Payment
+from rustok.modules.commerce.payments.providers import PaymentProviders
+from rustok.modules.commerce.payments.service import authorize_payment, authorized_event
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    order: Order
+    lines: list[OrderLine]
+    history: OrderHistory
+    payment: Payment
+
+
+def request_fingerprint(cart_id: uuid.UUID, data: CheckoutRequest) -> str:
+    body = msgspec.json.encode(data)
+    return hashlib.sha256(cart_id.bytes + body).hexdigest()
+
+
+class CheckoutService:
+    def __init__(self, platform: Platform, payments: PaymentProviders) -> None:
+        self._platform = platform
+        self._payments = payments
+
+    async def place_order(
+        self,
+        cart_id: uuid.UUID,
+        access: CartAccess,
+        data: CheckoutRequest,
+        idempotency_key: str | None = None,
+    ) -> OrderRead:
+        self._payments.get(data.payment_provider)  # an unknown provider is a 400, up front
+        fingerprint = request_fingerprint(cart_id, data)
+        async with self._platform.uow() as uow:
+            cart = await lock_cart(uow, cart_id, access)
+            if idempotency_key is not None:
+                replay = await self._replay(uow, idempotency_key, cart, fingerprint)
+                if replay is not None:
+                    return replay
+            if cart.status != "open":
+                raise CartNotOpen(f"the cart is {cart.status}: its order was placed already")
+            lines = await load_lines(uow.session, cart)
+            if not lines:
+                raise ValidationFailed(errors={"items": ["the cart is empty"]})
+            priced = await price_cart(
+                uow.session, cart, lines=lines, strict=True,
+                discount_code=data.discount_code or cart.discount_code,
+                country_code=data.shipping_address.country_code,
+                shipping_method_id=data.shipping_method or cart.shipping_method_id,
+            )  # fmt: skip
+            placed = await self._place(uow, cart, priced, data, access)
+            order = placed.order
+            if idempotency_key is not None:
+                uow.session.add(
+                    IdempotencyRecord(
+                        key=idempotency_key,
+                        cart_id=cart.id,
+                        request_hash=fingerprint,
+                        order_id=order.id,
+                    )
+                )
+            uow.publish(
+                CheckoutCompleted(
+                    cart_id=cart.id, order_id=order.id, idempotency_key=_short(idempotency_key)
+                )
+            )
+            try:
+                await uow.session.flush()
+            except IntegrityError:
+                # The same key raced in from another cart (one cart's requests queue above).
+                raise IdempotencyKeyReused(
+                    "the Idempotency-Key was used for another cart"
+                ) from None
+            result = to_order_read(order, placed.lines, [placed.history], placed.payment)
+            await uow.commit()
+        return result
+
+    async def _replay(
+        self, uow: UnitOfWork, key: str, cart: Cart, fingerprint: str
+    ) -> OrderRead | None:
+        record = await uow.session.scalar(
+            select(IdempotencyRecord).where(IdempotencyRecord.key == key)
+        )
+        if record is None:
+            return None
+        if record.cart_id != cart.id or record.request_hash != fingerprint:
+            raise IdempotencyKeyReused(
+                "the Idempotency-Key was used before with another cart or another body"
+            )
+        order = await uow.session.get(Order, record.order_id)
+        assert order is not None
+        (read,) = await order_reads(uow.session, [order])
+        return read
+
+    async def _place(
+        self,
+        uow: UnitOfWork,
+        cart: Cart,
+        priced: PricedCart,
+        data: CheckoutRequest,
+        access: CartAccess,
+    ) -> PlacedOrder:
+        session, totals, now = uow.session, priced.totals, utcnow()
+        order_id = new_id()
+        reservations = await reserve(
+            uow,
+            order_id,
+            [
+                StockRequest(
+                    variant_id=line.variant.id,
+                    product_id=line.variant.product_id,
+                    quantity=line.item.quantity,
+                    policy=line.variant.inventory_policy,
+                )
+                for line in priced.lines
+            ],
+        )
+        if priced.discount is not None:
+            await claim_usage(session, priced.discount.id)
+        payment = await authorize_payment(
+            self._payments, order_id=order_id, provider=data.payment_provider,
+            amount=totals.total, currency=cart.currency_code, token=data.payment_token,
+        )  # fmt: skip
+        order = Order(
+            id=order_id, display_number=await next_number(session), status="pending",
+            cart_id=cart.id, customer_id=access.customer_id or cart.customer_id,
+            email=data.email, currency_code=cart.currency_code, subtotal=totals.subtotal,
+            discount_total=totals.discount_total, tax_total=totals.tax_total,
+            shipping_total=totals.shipping_total, total=totals.total,
+            tax_rate_bps=priced.region.tax_rate_bps if priced.region else 0,
+            discount_id=priced.discount.id if priced.discount else None,
+            discount_code=priced.discount.code if priced.discount else None,
+            region_id=priced.region.id if priced.region else None,
+            shipping_method_id=priced.shipping.id if priced.shipping else None,
+            shipping_method_name=priced.shipping.name if priced.shipping else None,
+            shipping_address=msgspec.to_builtins(data.shipping_address),
+            billing_address=msgspec.to_builtins(data.billing_address or data.shipping_address),
+            payment_provider=data.payment_provider, inventory_reserved=True, placed_at=now,
+            refunded=False, created_at=now, updated_at=now,
+        )  # fmt: skip
+        session.add(order)
+        await session.flush()  # the rows below reference it
+        by_item = {line.key: line for line in totals.lines}
+        order_lines = [
+            OrderLine(
+                order_id=order.id,
+                variant_id=line.variant.id,
+                product_id=line.variant.product_id,
+                sku=line.variant.sku,
+                title=line.title,
+                variant_title=line.variant.title,
+                quantity=line.item.quantity,
+                unit_price=by_item[line.item.id].unit_price,
+                subtotal=by_item[line.item.id].subtotal,
+                discount_total=by_item[line.item.id].discount,
+                total=by_item[line.item.id].total,
+                position=position,
+            )
+            for position, line in enumerate(priced.lines)
+        ]
+        history = OrderHistory(
+            order_id=order.id, action="place", from_status=None, to_status="pending",
+            actor_id=access.customer_id, data={"payment_provider": data.payment_provider},
+            created_at=now,
+        )  # fmt: skip
+        session.add_all([*order_lines, *reservations, payment, history])
+        cart.status, cart.completed_at, cart.order_id = "completed", now, order.id
+        cart.email = data.email
+        uow.publish(
+            OrderPlaced(
+                order_id=order.id,
+                total=order.total,
+                currency=order.currency_code,
+                customer_id=order.customer_id,
+                display_number=order.display_number,
+            )
+        )
+        uow.publish(authorized_event(payment))
+        uow.publish(CartCompleted(cart_id=cart.id, order_id=order.id))
+        return PlacedOrder(order, order_lines, history, payment)
+
+
+def _short(key: str | None) -> str | None:
+    # The event keeps at most 64 characters of the key (enough to trace duplicates).
+    return key[:64] if key else None

@@ -1,0 +1,130 @@
+"""The commerce module's GraphQL root fields: catalogue, stock, discounts, carts, checkout
+and orders, merged into one ``Query`` and one ``Mutation`` contribution."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.tools import merge_types
+
+from rustok.auth.guard import requires
+from rustok.core.graphql import RustokInfo
+from rustok.modules.commerce import permissions as perm
+from rustok.modules.commerce.carts.graphql import CartMutation, CartQuery
+from rustok.modules.commerce.catalog.graphql import CatalogMutation, CatalogQuery
+from rustok.modules.commerce.discounts.service import DiscountCreate
+from rustok.modules.commerce.graphql_support import convert, parse_id, runtime
+from rustok.modules.commerce.inventory.schemas import (
+    InventoryAdjust,
+    InventorySet,
+    VariantInventoryRead,
+)
+from rustok.modules.commerce.orders.graphql import OrdersMutation, OrdersQuery
+
+
+@strawberry.type(name="StockLevel")
+class StockLevelType:
+    location_id: strawberry.ID
+    location_code: str
+    stocked: int
+    reserved: int
+    available: int
+
+
+@strawberry.type(name="VariantInventory")
+class VariantInventoryType:
+    variant_id: strawberry.ID
+    sku: str
+    inventory_policy: str
+    stocked: int
+    reserved: int
+    available: int
+    locations: list[StockLevelType]
+
+    @classmethod
+    def of(cls, read: VariantInventoryRead) -> VariantInventoryType:
+        return cls(
+            variant_id=strawberry.ID(str(read.variant_id)), sku=read.sku,
+            inventory_policy=read.inventory_policy, stocked=read.stocked,
+            reserved=read.reserved, available=read.available,
+            locations=[
+                StockLevelType(
+                    location_id=strawberry.ID(str(x.location_id)), location_code=x.location_code,
+                    stocked=x.stocked, reserved=x.reserved, available=x.available,
+                )
+                for x in read.locations
+            ],
+        )  # fmt: skip
+
+
+@strawberry.type(name="Discount")
+class DiscountType:
+    id: strawberry.ID
+    code: str
+    kind: str
+    value: int
+    usage_limit: int | None
+    usage_count: int
+    is_active: bool
+
+
+@strawberry.type
+class StockQuery:
+    @strawberry.field(permission_classes=[requires(perm.INVENTORY_READ)])
+    async def variant_inventory(
+        self, info: RustokInfo, variant_id: strawberry.ID
+    ) -> VariantInventoryType:
+        found = await runtime(info).inventory.get(parse_id(variant_id, "variant_id"))
+        return VariantInventoryType.of(found)
+
+    @strawberry.field(permission_classes=[requires(perm.DISCOUNTS_LIST)])
+    async def discounts(self, info: RustokInfo, first: int = 20) -> list[DiscountType]:
+        page = await runtime(info).discounts.list_page(1, max(1, min(first, 100)))
+        return [
+            DiscountType(
+                id=strawberry.ID(str(d.id)),
+                code=d.code,
+                kind=d.kind,
+                value=d.value,
+                usage_limit=d.usage_limit,
+                usage_count=d.usage_count,
+                is_active=d.is_active,
+            )
+            for d in page.items
+        ]
+
+
+@strawberry.type
+class StockMutation:
+    @strawberry.mutation(permission_classes=[requires(perm.INVENTORY_UPDATE)])
+    async def adjust_inventory(
+        self, info: RustokInfo, variant_id: strawberry.ID, delta: int,
+        location_id: strawberry.ID | None = None,
+    ) -> VariantInventoryType:  # fmt: skip
+        body = convert({"delta": delta, "location_id": location_id}, InventoryAdjust)
+        found = await runtime(info).inventory.adjust(parse_id(variant_id, "variant_id"), body)
+        return VariantInventoryType.of(found)
+
+    @strawberry.mutation(permission_classes=[requires(perm.INVENTORY_UPDATE)])
+    async def set_inventory(
+        self, info: RustokInfo, variant_id: strawberry.ID, quantity: int,
+        location_id: strawberry.ID | None = None,
+    ) -> VariantInventoryType:  # fmt: skip
+        body = convert({"quantity": quantity, "location_id": location_id}, InventorySet)
+        found = await runtime(info).inventory.set(parse_id(variant_id, "variant_id"), body)
+        return VariantInventoryType.of(found)
+
+    @strawberry.mutation(permission_classes=[requires(perm.DISCOUNTS_CREATE)])
+    async def create_discount(self, info: RustokInfo, input: JSON) -> DiscountType:
+        """``input`` is the REST body of ``POST /api/commerce/discounts``."""
+        d = await runtime(info).discounts.create(convert(input, DiscountCreate))
+        return DiscountType(
+            id=strawberry.ID(str(d.id)), code=d.code, kind=d.kind, value=d.value,
+            usage_limit=d.usage_limit, usage_count=d.usage_count, is_active=d.is_active,
+        )  # fmt: skip
+
+
+CommerceQuery = merge_types("CommerceQuery", (CatalogQuery, CartQuery, OrdersQuery, StockQuery))
+CommerceMutation = merge_types(
+    "CommerceMutation", (CatalogMutation, CartMutation, OrdersMutation, StockMutation)
+)

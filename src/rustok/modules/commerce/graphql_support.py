@@ -1,0 +1,141 @@
+"""Shared pieces of the commerce GraphQL schema: the runtime, ids, money, inputs, loaders.
+
+Inputs that mirror a REST body are converted to that body's msgspec struct, so both
+transports enforce the same limits and rules.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import msgspec
+import strawberry
+from litestar import Request
+from strawberry.dataloader import DataLoader
+
+from rustok.auth.graphql import PageInfo as PageInfo  # the platform's Relay page info
+from rustok.auth.guard import graphql_principal
+from rustok.core.errors import Unauthenticated, ValidationFailed
+from rustok.core.graphql import MINOR_UNITS_SCALAR as MINOR_UNITS_SCALAR
+from rustok.core.graphql import MinorUnits as MinorUnits
+from rustok.core.graphql import RustokInfo
+from rustok.modules.commerce.carts.service import CartAccess
+from rustok.modules.commerce.runtime import CommerceRuntime, runtime_from_state
+from rustok.rbac.principal import Principal
+
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+MAX_PAGE = 100
+
+
+def _request(info: RustokInfo) -> Request[Any, Any, Any]:
+    request = info.context.request
+    if request is None:
+        raise RuntimeError("GraphQL resolver without an HTTP request")
+    return request
+
+
+def runtime(info: RustokInfo) -> CommerceRuntime:
+    return runtime_from_state(_request(info).app.state, info.context.platform)
+
+
+def principal(info: RustokInfo) -> Principal:
+    found = graphql_principal(info)
+    if found is None:
+        raise Unauthenticated("sign in first")
+    return found
+
+
+def cart_access(info: RustokInfo, token: str | None) -> CartAccess:
+    """The cart token from the argument or the ``X-Cart-Token`` header, and the customer."""
+    header = _request(info).headers.get("x-cart-token")
+    found = graphql_principal(info)
+    return CartAccess(token=token or header, customer_id=found.user_id if found else None)
+
+
+def parse_id(value: strawberry.ID, field: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationFailed(errors={field: ["must be a UUID"]}) from None
+
+
+def convert(data: Any, kind: type[T]) -> T:
+    """A GraphQL input (or JSON) as the REST body struct, validated the same way."""
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as exc:
+        raise ValidationFailed(str(exc), errors={"input": [str(exc)]}) from None
+
+
+def input_dict(value: object) -> dict[str, Any]:
+    """A strawberry input object as a dict without unset (None) fields."""
+    result: dict[str, Any] = {}
+    for name, item in vars(value).items():
+        if item is None:
+            continue
+        if isinstance(item, list):
+            result[name] = [input_dict(i) if hasattr(i, "__dict__") else i for i in item]
+        elif hasattr(item, "__dict__") and not isinstance(item, uuid.UUID):
+            result[name] = input_dict(item)
+        else:
+            result[name] = str(item) if isinstance(item, uuid.UUID) else item
+    return result
+
+
+def search_term(value: str | None, field: str = "q") -> str | None:
+    """A free-text argument: at most 100 characters, no NUL (which PostgreSQL refuses)."""
+    if value is not None and (len(value) > 100 or "\x00" in value):
+        raise ValidationFailed(errors={field: ["at most 100 characters, no NUL"]})
+    return value
+
+
+def choice(value: str | None, allowed: Sequence[str], field: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise ValidationFailed(errors={field: [f"one of {', '.join(allowed)}"]})
+    return value
+
+
+def offset_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def cursor_offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "offset" and value.isdigit():
+            return int(value) + 1
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise ValidationFailed(errors={"after": ["not a cursor from this API"]})
+
+
+def check_first(first: int) -> None:
+    if not 1 <= first <= MAX_PAGE:
+        raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PAGE}"]})
+
+
+def loader(
+    info: RustokInfo,
+    name: str,
+    batch: Callable[[Sequence[K]], Awaitable[dict[K, V]]],
+    default: Callable[[], V],
+) -> DataLoader[K, V]:
+    """The request's DataLoader ``name`` (one per request, in ``info.context.loaders``)."""
+    found = info.context.loaders.get(name)
+    if found is None:
+
+        async def load(keys: list[K]) -> list[V]:
+            values = await batch(keys)
+            return [values.get(key, default()) for key in keys]
+
+        found = DataLoader(load_fn=load)
+        info.context.loaders[name] = found
+    assert isinstance(found, DataLoader)
+    return found

@@ -1,0 +1,315 @@
+"""Stock changes inside the caller's unit of work: reserve, release, fulfil, adjust, set.
+
+No oversell under concurrency: every change first locks the affected level rows
+(``SELECT … FOR UPDATE`` in level-id order on PostgreSQL, so two checkouts never wait on each
+other in a cycle; SQLite serialises writers with ``BEGIN IMMEDIATE`` and the process-wide
+writer lock), then writes one conditional ``UPDATE`` whose ``WHERE`` re-checks availability
+for ``deny`` variants; a row count short of the levels touched aborts the transaction. The
+number of statements does not depend on the number of lines.
+
+Default stock location: created lazily, the first time a tenant needs one (a variant
+created, stock adjusted without a location, a listing) and when the module is enabled; an
+``INSERT … ON CONFLICT DO NOTHING`` on ``(tenant_id, code='default')`` makes that race-free.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from rustok.core.context import current_context
+from rustok.core.db import utcnow
+from rustok.core.ids import new_id
+from rustok.core.uow import UnitOfWork
+from rustok.modules.commerce.catalog.models import Variant
+from rustok.modules.commerce.errors import InsufficientInventory
+from rustok.modules.commerce.events import (
+    InventoryLow,
+    InventoryReason,
+    InventoryReleased,
+    InventoryReserved,
+    InventoryUpdated,
+)
+from rustok.modules.commerce.inventory.models import (
+    DEFAULT_LOCATION_CODE,
+    InventoryLevel,
+    Reservation,
+    StockLocation,
+)
+
+ReservationClose = Literal["released", "fulfilled"]
+
+
+@dataclass(frozen=True, slots=True)
+class StockRequest:
+    """Units of one variant an order needs."""
+
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    quantity: int
+    policy: str  # "deny" or "continue"
+
+
+@dataclass(frozen=True, slots=True)
+class LevelChange:
+    level: InventoryLevel
+    product_id: uuid.UUID
+    reserved_delta: int = 0
+    stocked_delta: int = 0
+
+
+async def ensure_default_location(session: AsyncSession) -> StockLocation:
+    """The tenant's default stock location, created on first use."""
+    found = await session.scalar(select(StockLocation).where(StockLocation.is_default.is_(True)))
+    if found is not None:
+        return found
+    tenant_id = current_context().tenant_id
+    assert tenant_id is not None
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = (
+        insert(StockLocation)
+        .values(
+            id=new_id(),
+            tenant_id=tenant_id,
+            code=DEFAULT_LOCATION_CODE,
+            name="Default",
+            is_default=True,
+            address=None,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["tenant_id", "code"])
+    )
+    await session.execute(statement)
+    created = await session.scalar(select(StockLocation).where(StockLocation.is_default.is_(True)))
+    assert isinstance(created, StockLocation)
+    return created
+
+
+def _available(level: InventoryLevel) -> int:
+    return level.stocked - level.reserved
+
+
+def publish_level_change(
+    uow: UnitOfWork, change: LevelChange, reason: InventoryReason, *, old_available: int
+) -> None:
+    """``inventory.updated`` with the real location, plus ``inventory.low`` on a drop to or
+    below the level's threshold."""
+    level = change.level
+    new_available = _available(level)
+    uow.publish(
+        InventoryUpdated(
+            product_id=change.product_id,
+            variant_id=level.variant_id,
+            location_id=level.location_id,
+            old_quantity=max(old_available, 0),
+            new_quantity=max(new_available, 0),
+            stocked=level.stocked,
+            reserved=level.reserved,
+            reason=reason,
+        )
+    )
+    if new_available < old_available and new_available <= level.low_stock_threshold:
+        uow.publish(
+            InventoryLow(
+                product_id=change.product_id,
+                variant_id=level.variant_id,
+                location_id=level.location_id,
+                remaining=max(new_available, 0),
+                threshold=level.low_stock_threshold,
+            )
+        )
+
+
+async def _apply(uow: UnitOfWork, changes: Sequence[LevelChange], *, guard: bool) -> None:
+    """One UPDATE for every level; with ``guard``, refuse to take a deny level below zero."""
+    if not changes:
+        return
+    ids = [c.level.id for c in changes]
+    reserved = {c.level.id: c.reserved_delta for c in changes}
+    stocked = {c.level.id: c.stocked_delta for c in changes}
+    statement = (
+        update(InventoryLevel)
+        .where(InventoryLevel.id.in_(ids))
+        .values(
+            reserved=InventoryLevel.reserved + case(reserved, value=InventoryLevel.id, else_=0),
+            stocked=InventoryLevel.stocked + case(stocked, value=InventoryLevel.id, else_=0),
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if guard:
+        # Re-checked by the database on the locked rows: a deny level never goes negative.
+        needed = case(reserved, value=InventoryLevel.id, else_=0)
+        free = [c.level.id for c in changes if c.reserved_delta <= 0]
+        statement = statement.where(
+            or_(
+                InventoryLevel.id.in_(free or [uuid.UUID(int=1)]),
+                InventoryLevel.stocked - InventoryLevel.reserved >= needed,
+            )
+        )
+    result = await uow.session.execute(statement)
+    if result.rowcount != len(ids):  # type: ignore[attr-defined]
+        raise InsufficientInventory([(c.level.variant_id, c.reserved_delta, 0) for c in changes])
+    for change in changes:  # keep the loaded rows true without another query
+        level = change.level
+        set_committed_value(level, "reserved", level.reserved + change.reserved_delta)
+        set_committed_value(level, "stocked", level.stocked + change.stocked_delta)
+
+
+async def _locked_levels(
+    session: AsyncSession, variant_ids: Sequence[uuid.UUID]
+) -> list[tuple[InventoryLevel, bool]]:
+    rows = await session.execute(
+        select(InventoryLevel, StockLocation.is_default)
+        .join(StockLocation, StockLocation.id == InventoryLevel.location_id)
+        .where(InventoryLevel.variant_id.in_(variant_ids))
+        .order_by(InventoryLevel.id)
+        .with_for_update(of=InventoryLevel)
+    )
+    return list(rows.tuples())
+
+
+def _allocate(
+    request: StockRequest, levels: list[InventoryLevel]
+) -> tuple[list[tuple[InventoryLevel, int]], int]:
+    """Units to take from each level (default location first); and the units short."""
+    takes: list[tuple[InventoryLevel, int]] = []
+    remaining = request.quantity
+    for level in levels:
+        take = min(remaining, max(_available(level), 0))
+        if take:
+            takes.append((level, take))
+            remaining -= take
+    if remaining and request.policy == "continue" and levels:
+        # A backorder: the rest is reserved at the first level beyond its stock.
+        first = levels[0]
+        already = next((t for lv, t in takes if lv is first), 0)
+        takes = [(lv, t) for lv, t in takes if lv is not first] + [(first, already + remaining)]
+        remaining = 0
+    return takes, remaining
+
+
+async def reserve(
+    uow: UnitOfWork, order_id: uuid.UUID, requests: Sequence[StockRequest]
+) -> list[Reservation]:
+    """Hold stock for an order, all or nothing; :class:`InsufficientInventory` names every
+    variant that falls short. The returned reservations are for the caller to add once the
+    order row exists (they reference it)."""
+    rows = await _locked_levels(uow.session, [r.variant_id for r in requests])
+    by_variant: dict[uuid.UUID, list[tuple[InventoryLevel, bool]]] = defaultdict(list)
+    for level, is_default in rows:
+        by_variant[level.variant_id].append((level, is_default))
+    changes: list[LevelChange] = []
+    shortages: list[tuple[uuid.UUID, int, int]] = []
+    reservations: list[Reservation] = []
+    for request in requests:
+        ordered = sorted(by_variant[request.variant_id], key=lambda r: (not r[1], r[0].location_id))
+        levels = [level for level, _ in ordered]
+        takes, short = _allocate(request, levels)
+        if short:
+            available = sum(max(_available(lv), 0) for lv in levels)
+            shortages.append((request.variant_id, request.quantity, available))
+            continue
+        for level, quantity in takes:
+            changes.append(LevelChange(level, request.product_id, reserved_delta=quantity))
+            reservations.append(
+                Reservation(
+                    id=new_id(),
+                    order_id=order_id,
+                    level_id=level.id,
+                    variant_id=level.variant_id,
+                    location_id=level.location_id,
+                    quantity=quantity,
+                    status="held",
+                )
+            )
+    if shortages:
+        raise InsufficientInventory(shortages)
+    before = {c.level.id: _available(c.level) for c in changes}
+    # Only deny variants are guarded: a continue variant may go below zero on purpose.
+    policy = {r.variant_id: r.policy for r in requests}
+    guarded = [c for c in changes if policy[c.level.variant_id] == "deny"]
+    await _apply(uow, guarded, guard=True)
+    await _apply(uow, [c for c in changes if policy[c.level.variant_id] != "deny"], guard=False)
+    for change, reservation in zip(changes, reservations, strict=True):
+        uow.publish(
+            InventoryReserved(
+                product_id=change.product_id,
+                variant_id=reservation.variant_id,
+                location_id=reservation.location_id,
+                order_id=order_id,
+                quantity=reservation.quantity,
+            )
+        )
+        publish_level_change(uow, change, "reserve", old_available=before[change.level.id])
+    return reservations
+
+
+async def close_reservations(
+    uow: UnitOfWork, order_id: uuid.UUID, outcome: ReservationClose
+) -> int:
+    """Release (cancel) or fulfil (ship) every held reservation of an order; return units."""
+    rows = (
+        (
+            await uow.session.execute(
+                select(Reservation, InventoryLevel, Variant.product_id)
+                .join(InventoryLevel, InventoryLevel.id == Reservation.level_id)
+                .join(Variant, Variant.id == InventoryLevel.variant_id)
+                .where(Reservation.order_id == order_id, Reservation.status == "held")
+                .order_by(InventoryLevel.id)
+                .with_for_update(of=InventoryLevel)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    if not rows:
+        return 0
+    merged: dict[uuid.UUID, tuple[InventoryLevel, uuid.UUID, int]] = {}
+    for reservation, level, product_id in rows:
+        _, _, units = merged.get(level.id, (level, product_id, 0))
+        merged[level.id] = (level, product_id, units + reservation.quantity)
+    taken = -1 if outcome == "fulfilled" else 0
+    if outcome == "fulfilled":
+        # A backorder ships only once the units are on the shelf.
+        short = [(lv.variant_id, n, lv.stocked) for lv, _, n in merged.values() if lv.stocked < n]
+        if short:
+            raise InsufficientInventory(short)
+    changes = [
+        LevelChange(level, product_id, reserved_delta=-units, stocked_delta=taken * units)
+        for level, product_id, units in merged.values()
+    ]
+    before = {c.level.id: _available(c.level) for c in changes}
+    await _apply(uow, changes, guard=False)
+    await uow.session.execute(
+        update(Reservation)
+        .where(Reservation.order_id == order_id, Reservation.status == "held")
+        .values(status=outcome, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    for change in changes:
+        level = change.level
+        if outcome == "released":
+            uow.publish(
+                InventoryReleased(
+                    product_id=change.product_id,
+                    variant_id=level.variant_id,
+                    location_id=level.location_id,
+                    order_id=order_id,
+                    quantity=-change.reserved_delta,
+                )
+            )
+        reason: InventoryReason = "release" if outcome == "released" else "fulfil"
+        publish_level_change(uow, change, reason, old_available=before[level.id])
+    return sum(-c.reserved_delta for c in changes)
