@@ -1,8 +1,10 @@
 """GraphQL request limits and automatic persisted queries (API-2).
 
-- **Complexity**: every field costs 1, times the page sizes (``first``/``last``/``limit``/
-  ``per_page``) of the list fields above it; operations above 600 are refused before they
-  run (``QUERY_TOO_COMPLEX``). Depth is limited separately (12 levels).
+- **Complexity**: every object field costs 1 and every scalar field 0.1, times the page sizes
+  (``first``/``last``/``limit``/``per_page``) of the list fields above it; operations above
+  600 are refused before they run (``QUERY_TOO_COMPLEX``). Scalars are cheap because they
+  come with their object's row: a page of 100 products with ten scalar fields each costs
+  about 300, so the largest page stays usable. Depth is limited separately (12 levels).
 - **Persisted queries** (the Apollo protocol): a client may send only
   ``extensions.persistedQuery.sha256Hash``; an unknown hash answers
   ``PERSISTED_QUERY_NOT_FOUND`` and the client resends the query with its hash, which is
@@ -32,6 +34,8 @@ from strawberry.extensions import SchemaExtension
 from rustok.core.errors import BadRequest
 
 MAX_COMPLEXITY = 600
+# Costs are counted in tenths: an object field is 10, a scalar field 1.
+OBJECT_COST, SCALAR_COST, UNIT = 10, 1, 10
 PAGE_ARGUMENTS = ("first", "last", "limit", "per_page", "perPage")
 _PERSISTED: Moka[str, str] = Moka(10_000)
 
@@ -75,8 +79,10 @@ def _cost(
     total = 0
     for selection in selections.selections:
         if isinstance(selection, FieldNode):
-            total += multiplier
-            if selection.selection_set is not None:
+            if selection.selection_set is None:
+                total += SCALAR_COST * multiplier
+            else:
+                total += OBJECT_COST * multiplier
                 size = _page_size(selection, variables)
                 total += _cost(
                     selection.selection_set, fragments, variables, multiplier * size, seen
@@ -104,7 +110,8 @@ def operation_cost(
         for o in operations
         if operation_name is None or (o.name and o.name.value == operation_name)
     ]
-    return max((_cost(o.selection_set, fragments, variables, 1) for o in chosen), default=0)
+    tenths = max((_cost(o.selection_set, fragments, variables, 1) for o in chosen), default=0)
+    return -(-tenths // UNIT)  # rounded up
 
 
 class ComplexityLimit(SchemaExtension):

@@ -67,3 +67,34 @@ async def write(platform: Platform, tenant: TenantRef, *docs: ProductDocument | 
                     results.append(await store.put_content(doc, when))
             await uow.commit()
     return results
+
+
+async def replay_every_event(platform: Platform, consumer_name: str, times: int = 2) -> int:
+    """Hand every outbox event of the consumer's types to its handler again, ``times`` times,
+    as the consumer runner would (each in its tenant's context and its own transaction)."""
+    from sqlalchemy import select
+
+    from rustok.outbox.claims import to_claimed
+    from rustok.outbox.consumers import consumer_context
+    from rustok.outbox.models import OutboxEvent
+
+    specs = [*platform.consumers, *(c for m in platform.modules for c in m.consumers)]
+    spec = next(c for c in specs if c.name == consumer_name)
+    async with platform.db.read_session(all_tenants=True) as session:
+        rows = (
+            await session.scalars(
+                select(OutboxEvent)
+                .where(OutboxEvent.event_type.in_(sorted(spec.type_names)))
+                .order_by(OutboxEvent.id)
+            )
+        ).all()
+    assert platform.tenants is not None
+    for _ in range(times):
+        for row in rows:
+            envelope = to_claimed(row).envelope
+            tenant = await platform.tenants.by_id(envelope.tenant_id)
+            with use_context(consumer_context(envelope, tenant)):
+                async with platform.uow() as uow:
+                    await spec.handler(envelope.decode_payload(), envelope, uow)
+                    await uow.commit()
+    return len(rows)
