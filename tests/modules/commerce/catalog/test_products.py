@@ -221,3 +221,42 @@ async def test_admin_list_filters_and_pages(client: httpx.AsyncClient, app: Rust
     assert [p["translations"][0]["title"] for p in active["items"]] == ["Delta mug"]
     bad = await client.get(PRODUCTS, params={"status": "gone"}, headers=admin)
     assert bad.status_code == 400
+
+
+async def test_only_those_who_may_change_products_see_drafts(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    customer = await signed_in(client, app, "customer")
+    active = await create_product(client, admin, title="On sale", variants=1)
+    draft = await create_product(client, admin, title="Secret", status="draft", variants=1)
+    listed = (await client.get(PRODUCTS, headers=customer)).json()
+    titles = [p["translations"][0]["title"] for p in listed["items"]]
+    assert titles == ["On sale"] and listed["total"] == 1
+    asked = (await client.get(PRODUCTS, params={"status": "draft"}, headers=customer)).json()
+    assert (asked["items"], asked["total"]) == ([], 0)
+    hidden = (
+        f"{PRODUCTS}/{draft['id']}",
+        f"{PRODUCTS}/{draft['id']}/variants",
+        f"/api/commerce/variants/{draft['variants'][0]['id']}",
+    )
+    for path in hidden:
+        response = await client.get(path, headers=customer)
+        assert response.status_code == 404 and response.json()["code"] == "NOT_FOUND", path
+        assert (await client.get(path, headers=admin)).status_code == 200, path
+    assert (await client.get(f"{PRODUCTS}/{active['id']}", headers=customer)).status_code == 200
+    every = (await client.get(PRODUCTS, headers=admin)).json()
+    assert sorted(p["translations"][0]["title"] for p in every["items"]) == ["On sale", "Secret"]
+    query = "{ products(first: 10) { totalCount edges { node { title } } } }"
+    seen = await client.post("/api/graphql", json={"query": query}, headers=customer)
+    assert seen.json()["data"]["products"]["totalCount"] == 1
+    one = await client.post(
+        "/api/graphql", json={"query": f'{{ product(id: "{draft["id"]}") {{ status }} }}'},
+        headers=customer,
+    )  # fmt: skip
+    assert one.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    drafts = await client.post(
+        "/api/graphql", json={"query": '{ products(first: 5, status: "draft") { totalCount } }'},
+        headers=customer,
+    )  # fmt: skip
+    assert drafts.json()["data"]["products"]["totalCount"] == 0

@@ -12,7 +12,7 @@ import strawberry
 from sqlalchemy import func, select
 from strawberry.scalars import JSON
 
-from rustok.auth.guard import requires
+from rustok.auth.guard import graphql_principal, requires
 from rustok.core.errors import NotFound
 from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
@@ -26,6 +26,7 @@ from rustok.modules.commerce.catalog.models import Product, Variant
 from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
 from rustok.modules.commerce.catalog.service import product_filter
 from rustok.modules.commerce.catalog.state import ProductStateMachine
+from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
 from rustok.modules.commerce.graphql_support import (
     PageInfo,
     check_first,
@@ -56,9 +57,13 @@ class CatalogQuery:
     ) -> ProductConnection:  # fmt: skip
         check_first(first)
         start = cursor_offset(after)
-        statement = product_filter(
-            status=choice(status, list(ProductStateMachine), "status"), q=search_term(q)
-        )
+        requested = choice(status, list(ProductStateMachine), "status")
+        try:
+            shown = status_filter(graphql_principal(info), requested)
+        except HiddenStatus:
+            nothing = PageInfo(has_next_page=False, end_cursor=None)
+            return ProductConnection(edges=[], page_info=nothing, total_count=0)
+        statement = product_filter(status=shown, q=search_term(q))
         async with info.context.platform.db.read_session() as session:
             total = await session.scalar(select(func.count()).select_from(statement.subquery()))
             rows = list(
@@ -81,7 +86,9 @@ class CatalogQuery:
 
     @strawberry.field(permission_classes=[requires(perm.PRODUCTS_READ)])
     async def product(self, info: RustokInfo, id: strawberry.ID) -> ProductType:
-        return await _product(info, parse_id(id))
+        found = await _product(info, parse_id(id))
+        ensure_visible(graphql_principal(info), found.status)
+        return found
 
 
 @strawberry.type

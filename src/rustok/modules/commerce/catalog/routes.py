@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from rustok.auth.guard import principal_of
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.catalog.schemas import (
     ImageInput,
@@ -22,10 +23,17 @@ from rustok.modules.commerce.catalog.schemas import (
     VariantRead,
     VariantUpdate,
 )
+from rustok.modules.commerce.catalog.visibility import (
+    HiddenStatus,
+    ensure_visible,
+    sees_every_status,
+    status_filter,
+)
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce, Page, PerPage
 
 # Optional parameters carry their constraints outside the union: Litestar drops the
 # constraints of an ``Annotated[...] | None``.
+AnyRequest = Request[Any, Any, Any]
 Search = Annotated[str | None, QueryParameter(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 Status = Literal["draft", "active", "archived"]
 
@@ -37,13 +45,18 @@ class ProductController(Controller):
 
     @get("/", permission=perm.PRODUCTS_LIST)
     async def list_products(
-        self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
-        status: FromQuery[Status | None] = None, q: Search = None,
-        category_id: FromQuery[uuid.UUID | None] = None,
+        self, commerce: Commerce, request: AnyRequest, page: FromQuery[Page] = 1,
+        per_page: FromQuery[PerPage] = 20, status: FromQuery[Status | None] = None,
+        q: Search = None, category_id: FromQuery[uuid.UUID | None] = None,
     ) -> ProductPage:  # fmt: skip
-        """Products of any status, newest first, with variants, prices and stock."""
+        """Products newest first, with variants, prices and stock: of any status for callers
+        who may change products, active ones for the others."""
+        try:
+            shown = status_filter(principal_of(request), status)
+        except HiddenStatus:
+            return ProductPage(items=[], page=page, per_page=per_page, total=0)
         return await commerce.catalog.list_products(
-            page=page, per_page=per_page, status=status, q=q, category_id=category_id
+            page=page, per_page=per_page, status=shown, q=q, category_id=category_id
         )
 
     @post("/", permission=perm.PRODUCTS_CREATE, status_code=201)
@@ -54,9 +67,13 @@ class ProductController(Controller):
         return await commerce.catalog.create_product(data)
 
     @get("/{product_id:uuid}", permission=perm.PRODUCTS_READ)
-    async def get_product(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> ProductRead:
+    async def get_product(
+        self, commerce: Commerce, request: AnyRequest, product_id: FromPath[uuid.UUID]
+    ) -> ProductRead:
         """One product with everything about it."""
-        return await commerce.catalog.get_product(product_id)
+        product = await commerce.catalog.get_product(product_id)
+        ensure_visible(principal_of(request), product.status)
+        return product
 
     @patch("/{product_id:uuid}", permission=perm.PRODUCTS_UPDATE)
     async def update_product(
@@ -87,9 +104,12 @@ class ProductController(Controller):
 
     @get("/{product_id:uuid}/variants", permission=perm.PRODUCTS_READ)
     async def list_variants(
-        self, commerce: Commerce, product_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, request: AnyRequest, product_id: FromPath[uuid.UUID]
     ) -> VariantList:
         """The product's variants."""
+        principal = principal_of(request)
+        if not sees_every_status(principal):
+            ensure_visible(principal, (await commerce.catalog.get_product(product_id)).status)
         return await commerce.variants.list_for_product(product_id)
 
     @post("/{product_id:uuid}/variants", permission=perm.PRODUCTS_CREATE, status_code=201)
@@ -123,9 +143,16 @@ class VariantController(Controller):
     dependencies = COMMERCE_DEPENDENCIES
 
     @get("/{variant_id:uuid}", permission=perm.PRODUCTS_READ)
-    async def get_variant(self, commerce: Commerce, variant_id: FromPath[uuid.UUID]) -> VariantRead:
+    async def get_variant(
+        self, commerce: Commerce, request: AnyRequest, variant_id: FromPath[uuid.UUID]
+    ) -> VariantRead:
         """One variant with options, prices and available stock."""
-        return await commerce.variants.get(variant_id)
+        variant = await commerce.variants.get(variant_id)
+        principal = principal_of(request)
+        if not sees_every_status(principal):
+            product = await commerce.catalog.get_product(variant.product_id)
+            ensure_visible(principal, product.status)
+        return variant
 
     @patch("/{variant_id:uuid}", permission=perm.PRODUCTS_UPDATE)
     async def update_variant(
