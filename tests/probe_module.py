@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import msgspec
 import strawberry
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
+from sqlalchemy.exc import OperationalError
 
 from rustok.auth.guard import Public
 from rustok.core.context import current_context
@@ -21,6 +23,14 @@ SECRET = "hunter2-database-password"
 class ItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
     qty: Annotated[int, msgspec.Meta(ge=0)]
+
+
+class _DriverError(Exception):
+    """What asyncpg's errors carry: the SQLSTATE."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"deadlock detected ({sqlstate})")
+        self.sqlstate = sqlstate
 
 
 class ProbeController(Controller):
@@ -42,6 +52,14 @@ class ProbeController(Controller):
     async def whoami(self) -> dict[str, str | None]:
         tenant = current_context().tenant
         return {"tenant": tenant.slug if tenant else None}
+
+    @get("/deadlock", public=True)
+    async def deadlock(self) -> None:
+        raise OperationalError("UPDATE inventory_levels ...", {}, _DriverError("40P01"))
+
+    @get("/locked", public=True)
+    async def locked(self) -> None:
+        raise OperationalError("UPDATE ...", {}, sqlite3.OperationalError("database is locked"))
 
     @get("/conflict", public=True)
     async def conflict(self) -> None:

@@ -34,6 +34,14 @@ async def test_unknown_route(client: httpx.AsyncClient) -> None:
     assert body["detail"] == "no route for GET /api/nowhere"
 
 
+async def test_deadlocks_and_busy_databases_ask_to_retry(client: httpx.AsyncClient) -> None:
+    for path in ("/api/probe/deadlock", "/api/probe/locked"):
+        response = await client.get(path)
+        body = assert_problem(response, 503, "TRY_AGAIN")
+        assert response.headers["retry-after"] == "1"
+        assert "UPDATE" not in str(body["detail"])
+
+
 async def test_wrong_method(client: httpx.AsyncClient) -> None:
     body = assert_problem(await client.delete("/api/probe/items"), 405, "METHOD_NOT_ALLOWED")
     assert "DELETE" in str(body["detail"])

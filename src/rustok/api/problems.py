@@ -167,6 +167,21 @@ def _from_http_exception(request: Request[Any, Any, Any], exc: HTTPException) ->
     return build_problem(status=status, code=code, title=title, detail=detail, instance=instance)
 
 
+# Deadlock and serialization failure: PostgreSQL rolled the transaction back, nothing kept.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def _transient_database_error(exc: Exception) -> bool:
+    """A rolled-back transaction that would succeed if sent again."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
 def problem_for(request: Request[Any, Any, Any], exc: Exception) -> tuple[Problem, dict[str, str]]:
     """The problem (and extra headers) describing ``exc``."""
     if isinstance(exc, RustokError):
@@ -177,6 +192,15 @@ def problem_for(request: Request[Any, Any, Any], exc: Exception) -> tuple[Proble
         return problem, exc.headers
     if isinstance(exc, HTTPException):
         return _from_http_exception(request, exc), dict(exc.headers or {})
+    if _transient_database_error(exc):
+        _log.warning("transaction lost a race; the client may retry", path=request.url.path,
+                     error=str(getattr(exc, "orig", exc)).splitlines()[0])  # fmt: skip
+        problem = build_problem(
+            status=503, code="TRY_AGAIN", title="Try again",
+            detail="the request collided with another one and was rolled back; retry it",
+            instance=request.url.path,
+        )  # fmt: skip
+        return problem, {"Retry-After": "1"}
     _log.error(
         "unhandled error",
         method=request.method,
