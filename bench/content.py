@@ -16,16 +16,15 @@ from typing import Any
 
 import httpx
 from tests.conftest import count_queries, serve_app
-from tests.services import start_postgres
 
 from bench.harness import (
     bench_env,
     migrate,
+    on_both_databases,
     percentile,
     print_table,
     rustok,
     served,
-    sqlite_dir,
     wrk,
 )
 from rustok.api.app import create_app
@@ -119,15 +118,7 @@ def _database(label: str, database_url: str, data: Path, seconds: int) -> list[t
 
 
 def run(seconds: int = 8) -> None:
-    rows: list[tuple[str, str]] = []
-    with sqlite_dir() as data:
-        rows += _database("sqlite", f"sqlite+aiosqlite:///{data}/bench.db", data, seconds)
-    postgres = start_postgres()
-    try:
-        with sqlite_dir() as data:
-            rows += _database("postgres", postgres.url, data, seconds)
-    finally:
-        postgres.close()
+    rows = on_both_databases(lambda label, url, data: _database(label, url, data, seconds))
     print_table("content: node writes, list-50 throughput, statements per list", rows)
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +153,25 @@ def wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int = 2,
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     non_2xx_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return WrkResult(rps, p50, p99, int(non_2xx_match.group(1)) if non_2xx_match else 0)
+
+
+def on_both_databases(
+    measure: Callable[[str, str, Path], list[tuple[str, str]]],
+) -> list[tuple[str, str]]:
+    """``measure(label, database_url, data_dir)`` on an embedded SQLite file, then on a
+    private PostgreSQL server started for it."""
+    from tests.services import start_postgres
+
+    rows: list[tuple[str, str]] = []
+    with sqlite_dir() as data:
+        rows += measure("sqlite", f"sqlite+aiosqlite:///{data}/bench.db", data)
+    postgres = start_postgres()
+    try:
+        with sqlite_dir() as data:
+            rows += measure("postgres", postgres.url, data)
+    finally:
+        postgres.close()
+    return rows
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from sqlalchemy.exc import DBAPIError
 
 from rustok import __version__
 from rustok.api.deps import (
@@ -39,6 +40,7 @@ from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
+from rustok.core.logging import get_logger
 from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform, ReadinessCheck
 from rustok.core.settings import Settings
@@ -95,6 +97,20 @@ class RustokApp:
         await self._asgi(scope, receive, send)
 
 
+STATISTICS_EVERY_SECONDS = 3600.0
+_log = get_logger(__name__)
+
+
+async def _refresh_statistics(platform: Platform) -> None:
+    """At start-up and hourly: the planner's statistics follow the data as it grows."""
+    while True:
+        try:
+            await platform.db.refresh_statistics()
+        except (DBAPIError, OSError) as exc:  # a busy database only delays the next refresh
+            _log.warning("database statistics not refreshed", error=str(exc))
+        await asyncio.sleep(STATISTICS_EVERY_SECONDS)
+
+
 def _openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="RusToK API",
@@ -130,6 +146,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await ensure_schema_current(platform.db)
         subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
+        statistics = asyncio.create_task(_refresh_statistics(platform), name="db-statistics")
         try:
             if settings.serve_events and platform.events is not None:
                 # Relay + consumers in the server process (E-4); `rustok worker` runs them
@@ -137,9 +154,10 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
                 await platform.events.start()
             yield
         finally:
-            subscriber.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await subscriber
+            for task in (subscriber, statistics):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await platform.aclose()
 
     module_routers = [

@@ -100,6 +100,7 @@ def reindex_command(
                                 platform, ref, read_model, batch_size=batch_size, progress=step
                             )
                         )
+            await platform.db.refresh_statistics()  # the tables may have grown a lot
         return results
 
     for result in run(work):

@@ -74,8 +74,10 @@ def serve_command(
     for field, value in (("host", host), ("port", port), ("workers", workers)):
         if value is not None:
             os.environ[env_name(field)] = str(value)
-    _prepare_database(settings)
+    # Before anything imports prometheus_client: it picks in-memory or file-backed values
+    # once, at import, and the workers inherit that choice.
     _prometheus_dir(settings, settings.workers)
+    _prepare_database(settings)
     print_urls(settings, settings.workers)
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)
 

@@ -299,6 +299,20 @@ class Database:
         async with self._write_lock:
             yield
 
+    async def refresh_statistics(self) -> None:
+        """Let SQLite's planner know the tables' sizes (``ANALYZE``, sampled).
+
+        Without ``sqlite_stat1`` SQLite guesses, and with 10,000 listings it walked a whole
+        listing index for a lookup by handle (8–12 ms instead of 0.02 ms). PostgreSQL's
+        autovacuum keeps its statistics itself.
+        """
+        if not self.is_sqlite:
+            return
+        async with self.writer(), self.write_engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            await conn.exec_driver_sql("ANALYZE")
+            await conn.commit()
+
     async def ping(self) -> float:
         """Run ``SELECT 1``; return the latency in milliseconds or raise."""
         started = time.perf_counter()

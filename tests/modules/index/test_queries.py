@@ -6,10 +6,12 @@ import datetime as dt
 import uuid
 
 import pytest
+from sqlalchemy import select, text
 
 from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, TenantRef, use_context
 from rustok.core.errors import ValidationFailed
 from rustok.core.platform import Platform
+from rustok.modules.index.models import ProductListing
 from rustok.modules.index.queries import (
     ProductFilter,
     Sort,
@@ -157,3 +159,27 @@ async def test_constant_query_count(platform: Platform, size: int) -> None:
                 )
     assert len(page.items) == size
     assert counter.count == 1
+
+
+async def test_statistics_steer_sqlite_to_the_handle_index(platform: Platform) -> None:
+    await write(platform, TENANT, *(product(f"Thing {n}", n) for n in range(300)))
+    await platform.db.refresh_statistics()
+    with use_context(RequestContext(tenant=TENANT)):
+        async with platform.db.read_session() as session:
+            found = await product_by_handle(session, TENANT, None, "item-123")
+            if platform.db.is_sqlite:
+                stats = await session.execute(
+                    text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'index_products'")
+                )
+                assert "ix_index_products_handle" in set(stats.scalars())
+                query = select(ProductListing.id).where(
+                    ProductListing.locale == "en", ProductListing.handle == "item-123",
+                    ProductListing.is_published.is_(True),
+                )  # fmt: skip
+                compiled = query.compile(
+                    dialect=session.bind.dialect, compile_kwargs={"literal_binds": True}
+                )
+                plan = await session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+                details = " ".join(str(row[-1]) for row in plan)
+                assert "ix_index_products_handle" in details, details
+    assert found is not None and found.title == "Thing 123"
