@@ -15,6 +15,7 @@ from typing import Any, Literal
 import msgspec
 from sqlalchemy import and_, exists, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from rustok.core.context import TenantRef
 from rustok.core.errors import ValidationFailed
@@ -127,9 +128,17 @@ async def product_edges(
                       price.currency_code == currency)  # fmt: skip
     columns: list[Any] = [listing, price.price_min, price.price_max, price.compare_at_max]
     rank = None
-    query = select(*columns).where(
-        listing.locale == resolve_locale(tenant, locale), listing.is_published.is_(True)
-    )
+    query = (
+        select(*columns)
+        .where(listing.locale == resolve_locale(tenant, locale), listing.is_published.is_(True))
+        # A summary and its cursor need these; the JSON columns (variants, options, images)
+        # would cost a decode each per row.
+        .options(load_only(
+            listing.product_id, listing.handle, listing.title, listing.in_stock,
+            listing.on_sale, listing.thumbnail_url, listing.locale, listing.published_at,
+            listing.sort_title,
+        ))
+    )  # fmt: skip
     # Only products sold in the currency: one without a price there cannot be bought.
     query = query.join(price, price_join)
     if words:
