@@ -9,14 +9,14 @@ locale, so a list never has holes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, TypeVar
+from collections.abc import Iterable
+from typing import Annotated
 
 import msgspec
 
 from rustok.core.context import TenantRef
+from rustok.core.locales import pick_by_locale
 
-T = TypeVar("T")
 # The tenant API's locale rule (tenancy.schemas): "en", "es-419", "pt-BR", "zh-Hant".
 LOCALE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 LocaleTag = Annotated[str, msgspec.Meta(min_length=2, max_length=10, pattern=LOCALE_PATTERN)]
@@ -69,13 +69,4 @@ def read_chain(tenant: TenantRef, locale: str | None, accept_language: str | Non
     return chain if chain[0] == locale else [locale, *(x for x in chain if x != locale)]
 
 
-def pick(items: Sequence[T], chain: Sequence[str], locale_of: Callable[[T], str]) -> T | None:
-    """The first item whose locale comes first in ``chain``; else the first by locale."""
-    if not items:
-        return None
-    by_locale = {locale_of(item): item for item in items}
-    for locale in chain:
-        found = by_locale.get(locale)
-        if found is not None:
-            return found
-    return by_locale[min(by_locale)]
+pick = pick_by_locale  # the name content code and its interface use

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.platform import Platform
@@ -61,7 +62,7 @@ class CheckResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _projector(
-    read_model: ReadModel, session: Any, tenant: TenantRef
+    read_model: ReadModel, session: AsyncSession, tenant: TenantRef
 ) -> ProductProjector | ContentProjector:
     if read_model == "products":
         return ProductProjector(session, tenant)

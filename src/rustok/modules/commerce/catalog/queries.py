@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rustok.core.locales import pick_by_locale
 from rustok.modules.commerce.catalog.models import (
     CollectionProduct,
     Price,
@@ -263,8 +264,4 @@ def pick_translation(
     rows: Sequence[ProductTranslation], chain: Sequence[str]
 ) -> ProductTranslation | None:
     """The translation in the first locale of ``chain`` that has one, else any."""
-    by_locale = {r.locale: r for r in rows}
-    for locale in chain:
-        if locale in by_locale:
-            return by_locale[locale]
-    return min(rows, key=lambda r: r.locale) if rows else None
+    return pick_by_locale(rows, chain, lambda r: r.locale)

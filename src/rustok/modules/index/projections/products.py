@@ -18,6 +18,7 @@ from rustok.core.consumer import consumer
 from rustok.core.context import TenantRef, current_context
 from rustok.core.db import utcnow
 from rustok.core.events import Envelope, EventPayload
+from rustok.core.locales import pick_by_locale
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce import events as commerce_events
 from rustok.modules.commerce.interface import (
@@ -39,11 +40,9 @@ LISTED_STATUS = "active"
 
 
 def pick(translations: Sequence[TranslationRead], chain: Sequence[str]) -> TranslationRead:
-    by_locale = {t.locale: t for t in translations}
-    for locale in chain:
-        if locale in by_locale:
-            return by_locale[locale]
-    return by_locale[min(by_locale)]
+    found = pick_by_locale(translations, chain, lambda t: t.locale)
+    assert found is not None  # only products with a translation are listed
+    return found
 
 
 def base_prices(variant: VariantRead) -> list[dict[str, Any]]:
