@@ -29,7 +29,7 @@ from rustok.modules.content.interface import published_node_ids
 from rustok.modules.index.documents import ContentDocument, ProductDocument
 from rustok.modules.index.projections.content import ContentProjector
 from rustok.modules.index.projections.products import LISTED_STATUS, ProductProjector
-from rustok.modules.index.store import ListingStore
+from rustok.modules.index.store import LISTINGS, ListingStore
 
 ReadModel = Literal["products", "content"]
 READ_MODELS: tuple[ReadModel, ...] = ("products", "content")
@@ -123,7 +123,7 @@ async def check(
 async def _compare(
     platform: Platform, tenant: TenantRef, read_model: ReadModel, ids: list[uuid.UUID]
 ) -> list[Drift]:
-    key = "product_id" if read_model == "products" else "node_id"
+    key = LISTINGS[read_model][1]
     with use_context(RequestContext(tenant=tenant)):
         async with platform.db.read_session() as session:
             expected = await _projector(read_model, session, tenant).documents(ids)

@@ -23,6 +23,11 @@ from rustok.modules.index.text import normalise
 PRODUCTS: Any = ProductListing.__table__
 PRICES: Any = ProductPrice.__table__
 CONTENT: Any = ContentListing.__table__
+# Each read model's listing table and the column naming its entity.
+LISTINGS: dict[str, tuple[Any, str]] = {
+    "products": (PRODUCTS, "product_id"),
+    "content": (CONTENT, "node_id"),
+}
 
 
 def search_rowid(key: str) -> int:
@@ -73,17 +78,13 @@ class ListingStore:
 
     async def indexed_ids(self, read_model: str) -> list[uuid.UUID]:
         """Ids of the entities with at least one listing in ``read_model``."""
-        table, column = (
-            (PRODUCTS, "product_id") if read_model == "products" else (CONTENT, "node_id")
-        )
+        table, column = LISTINGS[read_model]
         statement = select(table.c[column]).where(table.c.tenant_id == self._tenant_id).distinct()
         return list(await self._session.scalars(statement))
 
     async def rows(self, read_model: str, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
         """The stored listings of ``ids`` as column dicts (for drift checks)."""
-        table, column = (
-            (PRODUCTS, "product_id") if read_model == "products" else (CONTENT, "node_id")
-        )
+        table, column = LISTINGS[read_model]
         statement = select(table).where(
             table.c.tenant_id == self._tenant_id, table.c[column].in_(ids)
         )
