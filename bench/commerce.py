@@ -4,12 +4,16 @@ SQLite and on a private PostgreSQL, and the SQL statements of one checkout.
 - add-to-cart: wrk (16 connections) posting items to 64 pre-made carts in rotation;
 - checkout: 16 asyncio clients checking out pre-made carts (2 lines each, 30 variants), so
   every request places an order; latencies are measured in the client;
-- statements: counted in-process (no relay running) for a 1-line and a 12-line cart.
+- statements: counted in-process (no relay running) for a 1-line and a 12-line cart;
+- expiry: 200 pending orders placed in-process, then one run of the
+  ``commerce.expire_pending_orders`` job as if a day had passed: orders/s and SQL statements
+  per expired order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import random
 import time
@@ -34,9 +38,13 @@ from rustok.api.app import create_app
 from rustok.bootstrap import bootstrap
 from rustok.cli.migrate import migrate_and_seed
 from rustok.cli.user import create_user_in
+from rustok.core.db import utcnow
+from rustok.modules.commerce.jobs import expire_pending_orders
 
 CLIENTS = 16
 CHECKOUTS = 400
+EXPIRED_ORDERS = 200
+ONE_DAY = dt.timedelta(days=1)
 ADMIN = ("bench-admin@example.com", "bench admin password")
 ADDRESS = {
     "first_name": "Bench", "last_name": "Mark", "address1": "1 Main St", "city": "Springfield",
@@ -198,8 +206,55 @@ async def _statements(data: Path) -> list[int]:
     return counts[1:]
 
 
+async def _expiry(url: str, data: Path, orders: int = EXPIRED_ORDERS) -> tuple[float, float]:
+    """Expired orders per second and SQL statements per expired order."""
+    settings = make_settings(url, data, rate_limit="0", serve_events=False)
+    await migrate_and_seed(settings)
+    app = create_app(settings, platform=bootstrap(settings))
+    await create_user_in(app.platform, "default", ADMIN[0], ADMIN[1], "admin", None)
+    async with serve_app(app) as client:
+        login = await client.post("/api/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]})
+        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        body = {
+            "status": "active", "translations": [{"locale": "en", "title": "Expiring"}],
+            "variants": [{"sku": f"E-{n}", "inventory_quantity": 10_000, "options": {},
+                          "prices": [{"currency_code": "USD", "amount": 500}]} for n in range(2)],
+        }  # fmt: skip
+        product = (await client.post("/api/commerce/products", json=body, headers=admin)).json()
+        for _ in range(orders):
+            cart = (await client.post("/api/store/carts", json={})).json()
+            token = {"X-Cart-Token": cart["token"]}
+            for variant in product["variants"]:
+                await client.post(f"/api/store/carts/{cart['id']}/items",
+                                  json={"variant_id": variant["id"], "quantity": 1}, headers=token)  # fmt: skip
+            placed = await client.post(
+                f"/api/store/carts/{cart['id']}/checkout",
+                json={"email": "c@example.com", "shipping_address": ADDRESS}, headers=token,
+            )  # fmt: skip
+            assert placed.status_code == 201, placed.text
+        with count_queries(app.platform.db) as counter:
+            started = time.perf_counter()
+            expired = await expire_pending_orders(app.platform, now=utcnow() + ONE_DAY * 2)
+            elapsed = time.perf_counter() - started
+    await app.platform.aclose()
+    assert expired == orders, expired
+    return orders / elapsed, counter.count / orders
+
+
 def run(seconds: int = 8) -> None:
     rows: list[tuple[str, str]] = []
+    with sqlite_dir() as data:
+        rate, per_order = asyncio.run(_expiry(f"sqlite+aiosqlite:///{data}/expiry.db", data))
+        rows.append((f"SQLite: expire {EXPIRED_ORDERS} pending orders (2 lines each)",
+                     f"{rate:,.0f} orders/s, {per_order:.1f} statements per order"))  # fmt: skip
+    pg = start_postgres()
+    try:
+        with sqlite_dir() as data:
+            rate, per_order = asyncio.run(_expiry(pg.url, data))
+            rows.append((f"PostgreSQL: expire {EXPIRED_ORDERS} pending orders (2 lines each)",
+                         f"{rate:,.0f} orders/s, {per_order:.1f} statements per order"))  # fmt: skip
+    finally:
+        pg.close()
     with sqlite_dir() as data:
         one, twelve = asyncio.run(_statements(data))
         rows.append(

@@ -22,3 +22,17 @@ def test_routes_document_is_current(tmp_path: Path) -> None:
         "regenerate docs/routes.md with `rustok routes --markdown`"
     )
     assert "| POST | `/api/admin/tenants` | `tenants:create` |" in document
+
+
+def test_every_setting_is_in_the_readme_configuration_table() -> None:
+    from rustok.core.settings import Settings, env_name
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Architecture")]
+    missing = [
+        env_name(field)
+        for field in Settings.__struct_fields__
+        if f"`{env_name(field)}`" not in table
+        and not (field.startswith("smtp_") and f"`_{field[5:].upper()}`" in table)
+    ]
+    assert missing == []

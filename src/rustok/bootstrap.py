@@ -12,6 +12,7 @@ from pathlib import Path
 from rustok.core.db import Database
 from rustok.core.events import CATALOGUE, EventCatalogue
 from rustok.core.invalidation import InvalidationBus
+from rustok.core.jobs import JobScheduler
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.registry import ModuleRegistry, load_spec
@@ -70,4 +71,7 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
     platform.events = events
     platform.uow.after_commit.append(events.wake)
     platform.readiness.extend(events.readiness_checks())
+    platform.jobs = JobScheduler(
+        platform, [job for module in registry for job in module.jobs], settings.jobs_interval
+    )
     return platform

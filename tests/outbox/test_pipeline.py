@@ -19,6 +19,7 @@ from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
 from rustok.core.telemetry import start_trace
+from rustok.outbox import consumers
 from rustok.outbox.claims import to_claimed
 from rustok.outbox.consumers import ConsumerRunner
 from rustok.outbox.dispatcher import EventDispatcher
@@ -300,8 +301,9 @@ async def test_event_metrics_are_exported(platform: Platform) -> None:
 
 
 async def test_clean_stop_gives_unfinished_claims_back_without_an_attempt(
-    platform: Platform,
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(consumers, "STOP_GRACE_SECONDS", 0.2)  # the handlers never finish
     gate = asyncio.Event()
     recorder = Recorder(gate=gate)
     platform.consumers.append(recorder.spec())
@@ -320,3 +322,26 @@ async def test_clean_stop_gives_unfinished_claims_back_without_an_attempt(
         ("pending", None, 0, None)
     }
     assert recorder.seen == []
+
+
+async def test_stop_lets_busy_consumers_finish_the_events_in_hand(platform: Platform) -> None:
+    gate = asyncio.Event()
+    recorder = Recorder(gate=gate)
+    platform.consumers.append(recorder.spec())
+    runtime = runtime_of(platform)
+    await runtime.start()
+    ids = await raise_events(platform, [uuid.uuid4()], per_thing=1)
+    (runner,) = [r for r in runtime.runners if r.name == recorder.name]
+
+    async def handling() -> bool:
+        return runner.in_hand == 1
+
+    await wait_until(handling, what="the consumer taking the event")
+    stopping = asyncio.create_task(runtime.stop())
+    await asyncio.sleep(0.3)
+    assert not stopping.done()  # waiting for the handler, not cancelling it
+    gate.set()
+    await asyncio.wait_for(stopping, 5)
+    assert [e.id for e in recorder.seen] == ids
+    assert await inbox_count(platform, recorder.name) == 1
+    assert runner.in_hand == 0

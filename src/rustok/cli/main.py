@@ -8,6 +8,7 @@ from rustok import __version__
 from rustok.cli.demo import demo_command
 from rustok.cli.events import events_app
 from rustok.cli.index import index_app, reindex_command
+from rustok.cli.jobs import jobs_app
 from rustok.cli.migrate import migrate_command
 from rustok.cli.outbox import outbox_app
 from rustok.cli.routes import routes_command
@@ -34,6 +35,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(events_app, name="events")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(index_app, name="index")
+app.add_typer(jobs_app, name="jobs")
 
 
 def _version(value: bool) -> None:

@@ -1,4 +1,4 @@
-"""``rustok worker``: the outbox relay and the consumers, without HTTP (E-4).
+"""``rustok worker``: the outbox relay, the consumers and the periodic jobs, without HTTP (E-4).
 
 Run as many as you like next to ``rustok serve`` (set ``RUSTOK_SERVE_EVENTS=false`` there
 to keep the server processes free of event work): claims never overlap.
@@ -17,25 +17,24 @@ if TYPE_CHECKING:
 
 
 async def run_worker(platform: Platform, stop: asyncio.Event) -> None:
-    """Run the platform's event runtime until ``stop`` is set (signals set it)."""
+    """Run the event runtime and the periodic jobs until ``stop`` is set (signals set it)."""
     from rustok.migrations import ensure_schema_current
 
     await ensure_schema_current(platform.db)
-    assert platform.events is not None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await platform.events.start()
+        await platform.start_background()
         await stop.wait()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-        await platform.events.stop()
+        await platform.stop_background()
 
 
 def worker_command() -> None:
-    """Run the outbox relay and the event consumers until interrupted (no HTTP)."""
+    """Run the outbox relay, the event consumers and the periodic jobs until interrupted."""
     settings = cli_settings()
 
     async def work() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -216,9 +217,28 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     cursor.close()
 
 
+class RollbackOnClose(sqlite3.Connection):
+    """A SQLite connection that rolls back before it closes.
+
+    SQLAlchemy hard-closes a connection whose task was cancelled mid-transaction (a stopping
+    consumer or relay). ``sqlite3`` then leaves a connection with an unfinished SELECT open
+    as a zombie that keeps the transaction — and the write lock — until the cursor is
+    garbage-collected: every other writer waited out its 10 s busy timeout. A rollback
+    first resets the statements, so the close really closes.
+    """
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.rollback()
+        super().close()
+
+
 def _make_engine(url: str, *, immediate: bool, pool: dict[str, Any], echo: bool) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, pool_size=pool["pool_size"], max_overflow=0)
+        engine = create_async_engine(
+            url, echo=echo, pool_size=pool["pool_size"], max_overflow=0,
+            connect_args={"factory": RollbackOnClose},
+        )  # fmt: skip
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from rustok.core.consumer import ConsumerSpec
     from rustok.core.events import EventPayload
+    from rustok.core.jobs import PeriodicJob
     from rustok.core.platform import Platform
 
 HealthState = Literal["healthy", "degraded", "unhealthy"]
@@ -62,6 +63,8 @@ class ModuleSpec:
     graphql_query: type | None = None
     graphql_mutation: type | None = None
     consumers: Sequence[ConsumerSpec] = ()
+    # Housekeeping on a timer (rustok.core.jobs), run where the event runtime runs.
+    jobs: Sequence[PeriodicJob] = ()
     on_enable: ModuleHook | None = None
     on_disable: ModuleHook | None = None
     health: HealthProbe | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from rustok.core.checks import CheckResult, CheckStatus, ReadinessCheck
 from rustok.core.consumer import ConsumerSpec
@@ -42,13 +42,31 @@ class Platform:
     consumers: list[ConsumerSpec] = field(default_factory=list)
     # Outbox relay + transport + consumers; built by bootstrap, started by serve or worker.
     events: BackgroundService | None = None
+    # The modules' periodic jobs; built by bootstrap, started where the events run.
+    jobs: BackgroundService | None = None
     # Set by bootstrap; consumers run under the full tenant (locales for projections).
     tenants: TenantLookup | None = None
+    # Long-lived objects a module builds once per platform (its runtime), by module slug:
+    # routes, GraphQL and periodic jobs then share them (payment providers, breakers).
+    services: dict[str, Any] = field(default_factory=dict)
+
+    async def start_background(self) -> None:
+        """Start the event runtime and the periodic jobs (``rustok serve``/``worker``)."""
+        if self.events is not None:
+            await self.events.start()
+        if self.jobs is not None:
+            await self.jobs.start()
+
+    async def stop_background(self) -> None:
+        """Jobs first: a job's events still reach the relay before it stops."""
+        if self.jobs is not None:
+            await self.jobs.stop()
+        if self.events is not None:
+            await self.events.stop()
 
     async def aclose(self) -> None:
         await self.invalidation.aclose()
-        if self.events is not None:
-            await self.events.stop()
+        await self.stop_background()
         await self.db.dispose()
 
 

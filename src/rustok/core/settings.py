@@ -99,6 +99,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     broker_timeout_seconds: float = 5.0
     broker_breaker_open_seconds: float = 60.0
     relay_lag_degraded_seconds: float = 60.0
+    # Periodic jobs (rustok.core.jobs) and commerce expiry (CO-3); a TTL of 0 never expires.
+    jobs_interval: float = 60.0
+    order_pending_ttl: int = 24 * 3600
+    cart_ttl: int = 30 * 24 * 3600
+    idempotency_key_ttl: int = 7 * 24 * 3600
     # Content (C-2): uploaded media files live under this directory (created on first use).
     media_root: str = "./var/media"
 
@@ -139,6 +144,10 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "broker_timeout_seconds": (0.05, 120),
     "broker_breaker_open_seconds": (0.1, 3600),
     "relay_lag_degraded_seconds": (1, 86_400),
+    "jobs_interval": (0.1, 86_400),
+    "order_pending_ttl": (0, 365 * 24 * 3600),
+    "cart_ttl": (0, 365 * 24 * 3600),
+    "idempotency_key_ttl": (0, 365 * 24 * 3600),
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -198,13 +207,18 @@ def _parse(field: str, raw: Any, tp: Any) -> Any:
         low, high = _BOUNDS.get(field, (float("-inf"), float("inf")))
         if not low <= number <= high:
             raise SettingsError(
-                f"{name}: {number} is out of range; allowed values: {low:g}..{high:g}"
+                f"{name}: {number} is out of range; allowed values: {_plain(low)}..{_plain(high)}"
             )
         return number
     if get_origin(inner) is tuple:
         items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
         return tuple(str(i).strip() for i in items if str(i).strip())
     return str(raw).strip()
+
+
+def _plain(bound: float) -> str:
+    """A bound as people write it: 31536000, not 3.1536e+07."""
+    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
 
 
 def _read_file(path: str) -> dict[str, Any]:

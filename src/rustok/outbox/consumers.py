@@ -63,6 +63,8 @@ if TYPE_CHECKING:
 log = get_logger("rustok.events")
 tracer = trace.get_tracer("rustok.events")
 BATCH_LIMIT = 64
+# How long stop() lets busy lanes finish the events in hand before cancelling them.
+STOP_GRACE_SECONDS = 5.0
 RETRY_BASE_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
 INBOX: Any = InboxRecord.__table__
@@ -118,15 +120,23 @@ class ConsumerRunner:
             asyncio.Queue() for _ in range(lanes)
         ]
         self._tasks: list[asyncio.Task[None]] = []
+        self._busy: set[asyncio.Task[Any]] = set()
+        self._stopping = False
 
     def start(self) -> None:
         if not self._tasks:
+            self._stopping = False
             self._tasks = [
                 asyncio.create_task(self._lane(q), name=f"consumer:{self.name}:{i}")
                 for i, q in enumerate(self._queues)
             ]
             if self.order_guard:
                 self._tasks.append(asyncio.create_task(self._expire_waiting()))
+
+    @property
+    def in_hand(self) -> int:
+        """Lanes handling an event right now."""
+        return len(self._busy)
 
     @property
     def backlog(self) -> int:
@@ -138,9 +148,18 @@ class ConsumerRunner:
         self._queues[zlib.crc32(key.bytes) % len(self._queues)].put_nowait((envelope, ticket))
 
     async def stop(self) -> None:
-        """Stop the lanes; events not finished stay unrecorded (redelivered later)."""
+        """Stop the lanes: idle ones at once, busy ones after the events in hand (cancelled
+        after ``STOP_GRACE_SECONDS``): finishing work already begun is cheaper than having
+        it redelivered. Events not finished stay unrecorded (redelivered later)."""
+        self._stopping = True
+        busy = [task for task in self._tasks if task in self._busy]
         for task in self._tasks:
-            task.cancel()
+            if task not in self._busy:
+                task.cancel()
+        if busy:
+            _, late = await asyncio.wait(busy, timeout=STOP_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         for queue in self._queues:
@@ -153,27 +172,41 @@ class ConsumerRunner:
                 ticket.finish(False)
 
     async def _lane(self, queue: asyncio.Queue[tuple[Envelope, DispatchTicket]]) -> None:
-        while True:
-            envelope, ticket = await queue.get()
-            if self.spec.batch and not self.order_guard and not queue.empty():
-                await self._batch(queue, (envelope, ticket))
-                continue
-            result = Result.UNRECORDED
+        lane = asyncio.current_task()
+        assert lane is not None
+        while not self._stopping:
+            item = await queue.get()
+            self._busy.add(lane)
             try:
-                result = await self.attempt(envelope)
+                await self._handle(queue, *item)
             finally:
-                if result is Result.WAITING:
-                    entry = (time.monotonic() + self.order_wait, envelope, ticket)
-                    self._waiting.setdefault(envelope.aggregate_id or envelope.id, []).append(entry)
-                else:
-                    ticket.finish(result is Result.RECORDED)
-            aggregate = envelope.aggregate_id
-            if result is Result.RECORDED and aggregate is not None and aggregate in self._waiting:
-                # An elder is done: its juniors get their turn now, in id order.
-                for _, junior, junior_ticket in sorted(
-                    self._waiting.pop(aggregate), key=lambda e: e[1].id
-                ):
-                    queue.put_nowait((junior, junior_ticket))
+                self._busy.discard(lane)
+
+    async def _handle(
+        self,
+        queue: asyncio.Queue[tuple[Envelope, DispatchTicket]],
+        envelope: Envelope,
+        ticket: DispatchTicket,
+    ) -> None:
+        if self.spec.batch and not self.order_guard and not queue.empty():
+            await self._batch(queue, (envelope, ticket))
+            return
+        result = Result.UNRECORDED
+        try:
+            result = await self.attempt(envelope)
+        finally:
+            if result is Result.WAITING:
+                entry = (time.monotonic() + self.order_wait, envelope, ticket)
+                self._waiting.setdefault(envelope.aggregate_id or envelope.id, []).append(entry)
+            else:
+                ticket.finish(result is Result.RECORDED)
+        aggregate = envelope.aggregate_id
+        if result is Result.RECORDED and aggregate is not None and aggregate in self._waiting:
+            # An elder is done: its juniors get their turn now, in id order.
+            for _, junior, junior_ticket in sorted(
+                self._waiting.pop(aggregate), key=lambda e: e[1].id
+            ):
+                queue.put_nowait((junior, junior_ticket))
 
     async def _batch(
         self,

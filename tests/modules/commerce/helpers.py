@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core.context import RequestContext, use_context
-from rustok.modules.commerce.runtime import CommerceRuntime, runtime_from_state
+from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
 from rustok.outbox.models import OutboxEvent
 from rustok.tenancy.service import TenantService, tenant_ref
 from tests.auth.helpers import bearer, make_user, sign_in
@@ -114,7 +114,7 @@ async def checkout(
 
 
 def commerce_of(app: RustokApp) -> CommerceRuntime:
-    return runtime_from_state(app.litestar.state, app.platform)
+    return commerce_runtime(app.platform)
 
 
 async def outbox(app: RustokApp, *prefixes: str) -> list[OutboxEvent]:

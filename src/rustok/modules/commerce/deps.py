@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import HeaderParameter, QueryParameter
 
 from rustok.auth.guard import principal_of
 from rustok.core.platform import Platform
 from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import CommerceRuntime, runtime_from_state
+from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
 
 Commerce = NamedDependency[CommerceRuntime]
@@ -30,8 +29,8 @@ CartToken = Annotated[
 ]  # fmt: skip
 
 
-async def provide_commerce(state: State, platform: NamedDependency[Platform]) -> CommerceRuntime:
-    return runtime_from_state(state, platform)
+async def provide_commerce(platform: NamedDependency[Platform]) -> CommerceRuntime:
+    return commerce_runtime(platform)
 
 
 async def provide_cart_access(

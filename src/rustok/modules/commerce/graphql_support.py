@@ -23,7 +23,7 @@ from rustok.core.graphql import MINOR_UNITS_SCALAR as MINOR_UNITS_SCALAR
 from rustok.core.graphql import MinorUnits as MinorUnits
 from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import CommerceRuntime, runtime_from_state
+from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
 
 T = TypeVar("T")
@@ -40,7 +40,7 @@ def _request(info: RustokInfo) -> Request[Any, Any, Any]:
 
 
 def runtime(info: RustokInfo) -> CommerceRuntime:
-    return runtime_from_state(_request(info).app.state, info.context.platform)
+    return commerce_runtime(info.context.platform)
 
 
 def principal(info: RustokInfo) -> Principal:

@@ -1,4 +1,4 @@
-"""The commerce module's contract: routes, GraphQL, events, permissions, hooks, demo data."""
+"""The commerce module's contract: routes, GraphQL, events, permissions, jobs, hooks, demo."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from rustok.modules.commerce.discounts.routes import DiscountController
 from rustok.modules.commerce.graphql import CommerceMutation, CommerceQuery
 from rustok.modules.commerce.inventory.routes import InventoryController, StockLocationController
 from rustok.modules.commerce.inventory.stock import ensure_default_location
+from rustok.modules.commerce.jobs import JOBS
 from rustok.modules.commerce.orders.routes import AdminOrderController, StoreOrderController
 from rustok.modules.commerce.regions.routes import (
     RegionController,
@@ -68,6 +69,7 @@ MODULE = ModuleSpec(
     ],
     graphql_query=CommerceQuery,
     graphql_mutation=CommerceMutation,
+    jobs=JOBS,
     on_enable=_on_enable,
     demo=seed_demo,
     route_prefixes=(

@@ -1,10 +1,10 @@
-"""The commerce module's long-lived parts for one app: the payment providers (with their
-circuit breakers) and the services, built on first use and kept in the app state."""
+"""The commerce module's long-lived parts for one platform: the payment providers (with
+their circuit breakers) and the services, built on first use and kept in
+``Platform.services``, so routes, GraphQL and the periodic jobs share them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from rustok.core.platform import Platform
 from rustok.modules.commerce.carts.service import CartService
@@ -20,7 +20,7 @@ from rustok.modules.commerce.orders.service import OrderService
 from rustok.modules.commerce.payments.providers import PaymentProviders
 from rustok.modules.commerce.regions.service import RegionService
 
-RUNTIME_STATE_KEY = "commerce"
+SERVICES_KEY = "commerce"
 
 
 @dataclass
@@ -43,10 +43,9 @@ class CommerceRuntime:
         self.orders = OrderService(platform, self.payments)
 
 
-def runtime_from_state(state: Any, platform: Platform) -> CommerceRuntime:
-    """The app's commerce runtime (``state`` is the Litestar app state)."""
-    runtime = state.get(RUNTIME_STATE_KEY)
-    if not isinstance(runtime, CommerceRuntime) or runtime.platform is not platform:
-        runtime = CommerceRuntime(platform)
-        state[RUNTIME_STATE_KEY] = runtime
+def commerce_runtime(platform: Platform) -> CommerceRuntime:
+    """The platform's commerce runtime, built on first use."""
+    runtime = platform.services.get(SERVICES_KEY)
+    if not isinstance(runtime, CommerceRuntime):
+        runtime = platform.services[SERVICES_KEY] = CommerceRuntime(platform)
     return runtime

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rustok.core.db import Base, HasId, TenantScoped, Timestamped
@@ -15,6 +15,7 @@ CART_STATUSES = ("open", "completed", "abandoned")
 
 class Cart(HasId, TenantScoped, Timestamped, Base):
     __tablename__ = "commerce_carts"
+    __table_args__ = (Index(None, "status", "updated_at"),)  # the idle-cart job's scan
 
     # A bearer secret for anonymous access (X-Cart-Token); 43 url-safe characters.
     token: Mapped[str] = mapped_column(String(64), unique=True)

@@ -7,13 +7,14 @@ checkout, which completes the cart in the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
 
 from msgspec import UNSET
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import current_context
@@ -301,6 +302,27 @@ class CartService:
             target.discount_code = target.discount_code or anonymous.discount_code
             target.email = target.email or anonymous.email
             return await self._finish(uow, target)
+
+    async def abandon_idle(self, *, updated_before: dt.datetime, limit: int) -> int:
+        """Mark up to ``limit`` open carts untouched since ``updated_before`` abandoned, one
+        ``cart.abandoned`` each. The UPDATE re-checks the status, so a cart written or
+        checked out meanwhile (it holds the row lock) stays as that write left it."""
+        idle = (Cart.status == "open", Cart.updated_at < updated_before)
+        oldest = select(Cart.id).where(*idle).order_by(Cart.updated_at).limit(limit)
+        async with self._platform.uow() as uow:
+            abandoned = list(
+                await uow.session.scalars(
+                    update(Cart)
+                    .where(Cart.id.in_(oldest), *idle)
+                    .values(status="abandoned", updated_at=utcnow())
+                    .returning(Cart.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            for cart_id in abandoned:
+                uow.publish(CartAbandoned(cart_id=cart_id))
+            await uow.commit()
+        return len(abandoned)
 
     @staticmethod
     async def _move_items(uow: UnitOfWork, source: Cart, target: Cart) -> None:

@@ -24,4 +24,4 @@ class IdempotencyRecord(HasId, TenantScoped, Base):
     order_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("commerce_orders.id", ondelete="CASCADE")
     )
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

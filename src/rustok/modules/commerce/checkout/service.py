@@ -20,12 +20,13 @@ depend on the number of lines.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from rustok.core.db import utcnow
@@ -42,6 +43,7 @@ from rustok.modules.commerce.discounts.service import claim_usage
 from rustok.modules.commerce.errors import CartNotOpen, IdempotencyKeyReused
 from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted, OrderPlaced
 from rustok.modules.commerce.inventory.stock import StockRequest, reserve
+from rustok.modules.commerce.metrics import ORDERS_PLACED
 from rustok.modules.commerce.orders.models import Order, OrderHistory, OrderLine
 from rustok.modules.commerce.orders.numbering import next_number
 from rustok.modules.commerce.orders.queries import order_reads, to_order_read
@@ -120,7 +122,29 @@ class CheckoutService:
                 ) from None
             result = to_order_read(order, placed.lines, [placed.history], placed.payment)
             await uow.commit()
+        ORDERS_PLACED.labels(result.currency_code).inc()
         return result
+
+    async def forget_keys(self, *, created_before: dt.datetime, limit: int) -> int:
+        """Delete up to ``limit`` idempotency records older than ``created_before``. The key's
+        cart is completed, so a late retry gets 409 ``CART_NOT_OPEN``, never a second order."""
+        oldest = (
+            select(IdempotencyRecord.id)
+            .where(IdempotencyRecord.created_at < created_before)
+            .order_by(IdempotencyRecord.created_at)
+            .limit(limit)
+        )
+        async with self._platform.uow() as uow:
+            forgotten = list(
+                await uow.session.scalars(
+                    delete(IdempotencyRecord)
+                    .where(IdempotencyRecord.id.in_(oldest))
+                    .returning(IdempotencyRecord.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+            await uow.commit()
+        return len(forgotten)
 
     async def _replay(
         self, uow: UnitOfWork, key: str, cart: Cart, fingerprint: str

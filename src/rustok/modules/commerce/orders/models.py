@@ -11,7 +11,15 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rustok.core.db import Base, HasId, TenantScoped, Timestamped, utcnow
@@ -21,6 +29,7 @@ class Order(HasId, TenantScoped, Timestamped, Base):
     __tablename__ = "commerce_orders"
     __table_args__ = (
         UniqueConstraint("tenant_id", "display_number"),
+        Index(None, "status", "placed_at"),  # the expiry job's scan (commerce/jobs.py)
         CheckConstraint(
             "subtotal >= 0 AND tax_total >= 0 AND shipping_total >= 0 AND total >= 0",
             name="totals_not_negative",

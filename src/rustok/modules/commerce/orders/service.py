@@ -4,13 +4,16 @@ A transition locks the order row, maps it to its typed state (orders/state.py), 
 transition method (which exists only on its legal source states), does the side effects
 (payment capture or refund through the provider, stock release or fulfilment), writes the
 new state and a history row, and raises ``order.status_changed`` (plus
-``order.completed``/``order.cancelled``) — all in one unit of work.
+``order.completed``/``order.cancelled``) — all in one unit of work. Orders left pending
+longer than ``RUSTOK_ORDER_PENDING_TTL`` are cancelled the same way by the
+``commerce.expire_pending_orders`` job (commerce/jobs.py → :meth:`OrderService.expire`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import func, select
 
@@ -22,6 +25,11 @@ from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.discounts.service import release_usage
 from rustok.modules.commerce.events import OrderCancelled, OrderCompleted, OrderStatusChanged
 from rustok.modules.commerce.inventory.stock import close_reservations
+from rustok.modules.commerce.metrics import (
+    ORDER_REFUNDS,
+    ORDER_REVENUE,
+    ORDERS_CANCELLED,
+)
 from rustok.modules.commerce.orders.models import Order, OrderHistory
 from rustok.modules.commerce.orders.queries import order_reads
 from rustok.modules.commerce.orders.schemas import (
@@ -52,6 +60,9 @@ from rustok.modules.commerce.payments.service import (
     void_payment,
 )
 
+# The cancel reason of an order the platform cancelled for staying pending too long.
+EXPIRED_REASON: Final = "expired"
+
 
 def persist_state(order: Order, state: OrderState) -> None:
     """Write a state's status and data onto the row."""
@@ -72,6 +83,18 @@ def persist_state(order: Order, state: OrderState) -> None:
             order.cancelled_at, order.cancel_reason = state.cancelled_at, state.reason
             order.refunded, order.refund_id = state.refunded, state.refund_id
             order.inventory_reserved = False
+
+
+def record_transition(order: Order, state: OrderState, *, expired: bool = False) -> None:
+    """The business counters of a committed transition."""
+    match state:
+        case PaidOrder():
+            ORDER_REVENUE.labels(order.currency_code).inc(order.total)
+        case CancelledOrder(refunded=True):
+            ORDER_REFUNDS.labels(order.currency_code).inc(order.total)
+            ORDERS_CANCELLED.labels("refunded").inc()
+        case CancelledOrder():
+            ORDERS_CANCELLED.labels("expired" if expired else "requested").inc()
 
 
 class OrderService:
@@ -127,42 +150,70 @@ class OrderService:
     async def cancel(self, order_id: uuid.UUID, data: OrderCancel) -> OrderRead:
         return await self._transition(order_id, "cancel", {"reason": data.reason})
 
+    async def expire(self, order_id: uuid.UUID, *, placed_before: dt.datetime) -> bool:
+        """Cancel a pending order placed before ``placed_before`` (reason ``expired``),
+        releasing its stock. False when it was confirmed, cancelled or removed meanwhile:
+        the row is re-checked under its lock, so a concurrent confirm wins cleanly."""
+        async with self._platform.uow() as uow:
+            order = await self._lock(uow, order_id)
+            if order is None or order.status != "pending" or order.placed_at >= placed_before:
+                return False
+            new_state = await self._apply_transition(
+                uow, order, "cancel", {"reason": EXPIRED_REASON}
+            )
+            await uow.commit()
+        record_transition(order, new_state, expired=True)
+        return True
+
     async def _transition(
         self, order_id: uuid.UUID, action: OrderAction, details: dict[str, str | None]
     ) -> OrderRead:
         async with self._platform.uow() as uow:
-            order = await uow.session.scalar(
-                select(Order).where(Order.id == order_id).with_for_update()
-            )
+            order = await self._lock(uow, order_id)
             if order is None:
                 raise NotFound("no such order")
-            state = load_order_state(order)
-            old_status = status_of(state)
-            new_state, data = await self._apply(uow, order, state, action, details)
-            persist_state(order, new_state)
-            order.updated_at = utcnow()
-            new_status = status_of(new_state)
-            uow.session.add(
-                OrderHistory(
-                    order_id=order.id,
-                    action=action,
-                    from_status=old_status,
-                    to_status=new_status,
-                    actor_id=current_context().actor_id,
-                    data={k: v for k, v in data.items() if v is not None},
-                )
-            )
-            uow.publish(
-                OrderStatusChanged(order_id=order.id, old_status=old_status, new_status=new_status)
-            )
-            if isinstance(new_state, DeliveredOrder):
-                uow.publish(OrderCompleted(order_id=order.id))
-            elif isinstance(new_state, CancelledOrder):
-                uow.publish(OrderCancelled(order_id=order.id, reason=new_state.reason))
-            await uow.session.flush()
+            new_state = await self._apply_transition(uow, order, action, details)
             (read,) = await order_reads(uow.session, [order])
             await uow.commit()
+        record_transition(order, new_state)
         return read
+
+    @staticmethod
+    async def _lock(uow: UnitOfWork, order_id: uuid.UUID) -> Order | None:
+        order: Order | None = await uow.session.scalar(
+            select(Order).where(Order.id == order_id).with_for_update()
+        )
+        return order
+
+    async def _apply_transition(
+        self, uow: UnitOfWork, order: Order, action: OrderAction, details: dict[str, str | None]
+    ) -> OrderState:
+        """Move the locked ``order``: side effects, new state, history row and events."""
+        state = load_order_state(order)
+        old_status = status_of(state)
+        new_state, data = await self._apply(uow, order, state, action, details)
+        persist_state(order, new_state)
+        order.updated_at = utcnow()
+        new_status = status_of(new_state)
+        uow.session.add(
+            OrderHistory(
+                order_id=order.id,
+                action=action,
+                from_status=old_status,
+                to_status=new_status,
+                actor_id=current_context().actor_id,
+                data={k: v for k, v in data.items() if v is not None},
+            )
+        )
+        uow.publish(
+            OrderStatusChanged(order_id=order.id, old_status=old_status, new_status=new_status)
+        )
+        if isinstance(new_state, DeliveredOrder):
+            uow.publish(OrderCompleted(order_id=order.id))
+        elif isinstance(new_state, CancelledOrder):
+            uow.publish(OrderCancelled(order_id=order.id, reason=new_state.reason))
+        await uow.session.flush()
+        return new_state
 
     async def _apply(
         self,
