@@ -197,12 +197,15 @@ PRODUCT_EVENTS: tuple[type[EventPayload], ...] = (
     commerce_events.VariantUpdated,
     commerce_events.VariantDeleted,
     commerce_events.PriceUpdated,
+    # Every level change raises inventory.updated; inventory.reserved/released come with it
+    # and would only project the same product twice.
     commerce_events.InventoryUpdated,
-    commerce_events.InventoryReserved,
-    commerce_events.InventoryReleased,
     commerce_events.CatalogCategoryUpdated,
     commerce_events.CatalogCategoryDeleted,
 )
+
+
+PROJECTED_KEY = "index.products.projected"
 
 
 @consumer("index.products", on=PRODUCT_EVENTS, batch=True)
@@ -210,7 +213,13 @@ async def project_products(payload: Any, envelope: Envelope, uow: UnitOfWork) ->
     tenant = current_context().tenant
     assert tenant is not None  # consumers always run under the event's tenant
     projector = ProductProjector(uow.session, tenant)
-    await projector.project(await affected_products(projector, payload))
+    # A batch of events shares this transaction, and each of them committed before it began:
+    # a product projected once in it is current for all of them (a checkout raises several).
+    done: set[uuid.UUID] = uow.session.info.setdefault(PROJECTED_KEY, set())
+    ids = [i for i in await affected_products(projector, payload) if i not in done]
+    if ids:
+        done.update(ids)
+        await projector.project(ids)
     INDEX_LAG.labels("products").observe(
         max(0.0, (utcnow() - envelope.occurred_at).total_seconds())
     )
