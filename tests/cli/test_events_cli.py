@@ -20,6 +20,7 @@ from rustok.cli.main import app
 from rustok.core.ids import id_to_ulid
 from rustok.outbox.models import OutboxEvent
 from rustok.outbox.store import OutboxStore
+from tests.cli.test_jobs_cli import cart_status, old_open_cart
 from tests.conftest import TEST_SECRET, make_settings, run_in_thread
 
 
@@ -91,7 +92,11 @@ def test_outbox_status_and_replay(db_url: str, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_worker_relays_until_terminated(db_url: str, tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "rustok"
-    env = {**os.environ, **_env(db_url, tmp_path), "RUSTOK_OUTBOX_POLL_INTERVAL": "0.05"}
+    env = {
+        **os.environ, **_env(db_url, tmp_path), "RUSTOK_OUTBOX_POLL_INTERVAL": "0.05",
+        "RUSTOK_JOBS_INTERVAL": "0.2",
+    }  # fmt: skip
+    idle_cart = old_open_cart(db_url, tmp_path)  # the worker's periodic jobs abandon it
     created = subprocess.run(
         [str(exe), "tenant", "create", "--slug", "acme", "--name", "Acme"],
         env=env, capture_output=True, text=True, check=False,
@@ -99,7 +104,7 @@ def test_worker_relays_until_terminated(db_url: str, tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     status = subprocess.run([str(exe), "outbox", "status", "--json"], env=env,
                             capture_output=True, text=True, check=True)  # fmt: skip
-    assert json.loads(status.stdout)["pending"] == 2  # default tenant + acme
+    assert json.loads(status.stdout)["pending"] == 3  # default tenant + acme + the cart
     worker = subprocess.Popen([str(exe), "worker"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
@@ -107,9 +112,10 @@ def test_worker_relays_until_terminated(db_url: str, tmp_path: Path) -> None:
         while True:
             status = subprocess.run([str(exe), "outbox", "status", "--json"], env=env,
                                     capture_output=True, text=True, check=True)  # fmt: skip
-            if json.loads(status.stdout)["pending"] == 0:
+            abandoned = cart_status(db_url, tmp_path, idle_cart) == "abandoned"
+            if json.loads(status.stdout)["pending"] == 0 and abandoned:
                 break
-            assert time.monotonic() < deadline, "worker did not relay the events"
+            assert time.monotonic() < deadline, "worker did not relay the events or run the jobs"
             time.sleep(0.2)
     finally:
         worker.send_signal(signal.SIGTERM)

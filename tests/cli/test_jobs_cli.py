@@ -24,7 +24,7 @@ from tests.conftest import make_settings, run_in_thread
 __all__ = ["cli"]
 
 
-def _old_cart(db_url: str, data_dir: Path) -> uuid.UUID:
+def old_open_cart(db_url: str, data_dir: Path) -> uuid.UUID:
     """An open cart of the default tenant, last changed 40 days ago."""
 
     async def work() -> uuid.UUID:
@@ -47,7 +47,7 @@ def _old_cart(db_url: str, data_dir: Path) -> uuid.UUID:
     return run_in_thread(work)
 
 
-def _status(db_url: str, data_dir: Path, cart_id: uuid.UUID) -> str:
+def cart_status(db_url: str, data_dir: Path, cart_id: uuid.UUID) -> str:
     async def work() -> str:
         platform = bootstrap(make_settings(db_url, data_dir))
         try:
@@ -74,11 +74,11 @@ def test_list_names_every_commerce_job(cli: CliRunner) -> None:
 def test_run_changes_what_is_due_and_reports_counts(
     cli: CliRunner, db_url: str, tmp_path: Path
 ) -> None:
-    cart_id = _old_cart(db_url, tmp_path)
+    cart_id = old_open_cart(db_url, tmp_path)
     code, out, err = invoke(cli, "jobs", "run", "commerce.abandon_idle_carts")
     assert code == 0, err
     assert out.strip() == "commerce.abandon_idle_carts: 1 changed"
-    assert _status(db_url, tmp_path, cart_id) == "abandoned"
+    assert cart_status(db_url, tmp_path, cart_id) == "abandoned"
     code, out, err = invoke(cli, "jobs", "run")
     assert code == 0, err
     assert out.splitlines() == [
