@@ -48,7 +48,9 @@ def _coded(error: GraphQLError) -> GraphQLError:
         if original.errors:
             extensions["errors"] = original.errors
         message = original.detail
-    elif original is None:
+    elif original is None or error.path is None:
+        # Parse, validation and variable-coercion errors (a bad variable value: unknown
+        # input field, wrong scalar) carry no path: the request's fault, not a resolver's.
         extensions = {"code": "GRAPHQL_VALIDATION_FAILED"}
         message = error.message
     else:
@@ -79,7 +81,11 @@ class RustokSchema(strawberry.Schema):
     ) -> None:
         for error in errors:
             original = error.original_error
-            if original is not None and not isinstance(original, RustokError):
+            if (
+                original is not None
+                and not isinstance(original, RustokError)
+                and error.path is not None
+            ):
                 _log.error(
                     "graphql resolver failed",
                     path=error.path,

@@ -29,21 +29,42 @@ def code(body: Json) -> str:
     return str(body["errors"][0]["extensions"]["code"])
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def gql_input(value: Any) -> Any:
+    """A REST body as the GraphQL input: camelCase names, option maps as pairs."""
+    if isinstance(value, list):
+        return [gql_input(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for key, item in value.items():
+        if key == "options" and isinstance(item, dict):  # a variant's option values
+            result[key] = [{"option": k, "value": v} for k, v in item.items()]
+        else:
+            result[_camel(key)] = item if key == "metadata" else gql_input(item)
+    return result
+
+
+CREATE = "mutation($i: ProductCreateInput!) { createProduct(input: $i) { %s } }"
+
+
 async def test_admin_catalogue_and_storefront_over_graphql(
     client: httpx.AsyncClient, app: RustokApp
 ) -> None:
     admin = await signed_in(client, app, "admin")
     big = product_body(title="Yacht", variants=1, price=5_000_000_000, stock=1, status="draft")
     created = await gql(
-        client, "mutation($i: JSON!) { createProduct(input: $i) { id status variants { id sku } } }",
-        admin, i=big,
+        client, CREATE % "id status variants { id sku }", admin, i=gql_input(big),
     )  # fmt: skip
     assert "errors" not in created, created
     product = created["data"]["createProduct"]
     assert product["status"] == "draft"
     invalid = await gql(
-        client, "mutation($i: JSON!) { createProduct(input: $i) { id } }", admin,
-        i={**big, "variants": []},
+        client, CREATE % "id", admin, i=gql_input({**big, "variants": []}),
     )  # fmt: skip
     assert code(invalid) == "VALIDATION_ERROR"
     published = await gql(
@@ -63,8 +84,7 @@ async def test_admin_catalogue_and_storefront_over_graphql(
         "title": "Yacht", "priceMin": 5_000_000_000, "inStock": True,
     }  # fmt: skip
     second = await gql(
-        client, "mutation($i: JSON!) { createProduct(input: $i) { id } }", admin,
-        i=product_body(title="Dinghy", variants=1, price=900),
+        client, CREATE % "id", admin, i=gql_input(product_body(title="Dinghy", variants=1, price=900)),
     )  # fmt: skip
     assert "errors" not in second
     await outbox_settled(app.platform)
@@ -191,3 +211,78 @@ async def test_cart_checkout_and_orders_over_graphql(
         id=order["id"],
     )  # fmt: skip
     assert [h["toStatus"] for h in history["data"]["order"]["history"]][-1] == "delivered"
+
+
+async def test_typed_catalogue_inputs_validate_like_rest(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    body = product_body(title="Kettle", variants=2, status="draft", vendor="Acme",
+                        metadata={"origin": "UK"})  # fmt: skip
+    made = await gql(client, CREATE % "id vendor metadata variants { id sku }", admin,
+                     i=gql_input(body))  # fmt: skip
+    assert "errors" not in made, made
+    product = made["data"]["createProduct"]
+    assert (product["vendor"], product["metadata"]) == ("Acme", {"origin": "UK"})
+    rest_product = await client.get(f"/api/commerce/products/{product['id']}", headers=admin)
+    assert [v["options"] for v in rest_product.json()["variants"]] == [{"Size": "S"}, {"Size": "M"}]
+
+    update = """mutation($id: ID!, $i: ProductUpdateInput!) {
+        updateProduct(id: $id, input: $i) { vendor productType metadata } }"""
+    typed = await gql(client, update, admin, id=product["id"], i={"productType": "Kitchen"})
+    assert typed["data"]["updateProduct"] == {  # what was left out stays
+        "vendor": "Acme", "productType": "Kitchen", "metadata": {"origin": "UK"},
+    }  # fmt: skip
+    cleared = await gql(client, update, admin, id=product["id"], i={"vendor": None})
+    assert cleared["data"]["updateProduct"]["vendor"] is None
+
+    variant = product["variants"][0]["id"]
+    set_prices = """mutation($v: ID!, $p: [PriceInput!]!) {
+        setVariantPrices(variantId: $v, prices: $p) { id } }"""
+    priced = await gql(client, set_prices, admin, v=variant,
+                       p=[{"currencyCode": "EUR", "amount": 3_000_000_000, "compareAtAmount": 3_100_000_000}])  # fmt: skip
+    assert "errors" not in priced, priced
+    rest = await client.get(f"/api/commerce/variants/{variant}", headers=admin)
+    assert [(p["currency_code"], p["amount"]) for p in rest.json()["prices"]] == [
+        ("EUR", 3_000_000_000)
+    ]
+    below = await gql(client, set_prices, admin, v=variant,
+                      p=[{"currencyCode": "EUR", "amount": 500, "compareAtAmount": 400}])  # fmt: skip
+    assert code(below) == "VALIDATION_ERROR"
+    lower_case = await gql(client, set_prices, admin, v=variant,
+                           p=[{"currencyCode": "eur", "amount": 500}])  # fmt: skip
+    assert code(lower_case) == "VALIDATION_ERROR"
+
+    twice = gql_input(product_body(title="Twice", variants=1))
+    twice["variants"][0]["options"] *= 2  # the same option named twice
+    assert code(await gql(client, CREATE % "id", admin, i=twice)) == "VALIDATION_ERROR"
+    untyped = await gql(client, CREATE % "id", admin, i={**twice, "colour": "red"})
+    assert "colour" in untyped["errors"][0]["message"]  # GraphQL refuses unknown fields
+    assert code(untyped) == "GRAPHQL_VALIDATION_FAILED"
+    not_money = await gql(client, set_prices, admin, v=variant,
+                          p=[{"currencyCode": "EUR", "amount": 1.5}])  # fmt: skip
+    assert code(not_money) == "GRAPHQL_VALIDATION_FAILED"
+    assert "MinorUnits" in not_money["errors"][0]["message"]
+    for wrong in ("500", True):
+        refused = await gql(client, set_prices, admin, v=variant,
+                            p=[{"currencyCode": "EUR", "amount": wrong}])  # fmt: skip
+        assert code(refused) == "GRAPHQL_VALIDATION_FAILED", wrong
+
+    discount = (
+        """mutation($i: DiscountCreateInput!) { createDiscount(input: $i) { code kind value } }"""
+    )
+    made_code = await gql(client, discount, admin, i={
+        "code": "big", "kind": "fixed", "value": 2_500_000_000, "currencyCode": "USD",
+        "startsAt": "2026-01-01T00:00:00+00:00"})  # fmt: skip
+    assert made_code["data"]["createDiscount"] == {
+        "code": "BIG",
+        "kind": "fixed",
+        "value": 2_500_000_000,
+    }
+    no_currency = await gql(client, discount, admin, i={"code": "x", "kind": "fixed", "value": 5})
+    assert code(no_currency) == "VALIDATION_ERROR"
+    customer = await signed_in(client, app, "customer")
+    denied = await gql(
+        client, discount, customer, i={"code": "y", "kind": "percentage", "value": 5}
+    )
+    assert code(denied) == "FORBIDDEN"

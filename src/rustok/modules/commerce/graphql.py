@@ -3,8 +3,9 @@ and orders, merged into one ``Query`` and one ``Mutation`` contribution."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
-from strawberry.scalars import JSON
 from strawberry.tools import merge_types
 
 from rustok.auth.guard import requires
@@ -13,7 +14,13 @@ from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.carts.graphql import CartMutation, CartQuery
 from rustok.modules.commerce.catalog.graphql import CatalogMutation, CatalogQuery
 from rustok.modules.commerce.discounts.service import DiscountCreate
-from rustok.modules.commerce.graphql_support import convert, parse_id, runtime
+from rustok.modules.commerce.graphql_support import (
+    MinorUnits,
+    convert,
+    input_dict,
+    parse_id,
+    runtime,
+)
 from rustok.modules.commerce.inventory.schemas import (
     InventoryAdjust,
     InventorySet,
@@ -62,10 +69,25 @@ class DiscountType:
     id: strawberry.ID
     code: str
     kind: str
-    value: int
+    value: MinorUnits
     usage_limit: int | None
     usage_count: int
     is_active: bool
+
+
+@strawberry.input
+class DiscountCreateInput:
+    code: str
+    kind: str = strawberry.field(description="percentage or fixed")
+    value: MinorUnits = strawberry.field(
+        description="percent (1..100), or minor units of currency_code for fixed"
+    )
+    currency_code: str | None = None
+    min_subtotal: MinorUnits | None = None
+    usage_limit: int | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    is_active: bool | None = None
 
 
 @strawberry.type
@@ -85,7 +107,7 @@ class StockQuery:
                 id=strawberry.ID(str(d.id)),
                 code=d.code,
                 kind=d.kind,
-                value=d.value,
+                value=MinorUnits(d.value),
                 usage_limit=d.usage_limit,
                 usage_count=d.usage_count,
                 is_active=d.is_active,
@@ -115,11 +137,11 @@ class StockMutation:
         return VariantInventoryType.of(found)
 
     @strawberry.mutation(permission_classes=[requires(perm.DISCOUNTS_CREATE)])
-    async def create_discount(self, info: RustokInfo, input: JSON) -> DiscountType:
-        """``input`` is the REST body of ``POST /api/commerce/discounts``."""
-        d = await runtime(info).discounts.create(convert(input, DiscountCreate))
+    async def create_discount(self, info: RustokInfo, input: DiscountCreateInput) -> DiscountType:
+        """The REST body of ``POST /api/commerce/discounts`` as a typed input."""
+        d = await runtime(info).discounts.create(convert(input_dict(input), DiscountCreate))
         return DiscountType(
-            id=strawberry.ID(str(d.id)), code=d.code, kind=d.kind, value=d.value,
+            id=strawberry.ID(str(d.id)), code=d.code, kind=d.kind, value=MinorUnits(d.value),
             usage_limit=d.usage_limit, usage_count=d.usage_count, is_active=d.is_active,
         )  # fmt: skip
 

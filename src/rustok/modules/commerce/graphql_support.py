@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import msgspec
 import strawberry
 from litestar import Request
+from strawberry import UNSET
 from strawberry.dataloader import DataLoader
 
 from rustok.auth.graphql import PageInfo as PageInfo  # the platform's Relay page info
@@ -73,18 +74,32 @@ def convert(data: Any, kind: type[T]) -> T:
 
 
 def input_dict(value: object) -> dict[str, Any]:
-    """A strawberry input object as a dict without unset (None) fields."""
+    """A strawberry input object as a dict without unset (None or UNSET) fields."""
+    return _as_dict(value, keep_none=False)
+
+
+def patch_dict(value: object) -> dict[str, Any]:
+    """A PATCH input as a dict: left-out fields (UNSET) are dropped, explicit nulls kept."""
+    return _as_dict(value, keep_none=True)
+
+
+def _as_dict(value: object, *, keep_none: bool) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, item in vars(value).items():
-        if item is None:
+        if item is UNSET or (item is None and not keep_none):
             continue
-        if isinstance(item, list):
-            result[name] = [input_dict(i) if hasattr(i, "__dict__") else i for i in item]
-        elif hasattr(item, "__dict__") and not isinstance(item, uuid.UUID):
-            result[name] = input_dict(item)
-        else:
-            result[name] = str(item) if isinstance(item, uuid.UUID) else item
+        result[name] = _plain(item)
     return result
+
+
+def _plain(item: Any) -> Any:
+    if isinstance(item, list):
+        return [_plain(i) for i in item]
+    if isinstance(item, uuid.UUID):
+        return str(item)
+    if hasattr(item, "__dataclass_fields__"):  # a nested strawberry input
+        return input_dict(item)
+    return item
 
 
 def search_term(value: str | None, field: str = "q") -> str | None:

@@ -10,12 +10,19 @@ import uuid
 
 import strawberry
 from sqlalchemy import func, select
-from strawberry.scalars import JSON
 
 from rustok.auth.guard import graphql_principal, requires
 from rustok.core.errors import NotFound
 from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
+from rustok.modules.commerce.catalog.graphql_inputs import (
+    PriceInputType,
+    ProductCreateInputType,
+    ProductUpdateInputType,
+    product_create,
+    product_update,
+)
+from rustok.modules.commerce.catalog.graphql_inputs import prices as price_inputs
 from rustok.modules.commerce.catalog.graphql_types import (
     ProductConnection,
     ProductEdge,
@@ -23,7 +30,6 @@ from rustok.modules.commerce.catalog.graphql_types import (
     VariantType,
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
 from rustok.modules.commerce.catalog.service import product_filter
 from rustok.modules.commerce.catalog.state import ProductStateMachine
 from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
@@ -31,7 +37,6 @@ from rustok.modules.commerce.graphql_support import (
     PageInfo,
     check_first,
     choice,
-    convert,
     cursor_offset,
     offset_cursor,
     parse_id,
@@ -94,14 +99,16 @@ class CatalogQuery:
 @strawberry.type
 class CatalogMutation:
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_CREATE)])
-    async def create_product(self, info: RustokInfo, input: JSON) -> ProductType:
-        """``input`` is the REST create body (``POST /api/commerce/products``)."""
-        created = await runtime(info).catalog.create_product(convert(input, ProductCreate))
+    async def create_product(self, info: RustokInfo, input: ProductCreateInputType) -> ProductType:
+        """The REST create body (``POST /api/commerce/products``) as a typed input."""
+        created = await runtime(info).catalog.create_product(product_create(input))
         return await _product(info, created.id)
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
-    async def update_product(self, info: RustokInfo, id: strawberry.ID, input: JSON) -> ProductType:
-        await runtime(info).catalog.update_product(parse_id(id), convert(input, ProductUpdate))
+    async def update_product(
+        self, info: RustokInfo, id: strawberry.ID, input: ProductUpdateInputType
+    ) -> ProductType:
+        await runtime(info).catalog.update_product(parse_id(id), product_update(input))
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
@@ -126,10 +133,10 @@ class CatalogMutation:
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def set_variant_prices(
-        self, info: RustokInfo, variant_id: strawberry.ID, prices: JSON
+        self, info: RustokInfo, variant_id: strawberry.ID, prices: list[PriceInputType]
     ) -> VariantType:
-        """``prices``: ``[{currency_code, amount, compare_at_amount?}]``."""
-        parsed = convert(prices, list[PriceInput])
+        """Replace the variant's base prices (one per currency)."""
+        parsed = price_inputs(prices)
         await runtime(info).variants.set_prices(parse_id(variant_id, "variant_id"), parsed)
         async with info.context.platform.db.read_session() as session:
             row = await session.get(Variant, parse_id(variant_id, "variant_id"))

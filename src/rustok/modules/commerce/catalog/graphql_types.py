@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import strawberry
+from strawberry.scalars import JSON
 
 from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.catalog import loaders
@@ -103,6 +104,7 @@ class ProductType:
     status: str
     vendor: str | None
     product_type: str | None
+    metadata: JSON
     published_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -111,7 +113,8 @@ class ProductType:
     def of(cls, row: Product) -> ProductType:
         return cls(
             id=strawberry.ID(str(row.id)), status=row.status, vendor=row.vendor,
-            product_type=row.product_type, published_at=row.published_at,
+            product_type=row.product_type, metadata=JSON(dict(row.meta)),
+            published_at=row.published_at,
             created_at=row.created_at, updated_at=row.updated_at,
         )  # fmt: skip
 
