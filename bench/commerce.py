@@ -17,6 +17,8 @@ import datetime as dt
 import json
 import random
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ from bench.harness import (
     sqlite_dir,
     wrk,
 )
-from rustok.api.app import create_app
+from rustok.api.app import RustokApp, create_app
 from rustok.bootstrap import bootstrap
 from rustok.cli.migrate import migrate_and_seed
 from rustok.cli.user import create_user_in
@@ -166,35 +168,56 @@ def _measure(
     ]  # fmt: skip
 
 
-async def _statements(data: Path) -> list[int]:
-    url = f"sqlite+aiosqlite:///{data}/count.db"
+@asynccontextmanager
+async def _in_process(
+    url: str, data: Path
+) -> AsyncIterator[tuple[RustokApp, httpx.AsyncClient, Json]]:
+    """A migrated app without the event runtime, an ASGI client and an admin's headers."""
     settings = make_settings(url, data, rate_limit="0", serve_events=False)
     await migrate_and_seed(settings)
     app = create_app(settings, platform=bootstrap(settings))
     await create_user_in(app.platform, "default", ADMIN[0], ADMIN[1], "admin", None)
+    try:
+        async with serve_app(app) as client:
+            login = await client.post(
+                "/api/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]}
+            )
+            yield app, client, {"Authorization": f"Bearer {login.json()['access_token']}"}
+    finally:
+        await app.platform.aclose()
+
+
+async def _product_variants(
+    client: httpx.AsyncClient, admin: Json, sku: str, variants: int, stock: int
+) -> list[str]:
+    body = {
+        "status": "active", "translations": [{"locale": "en", "title": sku}],
+        "variants": [{"sku": f"{sku}-{n}", "inventory_quantity": stock, "options": {},
+                      "prices": [{"currency_code": "USD", "amount": 500}]} for n in range(variants)],
+    }  # fmt: skip
+    created = await client.post("/api/commerce/products", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    return [v["id"] for v in created.json()["variants"]]
+
+
+async def _filled_cart(client: httpx.AsyncClient, variants: list[str]) -> tuple[Json, Json]:
+    """A new anonymous cart holding one of each variant, and its token header."""
+    cart = (await client.post("/api/store/carts", json={})).json()
+    token = {"X-Cart-Token": cart["token"]}
+    for variant in variants:
+        await client.post(f"/api/store/carts/{cart['id']}/items",
+                          json={"variant_id": variant, "quantity": 1}, headers=token)  # fmt: skip
+    return cart, token
+
+
+async def _statements(data: Path) -> list[int]:
     counts = []
-    async with serve_app(app) as client:
-        login = await client.post("/api/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]})
-        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    async with _in_process(f"sqlite+aiosqlite:///{data}/count.db", data) as (app, client, admin):
         variants: list[str] = []
         for i in range(4):
-            body = {
-                "status": "active", "translations": [{"locale": "en", "title": f"P{i}"}],
-                "variants": [{"sku": f"C-{i}-{n}", "inventory_quantity": 100, "options": {},
-                              "prices": [{"currency_code": "USD", "amount": 500}]} for n in range(3)],
-            }  # fmt: skip
-            variants += [
-                v["id"]
-                for v in (
-                    await client.post("/api/commerce/products", json=body, headers=admin)
-                ).json()["variants"]
-            ]
+            variants += await _product_variants(client, admin, f"C-{i}", 3, 100)
         for size in (1, 1, 12):  # the first order also creates the tenant's number sequence
-            cart = (await client.post("/api/store/carts", json={})).json()
-            token = {"X-Cart-Token": cart["token"]}
-            for variant in variants[:size]:
-                await client.post(f"/api/store/carts/{cart['id']}/items",
-                                  json={"variant_id": variant, "quantity": 1}, headers=token)  # fmt: skip
+            cart, token = await _filled_cart(client, variants[:size])
             with count_queries(app.platform.db) as counter:
                 response = await client.post(
                     f"/api/store/carts/{cart['id']}/checkout",
@@ -208,25 +231,10 @@ async def _statements(data: Path) -> list[int]:
 
 async def _expiry(url: str, data: Path, orders: int = EXPIRED_ORDERS) -> tuple[float, float]:
     """Expired orders per second and SQL statements per expired order."""
-    settings = make_settings(url, data, rate_limit="0", serve_events=False)
-    await migrate_and_seed(settings)
-    app = create_app(settings, platform=bootstrap(settings))
-    await create_user_in(app.platform, "default", ADMIN[0], ADMIN[1], "admin", None)
-    async with serve_app(app) as client:
-        login = await client.post("/api/auth/login", json={"email": ADMIN[0], "password": ADMIN[1]})
-        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        body = {
-            "status": "active", "translations": [{"locale": "en", "title": "Expiring"}],
-            "variants": [{"sku": f"E-{n}", "inventory_quantity": 10_000, "options": {},
-                          "prices": [{"currency_code": "USD", "amount": 500}]} for n in range(2)],
-        }  # fmt: skip
-        product = (await client.post("/api/commerce/products", json=body, headers=admin)).json()
+    async with _in_process(url, data) as (app, client, admin):
+        variants = await _product_variants(client, admin, "E", 2, 10_000)
         for _ in range(orders):
-            cart = (await client.post("/api/store/carts", json={})).json()
-            token = {"X-Cart-Token": cart["token"]}
-            for variant in product["variants"]:
-                await client.post(f"/api/store/carts/{cart['id']}/items",
-                                  json={"variant_id": variant["id"], "quantity": 1}, headers=token)  # fmt: skip
+            cart, token = await _filled_cart(client, variants)
             placed = await client.post(
                 f"/api/store/carts/{cart['id']}/checkout",
                 json={"email": "c@example.com", "shipping_address": ADDRESS}, headers=token,
@@ -236,7 +244,6 @@ async def _expiry(url: str, data: Path, orders: int = EXPIRED_ORDERS) -> tuple[f
             started = time.perf_counter()
             expired = await expire_pending_orders(app.platform, now=utcnow() + ONE_DAY * 2)
             elapsed = time.perf_counter() - started
-    await app.platform.aclose()
     assert expired == orders, expired
     return orders / elapsed, counter.count / orders
 

@@ -98,20 +98,17 @@ class RustokApp:
 
 
 STATISTICS_EVERY_SECONDS = 3600.0
-STOP_GRACE_SECONDS = 5.0
 _log = get_logger(__name__)
 
 
-async def _refresh_statistics(platform: Platform, stop: asyncio.Event) -> None:
-    """At start-up and hourly: the planner's statistics follow the data as it grows. Stopped
-    through ``stop`` so an ``ANALYZE`` under way completes instead of being thrown away."""
-    while not stop.is_set():
+async def _refresh_statistics(platform: Platform) -> None:
+    """At start-up and hourly: the planner's statistics follow the data as it grows."""
+    while True:
         try:
             await platform.db.refresh_statistics()
         except (DBAPIError, OSError) as exc:  # a busy database only delays the next refresh
             _log.warning("database statistics not refreshed", error=str(exc))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), STATISTICS_EVERY_SECONDS)
+        await asyncio.sleep(STATISTICS_EVERY_SECONDS)
 
 
 def _openapi_config() -> OpenAPIConfig:
@@ -149,10 +146,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await ensure_schema_current(platform.db)
         subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
-        stop_statistics = asyncio.Event()
-        statistics = asyncio.create_task(
-            _refresh_statistics(platform, stop_statistics), name="db-statistics"
-        )
+        statistics = asyncio.create_task(_refresh_statistics(platform), name="db-statistics")
         try:
             if settings.serve_events:
                 # Relay, consumers and periodic jobs in the server process (E-4); `rustok
@@ -160,12 +154,10 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
                 await platform.start_background()
             yield
         finally:
-            stop_statistics.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(statistics, STOP_GRACE_SECONDS)  # cancels when late
-            subscriber.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await subscriber
+            for task in (subscriber, statistics):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await platform.aclose()
 
     module_routers = [

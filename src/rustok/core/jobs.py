@@ -13,7 +13,6 @@ and returns how many items it changed; one failing job never stops the others.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import re
 import time
@@ -26,13 +25,13 @@ from prometheus_client import Counter, Histogram
 
 from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.logging import get_logger
+from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
 
 JOB_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 JobRun = Callable[["Platform"], Awaitable[int]]
-STOP_GRACE_SECONDS = 5.0
 
 JOB_RUNS = Counter(
     "rustok_job_runs_total", "Periodic job runs by job and outcome (ok/failed).", ["job", "outcome"]
@@ -95,16 +94,14 @@ class JobScheduler:
             self._task = asyncio.create_task(self._loop(), name="periodic-jobs")
 
     async def stop(self) -> None:
-        """Stop the timer; a run in progress may finish for ``STOP_GRACE_SECONDS``."""
+        """Stop the timer; a run in progress may finish (rustok.core.tasks)."""
         task, self._task = self._task, None
         if task is None:
             return
         self._stopping = True
-        if self._busy:
-            await asyncio.wait([task], timeout=STOP_GRACE_SECONDS)
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        if not self._busy:
+            task.cancel()  # asleep between runs
+        await finish_or_cancel([task], STOP_GRACE_SECONDS)
 
     async def run_once(self, names: Iterable[str] | None = None) -> list[JobOutcome]:
         """Run the named jobs (every job by default) once, in declaration order."""

@@ -48,6 +48,7 @@ from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.db import Database, utcnow
 from rustok.core.events import EventPayload, EventValidationError
 from rustok.core.logging import get_logger
+from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.core.telemetry import current_traceparent, start_trace, trace_id_of
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED, EVENTS_FAILED, EVENTS_PARKED
 from rustok.outbox.models import DeadLetter, InboxRecord
@@ -63,8 +64,6 @@ if TYPE_CHECKING:
 log = get_logger("rustok.events")
 tracer = trace.get_tracer("rustok.events")
 BATCH_LIMIT = 64
-# How long stop() lets busy lanes finish the events in hand before cancelling them.
-STOP_GRACE_SECONDS = 5.0
 RETRY_BASE_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
 INBOX: Any = InboxRecord.__table__
@@ -154,12 +153,9 @@ class ConsumerRunner:
         self._stopping = True
         busy = [task for task in self._tasks if task in self._busy]
         for task in self._tasks:
-            if task not in self._busy:
+            if task not in busy:
                 task.cancel()
-        if busy:
-            _, late = await asyncio.wait(busy, timeout=STOP_GRACE_SECONDS)
-            for task in late:
-                task.cancel()
+        await finish_or_cancel(busy, STOP_GRACE_SECONDS)
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         for queue in self._queues:

@@ -113,6 +113,14 @@ async def checkout(
     )  # fmt: skip
 
 
+async def stock_of(client: httpx.AsyncClient, admin: dict[str, str], variant_id: str) -> Json:
+    """``GET /variants/{id}/inventory``: stocked, reserved, available (and per location)."""
+    response = await client.get(f"/api/commerce/variants/{variant_id}/inventory", headers=admin)
+    assert response.status_code == 200, response.text
+    body: Json = response.json()
+    return body
+
+
 def commerce_of(app: RustokApp) -> CommerceRuntime:
     return commerce_runtime(app.platform)
 

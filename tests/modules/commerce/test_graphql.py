@@ -255,7 +255,11 @@ async def test_typed_catalogue_inputs_validate_like_rest(
 
     twice = gql_input(product_body(title="Twice", variants=1))
     twice["variants"][0]["options"] *= 2  # the same option named twice
-    assert code(await gql(client, CREATE % "id", admin, i=twice)) == "VALIDATION_ERROR"
+    repeated = await gql(client, CREATE % "id", admin, i=twice)
+    assert code(repeated) == "VALIDATION_ERROR"
+    assert repeated["errors"][0]["extensions"]["errors"] == {
+        "variants.options": ["an option is given twice"]
+    }
     untyped = await gql(client, CREATE % "id", admin, i={**twice, "colour": "red"})
     assert "colour" in untyped["errors"][0]["message"]  # GraphQL refuses unknown fields
     assert code(untyped) == "GRAPHQL_VALIDATION_FAILED"

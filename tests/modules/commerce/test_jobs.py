@@ -38,6 +38,7 @@ from tests.modules.commerce.helpers import (
     new_cart,
     outbox,
     signed_in,
+    stock_of,
     tenant_context,
     use_context,
 )
@@ -56,13 +57,6 @@ async def _order(
     assert response.status_code == 201, response.text
     order: Json = response.json()
     return order
-
-
-async def _stock(client: httpx.AsyncClient, admin: dict[str, str], variant_id: str) -> Json:
-    response = await client.get(f"/api/commerce/variants/{variant_id}/inventory", headers=admin)
-    assert response.status_code == 200, response.text
-    body: Json = response.json()
-    return body
 
 
 async def _outbox_count(app: RustokApp) -> int:
@@ -85,7 +79,7 @@ async def test_pending_orders_past_the_ttl_are_cancelled_and_give_their_stock_ba
     kept = await _order(client, variant, 1)
     confirm = await client.post(f"/api/commerce/orders/{kept['id']}/confirm", headers=admin)
     assert confirm.status_code == 200, confirm.text
-    assert (await _stock(client, admin, variant))["reserved"] == 3
+    assert (await stock_of(client, admin, variant))["reserved"] == 3
 
     # Within the TTL (24 h by default) nothing expires.
     assert await expire_pending_orders(app.platform) == 0
@@ -101,7 +95,7 @@ async def test_pending_orders_past_the_ttl_are_cancelled_and_give_their_stock_ba
         "cancel", "pending", "cancelled",
     )  # fmt: skip
     assert last["actor_id"] is None and last["data"] == {"reason": "expired"}
-    stock = await _stock(client, admin, variant)
+    stock = await stock_of(client, admin, variant)
     assert (stock["stocked"], stock["reserved"], stock["available"]) == (5, 1, 4)
     codes = (await client.get("/api/commerce/discounts", headers=admin)).json()["items"]
     assert codes[0]["usage_count"] == 0
@@ -170,7 +164,7 @@ async def test_expiry_racing_a_confirm_ends_one_way_only(
         outcomes.add(expired)
     bodies = (await client.get("/api/commerce/orders?per_page=10", headers=admin)).json()
     held = sum(2 for o in bodies["items"] if o["status"] == "confirmed")
-    stock = await _stock(client, admin, variant)
+    stock = await stock_of(client, admin, variant)
     assert (stock["stocked"], stock["reserved"]) == (20, held)
 
 
@@ -304,7 +298,7 @@ async def test_the_server_expires_pending_orders_on_its_timer(db_url: str, tmp_p
                     break
                 await asyncio.sleep(0.1)
             assert status == "cancelled"
-            assert (await _stock(client, admin, variant))["reserved"] == 0
+            assert (await stock_of(client, admin, variant))["reserved"] == 0
             metrics = (await client.get("/metrics")).text
             assert 'rustok_job_runs_total{job="commerce.expire_pending_orders",outcome="ok"}' in (
                 metrics

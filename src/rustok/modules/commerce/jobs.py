@@ -18,7 +18,7 @@ layer scopes every statement), at most ``BATCH`` items per tenant.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -43,10 +43,19 @@ def _cutoff(ttl_seconds: int, now: dt.datetime | None) -> dt.datetime | None:
     return None if ttl_seconds == 0 else (now or utcnow()) - dt.timedelta(seconds=ttl_seconds)
 
 
-async def _tenants_with(platform: Platform, column: Any, *condition: Any) -> list[uuid.UUID]:
+async def _per_tenant(
+    platform: Platform, column: Any, condition: tuple[Any, ...], work: Callable[[], Awaitable[int]]
+) -> int:
+    """Run ``work`` in the context of every tenant (with commerce on) that has a row of
+    ``column``'s table matching ``condition``; the sum of what it changed."""
     # The one cross-tenant read: which tenants have something to expire.
     async with platform.db.read_session(all_tenants=True) as session:
-        return list(await session.scalars(select(column).where(*condition).distinct()))
+        tenant_ids = list(await session.scalars(select(column).where(*condition).distinct()))
+    changed = 0
+    for tenant in await job_tenants(platform, tenant_ids, MODULE_SLUG):
+        with tenant_context(tenant):
+            changed += await work()
+    return changed
 
 
 async def expire_pending_orders(platform: Platform, *, now: dt.datetime | None = None) -> int:
@@ -56,23 +65,23 @@ async def expire_pending_orders(platform: Platform, *, now: dt.datetime | None =
         return 0
     stale = (Order.status == "pending", Order.placed_at < cutoff)
     orders = commerce_runtime(platform).orders  # the app's providers void the payments
-    expired = 0
-    for tenant in await job_tenants(
-        platform, await _tenants_with(platform, Order.tenant_id, *stale), MODULE_SLUG
-    ):
-        with tenant_context(tenant):
-            async with platform.db.read_session() as session:
-                ids = list(
-                    await session.scalars(
-                        select(Order.id).where(*stale).order_by(Order.placed_at).limit(BATCH)
-                    )
+
+    async def expire_tenant() -> int:
+        async with platform.db.read_session() as session:
+            ids = list(
+                await session.scalars(
+                    select(Order.id).where(*stale).order_by(Order.placed_at).limit(BATCH)
                 )
-            for order_id in ids:
-                try:
-                    expired += await orders.expire(order_id, placed_before=cutoff)
-                except Exception:  # noqa: BLE001 - one order must not stop the others
-                    _log.exception("pending order not expired", order_id=str(order_id))
-    return expired
+            )
+        expired = 0
+        for order_id in ids:
+            try:
+                expired += await orders.expire(order_id, placed_before=cutoff)
+            except Exception:  # noqa: BLE001 - one order must not stop the others
+                _log.exception("pending order not expired", order_id=str(order_id))
+        return expired
+
+    return await _per_tenant(platform, Order.tenant_id, stale, expire_tenant)
 
 
 async def abandon_idle_carts(platform: Platform, *, now: dt.datetime | None = None) -> int:
@@ -81,14 +90,10 @@ async def abandon_idle_carts(platform: Platform, *, now: dt.datetime | None = No
     if cutoff is None:
         return 0
     carts = commerce_runtime(platform).carts
-    tenant_ids = await _tenants_with(
-        platform, Cart.tenant_id, Cart.status == "open", Cart.updated_at < cutoff
-    )
-    abandoned = 0
-    for tenant in await job_tenants(platform, tenant_ids, MODULE_SLUG):
-        with tenant_context(tenant):
-            abandoned += await carts.abandon_idle(updated_before=cutoff, limit=BATCH)
-    return abandoned
+    return await _per_tenant(
+        platform, Cart.tenant_id, (Cart.status == "open", Cart.updated_at < cutoff),
+        lambda: carts.abandon_idle(updated_before=cutoff, limit=BATCH),
+    )  # fmt: skip
 
 
 async def forget_idempotency_keys(platform: Platform, *, now: dt.datetime | None = None) -> int:
@@ -97,14 +102,10 @@ async def forget_idempotency_keys(platform: Platform, *, now: dt.datetime | None
     if cutoff is None:
         return 0
     checkout = commerce_runtime(platform).checkout
-    tenant_ids = await _tenants_with(
-        platform, IdempotencyRecord.tenant_id, IdempotencyRecord.created_at < cutoff
-    )
-    forgotten = 0
-    for tenant in await job_tenants(platform, tenant_ids, MODULE_SLUG):
-        with tenant_context(tenant):
-            forgotten += await checkout.forget_keys(created_before=cutoff, limit=BATCH)
-    return forgotten
+    return await _per_tenant(
+        platform, IdempotencyRecord.tenant_id, (IdempotencyRecord.created_at < cutoff,),
+        lambda: checkout.forget_keys(created_before=cutoff, limit=BATCH),
+    )  # fmt: skip
 
 
 JOBS = (

@@ -17,16 +17,10 @@ from tests.modules.commerce.helpers import (
     new_cart,
     outbox,
     signed_in,
+    stock_of,
 )
 
 Json = dict[str, Any]
-
-
-async def _stock(client: httpx.AsyncClient, admin: dict[str, str], variant_id: str) -> Json:
-    response = await client.get(f"/api/commerce/variants/{variant_id}/inventory", headers=admin)
-    assert response.status_code == 200, response.text
-    body: Json = response.json()
-    return body
 
 
 async def _discount(client: httpx.AsyncClient, admin: dict[str, str], **body: Any) -> Json:
@@ -83,9 +77,9 @@ async def test_checkout_creates_a_pending_order_with_totals_and_reserved_stock(
     assert order["payment"]["status"] == "authorized"
     assert order["payment"]["provider"] == "manual"
     assert order["allowed_actions"] == ["confirm", "cancel"]
-    stock = await _stock(client, admin, small["id"])
+    stock = await stock_of(client, admin, small["id"])
     assert (stock["stocked"], stock["reserved"], stock["available"]) == (10, 2, 8)
-    assert (await _stock(client, admin, medium["id"]))["reserved"] == 1
+    assert (await stock_of(client, admin, medium["id"]))["reserved"] == 1
     discounts = (await client.get("/api/commerce/discounts", headers=admin)).json()
     assert discounts["items"][0]["usage_count"] == 1
 
@@ -109,7 +103,7 @@ async def test_order_walks_the_state_machine_and_the_outbox_keeps_the_story(
     )
     assert shipped.status_code == 200, shipped.text
     assert (shipped.json()["tracking_number"], shipped.json()["carrier"]) == ("TRK-1", "DHL")
-    stock = await _stock(client, admin, small["id"])
+    stock = await stock_of(client, admin, small["id"])
     assert (stock["stocked"], stock["reserved"], stock["available"]) == (8, 0, 8)
     delivered = await client.post(f"{base}/deliver", headers=admin)
     assert delivered.status_code == 200, delivered.text
@@ -154,7 +148,7 @@ async def test_cancel_releases_stock_and_the_discount_use(
     body = response.json()
     assert body["status"] == "cancelled" and body["cancel_reason"] == "changed mind"
     assert body["refunded"] is False and body["payment"]["status"] == "voided"
-    stock = await _stock(client, admin, small["id"])
+    stock = await stock_of(client, admin, small["id"])
     assert (stock["stocked"], stock["reserved"], stock["available"]) == (10, 0, 10)
     discounts = (await client.get("/api/commerce/discounts", headers=admin)).json()
     assert discounts["items"][0]["usage_count"] == 0
@@ -185,7 +179,7 @@ async def test_cancel_of_a_paid_order_refunds_through_the_provider(
     assert body["payment"]["status"] == "refunded"
     assert body["history"][-1]["data"]["refund_id"] == body["payment"]["refund_reference"]
     assert ("refund", body["payment"]["capture_reference"]) in provider.calls
-    stock = await _stock(client, admin, product["variants"][0]["id"])
+    stock = await stock_of(client, admin, product["variants"][0]["id"])
     assert (stock["stocked"], stock["reserved"]) == (3, 0)
     refunded = await outbox(app, "payment.refunded")
     assert len(refunded) == 1 and refunded[0].payload["amount"] == body["total"]

@@ -13,6 +13,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
 from rustok.modules.commerce.graphql_support import MinorUnits, convert, input_dict, patch_dict
 
@@ -96,9 +97,9 @@ class ProductUpdateInputType:
 
 def _variant(data: dict[str, Any]) -> dict[str, Any]:
     pairs = data.pop("options", [])
-    # A repeated option would be silently merged by a dict: refuse it like a bad value.
-    options = {p["option"]: p["value"] for p in pairs}
-    data["options"] = options if len(options) == len(pairs) else {"": ""}
+    data["options"] = {p["option"]: p["value"] for p in pairs}
+    if len(data["options"]) != len(pairs):  # a dict would silently keep the last value
+        raise ValidationFailed(errors={"variants.options": ["an option is given twice"]})
     return data
 
 

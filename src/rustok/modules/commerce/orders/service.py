@@ -85,7 +85,7 @@ def persist_state(order: Order, state: OrderState) -> None:
             order.inventory_reserved = False
 
 
-def record_transition(order: Order, state: OrderState, *, expired: bool = False) -> None:
+def record_transition(order: Order, state: OrderState) -> None:
     """The business counters of a committed transition."""
     match state:
         case PaidOrder():
@@ -94,6 +94,7 @@ def record_transition(order: Order, state: OrderState, *, expired: bool = False)
             ORDER_REFUNDS.labels(order.currency_code).inc(order.total)
             ORDERS_CANCELLED.labels("refunded").inc()
         case CancelledOrder():
+            expired = state.reason == EXPIRED_REASON
             ORDERS_CANCELLED.labels("expired" if expired else "requested").inc()
 
 
@@ -162,7 +163,7 @@ class OrderService:
                 uow, order, "cancel", {"reason": EXPIRED_REASON}
             )
             await uow.commit()
-        record_transition(order, new_state, expired=True)
+        record_transition(order, new_state)
         return True
 
     async def _transition(
