@@ -25,9 +25,20 @@ import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, Uuid, event, false
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    MetaData,
+    Select,
+    Uuid,
+    event,
+    false,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -50,6 +61,8 @@ from sqlalchemy.types import TypeDecorator
 
 from rustok.core.context import current_context
 from rustok.core.ids import new_id
+
+T = TypeVar("T")
 
 
 class _AllTenants:
@@ -215,6 +228,21 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+async def fetch_page(
+    session: AsyncSession, statement: Select[tuple[T]], *, page: int, per_page: int
+) -> tuple[list[T], int]:
+    """Page ``page`` (from 1) of an ordered ``statement``'s entities, and the total count.
+
+    The count runs on the statement as a subquery, so its filters — and the tenant scope
+    the session adds — apply to both.
+    """
+    total = await session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    )
+    rows = await session.scalars(statement.offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total or 0
 
 
 class RollbackOnClose(sqlite3.Connection):

@@ -9,8 +9,9 @@ from collections import defaultdict
 from typing import Annotated, Literal
 
 import msgspec
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
+from rustok.core.db import fetch_page
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.modules.commerce.catalog.models import Price, PriceList, Variant
@@ -96,15 +97,10 @@ class PriceListService:
 
     async def list_page(self, page: int, per_page: int) -> PriceListList:
         async with self._platform.db.read_session() as session:
-            total = await session.scalar(select(func.count()).select_from(PriceList))
-            rows = list(
-                await session.scalars(
-                    select(PriceList)
-                    .order_by(PriceList.id.desc())
-                    .offset((page - 1) * per_page)
-                    .limit(per_page)
-                )
-            )
+            rows, total = await fetch_page(
+                session, select(PriceList).order_by(PriceList.id.desc()), page=page,
+                per_page=per_page,
+            )  # fmt: skip
             prices: dict[uuid.UUID, list[Price]] = defaultdict(list)
             if rows:
                 for price in await session.scalars(
@@ -115,7 +111,7 @@ class PriceListService:
                     assert price.price_list_id is not None
                     prices[price.price_list_id].append(price)
             items = [_read(r, prices[r.id]) for r in rows]
-        return PriceListList(items=items, page=page, per_page=per_page, total=total or 0)
+        return PriceListList(items=items, page=page, per_page=per_page, total=total)
 
     async def get(self, price_list_id: uuid.UUID) -> PriceListRead:
         async with self._platform.db.read_session() as session:

@@ -9,7 +9,7 @@ from msgspec import UNSET
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from rustok.core.db import utcnow
+from rustok.core.db import fetch_page, utcnow
 from rustok.core.errors import Conflict, NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
@@ -160,12 +160,11 @@ class CatalogService:
     ) -> ProductPage:
         statement = product_filter(status=status, q=q, category_id=category_id)
         async with self._platform.db.read_session() as session:
-            total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-            rows = await session.scalars(
-                statement.order_by(Product.id.desc()).offset((page - 1) * per_page).limit(per_page)
+            rows, total = await fetch_page(
+                session, statement.order_by(Product.id.desc()), page=page, per_page=per_page
             )
-            items = await product_reads(session, list(rows))
-        return ProductPage(items=items, page=page, per_page=per_page, total=total or 0)
+            items = await product_reads(session, rows)
+        return ProductPage(items=items, page=page, per_page=per_page, total=total)
 
     async def update_product(self, product_id: uuid.UUID, data: ProductUpdate) -> ProductRead:
         async with self._platform.uow() as uow:

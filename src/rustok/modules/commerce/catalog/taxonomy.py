@@ -7,10 +7,11 @@ import uuid
 
 import msgspec
 from msgspec import UNSET
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rustok.core.db import fetch_page
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.modules.commerce.catalog.models import Category, Collection
@@ -105,15 +106,12 @@ class TaxonomyService:
 
     async def list_categories(self, page: int, per_page: int) -> CategoryPage:
         async with self._platform.db.read_session() as session:
-            total = await session.scalar(select(func.count()).select_from(Category))
-            rows = await session.scalars(
-                select(Category)
-                .order_by(Category.position, Category.handle)
-                .offset((page - 1) * per_page)
-                .limit(per_page)
-            )
-            items = [to_category_read(r) for r in rows]
-        return CategoryPage(items=items, page=page, per_page=per_page, total=total or 0)
+            rows, total = await fetch_page(
+                session, select(Category).order_by(Category.position, Category.handle),
+                page=page, per_page=per_page,
+            )  # fmt: skip
+        items = [to_category_read(r) for r in rows]
+        return CategoryPage(items=items, page=page, per_page=per_page, total=total)
 
     async def get_category(self, category_id: uuid.UUID) -> CategoryRead:
         async with self._platform.db.read_session() as session:
@@ -198,15 +196,12 @@ class TaxonomyService:
 
     async def list_collections(self, page: int, per_page: int) -> CollectionPage:
         async with self._platform.db.read_session() as session:
-            total = await session.scalar(select(func.count()).select_from(Collection))
-            rows = await session.scalars(
-                select(Collection)
-                .order_by(Collection.handle)
-                .offset((page - 1) * per_page)
-                .limit(per_page)
-            )
-            items = [to_collection_read(r) for r in rows]
-        return CollectionPage(items=items, page=page, per_page=per_page, total=total or 0)
+            rows, total = await fetch_page(
+                session, select(Collection).order_by(Collection.handle), page=page,
+                per_page=per_page,
+            )  # fmt: skip
+        items = [to_collection_read(r) for r in rows]
+        return CollectionPage(items=items, page=page, per_page=per_page, total=total)
 
     async def get_collection(self, collection_id: uuid.UUID) -> CollectionRead:
         async with self._platform.db.read_session() as session:

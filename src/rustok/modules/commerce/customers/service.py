@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.auth.models import User
+from rustok.core.db import fetch_page
 from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.modules.commerce.customers.models import CustomerAddress
@@ -151,14 +152,11 @@ class CustomerService:
         if q:
             statement = statement.where(func.lower(User.email).like(f"%{q.lower()}%"))
         async with self._platform.db.read_session() as session:
-            total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-            users = list(
-                await session.scalars(
-                    statement.order_by(User.id.desc()).offset((page - 1) * per_page).limit(per_page)
-                )
+            users, total = await fetch_page(
+                session, statement.order_by(User.id.desc()), page=page, per_page=per_page
             )
             items = await self._reads(session, users)
-        return CustomerPage(items=items, page=page, per_page=per_page, total=total or 0)
+        return CustomerPage(items=items, page=page, per_page=per_page, total=total)
 
     async def get(self, user_id: uuid.UUID) -> CustomerRead:
         async with self._platform.db.read_session() as session:

@@ -16,11 +16,11 @@ from typing import Literal
 
 import msgspec
 from msgspec import UNSET
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rustok.core.db import utcnow
+from rustok.core.db import fetch_page, utcnow
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.modules.commerce.carts.totals import DiscountRule
@@ -165,15 +165,11 @@ class DiscountService:
 
     async def list_page(self, page: int, per_page: int) -> DiscountPage:
         async with self._platform.db.read_session() as session:
-            total = await session.scalar(select(func.count()).select_from(Discount))
-            rows = await session.scalars(
-                select(Discount)
-                .order_by(Discount.code)
-                .offset((page - 1) * per_page)
-                .limit(per_page)
+            rows, total = await fetch_page(
+                session, select(Discount).order_by(Discount.code), page=page, per_page=per_page
             )
-            items = [to_discount_read(r) for r in rows]
-        return DiscountPage(items=items, page=page, per_page=per_page, total=total or 0)
+        items = [to_discount_read(r) for r in rows]
+        return DiscountPage(items=items, page=page, per_page=per_page, total=total)
 
     async def get(self, discount_id: uuid.UUID) -> DiscountRead:
         async with self._platform.db.read_session() as session:

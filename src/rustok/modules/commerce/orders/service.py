@@ -15,10 +15,10 @@ import datetime as dt
 import uuid
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rustok.core.context import current_context
-from rustok.core.db import utcnow
+from rustok.core.db import fetch_page, utcnow
 from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
@@ -118,14 +118,12 @@ class OrderService:
         if status is not None:
             statement = statement.where(Order.status == status)
         async with self._platform.db.read_session() as session:
-            total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-            rows = await session.scalars(
-                statement.order_by(Order.display_number.desc())
-                .offset((page - 1) * per_page)
-                .limit(per_page)
-            )
-            items = await order_reads(session, list(rows))
-        return OrderPage(items=items, page=page, per_page=per_page, total=total or 0)
+            rows, total = await fetch_page(
+                session, statement.order_by(Order.display_number.desc()), page=page,
+                per_page=per_page,
+            )  # fmt: skip
+            items = await order_reads(session, rows)
+        return OrderPage(items=items, page=page, per_page=per_page, total=total)
 
     async def get(self, order_id: uuid.UUID, *, customer_id: uuid.UUID | None = None) -> OrderRead:
         async with self._platform.db.read_session() as session:
