@@ -4,7 +4,6 @@ problem+json, production hides the schema, validated documents are cached (issue
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ class Counter:
 
 
 @pytest.fixture
-def validations(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter]:
+def validations(monkeypatch: pytest.MonkeyPatch) -> Counter:
     """Counts graphql-core validations: each builds one ``ValidationContext``."""
     counter = Counter()
     original = ValidationContext.__init__
@@ -49,7 +48,7 @@ def validations(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter]:
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(ValidationContext, "__init__", counting)
-    yield counter
+    return counter
 
 
 async def post(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:

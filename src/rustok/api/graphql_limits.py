@@ -79,7 +79,10 @@ def nesting_exceeds(value: object, limit: int = MAX_NESTING) -> bool:
     return False
 
 
-def check_nesting(variables: Mapping[str, Any] | None, extensions: Mapping[str, Any] | None) -> None:
+def check_nesting(
+    variables: Mapping[str, Any] | None, extensions: Mapping[str, Any] | None
+) -> None:
+    """Refuse variables or extensions nested deeper than ``MAX_NESTING`` levels."""
     for name, part in (("variables", variables), ("extensions", extensions)):
         if part and any(nesting_exceeds(value) for value in part.values()):
             raise NestingTooDeep(f"{name} nest deeper than {MAX_NESTING} levels")

@@ -61,9 +61,7 @@ class ShapeWalker:
     the document, however often its fragments are spread.
     """
 
-    def __init__(
-        self, document: DocumentNode, variables: Mapping[str, Any] | None = None
-    ) -> None:
+    def __init__(self, document: DocumentNode, variables: Mapping[str, Any] | None = None) -> None:
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
