@@ -63,12 +63,12 @@ def error(body: dict[str, Any]) -> tuple[str, str]:
     return first["extensions"]["code"], first["message"]
 
 
-def fan_out(levels: int) -> str:
+def fan_out(levels: int, on: str = "Query", leaf: str = "health", root: str = "{ ...F0 }") -> str:
     """The 820-byte document of issue 12 for 20 levels: 2^levels spreads once expanded."""
     fragments = " ".join(
-        f"fragment F{k} on Query {{ ...F{k + 1} ...F{k + 1} }}" for k in range(levels)
+        f"fragment F{k} on {on} {{ ...F{k + 1} ...F{k + 1} }}" for k in range(levels)
     )
-    return f"query {{ ...F0 }} {fragments} fragment F{levels} on Query {{ health }}"
+    return f"query {root} {fragments} fragment F{levels} on {on} {{ {leaf} }}"
 
 
 # --- fragments, size, shape ------------------------------------------------------------
@@ -84,10 +84,15 @@ def test_each_fragment_is_measured_once() -> None:
     assert tally.depth == 1
 
 
+@pytest.mark.parametrize(
+    "query",
+    [fan_out(20), fan_out(20, on="__Type", leaf="name", root="{ __schema { types { ...F0 } } }")],
+    ids=["fields", "inside-introspection"],
+)
 async def test_fragment_fan_out_is_refused_before_validation(
-    client: httpx.AsyncClient, validations: Counter
+    client: httpx.AsyncClient, validations: Counter, query: str
 ) -> None:
-    body = await post(client, fan_out(20))
+    body = await post(client, query)
     assert body["data"] is None
     assert error(body) == (
         "QUERY_TOO_COMPLEX", "the query expands to more than 1000 fragment spreads"

@@ -3,8 +3,9 @@
 - **Size**: a document longer than ``RUSTOK_GRAPHQL_MAX_DOCUMENT_SIZE`` bytes (64 KiB) is
   refused before parsing, one of more than ``RUSTOK_GRAPHQL_MAX_TOKENS`` tokens while
   parsing (``QUERY_TOO_LARGE``).
-- **Shape** (``graphql_shape``, each fragment measured once): at most 12 levels of fields,
-  30 aliases and 1,000 fragment spreads once expanded (``QUERY_TOO_COMPLEX``).
+- **Shape** (``graphql_shape``, each fragment measured once): at most 12 levels of fields
+  and 30 aliases (``GRAPHQL_VALIDATION_FAILED``), 1,000 fragment spreads once expanded
+  (``QUERY_TOO_COMPLEX``).
 - **Complexity**: every object field costs 1 and every scalar field 0.1, times the page sizes
   (``first``/``last``/``limit``/``per_page``) of the list fields above it; operations above
   600 are refused before they run (``QUERY_TOO_COMPLEX``). Scalars are cheap because they

@@ -6,8 +6,8 @@ the result reused. ``query { ...F0 }`` with ``fragment Fk on Query { ...F(k+1) .
 expands to 2^n spreads, yet costs n visits here (a naive walk re-walked every spread and
 kept a worker busy for seconds).
 
-- **depth**: levels of fields, a top-level field being level 1; introspection fields
-  (``__schema``…) count as one level and are not descended (graphql-core limits them).
+- **depth**: levels of fields, a top-level field being level 1; an introspection field
+  (``__schema``…) counts as one level whatever it holds (graphql-core limits those).
 - **aliases** and **spreads**: counted as if every spread were expanded.
 - **cost** (in tenths): an object field 10, a scalar field 1, times the page sizes
   (``first``/``last``/``limit``/``per_page``) of the list fields above it.
@@ -103,11 +103,11 @@ class ShapeWalker:
         alias = 1 if field.alias else 0
         if field.selection_set is None:
             return Tally(1, alias, 0, SCALAR_COST)
-        if field.name.value.startswith("__"):
-            return Tally(1, alias, 0, OBJECT_COST)
         inner = self.selection_set(field.selection_set)
+        # Introspection nests deeply by design (graphql-core limits its depth).
+        depth = 1 if field.name.value.startswith("__") else 1 + inner.depth
         cost = OBJECT_COST + self._page_size(field) * inner.cost
-        return Tally(1 + inner.depth, alias + inner.aliases, inner.spreads, cost)
+        return Tally(depth, alias + inner.aliases, inner.spreads, cost)
 
     def _fragment(self, name: str) -> Tally:
         if name in self._measured:
