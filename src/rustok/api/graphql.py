@@ -1,7 +1,9 @@
 """GraphQL at ``/api/graphql``: the platform's root fields plus every module's contribution.
 
 Errors carry the same ``code`` as REST problems in ``extensions`` (ER-2); unexpected
-exceptions are logged and masked. Parser and validation caches are on (stack-notes: 6x).
+exceptions are logged and masked. Documents are parsed, measured and validated once per
+query text (``graphql_documents``); limits in ``graphql_limits``; the HTTP side in
+``graphql_transport``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,6 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from litestar import Controller, Request
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -25,7 +21,9 @@ from strawberry.types.scalar import ScalarDefinition
 
 from rustok import API_VERSION
 from rustok.api.deps import auth_from_state, platform_from_state, tenancy_from_state
-from rustok.api.graphql_limits import ComplexityLimit, PersistedQueries
+from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
+from rustok.api.graphql_limits import PersistedQueries
+from rustok.api.graphql_transport import GraphQLTransport
 from rustok.auth.graphql import AuthMutation, AuthQuery
 from rustok.auth.guard import Public
 from rustok.auth.runtime import AuthRuntime
@@ -37,8 +35,6 @@ from rustok.core.platform import Platform
 from rustok.tenancy.runtime import TenancyRuntime
 
 _log = get_logger("rustok.graphql")
-# Nesting levels of fields, the top-level field being level 1 (strawberry counts from 0).
-MAX_DEPTH = 12
 
 
 def _coded(error: GraphQLError) -> GraphQLError:
@@ -48,6 +44,8 @@ def _coded(error: GraphQLError) -> GraphQLError:
         if original.errors:
             extensions["errors"] = original.errors
         message = original.detail
+    elif original is None and error.extensions and "code" in error.extensions:
+        extensions, message = {}, error.message  # our own checks name their code
     elif original is None or error.path is None:
         # Parse, validation and variable-coercion errors (a bad variable value: unknown
         # input field, wrong scalar) carry no path: the request's fault, not a resolver's.
@@ -66,9 +64,29 @@ def _coded(error: GraphQLError) -> GraphQLError:
 class RustokSchema(strawberry.Schema):
     """Gives every error an ``extensions.code`` and hides unexpected ones.
 
-    Done on the result rather than in an extension: parse errors raised inside the parser
-    cache skip the extensions' post-operation hooks.
+    Done on the result rather than in an extension: errors raised while parsing skip the
+    extensions' post-operation hooks. Documents come from one :class:`DocumentCache`.
     """
+
+    def __init__(self, *, limits: GraphQLLimits, **kwargs: Any) -> None:
+        self.limits = limits
+        super().__init__(
+            **kwargs,
+            extensions=[
+                # Factories: a fresh extension per request; the document cache is shared.
+                lambda: PersistedQueries(limits.max_document_size),
+                lambda: DocumentGuard(self.documents),
+            ],
+        )
+        self.documents = DocumentCache(self._schema, limits)
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        # Variable coercion ("Did you mean …?") happens at execution.
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        kwargs["hide_suggestions"] = not self.limits.introspection
+        return kwargs
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         result = await super().execute(*args, **kwargs)
@@ -170,15 +188,7 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         query=query,
         mutation=mutation,
         config=StrawberryConfig(scalar_map=scalars),
-        extensions=[
-            # Factories: a fresh extension per request; the caches themselves are shared.
-            PersistedQueries,
-            lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH - 1),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
-            ComplexityLimit,
-        ],
+        limits=GraphQLLimits.from_settings(platform.settings),
     )
 
 
@@ -202,4 +212,5 @@ def graphql_controller(platform: Platform) -> type[Controller]:
     )
     # Open at the HTTP level (fields carry their own permissions); a token still identifies
     # the caller, and a bad one is refused with 401 like on any route.
-    return type("GraphQLController", (base,), {"opt": {"public": True, "optional_auth": True}})
+    opt = {"public": True, "optional_auth": True}
+    return type("GraphQLController", (GraphQLTransport, base), {"opt": opt})

@@ -1,14 +1,21 @@
 """GraphQL request limits and automatic persisted queries (API-2).
 
+- **Size**: a document longer than ``RUSTOK_GRAPHQL_MAX_DOCUMENT_SIZE`` bytes (64 KiB) is
+  refused before parsing, one of more than ``RUSTOK_GRAPHQL_MAX_TOKENS`` tokens while
+  parsing (``QUERY_TOO_LARGE``).
+- **Shape** (``graphql_shape``, each fragment measured once): at most 12 levels of fields
+  and 30 aliases (``GRAPHQL_VALIDATION_FAILED``), 1,000 fragment spreads once expanded
+  (``QUERY_TOO_COMPLEX``).
 - **Complexity**: every object field costs 1 and every scalar field 0.1, times the page sizes
   (``first``/``last``/``limit``/``per_page``) of the list fields above it; operations above
   600 are refused before they run (``QUERY_TOO_COMPLEX``). Scalars are cheap because they
   come with their object's row: a page of 100 products with ten scalar fields each costs
-  about 300, so the largest page stays usable. Depth is limited separately (12 levels).
+  about 300, so the largest page stays usable.
+- **Variables** nested deeper than 64 levels are refused (``NESTING_TOO_DEEP``).
 - **Persisted queries** (the Apollo protocol): a client may send only
   ``extensions.persistedQuery.sha256Hash``; an unknown hash answers
   ``PERSISTED_QUERY_NOT_FOUND`` and the client resends the query with its hash, which is
-  checked and remembered (per process, 10,000 queries).
+  checked and remembered (per process, up to 16 MiB of query text).
 """
 
 from __future__ import annotations
@@ -17,32 +24,33 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    IntValueNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    VariableNode,
-)
 from moka_py import Moka
 from strawberry.extensions import SchemaExtension
 
 from rustok.core.errors import BadRequest
 
+MAX_DEPTH = 12  # levels of fields, the top-level field being level 1
+MAX_ALIASES = 30
+MAX_SPREADS = 1_000
 MAX_COMPLEXITY = 600
-# Costs are counted in tenths: an object field is 10, a scalar field 1.
-OBJECT_COST, SCALAR_COST, UNIT = 10, 1, 10
-PAGE_ARGUMENTS = ("first", "last", "limit", "per_page", "perPage")
-_PERSISTED: Moka[str, str] = Moka(10_000)
+MAX_NESTING = 64
+COST_UNIT = 10  # costs are counted in tenths
+_PERSISTED: Moka[str, str] = Moka(16 * 1024 * 1024, weigher=lambda key, query: len(query))
 
 
 class QueryTooComplex(BadRequest):
     code = "QUERY_TOO_COMPLEX"
     title = "Query too complex"
+
+
+class QueryTooLarge(BadRequest):
+    code = "QUERY_TOO_LARGE"
+    title = "Query too large"
+
+
+class NestingTooDeep(BadRequest):
+    code = "NESTING_TOO_DEEP"
+    title = "Nested too deeply"
 
 
 class PersistedQueryNotFound(BadRequest):
@@ -55,86 +63,44 @@ class PersistedQueryMismatch(BadRequest):
     title = "Persisted query hash mismatch"
 
 
-def _page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
-    for argument in field.arguments or ():
-        if argument.name.value not in PAGE_ARGUMENTS:
+def nesting_exceeds(value: object, limit: int = MAX_NESTING) -> bool:
+    """Whether lists and objects in ``value`` nest deeper than ``limit`` (no recursion)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterator[object] | list[object] = iter(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
             continue
-        value = argument.value
-        if isinstance(value, IntValueNode):
-            return max(1, int(value.value))
-        if isinstance(value, VariableNode):
-            given = variables.get(value.name.value)
-            if isinstance(given, int):
-                return max(1, given)
-    return 1
+        if depth + 1 > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
-def _cost(
-    selections: SelectionSetNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    multiplier: int,
-    seen: frozenset[str] = frozenset(),
-) -> int:
-    total = 0
-    for selection in selections.selections:
-        if isinstance(selection, FieldNode):
-            if selection.selection_set is None:
-                total += SCALAR_COST * multiplier
-            else:
-                total += OBJECT_COST * multiplier
-                size = _page_size(selection, variables)
-                total += _cost(
-                    selection.selection_set, fragments, variables, multiplier * size, seen
-                )
-        elif isinstance(selection, InlineFragmentNode):
-            total += _cost(selection.selection_set, fragments, variables, multiplier, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:  # cycles are a validation error anyway
-                total += _cost(
-                    fragments[name].selection_set, fragments, variables, multiplier, seen | {name}
-                )
-    return total
-
-
-def operation_cost(
-    document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any]
-) -> int:
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [
-        o
-        for o in operations
-        if operation_name is None or (o.name and o.name.value == operation_name)
-    ]
-    tenths = max((_cost(o.selection_set, fragments, variables, 1) for o in chosen), default=0)
-    return -(-tenths // UNIT)  # rounded up
-
-
-class ComplexityLimit(SchemaExtension):
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.graphql_document is not None:
-            cost = operation_cost(
-                context.graphql_document, context.operation_name, context.variables or {}
-            )
-            if cost > MAX_COMPLEXITY:
-                raise QueryTooComplex(
-                    f"the query costs {cost}, more than the limit of {MAX_COMPLEXITY}"
-                )
-        yield
+def check_nesting(
+    variables: Mapping[str, Any] | None, extensions: Mapping[str, Any] | None
+) -> None:
+    """Refuse variables or extensions nested deeper than ``MAX_NESTING`` levels."""
+    for name, part in (("variables", variables), ("extensions", extensions)):
+        if part and any(nesting_exceeds(value) for value in part.values()):
+            raise NestingTooDeep(f"{name} nest deeper than {MAX_NESTING} levels")
 
 
 class PersistedQueries(SchemaExtension):
+    def __init__(self, max_document_size: int) -> None:
+        self.max_document_size = max_document_size
+
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         persisted = (context.operation_extensions or {}).get("persistedQuery")
         if isinstance(persisted, dict) and isinstance(persisted.get("sha256Hash"), str):
             digest = persisted["sha256Hash"].lower()
-            if context.query:
+            if context.query and len(context.query) > self.max_document_size:
+                pass  # refused as QUERY_TOO_LARGE before parsing; never remembered
+            elif context.query:
                 if hashlib.sha256(context.query.encode()).hexdigest() != digest:
                     raise PersistedQueryMismatch("the query does not match its sha256Hash")
                 _PERSISTED.set(digest, context.query)

@@ -66,6 +66,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_pool_timeout: float = 30.0
     db_echo: bool = False
     graphiql: bool | None = None
+    # GraphQL (API-2): introspection and "Did you mean" suggestions, on in development only.
+    graphql_introspection: bool | None = None
+    graphql_max_document_size: int = 64 * 1024
+    graphql_max_tokens: int = 2_000
     public_url: str | None = None
     # Auth: previous secrets still verify tokens, so rotating the key logs nobody out.
     previous_secret_keys: tuple[str, ...] = ()
@@ -120,6 +124,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return (not self.is_production) if self.graphiql is None else self.graphiql
 
     @property
+    def graphql_introspection_enabled(self) -> bool:
+        if self.graphql_introspection is None:
+            return not self.is_production
+        return self.graphql_introspection
+
+    @property
     def base_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
 
@@ -131,6 +141,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "db_pool_size": (1, 500),
     "db_max_overflow": (0, 500),
     "db_pool_timeout": (0.1, 600),
+    "graphql_max_document_size": (1024, 10 * 1024**2),
+    "graphql_max_tokens": (100, 1_000_000),
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
     "smtp_port": (1, 65535),
