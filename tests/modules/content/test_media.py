@@ -18,7 +18,7 @@ from rustok.modules.content.media.storage import LocalMediaStorage, MemoryMediaS
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 from rustok.tenancy.schemas import TenantCreate, TenantUpdate
 from tests.auth.helpers import bearer, make_user, sign_in
-from tests.conftest import make_settings, serve_app
+from tests.conftest import count_queries, make_settings, serve_app
 from tests.modules.content.media_samples import (
     ALLOWED_SAMPLES,
     CSV,
@@ -392,3 +392,19 @@ async def test_body_limit_and_path_mode(db_url: str, tmp_path: Path) -> None:
         assert through_other.status_code == 404
         assert through_other.json()["code"] == "MEDIA_NOT_FOUND"
         assert (await client.get(f"/t/default{media['url']}")).content == PNG
+
+
+async def test_serving_a_file_costs_one_query(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
+    admin = await login_as(client, platform, "admin")
+    media = (await upload_raw(client, admin)).json()
+    assert (await client.get(media["url"])).status_code == 200  # the tenant is cached now
+    with count_queries(platform.db) as served:
+        assert (await client.get(media["url"])).content == PNG
+    with count_queries(platform.db) as revalidated:
+        response = await client.get(
+            media["url"], headers={"if-none-match": f'"{media["checksum"]}"'}
+        )
+        assert response.status_code == 304
+    assert (served.count, revalidated.count) == (1, 1), served.statements
