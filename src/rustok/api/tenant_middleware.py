@@ -1,6 +1,7 @@
 """Resolves the tenant of every tenant-scoped request before routing (T-2, T-4).
 
-Tenant-scoped: everything under ``/api`` (GraphQL included) and, in path mode, ``/t/<slug>/…``.
+Tenant-scoped: everything under ``/api`` (GraphQL included), ``/media/<tenant id>/…`` (the
+tenant from that path, in every mode) and, in path mode, ``/t/<slug>/…``.
 Tenant-independent: ``/health/*``, ``/metrics``, ``/docs`` and ``/api/openapi.json``.
 Resolution errors are answered here, as problems, before routing and authentication.
 """
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
 from rustok.core.context import current_context, reset_context, set_context
 from rustok.core.errors import RustokError
-from rustok.tenancy.resolver import PATH_PREFIX, TenantResolver
+from rustok.tenancy.resolver import MEDIA_PREFIX, PATH_PREFIX, TenantResolver
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
@@ -21,7 +22,7 @@ TENANT_FREE_PREFIXES = ("/api/openapi.json", "/api/_schema")
 
 
 def needs_tenant(path: str, path_mode: bool) -> bool:
-    if path_mode and path.startswith(PATH_PREFIX):
+    if path.startswith(MEDIA_PREFIX) or (path_mode and path.startswith(PATH_PREFIX)):
         return True
     if not (path == "/api" or path.startswith("/api/")):
         return False
@@ -41,9 +42,12 @@ class TenantMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         client = scope.get("client")
         try:
-            resolution = await self.resolver.resolve(
-                scope["path"], headers, client[0] if client else None
-            )
+            if scope["path"].startswith(MEDIA_PREFIX):
+                resolution = await self.resolver.resolve_media(scope["path"])
+            else:
+                resolution = await self.resolver.resolve(
+                    scope["path"], headers, client[0] if client else None
+                )
         except RustokError as exc:
             await _send_problem(send, scope["path"], exc)
             return

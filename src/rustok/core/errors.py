@@ -13,6 +13,7 @@ Nothing below the transports knows about HTTP beyond the ``status`` hint::
      ├── Conflict (409 CONFLICT)
      │    └── InvalidTransition (409 INVALID_TRANSITION)
      ├── PayloadTooLarge (413 PAYLOAD_TOO_LARGE)
+     ├── UnsupportedMediaType (415 UNSUPPORTED_MEDIA_TYPE)
      ├── RateLimited (429 RATE_LIMITED)
      └── Unavailable (503 SERVICE_UNAVAILABLE)
 
@@ -95,6 +96,14 @@ class PayloadTooLarge(RustokError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
     title = "Payload too large"
+
+
+class UnsupportedMediaType(RustokError):
+    """A body (an uploaded file) of a type the platform does not take."""
+
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    title = "Unsupported media type"
 
 
 class RateLimited(RustokError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from rustok.core.checks import CheckResult, CheckStatus, ReadinessCheck
 from rustok.core.consumer import ConsumerSpec
@@ -22,6 +22,13 @@ class BackgroundService(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class AsyncCloseable(Protocol):
+    """A long-lived service holding connections (a storage client): closed with the platform."""
+
+    async def aclose(self) -> None: ...
 
 
 class TenantLookup(Protocol):
@@ -67,6 +74,9 @@ class Platform:
     async def aclose(self) -> None:
         await self.invalidation.aclose()
         await self.stop_background()
+        for service in self.services.values():
+            if isinstance(service, AsyncCloseable):
+                await service.aclose()
         await self.db.dispose()
 
 

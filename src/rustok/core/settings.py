@@ -34,6 +34,7 @@ EventTransport = Literal["memory", "nats"]
 LogFormat = Literal["console", "json"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 TenantResolution = Literal["header", "host", "subdomain", "path", "disabled"]
+MediaStorageKind = Literal["local", "s3"]
 
 
 class SettingsError(Exception):
@@ -108,8 +109,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     order_pending_ttl: int = 24 * 3600
     cart_ttl: int = 30 * 24 * 3600
     idempotency_key_ttl: int = 7 * 24 * 3600
-    # Content (C-2): uploaded media files live under this directory (created on first use).
+    # Content (C-2): uploaded media files live under this directory (created on first use),
+    # or in an S3-compatible bucket; public file URLs may be cached this many seconds.
     media_root: str = "./var/media"
+    media_storage: MediaStorageKind = "local"
+    media_s3_bucket: str | None = None
+    media_s3_endpoint: str | None = None
+    media_s3_region: str = "us-east-1"
+    media_s3_access_key_id: str | None = None
+    media_s3_secret_access_key: str | None = None
+    media_s3_timeout_seconds: float = 30.0
+    media_cache_max_age: int = 86_400
 
     @property
     def is_production(self) -> bool:
@@ -160,6 +170,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "order_pending_ttl": (0, 365 * 24 * 3600),
     "cart_ttl": (0, 365 * 24 * 3600),
     "idempotency_key_ttl": (0, 365 * 24 * 3600),
+    "media_s3_timeout_seconds": (0.1, 600),
+    "media_cache_max_age": (0, 365 * 24 * 3600),
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -281,6 +293,7 @@ def _check_consistency(values: dict[str, Any]) -> None:
             _check_rate_limit(field, values[field])
     if "media_root" in values:
         _check_media_root(values["media_root"])
+    _check_media_s3(values)
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -296,6 +309,36 @@ def _check_media_root(value: str) -> None:
     path = Path(value)
     if path.exists() and not path.is_dir():
         raise SettingsError(f"RUSTOK_MEDIA_ROOT: {value} exists and is not a directory")
+
+
+_S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_S3_ENDPOINT = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?")
+_S3_REGION = re.compile(r"[a-z0-9-]{1,32}")
+
+
+def _check_media_s3(values: dict[str, Any]) -> None:
+    bucket = values.get("media_s3_bucket")
+    if values.get("media_storage") == "s3" and not bucket:
+        raise SettingsError("RUSTOK_MEDIA_S3_BUCKET: required when RUSTOK_MEDIA_STORAGE=s3")
+    if bucket and not _S3_BUCKET.fullmatch(bucket):
+        raise SettingsError(
+            f"RUSTOK_MEDIA_S3_BUCKET: invalid bucket name {bucket!r}; use 3-63 lower-case "
+            "letters, digits, dots or hyphens"
+        )
+    endpoint = values.get("media_s3_endpoint")
+    if endpoint and not _S3_ENDPOINT.fullmatch(endpoint):
+        raise SettingsError(
+            f"RUSTOK_MEDIA_S3_ENDPOINT: invalid value {endpoint!r}; expected "
+            "http(s)://host[:port], e.g. http://127.0.0.1:9000"
+        )
+    region = values.get("media_s3_region", default("media_s3_region"))
+    if not _S3_REGION.fullmatch(region):
+        raise SettingsError(f"RUSTOK_MEDIA_S3_REGION: invalid value {region!r}; e.g. us-east-1")
+    if bool(values.get("media_s3_access_key_id")) != bool(values.get("media_s3_secret_access_key")):
+        raise SettingsError(
+            "RUSTOK_MEDIA_S3_ACCESS_KEY_ID, RUSTOK_MEDIA_S3_SECRET_ACCESS_KEY: give both, or "
+            "neither to use the AWS default credentials (AWS_* variables, instance role)"
+        )
 
 
 def _check_rate_limit(field: str, value: str) -> None:

@@ -1,4 +1,5 @@
-"""Which tenant a request is for (T-2): header, host, subdomain, path or disabled mode.
+"""Which tenant a request is for (T-2): header, host, subdomain, path or disabled mode; and,
+in every mode, ``/media/{tenant_id}/…`` takes its tenant from its path (T-8).
 
 Identifiers are validated before any lookup (T-3), and lookups go through the tenant cache.
 Errors: 400 ``INVALID_TENANT_IDENTIFIER``, 404 ``TENANT_NOT_FOUND``, 403 ``TENANT_DISABLED``.
@@ -26,6 +27,7 @@ from rustok.tenancy.models import DEFAULT_TENANT_ID
 
 TENANT_HEADER = "x-tenant-id"
 PATH_PREFIX = "/t/"
+MEDIA_PREFIX = "/media/"
 # Looks like a UUID but is not canonical (upper case): refused rather than taken for a slug.
 _UUID_ANY_CASE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 
@@ -45,11 +47,14 @@ class TenantResolver:
 
     async def resolve(self, path: str, headers: Mapping[str, str], peer: str | None) -> Resolution:
         tenant, routed_path = await self._find(path, headers, peer)
-        if tenant is None:
-            raise TenantNotFound("no tenant matches this request")
-        if not tenant.is_active:
-            raise TenantDisabled(f"tenant {tenant.slug!r} is disabled")
-        return Resolution(tenant, routed_path)
+        return Resolution(_usable(tenant), routed_path)
+
+    async def resolve_media(self, path: str) -> Resolution:
+        """The tenant of a public media URL, by the id that follows ``/media/``; a segment
+        that is not a tenant id is simply no tenant (404), like a wrong file URL."""
+        segment = path[len(MEDIA_PREFIX) :].partition("/")[0]
+        tenant = await self.directory.by_id(uuid.UUID(segment)) if UUID_RE.match(segment) else None
+        return Resolution(_usable(tenant), path)
 
     async def _find(
         self, path: str, headers: Mapping[str, str], peer: str | None
@@ -95,3 +100,11 @@ class TenantResolver:
         slug, slash, rest = path[len(PATH_PREFIX) :].partition("/")
         tenant = await self.directory.by_slug(validate_slug(slug))
         return tenant, slash + rest if slash else "/"
+
+
+def _usable(tenant: TenantRef | None) -> TenantRef:
+    if tenant is None:
+        raise TenantNotFound("no tenant matches this request")
+    if not tenant.is_active:
+        raise TenantDisabled(f"tenant {tenant.slug!r} is disabled")
+    return tenant

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from rustok.core.errors import Conflict, NotFound, ValidationFailed
+from rustok.core.errors import (
+    Conflict,
+    NotFound,
+    Unavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 
 class NodeNotFound(NotFound):
@@ -23,6 +29,27 @@ class TagNotFound(NotFound):
 class MediaNotFound(NotFound):
     code = "MEDIA_NOT_FOUND"
     title = "Media not found"
+
+
+class MediaTypeNotAllowed(UnsupportedMediaType):
+    """The upload's type (as sniffed from its bytes, or as declared) is not on the list."""
+
+    code = "MEDIA_TYPE_NOT_ALLOWED"
+    title = "Media type not allowed"
+
+
+class MediaTypeMismatch(UnsupportedMediaType):
+    """The upload's bytes are of another type than its declared ``Content-Type``."""
+
+    code = "MEDIA_TYPE_MISMATCH"
+    title = "Media type does not match the file"
+
+
+class MediaStorageUnavailable(Unavailable):
+    """The media storage (an S3 bucket) failed, timed out or its breaker is open."""
+
+    code = "MEDIA_STORAGE_UNAVAILABLE"
+    title = "Media storage unavailable"
 
 
 class SlugTaken(Conflict):

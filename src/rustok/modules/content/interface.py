@@ -12,6 +12,7 @@ never through content's tables or models (an import-linter contract forbids impo
   :func:`nodes_with_term`, :func:`published_node_ids`;
 - who may do what: :class:`ContentAccess`;
 - locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`;
+- slugs from titles in any script: :func:`slugify`, :func:`transliterate` (commerce handles);
 - REST: the shared dependencies (``access``, ``chain``) and parameter types of ``web.py``;
 - GraphQL: the ``ContentNode`` type and its connection (DataLoaders included), and the
   helpers turning inputs into the REST bodies' structs.
@@ -56,7 +57,7 @@ from rustok.modules.content.schemas import (
     TranslationPatch,
 )
 from rustok.modules.content.service import CONTENT_KINDS_KEY, commit
-from rustok.modules.content.slugs import slugify
+from rustok.modules.content.slugs import slugify, transliterate
 from rustok.modules.content.state import NodeAction, NodeStatus
 from rustok.modules.content.taxonomy.tagging import tags_named
 from rustok.modules.content.translations import title_from_text
@@ -128,4 +129,5 @@ __all__ = [
     "tags_named",
     "title_from_text",
     "to_struct",
+    "transliterate",
 ]

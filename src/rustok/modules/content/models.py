@@ -157,6 +157,9 @@ class Media(HasId, TenantScoped, Timestamped, Base):
     file_name: Mapped[str] = mapped_column(String(255))
     mime_type: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(BigInteger)
+    # Pixels of an image, read from its header at upload (NULL for other types).
+    width: Mapped[int | None] = mapped_column()
+    height: Mapped[int | None] = mapped_column()
     checksum: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(255), unique=True)
 

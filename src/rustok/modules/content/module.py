@@ -6,6 +6,7 @@ from rustok.core.module import ModuleSpec
 from rustok.modules.content import events
 from rustok.modules.content.demo import seed_content
 from rustok.modules.content.graphql import ContentMutation, ContentQuery
+from rustok.modules.content.media.public import PublicMediaController
 from rustok.modules.content.media.routes import MediaController
 from rustok.modules.content.routes import NodeController
 from rustok.modules.content.taxonomy.routes import CategoryController, TagController
@@ -45,7 +46,13 @@ MODULE = ModuleSpec(
         for action in ("create", "read", "update", "delete", "list")
     ),
     event_types=EVENT_TYPES,
-    route_handlers=[NodeController, CategoryController, TagController, MediaController],
+    route_handlers=[
+        NodeController,
+        CategoryController,
+        TagController,
+        MediaController,
+        PublicMediaController,
+    ],
     graphql_query=ContentQuery,
     graphql_mutation=ContentMutation,
     demo=seed_content,

@@ -3,8 +3,6 @@ variants with their option values, prices and initial stock. Services compose th
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from collections.abc import Sequence
 
@@ -34,20 +32,16 @@ from rustok.modules.commerce.catalog.schemas import (
 from rustok.modules.commerce.errors import DuplicateHandle, DuplicateSku
 from rustok.modules.commerce.events import PriceUpdated, VariantCreated
 from rustok.modules.commerce.inventory.service import init_variant_stock
+from rustok.modules.content.interface import transliterate
 
-# Letters NFKD does not decompose into an ASCII base letter.
-_TRANSLITERATE = str.maketrans(
-    {"æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ß": "ss", "œ": "oe", "Œ": "oe", "đ": "d",
-     "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th"}
-)  # fmt: skip
+HANDLE_MAX_LENGTH = 200
 
 
 def slugify(text: str) -> str:
-    """A URL handle from a title (``Ærøskøbing Shirt`` → ``aeroskobing-shirt``)."""
-    plain = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    ascii_text = plain.encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:200].strip("-")
-    return slug or "product"
+    """A URL handle from a title in any script (``Ærøskøbing Shirt`` → ``aeroskobing-shirt``,
+    ``Ελληνικό`` → ``elleniko``): the content module's transliteration, ``product`` when a
+    title has nothing to make one from."""
+    return transliterate(text, max_length=HANDLE_MAX_LENGTH) or "product"
 
 
 async def _free_handle(session: AsyncSession, locale: str, base: str) -> str:

@@ -1,4 +1,5 @@
-"""GraphQL: media metadata (uploads are REST only: the file is the raw request body)."""
+"""GraphQL: media metadata (uploads are REST only: a raw body or a multipart form); ``url``
+is the public file URL."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from rustok.auth.guard import Public, graphql_principal, requires
 from rustok.core.errors import Unauthenticated
 from rustok.core.graphql import RustokInfo, module_enabled
 from rustok.modules.content.graphql.support import chain_of, parse_id, to_struct
-from rustok.modules.content.media.routes import media_service
+from rustok.modules.content.media.runtime import media_service
 from rustok.modules.content.media.schemas import MediaRead, MediaUpdate
 from rustok.rbac.principal import Principal
 
@@ -24,6 +25,8 @@ class MediaType:
     file_name: str
     mime_type: str
     size: int
+    width: int | None
+    height: int | None
     url: str
     locale: str | None
     alt_text: str | None
@@ -37,6 +40,8 @@ class MediaType:
             file_name=read.file_name,
             mime_type=read.mime_type,
             size=read.size,
+            width=read.width,
+            height=read.height,
             url=read.url,
             locale=read.locale,
             alt_text=read.alt_text,

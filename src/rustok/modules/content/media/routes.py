@@ -1,13 +1,14 @@
-"""REST: ``/api/content/media``. An upload is the raw file as the request body, its type in
-``Content-Type`` and its name in ``?file_name=`` (no multipart parsing)."""
+"""REST: ``/api/content/media``. An upload is the raw file as the request body or a
+``multipart/form-data`` form (``upload.py``); its type is sniffed (``sniffing.py``). Files
+are served on the public path (``public.py``) and, with the tenant header, here."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.spec import (
     OpenAPIFormat,
@@ -17,47 +18,58 @@ from litestar.openapi.spec import (
     RequestBody,
     Schema,
 )
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter, RawBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from rustok.modules.content.media.delivery import (
+    etag_of,
+    file_response,
+    not_modified,
+    not_modified_response,
+)
+from rustok.modules.content.media.public import FILE_HEADERS, FILE_RESPONSES, IfNoneMatch
+from rustok.modules.content.media.runtime import media_service
 from rustok.modules.content.media.schemas import MediaPage, MediaRead, MediaUpdate
-from rustok.modules.content.media.service import MediaService
-from rustok.modules.content.media.storage import LocalMediaStorage
+from rustok.modules.content.media.sniffing import ALLOWED_TYPES
+from rustok.modules.content.media.upload import FILE_FIELD, MULTIPART, TEXT_FIELDS, read_upload
 from rustok.modules.content.web import CONTENT_DEPENDENCIES, ChainDep, Page, PerPage, PlatformDep
 from rustok.rbac.principal import Principal
 
 Caller = NamedDependency[Principal]
-FileNameParam = Annotated[str, QueryParameter(min_length=1, max_length=255)]
-ContentType = Annotated[str, HeaderParameter(name="content-type", max_length=255)]
-# Served with their own type only when a browser cannot run them; anything else downloads.
-_INLINE_TYPES = (
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "image/avif",
-    "video/mp4",
-    "video/webm",
-    "audio/mpeg",
-    "audio/ogg",
-    "application/pdf",
-)
+FileNameParam = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1, max_length=255,
+        description="The file's name: required with a raw body; with a form it overrides "
+        "the file part's name.",
+    ),
+]  # fmt: skip
+_TYPES = ", ".join(sorted(ALLOWED_TYPES))
 
 
 @dataclass
 class UploadOperation(Operation):
-    """Documents the raw file body, which Litestar cannot infer from ``RawBody``."""
+    """Documents both upload bodies, which Litestar cannot infer from a handler that reads
+    the request itself."""
 
     def __post_init__(self) -> None:
         binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-        self.request_body = RequestBody(
-            content={"application/octet-stream": OpenAPIMediaType(schema=binary)},
-            required=True,
-            description="The file's bytes; send its own type as Content-Type (image/png, ...).",
+        text = Schema(type=OpenAPIType.STRING)
+        form = Schema(
+            type=OpenAPIType.OBJECT,
+            required=[FILE_FIELD],
+            properties={FILE_FIELD: binary, **{field: text for field in TEXT_FIELDS}},
         )
-
-
-def media_service(platform: PlatformDep) -> MediaService:
-    return MediaService(platform, LocalMediaStorage(platform.settings.media_root))
+        self.request_body = RequestBody(
+            content={
+                "application/octet-stream": OpenAPIMediaType(schema=binary),
+                MULTIPART: OpenAPIMediaType(schema=form),
+            },
+            required=True,
+            description="The file's bytes as the body (Content-Type: its type, or "
+            "application/octet-stream to have it sniffed; ?file_name= required), or a form "
+            "with a `file` part and optional `file_name`, `alt_text`, `caption`, `locale`. "
+            f"The bytes decide the type; allowed: {_TYPES} (else 415).",
+        )
 
 
 class MediaController(Controller):
@@ -80,16 +92,15 @@ class MediaController(Controller):
     @post("/", permission="media:create", status_code=201, operation_class=UploadOperation)
     async def upload(
         self,
+        request: Request[Any, Any, Any],
         platform: PlatformDep,
         principal: Caller,
         chain: ChainDep,
-        body: RawBody,
-        file_name: FromQuery[FileNameParam],
-        content_type: ContentType,
+        file_name: FromQuery[FileNameParam] = None,
     ) -> MediaRead:
-        """Upload a file (the request body) named ``file_name``; its type is ``Content-Type``."""
-        mime_type = content_type.split(";")[0].strip()
-        return await media_service(platform).upload(principal, file_name, mime_type, body, chain)
+        """Upload a file: the raw body or a multipart form; its type is sniffed."""
+        upload = await read_upload(request, file_name)
+        return await media_service(platform).upload(principal, upload, chain)
 
     @get("/{media_id:uuid}", public=True)
     async def get_media(
@@ -98,23 +109,26 @@ class MediaController(Controller):
         """A media item's metadata, alternative text in the requested locale."""
         return await media_service(platform).get(media_id, chain)
 
-    @get("/{media_id:uuid}/file", public=True)
+    @get(
+        "/{media_id:uuid}/file",
+        public=True,
+        responses=FILE_RESPONSES,
+        response_headers=FILE_HEADERS,
+        response_description="The file, in its sniffed type",
+    )
     async def download(
-        self, platform: PlatformDep, media_id: FromPath[uuid.UUID]
-    ) -> Response[bytes]:
-        """The file itself."""
-        media, data = await media_service(platform).file(media_id)
-        inline = media.mime_type in _INLINE_TYPES
-        disposition = "inline" if inline else f'attachment; filename="{media.id}"'
-        return Response(
-            content=data,
-            media_type=media.mime_type if inline else "application/octet-stream",
-            headers={
-                "content-disposition": disposition,
-                "content-security-policy": "default-src 'none'; sandbox",
-                "etag": f'"{media.checksum}"',
-            },
-        )
+        self,
+        platform: PlatformDep,
+        media_id: FromPath[uuid.UUID],
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[Any]:
+        """The file itself, by the tenant header (the ``url`` of a read needs none)."""
+        service = media_service(platform)
+        media = await service.file(media_id)
+        cache = "private, no-cache"  # a shared cache would not key this by tenant
+        if not_modified(if_none_match, etag_of(media)):
+            return not_modified_response(media, cache)
+        return file_response(media, await service.chunks(media), cache, public=False)
 
     @patch("/{media_id:uuid}", permission="media:update")
     async def update_media(

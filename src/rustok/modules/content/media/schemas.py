@@ -1,4 +1,5 @@
-"""Bodies of media metadata (the file itself is the raw request body of the upload)."""
+"""Bodies of media metadata; an upload (a raw body or a multipart form) becomes an
+:class:`UploadInput`."""
 
 from __future__ import annotations
 
@@ -44,6 +45,28 @@ class MediaUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     ) = msgspec.UNSET
 
 
+class UploadInput(msgspec.Struct, frozen=True, kw_only=True):
+    """An upload as the transport read it; the service validates every part."""
+
+    file_name: str
+    declared_type: str | None
+    data: bytes
+    alt_text: str | None = None
+    caption: str | None = None
+    locale: str | None = None
+
+
+class MediaFile(msgspec.Struct, frozen=True, kw_only=True):
+    """What serving a file needs (no locale, no translations)."""
+
+    id: uuid.UUID
+    file_name: str
+    mime_type: str
+    size: int
+    checksum: str
+    storage_key: str
+
+
 class MediaTranslationRead(msgspec.Struct, frozen=True, kw_only=True):
     locale: str
     alt_text: str
@@ -51,12 +74,15 @@ class MediaTranslationRead(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class MediaRead(msgspec.Struct, frozen=True, kw_only=True):
-    """Metadata; ``alt_text``/``caption`` are in the read's locale (with fallback)."""
+    """Metadata; ``alt_text``/``caption`` are in the read's locale (with fallback); ``url``
+    is the public file URL (no headers needed); ``width``/``height`` of images only."""
 
     id: uuid.UUID
     file_name: str
     mime_type: str
     size: int
+    width: int | None
+    height: int | None
     checksum: str
     url: str
     author_id: uuid.UUID | None

@@ -1,5 +1,5 @@
-"""Media: upload (bytes to the storage, metadata and ``media.uploaded`` in one unit of work),
-alternative texts per locale, download, delete.
+"""Media: upload (type sniffed and checked, bytes to the storage, metadata and
+``media.uploaded`` in one unit of work), alternative texts per locale, files, delete.
 
 Ordering keeps the two stores consistent: an upload writes the file first and removes it
 again if the transaction fails; a delete commits first and removes the file after, so a
@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import msgspec
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rustok.core.context import current_context
+from rustok.core.context import TenantRef, current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import PermissionDenied, ValidationFailed
 from rustok.core.ids import new_id
@@ -26,14 +26,18 @@ from rustok.core.platform import Platform
 from rustok.modules.content.errors import MediaNotFound
 from rustok.modules.content.events import MediaDeleted, MediaUpdated, MediaUploaded
 from rustok.modules.content.locales import pick
+from rustok.modules.content.media.delivery import public_url
 from rustok.modules.content.media.schemas import (
     FileName,
+    MediaFile,
     MediaPage,
     MediaRead,
+    MediaTranslationInput,
     MediaTranslationRead,
     MediaUpdate,
-    MimeType,
+    UploadInput,
 )
+from rustok.modules.content.media.sniffing import FileFacts, inspect_upload
 from rustok.modules.content.media.storage import MediaStorage, StoredFileMissing, media_key
 from rustok.modules.content.models import Media, MediaTranslation
 from rustok.modules.content.translations import check_unique_locales
@@ -42,26 +46,35 @@ from rustok.rbac.principal import Principal
 _log = get_logger("rustok.content.media")
 
 
-def file_url(media_id: uuid.UUID) -> str:
-    return f"/api/content/media/{media_id}/file"
+def _tenant() -> TenantRef:
+    tenant = current_context().tenant
+    assert tenant is not None  # /api and /media requests always resolve one
+    return tenant
 
 
-def _checked_upload(file_name: str, mime_type: str, size: int) -> tuple[str, str]:
+def _checked_upload(upload: UploadInput) -> tuple[str, MediaTranslationInput | None]:
+    """The file name and the optional first alternative text, or one 400 naming each field."""
     errors: dict[str, list[str]] = {}
-    checked: list[str] = []
-    for field, value, kind in (
-        ("file_name", file_name, FileName),
-        ("content-type", mime_type, MimeType),
-    ):
+    file_name = upload.file_name
+    try:
+        file_name = msgspec.convert(upload.file_name, FileName)
+    except msgspec.ValidationError as exc:
+        errors["file_name"] = [str(exc)]
+    if not upload.data:
+        errors["file"] = ["the file is empty"]
+    text = None
+    if upload.alt_text is not None:
+        fields = {"alt_text": upload.alt_text, "caption": upload.caption}
+        fields["locale"] = upload.locale or _tenant().default_locale
         try:
-            checked.append(msgspec.convert(value, kind))
+            text = msgspec.convert(fields, MediaTranslationInput)
         except msgspec.ValidationError as exc:
-            errors[field] = [str(exc)]
-    if size == 0:
-        errors["body"] = ["the file is empty"]
+            errors["alt_text"] = [str(exc)]
+    elif upload.caption is not None or upload.locale is not None:
+        errors["alt_text"] = ["required with caption or locale"]
     if errors:
         raise ValidationFailed(errors=errors)
-    return checked[0], checked[1].lower()
+    return file_name, text
 
 
 def _require(principal: Principal, action: str, media: Media) -> None:
@@ -92,6 +105,7 @@ class MediaService:
                 MediaTranslationRead(locale=row.locale, alt_text=row.alt_text, caption=row.caption)
             )
         reads = []
+        base_url = self._platform.settings.public_url
         for media in rows:
             shown = pick(names[media.id], chain, lambda t: t.locale)
             reads.append(
@@ -100,8 +114,10 @@ class MediaService:
                     file_name=media.file_name,
                     mime_type=media.mime_type,
                     size=media.size,
+                    width=media.width,
+                    height=media.height,
                     checksum=media.checksum,
-                    url=file_url(media.id),
+                    url=public_url(base_url, media.tenant_id, media.id, media.file_name),
                     author_id=media.author_id,
                     locale=shown.locale if shown else None,
                     alt_text=shown.alt_text if shown else None,
@@ -139,50 +155,67 @@ class MediaService:
         return MediaPage(items=items, page=page, per_page=per_page, total=int(total or 0))
 
     async def upload(
-        self,
-        principal: Principal,
-        file_name: str,
-        mime_type: str,
-        data: bytes,
-        chain: Sequence[str],
+        self, principal: Principal, upload: UploadInput, chain: Sequence[str]
     ) -> MediaRead:
-        file_name, mime_type = _checked_upload(file_name, mime_type, len(data))
-        tenant_id = current_context().tenant_id
-        assert tenant_id is not None  # every /api request has a tenant
+        """Store a file whose bytes are of an allowed type (415 otherwise, saying why)."""
+        file_name, text = _checked_upload(upload)
+        facts = inspect_upload(upload.data, upload.declared_type)
         media_id, now = new_id(), utcnow()
-        key = media_key(tenant_id, media_id, now.year, now.month)
-        await self._storage.save(key, data)
+        key = media_key(_tenant().id, media_id, now.year, now.month)
+        await self._storage.save(key, upload.data, facts.mime_type)
         try:
-            async with self._platform.uow() as uow:
-                uow.session.add(
-                    Media(
-                        id=media_id,
-                        author_id=principal.user_id,
-                        file_name=file_name,
-                        mime_type=mime_type,
-                        size=len(data),
-                        storage_key=key,
-                        checksum=hashlib.sha256(data).hexdigest(),
-                    )
-                )
-                uow.publish(MediaUploaded(media_id=media_id, mime_type=mime_type, size=len(data)))
-                await uow.commit()
+            await self._insert(principal, media_id, file_name, key, upload.data, facts, text)
         except BaseException:
             await self._storage.delete(key)
             raise
         return await self.get(media_id, chain)
 
-    async def file(self, media_id: uuid.UUID) -> tuple[MediaRead, bytes]:
-        read = await self.get(media_id, [])
+    async def _insert(
+        self, principal: Principal, media_id: uuid.UUID, file_name: str, key: str,
+        data: bytes, facts: FileFacts, text: MediaTranslationInput | None,
+    ) -> None:  # fmt: skip
+        async with self._platform.uow() as uow:
+            uow.session.add(
+                Media(
+                    id=media_id, author_id=principal.user_id, file_name=file_name,
+                    mime_type=facts.mime_type, size=len(data), width=facts.width,
+                    height=facts.height, storage_key=key,
+                    checksum=hashlib.sha256(data).hexdigest(),
+                )
+            )  # fmt: skip
+            if text is not None:
+                await uow.session.flush()  # the translation's foreign key needs the row
+                uow.session.add(
+                    MediaTranslation(
+                        media_id=media_id, locale=text.locale, alt_text=text.alt_text,
+                        caption=text.caption,
+                    )
+                )  # fmt: skip
+            uow.publish(MediaUploaded(media_id=media_id, mime_type=facts.mime_type, size=len(data)))
+            await uow.commit()
+
+    async def file(self, media_id: uuid.UUID, file_name: str | None = None) -> MediaFile:
+        """What serving the file needs; with ``file_name`` (the public URL), it must match."""
         async with self._platform.db.read_session() as session:
-            key = await session.scalar(select(Media.storage_key).where(Media.id == media_id))
-        if key is None:
-            raise MediaNotFound(f"no media {media_id}")
+            media = await session.get(Media, media_id)
+            if media is None or (file_name is not None and file_name != media.file_name):
+                named = f" named {file_name!r}" if file_name is not None else ""
+                raise MediaNotFound(f"no media {media_id}{named}")
+            return MediaFile(
+                id=media.id, file_name=media.file_name, mime_type=media.mime_type,
+                size=media.size, checksum=media.checksum, storage_key=media.storage_key,
+            )  # fmt: skip
+
+    async def chunks(self, media: MediaFile) -> AsyncIterator[bytes]:
+        """The file's bytes from the storage; 404 (logged) when the storage lost them."""
+        stream = self._storage.stream(media.storage_key)
         try:
-            return read, await self._storage.read(key)
+            first = await anext(stream, b"")
         except StoredFileMissing:
-            _log.error("media file missing from the storage", media_id=str(media_id), key=key)
-            raise MediaNotFound(f"the file of media {media_id} is missing") from None
+            _log.error("media file missing from the storage", media_id=str(media.id),
+                       key=media.storage_key)  # fmt: skip
+            raise MediaNotFound(f"the file of media {media.id} is missing") from None
+        return _prepend(first, stream)
 
     async def update(
         self, principal: Principal, media_id: uuid.UUID, data: MediaUpdate, chain: Sequence[str]
@@ -241,3 +274,10 @@ class MediaService:
             await self._storage.delete(key)
         except OSError as exc:  # the metadata is gone; an orphan file only wastes space
             _log.warning("media file not removed", key=key, error=str(exc))
+
+
+async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    if first:
+        yield first
+    async for chunk in rest:
+        yield chunk
