@@ -29,13 +29,14 @@ from rustok.api.deps import (
 )
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.graphql import graphql_controller
+from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
 from rustok.api.middleware import RequestContextMiddleware
 from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
+from rustok.api.request_guard import RequestGuard
 from rustok.api.security import SecurityMiddleware
 from rustok.api.tenant_middleware import TenantMiddleware
-from rustok.api.text_guard import reject_nul_characters
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
@@ -73,7 +74,8 @@ class RustokApp:
     """The ASGI entry point: the outer middleware stack around the Litestar app.
 
     Outermost first: request context (id, trace, client address, metrics) → security headers
-    and CORS → rate limits → tenant resolution → Litestar (routing, auth guard, handlers).
+    and CORS → rate limits → tenant resolution → HEAD as GET → Litestar (routing, auth guard,
+    the request guard, handlers).
     """
 
     def __init__(
@@ -84,7 +86,7 @@ class RustokApp:
         self.tenancy = tenancy
         self.auth = auth
         settings = platform.settings
-        inner: ASGIApp = litestar  # type: ignore[assignment]  # Litestar's Scope is a TypedDict
+        inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver)
         stack = RateLimitMiddleware(stack, settings, auth.tokens)
         stack = SecurityMiddleware(stack, settings)
@@ -186,7 +188,7 @@ def _litestar(
     return Litestar(
         route_handlers=handlers,
         guards=[authorize],
-        before_request=reject_nul_characters,
+        before_request=RequestGuard(settings.max_json_depth),
         dependencies={
             "platform": Provide(provide_platform),
             "tenancy": Provide(provide_tenancy),

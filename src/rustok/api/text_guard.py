@@ -2,8 +2,8 @@
 would fail (500) there and pass on SQLite. Refused up front, the same on both: 400
 ``VALIDATION_ERROR`` naming where it was (path, query parameter or JSON body field).
 
-Runs as the app's ``before_request`` hook, before parameters and bodies are parsed; raw
-uploads (not JSON) may of course contain zero bytes.
+Called by the app's ``before_request`` hook (``api/request_guard.py``), before parameters
+and bodies are parsed; raw uploads (not JSON) may of course contain zero bytes.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _nul_path(value: Any, path: str) -> str | None:
     return None
 
 
-async def reject_nul_characters(request: Request[Any, Any, Any]) -> None:
+def reject_nul_in_url(request: Request[Any, Any, Any]) -> None:
     if NUL in request.scope["path"]:
         raise ValidationFailed(errors={"path": [_MESSAGE]})
     query = request.scope.get("query_string", b"")
@@ -46,9 +46,10 @@ async def reject_nul_characters(request: Request[Any, Any, Any]) -> None:
         for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
             if NUL in name or NUL in value:
                 raise ValidationFailed(errors={name.replace(NUL, "") or "query": [_MESSAGE]})
-    if not request.headers.get("content-type", "").startswith("application/json"):
-        return
-    body = await request.body()
+
+
+def reject_nul_in_json(body: bytes) -> None:
+    """Only for a body whose nesting was checked: the search below recurses."""
     if b"\\u0000" not in body:  # the only way JSON text can carry NUL
         return
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 
 import strawberry
@@ -12,6 +11,7 @@ from rustok.auth.guard import Public, graphql_principal, requires
 from rustok.auth.models import User
 from rustok.auth.runtime import AuthRuntime
 from rustok.auth.schemas import TokenPair, UserRead
+from rustok.core.cursors import offset_after, offset_cursor
 from rustok.core.errors import Unauthenticated, ValidationFailed
 from rustok.core.graphql import RustokInfo
 from rustok.rbac.declare import AUTHENTICATED
@@ -112,22 +112,6 @@ def _agent(info: RustokInfo) -> str | None:
     return request.headers.get("user-agent") if request is not None else None
 
 
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "offset" and value.isdigit():
-            return int(value) + 1
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ValidationFailed(errors={"after": ["not a cursor from this API"]})
-
-
 async def _user_type(info: RustokInfo, user: User) -> UserType:
     return UserType.from_read(await _auth(info).service.user_read(user))
 
@@ -153,10 +137,10 @@ class AuthQuery:
     ) -> UserConnection:
         if not 1 <= first <= MAX_PAGE:
             raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PAGE}"]})
-        start = _offset(after)
+        start = offset_after(after)
         rows, total = await _admin(info).list(offset=start, limit=first)
         edges = [
-            UserEdge(cursor=_cursor(start + i), node=await _user_type(info, u))
+            UserEdge(cursor=offset_cursor(start + i), node=await _user_type(info, u))
             for i, u in enumerate(rows)
         ]
         return UserConnection(

@@ -82,7 +82,8 @@ def serve_command(
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)
 
     from granian import Granian
-    from granian.constants import Interfaces, Loops
+    from granian.constants import HTTPModes, Interfaces, Loops
+    from granian.http import HTTP1Settings, HTTP2Settings
     from granian.log import LogLevels
 
     try:
@@ -96,6 +97,14 @@ def serve_command(
             loop=Loops.uvloop,
             log_level=LogLevels.warning if settings.log_level != "debug" else LogLevels.debug,
             backlog=2048,
+            http=HTTPModes.auto if settings.http2 else HTTPModes.http1,
+            # A client that trickles its headers (slowloris) is cut off after the timeout; a
+            # request head larger than the buffer is refused (431) before the app sees it.
+            http1_settings=HTTP1Settings(
+                header_read_timeout=round(settings.header_read_timeout * 1000),
+                max_buffer_size=settings.max_header_size,
+            ),
+            http2_settings=HTTP2Settings(max_headers_size=settings.max_header_size),
         ).serve()
     except OSError as exc:
         fail(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror}")

@@ -62,6 +62,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     modules: tuple[str, ...] | None = None
     default_modules: tuple[str, ...] | None = None
     max_body_size: int = 10 * 1024 * 1024
+    # HTTP edge (README "Configuration"): JSON nesting, and Granian's header limits.
+    max_json_depth: int = 64
+    header_read_timeout: float = 10.0
+    max_header_size: int = 64 * 1024
+    http2: bool = False
     db_pool_size: int = 10
     db_max_overflow: int = 10
     db_pool_timeout: float = 30.0
@@ -148,6 +153,9 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "port": (1, 65535),
     "workers": (1, 64),
     "max_body_size": (1024, 1024**3),
+    "max_json_depth": (8, 256),
+    "header_read_timeout": (0.1, 60),
+    "max_header_size": (8192, 16 * 1024 * 1024),
     "db_pool_size": (1, 500),
     "db_max_overflow": (0, 500),
     "db_pool_timeout": (0.1, 600),

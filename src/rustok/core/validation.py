@@ -16,6 +16,8 @@ from typing import Any
 
 import msgspec
 
+from rustok.core.errors import BadRequest, ValidationFailed
+
 _AT_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 
 
@@ -70,6 +72,21 @@ def _field_errors(annotation: Any, value: Any, key: str, errors: dict[str, list[
     _add(errors, key, message)
 
 
+def body_errors(annotation: Any, data: Any) -> dict[str, list[str]]:
+    """Every invalid field of a request body meant to be an ``annotation`` (a struct or a
+    list of them); empty when only the whole body is wrong (the caller then says why)."""
+    struct = _struct_of(annotation)
+    if struct is not None and isinstance(data, dict):
+        return struct_errors(struct, data)
+    item = _struct_of(_list_item(annotation))
+    errors: dict[str, list[str]] = {}
+    if item is not None and isinstance(data, list):
+        for index, element in enumerate(data):
+            if isinstance(element, dict):
+                errors.update(struct_errors(item, element, prefix=f"[{index}]."))
+    return errors
+
+
 def struct_errors(
     cls: type[msgspec.Struct], data: Any, *, prefix: str = ""
 ) -> dict[str, list[str]]:
@@ -96,3 +113,68 @@ def struct_errors(
             continue
         _field_errors(field.type, data[field.encode_name], key, errors)
     return errors
+
+
+class NestingTooDeep(BadRequest):
+    """JSON nested deeper than the limit: refused before anything parses it recursively."""
+
+    code = "NESTING_TOO_DEEP"
+    title = "Nesting too deep"
+
+
+_RUN = re.compile(rb"\[+|\]+")
+_STRING = re.compile(rb'"[^"]*"')
+_NOT_SYNTAX = bytes(b for b in range(256) if b not in b'"[]{}')
+_CURLY_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+
+
+def json_depth_exceeds(text: bytes, limit: int) -> bool:
+    """Whether the JSON ``text`` nests arrays and objects more than ``limit`` deep.
+
+    Scans bytes without parsing (a parser is what deep input breaks), in C-speed passes:
+    drop escaped backslashes and quotes, keep only quotes and brackets, drop the brackets
+    inside strings, then remove innermost ``[]`` pairs a few times (real documents are
+    shallow, so this usually empties it) and count what is left run by run. Malformed
+    input may be over-counted, never under-counted: a parser stops at its first error.
+    """
+    if text.count(b"[") + text.count(b"{") <= limit:
+        return False
+    if b"\\\\" in text:
+        text = text.replace(b"\\\\", b"")
+    if b'\\"' in text:
+        text = text.replace(b'\\"', b"")
+    syntax = text.translate(_CURLY_AS_SQUARE, _NOT_SYNTAX)
+    if b'"' in syntax:
+        # Adjacent quotes are an empty string or the gap between two strings: no brackets.
+        syntax = syntax.replace(b'""', b"")
+        if b'"' in syntax:
+            syntax = _STRING.sub(b"", syntax)
+    # Each pass removes every innermost pair: the depth drops by exactly one.
+    passes = min(4, limit)
+    for _ in range(passes):
+        syntax = syntax.replace(b"[]", b"")
+    depth = 0
+    for run in _RUN.finditer(syntax):
+        length = run.end() - run.start()
+        if syntax[run.start()] == ord("]"):
+            depth -= length
+            continue
+        depth += length
+        if depth + passes > limit:
+            return True
+    return False
+
+
+def check_json_value(field: str, value: object, *, max_bytes: int, max_depth: int) -> None:
+    """A free-form JSON field (metadata, settings) stays within its size and depth."""
+    text = msgspec.json.encode(value)
+    if len(text) > max_bytes:
+        raise ValidationFailed(
+            f"{field}: must encode to at most {max_bytes} bytes of JSON",
+            errors={field: [f"must encode to at most {max_bytes} bytes of JSON"]},
+        )
+    if json_depth_exceeds(text, max_depth):
+        raise ValidationFailed(
+            f"{field}: must not nest deeper than {max_depth} levels",
+            errors={field: [f"must not nest deeper than {max_depth} levels"]},
+        )

@@ -182,8 +182,8 @@ async def test_a_failed_capture_leaves_the_order_confirmed(
     [
         ('{ product(id: "not-a-uuid") { id } }', "VALIDATION_ERROR"),
         ("{ products(first: 500) { totalCount } }", "VALIDATION_ERROR"),
-        ('{ products(first: 5, after: "bm9wZQ==") { totalCount } }', "VALIDATION_ERROR"),
-        ('{ storeProducts(first: 5, after: "garbage") { edges { cursor } } }', "VALIDATION_ERROR"),
+        ('{ products(first: 5, after: "bm9wZQ==") { totalCount } }', "INVALID_CURSOR"),
+        ('{ storeProducts(first: 5, after: "garbage") { edges { cursor } } }', "INVALID_CURSOR"),
         ('{ storeProduct(handle: "missing") { id } }', "NOT_FOUND"),
         ('mutation { createCart(currencyCode: "usd") { id } }', "VALIDATION_ERROR"),
         ('mutation { payOrder(id: "00000000-0000-0000-0000-000000000001") { id } }', "NOT_FOUND"),

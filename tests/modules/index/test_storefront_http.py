@@ -72,11 +72,12 @@ async def test_bad_parameters_are_400(client: httpx.AsyncClient) -> None:
         "min_price=-1",
         "sort=cheapest",
         "category=not%20a%20handle",
-        "cursor=zzz",
     ):
         response = await client.get(f"/api/store/products?{query}")
         assert response.status_code == 400, query
         assert response.json()["code"] == "VALIDATION_ERROR"
+    cursor = await client.get("/api/store/products?cursor=zzz")
+    assert (cursor.status_code, cursor.json()["code"]) == (400, "INVALID_CURSOR")
     assert (await client.get("/api/store/search")).status_code == 400
     assert (await client.get("/api/store/search?q=%20%20")).status_code == 400
 

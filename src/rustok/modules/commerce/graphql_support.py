@@ -6,7 +6,6 @@ transports enforce the same limits and rules.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -19,6 +18,8 @@ from strawberry.dataloader import DataLoader
 
 from rustok.auth.graphql import PageInfo as PageInfo  # the platform's Relay page info
 from rustok.auth.guard import graphql_principal
+from rustok.core.cursors import offset_after
+from rustok.core.cursors import offset_cursor as offset_cursor
 from rustok.core.errors import Unauthenticated, ValidationFailed
 from rustok.core.graphql import MINOR_UNITS_SCALAR as MINOR_UNITS_SCALAR
 from rustok.core.graphql import MinorUnits as MinorUnits
@@ -115,20 +116,7 @@ def choice(value: str | None, allowed: Sequence[str], field: str) -> str | None:
     return value
 
 
-def offset_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def cursor_offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "offset" and value.isdigit():
-            return int(value) + 1
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ValidationFailed(errors={"after": ["not a cursor from this API"]})
+cursor_offset = offset_after  # typed offset cursors (core.cursors), 400 INVALID_CURSOR
 
 
 def check_first(first: int) -> None:

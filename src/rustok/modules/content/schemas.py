@@ -35,6 +35,7 @@ Metadata = dict[str, Any]
 CreateStatus = Literal["draft", "published"]
 MAX_TRANSLATIONS = 50
 MAX_METADATA_BYTES = 64 * 1024
+MAX_METADATA_DEPTH = 16
 
 
 class TranslationInput(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -16,6 +16,7 @@ from sqlalchemy import case, delete, func, select, update
 from rustok.core.db import utcnow
 from rustok.core.errors import InvalidTransition, ValidationFailed
 from rustok.core.uow import UnitOfWork
+from rustok.core.validation import check_json_value
 from rustok.modules.content import hierarchy
 from rustok.modules.content.access import ContentAccess
 from rustok.modules.content.errors import (
@@ -35,7 +36,12 @@ from rustok.modules.content.events import (
 )
 from rustok.modules.content.models import Category, Node
 from rustok.modules.content.queries import NodeRow, node_row, visible_to
-from rustok.modules.content.schemas import MAX_METADATA_BYTES, NodeCreate, NodeUpdate
+from rustok.modules.content.schemas import (
+    MAX_METADATA_BYTES,
+    MAX_METADATA_DEPTH,
+    NodeCreate,
+    NodeUpdate,
+)
 from rustok.modules.content.state import NodeAction, NodeState, apply, load_node_state, timestamps
 from rustok.modules.content.taxonomy.tagging import set_node_tags
 from rustok.modules.content.translations import (
@@ -53,9 +59,9 @@ _TRANSITION_EVENTS = {
 
 
 def _check_metadata(metadata: dict[str, object]) -> None:
-    if len(msgspec.json.encode(metadata)) > MAX_METADATA_BYTES:
-        message = f"must encode to at most {MAX_METADATA_BYTES} bytes of JSON"
-        raise ValidationFailed(errors={"metadata": [message]})
+    check_json_value(
+        "metadata", metadata, max_bytes=MAX_METADATA_BYTES, max_depth=MAX_METADATA_DEPTH
+    )
 
 
 async def _check_category(uow: UnitOfWork, category_id: uuid.UUID | None) -> None:

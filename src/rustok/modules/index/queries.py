@@ -7,10 +7,9 @@ write model.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from sqlalchemy import and_, exists, func, literal_column, or_, select
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
 from rustok.core.context import TenantRef
+from rustok.core.cursors import InvalidCursor, Offset, decode_cursor, encode_cursor
 from rustok.core.errors import ValidationFailed
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
 from rustok.modules.index.search import SEARCH, SearchEngine
@@ -71,18 +71,41 @@ def resolve_locale(tenant: TenantRef, requested: str | None) -> str:
     return tenant.locale_chain(requested)[0]
 
 
-def _encode(data: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(msgspec.json.encode(data)).decode().rstrip("=")
+class _Cursor(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    s: Sort  # the sort it continues: a cursor of another sort is refused
 
 
-def _decode(cursor: str, sort: str) -> dict[str, Any]:
-    try:
-        data = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, msgspec.DecodeError):
-        data = None
-    if not isinstance(data, dict) or data.get("s") != sort:
-        raise ValidationFailed(errors={"cursor": ["not a cursor of this listing and sort"]})
-    return data
+class RelevanceCursor(_Cursor, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    o: Offset
+
+
+class DateCursor(_Cursor, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    v: Annotated[dt.datetime, msgspec.Meta(tz=True)]
+    id: uuid.UUID
+
+
+class TitleCursor(_Cursor, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    v: Annotated[str, msgspec.Meta(max_length=255, pattern=r"^[^\x00]*$")]
+    id: uuid.UUID
+
+
+class PriceCursor(_Cursor, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    v: Annotated[int, msgspec.Meta(ge=0, le=2**62)]
+    id: uuid.UUID
+
+
+_CURSOR_TYPES: dict[str, type[_Cursor]] = {
+    "relevance": RelevanceCursor, "newest": DateCursor, "oldest": DateCursor,
+    "title": TitleCursor, "price": PriceCursor, "price_desc": PriceCursor,
+}  # fmt: skip
+
+
+def _decode(cursor: str, sort: Sort) -> _Cursor:
+    decoded = decode_cursor(cursor, _CURSOR_TYPES[sort], field="cursor")
+    if decoded.s != sort:
+        message = f"a cursor of sort {decoded.s}, not {sort}"
+        raise InvalidCursor(f"cursor: {message}", errors={"cursor": [message]})
+    return decoded
 
 
 def json_contains(column: Any, value: str, dialect: str) -> Any:
@@ -180,9 +203,9 @@ def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, 
     listing, price = ProductListing, ProductPrice
     after = _decode(cursor, sort) if cursor else None
     if sort == "relevance":
-        offset = int(after["o"]) if after else 0
+        offset = after.o if isinstance(after, RelevanceCursor) else 0
         query = query.order_by(rank, listing.product_id).offset(offset)
-        return query, lambda rows: _encode({"s": sort, "o": offset + len(rows)})
+        return query, lambda rows: encode_cursor(RelevanceCursor(s=sort, o=offset + len(rows)))
     key_columns = {
         "newest": (listing.published_at, True),
         "oldest": (listing.published_at, False),
@@ -191,10 +214,8 @@ def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, 
         "price_desc": (price.price_max, True),
     }
     column, descending = key_columns[sort]
-    if after:
-        value, last_id = after["v"], uuid.UUID(after["id"])
-        if sort in ("newest", "oldest"):
-            value = dt.datetime.fromisoformat(value)
+    if isinstance(after, DateCursor | TitleCursor | PriceCursor):
+        value, last_id = after.v, after.id
         beyond = (column < value) if descending else (column > value)
         same = (listing.product_id < last_id) if descending else (listing.product_id > last_id)
         query = query.where(or_(beyond, and_(column == value, same)))
@@ -203,14 +224,13 @@ def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, 
 
     def make_cursor(rows: list[Any]) -> str:
         last = rows[-1]
-        value = {
-            "newest": lambda: last[0].published_at.isoformat(),
-            "oldest": lambda: last[0].published_at.isoformat(),
-            "title": lambda: last[0].sort_title,
-            "price": lambda: last[1],
-            "price_desc": lambda: last[2],
-        }[sort]()
-        return _encode({"s": sort, "v": value, "id": str(last[0].product_id)})
+        product_id = last[0].product_id
+        if sort in ("newest", "oldest"):
+            return encode_cursor(DateCursor(s=sort, v=last[0].published_at, id=product_id))
+        if sort == "title":
+            return encode_cursor(TitleCursor(s=sort, v=last[0].sort_title, id=product_id))
+        price = last[1] if sort == "price" else last[2]
+        return encode_cursor(PriceCursor(s=sort, v=price, id=product_id))
 
     return query, make_cursor
 

@@ -38,7 +38,7 @@ Query = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\
 Money = Annotated[int, msgspec.Meta(ge=0, le=10**12)]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{3}$")]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
-Cursor = Annotated[str, msgspec.Meta(max_length=500)]
+Cursor = str  # checked where it is decoded (core.cursors): 400 INVALID_CURSOR
 CategoryRef = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]{1,255}$")]  # id or handle
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from rustok.core.errors import ValidationFailed
+
 Url = Annotated[
     str, msgspec.Meta(max_length=2048, pattern=r"^(https?://[^\s<>\"']+|/[^\s<>\"']*)$")
 ]
@@ -24,6 +26,7 @@ Icon = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[a-z0
 Columns = Annotated[int, msgspec.Meta(ge=1, le=6)]
 Email = Annotated[str, msgspec.Meta(max_length=255, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 MAX_BLOCKS = 100
+MAX_BLOCKS_BYTES = 1_000_000  # a page body is a content body: BodyText's limit
 # Raw HTML is the page author's responsibility, but not a way to run script in visitors'
 # browsers: script elements, javascript: URLs and inline event handlers are refused.
 _ACTIVE_HTML = re.compile(r"<\s*script|javascript\s*:|\son[a-z]+\s*=", re.IGNORECASE)
@@ -207,7 +210,12 @@ class PageContent(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def encode_blocks(blocks: list[Block]) -> str:
-    return msgspec.json.encode(PageContent(blocks=blocks)).decode()
+    """The stored body; refused above :data:`MAX_BLOCKS_BYTES` (the content body limit)."""
+    body = msgspec.json.encode(PageContent(blocks=blocks))
+    if len(body) > MAX_BLOCKS_BYTES:
+        message = f"must encode to at most {MAX_BLOCKS_BYTES} bytes of JSON"
+        raise ValidationFailed(f"blocks: {message}", errors={"blocks": [message]})
+    return body.decode()
 
 
 def decode_blocks(body: str | None) -> list[Block]:

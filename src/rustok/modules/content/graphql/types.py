@@ -5,7 +5,6 @@ these types too (``content.interface``)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Sequence
 from typing import cast
@@ -14,6 +13,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from rustok.auth.graphql import PageInfo
+from rustok.core.cursors import offset_after as offset_after
+from rustok.core.cursors import offset_cursor as cursor_of
 from rustok.core.errors import ValidationFailed
 from rustok.core.graphql import RustokInfo
 from rustok.modules.content.loaders import content_loaders
@@ -188,23 +189,6 @@ class NodeConnection:
     edges: list[NodeEdge]
     page_info: PageInfo
     total_count: int
-
-
-def cursor_of(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def offset_after(cursor: str | None) -> int:
-    """The offset following ``cursor`` (0 without one)."""
-    if not cursor:
-        return 0
-    try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "offset" and value.isdigit():
-            return int(value) + 1
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ValidationFailed(errors={"after": ["not a cursor from this API"]})
 
 
 def check_first(first: int) -> None:
