@@ -167,12 +167,12 @@ class ProductProjector:
             await self._store.remove_product(product_id, keep_locales=set(self._chains))
         return written
 
-    async def listed_under(self, category_id: uuid.UUID) -> list[uuid.UUID]:
-        """Listed products filed under the category or one of its descendants."""
+    async def listed_with(self, column: Any, member_id: uuid.UUID) -> list[uuid.UUID]:
+        """Listed products whose JSON id list ``column`` holds ``member_id``."""
         dialect = self._session.bind.dialect.name if self._session.bind is not None else "sqlite"
         rows = await self._session.scalars(
             select(ProductListing.product_id)
-            .where(json_contains(ProductListing.category_ids, str(category_id), dialect))
+            .where(json_contains(column, str(member_id), dialect))
             .distinct()
         )
         return list(rows)
@@ -181,7 +181,10 @@ class ProductProjector:
 async def affected_products(projector: ProductProjector, payload: Any) -> list[uuid.UUID]:
     match payload:
         case commerce_events.CatalogCategoryUpdated() | commerce_events.CatalogCategoryDeleted():
-            return await projector.listed_under(payload.category_id)
+            # Listings hold the ancestors too: a category's descendants are found as well.
+            return await projector.listed_with(ProductListing.category_ids, payload.category_id)
+        case commerce_events.CollectionDeleted():
+            return await projector.listed_with(ProductListing.collection_ids, payload.collection_id)
         case _:
             return [payload.product_id]
 
@@ -197,11 +200,13 @@ PRODUCT_EVENTS: tuple[type[EventPayload], ...] = (
     commerce_events.VariantUpdated,
     commerce_events.VariantDeleted,
     commerce_events.PriceUpdated,
+    commerce_events.PriceRemoved,
     # Every level change raises inventory.updated; inventory.reserved/released come with it
     # and would only project the same product twice.
     commerce_events.InventoryUpdated,
     commerce_events.CatalogCategoryUpdated,
     commerce_events.CatalogCategoryDeleted,
+    commerce_events.CollectionDeleted,
 )
 
 
