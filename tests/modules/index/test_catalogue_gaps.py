@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from rustok.api.app import RustokApp
 from rustok.core.context import TenantRef
@@ -131,4 +132,35 @@ async def test_a_deleted_collection_leaves_its_products_listings(
     deleted = await client.delete(f"/api/commerce/collections/{collection}", headers=admin)
     assert deleted.status_code == 204, deleted.text
     await outbox_settled(app.platform)
+    assert await _drift(app) == []
+
+
+async def test_option_values_added_by_variants_keep_their_order(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """Values a variant adds share one position; the listing (and the check reading the
+    catalogue again) must list them in one order, the order they were added."""
+    admin = await signed_in(client, app, "admin")
+    product = await create_product(client, admin, title="Scarf", variants=1)
+    for size in ("XL", "XXL", "3XL"):
+        response = await client.post(
+            f"/api/commerce/products/{product['id']}/variants", headers=admin,
+            json={"sku": f"SCARF-{size}", "options": {"Size": size}},
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+    # Rewrite the first added value twice (an indexed column: no in-place update), so
+    # PostgreSQL stores and indexes it after the others.
+    async with app.platform.db.read_session(all_tenants=True) as session:
+        for old, new in (("XL", "XL-"), ("XL-", "XL")):
+            await session.execute(
+                text("UPDATE commerce_product_option_values SET value = :new WHERE value = :old"),
+                {"old": old, "new": new},
+            )
+        await session.commit()
+    await outbox_settled(app.platform)
+    shown = (await client.get(f"/api/commerce/products/{product['id']}", headers=admin)).json()
+    assert shown["options"][0]["values"] == ["S", "XL", "XXL", "3XL"]
+    assert (await _detail(client, "scarf", "USD"))["options"][0]["values"] == [
+        "S", "XL", "XXL", "3XL",
+    ]  # fmt: skip
     assert await _drift(app) == []
