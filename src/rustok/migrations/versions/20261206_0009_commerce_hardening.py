@@ -1,7 +1,7 @@
 """Commerce hardening: checkout idempotency keys are unique per cart, not per tenant
 
 Revision ID: 20261206_0009
-Revises: 20261127_0007
+Revises: 20261206_0008
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261206_0009"
-down_revision: str | None = "20261127_0007"
+down_revision: str | None = "20261206_0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
