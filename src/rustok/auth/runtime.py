@@ -8,7 +8,7 @@ from rustok.auth.flows import AuthFlows
 from rustok.auth.mail import Mailer, build_mailer
 from rustok.auth.service import AuthService
 from rustok.auth.sessions import SessionService
-from rustok.auth.throttle import LoginThrottle
+from rustok.auth.throttle import LoginThrottle, RegistrationThrottle
 from rustok.auth.tokens import AccessTokens
 from rustok.core.platform import Platform
 from rustok.rbac.grants import GrantStore
@@ -35,7 +35,8 @@ class AuthRuntime:
         throttle = LoginThrottle(
             platform.db, settings.login_rate_limit, settings.login_ip_rate_limit
         )
-        service = AuthService(platform, sessions, grants, throttle)
+        registrations = RegistrationThrottle(platform.db, settings.register_ip_rate_limit)
+        service = AuthService(platform, sessions, grants, throttle, registrations)
         mailer = mailer or build_mailer(settings)
         return cls(
             platform=platform, tokens=tokens, grants=grants, sessions=sessions,
