@@ -175,3 +175,23 @@ async def test_tokens_never_travel_in_event_payloads(db_url: str, tmp_path: Path
             assert queued.payload == {"mail_id": str(row.id)}
             assert row.secret is None  # wiped once sent
             assert token not in msgspec.json.encode(row.data).decode()
+
+
+async def test_settled_mails_are_purged_after_thirty_days(db_url: str, tmp_path: Path) -> None:
+    sink = SmtpSink()
+    with smtp_sink(sink) as port:
+        async with mail_app(db_url, tmp_path, port) as (client, app):
+            for address in ("old@example.com", "new@example.com"):
+                await make_user(app.platform, address, "customer")
+                await client.post("/api/auth/password-reset/request", json={"email": address})
+                await settled_mail(app.platform, address)
+            old = dt.datetime.now(dt.UTC) - dt.timedelta(days=31)
+            async with app.platform.db.write_session(all_tenants=True) as session:
+                await session.execute(
+                    update(MailMessage)
+                    .where(MailMessage.recipient == "old@example.com")
+                    .values(updated_at=old)
+                )
+                await session.commit()
+            assert await mail_runtime(app.platform).sender.purge() == 1
+            assert [m.recipient for m in await mails(app.platform)] == ["new@example.com"]

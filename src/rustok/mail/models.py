@@ -13,6 +13,7 @@ from rustok.core.db import Base, HasId, TenantScoped, Timestamped, utcnow
 # queued -> sent | retrying -> … -> sent | failed; dropped: its token expired first.
 MAIL_STATUSES = ("queued", "retrying", "sent", "dropped", "failed")
 UNSETTLED = ("queued", "retrying")
+SETTLED = ("sent", "dropped", "failed")
 
 
 class MailMessage(HasId, TenantScoped, Timestamped, Base):

@@ -13,7 +13,8 @@ Per mail: token expired → ``dropped``; render; send through the ``smtp`` circu
 refusal (5xx) or a mail that does not render → ``failed``; any other failure → ``retrying``
 after the next delay of ``RUSTOK_MAIL_RETRY_DELAYS``, ``failed`` after the last. The sealed
 token is wiped when the mail is settled. A crash between the server's acceptance and the
-record sends the mail again after the lease: delivery is at least once.
+record sends the mail again after the lease: delivery is at least once. Settled mails are
+kept ``KEEP_SETTLED`` (30 days) for the record, then purged by the sender.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import Counter
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from rustok.core.db import Database, utcnow
 from rustok.core.ids import new_id
@@ -34,7 +35,7 @@ from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitBreaker, CircuitOpenError
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.mail.mailer import Mail, Mailer, MailRejected
-from rustok.mail.models import UNSETTLED, MailMessage
+from rustok.mail.models import SETTLED, UNSETTLED, MailMessage
 from rustok.mail.sealing import SealError, SecretSealer
 from rustok.mail.templates import MailTemplates, TemplateError
 
@@ -47,6 +48,8 @@ MAIL_OUTCOMES = Counter(
 for _outcome in ("sent", "retried", "failed", "dropped", "postponed"):
     MAIL_OUTCOMES.labels(_outcome)
 _log = get_logger("rustok.mail")
+KEEP_SETTLED = dt.timedelta(days=30)
+PURGE_EVERY_SECONDS = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +119,14 @@ class MailSender:
                 )
 
     async def _run(self) -> None:
+        purged_at = float("-inf")
+        loop = asyncio.get_running_loop()
         while True:
             try:
                 await self.sweep()
+                if loop.time() - purged_at >= PURGE_EVERY_SECONDS:
+                    await self.purge()
+                    purged_at = loop.time()
             except Exception as exc:  # noqa: BLE001 - the database is away: sweep again later
                 _log.warning("mail sweep failed", error=f"{type(exc).__name__}: {exc}")
             with contextlib.suppress(TimeoutError):
@@ -161,6 +169,15 @@ class MailSender:
                 .returning(MAILS.c.id)
             )
             return list(rows.scalars())
+
+    async def purge(self, now: dt.datetime | None = None) -> int:
+        """Delete the mails settled more than ``KEEP_SETTLED`` ago; return how many."""
+        cutoff = (now or utcnow()) - KEEP_SETTLED
+        async with self._db.writer(), self._db.write_engine.begin() as conn:
+            result = await conn.execute(
+                delete(MAILS).where(MAILS.c.status.in_(SETTLED), MAILS.c.updated_at < cutoff)
+            )
+        return int(result.rowcount or 0)
 
     async def _deliver_claimed(self, mail_id: uuid.UUID) -> None:
         try:
