@@ -18,6 +18,7 @@ from rustok.core.platform import Platform
 from rustok.core.registry import ModuleRegistry, load_spec
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
+from rustok.mail.runtime import attach_mail
 from rustok.modules import BUILTIN_MODULES
 from rustok.outbox.runtime import EventRuntime
 from rustok.outbox.writer import OutboxWriter
@@ -67,6 +68,7 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         invalidation=InvalidationBus(settings.redis_url),
     )
     attach_directory(platform)
+    attach_mail(platform)
     events = EventRuntime(platform)
     platform.events = events
     platform.uow.after_commit.append(events.wake)

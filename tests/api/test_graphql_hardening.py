@@ -18,7 +18,7 @@ from rustok.core.settings import Settings, SettingsError, load_settings
 from tests.conftest import make_settings
 from tests.probe_module import PROBE_MODULE
 
-PRODUCTION = {"env": "production"}
+PRODUCTION = {"env": "production", "smtp_host": "mail.invalid"}
 PROBLEM = "application/problem+json"
 
 
@@ -238,7 +238,11 @@ async def test_introspection_and_suggestions_when_enabled(client: httpx.AsyncCli
 
 
 def test_graphql_settings(tmp_path: Path) -> None:
-    base = {"RUSTOK_SECRET_KEY": "s" * 40, "RUSTOK_DATA_DIR": str(tmp_path)}
+    base = {
+        "RUSTOK_SECRET_KEY": "s" * 40,
+        "RUSTOK_DATA_DIR": str(tmp_path),
+        "RUSTOK_SMTP_HOST": "mail.invalid",
+    }
     development = load_settings(base, warn=False)
     assert development.graphql_introspection_enabled
     assert (development.graphql_max_document_size, development.graphql_max_tokens) == (65536, 2000)

@@ -149,6 +149,8 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
         await ensure_schema_current(platform.db)
         subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
         statistics = asyncio.create_task(_refresh_statistics(platform), name="db-statistics")
+        # Revocations made by other processes, within a second, with or without Redis.
+        revocations = asyncio.create_task(auth.sessions.watcher.run(), name="principal-changes")
         try:
             if settings.serve_events:
                 # Relay, consumers and periodic jobs in the server process (E-4); `rustok
@@ -156,7 +158,7 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
                 await platform.start_background()
             yield
         finally:
-            for task in (subscriber, statistics):
+            for task in (subscriber, statistics, revocations):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -51,6 +51,8 @@ class Platform:
     events: BackgroundService | None = None
     # The modules' periodic jobs; built by bootstrap, started where the events run.
     jobs: BackgroundService | None = None
+    # Other work that runs where the events run (the mail sender), started after them.
+    background: list[BackgroundService] = field(default_factory=list)
     # Set by bootstrap; consumers run under the full tenant (locales for projections).
     tenants: TenantLookup | None = None
     # Long-lived objects a module builds once per platform (its runtime), by module slug:
@@ -63,9 +65,13 @@ class Platform:
             await self.events.start()
         if self.jobs is not None:
             await self.jobs.start()
+        for service in self.background:
+            await service.start()
 
     async def stop_background(self) -> None:
         """Jobs first: a job's events still reach the relay before it stops."""
+        for service in reversed(self.background):
+            await service.stop()
         if self.jobs is not None:
             await self.jobs.stop()
         if self.events is not None:

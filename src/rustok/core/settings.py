@@ -87,6 +87,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limit: str = "600/minute;100/second"
     login_rate_limit: str = "5/minute"
     login_ip_rate_limit: str = "30/minute"
+    # Registration answers 409 EMAIL_TAKEN, so attempts are limited per client address.
+    register_ip_rate_limit: str = "20/hour"
     cors_origins: tuple[str, ...] = ()
     # Mail (A-4): without a host, mails are written to the log (development).
     smtp_host: str | None = None
@@ -96,6 +98,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_from: str = "RusToK <noreply@rustok.local>"
     smtp_starttls: bool = False
     smtp_ssl: bool = False
+    smtp_timeout_seconds: float = 10.0
+    smtp_breaker_open_seconds: float = 60.0
+    # Production refuses the log "mailer" (it writes tokens to the log) unless this is set.
+    allow_console_mail: bool = False
+    # Seconds before each retry of a mail whose sending failed: 4 delays = 5 attempts.
+    mail_retry_delays: tuple[str, ...] = ("10", "60", "300", "600")
     # Event backbone (E-4..E-7, R-1): see README "Configuration".
     serve_events: bool = True
     nats_stream: str = "RUSTOK"
@@ -148,6 +156,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def base_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
 
+    @property
+    def mail_retry_schedule(self) -> tuple[float, ...]:
+        """The retry delays in seconds (checked at load time)."""
+        return tuple(float(delay) for delay in self.mail_retry_delays)
+
 
 _BOUNDS: dict[str, tuple[float, float]] = {
     "port": (1, 65535),
@@ -164,6 +177,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
     "smtp_port": (1, 65535),
+    "smtp_timeout_seconds": (0.05, 300),
+    "smtp_breaker_open_seconds": (0.1, 3600),
     "outbox_batch_size": (1, 1000),
     "outbox_poll_interval": (0.01, 60),
     "outbox_lease_seconds": (0.5, 3600),
@@ -296,12 +311,19 @@ def _check_consistency(values: dict[str, Any]) -> None:
             f"RUSTOK_DATABASE_URL: unsupported URL {url.split('://')[0]!r}; allowed values: "
             "sqlite+aiosqlite:///<path>, postgresql+asyncpg://<user>@<host>/<db>"
         )
-    for field in ("rate_limit", "login_rate_limit", "login_ip_rate_limit"):
+    for field in (
+        "rate_limit",
+        "login_rate_limit",
+        "login_ip_rate_limit",
+        "register_ip_rate_limit",
+    ):
         if field in values:
             _check_rate_limit(field, values[field])
     if "media_root" in values:
         _check_media_root(values["media_root"])
     _check_media_s3(values)
+    if "mail_retry_delays" in values:
+        _check_retry_delays(values["mail_retry_delays"])
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -346,6 +368,39 @@ def _check_media_s3(values: dict[str, Any]) -> None:
         raise SettingsError(
             "RUSTOK_MEDIA_S3_ACCESS_KEY_ID, RUSTOK_MEDIA_S3_SECRET_ACCESS_KEY: give both, or "
             "neither to use the AWS default credentials (AWS_* variables, instance role)"
+        )
+
+
+MAX_MAIL_RETRIES = 20
+MAX_MAIL_RETRY_DELAY = 86_400.0
+
+
+def _check_retry_delays(delays: tuple[str, ...]) -> None:
+    problem = (
+        f"RUSTOK_MAIL_RETRY_DELAYS: invalid value {','.join(delays)!r}; expected 1-"
+        f"{MAX_MAIL_RETRIES} comma-separated seconds, each 0.01..{int(MAX_MAIL_RETRY_DELAY)}"
+    )
+    if not 1 <= len(delays) <= MAX_MAIL_RETRIES:
+        raise SettingsError(problem)
+    for delay in delays:
+        try:
+            seconds = float(delay)
+        except ValueError:
+            raise SettingsError(problem) from None
+        if not 0.01 <= seconds <= MAX_MAIL_RETRY_DELAY:
+            raise SettingsError(problem)
+
+
+def _check_mail(values: dict[str, Any]) -> None:
+    # The log "mailer" would write one-time tokens into production logs and send nothing.
+    if (
+        values.get("env") == "production"
+        and not values.get("smtp_host")
+        and not values.get("allow_console_mail")
+    ):
+        raise SettingsError(
+            "RUSTOK_SMTP_HOST: required when RUSTOK_ENV=production (or set "
+            "RUSTOK_ALLOW_CONSOLE_MAIL=true to write mails, tokens included, to the log)"
         )
 
 
@@ -427,4 +482,5 @@ def load_settings(
     values = {field: _parse(field, value, types_[field]) for field, value in raw.items()}
     _check_consistency(values)
     values["secret_key"] = _resolve_secret(values)
+    _check_mail(values)
     return Settings(**values)
