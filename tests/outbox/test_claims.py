@@ -145,3 +145,17 @@ async def test_a_relay_is_not_blocked_by_rows_it_holds(platform: Platform) -> No
     assert await b.claim(100) == []  # first is a's: the others wait for it
     # a hands its rows over in order itself, so it may take the juniors now.
     assert [c.envelope.id for c in await a.claim(100)] == [second, third]
+
+
+async def test_relays_made_together_do_not_share_claims(platform: Platform) -> None:
+    # Relays made in one millisecond once got the same clock-derived token, so each took
+    # the younger rows of an aggregate the other held and published them side by side.
+    first, second = await raise_events(platform, [uuid.uuid4()], per_thing=2)
+    relays = [
+        OutboxRelay(platform.db, RecordingTransport([]), EventDispatcher()) for _ in range(20)
+    ]
+    assert len({relay.token for relay in relays}) == len(relays)
+    a, b = relays[0].claimer, relays[1].claimer
+    assert [c.envelope.id for c in await a.claim(1)] == [first]
+    assert await b.claim(100) == []  # second waits for a, whoever b is
+    assert [c.envelope.id for c in await a.claim(100)] == [second]

@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rustok.core.db import Database
-from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitOpenError
-from rustok.outbox.claims import ClaimedEvent, make_claimer
+from rustok.outbox.claims import ClaimedEvent, make_claimer, new_claim_token
 from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.metrics import EVENTS_FAILED, EVENTS_PUBLISHED
 from rustok.outbox.notify import OutboxListener
@@ -57,7 +56,7 @@ class OutboxRelay:
         token: str | None = None,
     ) -> None:
         self.config = config or RelayConfig()
-        self.token = token or f"relay-{new_id().hex[:16]}"
+        self.token = token or new_claim_token()
         self.transport = transport
         self.dispatcher = dispatcher
         self.claimer = make_claimer(db, self.token, lease_seconds=self.config.lease_seconds)
