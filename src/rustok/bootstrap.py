@@ -53,6 +53,7 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
+        statement_timeout=settings.db_statement_timeout,
         echo=settings.db_echo,
     )
     registry = ModuleRegistry.from_settings(

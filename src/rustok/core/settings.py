@@ -53,6 +53,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     event_transport: EventTransport = "memory"
     nats_url: str | None = None
     redis_url: str | None = None
+    # Every Redis call gives up after this many seconds (then the breaker counts a failure).
+    redis_timeout: float = 0.25
     log_format: LogFormat = "console"
     log_level: LogLevel = "info"
     tenant_resolution: TenantResolution = "header"
@@ -63,7 +65,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_body_size: int = 10 * 1024 * 1024
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    db_pool_timeout: float = 30.0
+    # Seconds a request waits for a connection (from the pool, or a new one) before 503.
+    db_pool_timeout: float = 5.0
+    # PostgreSQL cancels a statement running longer (503); 0 = no limit. Not used by SQLite.
+    db_statement_timeout: float = 15.0
     db_echo: bool = False
     graphiql: bool | None = None
     public_url: str | None = None
@@ -131,6 +136,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "db_pool_size": (1, 500),
     "db_max_overflow": (0, 500),
     "db_pool_timeout": (0.1, 600),
+    "db_statement_timeout": (0, 3600),
+    "redis_timeout": (0.01, 60),
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
     "smtp_port": (1, 65535),
