@@ -55,6 +55,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     # Every Redis call gives up after this many seconds (then the breaker counts a failure).
     redis_timeout: float = 0.25
+    # After 3 failed Redis calls in a row, skip Redis this long before trying again.
+    redis_breaker_open_seconds: float = 5.0
     log_format: LogFormat = "console"
     log_level: LogLevel = "info"
     tenant_resolution: TenantResolution = "header"
@@ -138,6 +140,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "db_pool_timeout": (0.1, 600),
     "db_statement_timeout": (0, 3600),
     "redis_timeout": (0.01, 60),
+    "redis_breaker_open_seconds": (0.1, 3600),
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
     "smtp_port": (1, 65535),
