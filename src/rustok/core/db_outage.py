@@ -156,6 +156,9 @@ def watch_engine(engine: AsyncEngine, monitor: OutageMonitor) -> None:
             return None  # the pool reconnects, or GuardedPool reports the failure
         original: Any = context.original_exception
         outage = monitor.translate(original)
+        if outage is None and context.is_disconnect:  # the dialect knows the link is gone
+            monitor.failed("connection lost")
+            outage = DatabaseUnavailable("connection lost")
         if outage is None:
             return None
         # A statement the client gave up on leaves the connection mid-protocol: drop it.
