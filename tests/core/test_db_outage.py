@@ -211,3 +211,28 @@ def test_the_monitor_warns_once_per_outage(capsys: pytest.CaptureFixture[str]) -
     monitor.succeeded()
     assert monitor.translate(TimeoutError()) is not None
     assert warnings_in(capsys) == (2, 1)
+
+
+async def test_a_cancelled_statement_stays_cancelled(platform: Platform) -> None:
+    # SQLAlchemy marks a statement interrupted by cancellation as a disconnect: that is
+    # a stopping task, not an outage, and must not turn into a 503.
+    slow = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000)"
+        " SELECT count(*) FROM n"
+        if platform.db.is_sqlite
+        else "SELECT pg_sleep(10)"
+    )
+    started = asyncio.Event()
+
+    async def run() -> None:
+        async with platform.db.engine.connect() as conn:
+            started.set()
+            await conn.exec_driver_sql(slow)
+
+    task = asyncio.create_task(run())
+    await started.wait()
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not platform.db.outages.down

@@ -155,6 +155,8 @@ def watch_engine(engine: AsyncEngine, monitor: OutageMonitor) -> None:
         if context.is_pre_ping:
             return None  # the pool reconnects, or GuardedPool reports the failure
         original: Any = context.original_exception
+        if not isinstance(original, Exception):
+            return None  # a cancelled task (marked a disconnect too) must stay cancelled
         outage = monitor.translate(original)
         if outage is None and context.is_disconnect:  # the dialect knows the link is gone
             monitor.failed("connection lost")
