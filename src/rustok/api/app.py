@@ -88,7 +88,7 @@ class RustokApp:
         settings = platform.settings
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver)
-        stack = RateLimitMiddleware(stack, settings, auth.tokens)
+        stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis)
         stack = SecurityMiddleware(stack, settings)
         self._asgi = RequestContextMiddleware(stack, TrustedProxies(settings.trusted_proxies))
 

@@ -11,6 +11,7 @@ from rustok.core.consumer import ConsumerSpec
 from rustok.core.context import TenantRef
 from rustok.core.db import Database
 from rustok.core.invalidation import InvalidationBus
+from rustok.core.redis_guard import RedisGuard
 from rustok.core.registry import ModuleRegistry
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
@@ -44,6 +45,8 @@ class Platform:
     modules: ModuleRegistry
     uow: UnitOfWorkFactory
     invalidation: InvalidationBus
+    # Timeout + breaker around every Redis call (rate limits, invalidation); None without Redis.
+    redis: RedisGuard | None = None
     readiness: list[ReadinessCheck] = field(default_factory=list)
     # Every consumer: the modules' (ModuleSpec.consumers) and the platform packages'.
     consumers: list[ConsumerSpec] = field(default_factory=list)
@@ -79,6 +82,8 @@ class Platform:
 
     async def aclose(self) -> None:
         await self.invalidation.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.stop_background()
         for service in self.services.values():
             if isinstance(service, AsyncCloseable):

@@ -54,6 +54,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     event_transport: EventTransport = "memory"
     nats_url: str | None = None
     redis_url: str | None = None
+    # Every Redis call gives up after this many seconds (then the breaker counts a failure).
+    redis_timeout: float = 0.25
+    # After 3 failed Redis calls in a row, skip Redis this long before trying again.
+    redis_breaker_open_seconds: float = 5.0
     log_format: LogFormat = "console"
     log_level: LogLevel = "info"
     tenant_resolution: TenantResolution = "header"
@@ -69,7 +73,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     http2: bool = False
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    db_pool_timeout: float = 30.0
+    # Seconds a request waits for a connection (from the pool, or a new one) before 503.
+    db_pool_timeout: float = 5.0
+    # PostgreSQL cancels a statement running longer (503); 0 = no limit. Not used by SQLite.
+    db_statement_timeout: float = 15.0
     db_echo: bool = False
     graphiql: bool | None = None
     # GraphQL (API-2): introspection and "Did you mean" suggestions, on in development only.
@@ -174,6 +181,9 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "db_pool_timeout": (0.1, 600),
     "graphql_max_document_size": (1024, 10 * 1024**2),
     "graphql_max_tokens": (100, 1_000_000),
+    "db_statement_timeout": (0, 3600),
+    "redis_timeout": (0.01, 60),
+    "redis_breaker_open_seconds": (0.1, 3600),
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
     "smtp_port": (1, 65535),
