@@ -29,7 +29,7 @@ from rustok.core.logging import configure_logging
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings, load_settings
-from tests.apps import BuiltApps
+from tests.apps import BuiltApps, MakeApp
 from tests.databases import PostgresDatabases as PostgresDatabases
 from tests.databases import ReusedDatabase
 from tests.databases import _asyncpg_dsn as _asyncpg_dsn
@@ -196,9 +196,15 @@ def built_apps() -> BuiltApps:
 
 
 @pytest.fixture
-async def app(settings: Settings, platform: Platform, built_apps: BuiltApps) -> RustokApp:
-    """``create_app(settings, platform=platform)``, with the routing built once per shape."""
-    return built_apps.bind(settings, platform)
+def make_app(built_apps: BuiltApps) -> Iterator[MakeApp]:
+    """``create_app(settings, platform=platform)`` without building the routes every time."""
+    yield built_apps.bind
+    built_apps.release()
+
+
+@pytest.fixture
+async def app(settings: Settings, platform: Platform, make_app: MakeApp) -> RustokApp:
+    return make_app(settings, platform)
 
 
 @asynccontextmanager
