@@ -43,4 +43,4 @@ lock: ## re-resolve dependencies into requirements.lock
 	/tmp/rustok-lock/bin/pip freeze --exclude-editable | grep -v '^rustok' > requirements.lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.*
