@@ -18,6 +18,7 @@ from tests.probe_module import PROBE_MODULE
 from tests.services import free_port
 
 
+@pytest.mark.sql_free
 async def test_live(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/live")
     assert response.status_code == 200
@@ -89,6 +90,7 @@ class TestModules:
     def test_modules(self) -> list[ModuleSpec]:
         return [PROBE_MODULE]
 
+    @pytest.mark.sql_free
     async def test_modules_listed_with_health(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/health/modules")
         assert response.status_code == 200

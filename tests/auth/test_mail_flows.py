@@ -24,6 +24,7 @@ from rustok.api.app import RustokApp, create_app
 from rustok.auth.models import OneTimeToken
 from rustok.bootstrap import bootstrap
 from rustok.mail.models import MailMessage
+from tests.apps import MakeApp
 from tests.auth.helpers import PASSWORD, bearer, make_user, sign_in
 from tests.conftest import make_settings, outbox_settled, serve_app
 from tests.outbox.support import wait_until
@@ -67,11 +68,11 @@ def smtp_sink() -> Iterator[tuple[Sink, int]]:
 
 @pytest.fixture
 async def mail_app(
-    db_url: str, tmp_path: Path, smtp_sink: tuple[Sink, int]
+    db_url: str, tmp_path: Path, smtp_sink: tuple[Sink, int], make_app: MakeApp
 ) -> AsyncIterator[tuple[httpx.AsyncClient, RustokApp, Sink]]:
     sink, port = smtp_sink
     settings = make_settings(db_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port)
-    app = create_app(settings, platform=bootstrap(settings, modules=[]))
+    app = make_app(settings, bootstrap(settings, modules=[]))
     async with serve_app(app) as client:
         yield client, app, sink
 

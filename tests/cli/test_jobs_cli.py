@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
@@ -59,6 +60,7 @@ def cart_status(db_url: str, data_dir: Path, cart_id: uuid.UUID) -> str:
     return run_in_thread(work)
 
 
+@pytest.mark.sql_free
 def test_list_names_every_commerce_job(cli: CliRunner) -> None:
     code, out, err = invoke(cli, "jobs", "list")
     assert code == 0, err

@@ -60,6 +60,7 @@ def http_routes(app: RustokApp) -> list[tuple[str, str, HTTPRouteHandler]]:
     return routes
 
 
+@pytest.mark.sql_free
 def test_every_route_declares_a_permission_or_public(app: RustokApp) -> None:
     undeclared = []
     for method, path, handler in http_routes(app):
@@ -120,6 +121,7 @@ HAND_WRITTEN = {
 }
 
 
+@pytest.mark.sql_free
 def test_derivation_agrees_with_the_hand_written_table(app: RustokApp) -> None:
     handlers = {(m, p): h for m, p, h in http_routes(app)}
     for (role, method, path), want in HAND_WRITTEN.items():

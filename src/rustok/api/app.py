@@ -20,7 +20,9 @@ from rustok import __version__
 from rustok.api.deps import (
     PLATFORM_STATE_KEY,
     TENANCY_STATE_KEY,
+    auth_from_state,
     module_enabled,
+    platform_from_state,
     provide_auth,
     provide_platform,
     provide_principal,
@@ -137,33 +139,15 @@ def _openapi_config() -> OpenAPIConfig:
 
 def create_app(settings: Settings, *, platform: Platform | None = None) -> RustokApp:
     platform = platform or bootstrap(settings)
-    tenancy = TenancyRuntime.build(platform)
-    auth = AuthRuntime.build(platform)
-    if platform.invalidation.distributed:
-        platform.readiness.append(
-            ReadinessCheck("cache_invalidation", platform.invalidation.check, critical=False)
-        )
+    return bind_platform(build_litestar(settings, platform), platform)
 
-    @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await ensure_schema_current(platform.db)
-        subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
-        statistics = asyncio.create_task(_refresh_statistics(platform), name="db-statistics")
-        # Revocations made by other processes, within a second, with or without Redis.
-        revocations = asyncio.create_task(auth.sessions.watcher.run(), name="principal-changes")
-        try:
-            if settings.serve_events:
-                # Relay, consumers and periodic jobs in the server process (E-4); `rustok
-                # worker` runs them alone when RUSTOK_SERVE_EVENTS=false.
-                await platform.start_background()
-            yield
-        finally:
-            for task in (subscriber, statistics, revocations):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await platform.aclose()
 
+def build_litestar(settings: Settings, platform: Platform) -> Litestar:
+    """The routed Litestar app for the platform's modules (the costly part of ``create_app``).
+
+    It keeps no reference to ``platform``: :func:`bind_platform` puts one in its state, so one
+    built app can serve a fresh platform of the same modules and settings (the tests do).
+    """
     module_routers = [
         Router(path="/", route_handlers=list(m.route_handlers), guards=[module_enabled(m.slug)])
         for m in platform.modules
@@ -171,11 +155,44 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
     ]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
-        litestar = _litestar(settings, platform, lifespan, module_routers)
+        return _litestar(settings, platform, _lifespan, module_routers)
+
+
+def bind_platform(litestar: Litestar, platform: Platform) -> RustokApp:
+    """Serve ``platform`` with a built app: its runtimes in the app state, the middleware."""
+    tenancy = TenancyRuntime.build(platform)
+    auth = AuthRuntime.build(platform)
+    if platform.invalidation.distributed:
+        platform.readiness.append(
+            ReadinessCheck("cache_invalidation", platform.invalidation.check, critical=False)
+        )
     litestar.state[PLATFORM_STATE_KEY] = platform
     litestar.state[TENANCY_STATE_KEY] = tenancy
     litestar.state[AUTH_STATE_KEY] = auth
     return RustokApp(litestar, platform, tenancy, auth)
+
+
+@asynccontextmanager
+async def _lifespan(app: Litestar) -> AsyncIterator[None]:
+    platform = platform_from_state(app.state)
+    await ensure_schema_current(platform.db)
+    subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
+    statistics = asyncio.create_task(_refresh_statistics(platform), name="db-statistics")
+    # Revocations made by other processes, within a second, with or without Redis.
+    auth = auth_from_state(app.state)
+    revocations = asyncio.create_task(auth.sessions.watcher.run(), name="principal-changes")
+    try:
+        if platform.settings.serve_events:
+            # Relay, consumers and periodic jobs in the server process (E-4); `rustok
+            # worker` runs them alone when RUSTOK_SERVE_EVENTS=false.
+            await platform.start_background()
+        yield
+    finally:
+        for task in (subscriber, statistics, revocations):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await platform.aclose()
 
 
 def _litestar(
