@@ -74,4 +74,5 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
     platform.jobs = JobScheduler(
         platform, [job for module in registry for job in module.jobs], settings.jobs_interval
     )
+    platform.background = [build(platform) for module in registry for build in module.background]
     return platform

@@ -13,6 +13,7 @@ Nothing below the transports knows about HTTP beyond the ``status`` hint::
      ├── Conflict (409 CONFLICT)
      │    └── InvalidTransition (409 INVALID_TRANSITION)
      ├── PayloadTooLarge (413 PAYLOAD_TOO_LARGE)
+     ├── UnprocessableContent (422 UNPROCESSABLE_CONTENT, with field errors)
      ├── RateLimited (429 RATE_LIMITED)
      └── Unavailable (503 SERVICE_UNAVAILABLE)
 
@@ -95,6 +96,15 @@ class PayloadTooLarge(RustokError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
     title = "Payload too large"
+
+
+class UnprocessableContent(RustokError):
+    """Well-formed, valid-looking input the platform will not act on (a URL it may not call);
+    ``errors`` names the fields."""
+
+    status = 422
+    code = "UNPROCESSABLE_CONTENT"
+    title = "Unprocessable content"
 
 
 class RateLimited(RustokError):

@@ -44,6 +44,8 @@ class Platform:
     events: BackgroundService | None = None
     # The modules' periodic jobs; built by bootstrap, started where the events run.
     jobs: BackgroundService | None = None
+    # The modules' own long-running services (ModuleSpec.background), started after them.
+    background: list[BackgroundService] = field(default_factory=list)
     # Set by bootstrap; consumers run under the full tenant (locales for projections).
     tenants: TenantLookup | None = None
     # Long-lived objects a module builds once per platform (its runtime), by module slug:
@@ -56,9 +58,13 @@ class Platform:
             await self.events.start()
         if self.jobs is not None:
             await self.jobs.start()
+        for service in self.background:
+            await service.start()
 
     async def stop_background(self) -> None:
-        """Jobs first: a job's events still reach the relay before it stops."""
+        """Modules' services and jobs first: their events still reach the relay."""
+        for service in reversed(self.background):
+            await service.stop()
         if self.jobs is not None:
             await self.jobs.stop()
         if self.events is not None:
