@@ -81,7 +81,7 @@ class WebhookSender:
             platform.uow, token=self.token, schedule=settings.webhooks_retry_delays,
             disable_after=settings.webhooks_disable_after,
         )  # fmt: skip
-        self.breakers = EndpointBreakers()
+        self.breakers = EndpointBreakers(clock=lambda: clock().timestamp())
         self.allow_private = settings.webhooks_allow_private
         self.resolver = resolver
         self._client: httpx.AsyncClient | None = None
