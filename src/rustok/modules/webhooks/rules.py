@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from rustok.core.errors import ValidationFailed
+from rustok.core.errors import ValidationFailed, field_error
 from rustok.core.events import CATALOGUE
 from rustok.core.ssrf import check_url_literal
 
@@ -54,7 +54,7 @@ def check_patterns(patterns: list[str]) -> list[str]:
     """The patterns without duplicates, each one matching some deliverable type."""
     field = "event_types"
     if not 1 <= len(patterns) <= MAX_PATTERNS:
-        raise ValidationFailed(errors={field: [f"give 1 to {MAX_PATTERNS} event types"]})
+        raise field_error(field, f"give 1 to {MAX_PATTERNS} event types")
     known = deliverable_types()
     for index, pattern in enumerate(patterns):
         where = f"{field}[{index}]"
@@ -77,28 +77,26 @@ def check_patterns(patterns: list[str]) -> list[str]:
 
 def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
     if len(headers) > MAX_HEADERS:
-        raise ValidationFailed(errors={"headers": [f"at most {MAX_HEADERS} headers"]})
+        raise field_error("headers", f"at most {MAX_HEADERS} headers")
     total = 0
     seen: set[str] = set()
     for name, value in headers.items():
         where = f"headers.{name}"
         lower = name.lower()
         if not (0 < len(name) <= MAX_HEADER_NAME and HEADER_NAME_RE.match(name)):
-            raise ValidationFailed(errors={where: ["not a valid header name"]})
+            raise field_error(where, "not a valid header name")
         if lower in RESERVED_HEADERS or lower.startswith(RESERVED_PREFIXES):
-            raise ValidationFailed(errors={where: ["set by the platform; not allowed"]})
+            raise field_error(where, "set by the platform; not allowed")
         if lower in seen:
-            raise ValidationFailed(errors={where: ["given twice"]})
+            raise field_error(where, "given twice")
         seen.add(lower)
         if len(value) > MAX_HEADER_VALUE or any(c in value for c in "\r\n\x00"):
-            raise ValidationFailed(
-                errors={where: [f"at most {MAX_HEADER_VALUE} characters, no line breaks"]}
-            )
+            raise field_error(where, f"at most {MAX_HEADER_VALUE} characters, no line breaks")
         if not value.isprintable() or not value.isascii():
-            raise ValidationFailed(errors={where: ["printable ASCII only"]})
+            raise field_error(where, "printable ASCII only")
         total += len(name) + len(value)
     if total > MAX_HEADERS_TOTAL:
-        raise ValidationFailed(errors={"headers": [f"at most {MAX_HEADERS_TOTAL} bytes in all"]})
+        raise field_error("headers", f"at most {MAX_HEADERS_TOTAL} bytes in all")
     return dict(headers)
 
 
@@ -109,7 +107,7 @@ def check_url(url: str, *, allow_private: bool, production: bool) -> str:
     check_url_literal(url, allow_private=allow_private, https_only=production)
     authority = url.split("://", 1)[-1].split("/", 1)[0]
     if "@" in authority:
-        raise ValidationFailed(errors={"url": ["no credentials in the URL; use headers"]})
+        raise field_error("url", "no credentials in the URL; use headers")
     if "#" in url:
-        raise ValidationFailed(errors={"url": ["no fragment (#…)"]})
+        raise field_error("url", "no fragment (#…)")
     return url
