@@ -187,6 +187,8 @@ def _duration(text: str) -> float:
     if match is None:
         raise ValueError(text)
     return float(match.group(1)) * _DURATION_UNITS[match.group(2) or "s"]
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 

@@ -42,6 +42,7 @@ METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("168.63.129.16", "192.0.0.192", "100.100.100.200")
 )
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 _LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
 
 
@@ -167,7 +168,7 @@ class CheckedAddressBackend(httpcore.AsyncNetworkBackend):
         self,
         host: str,
         port: int,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
@@ -190,7 +191,10 @@ class CheckedAddressBackend(httpcore.AsyncNetworkBackend):
         raise error
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         raise httpcore.ConnectError("unix sockets are not outbound targets")
 
@@ -210,7 +214,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         *,
         allow_private: bool,
         resolver: Resolver = system_resolver,
-        limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        limits: httpx.Limits = POOL_LIMITS,
     ) -> None:
         super().__init__(trust_env=False, limits=limits)
         self._pool = httpcore.AsyncConnectionPool(

@@ -24,6 +24,10 @@ from tests.security.test_route_permissions import http_routes
 PARAM = re.compile(r"\{(\w+):uuid\}")
 
 
+def _concrete(path: str, ids: dict[str, str]) -> str:
+    return PARAM.sub(lambda m: ids[m.group(1)], path)
+
+
 async def _tick(app: RustokApp, slug: str, n: int) -> uuid.UUID:
     with use_context(await tenant_context(app, slug)):
         async with app.platform.uow() as uow:
@@ -66,7 +70,7 @@ async def test_another_tenants_ids_are_not_found(client: httpx.AsyncClient, app:
     for method, path, _ in http_routes(app):
         if not path.startswith("/api/admin/webhooks") or not PARAM.search(path):
             continue
-        concrete = PARAM.sub(lambda m: ids[m.group(1)], path)
+        concrete = _concrete(path, ids)
         body = {"active": True} if method == "PATCH" else None
         response = await client.request(method, concrete, json=body, headers=admin_a)
         assert response.status_code == 404, (method, path, response.text)
@@ -99,7 +103,11 @@ async def test_roles_on_rest_and_graphql(client: httpx.AsyncClient, app: RustokA
     mutation = """mutation($input: WebhookCreateInput!) {
         createWebhook(input: $input) { secret webhook { id url eventTypes headers { name value } } }
     }"""
-    variables = {**body, "eventTypes": body["event_types"], "headers": [{"name": "X-Shop", "value": "1"}]}
+    variables = {
+        **body,
+        "eventTypes": body["event_types"],
+        "headers": [{"name": "X-Shop", "value": "1"}],
+    }
     variables.pop("event_types")
     assert error_code(await gql(client, mutation, manager, input=variables)) == "FORBIDDEN"
     created = await gql(client, mutation, admin, input=variables)

@@ -21,7 +21,13 @@ from rustok.bootstrap import bootstrap
 from rustok.core.context import RequestContext, use_context
 from rustok.modules.webhooks.runtime import webhooks_runtime
 from rustok.modules.webhooks.schemas import WebhookCreate
-from tests.conftest import TEST_SECRET, PostgresDatabases, _asyncpg_dsn, make_settings, run_in_thread
+from tests.conftest import (
+    TEST_SECRET,
+    PostgresDatabases,
+    _asyncpg_dsn,
+    make_settings,
+    run_in_thread,
+)
 from tests.crash.test_kill9 import query
 from tests.outbox.support import TENANT, Ticked
 
@@ -45,7 +51,7 @@ class Receiver(http.server.ThreadingHTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: Receiver
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's naming
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["content-length"]))
         webhook_id = self.headers["webhook-id"]
         with self.server.lock:
@@ -151,4 +157,3 @@ def _succeeded(dsn: str) -> int:
 def _statuses(dsn: str) -> dict[str, int]:
     rows = query(dsn, "SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status")
     return {r["status"]: r["n"] for r in rows}
-

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from rustok.api.app import RustokApp
-from rustok.core.context import RequestContext, use_context
+from rustok.core.context import use_context
 from rustok.core.settings import Settings
 from rustok.modules.webhooks.models import WebhookAttempt, WebhookDelivery
 from rustok.modules.webhooks.sender import WebhookSender

@@ -69,7 +69,9 @@ async def test_rotation_sends_both_signatures(client: httpx.AsyncClient, app: Ru
     admin = await signed_in(client, app, "admin")
     async with receiving() as receiver:
         hook = await create_webhook(client, admin, receiver.url)
-        rotated = await client.post(f"/api/admin/webhooks/{hook['id']}/rotate-secret", headers=admin)
+        rotated = await client.post(
+            f"/api/admin/webhooks/{hook['id']}/rotate-secret", headers=admin
+        )
         assert rotated.status_code == 200, rotated.text
         new_secret = rotated.json()["secret"]
         assert new_secret != hook["secret"] and new_secret.startswith("whsec_")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import msgspec
@@ -17,6 +17,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
     from rustok.core.settings import Settings
+    from rustok.modules.webhooks.runtime import WebhooksRuntime
 
 T = TypeVar("T")
 OpenPlatform = Callable[["Settings"], AbstractAsyncContextManager[Any]]
@@ -27,59 +28,50 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _out = Console(highlight=False, soft_wrap=True)
 
 
-async def _in_tenant(
-    open_platform: OpenPlatform, settings: Settings, slug: str
-) -> AsyncIterator[Platform]:
-    from rustok.core.context import RequestContext, use_context
-    from rustok.tenancy.service import TenantService, tenant_ref
+class WebhookCommands:
+    def __init__(
+        self, settings: Callable[[], Settings], open_platform: OpenPlatform, run: Run
+    ) -> None:
+        self._settings = settings
+        self._open_platform = open_platform
+        self._run = run
 
-    async with open_platform(settings) as platform:
-        tenant = await TenantService(platform).get_by_slug(slug)
-        with use_context(RequestContext(tenant=tenant_ref(tenant))):
-            yield platform
+    @asynccontextmanager
+    async def _tenant_platform(self, settings: Settings, slug: str) -> AsyncIterator[Platform]:
+        from rustok.core.context import RequestContext, use_context
+        from rustok.tenancy.service import TenantService, tenant_ref
 
+        async with self._open_platform(settings) as platform:
+            tenant = await TenantService(platform).get_by_slug(slug)
+            with use_context(RequestContext(tenant=tenant_ref(tenant))):
+                yield platform
 
-def make_webhooks_app(
-    settings: Callable[[], Settings], open_platform: OpenPlatform, run: Run
-) -> typer.Typer:
-    """The ``rustok webhooks`` command group."""
-    from contextlib import asynccontextmanager
-
-    app = typer.Typer(help="A tenant's webhooks and their delivery log.", no_args_is_help=True)
-    tenant_platform = asynccontextmanager(_in_tenant)
-
-    def in_tenant(slug: str, work: Callable[[Platform], Awaitable[T]]) -> T:
-        loaded = settings()
-
-        async def go() -> T:
-            async with tenant_platform(open_platform, loaded, slug) as platform:
-                return await work(platform)
-
-        result: T = run(go)
-        return result
-
-    @app.command("list")
-    def list_command(tenant: TenantOption = "default", json: JsonOption = False) -> None:
-        """List the tenant's endpoints."""
+    def _in_tenant(self, slug: str, work: Callable[[WebhooksRuntime], Awaitable[T]]) -> T:
         from rustok.modules.webhooks.runtime import webhooks_runtime
 
-        async def work(platform: Platform) -> Any:
-            return await webhooks_runtime(platform).endpoints.list_page(1, 100)
+        settings = self._settings()
 
-        page = in_tenant(tenant, work)
+        async def go() -> T:
+            async with self._tenant_platform(settings, slug) as platform:
+                return await work(webhooks_runtime(platform))
+
+        result: T = self._run(go)
+        return result
+
+    def list(self, tenant: TenantOption = "default", json: JsonOption = False) -> None:
+        """List the tenant's endpoints."""
+        page = self._in_tenant(tenant, lambda w: w.endpoints.list_page(1, 100))
         if json:
             typer.echo(msgspec.json.encode(page.items).decode())
             return
-        table = Table(
-            "id", "url", "active", "event types", "failing since", title=f"{page.total} webhooks"
-        )
+        table = Table("id", "url", "active", "event types", "failing since")
         for w in page.items:
             table.add_row(str(w.id), w.url, "yes" if w.active else "no", ", ".join(w.event_types),
                           w.failing_since.isoformat() if w.failing_since else "")  # fmt: skip
         _out.print(table)
 
-    @app.command("deliveries")
-    def deliveries_command(
+    def deliveries(
+        self,
         webhook_id: Annotated[uuid.UUID, typer.Argument(help="The endpoint's id.")],
         tenant: TenantOption = "default",
         status: Annotated[str | None, typer.Option(help="pending, succeeded or failed")] = None,
@@ -88,43 +80,42 @@ def make_webhooks_app(
         json: JsonOption = False,
     ) -> None:
         """An endpoint's latest deliveries with their attempts."""
-        from rustok.modules.webhooks.runtime import webhooks_runtime
         from rustok.modules.webhooks.schemas import DeliveryFilter
 
         try:
             filters = msgspec.convert({"status": status, "event_type": event_type}, DeliveryFilter)
         except msgspec.ValidationError as exc:
             raise typer.BadParameter(str(exc)) from None
-
-        async def work(platform: Platform) -> Any:
-            log = webhooks_runtime(platform).deliveries
-            return await log.list_page(webhook_id, filters, 1, limit)
-
-        page = in_tenant(tenant, work)
+        page = self._in_tenant(
+            tenant, lambda w: w.deliveries.list_page(webhook_id, filters, 1, limit)
+        )
         if json:
             typer.echo(msgspec.json.encode(page.items).decode())
             return
-        table = Table(
-            "id", "event", "status", "attempts", "last", "created", title=f"{page.total} deliveries"
-        )
+        table = Table("id", "event", "status", "attempts", "last", "created")
         for d in page.items:
             last = d.last_error or (f"HTTP {d.last_status_code}" if d.last_status_code else "")
             table.add_row(str(d.id), d.event_type, d.status, str(d.attempt_count), last,
                           d.created_at.isoformat(timespec="seconds"))  # fmt: skip
         _out.print(table)
 
-    @app.command("redeliver")
-    def redeliver_command(
+    def redeliver(
+        self,
         delivery_id: Annotated[uuid.UUID, typer.Argument(help="The delivery's id.")],
         tenant: TenantOption = "default",
     ) -> None:
         """Send a delivery again now (same webhook-id, fresh retry schedule)."""
-        from rustok.modules.webhooks.runtime import webhooks_runtime
-
-        async def work(platform: Platform) -> Any:
-            return await webhooks_runtime(platform).deliveries.redeliver(delivery_id)
-
-        delivery = in_tenant(tenant, work)
+        delivery = self._in_tenant(tenant, lambda w: w.deliveries.redeliver(delivery_id))
         _out.print(f"delivery {delivery.id} queued again ({delivery.event_type})")
 
+
+def make_webhooks_app(
+    settings: Callable[[], Settings], open_platform: OpenPlatform, run: Run
+) -> typer.Typer:
+    """The ``rustok webhooks`` command group."""
+    commands = WebhookCommands(settings, open_platform, run)
+    app = typer.Typer(help="A tenant's webhooks and their delivery log.", no_args_is_help=True)
+    app.command("list")(commands.list)
+    app.command("deliveries")(commands.deliveries)
+    app.command("redeliver")(commands.redeliver)
     return app

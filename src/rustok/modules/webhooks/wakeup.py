@@ -63,16 +63,19 @@ class DeliveryListener:
     async def run(self) -> None:
         while True:
             try:
-                conn = await asyncpg.connect(self._dsn, timeout=5)
-                closed = asyncio.Event()
-                try:
-                    conn.add_termination_listener(lambda _: closed.set())
-                    await conn.add_listener(CHANNEL, self._notified)
-                    self._on_notify()  # catch up with what was committed while not listening
-                    await closed.wait()
-                finally:
-                    if not conn.is_closed():
-                        await conn.close(timeout=2)
+                await self._listen_once()
             except Exception as exc:  # noqa: BLE001 - the poll covers the gap; retry soon
                 log.warning("webhook listener failed", error=repr(exc))
             await asyncio.sleep(1.0)
+
+    async def _listen_once(self) -> None:
+        conn = await asyncpg.connect(self._dsn, timeout=5)
+        closed = asyncio.Event()
+        try:
+            conn.add_termination_listener(lambda _: closed.set())
+            await conn.add_listener(CHANNEL, self._notified)
+            self._on_notify()  # catch up with what was committed while not listening
+            await closed.wait()
+        finally:
+            if not conn.is_closed():
+                await conn.close(timeout=2)
