@@ -28,6 +28,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _out = Console(highlight=False, soft_wrap=True)
 
 
+def _table(*columns: str) -> Table:
+    table = Table()
+    table.add_column("id", no_wrap=True, min_width=36)  # ids are for copying: never cut
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
 class WebhookCommands:
     def __init__(
         self, settings: Callable[[], Settings], open_platform: OpenPlatform, run: Run
@@ -64,7 +72,7 @@ class WebhookCommands:
         if json:
             typer.echo(msgspec.json.encode(page.items).decode())
             return
-        table = Table("id", "url", "active", "event types", "failing since")
+        table = _table("url", "active", "event types", "failing since")
         for w in page.items:
             table.add_row(str(w.id), w.url, "yes" if w.active else "no", ", ".join(w.event_types),
                           w.failing_since.isoformat() if w.failing_since else "")  # fmt: skip
@@ -92,7 +100,7 @@ class WebhookCommands:
         if json:
             typer.echo(msgspec.json.encode(page.items).decode())
             return
-        table = Table("id", "event", "status", "attempts", "last", "created")
+        table = _table("event", "status", "attempts", "last", "created")
         for d in page.items:
             last = d.last_error or (f"HTTP {d.last_status_code}" if d.last_status_code else "")
             table.add_row(str(d.id), d.event_type, d.status, str(d.attempt_count), last,
