@@ -99,7 +99,13 @@ def check_url_literal(
     url: str, *, allow_private: bool = False, https_only: bool = False, field: str = "url"
 ) -> str:
     """Return ``url`` if it may be stored, else raise :class:`OutboundUrlRefused`."""
-    parts = urlsplit(url)
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise _refuse(field, "the URL contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        raise _refuse(field, "not a valid URL") from None
     schemes = ("https",) if https_only else ALLOWED_SCHEMES
     if parts.scheme not in schemes:
         raise _refuse(field, f"only {' and '.join(schemes)} URLs are allowed")

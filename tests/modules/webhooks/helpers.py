@@ -18,10 +18,10 @@ Json = dict[str, Any]
 
 
 async def create_webhook(
-    client: httpx.AsyncClient, headers: dict[str, str], url: str, **body: Any
+    client: httpx.AsyncClient, auth: dict[str, str], url: str, **body: Any
 ) -> Json:
     response = await client.post(
-        "/api/admin/webhooks", json={"url": url, "event_types": ["*"], **body}, headers=headers
+        "/api/admin/webhooks", json={"url": url, "event_types": ["*"], **body}, headers=auth
     )
     assert response.status_code == 201, response.text
     created: Json = response.json()

@@ -160,9 +160,5 @@ class AttemptRecorder:
                 f"every attempt failed since {row.failing_since.isoformat()}; last: "
                 f"{outcome.error or f'HTTP {outcome.status_code}'}"
             )[:500]
-            uow.publish(
-                WebhookDisabled(
-                    webhook_id=row.id, reason=row.disabled_reason, failing_since=row.failing_since
-                )
-            )
+            uow.publish(WebhookDisabled(webhook_id=row.id, reason=row.disabled_reason))
         await uow.session.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -45,8 +44,7 @@ class WebhookDisabled(_WebhookEvent, frozen=True, kw_only=True):
     """The platform switched an endpoint off: every attempt failed for too long (W-3)."""
 
     event_type = "webhook.disabled"
-    reason: Text500
-    failing_since: dt.datetime
+    reason: Text500  # since when every attempt failed, and the last error
 
 
 class WebhookPing(_WebhookEvent, frozen=True, kw_only=True):

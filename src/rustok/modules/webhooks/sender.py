@@ -224,6 +224,8 @@ class WebhookSender:
             error = f"timed out after {self.timeout:g} s"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - recorded as the attempt's error, never lost
+            error = f"{type(exc).__name__}: {exc}"
         duration = time.perf_counter() - started
         return AttemptOutcome(now, duration, status, error[:500] if error else None, excerpt)
 
