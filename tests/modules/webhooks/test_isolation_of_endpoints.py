@@ -1,7 +1,7 @@
 """W-3: one endpoint that answers after 10 s and one that refuses connections do not delay
-a third: all 1,000 events reach the healthy endpoint, each at its first attempt, while the
-other two have delivered nothing and are still retrying. (Completion and order only; the
-latency figure is the benchmark's.)"""
+a third: all 1,000 events reach the healthy endpoint while the other two have delivered
+nothing, are still retrying and have spent only a few attempts (their breakers opened).
+(Completion and order only; the latency figure is the benchmark's.)"""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ EVENTS = 1000
 def settings(db_url: str, tmp_path: Path) -> Settings:
     return make_settings(
         db_url, tmp_path, rate_limit="0", webhooks_allow_private=True,
-        webhooks_timeout_seconds=1.0, outbox_poll_interval=0.2,
+        webhooks_timeout_seconds=3.0, outbox_poll_interval=0.2,
     )  # fmt: skip
 
 
@@ -67,17 +67,17 @@ async def test_slow_and_dead_endpoints_do_not_delay_a_healthy_one(
         rows = await deliveries(app.platform)
     assert sorted(set(healthy.ids())) == sorted(map(str, raised))
     by_endpoint: dict[str, list[str]] = {name: [] for name in hooks}
-    first_attempts = 0
     for row in rows:
         name = next(n for n, i in hooks.items() if i == str(row.endpoint_id))
         by_endpoint[name].append(row.status)
-        if name == "healthy" and row.status == "succeeded" and row.attempts == 1:
-            first_attempts += 1
-    # The healthy endpoint: every delivery succeeded at its first attempt (never waited
-    # for a retry); the other two: nothing delivered, everything still pending.
-    assert first_attempts == EVENTS
+    # The healthy endpoint: everything delivered; the other two: nothing, all pending.
+    assert by_endpoint["healthy"] == ["succeeded"] * EVENTS
     assert set(by_endpoint["slow"]) == set(by_endpoint["refused"]) == {"pending"}
     assert len(by_endpoint["slow"]) == len(by_endpoint["refused"]) == EVENTS
-    tried = [r for r in rows if str(r.endpoint_id) != hooks["healthy"] and r.attempts > 0]
-    assert tried, "the failing endpoints were tried too"
-    assert all(r.last_error for r in tried)
+    # They only delayed themselves: their breakers opened after a handful of attempts (at
+    # most 4 in flight each, 5 failures open a breaker; a few trials if it took > 60 s)
+    # instead of working through 1,000 deliveries each alongside the healthy endpoint.
+    for name in ("slow", "refused"):
+        tried = [r for r in rows if str(r.endpoint_id) == hooks[name] and r.attempts > 0]
+        assert 1 <= sum(r.attempts for r in tried) <= 20, (name, len(tried))
+        assert all(r.last_error for r in tried)
