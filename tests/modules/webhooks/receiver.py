@@ -64,9 +64,10 @@ class Receiver:
                 if delay:
                     await asyncio.sleep(delay)
                 extra = "".join(f"{k}: {v}\r\n" for k, v in self.extra_headers.items())
+                reply = b"" if status in (204, 304) else self.reply  # no body allowed
                 writer.write(
-                    f"HTTP/1.1 {status} X\r\ncontent-length: {len(self.reply)}\r\n{extra}\r\n".encode()
-                    + self.reply
+                    f"HTTP/1.1 {status} X\r\ncontent-length: {len(reply)}\r\n{extra}\r\n".encode()
+                    + reply
                 )
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):

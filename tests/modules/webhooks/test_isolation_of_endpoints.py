@@ -15,6 +15,7 @@ import pytest
 from rustok.api.app import RustokApp
 from rustok.core.context import use_context
 from rustok.core.settings import Settings
+from rustok.modules.webhooks.models import WebhookDelivery
 from tests.conftest import make_settings
 from tests.modules.commerce.helpers import signed_in, tenant_context
 from tests.modules.webhooks.helpers import create_webhook, deliveries
@@ -61,7 +62,12 @@ async def test_slow_and_dead_endpoints_do_not_delay_a_healthy_one(
                     await uow.commit()
 
         async def healthy_done() -> bool:
-            return len(set(healthy.ids())) >= EVENTS
+            done = await deliveries(
+                app.platform,
+                WebhookDelivery.endpoint_id == uuid.UUID(hooks["healthy"]),
+                WebhookDelivery.status == "succeeded",
+            )
+            return len(done) == EVENTS
 
         await wait_until(healthy_done, within=240, what="all events at the healthy endpoint")
         rows = await deliveries(app.platform)

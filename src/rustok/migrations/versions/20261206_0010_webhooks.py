@@ -101,6 +101,11 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
+            "ix_webhook_deliveries_endpoint_id_status_next_attempt_at",
+            ["endpoint_id", "status", "next_attempt_at"],
+            unique=False,
+        )
+        batch_op.create_index(
             "ix_webhook_deliveries_status_next_attempt_at",
             ["status", "next_attempt_at"],
             unique=False,
@@ -149,6 +154,7 @@ def downgrade() -> None:
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_tenant_id"))
         batch_op.drop_index("ix_webhook_deliveries_status_next_attempt_at")
+        batch_op.drop_index("ix_webhook_deliveries_endpoint_id_status_next_attempt_at")
         batch_op.drop_index("ix_webhook_deliveries_endpoint_id_created_at")
         batch_op.drop_index("ix_webhook_deliveries_created_at")
         batch_op.drop_index("ix_webhook_deliveries_claimed_by")

@@ -48,6 +48,12 @@ class WebhookDelivery(HasId, TenantScoped, Base):
         UniqueConstraint("endpoint_id", "event_id"),
         Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_endpoint_id_created_at", "endpoint_id", "created_at"),
+        Index(
+            "ix_webhook_deliveries_endpoint_id_status_next_attempt_at",
+            "endpoint_id",
+            "status",
+            "next_attempt_at",
+        ),
         Index("ix_webhook_deliveries_claimed_by", "claimed_by"),
         Index("ix_webhook_deliveries_created_at", "created_at"),
     )

@@ -19,19 +19,22 @@ import asyncio
 import contextlib
 import datetime as dt
 import time
+import uuid
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rustok.core.db import utcnow
 from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
-from rustok.core.resilience import CircuitOpenError
+from rustok.core.resilience import CircuitOpenError, CircuitState
 from rustok.core.ssrf import GuardedTransport, OutboundUrlRefused, Resolver, system_resolver
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
-from rustok.modules.webhooks.attempts import AttemptOutcome, AttemptRecorder
+from rustok.modules.webhooks.attempts import AttemptOutcome, AttemptRecorder, Recorded, TakeNext
 from rustok.modules.webhooks.breakers import EndpointBreakers
 from rustok.modules.webhooks.claims import DELIVERIES, ClaimedDelivery, DeliveryClaimer
 from rustok.modules.webhooks.figures import record_figures
@@ -70,8 +73,9 @@ class WebhookSender:
         self.clock = clock
         self.token = f"webhooks-{new_id().hex[:16]}"
         self.timeout = settings.webhooks_timeout_seconds
-        # A claim outlives the longest attempt and its record, else two senders would post.
-        self.lease_seconds = 2 * self.timeout + 2
+        # A claim outlives the attempt before it (one is claimed ahead), its own attempt and
+        # its record; else two senders could post it.
+        self.lease_seconds = 3 * self.timeout + 5
         self.poll_interval = settings.outbox_poll_interval
         self.claimer = DeliveryClaimer(
             platform.db, self.token, lease_seconds=self.lease_seconds,
@@ -135,6 +139,7 @@ class WebhookSender:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         await finish_or_cancel(list(self._in_flight), STOP_GRACE_SECONDS)
+        await self.recorder.drain()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -171,7 +176,7 @@ class WebhookSender:
     async def run_once(self) -> int:
         """Claim what is due now and send it all; return how many attempts were made."""
         claimed = await self.claim()
-        await asyncio.gather(*(self.deliver(d) for d in claimed))
+        await asyncio.gather(*(self.deliver(d, chain=False) for d in claimed))
         return len(claimed)
 
     async def _figures(self) -> None:
@@ -183,17 +188,58 @@ class WebhookSender:
 
     # --- one attempt -----------------------------------------------------------------------
 
-    async def deliver(self, delivery: ClaimedDelivery) -> None:
+    async def deliver(self, delivery: ClaimedDelivery, *, chain: bool = True) -> None:
+        """Attempt ``delivery``; with ``chain``, go on with the endpoint's next due ones as
+        long as there are some and its breaker is closed.
+
+        Each attempt's record also claims what comes next, keeping one delivery claimed
+        ahead: the next attempt is sent while the previous one is being recorded, so the
+        endpoint's pace is set by the slower of the two, not by their sum.
+        """
+        queue: deque[ClaimedDelivery] = deque([delivery])
+        recording: asyncio.Task[Recorded] | None = None
         try:
-            outcome = await self.attempt(delivery)
-        except CircuitOpenError:
-            await self._release(delivery, self.breakers.of(delivery.endpoint_id).retry_after())
-            return
+            while queue:
+                current = queue.popleft()
+                try:
+                    outcome = await self.attempt(current)
+                except CircuitOpenError:
+                    retry_after = self.breakers.of(current.endpoint_id).retry_after()
+                    for untried in (current, *queue):
+                        await self._release(untried, retry_after)
+                    queue.clear()
+                    continue
+                if recording is not None:
+                    queue.extend(await self._recorded(recording))
+                go_on = (
+                    chain
+                    and not self._stopping
+                    and self.breakers.state_of(current.endpoint_id) is CircuitState.CLOSED
+                )
+                want = max(0, 2 - len(queue)) if go_on else 0
+                take = self._take_next(current.endpoint_id, want) if want else None
+                recording = asyncio.create_task(self.recorder.record(current, outcome, take))
+                if not queue:
+                    queue.extend(await self._recorded(recording))
+                    recording = None
+        finally:
+            if recording is not None:
+                await self._recorded(recording)
+
+    async def _recorded(self, recording: asyncio.Task[Recorded]) -> list[ClaimedDelivery]:
+        """What the record claimed next (nothing if it failed: claims then expire)."""
         try:
-            await self.recorder.record(delivery, outcome)
+            _, following = await recording
         except Exception as exc:  # noqa: BLE001 - unrecorded: sent again after the lease
-            log.error("webhook attempt not recorded", delivery_id=str(delivery.id),
-                      error=f"{type(exc).__name__}: {exc}")  # fmt: skip
+            log.error("webhook attempt not recorded", error=f"{type(exc).__name__}: {exc}")
+            return []
+        return following
+
+    def _take_next(self, endpoint_id: uuid.UUID, limit: int) -> TakeNext:
+        async def take(conn: AsyncConnection) -> list[ClaimedDelivery]:
+            return await self.claimer.take_next(conn, endpoint_id, self.clock(), limit)
+
+        return take
 
     async def attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
         """POST the delivery once; raise :class:`CircuitOpenError` if its breaker refused."""

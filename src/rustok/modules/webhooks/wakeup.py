@@ -23,6 +23,7 @@ from rustok.core.logging import get_logger
 from rustok.core.uow import UnitOfWork
 
 CHANNEL = "rustok_webhooks"
+_WAKE_KEY = "rustok_webhooks_wake"
 _senders: weakref.WeakKeyDictionary[Engine, set[Callable[[], None]]] = weakref.WeakKeyDictionary()
 log = get_logger("rustok.webhooks")
 
@@ -36,7 +37,11 @@ def unregister(engine: Engine, wake: Callable[[], None]) -> None:
 
 
 async def wake_after_commit(uow: UnitOfWork) -> None:
-    """Call inside the transaction that wrote deliveries."""
+    """Call inside the transaction that wrote deliveries (once is enough: a batch of the
+    dispatch consumer calls it per event)."""
+    if uow.session.info.get(_WAKE_KEY):
+        return
+    uow.session.info[_WAKE_KEY] = True
     bind = uow.session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     if engine.dialect.name == "postgresql":
