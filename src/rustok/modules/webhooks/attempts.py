@@ -23,17 +23,17 @@ import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rustok.core.context import RequestContext, use_context
 from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
 from rustok.core.uow import UnitOfWork, UnitOfWorkFactory
-from rustok.modules.webhooks.claims import ClaimedDelivery
+from rustok.modules.webhooks import metrics
+from rustok.modules.webhooks.claims import DELIVERIES, ENDPOINTS, ClaimedDelivery
 from rustok.modules.webhooks.events import WebhookDeliveryFailed, WebhookDisabled
-from rustok.modules.webhooks.metrics import ATTEMPT_DURATION, DELIVERIES
-from rustok.modules.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from rustok.modules.webhooks.models import WebhookAttempt, WebhookEndpoint
 
 JITTER = 0.1
 BATCH = 200
@@ -102,8 +102,8 @@ class AttemptRecorder:
         self, delivery: ClaimedDelivery, outcome: AttemptOutcome, then: TakeNext | None = None
     ) -> Recorded:
         """Write the attempt and its consequences (and, with ``then``, claim the endpoint's
-        next delivery in the same transaction); return the new status and that claim."""
-        ATTEMPT_DURATION.observe(outcome.duration)
+        next deliveries in the same transaction); return the new status and those claims."""
+        metrics.ATTEMPT_DURATION.observe(outcome.duration)
         waiting = _Waiting(delivery, outcome, then)
         self._waiting.append(waiting)
         if self._writer is None or self._writer.done():
@@ -129,86 +129,73 @@ class AttemptRecorder:
                             waiting.done.set_exception(exc)
 
     async def _write(self, batch: list[_Waiting]) -> list[Recorded]:
-        results: list[Recorded] = []
+        """One transaction, a few statements whatever the batch size (most attempts succeed
+        or are retried: their rows change together; failures change their endpoint)."""
         with use_context(RequestContext()):
             async with self._uow(all_tenants=True) as uow:
-                await uow.session.execute(
-                    insert(WebhookAttempt),
-                    [
-                        {
-                            "id": new_id(), "tenant_id": w.delivery.tenant_id,
-                            "delivery_id": w.delivery.id, "attempted_at": w.outcome.attempted_at,
-                            "duration_ms": round(w.outcome.duration * 1000),
-                            "status_code": w.outcome.status_code, "error": w.outcome.error,
-                            "response_excerpt": w.outcome.excerpt,
-                        }
-                        for w in batch
-                    ],
-                )  # fmt: skip
-                for w in batch:
-                    status = await self._update_delivery(uow, w.delivery, w.outcome)
-                    following: list[ClaimedDelivery] = []
-                    if status != "lost":
-                        await self._update_endpoint(uow, w.delivery, w.outcome)
-                        if w.then is not None:
-                            following = await w.then(await uow.session.connection())
-                    results.append((status, following))
+                session = uow.session
+                await session.execute(insert(WebhookAttempt), [_attempt_row(w) for w in batch])
+                held = set(
+                    await session.scalars(
+                        select(DELIVERIES.c.id).where(
+                            DELIVERIES.c.id.in_([w.delivery.id for w in batch]),
+                            DELIVERIES.c.claimed_by == self._token,
+                        )
+                    )
+                )
+                kept = [w for w in batch if w.delivery.id in held]
+                changes = [self._delivery_change(w) for w in kept]
+                if changes:
+                    await session.execute(_UPDATE_DELIVERY, changes)
+                for w, change in zip(kept, changes, strict=True):
+                    if change["b_status"] == "failed":
+                        uow.publish(_failed_event(w), tenant_id=w.delivery.tenant_id)
+                await self._update_endpoints(uow, kept)
+                following = {
+                    id(w): await w.then(await session.connection())
+                    for w in kept
+                    if w.then is not None
+                }
                 await uow.commit()
-        for status, _ in results:
+        results: list[Recorded] = []
+        statuses = {w.delivery.id: c["b_status"] for w, c in zip(kept, changes, strict=True)}
+        for w in batch:
+            status = str(statuses.get(w.delivery.id, "lost"))
             if status != "lost":
-                DELIVERIES.labels("retrying" if status == "pending" else status).inc()
+                metrics.DELIVERIES.labels("retrying" if status == "pending" else status).inc()
+            results.append((status, following.get(id(w), [])))
         return results
 
-    async def _update_delivery(
-        self, uow: UnitOfWork, delivery: ClaimedDelivery, outcome: AttemptOutcome
-    ) -> str:
-        now = outcome.attempted_at
-        attempts = delivery.attempts + 1
-        values: dict[str, object] = {
-            "attempts": attempts, "claimed_by": None, "claimed_at": None,
-            "last_status_code": outcome.status_code, "last_error": outcome.error,
-        }  # fmt: skip
+    def _delivery_change(self, w: _Waiting) -> dict[str, object]:
+        now, outcome = w.outcome.attempted_at, w.outcome
+        attempts = w.delivery.attempts + 1
         delay = None if outcome.succeeded else self.next_delay(attempts)
-        if outcome.succeeded:
-            values.update(status="succeeded", completed_at=now)
-        elif delay is None:
-            values.update(status="failed", completed_at=now)
-        else:
-            values.update(status="pending", next_attempt_at=now + dt.timedelta(seconds=delay))
-        result = await uow.session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery.id, WebhookDelivery.claimed_by == self._token)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return "lost"  # the lease ran out and another sender took the delivery over
-        status = str(values["status"])
-        if status == "failed":
-            uow.publish(
-                WebhookDeliveryFailed(
-                    webhook_id=delivery.endpoint_id, event_id=delivery.event_id,
-                    error=(outcome.error or f"HTTP {outcome.status_code}")[:500],
-                    status_code=outcome.status_code,
-                ),
-                tenant_id=delivery.tenant_id,
-            )  # fmt: skip
-        return status
+        status = "succeeded" if outcome.succeeded else "failed" if delay is None else "pending"
+        return {
+            "b_id": w.delivery.id, "b_status": status, "b_attempts": attempts,
+            "b_code": outcome.status_code, "b_error": outcome.error,
+            "b_next": None if delay is None else now + dt.timedelta(seconds=delay),
+            "b_completed": None if status == "pending" else now,
+        }  # fmt: skip
 
-    async def _update_endpoint(
+    async def _update_endpoints(self, uow: UnitOfWork, kept: list[_Waiting]) -> None:
+        healthy = {
+            w.delivery.endpoint_id
+            for w in kept
+            if w.outcome.succeeded and w.delivery.failing_since is not None
+        }
+        if healthy:
+            await uow.session.execute(
+                update(ENDPOINTS).where(ENDPOINTS.c.id.in_(healthy)).values(failing_since=None)
+            )
+        for w in kept:
+            if not w.outcome.succeeded:
+                await self._endpoint_failed(uow, w.delivery, w.outcome)
+
+    async def _endpoint_failed(
         self, uow: UnitOfWork, delivery: ClaimedDelivery, outcome: AttemptOutcome
     ) -> None:
-        endpoint = WebhookEndpoint
-        if outcome.succeeded:
-            if delivery.failing_since is not None:
-                await uow.session.execute(
-                    update(endpoint)
-                    .where(endpoint.id == delivery.endpoint_id)
-                    .values(failing_since=None)
-                    .execution_options(synchronize_session=False)
-                )
-            return
-        row = await uow.session.get(endpoint, delivery.endpoint_id, with_for_update=True)
+        row = await uow.session.get(WebhookEndpoint, delivery.endpoint_id, with_for_update=True)
         if row is None:
             return
         now = outcome.attempted_at
@@ -230,3 +217,32 @@ class AttemptRecorder:
                 tenant_id=row.tenant_id,
             )
         await uow.session.flush()
+
+
+# Executed with one parameter set per attempt (executemany): the rows change together.
+_UPDATE_DELIVERY = (
+    update(DELIVERIES)
+    .where(DELIVERIES.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"), attempts=bindparam("b_attempts"), claimed_by=None,
+        claimed_at=None, last_status_code=bindparam("b_code"), last_error=bindparam("b_error"),
+        next_attempt_at=bindparam("b_next"), completed_at=bindparam("b_completed"),
+    )
+)  # fmt: skip
+
+
+def _attempt_row(w: _Waiting) -> dict[str, object]:
+    return {
+        "id": new_id(), "tenant_id": w.delivery.tenant_id, "delivery_id": w.delivery.id,
+        "attempted_at": w.outcome.attempted_at, "duration_ms": round(w.outcome.duration * 1000),
+        "status_code": w.outcome.status_code, "error": w.outcome.error,
+        "response_excerpt": w.outcome.excerpt,
+    }  # fmt: skip
+
+
+def _failed_event(w: _Waiting) -> WebhookDeliveryFailed:
+    return WebhookDeliveryFailed(
+        webhook_id=w.delivery.endpoint_id, event_id=w.delivery.event_id,
+        error=(w.outcome.error or f"HTTP {w.outcome.status_code}")[:500],
+        status_code=w.outcome.status_code,
+    )  # fmt: skip
