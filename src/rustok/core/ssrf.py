@@ -132,12 +132,12 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 
 async def resolve_checked(
-    host: str, port: int, *, allow_private: bool, resolver: Resolver = system_resolver,
+    host: str, port: int, *, allow_private: bool, resolver: Resolver | None = None,
     field: str = "url",
 ) -> list[str]:  # fmt: skip
     """The addresses of ``host``, all of them allowed; else :class:`OutboundUrlRefused`."""
     try:
-        addresses = await resolver(host, port)
+        addresses = await (resolver or system_resolver)(host, port)
     except OSError:
         raise _refuse(field, f"cannot resolve {host!r}") from None
     if not addresses:
@@ -165,7 +165,7 @@ async def check_outbound_url(url: str, *, allow_private: bool = False, field: st
 class CheckedAddressBackend(httpcore.AsyncNetworkBackend):
     """Connects only to addresses it resolved and checked itself (see the module docstring)."""
 
-    def __init__(self, *, allow_private: bool, resolver: Resolver = system_resolver) -> None:
+    def __init__(self, *, allow_private: bool, resolver: Resolver | None = None) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._allow_private = allow_private
         self._resolver = resolver
@@ -181,8 +181,9 @@ class CheckedAddressBackend(httpcore.AsyncNetworkBackend):
         try:
             async with asyncio.timeout(timeout):
                 addresses = await resolve_checked(
-                    host, port, allow_private=self._allow_private, resolver=self._resolver
-                )
+                    host, port, allow_private=self._allow_private,
+                    resolver=self._resolver,
+                )  # fmt: skip
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
         error: Exception | None = None
@@ -219,7 +220,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         self,
         *,
         allow_private: bool,
-        resolver: Resolver = system_resolver,
+        resolver: Resolver | None = None,
         limits: httpx.Limits = POOL_LIMITS,
     ) -> None:
         super().__init__(trust_env=False, limits=limits)

@@ -3,10 +3,12 @@ private targets allowed (the receivers listen on loopback), short timeouts, no r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from rustok.core import ssrf
 from rustok.core.module import ModuleSpec
 from rustok.core.settings import Settings
 from rustok.modules.commerce.module import MODULE as COMMERCE
@@ -26,3 +28,19 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         db_url, tmp_path, rate_limit="0", webhooks_allow_private=True,
         webhooks_timeout_seconds=2.0, outbox_poll_interval=0.2,
     )  # fmt: skip
+
+
+async def _no_dns(host: str, port: int) -> list[str]:
+    """Addresses resolve to themselves; names do not resolve (no DNS traffic from tests:
+    a test that needs a name gives the sender its own resolver)."""
+    if ssrf.parse_address(host) is not None:
+        return [host.strip("[]")]
+    raise OSError(f"{host}: name resolution is off in the webhook tests")
+
+
+@pytest.fixture(autouse=True)
+def no_dns() -> Iterator[None]:
+    patch = pytest.MonkeyPatch()
+    patch.setattr(ssrf, "system_resolver", _no_dns)
+    yield
+    patch.undo()

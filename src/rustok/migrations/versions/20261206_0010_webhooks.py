@@ -93,7 +93,11 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
-        batch_op.create_index("ix_webhook_deliveries_claimed_by", ["claimed_by"], unique=False)
+        batch_op.create_index(
+            "ix_webhook_deliveries_endpoint_id_claimed_by",
+            ["endpoint_id", "claimed_by"],
+            unique=False,
+        )
         batch_op.create_index("ix_webhook_deliveries_created_at", ["created_at"], unique=False)
         batch_op.create_index(
             "ix_webhook_deliveries_endpoint_id_created_at",
@@ -157,7 +161,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_webhook_deliveries_endpoint_id_status_next_attempt_at")
         batch_op.drop_index("ix_webhook_deliveries_endpoint_id_created_at")
         batch_op.drop_index("ix_webhook_deliveries_created_at")
-        batch_op.drop_index("ix_webhook_deliveries_claimed_by")
+        batch_op.drop_index("ix_webhook_deliveries_endpoint_id_claimed_by")
 
     op.drop_table("webhook_deliveries")
     with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:

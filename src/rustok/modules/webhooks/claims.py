@@ -4,12 +4,13 @@ more than ``concurrency`` in flight per endpoint across all of them.
 A delivery is claimable when it is ``pending``, due, unclaimed (or its claim is older than
 the lease: its sender died) and its endpoint is active (pings go to inactive ones too).
 Per endpoint, the rows already claimed under a live lease count against its concurrency,
-and the due rows are ranked oldest first: only the ranks that fit are taken. So a slow or
+and its oldest due rows are taken as far as its slots allow. So a slow or
 dead endpoint holds at most ``concurrency`` rows; everyone else's rows stay claimable.
 
-- PostgreSQL: the ranked ids are locked ``FOR UPDATE SKIP LOCKED`` and claimed by an
-  ``UPDATE … RETURNING`` in the same transaction: concurrent senders skip each other.
-- SQLite: one ``UPDATE … WHERE id IN (ranked ids) RETURNING`` under the single writer lock.
+- PostgreSQL: per endpoint, its row is locked ``FOR UPDATE SKIP LOCKED`` (concurrent
+  senders count its slots one after the other, or skip it this round), then its oldest due
+  rows are locked ``SKIP LOCKED`` and claimed by an ``UPDATE … RETURNING``.
+- SQLite: the same statements under the database's single writer lock.
 
 A sender that finishes an attempt hands its slot to the endpoint's next due delivery in the
 transaction that records the attempt (:meth:`DeliveryClaimer.take_next`, an indexed
@@ -68,41 +69,30 @@ class DeliveryClaimer:
         self.lease = dt.timedelta(seconds=lease_seconds)
         self.concurrency = concurrency
 
-    def _ranked_ids(self, now: dt.datetime, limit: int, excluded: Sequence[uuid.UUID]) -> Any:
+    def _open_slots(self, now: dt.datetime, excluded: Sequence[uuid.UUID]) -> Any:
+        """Endpoints with due, unclaimed deliveries, and how many of theirs are in flight.
+
+        Walks the endpoints (an index probe each), not the due rows: a backlog of thousands
+        for one endpoint costs nothing here."""
         d, e = DELIVERIES.c, ENDPOINTS.c
         cutoff = now - self.lease
+        due = exists().where(
+            d.endpoint_id == e.id,
+            claimable(now, cutoff),
+            or_(e.active, d.event_type == WebhookPing.event_type),
+        )
         busy = (
-            select(d.endpoint_id, func.count().label("n"))
-            .where(d.status == "pending", d.claimed_by.is_not(None), d.claimed_at >= cutoff)
-            .group_by(d.endpoint_id)
-            .subquery("busy")
-        )
-        conditions = [claimable(now, cutoff), or_(e.active, d.event_type == WebhookPing.event_type)]
-        if excluded:
-            conditions.append(d.endpoint_id.not_in(list(excluded)))
-        ranked = (
-            select(
-                d.id,
-                d.next_attempt_at,
-                func.coalesce(busy.c.n, 0).label("busy"),
-                func.row_number()
-                .over(partition_by=d.endpoint_id, order_by=(d.next_attempt_at, d.id))
-                .label("rank"),
+            select(func.count())
+            .where(
+                d.endpoint_id == e.id,
+                d.claimed_by.is_not(None),
+                d.status == "pending",
+                d.claimed_at >= cutoff,
             )
-            .select_from(
-                DELIVERIES.join(ENDPOINTS, e.id == d.endpoint_id).outerjoin(
-                    busy, busy.c.endpoint_id == d.endpoint_id
-                )
-            )
-            .where(*conditions)
-            .subquery("ranked")
+            .scalar_subquery()
         )
-        return (
-            select(ranked.c.id)
-            .where(ranked.c.rank <= self.concurrency - ranked.c.busy)
-            .order_by(ranked.c.next_attempt_at, ranked.c.id)
-            .limit(limit)
-        )
+        query = select(e.id, busy.label("busy")).where(due).order_by(e.id)
+        return query.where(e.id.not_in(list(excluded))) if excluded else query
 
     async def claim(
         self, now: dt.datetime, limit: int, excluded: Sequence[uuid.UUID] = ()
@@ -110,31 +100,38 @@ class DeliveryClaimer:
         """Claim up to ``limit`` due deliveries (none of the ``excluded`` endpoints)."""
         if limit <= 0:
             return []
-        ids = self._ranked_ids(now, limit, excluded)
-        claim = update(DELIVERIES).values(claimed_by=self.token, claimed_at=now)
-        if self.db.is_sqlite:
-            async with self.db.writer(), self.db.write_engine.begin() as conn:
-                rows = (await conn.execute(claim.where(DELIVERIES.c.id.in_(ids)).returning(
-                    *DELIVERIES.c))).all()  # fmt: skip
-                return await self._with_endpoints(conn, rows, now)
-        async with self.db.write_engine.begin() as conn:
-            locked = list(
-                (
-                    await conn.execute(
-                        select(DELIVERIES.c.id)
-                        .where(DELIVERIES.c.id.in_(ids))
-                        .with_for_update(skip_locked=True)
-                    )
-                ).scalars()
+        async with self.db.writer(), self.db.write_engine.begin() as conn:
+            claimed: list[ClaimedDelivery] = []
+            for endpoint_id, busy in (await conn.execute(self._open_slots(now, excluded))).all():
+                if not self.db.is_sqlite:
+                    # Senders count an endpoint's slots one at a time (a busy one is skipped
+                    # this round); SQLite's single writer already does that.
+                    busy = await self._lock_and_count(conn, endpoint_id, now)
+                    if busy is None:
+                        continue
+                free = min(self.concurrency - busy, limit - len(claimed))
+                if free > 0:
+                    claimed += await self.take_next(conn, endpoint_id, now, free)
+            return claimed
+
+    async def _lock_and_count(
+        self, conn: AsyncConnection, endpoint_id: uuid.UUID, now: dt.datetime
+    ) -> int | None:
+        d, e = DELIVERIES.c, ENDPOINTS.c
+        locked = await conn.execute(
+            select(e.id).where(e.id == endpoint_id).with_for_update(skip_locked=True)
+        )
+        if locked.first() is None:
+            return None
+        busy = await conn.scalar(
+            select(func.count()).where(
+                d.endpoint_id == endpoint_id,
+                d.claimed_by.is_not(None),
+                d.status == "pending",
+                d.claimed_at >= now - self.lease,
             )
-            if not locked:
-                return []
-            rows = (
-                await conn.execute(
-                    claim.where(DELIVERIES.c.id.in_(locked)).returning(*DELIVERIES.c)
-                )
-            ).all()
-            return await self._with_endpoints(conn, rows, now)
+        )
+        return int(busy or 0)
 
     async def take_next(
         self, conn: AsyncConnection, endpoint_id: uuid.UUID, now: dt.datetime, limit: int

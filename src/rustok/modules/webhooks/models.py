@@ -54,7 +54,7 @@ class WebhookDelivery(HasId, TenantScoped, Base):
             "status",
             "next_attempt_at",
         ),
-        Index("ix_webhook_deliveries_claimed_by", "claimed_by"),
+        Index("ix_webhook_deliveries_endpoint_id_claimed_by", "endpoint_id", "claimed_by"),
         Index("ix_webhook_deliveries_created_at", "created_at"),
     )
 

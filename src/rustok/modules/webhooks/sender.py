@@ -32,7 +32,7 @@ from rustok.core.db import utcnow
 from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitOpenError, CircuitState
-from rustok.core.ssrf import GuardedTransport, OutboundUrlRefused, Resolver, system_resolver
+from rustok.core.ssrf import GuardedTransport, OutboundUrlRefused, Resolver
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.modules.webhooks.attempts import AttemptOutcome, AttemptRecorder, Recorded, TakeNext
 from rustok.modules.webhooks.breakers import EndpointBreakers
@@ -66,7 +66,7 @@ class WebhookSender:
     """Implements ``core.platform.BackgroundService``."""
 
     def __init__(
-        self, platform: Platform, *, clock: Clock = utcnow, resolver: Resolver = system_resolver
+        self, platform: Platform, *, clock: Clock = utcnow, resolver: Resolver | None = None
     ) -> None:
         settings = platform.settings
         self.platform = platform
