@@ -7,7 +7,7 @@ Per endpoint, the rows already claimed under a live lease count against its conc
 and its oldest due rows are taken as far as its slots allow. So a slow or
 dead endpoint holds at most ``concurrency`` rows; everyone else's rows stay claimable.
 
-- PostgreSQL: per endpoint, its row is locked ``FOR UPDATE SKIP LOCKED`` (concurrent
+- PostgreSQL: per endpoint, its row is locked ``FOR NO KEY UPDATE SKIP LOCKED`` (concurrent
   senders count its slots one after the other, or skip it this round), then its oldest due
   rows are locked ``SKIP LOCKED`` and claimed by an ``UPDATE … RETURNING``.
 - SQLite: the same statements under the database's single writer lock.
@@ -119,7 +119,11 @@ class DeliveryClaimer:
     ) -> int | None:
         d, e = DELIVERIES.c, ENDPOINTS.c
         locked = await conn.execute(
-            select(e.id).where(e.id == endpoint_id).with_for_update(skip_locked=True)
+            # NO KEY UPDATE: does not wait for (or stop) the inserts of new deliveries,
+            # whose foreign key takes KEY SHARE on this row.
+            select(e.id)
+            .where(e.id == endpoint_id)
+            .with_for_update(skip_locked=True, key_share=True)
         )
         if locked.first() is None:
             return None
