@@ -20,6 +20,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
+from rustok.auth.metrics import RATE_LIMIT_REJECTIONS
 from rustok.auth.tokens import AccessTokens
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
@@ -109,6 +110,7 @@ class RateLimitMiddleware:
             (b"ratelimit-reset", str(reset).encode()),
         ]
         if not allowed:
+            RATE_LIMIT_REJECTIONS.labels("request").inc()
             await self._refuse(send, scope["path"], headers, reset)
             return
 

@@ -63,6 +63,7 @@ from sqlalchemy.orm import (
 from sqlalchemy.types import TypeDecorator
 
 from rustok.core.context import current_context
+from rustok.core.db_metrics import instrument_engine
 from rustok.core.db_outage import OutageMonitor, guarded_pool, watch_engine
 from rustok.core.ids import new_id
 
@@ -270,9 +271,10 @@ class RollbackOnClose(sqlite3.Connection):
 def _make_engine(
     url: str, *, immediate: bool, pool: dict[str, Any], echo: bool, outages: OutageMonitor
 ) -> AsyncEngine:
+    name = "writer" if immediate else "main"
     options: dict[str, Any] = {
         "echo": echo,
-        "poolclass": guarded_pool(outages),
+        "poolclass": guarded_pool(outages, name),
         "pool_size": pool["pool_size"],
         "pool_timeout": pool["pool_timeout"],
     }
@@ -297,6 +299,8 @@ def _make_engine(
             connect_args=_postgres_connect_args(pool),
         )
     watch_engine(engine, outages)
+    overflow = 0 if url.startswith("sqlite") else pool["max_overflow"]
+    instrument_engine(engine, name, capacity=pool["pool_size"] + overflow)
     return engine
 
 

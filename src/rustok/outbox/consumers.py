@@ -121,6 +121,8 @@ class ConsumerRunner:
         self._tasks: list[asyncio.Task[None]] = []
         self._busy: set[asyncio.Task[Any]] = set()
         self._stopping = False
+        for payload in spec.event_types:  # at 0 from the start: alerts see the first one
+            EVENTS_PARKED.labels(payload.event_type, self.name)
 
     def start(self) -> None:
         if not self._tasks:
