@@ -124,6 +124,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     broker_timeout_seconds: float = 5.0
     broker_breaker_open_seconds: float = 60.0
     relay_lag_degraded_seconds: float = 60.0
+    # `rustok worker` serves /metrics on this port of RUSTOK_HOST; 0 (default) = none: several
+    # workers on one host each need their own port.
+    worker_metrics_port: int = 0
     # Periodic jobs (rustok.core.jobs) and commerce expiry (CO-3); a TTL of 0 never expires.
     jobs_interval: float = 60.0
     order_pending_ttl: int = 24 * 3600
@@ -212,6 +215,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "broker_timeout_seconds": (0.05, 120),
     "broker_breaker_open_seconds": (0.1, 3600),
     "relay_lag_degraded_seconds": (1, 86_400),
+    "worker_metrics_port": (0, 65535),
     "jobs_interval": (0.1, 86_400),
     "order_pending_ttl": (0, 365 * 24 * 3600),
     "cart_ttl": (0, 365 * 24 * 3600),
