@@ -63,6 +63,7 @@ def test_worker_serves_its_metrics(tmp_path: Path) -> None:
                               stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         deadline = time.monotonic() + 30
+        exposition = parse_exposition("")
         while True:
             assert worker.poll() is None, worker.communicate()[1]
             try:
