@@ -54,7 +54,9 @@ def worker_command() -> None:
 
     async def work() -> None:
         from rustok.bootstrap import bootstrap
+        from rustok.core.tracing import configure_tracing
 
+        configure_tracing(settings)
         metrics = await _metrics_server(settings)
         platform = bootstrap(settings)
         try:

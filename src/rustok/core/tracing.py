@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
@@ -21,7 +23,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from rustok import __version__
@@ -106,3 +108,48 @@ def end_request(span: Span, method: str, route: str, status: int) -> None:
     if status >= 500:
         span.set_status(Status(StatusCode.ERROR))
     span.end()
+
+
+def event_context(traceparent: str | None) -> otel_context.Context:
+    """The context to handle an event in: the trace of the request that raised it."""
+    carrier = {"traceparent": traceparent} if traceparent else {}
+    if _tracer is None:
+        return start_trace(carrier)
+    return _PROPAGATOR.extract(carrier)
+
+
+@contextmanager
+def span(name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: str | int) -> Iterator[None]:
+    """A child span of the current one while tracing is on; nothing otherwise."""
+    tracer = _tracer
+    if tracer is None:
+        yield
+        return
+    with tracer.start_as_current_span(name, kind=kind, attributes=attributes):
+        yield
+
+
+@contextmanager
+def batch_span(
+    name: str, traceparents: Sequence[str | None], **attributes: str | int
+) -> Iterator[None]:
+    """A producer span for a batch of events: the child of their trace when they share one,
+    else a new trace linked to each of theirs."""
+    tracer = _tracer
+    if tracer is None:
+        yield
+        return
+    contexts = (
+        trace.get_current_span(_PROPAGATOR.extract({"traceparent": t})).get_span_context()
+        for t in set(traceparents)
+        if t
+    )
+    valid = [c for c in contexts if c.is_valid]
+    if len(valid) == 1:
+        parent, links = trace.set_span_in_context(trace.NonRecordingSpan(valid[0])), []
+    else:
+        parent, links = otel_context.Context(), [Link(c) for c in valid]
+    with tracer.start_as_current_span(
+        name, context=parent, kind=SpanKind.PRODUCER, links=links, attributes=attributes
+    ):
+        yield
