@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rustok.core.settings import Settings
 
 _PROPAGATOR = TraceContextTextMapPropagator()
+_NO_SPAN: AbstractContextManager[object] = nullcontext()
 _provider: TracerProvider | None = None
 _tracer: trace.Tracer | None = None
 
@@ -118,27 +119,24 @@ def event_context(traceparent: str | None) -> otel_context.Context:
     return _PROPAGATOR.extract(carrier)
 
 
-@contextmanager
-def span(name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: str | int) -> Iterator[None]:
-    """A child span of the current one while tracing is on; nothing otherwise."""
+def span(
+    name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: str | int
+) -> AbstractContextManager[object]:
+    """A child span of the current one while tracing is on; a shared no-op otherwise."""
     tracer = _tracer
     if tracer is None:
-        yield
-        return
-    with tracer.start_as_current_span(name, kind=kind, attributes=attributes):
-        yield
+        return _NO_SPAN
+    return tracer.start_as_current_span(name, kind=kind, attributes=attributes)
 
 
-@contextmanager
 def batch_span(
     name: str, traceparents: Sequence[str | None], **attributes: str | int
-) -> Iterator[None]:
+) -> AbstractContextManager[object]:
     """A producer span for a batch of events: the child of their trace when they share one,
     else a new trace linked to each of theirs."""
     tracer = _tracer
     if tracer is None:
-        yield
-        return
+        return _NO_SPAN
     contexts = (
         trace.get_current_span(_PROPAGATOR.extract({"traceparent": t})).get_span_context()
         for t in set(traceparents)
@@ -149,7 +147,6 @@ def batch_span(
         parent, links = trace.set_span_in_context(trace.NonRecordingSpan(valid[0])), []
     else:
         parent, links = otel_context.Context(), [Link(c) for c in valid]
-    with tracer.start_as_current_span(
+    return tracer.start_as_current_span(
         name, context=parent, kind=SpanKind.PRODUCER, links=links, attributes=attributes
-    ):
-        yield
+    )
