@@ -39,9 +39,9 @@ from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.security import SecurityMiddleware
 from rustok.api.tenant_middleware import TenantMiddleware
+from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
-from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
 from rustok.core.logging import get_logger
 from rustok.core.net import TrustedProxies
@@ -54,7 +54,7 @@ from rustok.tenancy.routes import (
     ModulesController,
     TenantAdminController,
 )
-from rustok.tenancy.runtime import TenancyRuntime
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send

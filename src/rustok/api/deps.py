@@ -12,14 +12,14 @@ from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
+from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.auth.guard import require_principal
-from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.core.context import TenantRef, current_context
 from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.rbac.principal import Principal
-from rustok.tenancy.runtime import TenancyRuntime
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
 
 PLATFORM_STATE_KEY = "platform"
 TENANCY_STATE_KEY = "tenancy"

@@ -7,9 +7,9 @@ import uuid
 import strawberry
 
 from rustok.auth.admin import UserAdminService
+from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.guard import Public, graphql_principal, requires
 from rustok.auth.models import User
-from rustok.auth.runtime import AuthRuntime
 from rustok.auth.schemas import TokenPair, UserRead
 from rustok.core.cursors import offset_after, offset_cursor
 from rustok.core.errors import Unauthenticated, ValidationFailed

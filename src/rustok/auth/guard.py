@@ -19,7 +19,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from rustok.audit.log import record_now
-from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
+from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.core.context import current_context, set_context
 from rustok.core.errors import PermissionDenied, Unauthenticated
 from rustok.rbac.declare import (

@@ -13,8 +13,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from rustok.core.context import current_context
 from rustok.core.guards import default_tenant_only
 from rustok.tenancy.modules import ModuleRead, ModuleToggle
-from rustok.tenancy.runtime import TenancyRuntime
 from rustok.tenancy.schemas import TenantCreate, TenantRead, TenantUpdate
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
 
 Tenancy = NamedDependency[TenancyRuntime]
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]

@@ -11,7 +11,7 @@ from litestar.params import HeaderParameter, QueryParameter
 from rustok.auth.guard import principal_of
 from rustok.core.platform import Platform
 from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
+from rustok.modules.commerce.commerce_runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
 
 Commerce = NamedDependency[CommerceRuntime]

@@ -25,7 +25,7 @@ from rustok.core.graphql import MINOR_UNITS_SCALAR as MINOR_UNITS_SCALAR
 from rustok.core.graphql import MinorUnits as MinorUnits
 from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
+from rustok.modules.commerce.commerce_runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
 
 T = TypeVar("T")

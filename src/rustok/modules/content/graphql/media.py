@@ -11,7 +11,7 @@ from rustok.auth.guard import Public, graphql_principal, requires
 from rustok.core.errors import Unauthenticated
 from rustok.core.graphql import RustokInfo, module_enabled
 from rustok.modules.content.graphql.support import chain_of, parse_id, to_struct
-from rustok.modules.content.media.runtime import media_service
+from rustok.modules.content.media.media_runtime import media_service
 from rustok.modules.content.media.schemas import MediaRead, MediaUpdate
 from rustok.rbac.principal import Principal
 

@@ -26,8 +26,8 @@ from rustok.modules.content.media.delivery import (
     not_modified,
     not_modified_response,
 )
+from rustok.modules.content.media.media_runtime import media_service
 from rustok.modules.content.media.public import FILE_HEADERS, FILE_RESPONSES, IfNoneMatch
-from rustok.modules.content.media.runtime import media_service
 from rustok.modules.content.media.schemas import MediaPage, MediaRead, MediaUpdate
 from rustok.modules.content.media.sniffing import ALLOWED_TYPES
 from rustok.modules.content.media.upload import FILE_FIELD, MULTIPART, TEXT_FIELDS, read_upload
