@@ -17,18 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.exc import DBAPIError
 
 from rustok import __version__
-from rustok.api.deps import (
-    PLATFORM_STATE_KEY,
-    TENANCY_STATE_KEY,
-    auth_from_state,
-    module_enabled,
-    platform_from_state,
-    provide_auth,
-    provide_platform,
-    provide_principal,
-    provide_tenancy,
-    provide_uow,
-)
+from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
@@ -55,6 +44,13 @@ from rustok.tenancy.routes import (
     TenantAdminController,
 )
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
+from rustok.web.deps import (
+    PLATFORM_STATE_KEY,
+    platform_from_state,
+    provide_platform,
+    provide_principal,
+)
+from rustok.web.guards import module_enabled
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
@@ -213,7 +209,6 @@ def _litestar(
             "tenancy": Provide(provide_tenancy),
             "auth": Provide(provide_auth),
             "principal": Provide(provide_principal),
-            "uow": Provide(provide_uow),
         },
         exception_handlers={Exception: problem_handler},
         openapi_config=_openapi_config(),

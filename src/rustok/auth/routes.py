@@ -30,10 +30,9 @@ from rustok.auth.schemas import (
     UserRead,
 )
 from rustok.rbac.declare import AUTHENTICATED
-from rustok.rbac.principal import Principal
+from rustok.web.deps import Caller
 
 Auth = NamedDependency[AuthRuntime]
-Caller = NamedDependency[Principal]
 AnyRequest = Request[Any, Any, Any]
 
 

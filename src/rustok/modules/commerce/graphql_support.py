@@ -1,4 +1,4 @@
-"""Shared pieces of the commerce GraphQL schema: the runtime, ids, money, inputs, loaders.
+"""Shared pieces of the commerce GraphQL schema: the runtime, the caller, inputs, loaders.
 
 Inputs that mirror a REST body are converted to that body's msgspec struct, so both
 transports enforce the same limits and rules.
@@ -11,27 +11,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import msgspec
-import strawberry
 from litestar import Request
 from strawberry import UNSET
 from strawberry.dataloader import DataLoader
 
-from rustok.auth.graphql import PageInfo as PageInfo  # the platform's Relay page info
-from rustok.auth.guard import graphql_principal
-from rustok.core.cursors import offset_after
-from rustok.core.cursors import offset_cursor as offset_cursor
 from rustok.core.errors import Unauthenticated, ValidationFailed
-from rustok.core.graphql import MINOR_UNITS_SCALAR as MINOR_UNITS_SCALAR
-from rustok.core.graphql import MinorUnits as MinorUnits
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.carts.service import CartAccess
 from rustok.modules.commerce.commerce_runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
+from rustok.web.graphql import RustokInfo
+from rustok.web.principals import graphql_principal
 
 T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
-MAX_PAGE = 100
 
 
 def _request(info: RustokInfo) -> Request[Any, Any, Any]:
@@ -57,13 +50,6 @@ def cart_access(info: RustokInfo, token: str | None) -> CartAccess:
     header = _request(info).headers.get("x-cart-token")
     found = graphql_principal(info)
     return CartAccess(token=token or header, customer_id=found.user_id if found else None)
-
-
-def parse_id(value: strawberry.ID, field: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={field: ["must be a UUID"]}) from None
 
 
 def convert(data: Any, kind: type[T]) -> T:
@@ -114,14 +100,6 @@ def choice(value: str | None, allowed: Sequence[str], field: str) -> str | None:
     if value is not None and value not in allowed:
         raise ValidationFailed(errors={field: [f"one of {', '.join(allowed)}"]})
     return value
-
-
-cursor_offset = offset_after  # typed offset cursors (core.cursors), 400 INVALID_CURSOR
-
-
-def check_first(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PAGE}"]})
 
 
 def loader(

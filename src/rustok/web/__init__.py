@@ -1,0 +1,14 @@
+"""The Litestar and Strawberry kit the platform's and the modules' transports share.
+
+- ``deps``: the ``platform`` and ``principal`` dependencies (``PlatformDep``, ``Caller``);
+- ``principals``: the signed-in caller of a request or GraphQL field;
+- ``guards``: route guards (``default_tenant_only``, ``module_enabled``);
+- ``permissions``: GraphQL permission classes (``Public``, ``requires``, ``module_enabled``);
+- ``graphql``: the GraphQL context (``RustokInfo``) and ids; ``scalars``: ``MinorUnits``;
+- ``cursors``: opaque typed cursors; ``connections``: GraphQL connections on offset cursors;
+- ``pages``: page-numbered REST lists.
+
+It sits above ``core``, ``rbac`` and ``audit`` and below everything with an HTTP face
+(``tenancy``, ``auth``, ``outbox``, the modules); ``core`` imports neither Litestar nor
+Strawberry, and the kit imports no module (import contracts in ``pyproject.toml``).
+"""
