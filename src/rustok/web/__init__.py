@@ -8,7 +8,8 @@
 - ``cursors``: opaque typed cursors; ``connections``: GraphQL connections on offset cursors;
 - ``pages``: page-numbered REST lists.
 
-It sits above ``core``, ``rbac`` and ``audit`` and below everything with an HTTP face
-(``tenancy``, ``auth``, ``outbox``, the modules); ``core`` imports neither Litestar nor
-Strawberry, and the kit imports no module (import contracts in ``pyproject.toml``).
+It sits above ``core``, ``rbac``, ``audit`` and ``mail`` (it reads the caller's principal
+and audits denials) and below everything with an HTTP face (``outbox``, ``tenancy``,
+``auth``, the modules); ``core`` imports neither Litestar nor Strawberry, and the kit imports
+no module (import contracts in ``pyproject.toml``).
 """
