@@ -6,7 +6,8 @@
 - ``permissions``: GraphQL permission classes (``Public``, ``requires``, ``module_enabled``);
 - ``graphql``: the GraphQL context (``RustokInfo``) and ids; ``scalars``: ``MinorUnits``;
 - ``cursors``: opaque typed cursors; ``connections``: GraphQL connections on offset cursors;
-- ``pages``: page-numbered REST lists.
+- ``pages``: page-numbered REST lists and their bounds (``Page``, ``LogPage``, ``PerPage``);
+- ``inputs``: GraphQL inputs converted to their REST twins' msgspec bodies.
 
 It sits above ``core``, ``rbac``, ``audit`` and ``mail`` (it reads the caller's principal
 and audits denials) and below everything with an HTTP face (``outbox``, ``tenancy``,

@@ -17,9 +17,9 @@ import strawberry
 
 from rustok.core.errors import ValidationFailed
 from rustok.web.cursors import offset_cursor
+from rustok.web.pages import MAX_PAGE, MAX_PER_PAGE
 
 N = TypeVar("N")
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -29,15 +29,19 @@ class PageInfo:
 
 
 def check_first(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PAGE}"]})
+    if not 1 <= first <= MAX_PER_PAGE:
+        raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PER_PAGE}"]})
 
 
-def check_page(page: int, per_page: int) -> None:
-    """The ``page``/``perPage`` arguments of page-numbered GraphQL lists."""
-    check_first(per_page)
+def check_page(page: int, per_page: int, *, max_page: int = MAX_PAGE) -> None:
+    """The ``page``/``perPage`` arguments of page-numbered GraphQL lists, bounded as their
+    REST twins' ``Page`` (or ``LogPage``: ``max_page=MAX_LOG_PAGE``) and ``PerPage``."""
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationFailed(errors={"per_page": [f"must be between 1 and {MAX_PER_PAGE}"]})
     if page < 1:
         raise ValidationFailed(errors={"page": ["must be at least 1"]})
+    if page > max_page:
+        raise ValidationFailed(errors={"page": [f"must be at most {max_page}"]})
 
 
 def offset_edges(nodes: Sequence[N], start: int) -> list[tuple[str, N]]:

@@ -16,8 +16,13 @@ import msgspec
 from litestar.params import QueryParameter
 
 T = TypeVar("T")
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
+MAX_PAGE = 100_000
+# Logs (the outbox's events, a webhook's deliveries) run deeper than lists of things.
+MAX_LOG_PAGE = 1_000_000
+MAX_PER_PAGE = 100
+Page = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
+LogPage = Annotated[int, QueryParameter(ge=1, le=MAX_LOG_PAGE)]
+PerPage = Annotated[int, QueryParameter(ge=1, le=MAX_PER_PAGE)]
 
 
 class PageOf(msgspec.Struct, Generic[T], frozen=True, kw_only=True):

@@ -12,7 +12,7 @@ from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.carts.graphql import CartMutation, CartQuery
 from rustok.modules.commerce.catalog.graphql import CatalogMutation, CatalogQuery
 from rustok.modules.commerce.discounts.service import DiscountCreate
-from rustok.modules.commerce.graphql_support import convert, input_dict, runtime
+from rustok.modules.commerce.graphql_support import runtime
 from rustok.modules.commerce.inventory.schemas import (
     InventoryAdjust,
     InventorySet,
@@ -20,6 +20,7 @@ from rustok.modules.commerce.inventory.schemas import (
 )
 from rustok.modules.commerce.orders.graphql import OrdersMutation, OrdersQuery
 from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert, input_dict
 from rustok.web.permissions import requires
 from rustok.web.scalars import MinorUnits
 

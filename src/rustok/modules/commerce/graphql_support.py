@@ -1,18 +1,14 @@
-"""Shared pieces of the commerce GraphQL schema: the runtime, the caller, inputs, loaders.
+"""Shared pieces of the commerce GraphQL schema: the runtime, the caller, arguments, loaders.
 
-Inputs that mirror a REST body are converted to that body's msgspec struct, so both
-transports enforce the same limits and rules.
+Inputs that mirror a REST body become that body's msgspec struct through ``rustok.web.inputs``.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-import msgspec
 from litestar import Request
-from strawberry import UNSET
 from strawberry.dataloader import DataLoader
 
 from rustok.core.errors import Unauthenticated, ValidationFailed
@@ -22,7 +18,6 @@ from rustok.rbac.principal import Principal
 from rustok.web.graphql import RustokInfo
 from rustok.web.principals import graphql_principal
 
-T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -50,43 +45,6 @@ def cart_access(info: RustokInfo, token: str | None) -> CartAccess:
     header = _request(info).headers.get("x-cart-token")
     found = graphql_principal(info)
     return CartAccess(token=token or header, customer_id=found.user_id if found else None)
-
-
-def convert(data: Any, kind: type[T]) -> T:
-    """A GraphQL input (or JSON) as the REST body struct, validated the same way."""
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        raise ValidationFailed(str(exc), errors={"input": [str(exc)]}) from None
-
-
-def input_dict(value: object) -> dict[str, Any]:
-    """A strawberry input object as a dict without unset (None or UNSET) fields."""
-    return _as_dict(value, keep_none=False)
-
-
-def patch_dict(value: object) -> dict[str, Any]:
-    """A PATCH input as a dict: left-out fields (UNSET) are dropped, explicit nulls kept."""
-    return _as_dict(value, keep_none=True)
-
-
-def _as_dict(value: object, *, keep_none: bool) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, item in vars(value).items():
-        if item is UNSET or (item is None and not keep_none):
-            continue
-        result[name] = _plain(item)
-    return result
-
-
-def _plain(item: Any) -> Any:
-    if isinstance(item, list):
-        return [_plain(i) for i in item]
-    if isinstance(item, uuid.UUID):
-        return str(item)
-    if hasattr(item, "__dataclass_fields__"):  # a nested strawberry input
-        return input_dict(item)
-    return item
 
 
 def search_term(value: str | None, field: str = "q") -> str | None:

@@ -17,9 +17,10 @@ from rustok.modules.commerce.carts.schemas import (
     CartUpdate,
 )
 from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
-from rustok.modules.commerce.graphql_support import cart_access, convert, input_dict, runtime
+from rustok.modules.commerce.graphql_support import cart_access, runtime
 from rustok.modules.commerce.orders.graphql import OrderType
 from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert, input_dict
 from rustok.web.permissions import Public
 from rustok.web.scalars import MinorUnits
 

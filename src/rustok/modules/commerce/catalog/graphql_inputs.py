@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 
 from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
-from rustok.modules.commerce.graphql_support import convert, input_dict, patch_dict
+from rustok.web.inputs import convert, input_dict, patch_dict
 from rustok.web.scalars import MinorUnits
 
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.graphql_support import choice, convert, principal, runtime
+from rustok.modules.commerce.graphql_support import choice, principal, runtime
 from rustok.modules.commerce.orders.schemas import (
     OrderCancel,
     OrderPage,
@@ -20,6 +20,7 @@ from rustok.modules.commerce.orders.state import OrderStateMachine
 from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
 from rustok.web.cursors import offset_after
 from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert
 from rustok.web.permissions import requires
 from rustok.web.scalars import MinorUnits
 
