@@ -8,10 +8,10 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.params import HeaderParameter
 
-from rustok.core.platform import Platform
 from rustok.modules.commerce.carts.service import CartAccess
 from rustok.modules.commerce.commerce_runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
+from rustok.web.deps import PlatformDep
 from rustok.web.principals import principal_of
 
 Commerce = NamedDependency[CommerceRuntime]
@@ -25,7 +25,7 @@ CartToken = Annotated[
 ]  # fmt: skip
 
 
-async def provide_commerce(platform: NamedDependency[Platform]) -> CommerceRuntime:
+async def provide_commerce(platform: PlatformDep) -> CommerceRuntime:
     return commerce_runtime(platform)
 
 
