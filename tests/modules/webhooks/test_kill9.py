@@ -19,8 +19,8 @@ import pytest
 
 from rustok.bootstrap import bootstrap
 from rustok.core.context import RequestContext, use_context
-from rustok.modules.webhooks.runtime import webhooks_runtime
 from rustok.modules.webhooks.schemas import WebhookCreate
+from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 from tests.conftest import (
     TEST_SECRET,
     PostgresDatabases,

@@ -11,7 +11,7 @@ from rustok.modules.webhooks.consumer import DispatchConsumers
 from rustok.modules.webhooks.graphql import WebhooksMutation, WebhooksQuery
 from rustok.modules.webhooks.jobs import JOBS
 from rustok.modules.webhooks.routes import WebhookController
-from rustok.modules.webhooks.runtime import build_sender
+from rustok.modules.webhooks.webhooks_runtime import build_sender
 
 
 def _event_types() -> tuple[type[EventPayload], ...]:
