@@ -12,7 +12,8 @@ never through content's tables or models (an import-linter contract forbids impo
   :func:`nodes_with_term`, :func:`published_node_ids`;
 - who may do what: :class:`ContentAccess`;
 - media references of other modules, in the caller's session: :func:`known_media_ids`;
-- locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`;
+- locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`, :func:`negotiate`
+  (``Accept-Language`` against enabled locales; commerce picks the order mails' language);
 - slugs from titles in any script: :func:`slugify`, :func:`transliterate` (commerce handles);
 - REST: the shared dependencies (``access``, ``chain``) and parameter types of ``web.py``;
 - GraphQL: the ``ContentNode`` type and its connection (DataLoaders included), and the
@@ -34,7 +35,7 @@ from rustok.modules.content.graphql.types import (
     offset_after,
 )
 from rustok.modules.content.loaders import content_loaders
-from rustok.modules.content.locales import LocaleTag, pick, read_chain
+from rustok.modules.content.locales import LocaleTag, negotiate, pick, read_chain
 from rustok.modules.content.media.lookup import known_media_ids
 from rustok.modules.content.queries import NodeFilter, NodeRow, NodeSort
 from rustok.modules.content.reader import (
@@ -120,6 +121,7 @@ __all__ = [
     "connection",
     "content_loaders",
     "known_media_ids",
+    "negotiate",
     "nodes_with_term",
     "offset_after",
     "parse_id",
