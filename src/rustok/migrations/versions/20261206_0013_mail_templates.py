@@ -1,8 +1,8 @@
 """Tenants' own mail templates (mail_templates); the language of an order's mails
 (commerce_orders.locale)
 
-Revision ID: 20261206_0012
-Revises: 20261206_0010
+Revision ID: 20261206_0013
+Revises: 20261206_0011
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261206_0012"
-down_revision: str | None = "20261206_0010"
+revision: str = "20261206_0013"
+down_revision: str | None = "20261206_0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
