@@ -67,6 +67,17 @@ def _order(**changes: Any) -> dict[str, Any]:
     return {"order": order, "customer_name": "Ada Lovelace", "shop_name": SAMPLE_SHOP}
 
 
+def _webhook() -> dict[str, Any]:
+    webhook = {
+        "id": "01936f0e-0000-7000-8000-000000000002",
+        "url": "https://hooks.example/orders",
+        "description": "Order sync",
+        "reason": "every attempt failed since 2026-12-01T10:30:00+00:00; last: HTTP 503",
+        "disabled_at": "2026-12-06T10:30:00+00:00",
+    }
+    return {"webhook": webhook, "shop_name": SAMPLE_SHOP}
+
+
 MAIL_KINDS: dict[str, MailKind] = {
     "account/password_reset": MailKind("a password reset link (15 minutes)", _account()),
     "account/email_verification": MailKind("an email address confirmation link", _account()),
@@ -80,6 +91,9 @@ MAIL_KINDS: dict[str, MailKind] = {
     "order/cancelled": MailKind(
         "the order was cancelled (and refunded, if it was paid)",
         _order(status="cancelled", cancel_reason="Out of stock", refunded=True),
+    ),
+    "webhook/disabled": MailKind(
+        "to the tenant's webhook administrators: an endpoint was switched off", _webhook()
     ),
 }
 
