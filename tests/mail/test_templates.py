@@ -114,6 +114,22 @@ def test_a_templates_folder_replaces_built_in_files_one_by_one(tmp_path: Path) -
     assert russian.subject == "Заказ № 1042 отправлен"
 
 
+def test_a_broken_folder_file_falls_back_to_the_built_in_one(tmp_path: Path) -> None:
+    (tmp_path / "order").mkdir()
+    (tmp_path / "order" / "shipped.en.txt").write_text(
+        "Subject: Shipped {{ order.no_such_field }}\n\nTrack {{ order.tracking_number }}\n"
+    )
+    (tmp_path / "order" / "paid.en.html").write_text("{% extends 'nowhere.html' %}")
+    templates = MailTemplates(tmp_path)
+    shipped = templates.render("order/shipped", "en", sample_of("order/shipped"))
+    assert shipped.subject == "Order #1042 has shipped"
+    assert "1Z999AA10123456784" in shipped.text
+    paid = templates.render("order/paid", "en", sample_of("order/paid"))
+    assert paid.html is not None and '<html lang="en">' in paid.html
+    with pytest.raises(TemplateError):  # without a folder, a broken file is still an error
+        MailTemplates(builtin=tmp_path).render("order/shipped", "en", sample_of("order/shipped"))
+
+
 def test_a_broken_tenant_version_falls_back_to_the_file(tmp_path: Path) -> None:
     evil = TemplateSource(subject="x", text="{{ ''.__class__.__mro__ }}", html="<p>x</p>")
     good = TemplateSource(subject="Ours #{{ order.number }}", text="ours\n", html="<p>ours</p>")

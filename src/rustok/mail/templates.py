@@ -7,7 +7,9 @@ found wins, per file:
 
 1. the tenant's own version of that template and locale (``mail_templates`` rows, given as
    ``overrides``; one that fails to render is logged and skipped);
-2. ``RUSTOK_MAIL_TEMPLATES_DIR`` (deployment-wide, same layout as the built-in folder);
+2. ``RUSTOK_MAIL_TEMPLATES_DIR`` (deployment-wide, same layout as the built-in folder;
+   a mail whose files there fail to render is rendered from the built-in files alone, if
+   they have it, with a warning);
 3. the built-in ``src/rustok/mail/templates/``.
 
 The locale falls back from ``ru-RU`` to ``ru`` to ``en`` (tags match in any case); the
@@ -94,6 +96,8 @@ class MailTemplates:
         self.loader = FileSystemLoader([str(d) for d in self.directories])
         self.text_env = MailSandbox(self.loader, html=False)
         self.html_env = MailSandbox(self.loader, html=True)
+        # A deployment folder's file that fails falls back to the built-in files alone.
+        self._builtin = MailTemplates(builtin=builtin) if directory is not None else None
 
     def file_locales(self, name: str) -> list[str]:
         """Locales that have a file version of ``name`` (its ``.txt``), sorted."""
@@ -144,10 +148,23 @@ class MailTemplates:
                 except TemplateError as exc:
                     _log.warning("tenant mail template skipped", template=name, locale=tag,
                                  error=str(exc))  # fmt: skip
-            found = self._render_files(name, tag, {**values, "locale": tag})
+            found = self._render_folder_or_builtin(name, tag, {**values, "locale": tag})
             if found is not None:
                 return found
         raise TemplateError(f"no mail template {name!r}")
+
+    def _render_folder_or_builtin(
+        self, name: str, tag: str, values: dict[str, Any]
+    ) -> Rendered | None:
+        try:
+            return self._render_files(name, tag, values)
+        except TemplateError as exc:
+            built_in = self._builtin._render_files(name, tag, values) if self._builtin else None
+            if built_in is None:  # no built-in version of it: the folder's error stands
+                raise
+            _log.warning("mail templates folder file skipped", template=name, locale=tag,
+                         error=str(exc))  # fmt: skip
+            return built_in
 
     def _render_files(self, name: str, tag: str, values: dict[str, Any]) -> Rendered | None:
         try:
