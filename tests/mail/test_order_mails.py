@@ -29,6 +29,7 @@ from tests.mail.orders import (
 )
 from tests.mail.smtp import SmtpSink, body_of, html_of, smtp_sink, subject_of
 from tests.mail.support import mail_app, mails
+from tests.modules.commerce.helpers import add_item, new_cart
 from tests.outbox.support import wait_until
 
 
@@ -172,3 +173,45 @@ async def test_checkout_refuses_a_language_the_shop_does_not_write(
             by_recipient = {m.recipient: m.locale for m in await mails(app.platform)}
             assert by_recipient == {"r@example.com": "ru", "u@example.com": "en"}
             assert regional["status"] == unknown["status"] == "pending"
+
+
+GQL_CHECKOUT = """mutation($c: ID!, $t: String, $l: String, $a: AddressInput!) {
+    checkout(cartId: $c, token: $t, input: {email: "g@example.com", shippingAddress: $a,
+                                            locale: $l}) { id status } }"""
+
+
+async def test_graphql_checkout_takes_the_language_from_input_or_accept_language(
+    db_url: str, tmp_path: Path
+) -> None:
+    with smtp_sink(SmtpSink()) as port:
+        async with mail_app(db_url, tmp_path, port, [COMMERCE]) as (client, app):
+            await shop_tenant(app.platform)
+            admin = await shop_admin(client, app.platform)
+            variant = await stocked_variant(client, admin)
+            shop = {"X-Tenant-ID": SHOP}
+            gql_address = {
+                "firstName": "Анна", "lastName": "К", "address1": "1 Main St",
+                "city": "Berlin", "postalCode": "10115", "countryCode": "DE",
+            }  # fmt: skip
+
+            async def checkout(locale: str | None, headers: dict[str, str]) -> Json:
+                cart = await new_cart(client, shop)
+                await add_item(client, cart, variant, 1, shop)
+                variables = {"c": cart["id"], "t": cart["token"], "l": locale, "a": gql_address}
+                response = await client.post(
+                    "/api/graphql", json={"query": GQL_CHECKOUT, "variables": variables},
+                    headers={**shop, **headers},
+                )  # fmt: skip
+                assert response.status_code == 200, response.text
+                body: Json = response.json()
+                return body
+
+            refused = await checkout("de", {})
+            assert refused["errors"][0]["extensions"]["code"] == "VALIDATION_ERROR"
+            assert "this shop writes in en, ru only" in str(refused["errors"][0])
+            placed = await checkout(None, {"Accept-Language": "ru;q=0.9, de"})
+            assert placed["data"]["checkout"]["status"] == "pending", placed
+            await outbox_settled(app.platform)
+            assert [(m.recipient, m.locale) for m in await mails(app.platform)] == [
+                ("g@example.com", "ru")
+            ]
