@@ -37,6 +37,7 @@ from rustok.core.logging import get_logger
 from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform, ReadinessCheck
 from rustok.core.settings import Settings
+from rustok.mail.routes import MailsAdminController, MailTemplatesController
 from rustok.migrations import ensure_schema_current
 from rustok.outbox.routes import EventsAdminController
 from rustok.tenancy.routes import (
@@ -66,6 +67,8 @@ PLATFORM_ROUTES = [
     TenantAdminController,
     ModulesController,
     EventsAdminController,
+    MailTemplatesController,
+    MailsAdminController,
 ]
 
 

@@ -24,6 +24,7 @@ from rustok.modules.commerce.graphql import CommerceMutation, CommerceQuery
 from rustok.modules.commerce.inventory.routes import InventoryController, StockLocationController
 from rustok.modules.commerce.inventory.stock import ensure_default_location
 from rustok.modules.commerce.jobs import JOBS
+from rustok.modules.commerce.notifications import mail_order_news
 from rustok.modules.commerce.orders.routes import AdminOrderController, StoreOrderController
 from rustok.modules.commerce.regions.routes import (
     RegionController,
@@ -69,6 +70,7 @@ MODULE = ModuleSpec(
     ],
     graphql_query=CommerceQuery,
     graphql_mutation=CommerceMutation,
+    consumers=[mail_order_news],
     jobs=JOBS,
     on_enable=_on_enable,
     demo=seed_demo,

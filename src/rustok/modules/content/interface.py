@@ -12,7 +12,8 @@ never through content's tables or models (an import-linter contract forbids impo
   :func:`nodes_with_term`, :func:`published_node_ids`;
 - who may do what: :class:`ContentAccess`;
 - media references of other modules, in the caller's session: :func:`known_media_ids`;
-- locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`;
+- locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`, :func:`negotiate`
+  (``Accept-Language`` against enabled locales; commerce picks the order mails' language);
 - slugs from titles in any script: :func:`slugify`, :func:`transliterate` (commerce handles).
 
 Their routes and resolvers use content's web half, ``web.py`` (the shared REST dependencies,
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from rustok.modules.content.access import ContentAccess, resource_for
 from rustok.modules.content.errors import ManagedKind, NodeNotFound, UnknownReference
-from rustok.modules.content.locales import LocaleTag, pick, read_chain
+from rustok.modules.content.locales import LocaleTag, negotiate, pick, read_chain
 from rustok.modules.content.media.lookup import known_media_ids
 from rustok.modules.content.queries import NodeFilter, NodeRow, NodeSort
 from rustok.modules.content.reader import (
@@ -83,6 +84,7 @@ __all__ = [
     "UnknownReference",
     "commit",
     "known_media_ids",
+    "negotiate",
     "nodes_with_term",
     "pick",
     "published_in_locales",

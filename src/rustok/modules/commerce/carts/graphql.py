@@ -94,6 +94,7 @@ class CheckoutInput:
     discount_code: str | None = None
     payment_provider: str | None = None
     payment_token: str | None = None
+    locale: str | None = None
 
 
 @strawberry.type
@@ -169,7 +170,9 @@ class CartMutation:
             raise ValidationFailed(
                 errors={"idempotency_key": ["1..255 printable ASCII characters, no spaces"]}
             )
+        request = info.context.request
         order = await runtime(info).checkout.place_order(
-            parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key
-        )
+            parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key,
+            accept_language=request.headers.get("accept-language") if request else None,
+        )  # fmt: skip
         return OrderType.of(order)

@@ -44,6 +44,7 @@ from rustok.modules.commerce.errors import CartNotOpen, IdempotencyKeyReused
 from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted, OrderPlaced
 from rustok.modules.commerce.inventory.stock import StockRequest, reserve
 from rustok.modules.commerce.metrics import ORDERS_PLACED
+from rustok.modules.commerce.notifications import customer_locale
 from rustok.modules.commerce.orders.models import Order, OrderHistory, OrderLine
 from rustok.modules.commerce.orders.numbering import next_number
 from rustok.modules.commerce.orders.queries import order_reads, to_order_read
@@ -77,8 +78,11 @@ class CheckoutService:
         access: CartAccess,
         data: CheckoutRequest,
         idempotency_key: str | None = None,
+        *,
+        accept_language: str | None = None,
     ) -> OrderRead:
         self._payments.get(data.payment_provider)  # an unknown provider is a 400, up front
+        locale = customer_locale(data.locale, accept_language)  # an unknown one: 400, too
         fingerprint = request_fingerprint(cart_id, data)
         async with self._platform.uow() as uow:
             cart = await lock_cart(uow, cart_id, access)
@@ -97,7 +101,7 @@ class CheckoutService:
                 country_code=data.shipping_address.country_code,
                 shipping_method_id=data.shipping_method or cart.shipping_method_id,
             )  # fmt: skip
-            placed = await self._place(uow, cart, priced, data, access)
+            placed = await self._place(uow, cart, priced, data, access, locale)
             order = placed.order
             if idempotency_key is not None:
                 uow.session.add(
@@ -166,6 +170,7 @@ class CheckoutService:
         priced: PricedCart,
         data: CheckoutRequest,
         access: CartAccess,
+        locale: str,
     ) -> PlacedOrder:
         session, totals, now = uow.session, priced.totals, utcnow()
         order_id = new_id()
@@ -191,7 +196,8 @@ class CheckoutService:
         order = Order(
             id=order_id, display_number=await next_number(session), status="pending",
             cart_id=cart.id, customer_id=access.customer_id or cart.customer_id,
-            email=data.email, currency_code=cart.currency_code, subtotal=totals.subtotal,
+            email=data.email, locale=locale, currency_code=cart.currency_code,
+            subtotal=totals.subtotal,
             discount_total=totals.discount_total, tax_total=totals.tax_total,
             shipping_total=totals.shipping_total, total=totals.total,
             tax_rate_bps=priced.region.tax_rate_bps if priced.region else 0,
