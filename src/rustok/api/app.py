@@ -39,6 +39,7 @@ from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.security import SecurityMiddleware
 from rustok.api.tenant_middleware import TenantMiddleware
+from rustok.auth.api_keys.routes import ApiKeyController
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
@@ -69,6 +70,7 @@ PLATFORM_ROUTES = [
     TenantAdminController,
     ModulesController,
     EventsAdminController,
+    ApiKeyController,
 ]
 
 
@@ -89,8 +91,8 @@ class RustokApp:
         self.auth = auth
         settings = platform.settings
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
-        stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver)
-        stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis)
+        stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
+        stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)
         self._asgi = RequestContextMiddleware(stack, TrustedProxies(settings.trusted_proxies))
 
@@ -181,6 +183,7 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     # Revocations made by other processes, within a second, with or without Redis.
     auth = auth_from_state(app.state)
     revocations = asyncio.create_task(auth.sessions.watcher.run(), name="principal-changes")
+    key_usage = asyncio.create_task(auth.keys.usage.run(), name="api-key-usage")
     try:
         if platform.settings.serve_events:
             # Relay, consumers and periodic jobs in the server process (E-4); `rustok
@@ -188,7 +191,7 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             await platform.start_background()
         yield
     finally:
-        for task in (subscriber, statistics, revocations):
+        for task in (subscriber, statistics, revocations, key_usage):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from rustok import __version__
+from rustok.cli.apikey import apikey_app
 from rustok.cli.demo import demo_command
 from rustok.cli.events import events_app
 from rustok.cli.index import index_app, reindex_command
@@ -36,6 +37,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(index_app, name="index")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(apikey_app, name="apikey")
 
 
 def _version(value: bool) -> None:
