@@ -176,9 +176,7 @@ async def test_garbage_keys_are_refused_without_a_query(
 ) -> None:
     await client.get("/api/tenant")  # the tenant is cached: only the key could cost a query
     with count_queries(app.platform.db) as queries:
-        response = await client.get(
-            "/api/auth/me", headers={"X-Api-Key": key.encode("latin-1")}
-        )
+        response = await client.get("/api/auth/me", headers={"X-Api-Key": key.encode("latin-1")})
     assert_problem(response, 401, "INVALID_API_KEY")
     assert queries.statements == []
 

@@ -118,6 +118,11 @@ HAND_WRITTEN = {
     ("admin", "POST", "/api/forum/replies/{reply_id:uuid}/moderate"): "allowed",
     ("manager", "POST", "/api/pages"): "403",
     ("anonymous", "POST", "/api/content/media"): "401",
+    ("customer", "GET", "/api/admin/api-keys"): "403",
+    ("manager", "POST", "/api/admin/api-keys"): "403",
+    ("admin", "POST", "/api/admin/api-keys"): "allowed",
+    ("admin", "DELETE", "/api/admin/api-keys/{key_id:uuid}"): "allowed",
+    ("super_admin", "GET", "/api/admin/api-keys/{key_id:uuid}"): "allowed",
 }
 
 
