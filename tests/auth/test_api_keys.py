@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 import httpx
 import pytest
@@ -176,7 +177,7 @@ async def test_garbage_keys_are_refused_without_a_query(
 ) -> None:
     await client.get("/api/tenant")  # the tenant is cached: only the key could cost a query
     with count_queries(app.platform.db) as queries:
-        response = await client.get("/api/auth/me", headers={"X-Api-Key": key.encode("latin-1")})
+        response = await client.get("/api/auth/me", headers=[(b"X-Api-Key", key.encode("latin-1"))])
     assert_problem(response, 401, "INVALID_API_KEY")
     assert queries.statements == []
 
@@ -250,13 +251,15 @@ mutation($input: CreateApiKeyInput!) {
 async def test_graphql_create_list_revoke(client: httpx.AsyncClient, app: RustokApp) -> None:
     admin = await _admin(client, app)
 
-    async def gql(query: str, variables: dict[str, object] | None = None, **headers: str) -> dict:
+    async def gql(
+        query: str, variables: dict[str, object] | None = None, **headers: str
+    ) -> dict[str, Any]:
         response = await client.post(
             "/api/graphql", json={"query": query, "variables": variables or {}},
             headers=headers or bearer(admin),
         )  # fmt: skip
         assert response.status_code == 200, response.text
-        body: dict = response.json()
+        body: dict[str, Any] = response.json()
         return body
 
     created = await gql(

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from rustok.api.app import RustokApp
 from rustok.cli.main import app as cli_app
@@ -30,7 +29,7 @@ def cli(db_url: str, tmp_path: Path) -> CliRunner:
 
 async def invoke(cli: CliRunner, args: list[str]) -> Result:
     """The command in a thread: it runs its own event loop, the test's is busy."""
-    return await asyncio.to_thread(cli.invoke, cli_app, args)
+    return await asyncio.to_thread(lambda: cli.invoke(cli_app, args))
 
 
 async def test_create_list_revoke(

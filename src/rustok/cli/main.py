@@ -10,6 +10,7 @@ from rustok.cli.demo import demo_command
 from rustok.cli.events import events_app
 from rustok.cli.index import index_app, reindex_command
 from rustok.cli.jobs import jobs_app
+from rustok.cli.mcp import mcp_command
 from rustok.cli.migrate import migrate_command
 from rustok.cli.outbox import outbox_app
 from rustok.cli.routes import routes_command
@@ -31,6 +32,7 @@ app.command("demo")(demo_command)
 app.command("routes")(routes_command)
 app.command("worker")(worker_command)
 app.command("reindex")(reindex_command)
+app.command("mcp")(mcp_command)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
 app.add_typer(events_app, name="events")
