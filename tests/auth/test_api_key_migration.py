@@ -10,7 +10,7 @@ from rustok.core.db import Database
 from rustok.migrations import alembic_config, downgrade, upgrade
 from rustok.rbac.models import Permission, Role, RolePermission
 
-REVISION = "20261206_0013"
+REVISION = "20261206_0014"
 
 
 async def _api_key_grants(db: Database) -> tuple[int, set[tuple[str, str]]]:

@@ -1,8 +1,8 @@
 """API keys (K-1): the api_keys table, and the api_keys:* permissions of every existing
 tenant, managed by its admins and super admins (new tenants get them from the catalogue)
 
-Revision ID: 20261206_0013
-Revises: 20261206_0010
+Revision ID: 20261206_0014
+Revises: 20261206_0011
 Create Date: 2026-12-06
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "20261206_0013"
-down_revision: str | None = "20261206_0010"
+revision: str = "20261206_0014"
+down_revision: str | None = "20261206_0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
