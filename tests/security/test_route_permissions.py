@@ -123,6 +123,9 @@ HAND_WRITTEN = {
     ("admin", "POST", "/api/admin/api-keys"): "allowed",
     ("admin", "DELETE", "/api/admin/api-keys/{key_id:uuid}"): "allowed",
     ("super_admin", "GET", "/api/admin/api-keys/{key_id:uuid}"): "allowed",
+    ("admin", "POST", "/api/admin/webhooks"): "allowed",
+    ("manager", "GET", "/api/admin/webhooks"): "403",
+    ("customer", "POST", "/api/admin/webhooks/deliveries/{delivery_id:uuid}/redeliver"): "403",
 }
 
 
