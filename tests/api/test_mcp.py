@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from mcp import MCPError
+from mcp.types import INVALID_PARAMS
 from sqlalchemy import select
 
 from rustok.api.app import RustokApp
@@ -210,6 +212,49 @@ async def test_the_endpoint_needs_a_live_key_and_takes_the_tenant_from_it(
     await client.delete(f"/api/admin/api-keys/{created['id']}", headers=bearer(admin))
     revoked = await client.post("/mcp", json=body, headers={"X-Api-Key": created["key"]})
     assert revoked.status_code == 401 and revoked.json()["code"] == "API_KEY_REVOKED"
+
+
+async def test_arguments_pass_the_request_guards_checks(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """/mcp is outside the REST request guard: NUL and deep nesting are refused by the tool
+    call itself, as errors naming the field, and nothing is written."""
+    admin = await _admin(client, app)
+    key = (await create_key(client, admin, FULL))["key"]
+    product = await create_product(client, bearer(admin), title="Guarded Tee", variants=1)
+    deep: object = "x"
+    for _ in range(app.platform.settings.max_json_depth + 1):
+        deep = [deep]
+    async with mcp_client(URL, {"Authorization": f"Bearer {key}"}, app) as mcp:
+        nul = await mcp.call_tool(
+            "update_product", {"id": product["id"], "changes": {"vendor": "A\x00B"}}
+        )
+        assert nul.is_error
+        assert result(nul)["errors"] == {
+            "changes.vendor": ["must not contain NUL (U+0000) characters"]
+        }
+        nested = await mcp.call_tool(
+            "update_product", {"id": product["id"], "changes": {"metadata": {"x": deep}}}
+        )
+        assert nested.is_error and result(nested)["code"] == "NESTING_TOO_DEEP"
+        shallow = await mcp.call_tool(
+            "update_product", {"id": product["id"], "changes": {"metadata": {"x": "ok"}}}
+        )
+        assert result(shallow)["metadata"] == {"x": "ok"}
+    rest = await client.get(f"/api/commerce/products/{product['id']}", headers=bearer(admin))
+    assert rest.json()["vendor"] is None
+
+
+async def test_an_unknown_resource_is_a_json_rpc_error(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await _admin(client, app)
+    key = (await create_key(client, admin, ["products:list"]))["key"]
+    async with mcp_client(URL, {"X-Api-Key": key}, app) as mcp:
+        with pytest.raises(MCPError) as raised:
+            await mcp.read_resource("rustok://events/nothing")
+    assert raised.value.code == INVALID_PARAMS
+    assert raised.value.message == "no resource rustok://events/nothing"
 
 
 @pytest.mark.sql_free

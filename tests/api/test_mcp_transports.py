@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client, MCPError, StdioServerParameters
+from mcp.types import INVALID_REQUEST
 
 from rustok.api.app import RustokApp
 from rustok.bootstrap import bootstrap
@@ -132,6 +133,10 @@ async def test_stdio_subprocess(
             return answer.is_error and result(answer)["code"] == "API_KEY_REVOKED"
 
         await wait_until(refused_now, within=5, what="the stdio server to refuse the revoked key")
+        with pytest.raises(MCPError) as raised:
+            await mcp.read_resource("rustok://events/catalogue")
+        assert raised.value.code == INVALID_REQUEST
+        assert raised.value.data["code"] == "API_KEY_REVOKED"
     rest = await client.get(f"/api/commerce/products/{draft['id']}", headers=bearer(admin))
     assert rest.status_code == 200 and rest.json()["status"] == "draft"
 

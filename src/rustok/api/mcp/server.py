@@ -4,7 +4,10 @@ imports ``mcp``.
 Every tool call and resource read runs inside ``caller()``: the key's principal in its
 tenant (the ``/mcp`` request's, or re-checked per call over stdio, so a revoked key stops
 at its next call). Results are the REST answers as JSON text and structured content; a
-refused or failed call is a tool error carrying the REST ``code``, ``status`` and ``detail``.
+refused or failed call is a tool error carrying the REST ``code``, ``status`` and ``detail``
+(as the SDK's own server answers an unknown tool). A resource read that fails is a JSON-RPC
+error: ``INVALID_PARAMS`` for an unknown URI, ``INVALID_REQUEST`` for a refused key, with the
+REST problem as ``data``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from mcp import types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.shared.exceptions import MCPError
 
 from rustok import __version__
 from rustok.api.mcp.registry import tools_for
@@ -56,10 +60,15 @@ def _tool(tool: McpTool) -> types.Tool:
     )
 
 
-def _refused(exc: RustokError) -> types.CallToolResult:
+def _problem(exc: RustokError) -> dict[str, Any]:
     problem: dict[str, Any] = {"code": exc.code, "status": exc.status, "detail": exc.detail}
     if exc.errors:
         problem["errors"] = exc.errors
+    return problem
+
+
+def _refused(exc: RustokError) -> types.CallToolResult:
+    problem = _problem(exc)
     return types.CallToolResult(
         content=[types.TextContent(type="text", text=msgspec.json.encode(problem).decode())],
         structured_content=problem,
@@ -114,9 +123,12 @@ def build_server(platform: Platform, auth: AuthRuntime, caller: Caller) -> Serve
         ctx: Context, params: types.ReadResourceRequestParams
     ) -> types.ReadResourceResult:
         if str(params.uri) != CATALOGUE_URI:
-            raise ValueError(f"no resource {params.uri}")
-        async with caller():
-            text = catalogue_text()
+            raise MCPError(types.INVALID_PARAMS, f"no resource {params.uri}")
+        try:
+            async with caller():
+                text = catalogue_text()
+        except RustokError as exc:
+            raise MCPError(types.INVALID_REQUEST, exc.detail, data=_problem(exc)) from exc
         return types.ReadResourceResult(
             contents=[types.TextResourceContents(uri=CATALOGUE_URI, mime_type=CATALOGUE_MIME,
                                                  text=text)]

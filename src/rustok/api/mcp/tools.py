@@ -4,6 +4,8 @@ A tool's arguments are a msgspec struct (forbidding unknown fields): the same ty
 and messages as the REST body it mirrors. A call needs the tool's module installed and
 enabled for the key's tenant (404 otherwise, as the REST routes answer) and the permission
 of the mirrored route (403, audited as ``authz.denied``); errors keep their REST code.
+Arguments pass the request guard's checks too (``RUSTOK_MAX_JSON_DEPTH``, no NUL), on both
+transports, since neither goes through the REST request guard.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from typing import Any
 
 import msgspec
 
+from rustok.api.text_guard import reject_nul_in_json
 from rustok.audit.log import record_now
 from rustok.auth.runtime import AuthRuntime
 from rustok.core.context import DEFAULT_TENANT_ID, TenantRef, current_context
 from rustok.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rustok.core.platform import Platform
-from rustok.core.validation import struct_errors
+from rustok.core.validation import NestingTooDeep, json_depth_exceeds, struct_errors
 from rustok.rbac.declare import check_declared
 from rustok.rbac.principal import Principal
 
@@ -79,7 +82,13 @@ class McpTool:
         return root
 
 
-def parse_arguments(tool: McpTool, arguments: dict[str, Any]) -> Any:
+def parse_arguments(tool: McpTool, arguments: dict[str, Any], max_depth: int) -> Any:
+    text = msgspec.json.encode(arguments)
+    if json_depth_exceeds(text, max_depth):
+        raise NestingTooDeep(
+            f"the arguments nest arrays and objects deeper than {max_depth} levels"
+        )
+    reject_nul_in_json(text)
     try:
         return msgspec.convert(arguments, tool.arguments)
     except msgspec.ValidationError as exc:
@@ -99,4 +108,5 @@ async def run_tool(tool: McpTool, call: McpCall, arguments: dict[str, Any]) -> o
             call.platform.db, "authz.denied", permission=tool.permission, path=f"mcp:{tool.name}"
         )
         raise PermissionDenied(f"missing permission {tool.permission}")
-    return await tool.handler(call, parse_arguments(tool, arguments))
+    parsed = parse_arguments(tool, arguments, call.platform.settings.max_json_depth)
+    return await tool.handler(call, parsed)
