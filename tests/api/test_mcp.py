@@ -257,6 +257,27 @@ async def test_an_unknown_resource_is_a_json_rpc_error(
     assert raised.value.message == "no resource rustok://events/nothing"
 
 
+async def test_only_post_to_mcp_is_served(client: httpx.AsyncClient, app: RustokApp) -> None:
+    """A stateless server has no stream for GET to open (the SDK's would never end) and no
+    session for DELETE to end; other paths and oversized bodies are refused as problems."""
+    admin = await _admin(client, app)
+    key = {"X-Api-Key": (await create_key(client, admin, ["products:list"]))["key"]}
+    for method in ("GET", "DELETE", "PUT"):
+        response = await client.request(method, "/mcp", headers=key)
+        assert response.status_code == 405, method
+        assert response.headers["allow"] == "POST"
+        assert response.json()["code"] == "METHOD_NOT_ALLOWED"
+    body = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    other = await client.post("/mcp/other", json=body, headers=key)
+    assert other.status_code == 404 and other.json()["code"] == "NOT_FOUND"
+    size = app.platform.settings.max_body_size
+    big = await client.post(
+        "/mcp", content=b" " * (size + 1), headers={**key, "Content-Type": "application/json"}
+    )
+    assert big.status_code == 413 and big.json()["code"] == "PAYLOAD_TOO_LARGE"
+    assert (await client.get("/mcp")).json()["code"] == "INVALID_API_KEY"  # the key first
+
+
 @pytest.mark.sql_free
 def test_serving_does_not_import_the_sdk_until_mcp_is_used(tmp_path: Path) -> None:
     script = (

@@ -5,6 +5,11 @@ without a key); here the key becomes its principal (its creator's grants, curren
 request goes to the SDK's session manager, stateless with JSON answers: every POST carries
 its own key, so revocation holds at the next call, and any worker or instance can serve it.
 
+Only ``POST /mcp`` is served: a stateless server has no stream for a ``GET`` to open (the
+SDK's would stay open forever) and no session for a ``DELETE`` to end, so both answer 405, as
+the transport allows; other paths under ``/mcp`` answer 404, and a body announced larger
+than ``RUSTOK_MAX_BODY_SIZE`` 413, as problems like every other refusal here.
+
 The SDK (``server.py``) is imported, off the event loop, when ``/mcp`` is first asked for;
 its session manager then runs in a task of its own until the app shuts down.
 """
@@ -21,18 +26,36 @@ from typing import TYPE_CHECKING, Any
 
 from rustok.api.mcp.tools import MCP_PRINCIPAL
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
-from rustok.api.tenant_middleware import is_mcp
+from rustok.api.tenant_middleware import MCP_PATH, is_mcp
 from rustok.auth.api_keys.cache import KeyRecord
 from rustok.auth.api_keys.errors import InvalidApiKey
 from rustok.auth.guard import API_KEY_STATE
 from rustok.auth.runtime import AuthRuntime
 from rustok.core.context import current_context, reset_context, set_context
-from rustok.core.errors import RustokError, Unauthenticated
+from rustok.core.errors import NotFound, PayloadTooLarge, RustokError, Unauthenticated
 from rustok.core.platform import Platform
 from rustok.rbac.principal import Principal
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
+
+
+class McpMethodNotAllowed(RustokError):
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+    title = "Method not allowed"
+
+
+def _check_request(scope: Scope, max_body_size: int) -> None:
+    if scope["path"] not in (MCP_PATH, MCP_PATH + "/"):
+        raise NotFound("the MCP endpoint is /mcp")
+    if scope["method"] != "POST":
+        raise McpMethodNotAllowed(
+            "the MCP endpoint is stateless: POST only", headers={"Allow": "POST"}
+        )
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > max_body_size:
+            raise PayloadTooLarge(f"the body is larger than {max_body_size} bytes")
 
 
 @asynccontextmanager
@@ -62,6 +85,7 @@ class McpEndpoint:
             if not isinstance(record, KeyRecord):
                 raise InvalidApiKey("the MCP endpoint needs an API key (X-Api-Key)")
             principal = await self._auth.keys.principal(record)
+            _check_request(scope, self._platform.settings.max_body_size)
         except RustokError as exc:
             await _send_problem(send, scope["path"], exc)
             return
@@ -126,6 +150,7 @@ async def _send_problem(send: Send, path: str, exc: RustokError) -> None:
             "headers": [
                 (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
+                *((k.lower().encode(), v.encode()) for k, v in exc.headers.items()),
             ],
         }
     )
