@@ -19,7 +19,7 @@ from tests.modules.commerce.helpers import add_item, checkout, create_product, n
 EXPECTED_TOOLS = {
     "search_products", "get_product", "create_draft_product", "update_product", "list_orders",
     "get_order", "transition_order", "list_posts", "get_post", "create_draft_post",
-    "update_post", "search_store", "index_check", "outbox_status",
+    "update_post", "list_pages", "get_page", "search_store", "index_check", "outbox_status",
 }  # fmt: skip
 
 

@@ -135,6 +135,18 @@ async def test_blog_and_read_model_tools(client: httpx.AsyncClient, app: RustokA
         })  # fmt: skip
         assert publish.is_error and result(publish)["errors"] == {"publish": ["must be false"]}
 
+        block = {"type": "text", "content": "Hi"}
+        page = {"locale": "en", "title": "About", "blocks": [block]}
+        drafted = await client.post(
+            "/api/pages", json={"translations": [page]}, headers=bearer(admin)
+        )
+        assert drafted.status_code == 201, drafted.text
+        pages = result(await mcp.call_tool("list_pages", {"status": "draft"}))
+        assert [(p["id"], p["blocks"]) for p in pages["items"]] == [(drafted.json()["id"], None)]
+        read = result(await mcp.call_tool("get_page", {"id": drafted.json()["id"]}))
+        assert read["title"] == "About"
+        assert read["blocks"] == [{**block, "format": "markdown"}]
+
         async def indexed() -> bool:
             hits = result(await mcp.call_tool("search_store", {"q": "quokka"}))["items"]
             return [h["title"] for h in hits] == ["Quokka Mug"]

@@ -3,9 +3,9 @@
 - ``tools.py`` — the tool contract: a name, a msgspec argument struct (its JSON Schema is the
   tool's input schema, its validation the REST body's), the permission of the REST route it
   mirrors, and a handler calling the same service with the key's principal.
-- ``catalog_tools.py``, ``order_tools.py`` (commerce), ``blog_tools.py``, ``store_tools.py``
-  (index: search, ``index check``), ``outbox_tools.py`` — the tools; ``registry.py`` picks
-  those of the installed modules.
+- ``catalog_tools.py``, ``order_tools.py`` (commerce), ``blog_tools.py``, ``page_tools.py``,
+  ``store_tools.py`` (index: search, ``index check``), ``outbox_tools.py`` — the tools;
+  ``registry.py`` picks those of the installed modules.
 - ``resources.py`` — the event catalogue as JSON Schema.
 - ``server.py`` — the official ``mcp`` SDK's low-level server around them (imports ``mcp``).
 - ``endpoint.py`` — ``/mcp``: streamable HTTP inside the app, loaded on first use.

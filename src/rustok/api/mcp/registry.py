@@ -20,6 +20,10 @@ def tools_for(platform: Platform) -> list[McpTool]:
         from rustok.api.mcp.blog_tools import BLOG_TOOLS
 
         tools += BLOG_TOOLS
+    if "pages" in installed:
+        from rustok.api.mcp.page_tools import PAGE_TOOLS
+
+        tools += PAGE_TOOLS
     if "index" in installed:
         from rustok.api.mcp.store_tools import STORE_TOOLS
 
