@@ -24,6 +24,7 @@ from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_transport import GraphQLTransport
+from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
 from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.graphql import AuthMutation, AuthQuery
 from rustok.core.context import current_context
@@ -173,10 +174,12 @@ def build_schema(platform: Platform) -> strawberry.Schema:
     queries = [
         PlatformQuery,
         AuthQuery,
+        ApiKeyQuery,
         *(m.graphql_query for m in platform.modules if m.graphql_query),
     ]
     mutations = [
         AuthMutation,
+        ApiKeyMutation,
         *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
     ]
     # Custom scalars of the modules: ``ModuleSpec.extra["graphql_scalars"]`` maps a NewType

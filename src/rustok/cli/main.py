@@ -5,12 +5,14 @@ from __future__ import annotations
 import typer
 
 from rustok import __version__
+from rustok.cli.apikey import apikey_app
 from rustok.cli.common import cli_settings, open_platform, run
 from rustok.cli.demo import demo_command
 from rustok.cli.events import events_app
 from rustok.cli.index import index_app, reindex_command
 from rustok.cli.jobs import jobs_app
 from rustok.cli.mail import mail_app
+from rustok.cli.mcp import mcp_command
 from rustok.cli.migrate import migrate_command
 from rustok.cli.outbox import outbox_app
 from rustok.cli.routes import routes_command
@@ -33,6 +35,7 @@ app.command("demo")(demo_command)
 app.command("routes")(routes_command)
 app.command("worker")(worker_command)
 app.command("reindex")(reindex_command)
+app.command("mcp")(mcp_command)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
 app.add_typer(events_app, name="events")
@@ -40,6 +43,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(index_app, name="index")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(mail_app, name="mail")
+app.add_typer(apikey_app, name="apikey")
 app.add_typer(make_webhooks_app(cli_settings, open_platform, run), name="webhooks")
 
 

@@ -25,7 +25,7 @@ import yaml
 
 ENV_PREFIX = "RUSTOK_"
 # Variables read elsewhere (the settings file pointer, the test harness), never warned about.
-_EXTRA_KNOWN = ("RUSTOK_SETTINGS_FILE",)
+_EXTRA_KNOWN = ("RUSTOK_SETTINGS_FILE", "RUSTOK_MCP_API_KEY")
 _IGNORED_PREFIXES = ("RUSTOK_TEST_",)
 MIN_SECRET_LENGTH = 32
 
@@ -96,6 +96,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_ip_rate_limit: str = "30/minute"
     # Registration answers 409 EMAIL_TAKEN, so attempts are limited per client address.
     register_ip_rate_limit: str = "20/hour"
+    # Requests per API key (K-2); unset: the general limit; "0": none.
+    api_key_rate_limit: str | None = None
     cors_origins: tuple[str, ...] = ()
     # Mail: without a host, mails are written to the log (development).
     smtp_host: str | None = None
@@ -363,8 +365,9 @@ def _check_consistency(values: dict[str, Any]) -> None:
         "login_rate_limit",
         "login_ip_rate_limit",
         "register_ip_rate_limit",
+        "api_key_rate_limit",
     ):
-        if field in values:
+        if values.get(field) is not None:
             _check_rate_limit(field, values[field])
     if "media_root" in values:
         _check_media_root(values["media_root"])
@@ -486,14 +489,15 @@ def _check_mail(values: dict[str, Any]) -> None:
 def _check_rate_limit(field: str, value: str) -> None:
     from limits import parse_many
 
-    if field == "rate_limit" and value.strip() == "0":
+    may_be_off = field in ("rate_limit", "api_key_rate_limit")
+    if may_be_off and value.strip() == "0":
         return
     try:
         parse_many(value)
     except ValueError:
         raise SettingsError(
             f"{env_name(field)}: invalid value {value!r}; expected the `limits` notation, "
-            "e.g. 600/minute;100/second" + (" or 0 (off)" if field == "rate_limit" else "")
+            "e.g. 600/minute;100/second" + (" or 0 (off)" if may_be_off else "")
         ) from None
 
 

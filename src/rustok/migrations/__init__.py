@@ -24,6 +24,7 @@ MIGRATIONS_DIR = Path(__file__).parent
 def load_models() -> MetaData:
     """Import every model so the metadata is complete; return it."""
     import rustok.audit.models
+    import rustok.auth.api_keys.models
     import rustok.auth.models
     import rustok.mail.models
     import rustok.outbox.models

@@ -13,7 +13,7 @@ Scope = Literal["all", "own"]
 RESOURCES: tuple[str, ...] = (
     "users", "tenants", "modules", "settings", "products", "categories", "orders",
     "customers", "inventory", "discounts", "posts", "pages", "nodes", "media", "comments",
-    "analytics", "logs", "webhooks",
+    "analytics", "logs", "webhooks", "api_keys",
 )  # fmt: skip
 ACTIONS: tuple[str, ...] = (
     "create", "read", "update", "delete", "list", "export", "import", "manage",
@@ -39,6 +39,7 @@ def system_role_grants() -> dict[str, list[Grant]]:
     admin_resources = (
         "users", "settings", "products", "categories", "orders", "customers", "inventory",
         "discounts", "posts", "pages", "nodes", "media", "comments", "analytics", "webhooks",
+        "api_keys",
     )  # fmt: skip
     return {
         "super_admin": [g for r in RESOURCES for g in _grants(r, ("manage",))],
