@@ -27,7 +27,7 @@ from rustok.rbac.declare import (
     OPTIONAL_AUTH_OPT,
     PERMISSION_OPT,
     PUBLIC_OPT,
-    check_declared,
+    check_syntax,
 )
 from rustok.rbac.principal import Principal
 
@@ -76,7 +76,7 @@ async def authorize(
     principal = await _authenticate(connection)
     if principal is None:
         raise Unauthenticated("this route needs a bearer token")
-    if permission != AUTHENTICATED and not principal.can(check_declared(permission)):
+    if permission != AUTHENTICATED and not principal.can(permission):
         db = _runtime(connection).platform.db
         await record_now(db, "authz.denied", permission=permission, path=connection.url.path)
         raise PermissionDenied(f"missing permission {permission}")
@@ -114,7 +114,7 @@ class Public(BasePermission):
 
 def requires(permission: str) -> type[BasePermission]:
     """A permission class for a GraphQL field, with the same strings as REST routes."""
-    check_declared(permission)
+    check_syntax(permission)
 
     class Requires(BasePermission):
         required = permission

@@ -58,7 +58,7 @@ from rustok.modules.content.schemas import (
     TranslationInput,
     TranslationPatch,
 )
-from rustok.modules.content.service import CONTENT_KINDS_KEY, commit
+from rustok.modules.content.service import ManagedContentKinds, commit
 from rustok.modules.content.slugs import slugify, transliterate
 from rustok.modules.content.state import NodeAction, NodeStatus
 from rustok.modules.content.taxonomy.tagging import tags_named
@@ -76,13 +76,13 @@ from rustok.modules.content.writer import NodeWriter
 
 __all__ = [
     "CONTENT_DEPENDENCIES",
-    "CONTENT_KINDS_KEY",
     "AccessDep",
     "BodyFormat",
     "BodyText",
     "ChainDep",
     "ContentAccess",
     "LocaleTag",
+    "ManagedContentKinds",
     "ManagedKind",
     "Metadata",
     "NodeAction",
