@@ -79,12 +79,16 @@ def module_variables(slug: str, kind: type[ModuleSettings]) -> list[SettingVaria
     renamed: dict[str, list[str]] = {}
     for old, field in kind.aliases.items():
         if field not in kind.__struct_fields__:
-            raise ValueError(f"{kind.__name__}.aliases: {old} names no field ({field!r})")
+            raise SettingsError(
+                f"module {slug!r}: {kind.__name__}.aliases: {old} names no field ({field!r})"
+            )
         renamed.setdefault(field, []).append(old)
     variables = []
     for info in msgspec.structs.fields(kind):
         if info.required:
-            raise ValueError(f"{kind.__name__}.{info.name}: a module setting needs a default")
+            raise SettingsError(
+                f"module {slug!r}: {kind.__name__}.{info.name}: a module setting needs a default"
+            )
         base, metas = _meta(hints[info.name])
         prefix = ENV_PREFIX if info.name in kind.unprefixed else f"{ENV_PREFIX}{slug.upper()}_"
         extra: dict[str, Any] = {}
@@ -112,8 +116,13 @@ class VariableIndex:
             for name in (variable.name, *variable.aliases):
                 other = self._by_name.setdefault(name, variable)
                 if other is not variable:
-                    owners = [v.module or "the platform" for v in (other, variable)]
-                    raise ValueError(f"{name} is declared twice: by {owners[0]} and {owners[1]}")
+                    owners = [
+                        f"module {v.module!r}" if v.module else "the platform"
+                        for v in (other, variable)
+                    ]
+                    raise SettingsError(
+                        f"{name} is declared twice: by {owners[0]} and by {owners[1]}"
+                    )
 
     def get(self, name: str) -> SettingVariable | None:
         return self._by_name.get(name)
