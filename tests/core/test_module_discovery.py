@@ -4,6 +4,7 @@ catalogue and their commands into ``rustok``'s: every clash is refused with a cl
 from __future__ import annotations
 
 from importlib.metadata import EntryPoint
+from pathlib import Path
 
 import pytest
 import typer
@@ -41,6 +42,17 @@ def test_an_entry_point_must_be_named_after_its_module() -> None:
         "rustok.modules entry point 'weblog' of an unknown distribution names module 'blog': "
         "the entry point must be named after the module's slug"
     )
+
+
+def test_a_broken_entry_point_is_named() -> None:
+    with pytest.raises(SettingsError) as info:
+        discover_modules([], [entry("gone", "rustok_gone.module:MODULE")])
+    assert str(info.value) == (
+        "rustok.modules entry point 'gone' of an unknown distribution: cannot load "
+        "rustok_gone.module:MODULE: ModuleNotFoundError: No module named 'rustok_gone'"
+    )
+    with pytest.raises(SettingsError, match=r"cannot load rustok.modules:BUILTIN_MODULES: "):
+        discover_modules([], [entry("odd", "rustok.modules:BUILTIN_MODULES")])
 
 
 def test_a_module_provided_twice_is_refused() -> None:
@@ -84,6 +96,8 @@ def test_bad_declarations_are_refused_by_the_spec() -> None:
         spec(resources=("Coupons",))
     with pytest.raises(ValueError, match=r"shop: bad grant 'coupons' for admin"):
         spec(grants={"admin": ("coupons",)})
+    with pytest.raises(ValueError, match=r"shop: migrations folder /nowhere does not exist"):
+        spec(migrations=Path("/nowhere"))
 
 
 def with_cli(cli: typer.Typer) -> list[FoundModule]:

@@ -106,6 +106,8 @@ class ModuleSpec:
                         f"{self.slug}: bad grant {grant!r} for {role} "
                         "(resource:action or resource:action:own)"
                     )
+        if self.migrations is not None and not self.migrations.is_dir():
+            raise ValueError(f"{self.slug}: migrations folder {self.migrations} does not exist")
         if self.slug in self.dependencies:
             raise ValueError(f"module {self.slug!r} depends on itself")
 

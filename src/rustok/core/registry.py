@@ -72,7 +72,13 @@ def import_parts(package: str, parts: Sequence[str] = ("models", "events")) -> N
 
 def _from_entry_point(entry: EntryPoint) -> FoundModule:
     dist = f"{entry.dist.name} {entry.dist.version}" if entry.dist else "an unknown distribution"
-    spec = load_spec(entry.value)
+    try:
+        spec = load_spec(entry.value)
+    except Exception as exc:  # a broken third-party package: say which, not a traceback
+        raise SettingsError(
+            f"{ENTRY_POINT_GROUP} entry point {entry.name!r} of {dist}: cannot load "
+            f"{entry.value}: {type(exc).__name__}: {exc}"
+        ) from exc
     if spec.slug != entry.name:
         raise SettingsError(
             f"{ENTRY_POINT_GROUP} entry point {entry.name!r} of {dist} names module "
