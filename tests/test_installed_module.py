@@ -98,10 +98,10 @@ def test_installed_module_migrates_serves_publishes_and_consumes(
     env = {**base_env, "PYTHONPATH": str(hello_site), "RUSTOK_HELLO_TEXT": "Howdy"}
     second = rustok(env, "migrate")
     assert second.returncode == 0, second.stderr
-    assert "database migrated from 20261206_0010 to 20261206_0010, hello_0001" in second.stdout
+    assert "database migrated from 20261206_0011 to 20261206_0011, hello_0001" in second.stdout
     assert "gave 1 tenant(s) the 8 permission(s) of newly installed modules" in second.stderr
     again = rustok(env, "migrate")
-    assert "already at revision 20261206_0010, hello_0001" in again.stdout
+    assert "already at revision 20261206_0011, hello_0001" in again.stdout
     assert "gave" not in again.stderr
 
     # Its setting (set through its old name), its event.

@@ -66,7 +66,10 @@ def test_history_keeps_its_ids_across_the_folders() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     folders = {Path(script.get_revision(r).path).parent for r in chain}
     modules = {m.spec.slug: m.spec.migrations for m in found_modules()}
-    assert folders == {PLATFORM_VERSIONS, modules["content"], modules["commerce"], modules["index"]}
+    assert folders == {
+        PLATFORM_VERSIONS, modules["content"], modules["commerce"], modules["index"],
+        modules["webhooks"],
+    }  # fmt: skip
     assert version_locations()[0] == PLATFORM_VERSIONS
     assert set(version_locations()) == {
         PLATFORM_VERSIONS,

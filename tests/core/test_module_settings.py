@@ -27,9 +27,11 @@ class ShopSettings(ModuleSettings, frozen=True, kw_only=True):
     low: int = 0
     high: int = 10
 
-    def check(self, variable: Callable[[str], str]) -> None:
+    def check(self, variable: Callable[[str], str], platform: Settings) -> None:
         if self.low > self.high:
             raise SettingsError(f"{variable('low')}: must not exceed {variable('high')}")
+        if self.mode == "fast" and platform.is_production:
+            raise SettingsError(f"{variable('mode')}: fast is not for production")
 
 
 MODULES = {"shop": ShopSettings}
@@ -75,6 +77,8 @@ def test_an_old_name_still_works_and_may_not_disagree(tmp_path: Path) -> None:
         ({"RUSTOK_SHOP_MODE": "reckless"},
          "RUSTOK_SHOP_MODE: invalid value 'reckless'; allowed values: fast, safe"),
         ({"RUSTOK_SHOP_LOW": "11"}, "RUSTOK_SHOP_LOW: must not exceed RUSTOK_SHOP_HIGH"),
+        ({"RUSTOK_SHOP_MODE": "fast", "RUSTOK_ENV": "production"},
+         "RUSTOK_SHOP_MODE: fast is not for production"),
     ],
 )  # fmt: skip
 def test_bad_values_name_the_variable_given(

@@ -1,9 +1,10 @@
 """``rustok``: the platform's command line (ID-3).
 
 The platform's commands are listed here; each module adds its own through ``ModuleSpec.cli``
-(the index module's ``rustok reindex`` and ``rustok index check``). Those are looked up only
-when the name is not one of the platform's, or for ``--help``: importing every module costs
-seconds, and ``rustok serve`` should not wait for it twice.
+(the index module's ``rustok reindex`` and ``rustok index check``, the webhooks module's
+``rustok webhooks``). Those are looked up only when the name is not one of the platform's, or
+for ``--help``: importing every module costs seconds, and ``rustok serve`` should not wait for
+it twice.
 """
 
 from __future__ import annotations

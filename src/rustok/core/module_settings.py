@@ -18,11 +18,14 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, get_args, get_origin
 
 import msgspec
 
 from rustok.core.setting_values import UNBOUNDED, Bounds, SettingsError, plain
+
+if TYPE_CHECKING:
+    from rustok.core.settings import Settings
 
 ENV_PREFIX = "RUSTOK_"
 
@@ -36,9 +39,10 @@ class ModuleSettings(msgspec.Struct, frozen=True, kw_only=True):
     # Old variable names of renamed fields, still accepted: {"RUSTOK_OLD_NAME": "field"}.
     aliases: ClassVar[Mapping[str, str]] = {}
 
-    def check(self, variable: Callable[[str], str]) -> None:
-        """Rules spanning fields (or reading the file system); raise :class:`SettingsError`
-        naming ``variable(field)``. Bounds and choices are checked before, from the types."""
+    def check(self, variable: Callable[[str], str], platform: Settings) -> None:
+        """Rules spanning fields, the platform's settings (``platform.is_production``) or the
+        file system; raise :class:`SettingsError` naming ``variable(field)``. Bounds and
+        choices are checked before, from the types."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +151,15 @@ class VariableIndex:
 
 
 def build_module_settings(
-    kind: type[ModuleSettings], values: dict[str, Any], variables: list[SettingVariable]
+    kind: type[ModuleSettings],
+    values: dict[str, Any],
+    variables: list[SettingVariable],
+    platform: Settings,
 ) -> ModuleSettings:
     """The module's struct from parsed values, after its own cross-field checks."""
     settings = kind(**values)
     names = {v.field: v.name for v in variables}
-    settings.check(lambda field: names[field])
+    settings.check(lambda field: names[field], platform)
     return settings
 
 

@@ -451,10 +451,13 @@ def load_settings(
         by_module.setdefault(variable.module, {})[variable.field] = parsed
     values = by_module.get(None, {})
     _check_consistency(values)
-    values["secret_key"] = _resolve_secret(values)
-    _check_mail(values)
+    # The modules' checks come with the platform's own consistency checks, before the secret
+    # and the mail checks; they read the platform's values (``is_production``), not the secret.
+    checked = Settings(**values)
     loaded = tuple(
-        build_module_settings(kind, by_module.get(slug, {}), module_variables(slug, kind))
+        build_module_settings(kind, by_module.get(slug, {}), module_variables(slug, kind), checked)
         for slug, kind in modules.items()
     )
+    values["secret_key"] = _resolve_secret(values)
+    _check_mail(values)
     return Settings(**values, module_settings=loaded)

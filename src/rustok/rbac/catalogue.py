@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 Scope = Literal["all", "own"]
 
 PLATFORM_RESOURCES: tuple[str, ...] = (
-    "users", "tenants", "modules", "settings", "analytics", "logs", "webhooks",
+    "users", "tenants", "modules", "settings", "analytics", "logs",
 )  # fmt: skip
 ACTIONS: tuple[str, ...] = (
     "create", "read", "update", "delete", "list", "export", "import", "manage",
@@ -42,7 +42,7 @@ Grant = tuple[str, str, Scope]
 
 PLATFORM_GRANTS: Mapping[str, tuple[str, ...]] = {
     "admin": (
-        "users:manage", "settings:manage", "analytics:manage", "webhooks:manage",
+        "users:manage", "settings:manage", "analytics:manage",
         "modules:read", "modules:list",
     ),
     "manager": ("analytics:read",),

@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
 from rustok.core.module_settings import ModuleSettings
 from rustok.core.setting_values import SettingsError
+
+if TYPE_CHECKING:
+    from rustok.core.settings import Settings
 
 MediaStorageKind = Literal["local", "s3"]
 _S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -78,7 +81,7 @@ class ContentSettings(ModuleSettings, frozen=True, kw_only=True):
         ),
     ] = 86_400  # fmt: skip
 
-    def check(self, variable: Callable[[str], str]) -> None:
+    def check(self, variable: Callable[[str], str], platform: Settings) -> None:
         self._check_root(variable("media_root"))
         self._check_s3(variable)
 

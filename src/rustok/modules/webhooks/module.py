@@ -1,0 +1,34 @@
+"""The webhooks module's contract (SYSTEM.md §15, W-1…W-6): migrations, settings, the
+``webhooks`` resource, admin REST and GraphQL, ``rustok webhooks``, the ``webhooks.dispatch``
+consumer, the sender (a background service), the purge job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rustok.core.module import ModuleSpec
+from rustok.modules.webhooks.cli import cli
+from rustok.modules.webhooks.consumer import DispatchConsumers
+from rustok.modules.webhooks.graphql import WebhooksMutation, WebhooksQuery
+from rustok.modules.webhooks.jobs import JOBS
+from rustok.modules.webhooks.routes import WebhookController
+from rustok.modules.webhooks.runtime import build_sender
+from rustok.modules.webhooks.settings import WebhooksSettings
+
+MODULE = ModuleSpec(
+    slug="webhooks",
+    name="Webhooks",
+    description="Signed event deliveries to the tenant's HTTP endpoints, with retries and a log.",
+    version="0.1.0",
+    migrations=Path(__file__).parent / "migrations",
+    settings=WebhooksSettings,
+    resources=("webhooks",),
+    grants={"admin": ("webhooks:manage",)},
+    route_handlers=[WebhookController],
+    graphql_query=WebhooksQuery,
+    graphql_mutation=WebhooksMutation,
+    consumers=DispatchConsumers(),
+    jobs=JOBS,
+    background=[build_sender],
+    cli=cli,
+)
