@@ -3,7 +3,7 @@
 Both are Litestar handler options (``@get("/x", permission="users:read")``), read by the
 authorisation guard; a test walks every registered route and fails on any that declares
 neither, so nothing can be mounted unguarded. GraphQL fields use the permission classes in
-``rustok.auth.guard`` with the same permission strings. The app refuses to start when a
+``rustok.web.permissions`` with the same permission strings. The app refuses to start when a
 route or a field names a permission that the catalogue of the installed modules lacks
 (:func:`undeclared`): nobody could hold it.
 """

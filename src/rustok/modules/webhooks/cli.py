@@ -19,7 +19,7 @@ from rustok.core.commands import CommandKit, command_kit
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
     from rustok.core.settings import Settings
-    from rustok.modules.webhooks.runtime import WebhooksRuntime
+    from rustok.modules.webhooks.webhooks_runtime import WebhooksRuntime
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ class WebhookCommands:
     def _in_tenant(
         self, ctx: typer.Context, slug: str, work: Callable[[WebhooksRuntime], Awaitable[T]]
     ) -> T:
-        from rustok.modules.webhooks.runtime import webhooks_runtime
+        from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 
         kit = command_kit(ctx)
         settings = kit.settings()

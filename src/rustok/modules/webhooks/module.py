@@ -12,8 +12,8 @@ from rustok.modules.webhooks.consumer import DispatchConsumers
 from rustok.modules.webhooks.graphql import WebhooksMutation, WebhooksQuery
 from rustok.modules.webhooks.jobs import JOBS
 from rustok.modules.webhooks.routes import WebhookController
-from rustok.modules.webhooks.runtime import build_sender
 from rustok.modules.webhooks.settings import WebhooksSettings
+from rustok.modules.webhooks.webhooks_runtime import build_sender
 
 MODULE = ModuleSpec(
     slug="webhooks",

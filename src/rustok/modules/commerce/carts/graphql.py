@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
-from rustok.auth.guard import Public
 from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.carts.schemas import (
     CartCreate,
     CartItemCreate,
@@ -19,15 +17,12 @@ from rustok.modules.commerce.carts.schemas import (
     CartUpdate,
 )
 from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
-from rustok.modules.commerce.graphql_support import (
-    MinorUnits,
-    cart_access,
-    convert,
-    input_dict,
-    parse_id,
-    runtime,
-)
+from rustok.modules.commerce.graphql_support import cart_access, runtime
 from rustok.modules.commerce.orders.graphql import OrderType
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert, input_dict
+from rustok.web.permissions import Public
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type(name="CartItem")
