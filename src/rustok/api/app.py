@@ -24,6 +24,7 @@ from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
 from rustok.api.mcp.endpoint import McpEndpoint, McpMount
 from rustok.api.middleware import RequestContextMiddleware
+from rustok.api.permission_check import refuse_undeclared, route_permissions
 from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
@@ -162,7 +163,9 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
     ]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
-        return _litestar(settings, platform, _lifespan, module_routers)
+        litestar = _litestar(settings, platform, _lifespan, module_routers)
+    refuse_undeclared(route_permissions(litestar), platform)
+    return litestar
 
 
 def bind_platform(litestar: Litestar, platform: Platform) -> RustokApp:

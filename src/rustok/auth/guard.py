@@ -32,7 +32,6 @@ from rustok.rbac.declare import (
     OPTIONAL_AUTH_OPT,
     PERMISSION_OPT,
     PUBLIC_OPT,
-    check_declared,
 )
 from rustok.rbac.principal import Principal
 from rustok.web.principals import PRINCIPAL_KEY
@@ -86,7 +85,7 @@ async def authorize(
     principal = await _authenticate(connection)
     if principal is None:
         raise Unauthenticated("this route needs a bearer token")
-    if permission != AUTHENTICATED and not principal.can(check_declared(permission)):
+    if permission != AUTHENTICATED and not principal.can(permission):
         db = _runtime(connection).platform.db
         await record_now(db, "authz.denied", permission=permission, path=connection.url.path)
         raise PermissionDenied(f"missing permission {permission}")

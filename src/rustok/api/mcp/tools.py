@@ -24,7 +24,7 @@ from rustok.core.context import DEFAULT_TENANT_ID, TenantRef, current_context
 from rustok.core.errors import NotFound, PermissionDenied, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.core.validation import NestingTooDeep, json_depth_exceeds, struct_errors
-from rustok.rbac.declare import check_declared
+from rustok.rbac.declare import check_syntax
 from rustok.rbac.principal import Principal
 
 # The principal of the current /mcp request (set by the endpoint, read by the tools).
@@ -69,7 +69,7 @@ class McpTool:
 
     def __post_init__(self) -> None:
         if self.permission is not None:
-            check_declared(self.permission)
+            check_syntax(self.permission)  # one no installed module declares is never granted
 
     def input_schema(self) -> dict[str, Any]:
         """The argument struct's JSON Schema with the struct itself at the root (MCP wants

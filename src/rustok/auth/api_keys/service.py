@@ -29,6 +29,7 @@ from rustok.auth.sessions import SessionService
 from rustok.core.db import utcnow
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
+from rustok.rbac.catalogue import PermissionCatalogue, build_catalogue
 from rustok.rbac.declare import check_declared
 from rustok.rbac.grants import GrantStore
 from rustok.rbac.principal import Principal, highest_role
@@ -39,12 +40,14 @@ def _no_key(actor: Principal) -> None:
         raise ApiKeyNotAllowed("API keys cannot manage API keys; sign in as a user")
 
 
-def _checked_permissions(actor: Principal, requested: list[str]) -> list[str]:
+def _checked_permissions(
+    actor: Principal, requested: list[str], catalogue: PermissionCatalogue
+) -> list[str]:
     permissions = list(dict.fromkeys(requested))
     unknown = []
     for permission in permissions:
         try:
-            check_declared(permission)
+            check_declared(permission, catalogue)
         except ValueError:
             unknown.append(f"unknown permission {permission}")
     if unknown:
@@ -66,7 +69,9 @@ class ApiKeyService:
     async def create(self, actor: Principal, data: ApiKeyCreate) -> ApiKeyCreated:
         """Mint a key for ``actor`` in the current tenant; the answer is its only copy."""
         _no_key(actor)
-        permissions = _checked_permissions(actor, data.permissions)
+        permissions = _checked_permissions(
+            actor, data.permissions, build_catalogue(self._platform.modules.available)
+        )
         now = utcnow()
         if data.expires_at is not None and data.expires_at <= now:
             raise ValidationFailed(
