@@ -295,7 +295,7 @@ def test_serving_does_not_import_the_sdk_until_mcp_is_used(tmp_path: Path) -> No
     script = (
         "import sys\n"
         "from rustok.api.app import create_app\n"
-        "from rustok.core.settings import load_settings\n"
+        "from rustok.bootstrap import load_all_settings as load_settings\n"
         f"settings = load_settings(environ={{}}, warn=False, data_dir={str(tmp_path)!r},\n"
         f"    database_url='sqlite+aiosqlite:///{tmp_path}/x.db', secret_key={TEST_SECRET!r})\n"
         "app = create_app(settings)\n"

@@ -13,6 +13,7 @@ from sqlalchemy import delete
 
 from rustok.auth.models import User
 from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, use_context
+from rustok.modules.commerce.module import MODULE as COMMERCE
 from tests.auth.helpers import bearer, make_user, sign_in
 from tests.auth.instances import two_instances
 from tests.auth.keys import create_key, with_key
@@ -70,7 +71,7 @@ async def _is(client: httpx.AsyncClient, key: str, code: str) -> bool:
 async def test_demoting_the_creator_narrows_the_key_on_the_other_instance(
     db_url: str, tmp_path: Path
 ) -> None:
-    async with two_instances(db_url, tmp_path) as ((one, app), (two, _)):
+    async with two_instances(db_url, tmp_path, modules=[COMMERCE]) as ((one, app), (two, _)):
         await make_user(app.platform, "root@example.com", "super_admin")
         await make_user(app.platform, "boss@example.com", "admin")
         root = await sign_in(one, "root@example.com")
