@@ -13,6 +13,7 @@ from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.carts.graphql import CartMutation, CartQuery
 from rustok.modules.commerce.catalog.graphql import CatalogMutation, CatalogQuery
+from rustok.modules.commerce.checkout.graphql import CheckoutMutation
 from rustok.modules.commerce.discounts.service import DiscountCreate
 from rustok.modules.commerce.graphql_support import (
     MinorUnits,
@@ -148,5 +149,6 @@ class StockMutation:
 
 CommerceQuery = merge_types("CommerceQuery", (CatalogQuery, CartQuery, OrdersQuery, StockQuery))
 CommerceMutation = merge_types(
-    "CommerceMutation", (CatalogMutation, CartMutation, OrdersMutation, StockMutation)
+    "CommerceMutation",
+    (CatalogMutation, CartMutation, CheckoutMutation, OrdersMutation, StockMutation),
 )
