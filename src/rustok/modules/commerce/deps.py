@@ -1,51 +1,24 @@
-"""Dependencies of the commerce routes: the runtime, who is asking, and list parameters."""
+"""What the commerce routes share: who is asking, and list parameters.
+
+The services themselves are provided by name (``carts``, ``orders``, …) by the runtime
+(runtime.py ``SERVICE_DEPENDENCIES``), for the routers of module.py.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Request
-from litestar.di import NamedDependency, Provide
-from litestar.params import HeaderParameter, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
-from rustok.auth.guard import principal_of
-from rustok.core.platform import Platform
-from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
 
-Commerce = NamedDependency[CommerceRuntime]
-Access = NamedDependency[CartAccess]
 # The signed-in caller (the app's ``principal`` dependency; 401 without a token).
 Caller = NamedDependency[Principal]
 Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
 PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
-CartToken = Annotated[
-    str | None,
-    HeaderParameter(
-        name="X-Cart-Token", min_length=16, max_length=64, required=False,
-        description="the token of an anonymous cart (from POST /api/store/carts)",
-    ),
-]  # fmt: skip
-
-
-async def provide_commerce(platform: NamedDependency[Platform]) -> CommerceRuntime:
-    return commerce_runtime(platform)
-
-
-async def provide_cart_access(
-    request: Request[Any, Any, Any], cart_token: CartToken = None
-) -> CartAccess:
-    principal = principal_of(request)
-    return CartAccess(token=cart_token, customer_id=principal.user_id if principal else None)
 
 
 def own_scope(principal: Principal, permission: str) -> Principal | None:
     """The principal when it may only see its own rows (customers and orders), else None."""
     return principal if principal.scope(permission) == "own" else None
-
-
-COMMERCE_DEPENDENCIES = {
-    "commerce": Provide(provide_commerce),
-    "access": Provide(provide_cart_access),
-}

@@ -20,7 +20,6 @@ from rustok.modules.commerce.graphql_support import (
     convert,
     input_dict,
     parse_id,
-    runtime,
 )
 from rustok.modules.commerce.inventory.schemas import (
     InventoryAdjust,
@@ -28,6 +27,11 @@ from rustok.modules.commerce.inventory.schemas import (
     VariantInventoryRead,
 )
 from rustok.modules.commerce.orders.graphql import OrdersMutation, OrdersQuery
+from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
+
+
+def runtime(info: RustokInfo) -> CommerceRuntime:
+    return commerce_runtime(info.context.platform)
 
 
 @strawberry.type(name="StockLevel")

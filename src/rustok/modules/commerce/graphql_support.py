@@ -1,4 +1,4 @@
-"""Shared pieces of the commerce GraphQL schema: the runtime, ids, money, inputs, loaders.
+"""Shared pieces of the commerce GraphQL schema: ids, money, inputs, loaders.
 
 Inputs that mirror a REST body are converted to that body's msgspec struct, so both
 transports enforce the same limits and rules.
@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 import msgspec
 import strawberry
-from litestar import Request
 from strawberry import UNSET
 from strawberry.dataloader import DataLoader
 
@@ -24,8 +23,6 @@ from rustok.core.errors import Unauthenticated, ValidationFailed
 from rustok.core.graphql import MINOR_UNITS_SCALAR as MINOR_UNITS_SCALAR
 from rustok.core.graphql import MinorUnits as MinorUnits
 from rustok.core.graphql import RustokInfo
-from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
 
 T = TypeVar("T")
@@ -34,29 +31,11 @@ V = TypeVar("V")
 MAX_PAGE = 100
 
 
-def _request(info: RustokInfo) -> Request[Any, Any, Any]:
-    request = info.context.request
-    if request is None:
-        raise RuntimeError("GraphQL resolver without an HTTP request")
-    return request
-
-
-def runtime(info: RustokInfo) -> CommerceRuntime:
-    return commerce_runtime(info.context.platform)
-
-
 def principal(info: RustokInfo) -> Principal:
     found = graphql_principal(info)
     if found is None:
         raise Unauthenticated("sign in first")
     return found
-
-
-def cart_access(info: RustokInfo, token: str | None) -> CartAccess:
-    """The cart token from the argument or the ``X-Cart-Token`` header, and the customer."""
-    header = _request(info).headers.get("x-cart-token")
-    found = graphql_principal(info)
-    return CartAccess(token=token or header, customer_id=found.user_id if found else None)
 
 
 def parse_id(value: strawberry.ID, field: str = "id") -> uuid.UUID:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from litestar import Router
+
 from rustok.core.events import CATALOGUE, EventPayload
 from rustok.core.module import ModuleHookContext, ModuleSpec
 from rustok.modules.commerce import events as commerce_events
@@ -30,6 +32,7 @@ from rustok.modules.commerce.regions.routes import (
     ShippingMethodController,
     StoreShippingController,
 )
+from rustok.modules.commerce.runtime import SERVICE_DEPENDENCIES
 
 
 async def _on_enable(ctx: ModuleHookContext) -> None:
@@ -48,24 +51,31 @@ MODULE = ModuleSpec(
     version="0.1.0",
     permissions=permissions.ALL,
     event_types=_event_types(),
+    # One router: the controllers name the services they need; the runtime provides them.
     route_handlers=[
-        ProductController,
-        VariantController,
-        CategoryController,
-        CollectionController,
-        PriceListController,
-        StockLocationController,
-        InventoryController,
-        RegionController,
-        ShippingMethodController,
-        DiscountController,
-        AdminOrderController,
-        AdminCustomerController,
-        StoreCartController,
-        CheckoutController,
-        StoreOrderController,
-        StoreCustomerController,
-        StoreShippingController,
+        Router(
+            path="/",
+            dependencies=SERVICE_DEPENDENCIES,
+            route_handlers=[
+                ProductController,
+                VariantController,
+                CategoryController,
+                CollectionController,
+                PriceListController,
+                StockLocationController,
+                InventoryController,
+                RegionController,
+                ShippingMethodController,
+                DiscountController,
+                AdminOrderController,
+                AdminCustomerController,
+                StoreCartController,
+                CheckoutController,
+                StoreOrderController,
+                StoreCustomerController,
+                StoreShippingController,
+            ],
+        )
     ],
     graphql_query=CommerceQuery,
     graphql_mutation=CommerceMutation,

@@ -30,8 +30,9 @@ from rustok.modules.commerce.catalog.graphql_types import (
     VariantType,
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.service import product_filter
+from rustok.modules.commerce.catalog.service import CatalogService, product_filter
 from rustok.modules.commerce.catalog.state import ProductStateMachine
+from rustok.modules.commerce.catalog.variants import VariantService
 from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
 from rustok.modules.commerce.graphql_support import (
     PageInfo,
@@ -40,9 +41,16 @@ from rustok.modules.commerce.graphql_support import (
     cursor_offset,
     offset_cursor,
     parse_id,
-    runtime,
     search_term,
 )
+
+
+def _catalog(info: RustokInfo) -> CatalogService:
+    return CatalogService(info.context.platform)
+
+
+def _variants(info: RustokInfo) -> VariantService:
+    return VariantService(info.context.platform)
 
 
 async def _product(info: RustokInfo, product_id: uuid.UUID) -> ProductType:
@@ -101,34 +109,34 @@ class CatalogMutation:
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_CREATE)])
     async def create_product(self, info: RustokInfo, input: ProductCreateInputType) -> ProductType:
         """The REST create body (``POST /api/commerce/products``) as a typed input."""
-        created = await runtime(info).catalog.create_product(product_create(input))
+        created = await _catalog(info).create_product(product_create(input))
         return await _product(info, created.id)
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def update_product(
         self, info: RustokInfo, id: strawberry.ID, input: ProductUpdateInputType
     ) -> ProductType:
-        await runtime(info).catalog.update_product(parse_id(id), product_update(input))
+        await _catalog(info).update_product(parse_id(id), product_update(input))
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def publish_product(self, info: RustokInfo, id: strawberry.ID) -> ProductType:
-        await runtime(info).catalog.transition(parse_id(id), "publish")
+        await _catalog(info).transition(parse_id(id), "publish")
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def unpublish_product(self, info: RustokInfo, id: strawberry.ID) -> ProductType:
-        await runtime(info).catalog.transition(parse_id(id), "unpublish")
+        await _catalog(info).transition(parse_id(id), "unpublish")
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def archive_product(self, info: RustokInfo, id: strawberry.ID) -> ProductType:
-        await runtime(info).catalog.transition(parse_id(id), "archive")
+        await _catalog(info).transition(parse_id(id), "archive")
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_DELETE)])
     async def delete_product(self, info: RustokInfo, id: strawberry.ID) -> bool:
-        await runtime(info).catalog.delete_product(parse_id(id))
+        await _catalog(info).delete_product(parse_id(id))
         return True
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
@@ -137,7 +145,7 @@ class CatalogMutation:
     ) -> VariantType:
         """Replace the variant's base prices (one per currency)."""
         parsed = price_inputs(prices)
-        await runtime(info).variants.set_prices(parse_id(variant_id, "variant_id"), parsed)
+        await _variants(info).set_prices(parse_id(variant_id, "variant_id"), parsed)
         async with info.context.platform.db.read_session() as session:
             row = await session.get(Variant, parse_id(variant_id, "variant_id"))
         assert row is not None

@@ -10,15 +10,15 @@ import strawberry
 from rustok.auth.guard import Public
 from rustok.core.errors import ValidationFailed
 from rustok.core.graphql import RustokInfo
+from rustok.modules.commerce.carts.graphql import cart_access
 from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
-from rustok.modules.commerce.graphql_support import (
-    cart_access,
-    convert,
-    input_dict,
-    parse_id,
-    runtime,
-)
+from rustok.modules.commerce.checkout.service import CheckoutService
+from rustok.modules.commerce.graphql_support import convert, input_dict, parse_id
 from rustok.modules.commerce.orders.graphql import OrderType
+
+
+def _checkout(info: RustokInfo) -> CheckoutService:
+    return CheckoutService(info.context.platform)
 
 
 @strawberry.input
@@ -60,7 +60,7 @@ class CheckoutMutation:
             raise ValidationFailed(
                 errors={"idempotency_key": ["1..255 printable ASCII characters, no spaces"]}
             )
-        order = await runtime(info).checkout.place_order(
+        order = await _checkout(info).place_order(
             parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key
         )
         return OrderType.of(order)

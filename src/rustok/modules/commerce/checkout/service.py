@@ -49,7 +49,7 @@ from rustok.modules.commerce.orders.numbering import next_number
 from rustok.modules.commerce.orders.queries import order_reads, to_order_read
 from rustok.modules.commerce.orders.schemas import OrderRead
 from rustok.modules.commerce.payments.models import Payment
-from rustok.modules.commerce.payments.providers import PaymentProviders
+from rustok.modules.commerce.payments.providers import PaymentProviders, payment_providers
 from rustok.modules.commerce.payments.service import authorize_payment, authorized_event
 
 
@@ -67,9 +67,9 @@ def request_fingerprint(cart_id: uuid.UUID, data: CheckoutRequest) -> str:
 
 
 class CheckoutService:
-    def __init__(self, platform: Platform, payments: PaymentProviders) -> None:
+    def __init__(self, platform: Platform, payments: PaymentProviders | None = None) -> None:
         self._platform = platform
-        self._payments = payments
+        self._payments = payments if payments is not None else payment_providers(platform)
 
     async def place_order(
         self,

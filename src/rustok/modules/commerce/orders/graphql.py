@@ -20,7 +20,6 @@ from rustok.modules.commerce.graphql_support import (
     offset_cursor,
     parse_id,
     principal,
-    runtime,
 )
 from rustok.modules.commerce.orders.schemas import (
     OrderCancel,
@@ -29,7 +28,12 @@ from rustok.modules.commerce.orders.schemas import (
     OrderRead,
     OrderShip,
 )
+from rustok.modules.commerce.orders.service import OrderService
 from rustok.modules.commerce.orders.state import OrderStateMachine
+
+
+def _orders(info: RustokInfo) -> OrderService:
+    return OrderService(info.context.platform)
 
 
 @strawberry.type(name="OrderLine")
@@ -163,7 +167,7 @@ class OrdersQuery:
         caller = principal(info)
         own = caller.scope(perm.ORDERS_LIST) == "own"
         wanted = choice(status, list(OrderStateMachine), "status")
-        page = await runtime(info).orders.list_page(
+        page = await _orders(info).list_page(
             page=page_number, per_page=first, status=wanted,
             customer_id=caller.user_id if own else None,
         )  # fmt: skip
@@ -173,9 +177,7 @@ class OrdersQuery:
     async def order(self, info: RustokInfo, id: strawberry.ID) -> OrderType:
         caller = principal(info)
         own = caller.scope(perm.ORDERS_READ) == "own"
-        found = await runtime(info).orders.get(
-            parse_id(id), customer_id=caller.user_id if own else None
-        )
+        found = await _orders(info).get(parse_id(id), customer_id=caller.user_id if own else None)
         return OrderType.of(found)
 
     @strawberry.field(permission_classes=[requires(perm.ORDERS_LIST)])
@@ -184,7 +186,7 @@ class OrdersQuery:
     ) -> OrderConnection:
         """The signed-in customer's own orders."""
         page_number, start = _offset_page(first, after)
-        page = await runtime(info).orders.list_page(
+        page = await _orders(info).list_page(
             page=page_number, per_page=first, customer_id=principal(info).user_id
         )
         return _connection(page, start)
@@ -194,29 +196,29 @@ class OrdersQuery:
 class OrdersMutation:
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def confirm_order(self, info: RustokInfo, id: strawberry.ID) -> OrderType:
-        return OrderType.of(await runtime(info).orders.confirm(parse_id(id)))
+        return OrderType.of(await _orders(info).confirm(parse_id(id)))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def pay_order(
         self, info: RustokInfo, id: strawberry.ID, payment_id: str | None = None
     ) -> OrderType:
         body = convert({"payment_id": payment_id}, OrderPay)
-        return OrderType.of(await runtime(info).orders.pay(parse_id(id), body))
+        return OrderType.of(await _orders(info).pay(parse_id(id), body))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def ship_order(
         self, info: RustokInfo, id: strawberry.ID, tracking_number: str, carrier: str | None = None
     ) -> OrderType:
         body = convert({"tracking_number": tracking_number, "carrier": carrier}, OrderShip)
-        return OrderType.of(await runtime(info).orders.ship(parse_id(id), body))
+        return OrderType.of(await _orders(info).ship(parse_id(id), body))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def deliver_order(self, info: RustokInfo, id: strawberry.ID) -> OrderType:
-        return OrderType.of(await runtime(info).orders.deliver(parse_id(id)))
+        return OrderType.of(await _orders(info).deliver(parse_id(id)))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def cancel_order(
         self, info: RustokInfo, id: strawberry.ID, reason: str | None = None
     ) -> OrderType:
         body = convert({"reason": reason}, OrderCancel)
-        return OrderType.of(await runtime(info).orders.cancel(parse_id(id), body))
+        return OrderType.of(await _orders(info).cancel(parse_id(id), body))
