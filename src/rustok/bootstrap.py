@@ -90,4 +90,7 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
     platform.jobs = JobScheduler(
         platform, [job for module in registry for job in module.jobs], settings.jobs_interval
     )
+    platform.background.extend(
+        build(platform) for module in registry for build in module.background
+    )
     return platform

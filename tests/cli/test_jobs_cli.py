@@ -87,6 +87,7 @@ def test_run_changes_what_is_due_and_reports_counts(
         "commerce.expire_pending_orders: 0 changed",
         "commerce.abandon_idle_carts: 0 changed",
         "commerce.forget_idempotency_keys: 0 changed",
+        "webhooks.purge_deliveries: 0 changed",
     ]
 
 

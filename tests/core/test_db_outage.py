@@ -213,6 +213,24 @@ def test_the_monitor_warns_once_per_outage(capsys: pytest.CaptureFixture[str]) -
     assert warnings_in(capsys) == (2, 1)
 
 
+def test_a_checkout_begun_before_the_recovery_opens_no_new_outage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    now = [100.0]
+    monitor = OutageMonitor(clock=lambda: now[0])
+    monitor.translate(TimeoutError())  # down at 100
+    stale_start = monitor.now()
+    now[0] = 101.0
+    monitor.succeeded()  # back at 101
+    now[0] = 102.0
+    # A checkout that waited out the outage fails late: still a 503, but no new outage.
+    assert isinstance(monitor.translate(TimeoutError(), started=stale_start), DatabaseUnavailable)
+    down_after_stale = monitor.down
+    assert monitor.translate(TimeoutError(), started=monitor.now()) is not None
+    assert (down_after_stale, monitor.down) == (False, True)
+    assert warnings_in(capsys) == (2, 1)
+
+
 async def test_a_cancelled_statement_stays_cancelled(platform: Platform) -> None:
     # SQLAlchemy marks a statement interrupted by cancellation as a disconnect: that is
     # a stopping task, not an outage, and must not turn into a 503.

@@ -118,6 +118,9 @@ HAND_WRITTEN = {
     ("admin", "POST", "/api/forum/replies/{reply_id:uuid}/moderate"): "allowed",
     ("manager", "POST", "/api/pages"): "403",
     ("anonymous", "POST", "/api/content/media"): "401",
+    ("admin", "POST", "/api/admin/webhooks"): "allowed",
+    ("manager", "GET", "/api/admin/webhooks"): "403",
+    ("customer", "POST", "/api/admin/webhooks/deliveries/{delivery_id:uuid}/redeliver"): "403",
 }
 
 

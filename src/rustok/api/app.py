@@ -43,6 +43,7 @@ from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
+from rustok.core.db_outage import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform, ReadinessCheck
@@ -110,7 +111,7 @@ async def _refresh_statistics(platform: Platform) -> None:
     while True:
         try:
             await platform.db.refresh_statistics()
-        except (DBAPIError, OSError) as exc:  # a busy database only delays the next refresh
+        except (DBAPIError, OSError, DatabaseUnavailable) as exc:  # only delays the next one
             _log.warning("database statistics not refreshed", error=str(exc))
         await asyncio.sleep(STATISTICS_EVERY_SECONDS)
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from rustok.auth.models import PrincipalChange
 from rustok.auth.principals import PRINCIPAL_TTL_SECONDS, session_key, user_key
 from rustok.core.db import Database, utcnow
+from rustok.core.db_outage import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.uow import UnitOfWork
 
@@ -72,7 +73,7 @@ class PrincipalChangeWatcher:
                 if self._failing:
                     _log.info("principal changes readable again")
                 self._failing = False
-            except (SQLAlchemyError, OSError) as exc:
+            except (SQLAlchemyError, OSError, DatabaseUnavailable) as exc:
                 if not self._failing:
                     _log.warning("principal changes not readable", error=str(exc)[:300])
                 self._failing = True

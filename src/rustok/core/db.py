@@ -152,7 +152,7 @@ def tenant_scoped_models() -> list[type[Any]]:
     """Every mapped model that mixes in :class:`TenantScoped` (used by the isolation tests)."""
     return sorted(
         (m.class_ for m in Base.registry.mappers if issubclass(m.class_, TenantScoped)),
-        key=lambda cls: cls.__name__,
+        key=lambda cls: cls.__tablename__,
     )
 
 

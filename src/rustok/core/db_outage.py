@@ -93,14 +93,22 @@ class OutageMonitor:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._down_since: float | None = None
+        self._up_since = clock()
         self._failures = 0
+
+    def now(self) -> float:
+        return self._clock()
 
     @property
     def down(self) -> bool:
         return self._down_since is not None
 
-    def failed(self, reason: str) -> None:
+    def failed(self, reason: str, *, started: float | None = None) -> None:
+        """Record a failure; one of an attempt begun before the last recovery is stale
+        (a checkout that waited out the outage) and does not open a new one."""
         self._failures += 1
+        if started is not None and started < self._up_since:
+            return
         if self._down_since is None:
             self._down_since = self._clock()
             _log.warning("database unavailable; answering 503 until it is back", reason=reason)
@@ -114,14 +122,17 @@ class OutageMonitor:
             failures=self._failures,
         )
         self._down_since = None
+        self._up_since = self._clock()
         self._failures = 0
 
-    def translate(self, exc: BaseException) -> DatabaseUnavailable | None:
+    def translate(
+        self, exc: BaseException, *, started: float | None = None
+    ) -> DatabaseUnavailable | None:
         """The 503 error for ``exc`` (recorded here), or ``None`` if it is no outage."""
         reason = outage_reason(exc)
         if reason is None:
             return None
-        self.failed(reason)
+        self.failed(reason, started=started)
         return exc if isinstance(exc, DatabaseUnavailable) else DatabaseUnavailable(reason)
 
 
@@ -136,10 +147,11 @@ def guarded_pool(monitor: OutageMonitor) -> type[AsyncAdaptedQueuePool]:
 
     class GuardedPool(AsyncAdaptedQueuePool):
         def connect(self) -> PoolProxiedConnection:
+            started = monitor.now()
             try:
                 return super().connect()
             except Exception as exc:
-                outage = monitor.translate(exc)
+                outage = monitor.translate(exc, started=started)
                 if outage is None or outage is exc:
                     raise
                 raise outage from exc

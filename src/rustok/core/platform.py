@@ -54,7 +54,8 @@ class Platform:
     events: BackgroundService | None = None
     # The modules' periodic jobs; built by bootstrap, started where the events run.
     jobs: BackgroundService | None = None
-    # Other work that runs where the events run (the mail sender), started after them.
+    # Other work that runs where the events run (the mail sender, the modules'
+    # ModuleSpec.background services), started after them.
     background: list[BackgroundService] = field(default_factory=list)
     # Set by bootstrap; consumers run under the full tenant (locales for projections).
     tenants: TenantLookup | None = None
@@ -72,7 +73,7 @@ class Platform:
             await service.start()
 
     async def stop_background(self) -> None:
-        """Jobs first: a job's events still reach the relay before it stops."""
+        """Services and jobs first: their events still reach the relay before it stops."""
         for service in reversed(self.background):
             await service.stop()
         if self.jobs is not None:

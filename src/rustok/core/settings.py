@@ -140,6 +140,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     media_s3_secret_access_key: str | None = None
     media_s3_timeout_seconds: float = 30.0
     media_cache_max_age: int = 86_400
+    # Webhooks (W-3, W-4): retry delays (seconds, or with s/m/h/d), per-attempt timeout,
+    # sends in flight per endpoint, log retention (0 = keep), auto-disable (0 = never).
+    webhooks_allow_private: bool = False
+    webhooks_retry_schedule: tuple[str, ...] = ("5s", "1m", "5m", "30m", "2h", "6h", "12h", "24h")
+    webhooks_timeout_seconds: float = 15.0
+    webhooks_concurrency: int = 4
+    webhooks_retention_days: int = 30
+    webhooks_disable_after: int = 5 * 24 * 3600
 
     @property
     def is_production(self) -> bool:
@@ -158,6 +166,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.graphql_introspection is None:
             return not self.is_production
         return self.graphql_introspection
+
+    @property
+    def webhooks_retry_delays(self) -> tuple[float, ...]:
+        """``webhooks_retry_schedule`` in seconds (validated at load)."""
+        return tuple(_duration(item) for item in self.webhooks_retry_schedule)
 
     @property
     def base_url(self) -> str:
@@ -205,7 +218,22 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "idempotency_key_ttl": (0, 365 * 24 * 3600),
     "media_s3_timeout_seconds": (0.1, 600),
     "media_cache_max_age": (0, 365 * 24 * 3600),
+    "webhooks_timeout_seconds": (0.1, 120),
+    "webhooks_concurrency": (1, 64),
+    "webhooks_retention_days": (0, 3650),
+    "webhooks_disable_after": (0, 365 * 24 * 3600),
 }
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
+
+
+def _duration(text: str) -> float:
+    match = _DURATION_RE.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(text)
+    return float(match.group(1)) * _DURATION_UNITS[match.group(2) or "s"]
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -334,6 +362,7 @@ def _check_consistency(values: dict[str, Any]) -> None:
     _check_media_s3(values)
     if "mail_retry_delays" in values:
         _check_retry_delays(values["mail_retry_delays"])
+    _check_webhooks(values)
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -341,6 +370,26 @@ def _check_consistency(values: dict[str, Any]) -> None:
             raise SettingsError(
                 f"RUSTOK_TRUSTED_PROXIES: {proxy!r} is not an IP address or CIDR network"
             ) from None
+
+
+def _check_webhooks(values: dict[str, Any]) -> None:
+    if values.get("webhooks_allow_private") and values.get("env") == "production":
+        raise SettingsError(
+            "RUSTOK_WEBHOOKS_ALLOW_PRIVATE: private webhook targets are for development and "
+            "tests only; not allowed when RUSTOK_ENV=production"
+        )
+    schedule = values.get("webhooks_retry_schedule")
+    if schedule is None:
+        return
+    try:
+        delays = [_duration(item) for item in schedule]
+    except ValueError:
+        delays = []
+    if not 1 <= len(delays) <= 20 or not all(0.1 <= d <= 7 * 86_400 for d in delays):
+        raise SettingsError(
+            f"RUSTOK_WEBHOOKS_RETRY_SCHEDULE: invalid value {','.join(schedule)!r}; expected "
+            "1-20 comma-separated delays of 0.1 s to 7 d, e.g. 5s,1m,5m,30m,2h,6h,12h,24h"
+        )
 
 
 def _check_media_root(value: str) -> None:
