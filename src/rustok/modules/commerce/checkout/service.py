@@ -18,7 +18,7 @@ Steps, each inside the one transaction (STYLE section D):
    ``inventory.*`` events of step 4); commit.
 
 Any failure rolls everything back, events included. The number of SQL statements does not
-depend on the number of lines.
+depend on the number of lines. The locks follow commerce/locks.py.
 """
 
 from __future__ import annotations
