@@ -35,7 +35,7 @@ from rustok.core.platform import Platform
 from rustok.core.resilience import CircuitBreaker, CircuitOpenError
 from rustok.core.settings import Settings, load_settings
 from rustok.core.uow import UnitOfWork
-from rustok.outbox.runtime import EventRuntime
+from rustok.outbox.event_runtime import EventRuntime
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 
 BACKLOG = 5000

@@ -33,8 +33,8 @@ from rustok.cli.migrate import migrate_and_seed
 from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.platform import Platform
 from rustok.core.settings import load_settings
-from rustok.modules.webhooks.runtime import webhooks_runtime
 from rustok.modules.webhooks.schemas import WebhookCreate
+from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 
 BACKLOG = 2000

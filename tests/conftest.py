@@ -272,8 +272,8 @@ async def outbox_settled(platform: Platform, limit: float = 10.0) -> None:
 
     from sqlalchemy import func, select
 
+    from rustok.outbox.event_runtime import EventRuntime
     from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
-    from rustok.outbox.runtime import EventRuntime
 
     runtime = platform.events
     runners = runtime.runners if isinstance(runtime, EventRuntime) and runtime.started else []

@@ -19,11 +19,11 @@ from rustok.core.redis_guard import RedisGuard
 from rustok.core.registry import ModuleRegistry, load_spec
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
-from rustok.mail.runtime import attach_mail
+from rustok.mail.mail_runtime import attach_mail
 from rustok.modules import BUILTIN_MODULES
-from rustok.outbox.runtime import EventRuntime
+from rustok.outbox.event_runtime import EventRuntime
 from rustok.outbox.writer import OutboxWriter
-from rustok.tenancy.runtime import attach_directory
+from rustok.tenancy.tenancy_runtime import attach_directory
 
 _PACKAGE_ROOT = Path(__file__).parent
 

@@ -17,18 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.exc import DBAPIError
 
 from rustok import __version__
-from rustok.api.deps import (
-    PLATFORM_STATE_KEY,
-    TENANCY_STATE_KEY,
-    auth_from_state,
-    module_enabled,
-    platform_from_state,
-    provide_auth,
-    provide_platform,
-    provide_principal,
-    provide_tenancy,
-    provide_uow,
-)
+from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
@@ -39,15 +28,16 @@ from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.security import SecurityMiddleware
 from rustok.api.tenant_middleware import TenantMiddleware
+from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
-from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
-from rustok.core.db_outage import DatabaseUnavailable
+from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform, ReadinessCheck
 from rustok.core.settings import Settings
+from rustok.mail.routes import MailsAdminController, MailTemplatesController
 from rustok.migrations import ensure_schema_current
 from rustok.outbox.routes import EventsAdminController
 from rustok.tenancy.routes import (
@@ -55,7 +45,14 @@ from rustok.tenancy.routes import (
     ModulesController,
     TenantAdminController,
 )
-from rustok.tenancy.runtime import TenancyRuntime
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
+from rustok.web.deps import (
+    PLATFORM_STATE_KEY,
+    platform_from_state,
+    provide_platform,
+    provide_principal,
+)
+from rustok.web.guards import module_enabled
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
@@ -70,6 +67,8 @@ PLATFORM_ROUTES = [
     TenantAdminController,
     ModulesController,
     EventsAdminController,
+    MailTemplatesController,
+    MailsAdminController,
 ]
 
 
@@ -214,7 +213,6 @@ def _litestar(
             "tenancy": Provide(provide_tenancy),
             "auth": Provide(provide_auth),
             "principal": Provide(provide_principal),
-            "uow": Provide(provide_uow),
         },
         exception_handlers={Exception: problem_handler},
         openapi_config=_openapi_config(),

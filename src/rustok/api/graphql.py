@@ -20,19 +20,21 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.scalar import ScalarDefinition
 
 from rustok import API_VERSION
-from rustok.api.deps import auth_from_state, platform_from_state, tenancy_from_state
+from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_transport import GraphQLTransport
+from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.graphql import AuthMutation, AuthQuery
-from rustok.auth.guard import Public
-from rustok.auth.runtime import AuthRuntime
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
-from rustok.core.graphql import MINOR_UNITS_SCALAR, GraphQLContext, MinorUnits, RustokInfo
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
-from rustok.tenancy.runtime import TenancyRuntime
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
+from rustok.web.deps import platform_from_state
+from rustok.web.graphql import GraphQLContext, RustokInfo
+from rustok.web.permissions import Public
+from rustok.web.scalars import MINOR_UNITS_SCALAR, MinorUnits
 
 _log = get_logger("rustok.graphql")
 

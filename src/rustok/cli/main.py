@@ -10,6 +10,7 @@ from rustok.cli.demo import demo_command
 from rustok.cli.events import events_app
 from rustok.cli.index import index_app, reindex_command
 from rustok.cli.jobs import jobs_app
+from rustok.cli.mail import mail_app
 from rustok.cli.migrate import migrate_command
 from rustok.cli.outbox import outbox_app
 from rustok.cli.routes import routes_command
@@ -38,6 +39,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(index_app, name="index")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(mail_app, name="mail")
 app.add_typer(make_webhooks_app(cli_settings, open_platform, run), name="webhooks")
 
 

@@ -111,6 +111,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     allow_console_mail: bool = False
     # Seconds before each retry of a mail whose sending failed: 4 delays = 5 attempts.
     mail_retry_delays: tuple[str, ...] = ("10", "60", "300", "600")
+    # A folder of mail templates that replace the built-in files of the same name (W-7).
+    mail_templates_dir: str | None = None
+    # How long a sender's claim on a mail lasts (a dead sender's mails are retaken after
+    # it); unset: four times RUSTOK_SMTP_TIMEOUT_SECONDS plus 30 s.
+    mail_lease_seconds: float | None = None
+    # Mails one process sends at the same time.
+    mail_concurrency: int = 4
     # Event backbone (E-4..E-7, R-1): see README "Configuration".
     serve_events: bool = True
     nats_stream: str = "RUSTOK"
@@ -202,6 +209,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "smtp_port": (1, 65535),
     "smtp_timeout_seconds": (0.05, 300),
     "smtp_breaker_open_seconds": (0.1, 3600),
+    "mail_lease_seconds": (1, 86_400),
+    "mail_concurrency": (1, 64),
     "outbox_batch_size": (1, 1000),
     "outbox_poll_interval": (0.01, 60),
     "outbox_lease_seconds": (0.5, 3600),
@@ -451,6 +460,17 @@ def _check_retry_delays(delays: tuple[str, ...]) -> None:
 
 
 def _check_mail(values: dict[str, Any]) -> None:
+    folder = values.get("mail_templates_dir")
+    if folder is not None and not Path(folder).is_dir():
+        raise SettingsError(f"RUSTOK_MAIL_TEMPLATES_DIR: {folder} is not a directory")
+    lease = values.get("mail_lease_seconds")
+    send = 4 * values.get("smtp_timeout_seconds", default("smtp_timeout_seconds"))
+    if lease is not None and lease <= send:
+        # A claim must outlast the longest send, or a live sender's mail is sent twice.
+        raise SettingsError(
+            f"RUSTOK_MAIL_LEASE_SECONDS: {lease:g} is too short; it must exceed four times "
+            f"RUSTOK_SMTP_TIMEOUT_SECONDS ({send:g})"
+        )
     # The log "mailer" would write one-time tokens into production logs and send nothing.
     if (
         values.get("env") == "production"

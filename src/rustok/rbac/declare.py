@@ -3,7 +3,7 @@
 Both are Litestar handler options (``@get("/x", permission="users:read")``), read by the
 authorisation guard; a test walks every registered route and fails on any that declares
 neither, so nothing can be mounted unguarded. GraphQL fields use the permission classes in
-``rustok.api.authz`` with the same permission strings.
+``rustok.web.permissions`` with the same permission strings.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from rustok.cli.main import app as cli
 from rustok.core.resilience import CircuitOpenError
 from rustok.core.settings import Settings, SettingsError, load_settings
 from rustok.modules.content.errors import MediaStorageUnavailable
-from rustok.modules.content.media.runtime import media_storage
+from rustok.modules.content.media.media_runtime import media_storage
 from rustok.modules.content.media.s3 import S3Config, S3MediaStorage
 from rustok.modules.content.media.storage import LocalMediaStorage, media_key
 from tests.conftest import make_settings, serve_app

@@ -28,8 +28,8 @@ from rustok.core.jobs import PeriodicJob, job_tenants, tenant_context
 from rustok.core.logging import get_logger
 from rustok.modules.commerce.carts.models import Cart
 from rustok.modules.commerce.checkout.models import IdempotencyRecord
+from rustok.modules.commerce.commerce_runtime import commerce_runtime
 from rustok.modules.commerce.orders.models import Order
-from rustok.modules.commerce.runtime import commerce_runtime
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from litestar import Router
-
 from rustok.core.events import CATALOGUE, EventPayload
 from rustok.core.module import ModuleHookContext, ModuleSpec
 from rustok.modules.commerce import events as commerce_events
@@ -26,13 +24,13 @@ from rustok.modules.commerce.graphql import CommerceMutation, CommerceQuery
 from rustok.modules.commerce.inventory.routes import InventoryController, StockLocationController
 from rustok.modules.commerce.inventory.stock import ensure_default_location
 from rustok.modules.commerce.jobs import JOBS
+from rustok.modules.commerce.notifications import mail_order_news
 from rustok.modules.commerce.orders.routes import AdminOrderController, StoreOrderController
 from rustok.modules.commerce.regions.routes import (
     RegionController,
     ShippingMethodController,
     StoreShippingController,
 )
-from rustok.modules.commerce.runtime import SERVICE_DEPENDENCIES
 
 
 async def _on_enable(ctx: ModuleHookContext) -> None:
@@ -51,34 +49,28 @@ MODULE = ModuleSpec(
     version="0.1.0",
     permissions=permissions.ALL,
     event_types=_event_types(),
-    # One router: the controllers name the services they need; the runtime provides them.
     route_handlers=[
-        Router(
-            path="/",
-            dependencies=SERVICE_DEPENDENCIES,
-            route_handlers=[
-                ProductController,
-                VariantController,
-                CategoryController,
-                CollectionController,
-                PriceListController,
-                StockLocationController,
-                InventoryController,
-                RegionController,
-                ShippingMethodController,
-                DiscountController,
-                AdminOrderController,
-                AdminCustomerController,
-                StoreCartController,
-                CheckoutController,
-                StoreOrderController,
-                StoreCustomerController,
-                StoreShippingController,
-            ],
-        )
+        ProductController,
+        VariantController,
+        CategoryController,
+        CollectionController,
+        PriceListController,
+        StockLocationController,
+        InventoryController,
+        RegionController,
+        ShippingMethodController,
+        DiscountController,
+        AdminOrderController,
+        AdminCustomerController,
+        StoreCartController,
+        CheckoutController,
+        StoreOrderController,
+        StoreCustomerController,
+        StoreShippingController,
     ],
     graphql_query=CommerceQuery,
     graphql_mutation=CommerceMutation,
+    consumers=[mail_order_news],
     jobs=JOBS,
     on_enable=_on_enable,
     demo=seed_demo,

@@ -17,7 +17,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
     from rustok.core.settings import Settings
-    from rustok.modules.webhooks.runtime import WebhooksRuntime
+    from rustok.modules.webhooks.webhooks_runtime import WebhooksRuntime
 
 T = TypeVar("T")
 OpenPlatform = Callable[["Settings"], AbstractAsyncContextManager[Any]]
@@ -55,7 +55,7 @@ class WebhookCommands:
                 yield platform
 
     def _in_tenant(self, slug: str, work: Callable[[WebhooksRuntime], Awaitable[T]]) -> T:
-        from rustok.modules.webhooks.runtime import webhooks_runtime
+        from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 
         settings = self._settings()
 

@@ -1,5 +1,6 @@
 """The webhooks module's contract (SYSTEM.md §15, W-1…W-6): admin REST and GraphQL, the
-``webhooks.dispatch`` consumer, the sender (a background service), the purge job."""
+``webhooks.dispatch`` consumer, the ``webhooks.disabled_mail`` consumer (W-7), the sender
+(a background service), the purge job."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from rustok.modules.webhooks import permissions
 from rustok.modules.webhooks.consumer import DispatchConsumers
 from rustok.modules.webhooks.graphql import WebhooksMutation, WebhooksQuery
 from rustok.modules.webhooks.jobs import JOBS
+from rustok.modules.webhooks.notifications import mail_webhook_disabled
 from rustok.modules.webhooks.routes import WebhookController
-from rustok.modules.webhooks.runtime import build_sender
+from rustok.modules.webhooks.webhooks_runtime import build_sender
 
 
 def _event_types() -> tuple[type[EventPayload], ...]:
@@ -28,7 +30,7 @@ MODULE = ModuleSpec(
     route_handlers=[WebhookController],
     graphql_query=WebhooksQuery,
     graphql_mutation=WebhooksMutation,
-    consumers=DispatchConsumers(),
+    consumers=DispatchConsumers(mail_webhook_disabled),
     jobs=JOBS,
     background=[build_sender],
     route_prefixes=("/api/admin/webhooks",),

@@ -48,7 +48,7 @@ def _cart() -> CartSnapshot:
     customer = uuid.uuid4()
     return CartSnapshot(
         order_id=ORDER_ID, cart_id=uuid.uuid4(), customer_id=customer, placed_by=customer,
-        email="buyer@example.com", currency_code="USD", lines=lines, totals=totals,
+        email="buyer@example.com", locale="ru", currency_code="USD", lines=lines, totals=totals,
         tax_rate_bps=2000, discount_id=None, discount_code=None, region_id=uuid.uuid4(),
         shipping_method_id=uuid.uuid4(), shipping_method_name="Post",
         shipping_address={"country_code": "GB"}, billing_address={"country_code": "GB"},
@@ -94,6 +94,7 @@ def test_place_order_returns_the_rows_and_the_event_of_a_pending_order() -> None
         2500, 500, 300, 3300,
     )  # fmt: skip
     assert (order.customer_id, order.payment_provider) == (cart.customer_id, "manual")
+    assert (order.email, order.locale) == ("buyer@example.com", "ru")  # the mails' language
     assert [(line.sku, line.quantity, line.total, line.position) for line in placement.lines] == [
         ("SKU-0", 2, 2000, 0),
         ("SKU-1", 1, 500, 1),

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import strawberry
 
-from rustok.auth.guard import Public, graphql_principal
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.carts.schemas import (
     CartCreate,
     CartItemCreate,
@@ -17,22 +15,11 @@ from rustok.modules.commerce.carts.schemas import (
     CartRead,
     CartUpdate,
 )
-from rustok.modules.commerce.carts.service import CartAccess, CartService
-from rustok.modules.commerce.graphql_support import MinorUnits, convert, parse_id
-
-
-def _carts(info: RustokInfo) -> CartService:
-    return CartService(info.context.platform)
-
-
-def cart_access(info: RustokInfo, token: str | None) -> CartAccess:
-    """The cart token from the argument or the ``X-Cart-Token`` header, and the customer."""
-    request = info.context.request
-    if request is None:
-        raise RuntimeError("GraphQL resolver without an HTTP request")
-    header = request.headers.get("x-cart-token")
-    found = graphql_principal(info)
-    return CartAccess(token=token or header, customer_id=found.user_id if found else None)
+from rustok.modules.commerce.graphql_support import cart_access, runtime
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert
+from rustok.web.permissions import Public
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type(name="CartItem")
@@ -85,7 +72,7 @@ class CartType:
 class CartQuery:
     @strawberry.field(permission_classes=[Public])
     async def cart(self, info: RustokInfo, id: strawberry.ID, token: str | None = None) -> CartType:
-        found = await _carts(info).get(parse_id(id), cart_access(info, token))
+        found = await runtime(info).carts.get(parse_id(id), cart_access(info, token))
         return CartType.of(found)
 
 
@@ -96,7 +83,7 @@ class CartMutation:
         self, info: RustokInfo, currency_code: str | None = None, email: str | None = None
     ) -> CartType:
         body = convert({"currency_code": currency_code, "email": email}, CartCreate)
-        return CartType.of(await _carts(info).create(body, cart_access(info, None)))
+        return CartType.of(await runtime(info).carts.create(body, cart_access(info, None)))
 
     @strawberry.mutation(permission_classes=[Public])
     async def add_cart_item(
@@ -104,7 +91,7 @@ class CartMutation:
         token: str | None = None,
     ) -> CartType:  # fmt: skip
         body = convert({"variant_id": str(variant_id), "quantity": quantity}, CartItemCreate)
-        cart = await _carts(info).add_item(
+        cart = await runtime(info).carts.add_item(
             parse_id(cart_id, "cart_id"), cart_access(info, token), body
         )
         return CartType.of(cart)
@@ -115,7 +102,7 @@ class CartMutation:
         token: str | None = None,
     ) -> CartType:  # fmt: skip
         body = convert({"quantity": quantity}, CartItemUpdate)
-        cart = await _carts(info).update_item(
+        cart = await runtime(info).carts.update_item(
             parse_id(cart_id, "cart_id"), parse_id(item_id, "item_id"), cart_access(info, token),
             body,
         )  # fmt: skip
@@ -126,7 +113,7 @@ class CartMutation:
         self, info: RustokInfo, cart_id: strawberry.ID, item_id: strawberry.ID,
         token: str | None = None,
     ) -> CartType:  # fmt: skip
-        cart = await _carts(info).remove_item(
+        cart = await runtime(info).carts.remove_item(
             parse_id(cart_id, "cart_id"), parse_id(item_id, "item_id"), cart_access(info, token)
         )
         return CartType.of(cart)
@@ -137,7 +124,7 @@ class CartMutation:
         token: str | None = None,
     ) -> CartType:  # fmt: skip
         body = convert({"discount_code": code}, CartUpdate)
-        cart = await _carts(info).update(
+        cart = await runtime(info).carts.update(
             parse_id(cart_id, "cart_id"), cart_access(info, token), body
         )
         return CartType.of(cart)

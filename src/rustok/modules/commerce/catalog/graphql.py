@@ -11,9 +11,7 @@ import uuid
 import strawberry
 from sqlalchemy import func, select
 
-from rustok.auth.guard import graphql_principal, requires
 from rustok.core.errors import NotFound
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.catalog.graphql_inputs import (
     PriceInputType,
@@ -30,27 +28,15 @@ from rustok.modules.commerce.catalog.graphql_types import (
     VariantType,
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.service import CatalogService, product_filter
+from rustok.modules.commerce.catalog.service import product_filter
 from rustok.modules.commerce.catalog.state import ProductStateMachine
-from rustok.modules.commerce.catalog.variants import VariantService
 from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
-from rustok.modules.commerce.graphql_support import (
-    PageInfo,
-    check_first,
-    choice,
-    cursor_offset,
-    offset_cursor,
-    parse_id,
-    search_term,
-)
-
-
-def _catalog(info: RustokInfo) -> CatalogService:
-    return CatalogService(info.context.platform)
-
-
-def _variants(info: RustokInfo) -> VariantService:
-    return VariantService(info.context.platform)
+from rustok.modules.commerce.graphql_support import choice, runtime, search_term
+from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
+from rustok.web.cursors import offset_after
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import requires
+from rustok.web.principals import graphql_principal
 
 
 async def _product(info: RustokInfo, product_id: uuid.UUID) -> ProductType:
@@ -69,7 +55,7 @@ class CatalogQuery:
         status: str | None = None, q: str | None = None,
     ) -> ProductConnection:  # fmt: skip
         check_first(first)
-        start = cursor_offset(after)
+        start = offset_after(after)
         requested = choice(status, list(ProductStateMachine), "status")
         try:
             shown = status_filter(graphql_principal(info), requested)
@@ -85,15 +71,11 @@ class CatalogQuery:
                 )
             )
         edges = [
-            ProductEdge(cursor=offset_cursor(start + i), node=ProductType.of(r))
-            for i, r in enumerate(rows)
+            ProductEdge(cursor=c, node=ProductType.of(r)) for c, r in offset_edges(rows, start)
         ]
         return ProductConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=start + len(rows) < (total or 0),
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=offset_page_info(start, len(rows), total or 0),
             total_count=total or 0,
         )
 
@@ -109,34 +91,34 @@ class CatalogMutation:
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_CREATE)])
     async def create_product(self, info: RustokInfo, input: ProductCreateInputType) -> ProductType:
         """The REST create body (``POST /api/commerce/products``) as a typed input."""
-        created = await _catalog(info).create_product(product_create(input))
+        created = await runtime(info).catalog.create_product(product_create(input))
         return await _product(info, created.id)
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def update_product(
         self, info: RustokInfo, id: strawberry.ID, input: ProductUpdateInputType
     ) -> ProductType:
-        await _catalog(info).update_product(parse_id(id), product_update(input))
+        await runtime(info).catalog.update_product(parse_id(id), product_update(input))
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def publish_product(self, info: RustokInfo, id: strawberry.ID) -> ProductType:
-        await _catalog(info).transition(parse_id(id), "publish")
+        await runtime(info).catalog.transition(parse_id(id), "publish")
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def unpublish_product(self, info: RustokInfo, id: strawberry.ID) -> ProductType:
-        await _catalog(info).transition(parse_id(id), "unpublish")
+        await runtime(info).catalog.transition(parse_id(id), "unpublish")
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
     async def archive_product(self, info: RustokInfo, id: strawberry.ID) -> ProductType:
-        await _catalog(info).transition(parse_id(id), "archive")
+        await runtime(info).catalog.transition(parse_id(id), "archive")
         return await _product(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_DELETE)])
     async def delete_product(self, info: RustokInfo, id: strawberry.ID) -> bool:
-        await _catalog(info).delete_product(parse_id(id))
+        await runtime(info).catalog.delete_product(parse_id(id))
         return True
 
     @strawberry.mutation(permission_classes=[requires(perm.PRODUCTS_UPDATE)])
@@ -145,7 +127,7 @@ class CatalogMutation:
     ) -> VariantType:
         """Replace the variant's base prices (one per currency)."""
         parsed = price_inputs(prices)
-        await _variants(info).set_prices(parse_id(variant_id, "variant_id"), parsed)
+        await runtime(info).variants.set_prices(parse_id(variant_id, "variant_id"), parsed)
         async with info.context.platform.db.read_session() as session:
             row = await session.get(Variant, parse_id(variant_id, "variant_id"))
         assert row is not None

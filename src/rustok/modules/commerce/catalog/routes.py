@@ -6,11 +6,9 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, patch, post, put
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from rustok.auth.guard import principal_of
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.catalog.schemas import (
     ImageInput,
@@ -24,18 +22,15 @@ from rustok.modules.commerce.catalog.schemas import (
     VariantRead,
     VariantUpdate,
 )
-from rustok.modules.commerce.catalog.service import CatalogService
-from rustok.modules.commerce.catalog.variants import VariantService
 from rustok.modules.commerce.catalog.visibility import (
     HiddenStatus,
     ensure_visible,
     sees_every_status,
     status_filter,
 )
-from rustok.modules.commerce.deps import Page, PerPage
-
-Catalog = NamedDependency[CatalogService]
-Variants = NamedDependency[VariantService]
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
+from rustok.web.pages import Page, PerPage
+from rustok.web.principals import principal_of
 
 # Optional parameters carry their constraints outside the union: Litestar drops the
 # constraints of an ``Annotated[...] | None``.
@@ -47,10 +42,11 @@ Status = Literal["draft", "active", "archived"]
 class ProductController(Controller):
     path = "/api/commerce/products"
     tags = ["commerce: catalogue"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=perm.PRODUCTS_LIST)
     async def list_products(
-        self, catalog: Catalog, request: AnyRequest, page: FromQuery[Page] = 1,
+        self, commerce: Commerce, request: AnyRequest, page: FromQuery[Page] = 1,
         per_page: FromQuery[PerPage] = 20, status: FromQuery[Status | None] = None,
         q: Search = None, category_id: FromQuery[uuid.UUID | None] = None,
     ) -> ProductPage:  # fmt: skip
@@ -60,125 +56,120 @@ class ProductController(Controller):
             shown = status_filter(principal_of(request), status)
         except HiddenStatus:
             return ProductPage(items=[], page=page, per_page=per_page, total=0)
-        return await catalog.list_products(
+        return await commerce.catalog.list_products(
             page=page, per_page=per_page, status=shown, q=q, category_id=category_id
         )
 
     @post("/", permission=perm.PRODUCTS_CREATE, status_code=201)
-    async def create_product(self, catalog: Catalog, data: JSONBody[ProductCreate]) -> ProductRead:
+    async def create_product(
+        self, commerce: Commerce, data: JSONBody[ProductCreate]
+    ) -> ProductRead:
         """Create a product with translations, options, variants, prices and stock."""
-        return await catalog.create_product(data)
+        return await commerce.catalog.create_product(data)
 
     @get("/{product_id:uuid}", permission=perm.PRODUCTS_READ)
     async def get_product(
-        self, catalog: Catalog, request: AnyRequest, product_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, request: AnyRequest, product_id: FromPath[uuid.UUID]
     ) -> ProductRead:
         """One product with everything about it."""
-        product = await catalog.get_product(product_id)
+        product = await commerce.catalog.get_product(product_id)
         ensure_visible(principal_of(request), product.status)
         return product
 
     @patch("/{product_id:uuid}", permission=perm.PRODUCTS_UPDATE)
     async def update_product(
-        self, catalog: Catalog, product_id: FromPath[uuid.UUID], data: JSONBody[ProductUpdate]
+        self, commerce: Commerce, product_id: FromPath[uuid.UUID], data: JSONBody[ProductUpdate]
     ) -> ProductRead:
         """Change translations (per locale), vendor, type, metadata, categories, collections."""
-        return await catalog.update_product(product_id, data)
+        return await commerce.catalog.update_product(product_id, data)
 
     @delete("/{product_id:uuid}", permission=perm.PRODUCTS_DELETE, status_code=HTTP_204_NO_CONTENT)
-    async def delete_product(self, catalog: Catalog, product_id: FromPath[uuid.UUID]) -> None:
+    async def delete_product(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> None:
         """Delete a draft or archived product (409 PRODUCT_ACTIVE while active)."""
-        await catalog.delete_product(product_id)
+        await commerce.catalog.delete_product(product_id)
 
     @post("/{product_id:uuid}/publish", permission=perm.PRODUCTS_UPDATE, status_code=200)
-    async def publish(self, catalog: Catalog, product_id: FromPath[uuid.UUID]) -> ProductRead:
+    async def publish(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> ProductRead:
         """draft → active (409 INVALID_TRANSITION otherwise)."""
-        return await catalog.transition(product_id, "publish")
+        return await commerce.catalog.transition(product_id, "publish")
 
     @post("/{product_id:uuid}/unpublish", permission=perm.PRODUCTS_UPDATE, status_code=200)
-    async def unpublish(self, catalog: Catalog, product_id: FromPath[uuid.UUID]) -> ProductRead:
+    async def unpublish(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> ProductRead:
         """active or archived → draft."""
-        return await catalog.transition(product_id, "unpublish")
+        return await commerce.catalog.transition(product_id, "unpublish")
 
     @post("/{product_id:uuid}/archive", permission=perm.PRODUCTS_UPDATE, status_code=200)
-    async def archive(self, catalog: Catalog, product_id: FromPath[uuid.UUID]) -> ProductRead:
+    async def archive(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> ProductRead:
         """draft or active → archived."""
-        return await catalog.transition(product_id, "archive")
+        return await commerce.catalog.transition(product_id, "archive")
 
     @get("/{product_id:uuid}/variants", permission=perm.PRODUCTS_READ)
     async def list_variants(
-        self,
-        catalog: Catalog,
-        variants: Variants,
-        request: AnyRequest,
-        product_id: FromPath[uuid.UUID],
+        self, commerce: Commerce, request: AnyRequest, product_id: FromPath[uuid.UUID]
     ) -> VariantList:
         """The product's variants."""
         principal = principal_of(request)
         if not sees_every_status(principal):
-            ensure_visible(principal, (await catalog.get_product(product_id)).status)
-        return await variants.list_for_product(product_id)
+            ensure_visible(principal, (await commerce.catalog.get_product(product_id)).status)
+        return await commerce.variants.list_for_product(product_id)
 
     @post("/{product_id:uuid}/variants", permission=perm.PRODUCTS_CREATE, status_code=201)
     async def create_variant(
-        self, variants: Variants, product_id: FromPath[uuid.UUID], data: JSONBody[VariantCreate]
+        self, commerce: Commerce, product_id: FromPath[uuid.UUID], data: JSONBody[VariantCreate]
     ) -> VariantRead:
         """Add a variant (unique SKU, a value for each option, prices, initial stock)."""
-        return await variants.create(product_id, data)
+        return await commerce.variants.create(product_id, data)
 
     @post("/{product_id:uuid}/images", permission=perm.PRODUCTS_UPDATE, status_code=201)
     async def add_image(
-        self, catalog: Catalog, product_id: FromPath[uuid.UUID], data: JSONBody[ImageInput]
+        self, commerce: Commerce, product_id: FromPath[uuid.UUID], data: JSONBody[ImageInput]
     ) -> ProductRead:
         """Attach an image (a URL and/or a media library id)."""
-        return await catalog.add_image(product_id, data)
+        return await commerce.catalog.add_image(product_id, data)
 
     @delete(
         "/{product_id:uuid}/images/{image_id:uuid}",
         permission=perm.PRODUCTS_UPDATE, status_code=HTTP_204_NO_CONTENT,
     )  # fmt: skip
     async def remove_image(
-        self, catalog: Catalog, product_id: FromPath[uuid.UUID], image_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, product_id: FromPath[uuid.UUID], image_id: FromPath[uuid.UUID]
     ) -> None:
         """Detach an image."""
-        await catalog.remove_image(product_id, image_id)
+        await commerce.catalog.remove_image(product_id, image_id)
 
 
 class VariantController(Controller):
     path = "/api/commerce/variants"
     tags = ["commerce: catalogue"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/{variant_id:uuid}", permission=perm.PRODUCTS_READ)
     async def get_variant(
-        self,
-        catalog: Catalog,
-        variants: Variants,
-        request: AnyRequest,
-        variant_id: FromPath[uuid.UUID],
+        self, commerce: Commerce, request: AnyRequest, variant_id: FromPath[uuid.UUID]
     ) -> VariantRead:
         """One variant with options, prices and available stock."""
-        variant = await variants.get(variant_id)
+        variant = await commerce.variants.get(variant_id)
         principal = principal_of(request)
         if not sees_every_status(principal):
-            product = await catalog.get_product(variant.product_id)
+            product = await commerce.catalog.get_product(variant.product_id)
             ensure_visible(principal, product.status)
         return variant
 
     @patch("/{variant_id:uuid}", permission=perm.PRODUCTS_UPDATE)
     async def update_variant(
-        self, variants: Variants, variant_id: FromPath[uuid.UUID], data: JSONBody[VariantUpdate]
+        self, commerce: Commerce, variant_id: FromPath[uuid.UUID], data: JSONBody[VariantUpdate]
     ) -> VariantRead:
         """Change SKU, barcode, weight, dimensions, policy, position or option values."""
-        return await variants.update(variant_id, data)
+        return await commerce.variants.update(variant_id, data)
 
     @delete("/{variant_id:uuid}", permission=perm.PRODUCTS_DELETE, status_code=HTTP_204_NO_CONTENT)
-    async def delete_variant(self, variants: Variants, variant_id: FromPath[uuid.UUID]) -> None:
+    async def delete_variant(self, commerce: Commerce, variant_id: FromPath[uuid.UUID]) -> None:
         """Delete a variant (not the last one, not one with stock held by open orders)."""
-        await variants.delete(variant_id)
+        await commerce.variants.delete(variant_id)
 
     @put("/{variant_id:uuid}/prices", permission=perm.PRODUCTS_UPDATE)
     async def set_prices(
-        self, variants: Variants, variant_id: FromPath[uuid.UUID], data: JSONBody[PriceInputs]
+        self, commerce: Commerce, variant_id: FromPath[uuid.UUID], data: JSONBody[PriceInputs]
     ) -> VariantRead:
         """Replace the base prices: one per currency, compare-at ≥ amount."""
-        return await variants.set_prices(variant_id, data)
+        return await commerce.variants.set_prices(variant_id, data)

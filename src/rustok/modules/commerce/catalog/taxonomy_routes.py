@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, patch, post, put
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -15,7 +14,6 @@ from rustok.modules.commerce.catalog.price_lists import (
     PriceListList,
     PriceListPrices,
     PriceListRead,
-    PriceListService,
 )
 from rustok.modules.commerce.catalog.taxonomy import (
     CategoryCreate,
@@ -26,139 +24,139 @@ from rustok.modules.commerce.catalog.taxonomy import (
     CollectionPage,
     CollectionRead,
     CollectionUpdate,
-    TaxonomyService,
 )
-from rustok.modules.commerce.deps import Page, PerPage
-
-PriceLists = NamedDependency[PriceListService]
-Taxonomy = NamedDependency[TaxonomyService]
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
+from rustok.web.pages import Page, PerPage
 
 
 class CategoryController(Controller):
     path = "/api/commerce/categories"
     tags = ["commerce: catalogue"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=perm.CATEGORIES_LIST)
     async def list_categories(
-        self, taxonomy: Taxonomy, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
+        self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
     ) -> CategoryPage:
         """Categories by position and handle (``parent_id`` makes the tree)."""
-        return await taxonomy.list_categories(page, per_page)
+        return await commerce.taxonomy.list_categories(page, per_page)
 
     @post("/", permission=perm.CATEGORIES_CREATE, status_code=201)
     async def create_category(
-        self, taxonomy: Taxonomy, data: JSONBody[CategoryCreate]
+        self, commerce: Commerce, data: JSONBody[CategoryCreate]
     ) -> CategoryRead:
         """Create a category (handle unique per tenant)."""
-        return await taxonomy.create_category(data)
+        return await commerce.taxonomy.create_category(data)
 
     @get("/{category_id:uuid}", permission=perm.CATEGORIES_READ)
     async def get_category(
-        self, taxonomy: Taxonomy, category_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, category_id: FromPath[uuid.UUID]
     ) -> CategoryRead:
         """One category."""
-        return await taxonomy.get_category(category_id)
+        return await commerce.taxonomy.get_category(category_id)
 
     @patch("/{category_id:uuid}", permission=perm.CATEGORIES_UPDATE)
     async def update_category(
-        self, taxonomy: Taxonomy, category_id: FromPath[uuid.UUID], data: JSONBody[CategoryUpdate]
+        self, commerce: Commerce, category_id: FromPath[uuid.UUID], data: JSONBody[CategoryUpdate]
     ) -> CategoryRead:
         """Change a category; a parent that would make a cycle is refused."""
-        return await taxonomy.update_category(category_id, data)
+        return await commerce.taxonomy.update_category(category_id, data)
 
     @delete(
         "/{category_id:uuid}", permission=perm.CATEGORIES_DELETE, status_code=HTTP_204_NO_CONTENT
     )
-    async def delete_category(self, taxonomy: Taxonomy, category_id: FromPath[uuid.UUID]) -> None:
+    async def delete_category(self, commerce: Commerce, category_id: FromPath[uuid.UUID]) -> None:
         """Delete a category; its children move up to its parent."""
-        await taxonomy.delete_category(category_id)
+        await commerce.taxonomy.delete_category(category_id)
 
 
 class CollectionController(Controller):
     path = "/api/commerce/collections"
     tags = ["commerce: catalogue"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=perm.CATEGORIES_LIST)
     async def list_collections(
-        self, taxonomy: Taxonomy, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
+        self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
     ) -> CollectionPage:
         """Collections by handle."""
-        return await taxonomy.list_collections(page, per_page)
+        return await commerce.taxonomy.list_collections(page, per_page)
 
     @post("/", permission=perm.CATEGORIES_CREATE, status_code=201)
     async def create_collection(
-        self, taxonomy: Taxonomy, data: JSONBody[CollectionCreate]
+        self, commerce: Commerce, data: JSONBody[CollectionCreate]
     ) -> CollectionRead:
         """Create a collection."""
-        return await taxonomy.create_collection(data)
+        return await commerce.taxonomy.create_collection(data)
 
     @get("/{collection_id:uuid}", permission=perm.CATEGORIES_READ)
     async def get_collection(
-        self, taxonomy: Taxonomy, collection_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, collection_id: FromPath[uuid.UUID]
     ) -> CollectionRead:
         """One collection."""
-        return await taxonomy.get_collection(collection_id)
+        return await commerce.taxonomy.get_collection(collection_id)
 
     @patch("/{collection_id:uuid}", permission=perm.CATEGORIES_UPDATE)
     async def update_collection(
         self,
-        taxonomy: Taxonomy,
+        commerce: Commerce,
         collection_id: FromPath[uuid.UUID],
         data: JSONBody[CollectionUpdate],
     ) -> CollectionRead:
         """Change a collection."""
-        return await taxonomy.update_collection(collection_id, data)
+        return await commerce.taxonomy.update_collection(collection_id, data)
 
     @delete(
         "/{collection_id:uuid}", permission=perm.CATEGORIES_DELETE, status_code=HTTP_204_NO_CONTENT
     )
     async def delete_collection(
-        self, taxonomy: Taxonomy, collection_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, collection_id: FromPath[uuid.UUID]
     ) -> None:
         """Delete a collection (its products stay)."""
-        await taxonomy.delete_collection(collection_id)
+        await commerce.taxonomy.delete_collection(collection_id)
 
 
 class PriceListController(Controller):
     path = "/api/commerce/price-lists"
     tags = ["commerce: catalogue"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=perm.PRODUCTS_LIST)
     async def list_price_lists(
-        self, price_lists: PriceLists, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
+        self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
     ) -> PriceListList:
         """Price lists with their prices."""
-        return await price_lists.list_page(page, per_page)
+        return await commerce.price_lists.list_page(page, per_page)
 
     @post("/", permission=perm.PRODUCTS_CREATE, status_code=201)
     async def create_price_list(
-        self, price_lists: PriceLists, data: JSONBody[PriceListCreate]
+        self, commerce: Commerce, data: JSONBody[PriceListCreate]
     ) -> PriceListRead:
         """Create a price list (active, or draft; optional validity window)."""
-        return await price_lists.create(data)
+        return await commerce.price_lists.create(data)
 
     @get("/{price_list_id:uuid}", permission=perm.PRODUCTS_READ)
     async def get_price_list(
-        self, price_lists: PriceLists, price_list_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, price_list_id: FromPath[uuid.UUID]
     ) -> PriceListRead:
         """One price list."""
-        return await price_lists.get(price_list_id)
+        return await commerce.price_lists.get(price_list_id)
 
     @put("/{price_list_id:uuid}/prices", permission=perm.PRODUCTS_UPDATE)
     async def set_price_list_prices(
         self,
-        price_lists: PriceLists,
+        commerce: Commerce,
         price_list_id: FromPath[uuid.UUID],
         data: JSONBody[PriceListPrices],
     ) -> PriceListRead:
         """Replace the list's prices (per variant, currency and minimum quantity)."""
-        return await price_lists.set_prices(price_list_id, data)
+        return await commerce.price_lists.set_prices(price_list_id, data)
 
     @delete(
         "/{price_list_id:uuid}", permission=perm.PRODUCTS_DELETE, status_code=HTTP_204_NO_CONTENT
     )
     async def delete_price_list(
-        self, price_lists: PriceLists, price_list_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, price_list_id: FromPath[uuid.UUID]
     ) -> None:
         """Delete a price list and its prices."""
-        await price_lists.delete(price_list_id)
+        await commerce.price_lists.delete(price_list_id)

@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import strawberry
 
-from rustok.auth.guard import Public
 from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo
-from rustok.modules.commerce.carts.graphql import cart_access
 from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
-from rustok.modules.commerce.checkout.service import CheckoutService
-from rustok.modules.commerce.graphql_support import convert, input_dict, parse_id
+from rustok.modules.commerce.graphql_support import cart_access, runtime
 from rustok.modules.commerce.orders.graphql import OrderType
-
-
-def _checkout(info: RustokInfo) -> CheckoutService:
-    return CheckoutService(info.context.platform)
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert, input_dict
+from rustok.web.permissions import Public
 
 
 @strawberry.input
@@ -44,6 +39,7 @@ class CheckoutInput:
     discount_code: str | None = None
     payment_provider: str | None = None
     payment_token: str | None = None
+    locale: str | None = None
 
 
 @strawberry.type
@@ -60,7 +56,9 @@ class CheckoutMutation:
             raise ValidationFailed(
                 errors={"idempotency_key": ["1..255 printable ASCII characters, no spaces"]}
             )
-        order = await _checkout(info).place_order(
-            parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key
-        )
+        request = info.context.request
+        order = await runtime(info).checkout.place_order(
+            parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key,
+            accept_language=request.headers.get("accept-language") if request else None,
+        )  # fmt: skip
         return OrderType.of(order)

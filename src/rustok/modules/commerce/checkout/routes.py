@@ -6,15 +6,11 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from rustok.modules.commerce.carts.routes import Access
 from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_PATTERN, CheckoutRequest
-from rustok.modules.commerce.checkout.service import CheckoutService
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Access, Commerce
 from rustok.modules.commerce.orders.schemas import OrderRead
-
-Checkout = NamedDependency[CheckoutService]
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -24,17 +20,25 @@ IdempotencyKeyHeader = Annotated[
         description="retries with the same key return the same order, never a second one",
     ),
 ]  # fmt: skip
+AcceptLanguage = Annotated[
+    str | None, HeaderParameter(name="Accept-Language", max_length=512, required=False)
+]
 
 
 class CheckoutController(Controller):
     path = "/api/store/carts"
     tags = ["storefront"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @post("/{cart_id:uuid}/checkout", status_code=201, public=True, optional_auth=True)
     async def checkout(
-        self, checkout: Checkout, access: Access, cart_id: FromPath[uuid.UUID],
+        self, commerce: Commerce, access: Access, cart_id: FromPath[uuid.UUID],
         data: JSONBody[CheckoutRequest], idempotency_key: IdempotencyKeyHeader = None,
+        accept_language: AcceptLanguage = None,
     ) -> OrderRead:  # fmt: skip
         """Place the order: reserve stock, apply the discount, authorise the payment, all
-        or nothing. 409 INSUFFICIENT_INVENTORY names the variants short of stock."""
-        return await checkout.place_order(cart_id, access, data, idempotency_key)
+        or nothing. 409 INSUFFICIENT_INVENTORY names the variants short of stock. The order's
+        mails are in ``locale``, else the best Accept-Language match, else the default."""
+        return await commerce.checkout.place_order(
+            cart_id, access, data, idempotency_key, accept_language=accept_language
+        )

@@ -46,6 +46,7 @@ from rustok.modules.commerce.errors import CartNotOpen, IdempotencyKeyReused
 from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted
 from rustok.modules.commerce.inventory.stock import StockRequest, reserve
 from rustok.modules.commerce.metrics import ORDERS_PLACED
+from rustok.modules.commerce.notifications import customer_locale
 from rustok.modules.commerce.orders.models import Order
 from rustok.modules.commerce.orders.placement import CartSnapshot, LineSnapshot, Placement, place
 from rustok.modules.commerce.orders.queries import order_reads, to_order_read
@@ -77,8 +78,11 @@ class CheckoutService:
         access: CartAccess,
         data: CheckoutRequest,
         idempotency_key: str | None = None,
+        *,
+        accept_language: str | None = None,
     ) -> OrderRead:
         self._payments.get(data.payment_provider)  # an unknown provider is a 400, up front
+        locale = customer_locale(data.locale, accept_language)  # an unknown one: 400, too
         fingerprint = request_fingerprint(cart_id, data)
         async with self._platform.uow() as uow:
             cart = await lock_cart(uow, cart_id, access)
@@ -97,7 +101,7 @@ class CheckoutService:
                 country_code=data.shipping_address.country_code,
                 shipping_method_id=data.shipping_method or cart.shipping_method_id,
             )  # fmt: skip
-            placed = await self._place(uow, cart, priced, data, access)
+            placed = await self._place(uow, cart, priced, data, access, locale)
             order = placed.placement.order
             if idempotency_key is not None:
                 uow.session.add(
@@ -167,9 +171,10 @@ class CheckoutService:
         priced: PricedCart,
         data: CheckoutRequest,
         access: CartAccess,
+        locale: str,
     ) -> PlacedOrder:
         now = utcnow()
-        snapshot = _snapshot(priced, data, access, order_id=new_id())
+        snapshot = _snapshot(priced, data, access, locale, order_id=new_id())
         reservations = await reserve(
             uow,
             snapshot.order_id,
@@ -200,8 +205,9 @@ class CheckoutService:
 
 
 def _snapshot(
-    priced: PricedCart, data: CheckoutRequest, access: CartAccess, *, order_id: uuid.UUID
-) -> CartSnapshot:
+    priced: PricedCart, data: CheckoutRequest, access: CartAccess, locale: str, *,
+    order_id: uuid.UUID,
+) -> CartSnapshot:  # fmt: skip
     """What the order keeps of the priced cart and the request."""
     cart, totals = priced.cart, priced.totals
     figures = {line.key: line for line in totals.lines}
@@ -219,7 +225,8 @@ def _snapshot(
     discount, region, shipping = priced.discount, priced.region, priced.shipping
     return CartSnapshot(
         order_id=order_id, cart_id=cart.id, customer_id=access.customer_id or cart.customer_id,
-        placed_by=access.customer_id, email=data.email, currency_code=cart.currency_code,
+        placed_by=access.customer_id, email=data.email, locale=locale,
+        currency_code=cart.currency_code,
         lines=lines, totals=totals, tax_rate_bps=region.tax_rate_bps if region else 0,
         discount_id=discount.id if discount else None,
         discount_code=discount.code if discount else None,

@@ -7,21 +7,15 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.customers.service import (
-    AddressCreate,
-    CustomerPage,
-    CustomerRead,
-    CustomerService,
-)
-from rustok.modules.commerce.deps import Caller, Page, PerPage
+from rustok.modules.commerce.customers.service import AddressCreate, CustomerPage, CustomerRead
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
 from rustok.rbac.declare import AUTHENTICATED
-
-Customers = NamedDependency[CustomerService]
+from rustok.web.deps import Caller
+from rustok.web.pages import Page, PerPage
 
 Search = Annotated[str | None, QueryParameter(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 
@@ -29,44 +23,46 @@ Search = Annotated[str | None, QueryParameter(min_length=1, max_length=100, patt
 class StoreCustomerController(Controller):
     path = "/api/store/customers/me"
     tags = ["storefront"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=AUTHENTICATED)
-    async def me(self, customers: Customers, principal: Caller) -> CustomerRead:
+    async def me(self, commerce: Commerce, principal: Caller) -> CustomerRead:
         """The signed-in customer with the address book."""
-        return await customers.me(principal.user_id)
+        return await commerce.customers.me(principal.user_id)
 
     @post("/addresses", permission=AUTHENTICATED, status_code=201)
     async def add_address(
-        self, customers: Customers, principal: Caller, data: JSONBody[AddressCreate]
+        self, commerce: Commerce, principal: Caller, data: JSONBody[AddressCreate]
     ) -> CustomerRead:
         """Add an address (``is_default`` makes it the default one)."""
-        return await customers.add_address(principal.user_id, data)
+        return await commerce.customers.add_address(principal.user_id, data)
 
     @delete(
         "/addresses/{address_id:uuid}", permission=AUTHENTICATED, status_code=HTTP_204_NO_CONTENT
     )
     async def delete_address(
-        self, customers: Customers, principal: Caller, address_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, principal: Caller, address_id: FromPath[uuid.UUID]
     ) -> None:
         """Remove one of the customer's addresses."""
-        await customers.delete_address(principal.user_id, address_id)
+        await commerce.customers.delete_address(principal.user_id, address_id)
 
 
 class AdminCustomerController(Controller):
     path = "/api/commerce/customers"
     tags = ["commerce: customers"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=perm.CUSTOMERS_LIST)
     async def list_customers(
-        self, customers: Customers, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
+        self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
         q: Search = None,
     ) -> CustomerPage:  # fmt: skip
         """Users with the customer role, with addresses and order counts."""
-        return await customers.list_page(page, per_page, q)
+        return await commerce.customers.list_page(page, per_page, q)
 
     @get("/{customer_id:uuid}", permission=perm.CUSTOMERS_READ)
     async def get_customer(
-        self, customers: Customers, customer_id: FromPath[uuid.UUID]
+        self, commerce: Commerce, customer_id: FromPath[uuid.UUID]
     ) -> CustomerRead:
         """One customer."""
-        return await customers.get(customer_id)
+        return await commerce.customers.get(customer_id)

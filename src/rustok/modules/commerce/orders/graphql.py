@@ -7,20 +7,8 @@ import datetime as dt
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.auth.guard import requires
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.graphql_support import (
-    MinorUnits,
-    PageInfo,
-    check_first,
-    choice,
-    convert,
-    cursor_offset,
-    offset_cursor,
-    parse_id,
-    principal,
-)
+from rustok.modules.commerce.graphql_support import choice, principal, runtime
 from rustok.modules.commerce.orders.schemas import (
     OrderCancel,
     OrderPage,
@@ -28,12 +16,13 @@ from rustok.modules.commerce.orders.schemas import (
     OrderRead,
     OrderShip,
 )
-from rustok.modules.commerce.orders.service import OrderService
 from rustok.modules.commerce.orders.state import OrderStateMachine
-
-
-def _orders(info: RustokInfo) -> OrderService:
-    return OrderService(info.context.platform)
+from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
+from rustok.web.cursors import offset_after
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert
+from rustok.web.permissions import requires
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type(name="OrderLine")
@@ -133,16 +122,10 @@ class OrderConnection:
 
 
 def _connection(page: OrderPage, start: int) -> OrderConnection:
-    edges = [
-        OrderEdge(cursor=offset_cursor(start + i), node=OrderType.of(o))
-        for i, o in enumerate(page.items)
-    ]
+    edges = [OrderEdge(cursor=c, node=OrderType.of(o)) for c, o in offset_edges(page.items, start)]
     return OrderConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=start + len(edges) < page.total,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=offset_page_info(start, len(edges), page.total),
         total_count=page.total,
     )
 
@@ -150,7 +133,7 @@ def _connection(page: OrderPage, start: int) -> OrderConnection:
 def _offset_page(first: int, after: str | None) -> tuple[int, int]:
     """(page, start) for offset cursors; pages are ``first`` long."""
     check_first(first)
-    start = cursor_offset(after)
+    start = offset_after(after)
     if start % first:
         start -= start % first  # a cursor from a page of another size: its page start
     return start // first + 1, start
@@ -167,7 +150,7 @@ class OrdersQuery:
         caller = principal(info)
         own = caller.scope(perm.ORDERS_LIST) == "own"
         wanted = choice(status, list(OrderStateMachine), "status")
-        page = await _orders(info).list_page(
+        page = await runtime(info).orders.list_page(
             page=page_number, per_page=first, status=wanted,
             customer_id=caller.user_id if own else None,
         )  # fmt: skip
@@ -177,7 +160,9 @@ class OrdersQuery:
     async def order(self, info: RustokInfo, id: strawberry.ID) -> OrderType:
         caller = principal(info)
         own = caller.scope(perm.ORDERS_READ) == "own"
-        found = await _orders(info).get(parse_id(id), customer_id=caller.user_id if own else None)
+        found = await runtime(info).orders.get(
+            parse_id(id), customer_id=caller.user_id if own else None
+        )
         return OrderType.of(found)
 
     @strawberry.field(permission_classes=[requires(perm.ORDERS_LIST)])
@@ -186,7 +171,7 @@ class OrdersQuery:
     ) -> OrderConnection:
         """The signed-in customer's own orders."""
         page_number, start = _offset_page(first, after)
-        page = await _orders(info).list_page(
+        page = await runtime(info).orders.list_page(
             page=page_number, per_page=first, customer_id=principal(info).user_id
         )
         return _connection(page, start)
@@ -196,29 +181,29 @@ class OrdersQuery:
 class OrdersMutation:
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def confirm_order(self, info: RustokInfo, id: strawberry.ID) -> OrderType:
-        return OrderType.of(await _orders(info).confirm(parse_id(id)))
+        return OrderType.of(await runtime(info).orders.confirm(parse_id(id)))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def pay_order(
         self, info: RustokInfo, id: strawberry.ID, payment_id: str | None = None
     ) -> OrderType:
         body = convert({"payment_id": payment_id}, OrderPay)
-        return OrderType.of(await _orders(info).pay(parse_id(id), body))
+        return OrderType.of(await runtime(info).orders.pay(parse_id(id), body))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def ship_order(
         self, info: RustokInfo, id: strawberry.ID, tracking_number: str, carrier: str | None = None
     ) -> OrderType:
         body = convert({"tracking_number": tracking_number, "carrier": carrier}, OrderShip)
-        return OrderType.of(await _orders(info).ship(parse_id(id), body))
+        return OrderType.of(await runtime(info).orders.ship(parse_id(id), body))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def deliver_order(self, info: RustokInfo, id: strawberry.ID) -> OrderType:
-        return OrderType.of(await _orders(info).deliver(parse_id(id)))
+        return OrderType.of(await runtime(info).orders.deliver(parse_id(id)))
 
     @strawberry.mutation(permission_classes=[requires(perm.ORDERS_UPDATE)])
     async def cancel_order(
         self, info: RustokInfo, id: strawberry.ID, reason: str | None = None
     ) -> OrderType:
         body = convert({"reason": reason}, OrderCancel)
-        return OrderType.of(await _orders(info).cancel(parse_id(id), body))
+        return OrderType.of(await runtime(info).orders.cancel(parse_id(id), body))

@@ -48,6 +48,7 @@ class CartSnapshot:
     customer_id: uuid.UUID | None  # the order's owner
     placed_by: uuid.UUID | None  # the signed-in caller, if any (the history's actor)
     email: str
+    locale: str  # the language of the order's mails (notifications.py)
     currency_code: str
     lines: tuple[LineSnapshot, ...]
     totals: Totals
@@ -87,7 +88,8 @@ def place_order(
     )  # fmt: skip
     order = Order(
         id=cart.order_id, display_number=number, cart_id=cart.cart_id,
-        customer_id=cart.customer_id, email=cart.email, currency_code=cart.currency_code,
+        customer_id=cart.customer_id, email=cart.email, locale=cart.locale,
+        currency_code=cart.currency_code,
         subtotal=totals.subtotal, discount_total=totals.discount_total,
         tax_total=totals.tax_total, shipping_total=totals.shipping_total, total=totals.total,
         tax_rate_bps=cart.tax_rate_bps, discount_id=cart.discount_id,

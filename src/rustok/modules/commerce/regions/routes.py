@@ -6,22 +6,19 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from rustok.modules.commerce import permissions as perm
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
 from rustok.modules.commerce.regions.service import (
     RegionCreate,
     RegionList,
     RegionRead,
-    RegionService,
     ShippingMethodCreate,
     ShippingMethodList,
     ShippingMethodRead,
 )
-
-Regions = NamedDependency[RegionService]
 
 CurrencyQuery = Annotated[str, QueryParameter(pattern=r"^[A-Z]{3}$")]
 CountryQuery = Annotated[str | None, QueryParameter(pattern=r"^[A-Z]{2}$")]
@@ -30,55 +27,58 @@ CountryQuery = Annotated[str | None, QueryParameter(pattern=r"^[A-Z]{2}$")]
 class RegionController(Controller):
     path = "/api/commerce/regions"
     tags = ["commerce: regions"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=perm.SETTINGS_LIST)
-    async def list_regions(self, regions: Regions) -> RegionList:
+    async def list_regions(self, commerce: Commerce) -> RegionList:
         """Regions: currency, countries and tax rate (basis points)."""
-        return await regions.list_regions()
+        return await commerce.regions.list_regions()
 
     @post("/", permission=perm.SETTINGS_CREATE, status_code=201)
-    async def create_region(self, regions: Regions, data: JSONBody[RegionCreate]) -> RegionRead:
+    async def create_region(self, commerce: Commerce, data: JSONBody[RegionCreate]) -> RegionRead:
         """Add a region."""
-        return await regions.create_region(data)
+        return await commerce.regions.create_region(data)
 
     @delete("/{region_id:uuid}", permission=perm.SETTINGS_DELETE, status_code=HTTP_204_NO_CONTENT)
-    async def delete_region(self, regions: Regions, region_id: FromPath[uuid.UUID]) -> None:
+    async def delete_region(self, commerce: Commerce, region_id: FromPath[uuid.UUID]) -> None:
         """Delete a region and its shipping methods."""
-        await regions.delete_region(region_id)
+        await commerce.regions.delete_region(region_id)
 
 
 class ShippingMethodController(Controller):
     path = "/api/commerce/shipping-methods"
     tags = ["commerce: regions"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", permission=perm.SETTINGS_LIST)
-    async def list_methods(self, regions: Regions) -> ShippingMethodList:
+    async def list_methods(self, commerce: Commerce) -> ShippingMethodList:
         """Every shipping method."""
-        return await regions.list_methods()
+        return await commerce.regions.list_methods()
 
     @post("/", permission=perm.SETTINGS_CREATE, status_code=201)
     async def create_method(
-        self, regions: Regions, data: JSONBody[ShippingMethodCreate]
+        self, commerce: Commerce, data: JSONBody[ShippingMethodCreate]
     ) -> ShippingMethodRead:
         """Add a flat-rate method (for a region, or everywhere in its currency)."""
-        return await regions.create_method(data)
+        return await commerce.regions.create_method(data)
 
     @delete("/{method_id:uuid}", permission=perm.SETTINGS_DELETE, status_code=HTTP_204_NO_CONTENT)
-    async def delete_method(self, regions: Regions, method_id: FromPath[uuid.UUID]) -> None:
+    async def delete_method(self, commerce: Commerce, method_id: FromPath[uuid.UUID]) -> None:
         """Delete a shipping method."""
-        await regions.delete_method(method_id)
+        await commerce.regions.delete_method(method_id)
 
 
 class StoreShippingController(Controller):
     path = "/api/store/shipping-methods"
     tags = ["storefront"]
+    dependencies = COMMERCE_DEPENDENCIES
 
     @get("/", public=True)
     async def shipping_options(
         self,
-        regions: Regions,
+        commerce: Commerce,
         currency: FromQuery[CurrencyQuery],
         country: CountryQuery = None,
     ) -> ShippingMethodList:
         """Shipping methods for a currency and destination country, cheapest first."""
-        return await regions.list_methods(currency, country)
+        return await commerce.regions.list_methods(currency, country)

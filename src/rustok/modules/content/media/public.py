@@ -21,8 +21,8 @@ from rustok.modules.content.media.delivery import (
     not_modified,
     not_modified_response,
 )
-from rustok.modules.content.media.runtime import media_service
-from rustok.modules.content.web import PlatformDep
+from rustok.modules.content.media.media_runtime import media_service
+from rustok.web.deps import PlatformDep
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="if-none-match", max_length=4096)]
 FILE_RESPONSES = {

@@ -6,6 +6,9 @@ send (where the events run) and every process can queue.
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from rustok.core.checks import CheckResult, ReadinessCheck
@@ -17,6 +20,7 @@ from rustok.core.uow import UnitOfWork
 from rustok.mail.events import MailQueued
 from rustok.mail.mailer import Mailer, SmtpMailer, build_mailer
 from rustok.mail.models import MailMessage
+from rustok.mail.overrides import MailTemplateService
 from rustok.mail.queue import MailQueue
 from rustok.mail.sealing import SecretSealer
 from rustok.mail.sender import MailSender, SenderConfig
@@ -39,12 +43,19 @@ class MailRuntime:
             failure_types=(OSError, TimeoutError),
         )
         self.queue = MailQueue(settings)
+        folder = settings.mail_templates_dir
+        self.templates = MailTemplates(Path(folder) if folder else None)
+        self.template_service = MailTemplateService(platform, self.templates)
         self.sender = MailSender(
             platform.db, self.mailer, self.breaker,
-            SecretSealer(settings.secret_key, settings.previous_secret_keys), MailTemplates(),
+            SecretSealer(settings.secret_key, settings.previous_secret_keys), self.templates,
             SenderConfig(
                 retry_delays=settings.mail_retry_schedule,
                 send_timeout=2 * settings.smtp_timeout_seconds,
+                lease_seconds=settings.mail_lease_seconds,
+                concurrency=settings.mail_concurrency,
+                message_domain=parseaddr(settings.smtp_from)[1].rpartition("@")[2]
+                or "rustok.local",
             ),
         )  # fmt: skip
 

@@ -1,21 +1,17 @@
 """The commerce module's services for one platform, wired together: built on first use and
-kept in ``Platform.services``, so the routes and the periodic jobs share them (and, with
-GraphQL, the payment providers and their circuit breakers: payments/providers.py).
+kept in ``Platform.services``, so routes, GraphQL and the periodic jobs share them (and the
+payment providers with their circuit breakers: payments/providers.py).
 
-This is the one place that knows every subpackage: the REST routes name the service they
-need (``carts: Carts``) and :data:`SERVICE_DEPENDENCIES` provides it, for the router of
-module.py; the subpackages themselves import only the ones below them.
+This is the one place that knows every subpackage; the subpackages' services import only
+the ones below them, and the transports reach the runtime through deps.py (REST) and
+graphql_support.py (GraphQL).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from litestar.di import NamedDependency, Provide
-
 from rustok.core.platform import Platform
-from rustok.modules.commerce.carts.routes import provide_cart_access
 from rustok.modules.commerce.carts.service import CartService
 from rustok.modules.commerce.catalog.price_lists import PriceListService
 from rustok.modules.commerce.catalog.service import CatalogService
@@ -59,23 +55,3 @@ def commerce_runtime(platform: Platform) -> CommerceRuntime:
     if not isinstance(runtime, CommerceRuntime):
         runtime = platform.services[SERVICES_KEY] = CommerceRuntime(platform)
     return runtime
-
-
-SERVICES: tuple[str, ...] = (
-    "catalog", "variants", "taxonomy", "price_lists", "inventory", "regions", "discounts",
-    "customers", "carts", "checkout", "orders",
-)  # fmt: skip
-
-
-def _service_provider(name: str) -> Provide:
-    async def provide(platform: NamedDependency[Platform]) -> object:
-        return getattr(commerce_runtime(platform), name)
-
-    return Provide(provide)
-
-
-# Every service by its name, and who asks for a cart (``access``).
-SERVICE_DEPENDENCIES: Mapping[str, Provide] = {
-    **{name: _service_provider(name) for name in SERVICES},
-    "access": Provide(provide_cart_access),
-}
