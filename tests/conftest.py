@@ -23,12 +23,12 @@ import pytest
 from sqlalchemy import event
 
 from rustok.api.app import RustokApp
-from rustok.bootstrap import bootstrap, builtin_modules
+from rustok.bootstrap import bootstrap, builtin_modules, load_all_settings
 from rustok.core.db import Database
 from rustok.core.logging import configure_logging
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
-from rustok.core.settings import Settings, load_settings
+from rustok.core.settings import Settings
 from tests.apps import BuiltApps, MakeApp
 from tests.databases import PostgresDatabases as PostgresDatabases
 from tests.databases import ReusedDatabase
@@ -45,7 +45,7 @@ configure_logging("console", "warning")
 
 
 def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
-    return load_settings(
+    return load_all_settings(
         environ={},
         warn=False,
         database_url=database_url,

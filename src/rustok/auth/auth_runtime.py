@@ -1,9 +1,13 @@
-"""The auth parts a running server holds: token keys, grant cache, throttles, sessions."""
+"""The auth parts a running server holds: token keys, grant cache, throttles, sessions,
+API keys."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rustok.auth.api_keys.authenticator import KeyAuthenticator
+from rustok.auth.api_keys.service import ApiKeyService
+from rustok.auth.api_keys.usage import UsageRecorder
 from rustok.auth.flows import AuthFlows
 from rustok.auth.service import AuthService
 from rustok.auth.sessions import SessionService
@@ -24,6 +28,8 @@ class AuthRuntime:
     sessions: SessionService
     service: AuthService
     flows: AuthFlows
+    keys: KeyAuthenticator
+    api_keys: ApiKeyService
 
     @classmethod
     def build(cls, platform: Platform) -> AuthRuntime:
@@ -37,7 +43,9 @@ class AuthRuntime:
         registrations = RegistrationThrottle(platform.db, settings.register_ip_rate_limit)
         service = AuthService(platform, sessions, grants, throttle, registrations)
         flows = AuthFlows(platform, MailQueue(settings), sessions, service)
+        keys = KeyAuthenticator(platform.db, grants, UsageRecorder(platform.db))
+        sessions.on_change(keys.cache.drop)
         return cls(
             platform=platform, tokens=tokens, grants=grants, sessions=sessions,
-            service=service, flows=flows,
+            service=service, flows=flows, keys=keys, api_keys=ApiKeyService(platform, sessions),
         )  # fmt: skip

@@ -7,6 +7,10 @@ The app-wide guard reads each handler's declaration (``permission=…`` or ``pub
 - every other route needs a valid bearer token of this tenant (401/403 otherwise) and, unless
   it only asks for ``authenticated``, the declared permission (403, audited).
 
+An API key (``Authorization: Bearer rk_…`` or ``X-Api-Key``) was already verified by the
+tenant middleware, which chose the tenant with it and left its record in the connection
+state (:data:`API_KEY_STATE`); here it becomes the principal it acts as.
+
 The principal is kept in the connection state (``rustok.web.principals`` reads it) and the
 request context (as actor).
 """
@@ -19,6 +23,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from rustok.audit.log import record_now
+from rustok.auth.api_keys.cache import KeyRecord
 from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.core.context import current_context, set_context
 from rustok.core.errors import PermissionDenied, Unauthenticated
@@ -27,10 +32,11 @@ from rustok.rbac.declare import (
     OPTIONAL_AUTH_OPT,
     PERMISSION_OPT,
     PUBLIC_OPT,
-    check_declared,
 )
 from rustok.rbac.principal import Principal
 from rustok.web.principals import PRINCIPAL_KEY
+
+API_KEY_STATE = "api_key"
 
 
 def _runtime(connection: ASGIConnection[Any, Any, Any, Any]) -> AuthRuntime:
@@ -50,13 +56,17 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    token = _bearer(connection)
-    if token is None:
-        return None
-    principal = await _runtime(connection).sessions.authenticate(token)
+    key = connection.state.get(API_KEY_STATE)
+    if isinstance(key, KeyRecord):
+        principal = await _runtime(connection).keys.principal(key)
+    else:
+        token = _bearer(connection)
+        if token is None:
+            return None
+        principal = await _runtime(connection).sessions.authenticate(token)
     connection.state[PRINCIPAL_KEY] = principal
     # Later code (services, audit, events) sees the actor through the context.
-    set_context(current_context().with_actor(principal.user_id))
+    set_context(current_context().with_actor(principal.user_id, principal.api_key_id))
     return principal
 
 
@@ -75,7 +85,7 @@ async def authorize(
     principal = await _authenticate(connection)
     if principal is None:
         raise Unauthenticated("this route needs a bearer token")
-    if permission != AUTHENTICATED and not principal.can(check_declared(permission)):
+    if permission != AUTHENTICATED and not principal.can(permission):
         db = _runtime(connection).platform.db
         await record_now(db, "authz.denied", permission=permission, path=connection.url.path)
         raise PermissionDenied(f"missing permission {permission}")

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from rustok.audit.log import record_now
 from rustok.core.errors import NotFound, PermissionDenied, Unauthenticated
-from rustok.rbac.declare import AUTHENTICATED, check_declared
+from rustok.rbac.declare import AUTHENTICATED, check_syntax
 from rustok.web.graphql import GraphQLContext
 from rustok.web.principals import graphql_principal
 
@@ -30,7 +30,7 @@ class Public(BasePermission):
 
 def requires(permission: str) -> type[BasePermission]:
     """A permission class for a GraphQL field, with the same strings as REST routes."""
-    check_declared(permission)
+    check_syntax(permission)
 
     class Requires(BasePermission):
         required = permission

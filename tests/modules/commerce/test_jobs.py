@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import msgspec
 from sqlalchemy import func, select, update
 
 from rustok.api.app import RustokApp, create_app
@@ -26,6 +25,7 @@ from rustok.modules.commerce.jobs import (
 )
 from rustok.modules.commerce.module import MODULE
 from rustok.modules.commerce.orders.models import Order
+from rustok.modules.commerce.settings import CommerceSettings
 from rustok.modules.index.module import MODULE as INDEX
 from rustok.outbox.models import OutboxEvent
 from rustok.tenancy.schemas import TenantCreate
@@ -126,8 +126,8 @@ async def test_a_ttl_of_zero_never_expires(client: httpx.AsyncClient, app: Rusto
     order = await _order(client, product["variants"][0]["id"], 1)
     cart = await new_cart(client)
     platform = app.platform
-    platform.settings = msgspec.structs.replace(
-        platform.settings, order_pending_ttl=0, cart_ttl=0, idempotency_key_ttl=0
+    platform.settings = platform.settings.with_module(
+        CommerceSettings(order_pending_ttl=0, cart_ttl=0, idempotency_key_ttl=0)
     )
     far = utcnow() + 3650 * DAY
     assert await expire_pending_orders(platform, now=far) == 0

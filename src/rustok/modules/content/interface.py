@@ -48,7 +48,7 @@ from rustok.modules.content.schemas import (
     TranslationInput,
     TranslationPatch,
 )
-from rustok.modules.content.service import CONTENT_KINDS_KEY, commit
+from rustok.modules.content.service import ManagedContentKinds, commit
 from rustok.modules.content.slugs import slugify, transliterate
 from rustok.modules.content.state import NodeAction, NodeStatus
 from rustok.modules.content.taxonomy.tagging import tags_named
@@ -56,11 +56,11 @@ from rustok.modules.content.translations import title_from_text
 from rustok.modules.content.writer import NodeWriter
 
 __all__ = [
-    "CONTENT_KINDS_KEY",
     "BodyFormat",
     "BodyText",
     "ContentAccess",
     "LocaleTag",
+    "ManagedContentKinds",
     "ManagedKind",
     "Metadata",
     "NodeAction",

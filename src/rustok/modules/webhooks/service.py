@@ -29,6 +29,7 @@ from rustok.modules.webhooks.schemas import (
     to_webhook_read,
     to_webhook_with_secret,
 )
+from rustok.modules.webhooks.settings import WebhooksSettings
 from rustok.modules.webhooks.signing import new_secret
 
 ROTATION_OVERLAP = dt.timedelta(hours=24)
@@ -48,7 +49,9 @@ class WebhookService:
     def _url(self, url: str) -> str:
         settings = self._platform.settings
         return check_url(
-            url, allow_private=settings.webhooks_allow_private, production=settings.is_production
+            url,
+            allow_private=settings.of(WebhooksSettings).allow_private,
+            production=settings.is_production,
         )
 
     async def list_page(self, page: int, per_page: int) -> WebhookPage:

@@ -5,14 +5,14 @@ every request shares and the platform closes when it stops."""
 from __future__ import annotations
 
 from rustok.core.platform import Platform
-from rustok.core.settings import Settings
 from rustok.modules.content.media.service import MediaService
 from rustok.modules.content.media.storage import LocalMediaStorage, MediaStorage
+from rustok.modules.content.settings import ContentSettings
 
 SERVICES_KEY = "content.media"
 
 
-def build_storage(settings: Settings) -> MediaStorage:
+def build_storage(settings: ContentSettings) -> MediaStorage:
     if settings.media_storage == "s3":
         from rustok.modules.content.media.s3 import S3Config, S3MediaStorage
 
@@ -36,7 +36,9 @@ def media_storage(platform: Platform) -> MediaStorage:
     """The platform's media storage (built on first use)."""
     runtime = platform.services.get(SERVICES_KEY)
     if not isinstance(runtime, MediaRuntime):
-        runtime = platform.services[SERVICES_KEY] = MediaRuntime(build_storage(platform.settings))
+        runtime = platform.services[SERVICES_KEY] = MediaRuntime(
+            build_storage(platform.settings.of(ContentSettings))
+        )
     return runtime.storage
 
 

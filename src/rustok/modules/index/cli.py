@@ -1,5 +1,5 @@
-"""``rustok reindex`` and ``rustok index check``: rebuild the storefront read models from the
-write model, and report where they drifted from it (IX-4)."""
+"""``rustok reindex`` and ``rustok index check`` (``ModuleSpec.cli``): rebuild the storefront
+read models from the write model, and report where they drifted from it (IX-4)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 import typer
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,14 +19,19 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from rustok.cli.common import cli_settings, err_console, fail, open_platform, out_console, run
+from rustok.core.commands import CommandKit, command_kit
 
 if TYPE_CHECKING:
     from rustok.core.context import TenantRef
     from rustok.core.platform import Platform
     from rustok.modules.index.rebuild import CheckResult, ReadModel, RebuildResult
 
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+# Its commands join `rustok`'s: `rustok reindex` and the `rustok index` group.
+cli = typer.Typer()
 index_app = typer.Typer(help="The storefront read models.", no_args_is_help=True)
+cli.add_typer(index_app, name="index")
 
 
 class Only(enum.StrEnum):
@@ -67,23 +73,28 @@ def _read_models(only: Only | None) -> list[ReadModel]:
     return [m for m in READ_MODELS if only is None or m == only.value]
 
 
-def _index_installed(platform: Platform) -> None:
+def _index_installed(kit: CommandKit, platform: Platform) -> None:
     if "index" not in platform.modules:
-        fail("the index module is not installed (RUSTOK_MODULES)", 2)
+        kit.fail("the index module is not installed (RUSTOK_MODULES)", 2)
 
 
+@cli.command("reindex")
 def reindex_command(
-    tenant: TenantOption = None, only: OnlyOption = None, batch_size: BatchOption = 200
+    ctx: typer.Context,
+    tenant: TenantOption = None,
+    only: OnlyOption = None,
+    batch_size: BatchOption = 200,
 ) -> None:
     """Rebuild the storefront read models from the write model (safe while events flow)."""
     from rustok.modules.index.rebuild import rebuild
 
-    settings = cli_settings()
+    kit = command_kit(ctx)
+    settings = kit.settings()
 
     async def work() -> list[RebuildResult]:
         results = []
-        async with open_platform(settings) as platform:
-            _index_installed(platform)
+        async with kit.open_platform(settings) as platform:
+            _index_installed(kit, platform)
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TimeElapsedColumn(), console=err_console, transient=False,
@@ -103,7 +114,7 @@ def reindex_command(
             await platform.db.refresh_statistics()  # the tables may have grown a lot
         return results
 
-    for result in run(work):
+    for result in kit.run(work):
         out_console.print(
             f"{result.tenant} {result.read_model}: {result.entities} entities, "
             f"{result.listings} listings written"
@@ -112,6 +123,7 @@ def reindex_command(
 
 @index_app.command("check")
 def check_command(
+    ctx: typer.Context,
     tenant: TenantOption = None,
     only: OnlyOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
@@ -119,18 +131,19 @@ def check_command(
     """Compare the read models with the write model; exit 1 when they drifted."""
     from rustok.modules.index.rebuild import check
 
-    settings = cli_settings()
+    kit = command_kit(ctx)
+    settings = kit.settings()
 
     async def work() -> list[CheckResult]:
-        async with open_platform(settings) as platform:
-            _index_installed(platform)
+        async with kit.open_platform(settings) as platform:
+            _index_installed(kit, platform)
             return [
                 await check(platform, ref, read_model)
                 for ref in await _tenants(platform, tenant)
                 for read_model in _read_models(only)
             ]
 
-    results = run(work)
+    results = kit.run(work)
     drifted = [d for r in results for d in r.drift]
     if as_json:
         typer.echo(msgspec.json.encode(results).decode())
