@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from rustok.api.app import RustokApp
 from rustok.core.db import utcnow
 from rustok.modules.commerce.jobs import abandon_idle_carts
+from rustok.modules.commerce.settings import CommerceSettings
 from rustok.outbox.models import OutboxEvent
 from tests.auth.helpers import bearer, make_user, sign_in
 from tests.modules.commerce.helpers import add_item, checkout, create_product, new_cart, signed_in
@@ -105,7 +106,9 @@ async def run_smoke_workload(client: httpx.AsyncClient, app: RustokApp) -> Expos
     assert bad.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
     await _replay_one(client, app, before)
-    later = utcnow() + dt.timedelta(seconds=app.platform.settings.cart_ttl + 60)
+    later = utcnow() + dt.timedelta(
+        seconds=app.platform.settings.of(CommerceSettings).cart_ttl + 60
+    )
     assert await abandon_idle_carts(app.platform, now=later) >= 1
     return before
 

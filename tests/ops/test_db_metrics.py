@@ -7,8 +7,8 @@ import pytest
 from prometheus_client import REGISTRY
 
 from rustok.core.db import Database
+from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.db_metrics import statement_kind
-from rustok.core.db_outage import DatabaseUnavailable
 
 
 def _value(name: str, **labels: str) -> float:

@@ -11,7 +11,13 @@ from typing import Final
 from prometheus_client import Counter
 
 LOGIN_FAILURE_REASONS: Final = ("unknown_account", "wrong_password", "inactive")
-RATE_LIMITS: Final = ("request", "login_account", "login_address", "registration_address")
+RATE_LIMITS: Final = (
+    "request",
+    "api_key",
+    "login_account",
+    "login_address",
+    "registration_address",
+)
 
 LOGIN_FAILURES = Counter(
     "rustok_login_failures_total",
@@ -21,8 +27,9 @@ LOGIN_FAILURES = Counter(
 )
 RATE_LIMIT_REJECTIONS = Counter(
     "rustok_rate_limit_rejections_total",
-    "Requests refused with 429, by limit: request (RUSTOK_RATE_LIMIT), login_account, "
-    "login_address, registration_address.",
+    "Requests refused with 429, by limit: request (RUSTOK_RATE_LIMIT), api_key "
+    "(RUSTOK_API_KEY_RATE_LIMIT, a key's own budget), login_account, login_address, "
+    "registration_address.",
     ["limit"],
 )
 for _reason in LOGIN_FAILURE_REASONS:

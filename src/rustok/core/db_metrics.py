@@ -3,7 +3,7 @@
 ``pool`` is ``main`` (every PostgreSQL statement, SQLite reads) or ``writer`` (SQLite's
 serialised write engine). Gauges add up over a server's worker processes (``livesum``), so
 ``in_use / capacity`` is the deployment's pool saturation. The pool wait covers taking a
-connection from the pool or opening a new one (``db_outage.GuardedPool``).
+connection from the pool or opening a new one (``db.outages.GuardedPool``).
 """
 
 from __future__ import annotations
