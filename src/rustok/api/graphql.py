@@ -8,6 +8,7 @@ query text (``graphql_documents``); limits in ``graphql_limits``; the HTTP side 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import strawberry
@@ -23,6 +24,7 @@ from rustok import API_VERSION
 from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
+from rustok.api.graphql_metrics import current_execution, record_operation
 from rustok.api.graphql_transport import GraphQLTransport
 from rustok.api.permission_check import refuse_undeclared, schema_permissions
 from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
@@ -92,10 +94,21 @@ class RustokSchema(strawberry.Schema):
         kwargs["hide_suggestions"] = not self.limits.introspection
         return kwargs
 
+    def _create_execution_context(self, *args: Any, **kwargs: Any) -> ExecutionContext:
+        context = super()._create_execution_context(*args, **kwargs)
+        current_execution.set(context)  # read back by execute() for the metrics
+        return context
+
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        result = await super().execute(*args, **kwargs)
-        if result.errors:
-            result.errors = [_coded(e) for e in result.errors]
+        started = time.perf_counter()
+        token = current_execution.set(None)
+        try:
+            result = await super().execute(*args, **kwargs)
+            if result.errors:
+                result.errors = [_coded(e) for e in result.errors]
+            record_operation(current_execution.get(), result.errors, time.perf_counter() - started)
+        finally:
+            current_execution.reset(token)
         return result
 
     def process_errors(

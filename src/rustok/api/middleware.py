@@ -17,7 +17,8 @@ from rustok.core.context import RequestContext, reset_context, set_context
 from rustok.core.ids import id_to_ulid, new_id
 from rustok.core.metrics import HTTP_DURATION, HTTP_IN_FLIGHT, HTTP_REQUESTS
 from rustok.core.net import TrustedProxies
-from rustok.core.telemetry import current_traceparent, start_trace, trace_id_of
+from rustok.core.telemetry import current_traceparent, trace_id_of
+from rustok.core.tracing import begin_request, end_request
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,9 +49,8 @@ class RequestContextMiddleware:
                 forwarded_for = value.decode("latin-1")
         if not _REQUEST_ID_RE.match(request_id):
             request_id = id_to_ulid(new_id()).encode()
-        otel_token = otel_context.attach(
-            start_trace({"traceparent": traceparent} if traceparent else {})
-        )
+        trace_context, span = begin_request(traceparent, scope["method"])
+        otel_token = otel_context.attach(trace_context)
         client = scope.get("client")
         peer = client[0] if client else None
         client_ip = (
@@ -86,5 +86,7 @@ class RequestContextMiddleware:
             method = scope["method"]
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_DURATION.labels(method, route).observe(elapsed)
+            if span is not None:
+                end_request(span, method, route, status)
             reset_context(ctx_token)
             otel_context.detach(otel_token)

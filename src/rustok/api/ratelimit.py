@@ -26,6 +26,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
 from rustok.auth.api_keys.authenticator import KeyAuthenticator
 from rustok.auth.api_keys.keys import looks_like_key
+from rustok.auth.metrics import RATE_LIMIT_REJECTIONS
 from rustok.auth.tokens import AccessTokens
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
@@ -144,6 +145,7 @@ class RateLimitMiddleware:
             (b"ratelimit-reset", str(reset).encode()),
         ]
         if not allowed:
+            RATE_LIMIT_REJECTIONS.labels("api_key" if key.startswith("key:") else "request").inc()
             await self._refuse(send, scope["path"], headers, reset)
             return
 

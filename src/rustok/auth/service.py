@@ -11,6 +11,7 @@ from rustok.audit.log import record, record_now
 from rustok.auth.api_keys.errors import ApiKeyNotAllowed
 from rustok.auth.errors import InvalidCredentials
 from rustok.auth.events import UserLoggedIn, UserUpdated
+from rustok.auth.metrics import LOGIN_FAILURES
 from rustok.auth.models import User
 from rustok.auth.passwords import (
     check_password_policy,
@@ -114,6 +115,10 @@ class AuthService:
         # Unknown accounts still pay for a hash: the answer and its timing are the same.
         valid = await verify_password(user.password_hash if user else None, password)
         if user is None or not valid or user.status != "active":
+            reason = (
+                "unknown_account" if user is None else "wrong_password" if not valid else "inactive"
+            )
+            LOGIN_FAILURES.labels(reason).inc()
             await record_now(
                 self._platform.db, "auth.login_failed", resource="users",
                 resource_id=user.id if user else None, email=address,

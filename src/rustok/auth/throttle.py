@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.auth.errors import TooManyAttempts, TooManyRegistrations
+from rustok.auth.metrics import RATE_LIMIT_REJECTIONS
 from rustok.auth.models import LoginFailure, RegistrationAttempt
 from rustok.core.context import current_context
 from rustok.core.db import Database, utcnow
@@ -79,10 +80,14 @@ class LoginThrottle:
                 await _lock(self._db, session, "login-address", ip)
             now = utcnow()  # after the locks: every earlier attempt is older
             mine = (LoginFailure.tenant_id == tenant_id, LoginFailure.email == email)
-            await self._refuse_at_limit(session, mine, self._account, now, "this account")
+            await self._refuse_at_limit(
+                session, mine, self._account, now, "this account", "login_account"
+            )
             if ip is not None:
                 by_address = (LoginFailure.ip_address == ip,)
-                await self._refuse_at_limit(session, by_address, self._address, now, "this address")
+                await self._refuse_at_limit(
+                    session, by_address, self._address, now, "this address", "login_address"
+                )
             session.add(LoginFailure(tenant_id=tenant_id, email=email, ip_address=ip))
             # Keep the table small: drop this account's entries older than a day.
             await session.execute(
@@ -93,7 +98,7 @@ class LoginThrottle:
     @staticmethod
     async def _refuse_at_limit(
         session: AsyncSession, where: tuple[ColumnElement[bool], ...], limit: RateLimitItem,
-        now: dt.datetime, who: str,
+        now: dt.datetime, who: str, limit_name: str,
     ) -> None:  # fmt: skip
         count, oldest = (
             await session.execute(
@@ -105,6 +110,7 @@ class LoginThrottle:
         ).one()
         if count >= limit.amount:
             retry_after, headers = _refusal(oldest, limit, now)
+            RATE_LIMIT_REJECTIONS.labels(limit_name).inc()
             raise TooManyAttempts(
                 f"too many failed sign-ins for {who}; try again in {retry_after} s",
                 headers=headers,
@@ -140,6 +146,7 @@ class RegistrationThrottle:
             ).one()
             if count >= self._address.amount:
                 retry_after, headers = _refusal(oldest, self._address, now)
+                RATE_LIMIT_REJECTIONS.labels("registration_address").inc()
                 raise TooManyRegistrations(
                     f"too many registrations from this address; try again in {retry_after} s",
                     headers=headers,

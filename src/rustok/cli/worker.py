@@ -10,10 +10,11 @@ import asyncio
 import signal
 from typing import TYPE_CHECKING
 
-from rustok.cli.common import cli_settings, out_console, run
+from rustok.cli.common import cli_settings, fail, out_console, run
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
+    from rustok.core.settings import Settings
 
 
 async def run_worker(platform: Platform, stop: asyncio.Event) -> None:
@@ -33,21 +34,41 @@ async def run_worker(platform: Platform, stop: asyncio.Event) -> None:
         await platform.stop_background()
 
 
+async def _metrics_server(settings: Settings) -> asyncio.Server | None:
+    if settings.worker_metrics_port == 0:
+        return None
+    from rustok.cli.worker_metrics import start_metrics_server
+
+    try:
+        return await start_metrics_server(settings.host, settings.worker_metrics_port)
+    except OSError as exc:
+        fail(
+            f"cannot serve worker metrics on {settings.host}:{settings.worker_metrics_port}: "
+            f"{exc.strerror} (RUSTOK_WORKER_METRICS_PORT; 0 switches it off)"
+        )
+
+
 def worker_command() -> None:
     """Run the outbox relay, the event consumers and the periodic jobs until interrupted."""
     settings = cli_settings()
 
     async def work() -> None:
         from rustok.bootstrap import bootstrap
+        from rustok.core.tracing import configure_tracing
 
+        configure_tracing(settings)
+        metrics = await _metrics_server(settings)
         platform = bootstrap(settings)
         try:
+            where = f"; metrics on :{settings.worker_metrics_port}" if metrics else ""
             out_console.print(
                 f"rustok worker: {settings.event_transport} transport, "
-                f"{'sqlite' if settings.is_sqlite else 'postgresql'}; Ctrl-C stops"
+                f"{'sqlite' if settings.is_sqlite else 'postgresql'}{where}; Ctrl-C stops"
             )
             await run_worker(platform, asyncio.Event())
         finally:
+            if metrics is not None:
+                metrics.close()
             await platform.aclose()
 
     run(work)

@@ -143,6 +143,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     broker_timeout_seconds: float = 5.0
     broker_breaker_open_seconds: float = 60.0
     relay_lag_degraded_seconds: float = 60.0
+    # OpenTelemetry traces (O-3): off by default; OTLP/HTTP traces endpoint, parent-based
+    # sampling ratio, service name.
+    otel_enabled: bool = False
+    otel_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+    otel_sample_ratio: float = 1.0
+    otel_service_name: str = "rustok"
+    # `rustok worker` serves /metrics on this port of RUSTOK_HOST; 0 (default) = none: several
+    # workers on one host each need their own port.
+    worker_metrics_port: int = 0
     # Periodic jobs (rustok.core.jobs) of every module.
     jobs_interval: float = 60.0
     # The installed modules' settings (not a variable): read them with ``of``.
@@ -223,6 +232,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "broker_timeout_seconds": (0.05, 120),
     "broker_breaker_open_seconds": (0.1, 3600),
     "relay_lag_degraded_seconds": (1, 86_400),
+    "worker_metrics_port": (0, 65535),
+    "otel_sample_ratio": (0, 1),
     "jobs_interval": (0.1, 86_400),
 }
 # Settings fields that are not variables.
@@ -320,6 +331,12 @@ def _check_consistency(values: dict[str, Any]) -> None:
             _check_rate_limit(field, values[field])
     if "mail_retry_delays" in values:
         _check_retry_delays(values["mail_retry_delays"])
+    endpoint = str(values.get("otel_endpoint", default("otel_endpoint")))
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", endpoint):
+        raise SettingsError(
+            f"RUSTOK_OTEL_ENDPOINT: invalid value {endpoint!r}; expected an http(s) URL, "
+            "e.g. http://127.0.0.1:4318/v1/traces"
+        )
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)

@@ -27,6 +27,7 @@ from rustok.core.db import Database, utcnow
 from rustok.core.events import Envelope, EventPayload, validate_payload
 from rustok.core.ids import new_id
 from rustok.core.telemetry import current_traceparent, new_traceparent
+from rustok.core.tracing import span as tracing_span
 
 
 class EventSink(Protocol):
@@ -133,7 +134,8 @@ class UnitOfWork:
         session = self.session
         staged, self._staged = self._staged, []
         if staged:
-            await self._sink.write(session, staged)
+            with tracing_span("outbox.write", events=len(staged)):
+                await self._sink.write(session, staged)
         await session.commit()
         self.committed = True
         if staged:

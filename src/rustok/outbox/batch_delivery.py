@@ -14,12 +14,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
-from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 
 from rustok.core.context import use_context
 from rustok.core.db import utcnow
 from rustok.core.logging import get_logger
-from rustok.core.telemetry import start_trace
+from rustok.core.tracing import event_context
+from rustok.core.tracing import span as tracing_span
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED
 from rustok.outbox.models import InboxRecord
 from rustok.outbox.single_delivery import Result, SingleDelivery, consumer_context
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from rustok.outbox.dispatcher import DispatchTicket
 
 log = get_logger("rustok.events")
-tracer = trace.get_tracer("rustok.events")
 BATCH_LIMIT = 64
 INBOX: Any = InboxRecord.__table__
 
@@ -88,11 +88,15 @@ class BatchDelivery(SingleDelivery):
                 for envelope, payload in zip(envelopes, payloads, strict=True):
                     if envelope.id not in new:
                         continue  # handled before: its effects are committed
-                    carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}
-                    token = otel_context.attach(start_trace(carrier))
+                    token = otel_context.attach(event_context(envelope.traceparent))
                     try:
                         with (
-                            tracer.start_as_current_span(f"consume {envelope.event_type}"),
+                            tracing_span(
+                                f"consumer.handle {self.name}",
+                                SpanKind.CONSUMER,
+                                event_type=envelope.event_type,
+                                event_id=str(envelope.id),
+                            ),
                             use_context(consumer_context(envelope, tenant)),
                         ):
                             await self.spec.handler(payload, envelope, uow)

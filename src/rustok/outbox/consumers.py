@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from rustok.core.db import Database
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.outbox.batch_delivery import BatchDelivery
+from rustok.outbox.metrics import EVENTS_PARKED
 from rustok.outbox.ordering import WaitingRoom
 from rustok.outbox.single_delivery import Result
 
@@ -60,6 +61,8 @@ class ConsumerRunner(BatchDelivery):
         self._tasks: list[asyncio.Task[None]] = []
         self._busy: set[asyncio.Task[Any]] = set()
         self._stopping = False
+        for payload in spec.event_types:  # at 0 from the start: alerts see the first one
+            EVENTS_PARKED.labels(payload.event_type, self.name)
 
     def start(self) -> None:
         if not self._tasks:

@@ -24,6 +24,11 @@ EVENTS_PARKED = Counter(
     "Events a consumer parked in its dead letters after its retries, by type and consumer.",
     ["event_type", "consumer"],
 )
+EVENTS_REPLAYED = Counter(
+    "rustok_events_replayed_total",
+    "Events an operator replayed (a failed outbox row or parked dead letters), by type.",
+    ["event_type"],
+)
 OUTBOX_PENDING = Gauge(
     "rustok_outbox_pending",
     "Outbox rows not yet dispatched.",

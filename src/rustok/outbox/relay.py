@@ -24,6 +24,7 @@ from rustok.core.db import Database
 from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitOpenError
+from rustok.core.tracing import batch_span
 from rustok.outbox.claims import ClaimedEvent, make_claimer, new_claim_token
 from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.metrics import EVENTS_FAILED, EVENTS_PUBLISHED
@@ -148,7 +149,12 @@ class OutboxRelay:
         for event in claimed:
             self._in_flight[event.envelope.id] = event.attempts
         try:
-            results = await self.transport.publish(claimed, self._on_handled)
+            with batch_span(
+                "relay.publish",
+                [event.envelope.traceparent for event in claimed],
+                events=len(claimed),
+            ):
+                results = await self.transport.publish(claimed, self._on_handled)
         except Exception as exc:  # noqa: BLE001 - e.g. the transport stopped: nothing was taken
             log.warning("publish failed", relay=self.token, error=repr(exc))
             results = [exc] * len(claimed)

@@ -23,6 +23,7 @@ from rustok.core.db import utcnow
 from rustok.core.errors import Conflict, NotFound
 from rustok.core.events import CATALOGUE
 from rustok.core.platform import Platform
+from rustok.outbox.metrics import EVENTS_REPLAYED
 from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
 from rustok.outbox.store import OutboxStore
 
@@ -214,6 +215,7 @@ async def replay_event(platform: Platform, event_id: uuid.UUID) -> ReplayResult:
             .where(letters.c.event_id == event_id, letters.c.status == "parked")
             .values(status="replayed", replayed_at=utcnow())
         )
+    EVENTS_REPLAYED.labels(row.event_type).inc()
     if platform.events is not None:
         wake = getattr(platform.events, "wake", None)
         if callable(wake):

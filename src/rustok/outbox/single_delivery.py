@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from opentelemetry import context as otel_context
-from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +28,9 @@ from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.db import Database, utcnow
 from rustok.core.events import EventPayload, EventValidationError
 from rustok.core.logging import get_logger
-from rustok.core.telemetry import current_traceparent, start_trace, trace_id_of
+from rustok.core.telemetry import current_traceparent, trace_id_of
+from rustok.core.tracing import event_context
+from rustok.core.tracing import span as tracing_span
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED, EVENTS_FAILED, EVENTS_PARKED
 from rustok.outbox.models import DeadLetter, InboxRecord
 from rustok.outbox.ordering import elders_unhandled
@@ -40,7 +42,6 @@ if TYPE_CHECKING:
     from rustok.core.uow import UnitOfWork
 
 log = get_logger("rustok.events")
-tracer = trace.get_tracer("rustok.events")
 RETRY_BASE_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
 INBOX: Any = InboxRecord.__table__
@@ -128,11 +129,15 @@ class SingleDelivery:
         self, envelope: Envelope, payload: EventPayload
     ) -> Literal["handled", "duplicate", "waiting"]:
         tenant = await self._tenant(envelope)
-        carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}
-        token = otel_context.attach(start_trace(carrier))
+        token = otel_context.attach(event_context(envelope.traceparent))
         try:
             with (
-                tracer.start_as_current_span(f"consume {envelope.event_type}"),
+                tracing_span(
+                    f"consumer.handle {self.name}",
+                    SpanKind.CONSUMER,
+                    event_type=envelope.event_type,
+                    event_id=str(envelope.id),
+                ),
                 use_context(consumer_context(envelope, tenant)),
             ):
                 async with self._uow() as uow:

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from rustok.core.db.outages import OutageMonitor, guarded_pool, watch_engine
+from rustok.core.db_metrics import instrument_engine
 
 # How much longer than PostgreSQL's own statement timeout the client waits for an answer.
 CLIENT_TIMEOUT_GRACE_SECONDS = 2.0
@@ -55,9 +56,10 @@ class RollbackOnClose(sqlite3.Connection):
 def make_engine(
     url: str, *, immediate: bool, pool: dict[str, Any], echo: bool, outages: OutageMonitor
 ) -> AsyncEngine:
+    name = "writer" if immediate else "main"
     options: dict[str, Any] = {
         "echo": echo,
-        "poolclass": guarded_pool(outages),
+        "poolclass": guarded_pool(outages, name),
         "pool_size": pool["pool_size"],
         "pool_timeout": pool["pool_timeout"],
     }
@@ -82,6 +84,8 @@ def make_engine(
             connect_args=_postgres_connect_args(pool),
         )
     watch_engine(engine, outages)
+    overflow = 0 if url.startswith("sqlite") else pool["max_overflow"]
+    instrument_engine(engine, name, capacity=pool["pool_size"] + overflow)
     return engine
 
 

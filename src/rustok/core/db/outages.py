@@ -27,6 +27,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, PoolProxiedConnection
 
+from rustok.core.db_metrics import UNAVAILABLE, record_checkout, record_checkout_timeout
 from rustok.core.errors import Unavailable
 from rustok.core.logging import get_logger
 
@@ -107,6 +108,7 @@ class OutageMonitor:
         """Record a failure; one of an attempt begun before the last recovery is stale
         (a checkout that waited out the outage) and does not open a new one."""
         self._failures += 1
+        UNAVAILABLE.inc()
         if started is not None and started < self._up_since:
             return
         if self._down_since is None:
@@ -136,7 +138,7 @@ class OutageMonitor:
         return exc if isinstance(exc, DatabaseUnavailable) else DatabaseUnavailable(reason)
 
 
-def guarded_pool(monitor: OutageMonitor) -> type[AsyncAdaptedQueuePool]:
+def guarded_pool(monitor: OutageMonitor, name: str = "main") -> type[AsyncAdaptedQueuePool]:
     """A pool class whose checkouts raise :class:`DatabaseUnavailable` on an outage.
 
     A checkout covers the wait for a free connection (``pool_timeout``), connecting (the
@@ -148,13 +150,18 @@ def guarded_pool(monitor: OutageMonitor) -> type[AsyncAdaptedQueuePool]:
     class GuardedPool(AsyncAdaptedQueuePool):
         def connect(self) -> PoolProxiedConnection:
             started = monitor.now()
+            begun = time.perf_counter()
             try:
-                return super().connect()
+                connection = super().connect()
             except Exception as exc:
+                if isinstance(exc, sa_exc.TimeoutError):
+                    record_checkout_timeout(name)
                 outage = monitor.translate(exc, started=started)
                 if outage is None or outage is exc:
                     raise
                 raise outage from exc
+            record_checkout(self, name, time.perf_counter() - begun)
+            return connection
 
     return GuardedPool
 

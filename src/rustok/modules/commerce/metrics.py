@@ -26,6 +26,10 @@ ORDERS_CANCELLED = Counter(
     "Orders cancelled, by reason: expired (by the platform), refunded (after payment), requested.",
     ["reason"],
 )
+CARTS_ABANDONED = Counter(
+    "rustok_carts_abandoned_total",
+    "Open carts abandoned after RUSTOK_CART_TTL without a change (not carts merged at sign-in).",
+)
 CANCEL_REASONS: Final = ("expired", "refunded", "requested")
 for _reason in CANCEL_REASONS:  # exported at 0 from the start, so rates work at once
     ORDERS_CANCELLED.labels(_reason)

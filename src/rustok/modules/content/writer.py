@@ -34,6 +34,7 @@ from rustok.modules.content.events import (
     NodeUnpublished,
     NodeUpdated,
 )
+from rustok.modules.content.metrics import count_published_on_commit
 from rustok.modules.content.models import Category, Node
 from rustok.modules.content.queries import NodeRow, node_row, visible_to
 from rustok.modules.content.schemas import (
@@ -181,6 +182,8 @@ class NodeWriter:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise InvalidTransition(f"content node {node_id} changed meanwhile; read it again")
         uow.publish(_TRANSITION_EVENTS[action](node_id=node.id, kind=node.kind))
+        if action == "publish":
+            count_published_on_commit(uow, node.kind)
         return state
 
     async def delete(self, uow: UnitOfWork, access: ContentAccess, node_id: uuid.UUID) -> NodeRow:

@@ -38,6 +38,7 @@ from rustok.modules.commerce.catalog.unit_prices import unit_prices
 from rustok.modules.commerce.discounts.service import find_discount
 from rustok.modules.commerce.errors import CartNotOpen, InsufficientInventory
 from rustok.modules.commerce.events import CartAbandoned, CartCreated, CartUpdated
+from rustok.modules.commerce.metrics import CARTS_ABANDONED
 from rustok.modules.commerce.money import MAX_CART_LINES, MAX_QUANTITY
 from rustok.modules.commerce.pricing import check_applicable
 from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
@@ -323,6 +324,7 @@ class CartService:
             for cart_id in abandoned:
                 uow.publish(CartAbandoned(cart_id=cart_id))
             await uow.commit()
+        CARTS_ABANDONED.inc(len(abandoned))
         return len(abandoned)
 
     @staticmethod

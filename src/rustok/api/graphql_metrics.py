@@ -1,0 +1,65 @@
+"""GraphQL metrics (O-1): operations by type and outcome, their duration, errors by code.
+
+Labels are bounded: operation types are GraphQL's three (``unknown`` when the document did
+not parse), error codes come from the platform's error tree. Operation names are chosen by
+clients, so they are no label (traces carry them).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Final
+
+from graphql import GraphQLError
+from prometheus_client import Counter, Histogram
+from strawberry.types import ExecutionContext
+
+OPERATION_TYPES: Final = ("query", "mutation", "subscription", "unknown")
+
+OPERATIONS = Counter(
+    "rustok_graphql_operations_total",
+    "GraphQL operations by type and outcome (ok: no error; error: at least one).",
+    ["operation_type", "outcome"],
+)
+DURATION = Histogram(
+    "rustok_graphql_operation_duration_seconds",
+    "GraphQL operation duration (parse, validation and execution), by operation type.",
+    ["operation_type"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+ERRORS = Counter(
+    "rustok_graphql_errors_total",
+    "Errors in GraphQL responses, by extensions.code.",
+    ["code"],
+)
+for _type in OPERATION_TYPES:
+    for _outcome in ("ok", "error"):
+        OPERATIONS.labels(_type, _outcome)
+    DURATION.labels(_type)
+for _code in ("GRAPHQL_VALIDATION_FAILED", "INTERNAL_ERROR"):
+    ERRORS.labels(_code)
+
+# The execution context of the operation running in this task (set when strawberry makes it).
+current_execution: contextvars.ContextVar[ExecutionContext | None] = contextvars.ContextVar(
+    "rustok_graphql_execution", default=None
+)
+
+
+def operation_type(context: ExecutionContext | None) -> str:
+    if context is None or context.graphql_document is None:
+        return "unknown"
+    try:
+        return context.operation_type.value
+    except Exception:  # noqa: BLE001 - no such operation, or several without a name
+        return "unknown"
+
+
+def record_operation(
+    context: ExecutionContext | None, errors: list[GraphQLError] | None, seconds: float
+) -> None:
+    kind = operation_type(context)
+    OPERATIONS.labels(kind, "error" if errors else "ok").inc()
+    DURATION.labels(kind).observe(seconds)
+    for error in errors or ():
+        code = (error.extensions or {}).get("code")
+        ERRORS.labels(code if isinstance(code, str) else "INTERNAL_ERROR").inc()
