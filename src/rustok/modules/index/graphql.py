@@ -14,6 +14,7 @@ from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.graphql import MinorUnits, RustokInfo
 from rustok.modules.index import queries
 from rustok.modules.index.routes import DetailQuery, ProductQuery, checked
+from rustok.modules.index.runtime import storefront
 from rustok.modules.index.schemas import content_read, product_detail
 
 
@@ -133,8 +134,8 @@ class StorefrontQuery:
             max_price=params.max_price, currency=params.currency, in_stock=params.in_stock,
             sort=params.sort, cursor=params.cursor, limit=params.limit,
         )  # fmt: skip
-        async with info.context.platform.db.read_session() as session:
-            page = await queries.product_edges(session, _tenant(info), params.locale, flt)
+        reads = storefront(info.context.platform).reads
+        page = await reads.product_edges(_tenant(info), params.locale, flt)
         edges = [
             StoreProductEdge(cursor=cursor, node=StoreProductSummary(
                 id=strawberry.ID(str(i.id)), handle=i.handle, title=i.title,
@@ -158,8 +159,8 @@ class StorefrontQuery:
     ) -> StoreProduct:  # fmt: skip
         params = checked(DetailQuery, {"locale": locale, "currency": currency})
         tenant = _tenant(info)
-        async with info.context.platform.db.read_session() as session:
-            row = await queries.product_by_handle(session, tenant, params.locale, handle)
+        reads = storefront(info.context.platform).reads
+        row = await reads.product_by_handle(tenant, params.locale, handle)
         if row is None:
             raise NotFound(f"no product {handle!r}")
         detail = product_detail(row, (params.currency or tenant.currency_code).upper())
@@ -190,8 +191,8 @@ class StorefrontQuery:
     async def store_content(
         self, info: RustokInfo, kind: str, slug: str, locale: str | None = None
     ) -> StoreContent:
-        async with info.context.platform.db.read_session() as session:
-            row = await queries.content_by_slug(session, _tenant(info), locale, kind, slug)
+        reads = storefront(info.context.platform).reads
+        row = await reads.content_by_slug(_tenant(info), locale, kind, slug)
         if row is None:
             raise NotFound(f"no published {kind} {slug!r}")
         read = content_read(row)
@@ -205,8 +206,8 @@ class StorefrontQuery:
     async def store_search(
         self, info: RustokInfo, q: str, first: int = 20, locale: str | None = None
     ) -> list[StoreSearchHit]:
-        async with info.context.platform.db.read_session() as session:
-            hits = await queries.search(session, _tenant(info), locale, q, first)
+        reads = storefront(info.context.platform).reads
+        hits = await reads.search(_tenant(info), locale, q, first)
         return [
             StoreSearchHit(
                 type=h.type,

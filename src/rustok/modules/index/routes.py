@@ -12,15 +12,8 @@ from litestar.params import FromPath, FromQuery
 from rustok.core.context import TenantRef, current_context
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
-from rustok.modules.index.queries import (
-    ProductFilter,
-    ProductPage,
-    Sort,
-    content_by_slug,
-    list_products,
-    product_by_handle,
-    search,
-)
+from rustok.modules.index.queries import ProductFilter, ProductPage, Sort
+from rustok.modules.index.runtime import storefront
 from rustok.modules.index.schemas import (
     ContentRead,
     ProductDetail,
@@ -130,10 +123,8 @@ class StorefrontController(Controller):
             max_price=params.max_price, currency=params.currency, in_stock=params.in_stock,
             sort=params.sort, cursor=params.cursor, limit=params.limit,
         )  # fmt: skip
-        async with platform.db.read_session() as session:
-            return await list_products(
-                session, _tenant(), requested_locale(request, params.locale), flt
-            )
+        reads = storefront(platform).reads
+        return await reads.list_products(_tenant(), requested_locale(request, params.locale), flt)
 
     @get("/products/{handle:str}", public=True, optional_auth=True)
     async def product(
@@ -144,10 +135,10 @@ class StorefrontController(Controller):
         tenant's by default) and availability."""
         params = checked(DetailQuery, {"locale": locale, "currency": currency})
         tenant = _tenant()
-        async with platform.db.read_session() as session:
-            row = await product_by_handle(
-                session, tenant, requested_locale(request, params.locale), handle
-            )
+        reads = storefront(platform).reads
+        row = await reads.product_by_handle(
+            tenant, requested_locale(request, params.locale), handle
+        )
         if row is None:
             raise NotFound(f"no product {handle!r}")
         return product_detail(row, (params.currency or tenant.currency_code).upper())
@@ -159,10 +150,8 @@ class StorefrontController(Controller):
     ) -> ContentRead:  # fmt: skip
         """Published content by kind and slug, in the requested locale or its fallback."""
         locale = checked(LocaleQuery, {"locale": locale}).locale
-        async with platform.db.read_session() as session:
-            row = await content_by_slug(
-                session, _tenant(), requested_locale(request, locale), kind, slug
-            )
+        reads = storefront(platform).reads
+        row = await reads.content_by_slug(_tenant(), requested_locale(request, locale), kind, slug)
         if row is None:
             raise NotFound(f"no published {kind} {slug!r}")
         return content_read(row)
@@ -174,8 +163,8 @@ class StorefrontController(Controller):
     ) -> SearchResults:  # fmt: skip
         """Products and content matching ``q``, best first."""
         params = checked(SearchQuery, {"q": q, "locale": locale, "limit": limit})
-        async with platform.db.read_session() as session:
-            hits = await search(
-                session, _tenant(), requested_locale(request, params.locale), params.q, params.limit
-            )
+        reads = storefront(platform).reads
+        hits = await reads.search(
+            _tenant(), requested_locale(request, params.locale), params.q, params.limit
+        )
         return SearchResults(query=params.q, items=hits)

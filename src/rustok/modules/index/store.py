@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rustok.core.db import utcnow
 from rustok.modules.index.documents import ContentDocument, ProductDocument
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
+from rustok.modules.index.search import scope_token
 from rustok.modules.index.text import normalise
 
 PRODUCTS: Any = ProductListing.__table__
@@ -228,14 +229,16 @@ class ListingStore:
         if not visible:
             return  # only published entities are searchable
         params = {"key": key, "tenant": str(self._tenant_id), "locale": locale, "kind": kind,
-                  "title": normalise(title), "body": normalise(body)}  # fmt: skip
+                  "title": normalise(title), "body": normalise(body),
+                  "scope": scope_token(self._tenant_id, locale)}  # fmt: skip
         if self._dialect == "postgresql":
             await self._session.execute(
                 text(
                     "INSERT INTO index_search (doc_key, tenant_id, locale, kind, search_vector) "
                     "VALUES (:key, :tenant, :locale, :kind, "
                     "setweight(to_tsvector('simple', :title), 'A') || "
-                    "setweight(to_tsvector('simple', :body), 'D'))"
+                    "setweight(to_tsvector('simple', :body), 'D') || "
+                    "to_tsvector('simple', :scope))"
                 ),
                 params,
             )
@@ -243,8 +246,8 @@ class ListingStore:
             await self._session.execute(
                 text(
                     "INSERT INTO index_search "
-                    "(rowid, doc_key, tenant_id, locale, kind, title, body) "
-                    "VALUES (:rowid, :key, :tenant, :locale, :kind, :title, :body)"
+                    "(rowid, doc_key, tenant_id, locale, kind, title, body, scope) "
+                    "VALUES (:rowid, :key, :tenant, :locale, :kind, :title, :body, :scope)"
                 ),
                 {**params, "rowid": search_rowid(key)},
             )

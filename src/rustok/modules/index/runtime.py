@@ -1,0 +1,34 @@
+"""The index module's long-lived parts for one platform: the raw read pool and the
+compiled storefront reads, built on first use and kept in ``Platform.services``."""
+
+from __future__ import annotations
+
+from rustok.core.platform import Platform
+from rustok.core.read_pool import build_read_pool
+from rustok.core.scoped_sql import ScopedReads
+from rustok.modules.index.queries import StorefrontReads
+from rustok.modules.index.rows import RowReader
+
+SERVICES_KEY = "index"
+
+
+class StorefrontRuntime:
+    """Closed with the platform (``Platform.aclose`` closes its services)."""
+
+    def __init__(self, platform: Platform) -> None:
+        settings = platform.settings
+        self.pool = build_read_pool(
+            settings.database_url, size=settings.db_pool_size, timeout=settings.db_pool_timeout
+        )
+        self.reads = StorefrontReads(RowReader(self.pool, ScopedReads(platform.db.engine.dialect)))
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
+
+def storefront(platform: Platform) -> StorefrontRuntime:
+    """The platform's storefront runtime, built on first use."""
+    runtime = platform.services.get(SERVICES_KEY)
+    if not isinstance(runtime, StorefrontRuntime):
+        runtime = platform.services[SERVICES_KEY] = StorefrontRuntime(platform)
+    return runtime
