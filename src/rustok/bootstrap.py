@@ -15,6 +15,7 @@ from rustok.core.invalidation import InvalidationBus
 from rustok.core.jobs import JobScheduler
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
+from rustok.core.read_cache import attach_read_model_versions
 from rustok.core.registry import ModuleRegistry, load_spec
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
@@ -67,6 +68,7 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         invalidation=InvalidationBus(settings.redis_url),
     )
     attach_directory(platform)
+    attach_read_model_versions(platform)
     events = EventRuntime(platform)
     platform.events = events
     platform.uow.after_commit.append(events.wake)

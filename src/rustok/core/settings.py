@@ -125,6 +125,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     media_s3_secret_access_key: str | None = None
     media_s3_timeout_seconds: float = 30.0
     media_cache_max_age: int = 86_400
+    # Storefront answers (issue 13): a per-process cache (bytes; 0 = off), how long an answer
+    # may be served without a sign from another instance, and the CDN headers (0 = off).
+    storefront_cache_size: int = 64 * 1024 * 1024
+    storefront_cache_ttl: float = 5.0
+    storefront_max_age: int = 0
+    storefront_stale_while_revalidate: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -180,6 +186,10 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "idempotency_key_ttl": (0, 365 * 24 * 3600),
     "media_s3_timeout_seconds": (0.1, 600),
     "media_cache_max_age": (0, 365 * 24 * 3600),
+    "storefront_cache_size": (0, 16 * 1024**3),
+    "storefront_cache_ttl": (0.01, 86_400),
+    "storefront_max_age": (0, 365 * 24 * 3600),
+    "storefront_stale_while_revalidate": (0, 365 * 24 * 3600),
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

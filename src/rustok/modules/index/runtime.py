@@ -1,9 +1,10 @@
-"""The index module's long-lived parts for one platform: the raw read pool and the
-compiled storefront reads, built on first use and kept in ``Platform.services``."""
+"""The index module's long-lived parts for one platform: the raw read pool, the compiled
+storefront reads and the answer cache, built on first use and kept in ``Platform.services``."""
 
 from __future__ import annotations
 
 from rustok.core.platform import Platform
+from rustok.core.read_cache import ReadCache, platform_versions
 from rustok.core.read_pool import build_read_pool
 from rustok.core.scoped_sql import ScopedReads
 from rustok.modules.index.queries import StorefrontReads
@@ -21,6 +22,17 @@ class StorefrontRuntime:
             settings.database_url, size=settings.db_pool_size, timeout=settings.db_pool_timeout
         )
         self.reads = StorefrontReads(RowReader(self.pool, ScopedReads(platform.db.engine.dialect)))
+        self.cache = ReadCache(
+            platform_versions(platform), platform.invalidation,
+            size=settings.storefront_cache_size, ttl=settings.storefront_cache_ttl,
+        )  # fmt: skip
+        cache_control = "no-cache"  # a shared cache must ask (the ETag makes that cheap)
+        if settings.storefront_max_age:
+            cache_control = f"public, max-age={settings.storefront_max_age}"
+            if settings.storefront_stale_while_revalidate:
+                swr = settings.storefront_stale_while_revalidate
+                cache_control += f", stale-while-revalidate={swr}"
+        self.cache_control = cache_control
 
     async def aclose(self) -> None:
         await self.pool.aclose()

@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
+from rustok.core.read_cache import mark_changed
 from rustok.modules.index.documents import ContentDocument, ProductDocument
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
 from rustok.modules.index.search import scope_token
@@ -62,6 +63,9 @@ class ListingStore:
         self._session = session
         self._tenant_id = tenant_id
         self._dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        # Every write here changes the tenant's storefront answers: their cached copies go
+        # when this transaction commits (core/read_cache.py).
+        mark_changed(session, tenant_id)
 
     async def serialise(self, read_model: str) -> None:
         """Hold the tenant's lock on ``read_model`` until the transaction ends.
