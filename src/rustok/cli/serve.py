@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,35 @@ import typer
 from rustok import __version__
 from rustok.cli.common import cli_settings, fail, out_console, run
 from rustok.core.settings import Settings, env_name
+
+
+def _prepare_in_child(settings: Settings) -> None:
+    """Migrate (development) or check the schema in a forked child, so this process — the
+    server's main process, which only supervises the workers — never imports the platform.
+    The cheap probe first: a current schema needs neither."""
+    from rustok.cli.schema_probe import schema_is_current
+
+    if schema_is_current(settings.database_url):
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, exit with its code
+        code = 0
+        try:
+            _prepare_database(settings)
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except BaseException:  # noqa: BLE001 - reported, then the exit code says it failed
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise typer.Exit(code if code > 0 else 1)
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -77,7 +107,7 @@ def serve_command(
     # Before anything imports prometheus_client: it picks in-memory or file-backed values
     # once, at import, and the workers inherit that choice.
     _prometheus_dir(settings, settings.workers)
-    _prepare_database(settings)
+    _prepare_in_child(settings)
     print_urls(settings, settings.workers)
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)
 
