@@ -363,9 +363,81 @@ def _seed_tenants_sync(database_url: str, data: Path) -> float:
 def run() -> None:
     print(f"storefront: {PRODUCTS:,} products, wrk -t1 -c{CONNECTIONS} {SECONDS} s per figure, "
           f"python {sys.version.split()[0]}, pid {os.getpid()}", flush=True)  # fmt: skip
-    rows = on_both_databases(_database)
+    rows = on_both_databases(_database) + staleness()
     print_table("storefront: reads against the trivial endpoint (1 worker unless said)", rows)
 
 
 if __name__ == "__main__":
     run()
+
+
+# --- staleness across instances through Redis --------------------------------------------
+
+STALENESS_WRITES = 50
+
+
+async def _staleness(database_url: str, data: Path, redis_url: str) -> list[float]:
+    """Milliseconds from a read-model commit on one instance until another instance (its
+    own data directory: another host) answers the new title, polling every millisecond."""
+    from tests.modules.index.support import product
+
+    from bench.index import _settings
+    from rustok.api.app import create_app
+    from rustok.bootstrap import bootstrap
+    from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, use_context
+    from rustok.core.settings import load_settings
+    from rustok.modules.index.store import ListingStore
+
+    def host(name: str) -> Any:
+        base = _settings(database_url, data / name)
+        return load_settings({}, warn=False, **{**msgspec.structs.asdict(base),
+                             "redis_url": redis_url, "storefront_cache_ttl": 3600.0})  # fmt: skip
+
+    first, second = bootstrap(host("a")), bootstrap(host("b"))
+    lags: list[float] = []
+    try:
+        async with serve_app(create_app(host("a"), platform=first)), \
+                serve_app(create_app(host("b"), platform=second)) as reader:  # fmt: skip
+            await first.invalidation.wait_subscribed(10)
+            await second.invalidation.wait_subscribed(10)
+            assert first.tenants is not None
+            tenant = await first.tenants.by_id(DEFAULT_TENANT_ID)
+            assert tenant is not None
+            for n in range(STALENESS_WRITES):
+                title = f"Staleness probe {n}"
+                with use_context(RequestContext(tenant=tenant)):
+                    async with first.uow() as uow:
+                        store = ListingStore(uow.session, tenant.id)
+                        doc = product(title, 10**6)
+                        await store.put_product(doc, dt.datetime.now(dt.UTC))
+                        await store.put_prices(doc.product_id, doc)
+                        await uow.commit()
+                committed = time.perf_counter()
+                for _ in range(60_000):  # a minute at most
+                    answer = await reader.get("/api/store/products/item-1000000")
+                    if answer.json().get("title") == title:
+                        break
+                    await asyncio.sleep(0.001)
+                lags.append((time.perf_counter() - committed) * 1000)
+    finally:
+        await first.aclose()
+        await second.aclose()
+    return lags
+
+
+def staleness() -> Rows:
+    from tests.services import start_redis
+
+    from bench.harness import percentile, sqlite_dir
+
+    redis = start_redis()
+    try:
+        with sqlite_dir() as data:
+            url = f"sqlite+aiosqlite:///{data}/bench.db"
+            migrate(bench_env(url, data))
+            lags = asyncio.run(_staleness(url, data, redis.url))
+    finally:
+        redis.close()
+    return [(f"sqlite: another instance's stale window through Redis ({len(lags)} writes)",
+             f"p50 {percentile(lags, 50):.1f} ms, p99 {percentile(lags, 99):.1f} ms, "
+             f"max {max(lags):.1f} ms")]  # fmt: skip
