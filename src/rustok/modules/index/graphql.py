@@ -138,7 +138,7 @@ class StorefrontQuery:
         tenant, runtime = _tenant(info), storefront(info.context.platform)
         chosen = queries.resolve_locale(tenant, params.locale)
         page = await cached_read(
-            runtime, tenant.id, ("edges", chosen, flt),
+            runtime, tenant.id, ("edges", chosen, tenant.currency_code, flt),
             lambda: runtime.reads.product_edges(tenant, chosen, flt),
         )  # fmt: skip
         edges = [

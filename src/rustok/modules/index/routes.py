@@ -127,7 +127,8 @@ class StorefrontController(Controller):
         tenant, runtime = _tenant(), storefront(platform)
         locale = resolve_locale(tenant, requested_locale(request, params.locale))
         return await json_answer(
-            request, runtime, tenant.id, ("list", locale, flt),
+            # The tenant's currency too: a list without ``currency`` is priced in it.
+            request, runtime, tenant.id, ("list", locale, tenant.currency_code, flt),
             lambda: runtime.reads.list_products(tenant, locale, flt),
         )  # fmt: skip
 
