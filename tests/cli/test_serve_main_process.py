@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import pytest
 
 from rustok.cli.schema_probe import head_revision, schema_is_current
 from tests.conftest import TEST_SECRET, migrate_fresh
@@ -23,6 +24,7 @@ def _maps(pid: int) -> str:
     return Path(f"/proc/{pid}/maps").read_text()
 
 
+@pytest.mark.slow
 def test_the_main_process_of_a_current_database_never_imports_the_platform(
     tmp_path: Path,
 ) -> None:

@@ -78,6 +78,7 @@ def _fuzz(operation: Any, seen: dict[str, set[int]], failures: list[str]) -> int
     return calls
 
 
+@pytest.mark.slow
 def test_no_server_errors(api_schema: Any) -> None:
     failures: list[str] = []
     seen: dict[str, set[int]] = {}

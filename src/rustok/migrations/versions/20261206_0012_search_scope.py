@@ -5,8 +5,8 @@ word — an FTS5 column of its own on SQLite, a lexeme of the ``tsvector`` on Po
 a search finds one tenant's locale through the full-text index instead of matching every
 tenant's entries and filtering them afterwards. Existing entries get it here.
 
-Revision ID: 20261206_0011
-Revises: 20261206_0008
+Revision ID: 20261206_0012
+Revises: 20261206_0011
 Create Date: 2026-12-06
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "20261206_0011"
-down_revision: str | None = "20261206_0008"
+revision: str = "20261206_0012"
+down_revision: str | None = "20261206_0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
