@@ -41,7 +41,8 @@ def _copy(target: str, columns: str, values: str) -> str:
 
 def upgrade() -> None:
     if op.get_context().dialect.name == "postgresql":
-        vector = f"search_vector || to_tsvector('simple', {SCOPE})"
+        # Weight C: a visitor's words ask for A (title) and D (body) only, never the scope.
+        vector = f"search_vector || setweight(to_tsvector('simple', {SCOPE}), 'C')"
         op.execute(f"UPDATE index_search SET search_vector = {vector}")  # noqa: S608 - constants
         return
     # FTS5 tables cannot gain a column: copy the entries into a new one (same rowids).

@@ -118,6 +118,12 @@ def decode_sort_cursor(cursor: str, sort: Sort) -> _Cursor:
     if decoded.s != sort:
         message = f"a cursor of sort {decoded.s}, not {sort}"
         raise InvalidCursor(f"cursor: {message}", errors={"cursor": [message]})
+    if isinstance(decoded, DateCursor):
+        try:  # in UTC, as the drivers bind it: year 1 at +14:00 is no date there
+            return msgspec.structs.replace(decoded, v=decoded.v.astimezone(dt.UTC))
+        except OverflowError:
+            message = "a date out of range"
+            raise InvalidCursor(f"cursor: {message}", errors={"cursor": [message]}) from None
     return decoded
 
 

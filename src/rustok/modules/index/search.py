@@ -9,7 +9,8 @@ Every entry also carries one *scope* token naming its tenant and locale
 (:func:`scope_token`), indexed like a word (an FTS5 column of its own, a lexeme of the
 ``tsvector``), and every query asks for it: the full-text index itself narrows a search to
 one tenant's locale instead of matching every tenant's documents and filtering afterwards.
-The token weighs nothing in the rank (weight 0 in ``bm25``; ``ts_rank`` is not asked for it).
+The token weighs nothing in the rank (weight 0 in ``bm25``; ``ts_rank`` is not asked for it),
+and a visitor's words never match it (:data:`FTS5_WORD_COLUMNS`, :data:`WORD_WEIGHTS`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ SEARCH: Any = Table(
 )
 # FTS5 columns: doc_key, tenant_id, locale, kind, title, body, scope. Titles weigh ten times.
 FTS5_RANK = "bm25(index_search, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0, 0.0)"
+# What a visitor's words may match: never the scope token, which every entry holds (a word
+# is a prefix query, so "s" would match them all) — the FTS5 columns before it, the
+# ``tsvector`` weights of title (A) and body (D), not the scope's (C).
+FTS5_WORD_COLUMNS = "{locale kind title body}"
+WORD_WEIGHTS = "AD"
+SCOPE_WEIGHT = "C"
 
 
 def scope_token(tenant_id: uuid.UUID | str, locale: str) -> str:
@@ -72,5 +79,6 @@ class SearchEngine:
     def params(self, words: list[str], tenant_id: uuid.UUID, locale: str) -> dict[str, Any]:
         scope = scope_token(tenant_id, locale)
         if self.dialect == "postgresql":
-            return {"search_query": tsquery(words), "search_scope": scope}
-        return {"search_query": f"scope:{scope} AND ({fts5_query(words)})"}
+            weighted = tsquery(words).replace(":*", f":*{WORD_WEIGHTS}")
+            return {"search_query": weighted, "search_scope": scope}
+        return {"search_query": f"scope:{scope} AND ({FTS5_WORD_COLUMNS} : ({fts5_query(words)}))"}

@@ -266,7 +266,7 @@ class ListingStore:
                     "VALUES (:key, :tenant, :locale, :kind, "
                     "setweight(to_tsvector('simple', :title), 'A') || "
                     "setweight(to_tsvector('simple', :body), 'D') || "
-                    "to_tsvector('simple', :scope))"
+                    "setweight(to_tsvector('simple', :scope), 'C'))"  # search.SCOPE_WEIGHT
                 ),
                 params,
             )
