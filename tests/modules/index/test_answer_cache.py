@@ -199,3 +199,21 @@ async def test_redis_tells_other_instances(
             await write(first.platform, tenant, product(title, 1))
             told = await _fresh_within(second_client, title, 5)
             assert told is (redis is not None), redis
+
+
+async def test_without_redis_another_hosts_answers_live_at_most_the_ttl(
+    tmp_path: Path, db_url: str
+) -> None:
+    """Another host (own data dir, no Redis) is never told; its TTL bounds the staleness."""
+
+    def host(name: str) -> Settings:
+        return make_settings(db_url, tmp_path / name, storefront_cache_ttl=0.5)
+
+    async with AsyncExitStack() as stack:
+        first, _ = await stack.enter_async_context(instance(host("a")))
+        _, second_client = await stack.enter_async_context(instance(host("b")))
+        tenant = await _tenant(first)
+        await write(first.platform, tenant, product("Lamp", 1))
+        assert await _fresh_within(second_client, "Lamp", 1)  # cached on the second host
+        await write(first.platform, tenant, product("Lamp after the TTL", 1))
+        assert await _fresh_within(second_client, "Lamp after the TTL", 10)
