@@ -217,3 +217,28 @@ async def test_without_redis_another_hosts_answers_live_at_most_the_ttl(
         assert await _fresh_within(second_client, "Lamp", 1)  # cached on the second host
         await write(first.platform, tenant, product("Lamp after the TTL", 1))
         assert await _fresh_within(second_client, "Lamp after the TTL", 10)
+
+
+async def test_a_rebound_app_never_answers_from_the_previous_platforms_cache(
+    tmp_path: Path, db_url: str
+) -> None:
+    """The tests lend one built app to each test's fresh platform (``tests/apps.py``). The
+    answer cache belongs to the platform, not the app: the second platform's answer is its
+    own even though its tenant, request and version (one write each) equal the first's."""
+    from tests.apps import BuiltApps
+
+    built = BuiltApps()
+    for n, title in enumerate(("Lamp of the first test", "Lamp of the second test")):
+        settings = make_settings(db_url, tmp_path / f"test-{n}")
+        platform = bootstrap(settings)
+        try:
+            app = built.bind(settings, platform)
+            async with serve_app(app) as client:
+                await write(platform, await _tenant(app), product(title, 1))
+                for _ in range(2):  # the second from the cache
+                    response = await client.get("/api/store/products/item-1")
+                    assert response.json()["title"] == title, n
+        finally:
+            await platform.aclose()
+            built.release()
+    assert built.builds == 1
