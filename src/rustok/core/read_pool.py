@@ -11,8 +11,11 @@ connection kept for reads only:
   statement after the first use), no transaction block, no reset query on release.
 
 Statements come compiled and tenant-scoped (``core/scoped_sql.py``); nothing here builds
-SQL. Observers see every statement (the tests count them). A connection that fails is
-dropped and the read answers 503 ``SERVICE_UNAVAILABLE``.
+SQL. Observers see every statement (the tests count them). Outages are the engines' (
+``core/db_outage.py``): the same timeouts (pool, connect, statement), the same
+:class:`DatabaseUnavailable` (503 with ``Retry-After``, the driver's message only in the log)
+recorded on the database's :class:`OutageMonitor` (one warning per outage, one line when it
+answers again). A connection that fails is dropped.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import make_url
 
-from rustok.core.errors import Unavailable
+from rustok.core.db import CLIENT_TIMEOUT_GRACE_SECONDS
+from rustok.core.db_outage import DatabaseUnavailable, OutageMonitor
 
 Row = Sequence[Any]
 StatementObserver = Callable[[str], None]
@@ -47,8 +51,9 @@ class SqliteReadPool:
 
     dialect = "sqlite"
 
-    def __init__(self, path: str, threads: int) -> None:
+    def __init__(self, path: str, threads: int, outages: OutageMonitor) -> None:
         self._path = path
+        self._outages = outages
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -72,13 +77,16 @@ class SqliteReadPool:
         except sqlite3.OperationalError as exc:
             if "no such" in str(exc) or "syntax" in str(exc):
                 raise  # a programming error, not an outage
-            raise Unavailable(f"database unavailable: {exc}") from exc
+            self._outages.failed(str(exc))
+            raise DatabaseUnavailable(str(exc)) from exc
 
     async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
         for observe in self.observers:
             observe(sql)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._run, sql, params)
+        rows = await loop.run_in_executor(self._executor, self._run, sql, params)
+        self._outages.succeeded()
+        return rows
 
     async def aclose(self) -> None:
         self._executor.shutdown(wait=True)
@@ -93,10 +101,14 @@ class PostgresReadPool:
 
     dialect = "postgresql"
 
-    def __init__(self, dsn: str, size: int, timeout: float) -> None:
+    def __init__(
+        self, dsn: str, size: int, timeout: float, statement_timeout: float, outages: OutageMonitor
+    ) -> None:
         self._dsn = dsn
         self._size = size
         self._timeout = timeout
+        self._statement_timeout = statement_timeout
+        self._outages = outages
         self._idle: list[Any] = []
         self._slots: asyncio.Semaphore | None = None
         self.observers: list[StatementObserver] = []
@@ -104,7 +116,13 @@ class PostgresReadPool:
     async def _connect(self) -> Any:
         import asyncpg
 
-        conn = await asyncpg.connect(self._dsn, timeout=self._timeout)
+        limits: dict[str, Any] = {}
+        if self._statement_timeout > 0:  # as the engines: the server's limit, then ours
+            limits["server_settings"] = {
+                "statement_timeout": str(round(self._statement_timeout * 1000))
+            }
+            limits["command_timeout"] = self._statement_timeout + CLIENT_TIMEOUT_GRACE_SECONDS
+        conn = await asyncpg.connect(self._dsn, timeout=self._timeout, **limits)
         # As SQLAlchemy's asyncpg dialect does: JSON arrives as Python values.
         for kind in ("json", "jsonb"):
             await conn.set_type_codec(
@@ -113,30 +131,65 @@ class PostgresReadPool:
         return conn
 
     async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        import asyncpg
 
         for observe in self.observers:
             observe(sql)
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._size)
-        async with self._slots:
+        started = self._outages.now()
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            self._outages.failed("no free connection in the pool", started=started)
+            raise DatabaseUnavailable("no free connection in the pool") from None
+        try:
+            rows = await self._fetch(sql, params, started)
+        finally:
+            self._slots.release()
+        self._outages.succeeded()
+        return rows
+
+    async def _fetch(self, sql: str, params: Sequence[Any], started: float) -> list[Row]:
+        import asyncpg
+
+        while True:
+            reused = bool(self._idle)
             try:
-                conn = self._idle.pop() if self._idle else await self._connect()
+                conn = self._idle.pop() if reused else await self._connect()
             except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-                raise Unavailable(f"database unavailable: {exc}") from exc
+                raise self._unavailable(exc, started) from exc
             try:
                 rows: list[Row] = await conn.fetch(sql, *params)
-            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                    TimeoutError) as exc:  # fmt: skip
                 conn.terminate()
-                raise Unavailable(f"database unavailable: {exc}") from exc
-            except asyncpg.PostgresError:
+                # The others idle since the same restart are gone too; a read is safe to
+                # run again on a new connection (as the engines' pre-ping does).
+                idle, self._idle = self._idle, []
+                for other in idle:
+                    other.terminate()
+                if reused:
+                    continue
+                raise self._unavailable(exc, started) from exc
+            except asyncpg.PostgresError as exc:
                 self._idle.append(conn)  # the statement failed, the connection is fine
-                raise
+                outage = self._outages.translate(exc, started=started)  # a statement timeout
+                if outage is None:
+                    raise
+                raise outage from exc
             except BaseException:
                 conn.terminate()  # cancelled mid-read: its state is unknown
                 raise
             self._idle.append(conn)
             return rows
+
+    def _unavailable(self, exc: BaseException, started: float) -> DatabaseUnavailable:
+        outage = self._outages.translate(exc, started=started)
+        if outage is None:  # a connection error all the same
+            self._outages.failed(type(exc).__name__, started=started)
+            outage = DatabaseUnavailable(type(exc).__name__)
+        return outage
 
     async def aclose(self) -> None:
         idle, self._idle = self._idle, []
@@ -150,12 +203,17 @@ def _json_loads(text: str) -> Any:
     return json.loads(text)
 
 
-def build_read_pool(database_url: str, *, size: int, timeout: float) -> ReadPool:
-    """The read pool for ``database_url`` (``sqlite+aiosqlite`` or ``postgresql+asyncpg``)."""
+def build_read_pool(
+    database_url: str, *, size: int, timeout: float, statement_timeout: float,
+    outages: OutageMonitor,
+) -> ReadPool:  # fmt: skip
+    """The read pool for ``database_url`` (``sqlite+aiosqlite`` or ``postgresql+asyncpg``);
+    its outages are recorded on ``outages`` (the database's monitor)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise ValueError("raw reads need a SQLite database file")
-        return SqliteReadPool(url.database, threads=min(size, 4))
+        return SqliteReadPool(url.database, threads=min(size, 4), outages=outages)
     dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return PostgresReadPool(dsn, size=size, timeout=timeout)
+    return PostgresReadPool(dsn, size=size, timeout=timeout,
+                            statement_timeout=statement_timeout, outages=outages)  # fmt: skip

@@ -19,8 +19,9 @@ class StorefrontRuntime:
     def __init__(self, platform: Platform) -> None:
         settings = platform.settings
         self.pool = build_read_pool(
-            settings.database_url, size=settings.db_pool_size, timeout=settings.db_pool_timeout
-        )
+            settings.database_url, size=settings.db_pool_size, timeout=settings.db_pool_timeout,
+            statement_timeout=settings.db_statement_timeout, outages=platform.db.outages,
+        )  # fmt: skip
         self.reads = StorefrontReads(RowReader(self.pool, ScopedReads(platform.db.engine.dialect)))
         self.cache = ReadCache(
             platform_versions(platform), platform.invalidation,
