@@ -385,13 +385,13 @@ async def _staleness(database_url: str, data: Path, redis_url: str) -> list[floa
     from rustok.api.app import create_app
     from rustok.bootstrap import bootstrap
     from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, use_context
-    from rustok.core.settings import load_settings
+    from rustok.modules.index.settings import IndexSettings
     from rustok.modules.index.store import ListingStore
 
     def host(name: str) -> Any:
-        base = _settings(database_url, data / name)
-        return load_settings({}, warn=False, **{**msgspec.structs.asdict(base),
-                             "redis_url": redis_url, "storefront_cache_ttl": 3600.0})  # fmt: skip
+        base = msgspec.structs.replace(_settings(database_url, data / name), redis_url=redis_url)
+        index = msgspec.structs.replace(base.of(IndexSettings), storefront_cache_ttl=3600.0)
+        return base.with_module(index)
 
     first, second = bootstrap(host("a")), bootstrap(host("b"))
     lags: list[float] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from rustok.api.deps import module_enabled
+from rustok.web.guards import module_enabled
 
 
 def test_the_module_guard_is_a_coroutine_function() -> None:

@@ -7,28 +7,24 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from rustok import __version__
 from rustok.cli.common import cli_settings, fail, out_console, run
-from rustok.core.settings import Settings, env_name
+from rustok.core.settings import Settings, SettingsError, env_name, load_settings
 
 
-def _prepare_in_child(settings: Settings) -> None:
-    """Migrate (development) or check the schema in a forked child, so this process — the
-    server's main process, which only supervises the workers — never imports the platform.
-    The cheap probe first: a current schema needs neither."""
-    from rustok.cli.schema_probe import schema_is_current
-
-    if schema_is_current(settings.database_url):
-        return
+def _prepare_in_child(overrides: dict[str, Any]) -> None:
+    """Load every module's settings and migrate (development) or check the schema, in a
+    forked child: this process — the server's main process, which only supervises the
+    workers — never imports the platform or the modules; the workers import them once."""
     pid = os.fork()
     if pid == 0:  # the child: do the work, exit with its code
         code = 0
         try:
-            _prepare_database(settings)
+            _prepare_database(cli_settings(**overrides))
         except typer.Exit as exc:
             code = exc.exit_code
         except BaseException:  # noqa: BLE001 - reported, then the exit code says it failed
@@ -99,15 +95,23 @@ def serve_command(
 ) -> None:
     """Serve the REST and GraphQL API (migrates the database first in development)."""
     started = time.perf_counter()
-    settings = cli_settings(host=host, port=port, workers=workers)
-    # Workers read their settings from the environment: pass the command-line overrides on.
-    for field, value in (("host", host), ("port", port), ("workers", workers)):
-        if value is not None:
-            os.environ[env_name(field)] = str(value)
+    overrides: dict[str, Any] = {"host": host, "port": port, "workers": workers}
+    # The platform's settings alone: the modules' (and every check of them) are loaded by
+    # the child below, so that this process never imports the modules.
+    try:
+        settings = load_settings(
+            warn=False, **{k: v for k, v in overrides.items() if v is not None}
+        )
+    except SettingsError as exc:
+        fail(str(exc), 2)
     # Before anything imports prometheus_client: it picks in-memory or file-backed values
     # once, at import, and the workers inherit that choice.
     _prometheus_dir(settings, settings.workers)
-    _prepare_in_child(settings)
+    # Workers read their settings from the environment: pass the command-line overrides on.
+    for field, value in overrides.items():
+        if value is not None:
+            os.environ[env_name(field)] = str(value)
+    _prepare_in_child(overrides)
     print_urls(settings, settings.workers)
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)
 

@@ -27,7 +27,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from rustok.core.db import ScopedSession
+from rustok.core.db.tenant_scope import ScopedSession
 from rustok.core.invalidation import ALL_KEYS, InvalidationBus
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform

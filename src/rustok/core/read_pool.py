@@ -12,7 +12,7 @@ connection kept for reads only:
 
 Statements come compiled and tenant-scoped (``core/scoped_sql.py``); nothing here builds
 SQL. Observers see every statement (the tests count them). Outages are the engines' (
-``core/db_outage.py``): the same timeouts (pool, connect, statement), the same
+``core/db/outages.py``): the same timeouts (pool, connect, statement), the same
 :class:`DatabaseUnavailable` (503 with ``Retry-After``, the driver's message only in the log)
 recorded on the database's :class:`OutageMonitor` (one warning per outage, one line when it
 answers again). A connection that fails is dropped.
@@ -29,8 +29,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import make_url
 
-from rustok.core.db import CLIENT_TIMEOUT_GRACE_SECONDS
-from rustok.core.db_outage import DatabaseUnavailable, OutageMonitor
+from rustok.core.db.engines import CLIENT_TIMEOUT_GRACE_SECONDS
+from rustok.core.db.outages import DatabaseUnavailable, OutageMonitor
 
 Row = Sequence[Any]
 StatementObserver = Callable[[str], None]

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
 from rustok.core.context import TenantRef
-from rustok.core.cursors import encode_cursor
 from rustok.core.errors import ValidationFailed
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
 from rustok.modules.index.queries import (
@@ -33,6 +32,7 @@ from rustok.modules.index.queries import (
 from rustok.modules.index.queries import decode_sort_cursor as _decode
 from rustok.modules.index.search import FTS5_RANK, SEARCH
 from rustok.modules.index.text import fts5_query, query_words, tsquery
+from rustok.web.cursors import encode_cursor
 
 
 class SearchEngine:

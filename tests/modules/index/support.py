@@ -77,8 +77,8 @@ async def replay_every_event(platform: Platform, consumer_name: str, times: int 
     from sqlalchemy import select
 
     from rustok.outbox.claims import to_claimed
-    from rustok.outbox.consumers import consumer_context
     from rustok.outbox.models import OutboxEvent
+    from rustok.outbox.single_delivery import consumer_context
 
     specs = [*platform.consumers, *(c for m in platform.modules for c in m.consumers)]
     spec = next(c for c in specs if c.name == consumer_name)
@@ -117,7 +117,7 @@ class StatementCount:
 def count_statements(platform: Platform) -> Iterator[StatementCount]:
     """Statements run inside the block: on the storefront's raw read pool and through the
     ORM engines (``tests.conftest.count_queries``)."""
-    from rustok.modules.index.runtime import storefront
+    from rustok.modules.index.index_runtime import storefront
     from tests.conftest import count_queries
 
     counted = StatementCount()

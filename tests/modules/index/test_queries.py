@@ -11,9 +11,9 @@ from sqlalchemy import select, text
 from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, TenantRef, use_context
 from rustok.core.errors import ValidationFailed
 from rustok.core.platform import Platform
+from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.models import ProductListing
 from rustok.modules.index.queries import ProductFilter, Sort
-from rustok.modules.index.runtime import storefront
 from rustok.tenancy.schemas import TenantCreate
 from rustok.tenancy.service import TenantService, tenant_ref
 from tests.conftest import count_queries

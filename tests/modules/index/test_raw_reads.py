@@ -16,10 +16,10 @@ from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, TenantRef, us
 from rustok.core.errors import RustokError
 from rustok.core.platform import Platform
 from rustok.core.scoped_sql import ScopedRead, UnscopedRead, compile_scoped
+from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.models import ProductListing
 from rustok.modules.index.queries import PRODUCTS, ProductFilter, Sort, _list_shape, _list_statement
 from rustok.modules.index.rows import RowReader
-from rustok.modules.index.runtime import storefront
 from rustok.modules.index.schemas import content_read, product_detail
 from rustok.modules.index.search import SEARCH
 from rustok.tenancy.schemas import TenantCreate

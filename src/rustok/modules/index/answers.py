@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import msgspec
 from litestar import Request, Response
 
-from rustok.modules.index.runtime import StorefrontRuntime
+from rustok.modules.index.index_runtime import StorefrontRuntime
 
 T = TypeVar("T")
 VARY = "Accept-Language, X-Tenant-ID"

@@ -17,12 +17,12 @@ import msgspec
 from sqlalchemy import Select, String, and_, bindparam, exists, func, literal_column, or_, select
 
 from rustok.core.context import TenantRef
-from rustok.core.cursors import InvalidCursor, Offset, decode_cursor, encode_cursor
 from rustok.core.errors import ValidationFailed
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
 from rustok.modules.index.rows import ContentRow, ProductRow, RowReader
 from rustok.modules.index.search import SEARCH, SearchEngine, scope_token
 from rustok.modules.index.text import query_words
+from rustok.web.cursors import InvalidCursor, Offset, decode_cursor, encode_cursor
 
 Sort = Literal["newest", "oldest", "price", "price_asc", "price_desc", "title", "relevance"]
 MAX_LIMIT = 100
