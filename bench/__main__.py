@@ -5,7 +5,17 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUITES = ("serve", "tenancy", "auth", "events", "content", "commerce", "index", "webhooks")
+SUITES = (
+    "serve",
+    "tenancy",
+    "auth",
+    "events",
+    "content",
+    "commerce",
+    "index",
+    "webhooks",
+    "storefront",
+)
 
 
 def main(argv: list[str]) -> None:

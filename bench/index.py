@@ -173,7 +173,9 @@ async def _seed_model(platform: Platform, tenant: TenantRef, docs: list[Any]) ->
     return time.perf_counter() - started
 
 
-async def _seed(database_url: str, data: Path) -> tuple[float, float]:
+async def seed_read_models(
+    database_url: str, data: Path, products: int = PRODUCTS, posts: int = POSTS
+) -> tuple[float, float]:
     """Enable ``de`` on the default tenant, then write both read models; their seconds."""
     platform = bootstrap(_settings(database_url, data))
     try:
@@ -185,11 +187,11 @@ async def _seed(database_url: str, data: Path) -> tuple[float, float]:
         assert tenant is not None
         assert len(tenant.locales) == len(LOCALES), tenant.locales
         rng = random.Random(42)
-        products = [doc for n in range(PRODUCTS) for doc in _products(n, rng)]
-        posts = [doc for n in range(POSTS) for doc in _posts(n, rng)]
+        product_docs = [doc for n in range(products) for doc in _products(n, rng)]
+        post_docs = [doc for n in range(posts) for doc in _posts(n, rng)]
         return (
-            await _seed_model(platform, tenant, products),
-            await _seed_model(platform, tenant, posts),
+            await _seed_model(platform, tenant, product_docs),
+            await _seed_model(platform, tenant, post_docs),
         )
     finally:
         await platform.aclose()
@@ -387,7 +389,7 @@ def _database(label: str, database_url: str, data: Path, seconds: int) -> Rows:
     migrate(env)
     rustok(env, "user", "create", "--tenant", "default", "--email", ADMIN[0],
            "--password", ADMIN[1], "--role", "admin")  # fmt: skip
-    product_seconds, post_seconds = asyncio.run(_seed(database_url, data))
+    product_seconds, post_seconds = asyncio.run(seed_read_models(database_url, data))
     listings, posts = PRODUCTS * len(LOCALES), POSTS * len(LOCALES)
     # Rows: each listing and its search entry, plus one price row per product.
     product_rows, post_rows = 2 * listings + PRODUCTS, 2 * posts

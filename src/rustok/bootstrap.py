@@ -17,6 +17,7 @@ from rustok.core.jobs import JobScheduler
 from rustok.core.module import ModuleSpec
 from rustok.core.module_settings import ModuleSettings
 from rustok.core.platform import Platform, ReadinessCheck
+from rustok.core.read_cache import attach_read_model_versions
 from rustok.core.redis_guard import RedisGuard
 from rustok.core.registry import (
     FoundModule,
@@ -123,6 +124,7 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         platform.readiness.append(ReadinessCheck("redis", redis.check, critical=False))
     attach_directory(platform)
     attach_mail(platform)
+    attach_read_model_versions(platform)
     events = EventRuntime(platform)
     platform.events = events
     platform.uow.after_commit.append(events.wake)

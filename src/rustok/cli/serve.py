@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +14,31 @@ import typer
 from rustok import __version__
 from rustok.cli.common import cli_settings, fail, out_console, run
 from rustok.core.settings import Settings, SettingsError, env_name, load_settings
+
+
+def _prepare_in_child(overrides: dict[str, Any]) -> None:
+    """Load every module's settings and migrate (development) or check the schema, in a
+    forked child: this process — the server's main process, which only supervises the
+    workers — never imports the platform or the modules; the workers import them once."""
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, exit with its code
+        code = 0
+        try:
+            _prepare_database(cli_settings(**overrides))
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except BaseException:  # noqa: BLE001 - reported, then the exit code says it failed
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise typer.Exit(code if code > 0 else 1)
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -70,21 +96,22 @@ def serve_command(
     """Serve the REST and GraphQL API (migrates the database first in development)."""
     started = time.perf_counter()
     overrides: dict[str, Any] = {"host": host, "port": port, "workers": workers}
-    # Before anything imports prometheus_client: it picks in-memory or file-backed values
-    # once, at import, and the workers inherit that choice. The modules import it, so this
-    # reads the platform's settings alone first (cli_settings reports any error below).
+    # The platform's settings alone: the modules' (and every check of them) are loaded by
+    # the child below, so that this process never imports the modules.
     try:
-        early = load_settings(warn=False, **{k: v for k, v in overrides.items() if v is not None})
-    except SettingsError:
-        early = None
-    if early is not None:
-        _prometheus_dir(early, early.workers)
-    settings = cli_settings(**overrides)
+        settings = load_settings(
+            warn=False, **{k: v for k, v in overrides.items() if v is not None}
+        )
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    # Before anything imports prometheus_client: it picks in-memory or file-backed values
+    # once, at import, and the workers inherit that choice.
+    _prometheus_dir(settings, settings.workers)
     # Workers read their settings from the environment: pass the command-line overrides on.
     for field, value in overrides.items():
         if value is not None:
             os.environ[env_name(field)] = str(value)
-    _prepare_database(settings)
+    _prepare_in_child(overrides)
     print_urls(settings, settings.workers)
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)
 

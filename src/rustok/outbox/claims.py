@@ -109,6 +109,18 @@ class _BaseClaimer:
 class SqliteClaimer(_BaseClaimer):
     async def claim(self, limit: int) -> list[ClaimedEvent]:
         now = utcnow()
+        statement = (
+            update(EVENTS)
+            .where(EVENTS.c.id.in_(self.claimable_ids(now, limit)))
+            .values(_claim_values(self.token, now))
+            .returning(*EVENTS.c)
+        )
+        async with self.db.writer(), self.db.write_engine.begin() as conn:
+            rows = (await conn.execute(statement)).all()
+        return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
+
+    def claimable_ids(self, now: dt.datetime, limit: int) -> Any:
+        """The ids a claim takes: the ordering check seeks ``(aggregate_id, status, id)``."""
         cutoff = now - self.lease
         candidate = EVENTS.alias("candidate")
         older = EVENTS.alias("older")
@@ -119,7 +131,7 @@ class SqliteClaimer(_BaseClaimer):
             not_(claimable(older, now, cutoff)),
             not_(held_by(older, self.token, cutoff)),
         )
-        ids = (
+        return (
             select(candidate.c.id)
             .where(
                 claimable(candidate, now, cutoff),
@@ -128,15 +140,6 @@ class SqliteClaimer(_BaseClaimer):
             .order_by(candidate.c.id)
             .limit(limit)
         )
-        statement = (
-            update(EVENTS)
-            .where(EVENTS.c.id.in_(ids))
-            .values(_claim_values(self.token, now))
-            .returning(*EVENTS.c)
-        )
-        async with self.db.writer(), self.db.write_engine.begin() as conn:
-            rows = (await conn.execute(statement)).all()
-        return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
 
 
 class PostgresClaimer(_BaseClaimer):

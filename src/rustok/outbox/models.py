@@ -27,7 +27,7 @@ class OutboxEvent(Base):
     __table_args__ = (
         Index("ix_sys_events_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_sys_events_status_id", "status", "id"),
-        Index("ix_sys_events_aggregate_id_status", "aggregate_id", "status"),
+        Index("ix_sys_events_aggregate_id_status_id", "aggregate_id", "status", "id"),
         Index("ix_sys_events_claimed_at", "claimed_at"),
         Index("ix_sys_events_event_type_schema_version", "event_type", "schema_version"),
     )

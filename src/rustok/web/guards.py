@@ -25,7 +25,8 @@ def default_tenant_only(
 def module_enabled(slug: str) -> Guard:
     """A guard answering 404 on the module's routes for tenants that disabled it (T-6)."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # Async: Litestar runs a synchronous guard in its thread pool, on every request.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         tenant = current_context().tenant
         if tenant is not None and slug not in tenant.enabled_modules:
             raise NotFound(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rustok.core.context import RequestContext, TenantRef, use_context
@@ -98,3 +100,32 @@ async def replay_every_event(platform: Platform, consumer_name: str, times: int 
                     await spec.handler(envelope.decode_payload(), envelope, uow)
                     await uow.commit()
     return len(rows)
+
+
+class StatementCount:
+    def __init__(self) -> None:
+        self.raw: list[str] = []
+        self.orm: list[str] = []
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(statements on the raw read pool, statements through the ORM engines)."""
+        return len(self.raw), len(self.orm)
+
+
+@contextmanager
+def count_statements(platform: Platform) -> Iterator[StatementCount]:
+    """Statements run inside the block: on the storefront's raw read pool and through the
+    ORM engines (``tests.conftest.count_queries``)."""
+    from rustok.modules.index.index_runtime import storefront
+    from tests.conftest import count_queries
+
+    counted = StatementCount()
+    observers = storefront(platform).pool.observers
+    observers.append(counted.raw.append)
+    try:
+        with count_queries(platform.db) as orm:
+            yield counted
+        counted.orm = orm.statements
+    finally:
+        observers.remove(counted.raw.append)

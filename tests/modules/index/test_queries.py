@@ -11,15 +11,9 @@ from sqlalchemy import select, text
 from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, TenantRef, use_context
 from rustok.core.errors import ValidationFailed
 from rustok.core.platform import Platform
+from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.models import ProductListing
-from rustok.modules.index.queries import (
-    ProductFilter,
-    Sort,
-    content_by_slug,
-    list_products,
-    product_by_handle,
-    search,
-)
+from rustok.modules.index.queries import ProductFilter, Sort
 from rustok.tenancy.schemas import TenantCreate
 from rustok.tenancy.service import TenantService, tenant_ref
 from tests.conftest import count_queries
@@ -32,9 +26,7 @@ TENANT = TenantRef(id=DEFAULT_TENANT_ID, slug="default", name="Default", default
 async def _list(
     platform: Platform, tenant: TenantRef = TENANT, locale: str | None = None, **kw: object
 ) -> list[str]:
-    with use_context(RequestContext(tenant=tenant)):
-        async with platform.db.read_session() as session:
-            page = await list_products(session, tenant, locale, ProductFilter(**kw))  # type: ignore[arg-type]
+    page = await storefront(platform).reads.list_products(tenant, locale, ProductFilter(**kw))  # type: ignore[arg-type]
     return [item.title for item in page.items]
 
 
@@ -73,16 +65,14 @@ async def test_cursor_pages_cover_everything_once(platform: Platform) -> None:
     for sort in sorts:
         seen: list[str] = []
         cursor: str | None = None
-        with use_context(RequestContext(tenant=TENANT)):
-            async with platform.db.read_session() as session:
-                while True:
-                    page = await list_products(
-                        session, TENANT, None, ProductFilter(sort=sort, limit=7, cursor=cursor)
-                    )
-                    seen += [i.title for i in page.items]
-                    if page.next_cursor is None:
-                        break
-                    cursor = last_cursor = page.next_cursor
+        while True:
+            page = await storefront(platform).reads.list_products(
+                TENANT, None, ProductFilter(sort=sort, limit=7, cursor=cursor)
+            )
+            seen += [i.title for i in page.items]
+            if page.next_cursor is None:
+                break
+            cursor = last_cursor = page.next_cursor
         assert sorted(seen) == sorted(f"Item {n:02d}" for n in range(25)), sort
     with pytest.raises(ValidationFailed):  # a price_desc cursor is no title cursor
         await _list(platform, sort="title", cursor=last_cursor)
@@ -101,9 +91,7 @@ async def test_relevance_order_is_the_same_on_both_engines(platform: Platform) -
     assert await _list(platform, q="runn shoe") == ["Running shoes"]  # prefixes, all words
     assert await _list(platform, q="CAFE") == ["Café table"]  # case and accents
     assert await _list(platform, q="'; DROP TABLE index_search; --") == []
-    with use_context(RequestContext(tenant=TENANT)):
-        async with platform.db.read_session() as session:
-            hits = await search(session, TENANT, None, "running")
+    hits = await storefront(platform).reads.search(TENANT, None, "running")
     assert {h.title for h in hits} == {"Running shoes", "Leather belt", "Running a marathon"}
     assert [h.title for h in hits][-1] == "Leather belt"  # body-only match last
     with pytest.raises(ValidationFailed):
@@ -126,16 +114,13 @@ async def test_locales_tenants_and_lookups(platform: Platform) -> None:
     assert await _list(platform, locale="xx") == ["Lamp"]  # unknown locale: the default
     assert await _list(platform, q="lamp") == ["Lamp"]  # never another tenant's
     assert await _list(platform, other, q="lamp") == ["Foreign lamp"]
-    with use_context(RequestContext(tenant=TENANT)):
-        async with platform.db.read_session() as session:
-            found = await product_by_handle(session, TENANT, "de", "item-1")
-            assert found is not None and found.title == "Lampe"
-            assert (
-                await product_by_handle(session, TENANT, None, "item-2") is None
-            )  # other tenant's
-            page = await content_by_slug(session, TENANT, "de", "post", "post-1")
-            assert page is not None and page.title == "Hallo"
-            assert await content_by_slug(session, TENANT, "de", "page", "post-1") is None
+    reads = storefront(platform).reads
+    found = await reads.product_by_handle(TENANT, "de", "item-1")
+    assert found is not None and found.title == "Lampe"
+    assert await reads.product_by_handle(TENANT, None, "item-2") is None  # other tenant's
+    page = await reads.content_by_slug(TENANT, "de", "post", "post-1")
+    assert page is not None and page.title == "Hallo"
+    assert await reads.content_by_slug(TENANT, "de", "page", "post-1") is None
 
 
 async def test_older_reads_never_regress_a_row(platform: Platform) -> None:
@@ -151,22 +136,21 @@ async def test_older_reads_never_regress_a_row(platform: Platform) -> None:
 @pytest.mark.parametrize("size", [1, 20, 100])
 async def test_constant_query_count(platform: Platform, size: int) -> None:
     await write(platform, TENANT, *(product(f"Thing {n}", n) for n in range(size)))
-    with use_context(RequestContext(tenant=TENANT)):
-        async with platform.db.read_session() as session:
-            with count_queries(platform.db) as counter:
-                page = await list_products(
-                    session, TENANT, None, ProductFilter(limit=100, q="thing")
-                )
+    reads = storefront(platform)
+    raw: list[str] = []
+    reads.pool.observers.append(raw.append)
+    with count_queries(platform.db) as counter:
+        page = await reads.reads.list_products(TENANT, None, ProductFilter(limit=100, q="thing"))
     assert len(page.items) == size
-    assert counter.count == 1
+    assert (len(raw), counter.count) == (1, 0)  # one raw statement, nothing through the ORM
 
 
 async def test_statistics_steer_sqlite_to_the_handle_index(platform: Platform) -> None:
     await write(platform, TENANT, *(product(f"Thing {n}", n) for n in range(300)))
     await platform.db.refresh_statistics()
+    found = await storefront(platform).reads.product_by_handle(TENANT, None, "item-123")
     with use_context(RequestContext(tenant=TENANT)):
         async with platform.db.read_session() as session:
-            found = await product_by_handle(session, TENANT, None, "item-123")
             if platform.db.is_sqlite:
                 stats = await session.execute(
                     text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'index_products'")

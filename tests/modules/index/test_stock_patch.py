@@ -132,3 +132,35 @@ async def test_a_listing_without_the_variant_is_projected_whole(
     assert [v["sku"] for v in listed.variants][-1] == "BOWL-L"
     assert (listed.total_inventory, listed.variant_count) == (6, 2)
     assert (await check(app.platform, tenant, "products", recheck_after=0)).drift == []
+
+
+async def test_a_patched_stock_is_the_next_storefront_answer(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """The patch writes listings like a projection does, so it drops the tenant's cached
+    storefront answers when it commits (issue 13's answer cache)."""
+    from tests.modules.index.support import count_statements
+
+    tenant = await _tenant(app)
+    admin = await signed_in(client, app, "admin", tenant="two")
+    product = await create_product(client, admin, title="Jug", variants=2, stock=3)
+    await _project(app, tenant, product["id"])
+    page = f"/api/store/products/{(await _listings(app, product['id']))['en'].handle}"
+    shop = {"X-Tenant-ID": "two"}
+
+    async def stock() -> list[tuple[int, bool]]:
+        response = await client.get(page, headers=shop)
+        assert response.status_code == 200, response.text
+        return [(v["available_quantity"], v["available"]) for v in response.json()["variants"]]
+
+    assert await stock() == [(3, True), (3, True)]
+    with count_statements(app.platform) as counted:
+        assert await stock() == [(3, True), (3, True)]
+    assert counted.counts == (0, 0)  # answered from the cache
+    small = product["variants"][0]["id"]
+    response = await client.post(
+        f"/api/commerce/variants/{small}/inventory/set", json={"quantity": 0}, headers=admin
+    )
+    assert response.status_code == 200, response.text
+    assert await _handle_last(app, "inventory.updated") == PATCH_BUDGET[app.platform.db.dialect]
+    assert await stock() == [(0, False), (3, True)]

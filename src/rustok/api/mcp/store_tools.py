@@ -9,7 +9,7 @@ import msgspec
 
 from rustok.api.mcp.fields import Locale, PerPage, SearchText
 from rustok.api.mcp.tools import McpCall, McpTool
-from rustok.modules.index.queries import search
+from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.rebuild import READ_MODELS, CheckResult, check
 from rustok.modules.index.schemas import SearchResults
 
@@ -31,8 +31,8 @@ class IndexCheckResult(msgspec.Struct, frozen=True, kw_only=True):
 
 async def search_store(call: McpCall, args: StoreSearch) -> SearchResults:
     locale = args.locale.lower() if args.locale else None
-    async with call.platform.db.read_session() as session:
-        hits = await search(session, call.tenant, locale, args.q, args.limit)
+    # The storefront's own read (raw read pool, one statement); not its answer cache.
+    hits = await storefront(call.platform).reads.search(call.tenant, locale, args.q, args.limit)
     return SearchResults(query=args.q, items=hits)
 
 

@@ -2,7 +2,7 @@
 (commerce_orders.locale)
 
 Revision ID: 20261206_0013
-Revises: 20261206_0011
+Revises: 20261206_0012
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_0013"
-down_revision: str | None = "20261206_0011"
+down_revision: str | None = "20261206_0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

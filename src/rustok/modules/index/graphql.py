@@ -10,6 +10,8 @@ from strawberry.scalars import JSON
 from rustok.core.context import TenantRef
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.modules.index import queries
+from rustok.modules.index.answers import cached_read
+from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.routes import DetailQuery, ProductQuery, checked
 from rustok.modules.index.schemas import content_read, product_detail
 from rustok.web.connections import PageInfo
@@ -134,8 +136,12 @@ class StorefrontQuery:
             max_price=params.max_price, currency=params.currency, in_stock=params.in_stock,
             sort=params.sort, cursor=params.cursor, limit=params.limit,
         )  # fmt: skip
-        async with info.context.platform.db.read_session() as session:
-            page = await queries.product_edges(session, _tenant(info), params.locale, flt)
+        tenant, runtime = _tenant(info), storefront(info.context.platform)
+        chosen = queries.resolve_locale(tenant, params.locale)
+        page = await cached_read(
+            runtime, tenant.id, ("edges", chosen, tenant.currency_code, flt),
+            lambda: runtime.reads.product_edges(tenant, chosen, flt),
+        )  # fmt: skip
         edges = [
             StoreProductEdge(cursor=cursor, node=StoreProductSummary(
                 id=strawberry.ID(str(i.id)), handle=i.handle, title=i.title,
@@ -158,9 +164,12 @@ class StorefrontQuery:
         currency: str | None = None,
     ) -> StoreProduct:  # fmt: skip
         params = checked(DetailQuery, {"locale": locale, "currency": currency})
-        tenant = _tenant(info)
-        async with info.context.platform.db.read_session() as session:
-            row = await queries.product_by_handle(session, tenant, params.locale, handle)
+        tenant, runtime = _tenant(info), storefront(info.context.platform)
+        chosen = queries.resolve_locale(tenant, params.locale)
+        row = await cached_read(
+            runtime, tenant.id, ("product row", chosen, handle),
+            lambda: runtime.reads.product_by_handle(tenant, chosen, handle),
+        )  # fmt: skip
         if row is None:
             raise NotFound(f"no product {handle!r}")
         detail = product_detail(row, (params.currency or tenant.currency_code).upper())
@@ -191,8 +200,12 @@ class StorefrontQuery:
     async def store_content(
         self, info: RustokInfo, kind: str, slug: str, locale: str | None = None
     ) -> StoreContent:
-        async with info.context.platform.db.read_session() as session:
-            row = await queries.content_by_slug(session, _tenant(info), locale, kind, slug)
+        tenant, runtime = _tenant(info), storefront(info.context.platform)
+        chosen = queries.resolve_locale(tenant, locale)
+        row = await cached_read(
+            runtime, tenant.id, ("content row", chosen, kind, slug),
+            lambda: runtime.reads.content_by_slug(tenant, chosen, kind, slug),
+        )  # fmt: skip
         if row is None:
             raise NotFound(f"no published {kind} {slug!r}")
         read = content_read(row)
@@ -206,8 +219,12 @@ class StorefrontQuery:
     async def store_search(
         self, info: RustokInfo, q: str, first: int = 20, locale: str | None = None
     ) -> list[StoreSearchHit]:
-        async with info.context.platform.db.read_session() as session:
-            hits = await queries.search(session, _tenant(info), locale, q, first)
+        tenant, runtime = _tenant(info), storefront(info.context.platform)
+        chosen = queries.resolve_locale(tenant, locale)
+        hits = await cached_read(
+            runtime, tenant.id, ("hits", chosen, q, first),
+            lambda: runtime.reads.search(tenant, chosen, q, first),
+        )  # fmt: skip
         return [
             StoreSearchHit(
                 type=h.type,

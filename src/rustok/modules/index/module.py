@@ -10,6 +10,7 @@ from rustok.modules.index.graphql import StorefrontQuery
 from rustok.modules.index.projections.content import project_content
 from rustok.modules.index.projections.products import project_products
 from rustok.modules.index.routes import StorefrontController
+from rustok.modules.index.settings import IndexSettings
 
 MODULE = ModuleSpec(
     slug="index",
@@ -17,6 +18,7 @@ MODULE = ModuleSpec(
     description="Storefront read models kept up to date by events; full-text search.",
     version="0.1.0",
     migrations=Path(__file__).parent / "migrations",
+    settings=IndexSettings,
     route_handlers=[StorefrontController],
     graphql_query=StorefrontQuery,
     consumers=[project_content, project_products],

@@ -1,8 +1,10 @@
-"""Storefront reads (IX-3): from the read models only, a constant number of queries each.
+"""Storefront reads (IX-3): from the read models only, one SQL statement each.
 
 Products list with keyset cursors (newest, price, title) or, for relevance, an offset
 cursor; every filter is a predicate on the listing or its price row, never a join to the
-write model.
+write model. The statements are Core selects compiled once per shape and tenant-scoped
+when compiled (``core/scoped_sql.py``), run on the raw read pool (``core/read_pool.py``):
+no session, no ORM rows, one round trip (one thread hop on SQLite).
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ import uuid
 from typing import Annotated, Any, Literal
 
 import msgspec
-from sqlalchemy import and_, exists, func, literal_column, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only
+from sqlalchemy import Select, String, and_, bindparam, exists, func, literal_column, or_, select
 
 from rustok.core.context import TenantRef
 from rustok.core.errors import ValidationFailed
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
-from rustok.modules.index.search import SEARCH, SearchEngine
+from rustok.modules.index.rows import ContentRow, ProductRow, RowReader
+from rustok.modules.index.search import SEARCH, SearchEngine, scope_token
 from rustok.modules.index.text import query_words
 from rustok.web.cursors import InvalidCursor, Offset, decode_cursor, encode_cursor
 
 Sort = Literal["newest", "oldest", "price", "price_asc", "price_desc", "title", "relevance"]
 MAX_LIMIT = 100
+PRODUCTS: Any = ProductListing.__table__
+PRICES: Any = ProductPrice.__table__
+CONTENT: Any = ContentListing.__table__
 
 
 class ProductFilter(msgspec.Struct, frozen=True, kw_only=True):
@@ -66,6 +70,15 @@ class ProductEdges(msgspec.Struct, frozen=True, kw_only=True):
     has_more: bool
 
 
+class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
+    type: Literal["product", "content"]
+    id: uuid.UUID
+    kind: str
+    title: str
+    handle_or_slug: str
+    excerpt: str | None
+
+
 def resolve_locale(tenant: TenantRef, requested: str | None) -> str:
     """The listing locale to read: the requested one if enabled, else the default."""
     return tenant.locale_chain(requested)[0]
@@ -100,15 +113,21 @@ _CURSOR_TYPES: dict[str, type[_Cursor]] = {
 }  # fmt: skip
 
 
-def _decode(cursor: str, sort: Sort) -> _Cursor:
+def decode_sort_cursor(cursor: str, sort: Sort) -> _Cursor:
     decoded = decode_cursor(cursor, _CURSOR_TYPES[sort], field="cursor")
     if decoded.s != sort:
         message = f"a cursor of sort {decoded.s}, not {sort}"
         raise InvalidCursor(f"cursor: {message}", errors={"cursor": [message]})
+    if isinstance(decoded, DateCursor):
+        try:  # in UTC, as the drivers bind it: year 1 at +14:00 is no date there
+            return msgspec.structs.replace(decoded, v=decoded.v.astimezone(dt.UTC))
+        except OverflowError:
+            message = "a date out of range"
+            raise InvalidCursor(f"cursor: {message}", errors={"cursor": [message]}) from None
     return decoded
 
 
-def json_contains(column: Any, value: str, dialect: str) -> Any:
+def json_contains(column: Any, value: Any, dialect: str) -> Any:
     """``value`` is an element of the JSON array ``column``."""
     if dialect == "postgresql":
         return column.op("@>")(func.jsonb_build_array(value))
@@ -119,196 +138,195 @@ def json_contains(column: Any, value: str, dialect: str) -> Any:
     )
 
 
-def _category_condition(category: str, dialect: str) -> Any:
-    try:
-        return json_contains(ProductListing.category_ids, str(uuid.UUID(category)), dialect)
-    except ValueError:
-        return json_contains(ProductListing.category_handles, category, dialect)
-
-
-async def list_products(
-    session: AsyncSession, tenant: TenantRef, locale: str | None, flt: ProductFilter
-) -> ProductPage:
-    edges = await product_edges(session, tenant, locale, flt)
-    more = edges.has_more and bool(edges.items)
-    return ProductPage(items=edges.items, next_cursor=edges.cursors[-1] if more else None)
-
-
-async def product_edges(
-    session: AsyncSession, tenant: TenantRef, locale: str | None, flt: ProductFilter
-) -> ProductEdges:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    limit = min(max(flt.limit, 1), MAX_LIMIT)
-    currency = (flt.currency or tenant.currency_code).upper()
-    words = query_words(flt.q or "")
+def list_sort(flt: ProductFilter, words: list[str]) -> Sort:
     sort: Sort = flt.sort or ("relevance" if words else "newest")
     if sort == "price_asc":
         sort = "price"
     if sort == "relevance" and not words:
         raise ValidationFailed(errors={"sort": ["relevance needs a search query q"]})
-    listing, price = ProductListing, ProductPrice
-    price_join = and_(price.product_id == listing.product_id, price.tenant_id == listing.tenant_id,
-                      price.currency_code == currency)  # fmt: skip
-    columns: list[Any] = [listing, price.price_min, price.price_max, price.compare_at_max]
-    rank = None
-    query = (
-        select(*columns)
-        .where(listing.locale == resolve_locale(tenant, locale), listing.is_published.is_(True))
-        # A summary and its cursor need these; the JSON columns (variants, options, images)
-        # would cost a decode each per row.
-        .options(load_only(
-            listing.product_id, listing.handle, listing.title, listing.in_stock,
-            listing.on_sale, listing.thumbnail_url, listing.locale, listing.published_at,
-            listing.sort_title,
-        ))
+    return sort
+
+
+# Sort -> (key column, descending); relevance orders by rank.
+_KEYS: dict[str, tuple[Any, bool]] = {
+    "newest": (PRODUCTS.c.published_at, True),
+    "oldest": (PRODUCTS.c.published_at, False),
+    "title": (PRODUCTS.c.sort_title, False),
+    "price": (PRICES.c.price_min, False),
+    "price_desc": (PRICES.c.price_max, True),
+}
+_LIST_COLUMNS = (
+    PRODUCTS.c.product_id, PRODUCTS.c.handle, PRODUCTS.c.title, PRODUCTS.c.in_stock,
+    PRODUCTS.c.on_sale, PRODUCTS.c.thumbnail_url, PRODUCTS.c.locale, PRODUCTS.c.published_at,
+    PRODUCTS.c.sort_title, PRICES.c.price_min, PRICES.c.price_max, PRICES.c.compare_at_max,
+)  # fmt: skip
+_ID, _HANDLE, _TITLE, _IN_STOCK, _ON_SALE, _THUMB, _LOCALE, _PUBLISHED, _SORT_TITLE = range(9)
+_PRICE_MIN, _PRICE_MAX, _COMPARE_MAX = 9, 10, 11
+
+
+def _list_shape(
+    flt: ProductFilter, sort: Sort, words: bool, category_id: bool, after: bool
+) -> tuple[Any, ...]:
+    """What decides the statement's text (not its values): one compiled statement each."""
+    return (
+        "list", sort, words, flt.category is not None, category_id, flt.in_stock,
+        flt.min_price is not None, flt.max_price is not None, after,
     )  # fmt: skip
-    # Only products sold in the currency: one without a price there cannot be bought.
-    query = query.join(price, price_join)
+
+
+def _list_statement(shape: tuple[Any, ...], dialect: str) -> Select[Any]:
+    """The list's SELECT for one shape; every value is a named bind parameter."""
+    _, sort, words, category, category_id, in_stock, min_price, max_price, after = shape
+    query = (
+        select(*_LIST_COLUMNS)
+        .join(PRICES, and_(PRICES.c.product_id == PRODUCTS.c.product_id,
+                           PRICES.c.tenant_id == PRODUCTS.c.tenant_id,
+                           PRICES.c.currency_code == bindparam("currency")))
+        .where(PRODUCTS.c.locale == bindparam("locale"), PRODUCTS.c.is_published.is_(True))
+    )  # fmt: skip
+    rank = None
     if words:
-        condition, rank = SearchEngine(dialect).match(words)
-        query = query.join(SEARCH, SEARCH.c.doc_key == listing.search_key).where(condition)
-    if flt.category is not None:
-        query = query.where(_category_condition(flt.category, dialect))
-    if flt.in_stock is not None:
-        query = query.where(listing.in_stock.is_(flt.in_stock))
-    if flt.min_price is not None:
-        query = query.where(price.price_max >= flt.min_price)
-    if flt.max_price is not None:
-        query = query.where(price.price_min <= flt.max_price)
-    query, make_cursor = _order(query, sort, rank, flt.cursor)
-    rows = (await session.execute(query.limit(limit + 1))).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [
-        ProductSummary(
-            id=row[0].product_id,
-            handle=row[0].handle,
-            title=row[0].title,
-            price_min=row[1],
-            price_max=row[2],
-            compare_at_max=row[3],
-            currency_code=currency,
-            in_stock=row[0].in_stock,
-            on_sale=row[0].on_sale,
-            thumbnail=row[0].thumbnail_url,
-            locale=row[0].locale,
-        )
-        for row in rows
-    ]
-    cursors = [make_cursor(rows[: i + 1]) for i in range(len(rows))]
-    return ProductEdges(items=items, cursors=cursors, has_more=more)
-
-
-def _order(query: Any, sort: Sort, rank: Any, cursor: str | None) -> tuple[Any, Any]:
-    listing, price = ProductListing, ProductPrice
-    after = _decode(cursor, sort) if cursor else None
+        condition, rank = SearchEngine(dialect).match()
+        query = query.join(SEARCH, SEARCH.c.doc_key == PRODUCTS.c.search_key).where(condition)
+    if category:
+        column = PRODUCTS.c.category_ids if category_id else PRODUCTS.c.category_handles
+        query = query.where(json_contains(column, bindparam("category", type_=String()), dialect))
+    if in_stock is not None:
+        query = query.where(PRODUCTS.c.in_stock.is_(in_stock))
+    if min_price:
+        query = query.where(PRICES.c.price_max >= bindparam("min_price"))
+    if max_price:
+        query = query.where(PRICES.c.price_min <= bindparam("max_price"))
     if sort == "relevance":
-        offset = after.o if isinstance(after, RelevanceCursor) else 0
-        query = query.order_by(rank, listing.product_id).offset(offset)
-        return query, lambda rows: encode_cursor(RelevanceCursor(s=sort, o=offset + len(rows)))
-    key_columns = {
-        "newest": (listing.published_at, True),
-        "oldest": (listing.published_at, False),
-        "title": (listing.sort_title, False),
-        "price": (price.price_min, False),
-        "price_desc": (price.price_max, True),
-    }
-    column, descending = key_columns[sort]
-    if isinstance(after, DateCursor | TitleCursor | PriceCursor):
-        value, last_id = after.v, after.id
+        return (
+            query.order_by(rank, PRODUCTS.c.product_id)
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+    column, descending = _KEYS[sort]
+    if after:
+        value: Any = bindparam("after_value", type_=column.type)
+        last: Any = bindparam("after_id", type_=PRODUCTS.c.product_id.type)
         beyond = (column < value) if descending else (column > value)
-        same = (listing.product_id < last_id) if descending else (listing.product_id > last_id)
+        same = (PRODUCTS.c.product_id < last) if descending else (PRODUCTS.c.product_id > last)
         query = query.where(or_(beyond, and_(column == value, same)))
-    id_order = listing.product_id.desc() if descending else listing.product_id.asc()
-    query = query.order_by(column.desc() if descending else column.asc(), id_order)
-
-    def make_cursor(rows: list[Any]) -> str:
-        last = rows[-1]
-        product_id = last[0].product_id
-        if sort in ("newest", "oldest"):
-            return encode_cursor(DateCursor(s=sort, v=last[0].published_at, id=product_id))
-        if sort == "title":
-            return encode_cursor(TitleCursor(s=sort, v=last[0].sort_title, id=product_id))
-        price = last[1] if sort == "price" else last[2]
-        return encode_cursor(PriceCursor(s=sort, v=price, id=product_id))
-
-    return query, make_cursor
+    product_id = PRODUCTS.c.product_id
+    return query.order_by(
+        column.desc() if descending else column.asc(),
+        product_id.desc() if descending else product_id.asc(),
+    ).limit(bindparam("limit"))
 
 
-async def product_by_handle(
-    session: AsyncSession, tenant: TenantRef, locale: str | None, handle: str
-) -> ProductListing | None:
-    query = select(ProductListing).where(
-        ProductListing.locale == resolve_locale(tenant, locale),
-        ProductListing.handle == handle,
-        ProductListing.is_published.is_(True),
-    )
-    return (await session.scalars(query)).first()
+def _category_param(category: str) -> tuple[bool, str]:
+    try:
+        return True, str(uuid.UUID(category))
+    except ValueError:
+        return False, category
 
 
-async def content_by_slug(
-    session: AsyncSession, tenant: TenantRef, locale: str | None, kind: str, slug: str
-) -> ContentListing | None:
-    query = select(ContentListing).where(
-        ContentListing.locale == resolve_locale(tenant, locale),
-        ContentListing.kind == kind,
-        ContentListing.slug == slug,
-        ContentListing.status == "published",
-    )
-    return (await session.scalars(query)).first()
+class StorefrontReads:
+    """The storefront's reads for one platform: compiled statements on the read pool."""
 
+    def __init__(self, rows: RowReader) -> None:
+        self._rows = rows
+        self.dialect = rows.dialect
 
-class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
-    type: Literal["product", "content"]
-    id: uuid.UUID
-    kind: str
-    title: str
-    handle_or_slug: str
-    excerpt: str | None
-
-
-async def search(
-    session: AsyncSession, tenant: TenantRef, locale: str | None, q: str, limit: int = 20
-) -> list[SearchHit]:
-    """Products and published content matching ``q``, best first (three queries)."""
-    words = query_words(q)
-    if not words:
-        raise ValidationFailed(errors={"q": ["type at least one word"]})
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    condition, rank = SearchEngine(dialect).match(words)
-    chosen = resolve_locale(tenant, locale)
-    ranked = (
-        (
-            await session.execute(
-                select(SEARCH.c.doc_key)
-                .where(condition, SEARCH.c.tenant_id == str(tenant.id), SEARCH.c.locale == chosen)
-                .order_by(rank, SEARCH.c.doc_key)
-                .limit(min(max(limit, 1), MAX_LIMIT))
+    async def product_edges(
+        self, tenant: TenantRef, locale: str | None, flt: ProductFilter
+    ) -> ProductEdges:
+        limit = min(max(flt.limit, 1), MAX_LIMIT)
+        currency = (flt.currency or tenant.currency_code).upper()
+        words = query_words(flt.q or "")
+        sort = list_sort(flt, words)
+        after = decode_sort_cursor(flt.cursor, sort) if flt.cursor else None
+        category_id, category = _category_param(flt.category or "")
+        values: dict[str, Any] = {
+            "currency": currency, "locale": resolve_locale(tenant, locale), "limit": limit + 1,
+            "category": category, "min_price": flt.min_price,
+            "max_price": flt.max_price,
+        }  # fmt: skip
+        if words:
+            values.update(SearchEngine(self.dialect).params(words, tenant.id, values["locale"]))
+        offset = 0
+        if isinstance(after, RelevanceCursor):
+            offset = after.o
+        elif isinstance(after, DateCursor | TitleCursor | PriceCursor):
+            values.update(after_value=after.v, after_id=after.id)
+        if sort == "relevance":
+            values["offset"] = offset
+        keyset = isinstance(after, DateCursor | TitleCursor | PriceCursor)
+        shape = _list_shape(flt, sort, bool(words), category_id, keyset)
+        rows = await self._rows.fetch(
+            tenant.id,
+            shape,
+            lambda: _list_statement(shape, self.dialect),
+            values,
+            self._rows.list_row,
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = [
+            ProductSummary(
+                id=row[_ID], handle=row[_HANDLE], title=row[_TITLE], price_min=row[_PRICE_MIN],
+                price_max=row[_PRICE_MAX], compare_at_max=row[_COMPARE_MAX],
+                currency_code=currency, in_stock=row[_IN_STOCK], on_sale=row[_ON_SALE],
+                thumbnail=row[_THUMB], locale=row[_LOCALE],
             )
+            for row in rows
+        ]  # fmt: skip
+        cursors = [_cursor(sort, row, offset + i + 1) for i, row in enumerate(rows)]
+        return ProductEdges(items=items, cursors=cursors, has_more=more)
+
+    async def list_products(
+        self, tenant: TenantRef, locale: str | None, flt: ProductFilter
+    ) -> ProductPage:
+        edges = await self.product_edges(tenant, locale, flt)
+        more = edges.has_more and bool(edges.items)
+        return ProductPage(items=edges.items, next_cursor=edges.cursors[-1] if more else None)
+
+    async def product_by_handle(
+        self, tenant: TenantRef, locale: str | None, handle: str
+    ) -> ProductRow | None:
+        values = {"locale": resolve_locale(tenant, locale), "handle": handle}
+        rows = await self._rows.fetch(
+            tenant.id, "product", self._rows.product_statement, values, self._rows.product_row
         )
-        .scalars()
-        .all()
-    )
-    if not ranked:
-        return []
-    products = {
-        p.search_key: p
-        for p in await session.scalars(
-            select(ProductListing).where(ProductListing.search_key.in_(ranked))
+        return rows[0] if rows else None
+
+    async def content_by_slug(
+        self, tenant: TenantRef, locale: str | None, kind: str, slug: str
+    ) -> ContentRow | None:
+        values = {"locale": resolve_locale(tenant, locale), "kind": kind, "slug": slug}
+        rows = await self._rows.fetch(
+            tenant.id, "content", self._rows.content_statement, values, self._rows.content_row
         )
-    }
-    content = {
-        c.search_key: c
-        for c in await session.scalars(
-            select(ContentListing).where(ContentListing.search_key.in_(ranked))
+        return rows[0] if rows else None
+
+    async def search(
+        self, tenant: TenantRef, locale: str | None, q: str, limit: int = 20
+    ) -> list[SearchHit]:
+        """Products and published content matching ``q``, best first (one statement)."""
+        words = query_words(q)
+        if not words:
+            raise ValidationFailed(errors={"q": ["type at least one word"]})
+        chosen = resolve_locale(tenant, locale)
+        values = {"locale": chosen, "limit": min(max(limit, 1), MAX_LIMIT),
+                  **SearchEngine(self.dialect).params(words, tenant.id, chosen)}  # fmt: skip
+        rows = await self._rows.fetch(
+            tenant.id, "search", self._rows.search_statement, values, self._rows.search_row
         )
-    }
-    hits: list[SearchHit] = []
-    for key in ranked:  # the tenant filter on the listings drops anything foreign
-        if (p := products.get(key)) is not None and p.is_published:
-            hits.append(SearchHit(type="product", id=p.product_id, kind="product", title=p.title,
-                                  handle_or_slug=p.handle, excerpt=p.subtitle))  # fmt: skip
-        elif (c := content.get(key)) is not None and c.status == "published":
-            hits.append(SearchHit(type="content", id=c.node_id, kind=c.kind, title=c.title,
-                                  handle_or_slug=c.slug, excerpt=c.excerpt))  # fmt: skip
-    return hits
+        return [hit for hit in rows if hit is not None]
+
+
+def _cursor(sort: Sort, row: Any, position: int) -> str:
+    if sort == "relevance":
+        return encode_cursor(RelevanceCursor(s=sort, o=position))
+    if sort in ("newest", "oldest"):
+        return encode_cursor(DateCursor(s=sort, v=row[_PUBLISHED], id=row[_ID]))
+    if sort == "title":
+        return encode_cursor(TitleCursor(s=sort, v=row[_SORT_TITLE], id=row[_ID]))
+    price = row[_PRICE_MIN] if sort == "price" else row[_PRICE_MAX]
+    return encode_cursor(PriceCursor(s=sort, v=price, id=row[_ID]))
+
+
+__all__ = ["scope_token"]

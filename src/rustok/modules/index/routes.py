@@ -5,20 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from rustok.core.context import TenantRef, current_context
 from rustok.core.errors import NotFound, ValidationFailed
-from rustok.modules.index.queries import (
-    ProductFilter,
-    ProductPage,
-    Sort,
-    content_by_slug,
-    list_products,
-    product_by_handle,
-    search,
-)
+from rustok.modules.index.answers import json_answer
+from rustok.modules.index.index_runtime import storefront
+from rustok.modules.index.queries import ProductFilter, ProductPage, Sort, resolve_locale
 from rustok.modules.index.schemas import (
     ContentRead,
     ProductDetail,
@@ -113,7 +107,7 @@ class StorefrontController(Controller):
         in_stock: FromQuery[str | None] = None, locale: FromQuery[str | None] = None,
         sort: FromQuery[str | None] = None, cursor: FromQuery[str | None] = None,
         limit: FromQuery[str | None] = None,
-    ) -> ProductPage:  # fmt: skip
+    ) -> Response[ProductPage]:  # fmt: skip
         """Published products: ``q``, ``category`` (id or handle; its subcategories too),
         ``min_price``/``max_price`` (minor units of ``currency``), ``in_stock``, ``sort``
         (newest, oldest, price_asc, price_desc, title, relevance), cursor pages (``cursor``,
@@ -128,52 +122,66 @@ class StorefrontController(Controller):
             max_price=params.max_price, currency=params.currency, in_stock=params.in_stock,
             sort=params.sort, cursor=params.cursor, limit=params.limit,
         )  # fmt: skip
-        async with platform.db.read_session() as session:
-            return await list_products(
-                session, _tenant(), requested_locale(request, params.locale), flt
-            )
+        tenant, runtime = _tenant(), storefront(platform)
+        locale = resolve_locale(tenant, requested_locale(request, params.locale))
+        return await json_answer(
+            # The tenant's currency too: a list without ``currency`` is priced in it.
+            request, runtime, tenant.id, ("list", locale, tenant.currency_code, flt),
+            lambda: runtime.reads.list_products(tenant, locale, flt),
+        )  # fmt: skip
 
     @get("/products/{handle:str}", public=True, optional_auth=True)
     async def product(
         self, platform: PlatformDep, request: AnyRequest, handle: FromPath[str],
         locale: FromQuery[str | None] = None, currency: FromQuery[str | None] = None,
-    ) -> ProductDetail:  # fmt: skip
+    ) -> Response[ProductDetail]:  # fmt: skip
         """One published product with its variants, their prices in ``currency`` (the
         tenant's by default) and availability."""
         params = checked(DetailQuery, {"locale": locale, "currency": currency})
-        tenant = _tenant()
-        async with platform.db.read_session() as session:
-            row = await product_by_handle(
-                session, tenant, requested_locale(request, params.locale), handle
-            )
-        if row is None:
-            raise NotFound(f"no product {handle!r}")
-        return product_detail(row, (params.currency or tenant.currency_code).upper())
+        tenant, runtime = _tenant(), storefront(platform)
+        chosen = resolve_locale(tenant, requested_locale(request, params.locale))
+        in_currency = (params.currency or tenant.currency_code).upper()
+
+        async def detail() -> ProductDetail:
+            row = await runtime.reads.product_by_handle(tenant, chosen, handle)
+            if row is None:
+                raise NotFound(f"no product {handle!r}")
+            return product_detail(row, in_currency)
+
+        key = ("product", chosen, handle, in_currency)
+        return await json_answer(request, runtime, tenant.id, key, detail)
 
     @get("/content/{kind:str}/{slug:str}", public=True, optional_auth=True)
     async def content(
         self, platform: PlatformDep, request: AnyRequest, kind: FromPath[str], slug: FromPath[str],
         locale: FromQuery[str | None] = None,
-    ) -> ContentRead:  # fmt: skip
+    ) -> Response[ContentRead]:  # fmt: skip
         """Published content by kind and slug, in the requested locale or its fallback."""
         locale = checked(LocaleQuery, {"locale": locale}).locale
-        async with platform.db.read_session() as session:
-            row = await content_by_slug(
-                session, _tenant(), requested_locale(request, locale), kind, slug
-            )
-        if row is None:
-            raise NotFound(f"no published {kind} {slug!r}")
-        return content_read(row)
+        tenant, runtime = _tenant(), storefront(platform)
+        chosen = resolve_locale(tenant, requested_locale(request, locale))
+
+        async def read() -> ContentRead:
+            row = await runtime.reads.content_by_slug(tenant, chosen, kind, slug)
+            if row is None:
+                raise NotFound(f"no published {kind} {slug!r}")
+            return content_read(row)
+
+        return await json_answer(request, runtime, tenant.id, ("content", chosen, kind, slug), read)
 
     @get("/search", public=True, optional_auth=True)
     async def search(
         self, platform: PlatformDep, request: AnyRequest, q: FromQuery[str],
         locale: FromQuery[str | None] = None, limit: FromQuery[str | None] = None,
-    ) -> SearchResults:  # fmt: skip
+    ) -> Response[SearchResults]:  # fmt: skip
         """Products and content matching ``q``, best first."""
         params = checked(SearchQuery, {"q": q, "locale": locale, "limit": limit})
-        async with platform.db.read_session() as session:
-            hits = await search(
-                session, _tenant(), requested_locale(request, params.locale), params.q, params.limit
-            )
-        return SearchResults(query=params.q, items=hits)
+        tenant, runtime = _tenant(), storefront(platform)
+        chosen = resolve_locale(tenant, requested_locale(request, params.locale))
+
+        async def results() -> SearchResults:
+            hits = await runtime.reads.search(tenant, chosen, params.q, params.limit)
+            return SearchResults(query=params.q, items=hits)
+
+        key = ("search", chosen, params.q, params.limit)
+        return await json_answer(request, runtime, tenant.id, key, results)

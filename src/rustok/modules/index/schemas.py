@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 
-from rustok.modules.index.models import ContentListing, ProductListing
 from rustok.modules.index.queries import SearchHit
+from rustok.modules.index.rows import ContentRow, ProductRow
 
 
 class StoreVariant(msgspec.Struct, frozen=True, kw_only=True):
@@ -92,7 +92,7 @@ def store_variant(entry: dict[str, Any], currency: str) -> StoreVariant:
     )  # fmt: skip
 
 
-def product_detail(row: ProductListing, currency: str) -> ProductDetail:
+def product_detail(row: ProductRow, currency: str) -> ProductDetail:
     """The listing in ``currency``: variant prices, the product's range and availability."""
     variants = [store_variant(v, currency) for v in row.variants]
     amounts = [v.price for v in variants if v.price is not None]
@@ -110,7 +110,7 @@ def product_detail(row: ProductListing, currency: str) -> ProductDetail:
     )  # fmt: skip
 
 
-def content_read(row: ContentListing) -> ContentRead:
+def content_read(row: ContentRow) -> ContentRead:
     return ContentRead(
         id=row.node_id, kind=row.kind, locale=row.locale, slug=row.slug, title=row.title,
         excerpt=row.excerpt, body=row.body, body_format=row.body_format,

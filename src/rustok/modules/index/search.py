@@ -1,13 +1,21 @@
 """Full-text search over the read models (IX-2): one contract, two engines.
 
 SQLite uses an FTS5 table, PostgreSQL a ``tsvector`` with a GIN index; both are created by
-the migration (``index_search``, outside the ORM metadata). Both see the same normalised
+the migrations (``index_search``, outside the ORM metadata). Both see the same normalised
 words (``text.py``) and rank title matches far above body matches, so a fixed corpus gives
 the same order on both — the tests check it.
+
+Every entry also carries one *scope* token naming its tenant and locale
+(:func:`scope_token`), indexed like a word (an FTS5 column of its own, a lexeme of the
+``tsvector``), and every query asks for it: the full-text index itself narrows a search to
+one tenant's locale instead of matching every tenant's documents and filtering afterwards.
+The token weighs nothing in the rank (weight 0 in ``bm25``; ``ts_rank`` is not asked for it),
+and a visitor's words never match it (:data:`FTS5_WORD_COLUMNS`, :data:`WORD_WEIGHTS`).
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import (
@@ -34,27 +42,43 @@ SEARCH: Any = Table(
     Column("kind", String),
     Column("search_vector", TSVECTOR),
 )
+# FTS5 columns: doc_key, tenant_id, locale, kind, title, body, scope. Titles weigh ten times.
+FTS5_RANK = "bm25(index_search, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0, 0.0)"
+# What a visitor's words may match: never the scope token, which every entry holds (a word
+# is a prefix query, so "s" would match them all) — the FTS5 columns before it, the
+# ``tsvector`` weights of title (A) and body (D), not the scope's (C).
+FTS5_WORD_COLUMNS = "{locale kind title body}"
+WORD_WEIGHTS = "AD"
+SCOPE_WEIGHT = "C"
+
+
+def scope_token(tenant_id: uuid.UUID | str, locale: str) -> str:
+    """One word naming a tenant's locale: letters and digits only, so both engines keep it
+    whole (``s`` + the tenant's 32 hex digits + the locale without hyphens)."""
+    tenant = tenant_id.hex if isinstance(tenant_id, uuid.UUID) else uuid.UUID(tenant_id).hex
+    return f"s{tenant}{locale.lower().replace('-', 'x')}"
 
 
 class SearchEngine:
-    """Match condition and rank (lower is better) for a list of query words."""
+    """Match condition and rank (lower is better); the query's values are bind parameters
+    (``search_query``, and ``search_scope`` on PostgreSQL) given by :meth:`params`."""
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
 
-    def match(self, words: list[str]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    def match(self) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
         if self.dialect == "postgresql":
-            query = func.to_tsquery(
-                literal_column("'simple'::regconfig"), bindparam("search_query", tsquery(words))
-            )
-            return SEARCH.c.search_vector.op("@@")(query), -func.ts_rank(
-                SEARCH.c.search_vector, query
-            )
-        match: ColumnElement[Any] = text("index_search MATCH :search_query").bindparams(  # type: ignore[assignment]
-            search_query=fts5_query(words)
-        )
-        # Columns: doc_key, tenant_id, locale, kind, title, body: the title weighs ten times more.
-        bm25: ColumnElement[Any] = literal_column(
-            "bm25(index_search, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0)"
-        )
-        return match, bm25
+            simple: Any = literal_column("'simple'::regconfig")
+            words = func.to_tsquery(simple, bindparam("search_query", type_=String))
+            scope = func.to_tsquery(simple, bindparam("search_scope", type_=String))
+            condition = SEARCH.c.search_vector.op("@@")(words.op("&&")(scope))
+            return condition, -func.ts_rank(SEARCH.c.search_vector, words)
+        match: ColumnElement[Any] = text("index_search MATCH :search_query")  # type: ignore[assignment]
+        return match, literal_column(FTS5_RANK)
+
+    def params(self, words: list[str], tenant_id: uuid.UUID, locale: str) -> dict[str, Any]:
+        scope = scope_token(tenant_id, locale)
+        if self.dialect == "postgresql":
+            weighted = tsquery(words).replace(":*", f":*{WORD_WEIGHTS}")
+            return {"search_query": weighted, "search_scope": scope}
+        return {"search_query": f"scope:{scope} AND ({FTS5_WORD_COLUMNS} : ({fts5_query(words)}))"}

@@ -16,8 +16,10 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
+from rustok.core.read_cache import mark_changed
 from rustok.modules.index.documents import ContentDocument, ProductDocument
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
+from rustok.modules.index.search import scope_token
 from rustok.modules.index.text import normalise
 
 PRODUCTS: Any = ProductListing.__table__
@@ -61,6 +63,9 @@ class ListingStore:
         self._session = session
         self._tenant_id = tenant_id
         self._dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        # Every write here changes the tenant's storefront answers: their cached copies go
+        # when this transaction commits (core/read_cache.py).
+        mark_changed(session, tenant_id)
 
     async def serialise(self, read_model: str) -> None:
         """Hold the tenant's lock on ``read_model`` until the transaction ends.
@@ -252,14 +257,16 @@ class ListingStore:
         if not visible:
             return  # only published entities are searchable
         params = {"key": key, "tenant": str(self._tenant_id), "locale": locale, "kind": kind,
-                  "title": normalise(title), "body": normalise(body)}  # fmt: skip
+                  "title": normalise(title), "body": normalise(body),
+                  "scope": scope_token(self._tenant_id, locale)}  # fmt: skip
         if self._dialect == "postgresql":
             await self._session.execute(
                 text(
                     "INSERT INTO index_search (doc_key, tenant_id, locale, kind, search_vector) "
                     "VALUES (:key, :tenant, :locale, :kind, "
                     "setweight(to_tsvector('simple', :title), 'A') || "
-                    "setweight(to_tsvector('simple', :body), 'D'))"
+                    "setweight(to_tsvector('simple', :body), 'D') || "
+                    "setweight(to_tsvector('simple', :scope), 'C'))"  # search.SCOPE_WEIGHT
                 ),
                 params,
             )
@@ -267,8 +274,8 @@ class ListingStore:
             await self._session.execute(
                 text(
                     "INSERT INTO index_search "
-                    "(rowid, doc_key, tenant_id, locale, kind, title, body) "
-                    "VALUES (:rowid, :key, :tenant, :locale, :kind, :title, :body)"
+                    "(rowid, doc_key, tenant_id, locale, kind, title, body, scope) "
+                    "VALUES (:rowid, :key, :tenant, :locale, :kind, :title, :body, :scope)"
                 ),
                 {**params, "rowid": search_rowid(key)},
             )

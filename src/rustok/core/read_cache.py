@@ -1,0 +1,192 @@
+"""The read-model answer cache of one process, and how read-model commits reach it.
+
+Writers: code that writes read-model rows marks its session (:func:`mark_changed`); when
+that transaction commits, the tenants' versions are bumped in the host's versions file
+(``core/read_versions.py``) before ``commit()`` returns, and — with ``RUSTOK_REDIS_URL`` —
+announced on the invalidation bus to the other instances, whose caches drop the tenant's
+answers when the message arrives. Without Redis another instance's answers live at most
+``RUSTOK_STOREFRONT_CACHE_TTL`` seconds.
+
+Readers (:class:`ReadCache`): an answer is stored with the version taken *before* the read
+that produced it, and served only while the tenant's version is still that one. Keys start
+with the tenant, so one tenant's writes never reach another tenant's answers. Memory is
+bounded by size (moka, weighted by the answer's bytes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from moka_py import Moka
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from rustok.core.db.tenant_scope import ScopedSession
+from rustok.core.invalidation import ALL_KEYS, InvalidationBus
+from rustok.core.logging import get_logger
+from rustok.core.platform import Platform
+from rustok.core.read_versions import ReadVersions
+
+CHANGED_KEY = "rustok.read_models_changed"
+KEY_PREFIX = "storefront:"
+ENTRY_OVERHEAD = 256  # bytes of a key and its entry besides the answer itself
+_log = get_logger("rustok.cache")
+CacheVersion = tuple[int, int, int, int]
+
+
+def mark_changed(session: Any, tenant_id: uuid.UUID) -> None:
+    """This transaction writes ``tenant_id``'s read models (call before it commits)."""
+    session.info.setdefault(CHANGED_KEY, set()).add(tenant_id)
+
+
+class ReadModelChanges:
+    """Bumps the versions of the tenants a committed transaction changed, and tells the
+    other instances."""
+
+    def __init__(self, versions: ReadVersions, bus: InvalidationBus) -> None:
+        self.versions = versions
+        self._bus = bus
+        self._publishing: set[asyncio.Task[None]] = set()
+
+    def committed(self, tenants: set[uuid.UUID]) -> None:
+        self.versions.bump(sorted(tenants))
+        if not self._bus.distributed:
+            return
+        keys = [f"{KEY_PREFIX}{tenant}:{self.versions.host_id}" for tenant in sorted(tenants)]
+        try:
+            task = asyncio.get_running_loop().create_task(self._bus.publish(keys))
+        except RuntimeError:  # no loop (a synchronous tool): the TTL bounds the others
+            return
+        self._publishing.add(task)
+        task.add_done_callback(self._publishing.discard)
+
+
+_WATCHED: weakref.WeakKeyDictionary[Engine, ReadModelChanges] = weakref.WeakKeyDictionary()
+
+
+def watch_commits(engines: Sequence[Any], changes: ReadModelChanges) -> None:
+    """Bump versions after commits of read-model writes on these (async) engines."""
+    for engine in engines:
+        _WATCHED[engine.sync_engine] = changes
+
+
+@event.listens_for(ScopedSession, "after_commit")
+def _after_commit(session: Session) -> None:
+    tenants = session.info.pop(CHANGED_KEY, None)
+    if not tenants:
+        return
+    changes = _WATCHED.get(session.bind) if isinstance(session.bind, Engine) else None
+    if changes is not None:
+        changes.committed(tenants)
+
+
+@event.listens_for(ScopedSession, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(CHANGED_KEY, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    version: CacheVersion
+    value: Any
+    weight: int
+
+
+class ReadCache:
+    """Answers per (tenant, normalised request), valid while the tenant's version holds."""
+
+    def __init__(
+        self, versions: ReadVersions | None, bus: InvalidationBus, *, size: int, ttl: float
+    ) -> None:
+        self._versions = versions
+        self._host = versions.host_id if versions is not None else ""
+        self._store: Moka[tuple[uuid.UUID, Any], Entry] | None = (
+            Moka(size, ttl=ttl, weigher=lambda _, entry: entry.weight)
+            if size > 0 and versions is not None
+            else None
+        )
+        self._epoch = 0  # everything: the bus reconnected, messages may be lost
+        self._remote: dict[uuid.UUID, int] = {}  # per tenant: changes on other hosts
+        bus.register(self._forget)
+
+    @property
+    def enabled(self) -> bool:
+        return self._store is not None
+
+    def _forget(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            if key == ALL_KEYS:
+                self._epoch += 1
+            elif key.startswith(KEY_PREFIX):
+                tenant, _, host = key[len(KEY_PREFIX) :].partition(":")
+                if host == self._host:
+                    continue  # this host's versions file has it already
+                try:
+                    tenant_id = uuid.UUID(tenant)
+                except ValueError:
+                    continue
+                self._remote[tenant_id] = self._remote.get(tenant_id, 0) + 1
+
+    def version(self, tenant_id: uuid.UUID) -> CacheVersion | None:
+        if self._store is None or self._versions is None:
+            return None
+        local = self._versions.current(tenant_id)
+        if local is None:
+            return None
+        return (self._epoch, self._remote.get(tenant_id, 0), *local)
+
+    def get(self, tenant_id: uuid.UUID, key: Any) -> tuple[Any, CacheVersion | None]:
+        """(the answer or None, the version to store a fresh answer under — read it first)."""
+        version = self.version(tenant_id)
+        if version is None or self._store is None:
+            return None, None
+        entry = self._store.get((tenant_id, key))
+        if entry is not None and entry.version == version:
+            return entry.value, version
+        return None, version
+
+    def put(
+        self, tenant_id: uuid.UUID, key: Any, version: CacheVersion | None, value: Any, size: int
+    ) -> None:
+        if version is None or self._store is None:
+            return
+        self._store.set((tenant_id, key), Entry(version, value, size + ENTRY_OVERHEAD))
+
+    def weighted_size(self) -> int:
+        if self._store is None:
+            return 0
+        self._store.run_pending_tasks()
+        return self._store.weighted_size()
+
+
+VERSIONS_SERVICE = "read_versions"
+
+
+def attach_read_model_versions(platform: Platform) -> None:
+    """Open the host's versions file and bump it after every read-model commit of this
+    platform (kept in ``platform.services``; the answer caches read it there)."""
+    versions = open_versions(platform.settings.data_dir)
+    if versions is None:
+        return
+    platform.services[VERSIONS_SERVICE] = versions
+    watch_commits(platform.db.engines, ReadModelChanges(versions, platform.invalidation))
+
+
+def platform_versions(platform: Platform) -> ReadVersions | None:
+    versions = platform.services.get(VERSIONS_SERVICE)
+    return versions if isinstance(versions, ReadVersions) else None
+
+
+def open_versions(data_dir: str) -> ReadVersions | None:
+    """The host's versions file; None (no answer cache) when the directory is unusable."""
+    try:
+        return ReadVersions(data_dir)
+    except OSError as exc:
+        _log.warning("read-model answer cache off: no versions file", error=str(exc))
+        return None

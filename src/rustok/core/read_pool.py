@@ -1,0 +1,219 @@
+"""One-round-trip reads on raw driver connections, for the hot read paths (storefront).
+
+The ORM path of one read costs a session, a pooled connection with its ``BEGIN``/rollback,
+and on SQLite about nine hops to aiosqlite's thread. Here a read is one statement run on a
+connection kept for reads only:
+
+- SQLite: a few threads, each with its own ``sqlite3`` connection (``query_only``, WAL);
+  a read is one hop to such a thread, which executes and fetches everything at once. In
+  autocommit mode the statement is its own read transaction.
+- PostgreSQL: a small set of asyncpg connections; a read is one ``fetch`` (a prepared
+  statement after the first use), no transaction block, no reset query on release.
+
+Statements come compiled and tenant-scoped (``core/scoped_sql.py``); nothing here builds
+SQL. Observers see every statement (the tests count them). Outages are the engines' (
+``core/db/outages.py``): the same timeouts (pool, connect, statement), the same
+:class:`DatabaseUnavailable` (503 with ``Retry-After``, the driver's message only in the log)
+recorded on the database's :class:`OutageMonitor` (one warning per outage, one line when it
+answers again). A connection that fails is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+from sqlalchemy.engine import make_url
+
+from rustok.core.db.engines import CLIENT_TIMEOUT_GRACE_SECONDS
+from rustok.core.db.outages import DatabaseUnavailable, OutageMonitor
+
+Row = Sequence[Any]
+StatementObserver = Callable[[str], None]
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class ReadPool(Protocol):
+    dialect: str
+    observers: list[StatementObserver]
+
+    async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class SqliteReadPool:
+    """Reads on per-thread ``sqlite3`` connections: one thread hop each."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str, threads: int, outages: OutageMonitor) -> None:
+        self._path = path
+        self._outages = outages
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="rustok-read")
+        self.observers: list[StatementObserver] = []
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _run(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        try:
+            return self._connection().execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such" in str(exc) or "syntax" in str(exc):
+                raise  # a programming error, not an outage
+            self._outages.failed(str(exc))
+            raise DatabaseUnavailable(str(exc)) from exc
+
+    async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        for observe in self.observers:
+            observe(sql)
+        loop = asyncio.get_running_loop()
+        rows = await loop.run_in_executor(self._executor, self._run, sql, params)
+        self._outages.succeeded()
+        return rows
+
+    async def aclose(self) -> None:
+        self._executor.shutdown(wait=True)
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+
+class PostgresReadPool:
+    """Reads on a few dedicated asyncpg connections: one ``fetch`` each."""
+
+    dialect = "postgresql"
+
+    def __init__(
+        self, dsn: str, size: int, timeout: float, statement_timeout: float, outages: OutageMonitor
+    ) -> None:
+        self._dsn = dsn
+        self._size = size
+        self._timeout = timeout
+        self._statement_timeout = statement_timeout
+        self._outages = outages
+        self._idle: list[Any] = []
+        self._slots: asyncio.Semaphore | None = None
+        self.observers: list[StatementObserver] = []
+
+    async def _connect(self) -> Any:
+        import asyncpg
+
+        limits: dict[str, Any] = {}
+        if self._statement_timeout > 0:  # as the engines: the server's limit, then ours
+            limits["server_settings"] = {
+                "statement_timeout": str(round(self._statement_timeout * 1000))
+            }
+            limits["command_timeout"] = self._statement_timeout + CLIENT_TIMEOUT_GRACE_SECONDS
+        conn = await asyncpg.connect(self._dsn, timeout=self._timeout, **limits)
+        # As SQLAlchemy's asyncpg dialect does: JSON arrives as Python values.
+        for kind in ("json", "jsonb"):
+            await conn.set_type_codec(
+                kind, schema="pg_catalog", encoder=str, decoder=_json_loads, format="text"
+            )
+        return conn
+
+    async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+
+        for observe in self.observers:
+            observe(sql)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._size)
+        started = self._outages.now()
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            self._outages.failed("no free connection in the pool", started=started)
+            raise DatabaseUnavailable("no free connection in the pool") from None
+        try:
+            rows = await self._fetch(sql, params, started)
+        finally:
+            self._slots.release()
+        self._outages.succeeded()
+        return rows
+
+    async def _fetch(self, sql: str, params: Sequence[Any], started: float) -> list[Row]:
+        import asyncpg
+
+        while True:
+            reused = bool(self._idle)
+            try:
+                conn = self._idle.pop() if reused else await self._connect()
+            except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+                raise self._unavailable(exc, started) from exc
+            try:
+                rows: list[Row] = await conn.fetch(sql, *params)
+            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                    TimeoutError) as exc:  # fmt: skip
+                conn.terminate()
+                # The others idle since the same restart are gone too; a read is safe to
+                # run again on a new connection (as the engines' pre-ping does).
+                idle, self._idle = self._idle, []
+                for other in idle:
+                    other.terminate()
+                if reused:
+                    continue
+                raise self._unavailable(exc, started) from exc
+            except asyncpg.PostgresError as exc:
+                self._idle.append(conn)  # the statement failed, the connection is fine
+                outage = self._outages.translate(exc, started=started)  # a statement timeout
+                if outage is None:
+                    raise
+                raise outage from exc
+            except BaseException:
+                conn.terminate()  # cancelled mid-read: its state is unknown
+                raise
+            self._idle.append(conn)
+            return rows
+
+    def _unavailable(self, exc: BaseException, started: float) -> DatabaseUnavailable:
+        outage = self._outages.translate(exc, started=started)
+        if outage is None:  # a connection error all the same
+            self._outages.failed(type(exc).__name__, started=started)
+            outage = DatabaseUnavailable(type(exc).__name__)
+        return outage
+
+    async def aclose(self) -> None:
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
+
+
+def _json_loads(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+def build_read_pool(
+    database_url: str, *, size: int, timeout: float, statement_timeout: float,
+    outages: OutageMonitor,
+) -> ReadPool:  # fmt: skip
+    """The read pool for ``database_url`` (``sqlite+aiosqlite`` or ``postgresql+asyncpg``);
+    its outages are recorded on ``outages`` (the database's monitor)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ValueError("raw reads need a SQLite database file")
+        return SqliteReadPool(url.database, threads=min(size, 4), outages=outages)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return PostgresReadPool(dsn, size=size, timeout=timeout,
+                            statement_timeout=statement_timeout, outages=outages)  # fmt: skip

@@ -1,0 +1,219 @@
+"""Read-model rows as the storefront reads them: statements, and driver values -> Python.
+
+The raw read pool returns what the driver returns. On SQLite that is UUIDs as 32 hex
+digits, naive UTC datetime text, JSON text and 0/1; on PostgreSQL asyncpg's own values.
+The converters here turn them into what the ORM's column types gave (``uuid.UUID``,
+aware UTC datetimes, decoded JSON, booleans), so answers are the same byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import msgspec
+from sqlalchemy import Select, bindparam, select
+
+from rustok.core.read_pool import ReadPool, Row
+from rustok.core.scoped_sql import ScopedReads
+from rustok.modules.index.models import ContentListing, ProductListing
+
+T = TypeVar("T")
+PRODUCTS: Any = ProductListing.__table__
+CONTENT: Any = ContentListing.__table__
+
+
+class ProductRow(msgspec.Struct, frozen=True, kw_only=True):
+    """The listing columns a product page shows."""
+
+    product_id: uuid.UUID
+    handle: str
+    locale: str
+    title: str
+    subtitle: str | None
+    description: str | None
+    vendor: str | None
+    category_ids: list[Any]
+    category_names: list[Any]
+    category_handles: list[Any]
+    category_path: str | None
+    tags: list[Any]
+    options: list[Any]
+    variants: list[Any]
+    images: list[Any]
+    thumbnail_url: str | None
+    total_inventory: int
+    on_sale: bool
+    meta_title: str | None
+    meta_description: str | None
+    published_at: dt.datetime | None
+
+
+class ContentRow(msgspec.Struct, frozen=True, kw_only=True):
+    node_id: uuid.UUID
+    kind: str
+    locale: str
+    slug: str
+    title: str
+    excerpt: str | None
+    body: str | None
+    body_format: str
+    author_name: str | None
+    category_name: str | None
+    tags: list[Any]
+    meta_title: str | None
+    meta_description: str | None
+    featured_image_url: str | None
+    published_at: dt.datetime | None
+
+
+_PRODUCT_UUIDS = {"product_id"}
+_CONTENT_UUIDS = {"node_id"}
+_JSON = {"category_ids", "category_names", "category_handles", "tags", "options", "variants",
+         "images"}  # fmt: skip
+_BOOLS = {"on_sale", "in_stock", "is_published"}
+_DATETIMES = {"published_at"}
+
+
+def _sqlite_uuid(value: Any) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(hex=value)
+
+
+def _sqlite_datetime(value: Any) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+
+def _sqlite_json(value: Any) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _sqlite_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _pg_uuid(value: Any) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(bytes=value.bytes)
+
+
+def _pg_datetime(value: Any) -> dt.datetime | None:
+    return None if value is None else value.astimezone(dt.UTC)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def converters(names: Sequence[str], dialect: str) -> list[Callable[[Any], Any]]:
+    """One converter per column name (the kinds are known by name: these are our tables)."""
+    sqlite = dialect == "sqlite"
+    result: list[Callable[[Any], Any]] = []
+    for name in names:
+        if name in _PRODUCT_UUIDS | _CONTENT_UUIDS or name.endswith("_uuid"):
+            result.append(_sqlite_uuid if sqlite else _pg_uuid)
+        elif name in _DATETIMES:
+            result.append(_sqlite_datetime if sqlite else _pg_datetime)
+        elif name in _JSON:
+            result.append(_sqlite_json if sqlite else _same)
+        elif name in _BOOLS:
+            result.append(_sqlite_bool if sqlite else _same)
+        else:
+            result.append(_same)
+    return result
+
+
+def _columns(cls: type[msgspec.Struct]) -> tuple[str, ...]:
+    return cls.__struct_fields__
+
+
+class RowReader:
+    """Runs the storefront's compiled reads and converts their rows."""
+
+    def __init__(self, pool: ReadPool, reads: ScopedReads) -> None:
+        self.pool = pool
+        self.reads = reads
+        self.dialect = pool.dialect
+        list_names = ("product_id", "handle", "title", "in_stock", "on_sale", "thumbnail_url",
+                      "locale", "published_at", "sort_title", "price_min", "price_max",
+                      "compare_at_max")  # fmt: skip
+        self._list = converters(list_names, self.dialect)
+        self._product = converters(_columns(ProductRow), self.dialect)
+        self._content = converters(_columns(ContentRow), self.dialect)
+        self._search = converters(_SEARCH_NAMES, self.dialect)
+
+    async def fetch(
+        self, tenant_id: uuid.UUID, shape: Any, build: Callable[[], Select[Any]],
+        values: Mapping[str, Any], convert: Callable[[Row], T],
+    ) -> list[T]:  # fmt: skip
+        read = self.reads.get(shape, build)
+        rows = await self.pool.fetch(read.sql, read.params(tenant_id, values))
+        return [convert(row) for row in rows]
+
+    def list_row(self, row: Row) -> tuple[Any, ...]:
+        return tuple(convert(value) for convert, value in zip(self._list, row, strict=True))
+
+    def product_row(self, row: Row) -> ProductRow:
+        values = (convert(value) for convert, value in zip(self._product, row, strict=True))
+        return ProductRow(**dict(zip(_columns(ProductRow), values, strict=True)))
+
+    def content_row(self, row: Row) -> ContentRow:
+        values = (convert(value) for convert, value in zip(self._content, row, strict=True))
+        return ContentRow(**dict(zip(_columns(ContentRow), values, strict=True)))
+
+    def search_row(self, row: Row) -> Any:
+        from rustok.modules.index.queries import SearchHit
+
+        (_, product_id, p_title, handle, subtitle, published, node_id, kind, c_title, slug,
+         excerpt, status) = (c(v) for c, v in zip(self._search, row, strict=True))  # fmt: skip
+        if product_id is not None and published:
+            return SearchHit(type="product", id=product_id, kind="product", title=p_title,
+                             handle_or_slug=handle, excerpt=subtitle)  # fmt: skip
+        if node_id is not None and status == "published":
+            return SearchHit(type="content", id=node_id, kind=kind, title=c_title,
+                             handle_or_slug=slug, excerpt=excerpt)  # fmt: skip
+        return None
+
+    @staticmethod
+    def product_statement() -> Select[Any]:
+        return (
+            select(*(PRODUCTS.c[name] for name in _columns(ProductRow)))
+            .where(PRODUCTS.c.locale == bindparam("locale"),
+                   PRODUCTS.c.handle == bindparam("handle"), PRODUCTS.c.is_published.is_(True))
+            .limit(1)
+        )  # fmt: skip
+
+    @staticmethod
+    def content_statement() -> Select[Any]:
+        return (
+            select(*(CONTENT.c[name] for name in _columns(ContentRow)))
+            .where(CONTENT.c.locale == bindparam("locale"), CONTENT.c.kind == bindparam("kind"),
+                   CONTENT.c.slug == bindparam("slug"), CONTENT.c.status == "published")
+            .limit(1)
+        )  # fmt: skip
+
+    def search_statement(self) -> Select[Any]:
+        """Ranked entries of the tenant's locale with their listing (outer joins: the
+        limit counts entries, as before)."""
+        from rustok.modules.index.search import SEARCH, SearchEngine
+
+        condition, rank = SearchEngine(self.dialect).match()
+        found = SEARCH.outerjoin(PRODUCTS, PRODUCTS.c.search_key == SEARCH.c.doc_key).outerjoin(
+            CONTENT, CONTENT.c.search_key == SEARCH.c.doc_key
+        )
+        return (
+            select(
+                SEARCH.c.doc_key, PRODUCTS.c.product_id, PRODUCTS.c.title, PRODUCTS.c.handle,
+                PRODUCTS.c.subtitle, PRODUCTS.c.is_published, CONTENT.c.node_id, CONTENT.c.kind,
+                CONTENT.c.title, CONTENT.c.slug, CONTENT.c.excerpt, CONTENT.c.status,
+            )
+            .select_from(found)
+            .where(condition, SEARCH.c.locale == bindparam("locale"))
+            .order_by(rank, SEARCH.c.doc_key)
+            .limit(bindparam("limit"))
+        )  # fmt: skip
+
+
+_SEARCH_NAMES = ("doc_key", "product_id", "title", "handle", "subtitle", "is_published",
+                 "node_id", "kind", "title", "slug", "excerpt", "status")  # fmt: skip

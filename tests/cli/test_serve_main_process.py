@@ -1,0 +1,82 @@
+"""``rustok serve``: the main process only supervises; a forked child loads the modules'
+settings and migrates, the workers import the app."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from rustok.migrations import head_revision
+from tests.conftest import TEST_SECRET
+from tests.services import free_port
+
+# A compiled extension of SQLAlchemy: mapped into a process once it imported SQLAlchemy.
+SQLALCHEMY_EXTENSION = "sqlalchemy/cyextension"
+EXE = Path(sys.executable).parent / "rustok"
+
+
+def _maps(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUSTOK_")}
+    env.update(RUSTOK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/serve.db",
+               RUSTOK_DATA_DIR=str(tmp_path), RUSTOK_SECRET_KEY=TEST_SECRET,
+               RUSTOK_LOG_LEVEL="warning", **extra)  # fmt: skip
+    return env
+
+
+@pytest.mark.slow
+def test_the_main_process_never_imports_the_platform_and_the_child_migrates(
+    tmp_path: Path,
+) -> None:
+    # An empty database: the child migrates it through every module's folder (the index
+    # module's search scope revision lives in its own) before the workers start.
+    port = free_port()
+    server = subprocess.Popen(
+        [str(EXE), "serve", "--port", str(port), "--workers", "2"], env=_env(tmp_path),
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            assert time.monotonic() < deadline, "the server did not start"
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/store/products", timeout=1)
+                if response.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        workers = psutil.Process(server.pid).children(recursive=True)
+        assert workers and all(SQLALCHEMY_EXTENSION in _maps(w.pid) for w in workers)
+        assert SQLALCHEMY_EXTENSION not in _maps(server.pid)
+        with sqlite3.connect(tmp_path / "serve.db") as conn:
+            revisions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+        assert revisions == [head_revision()]
+    finally:
+        server.terminate()
+        server.wait(60)
+
+
+@pytest.mark.slow
+def test_a_bad_module_setting_stops_serve_with_exit_2(tmp_path: Path) -> None:
+    # Module settings are loaded by the child only: its one-line error and exit code are
+    # the command's, and nothing is served.
+    result = subprocess.run(
+        [str(EXE), "serve", "--port", str(free_port())], cwd=tmp_path, capture_output=True,
+        text=True, timeout=300, env=_env(tmp_path, RUSTOK_STOREFRONT_CACHE_TTL="0"),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "RUSTOK_STOREFRONT_CACHE_TTL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "serve.db").exists()  # stopped before the migration
