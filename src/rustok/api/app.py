@@ -11,12 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.exc import DBAPIError
 
-from rustok import __version__
 from rustok.api.deps import (
     PLATFORM_STATE_KEY,
     TENANCY_STATE_KEY,
@@ -31,7 +27,9 @@ from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_u
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
+from rustok.api.landing import landing
 from rustok.api.middleware import RequestContextMiddleware
+from rustok.api.openapi import openapi_config
 from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
@@ -113,28 +111,6 @@ async def _refresh_statistics(platform: Platform) -> None:
         await asyncio.sleep(STATISTICS_EVERY_SECONDS)
 
 
-def _openapi_config() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="RusToK API",
-        version=__version__,
-        description="Multi-tenant headless content + commerce platform. Errors are "
-        "application/problem+json; send `X-Tenant-ID` to choose the tenant.",
-        # Litestar answers HTML 404s for unknown paths under its schema path, so keep it off
-        # "/api" and serve /api/openapi.json ourselves (docs.py).
-        path="/api/_schema",
-        openapi_router=Router(
-            path="/api/_schema", route_handlers=[], opt={"public": True}, include_in_schema=False
-        ),
-        render_plugins=[JsonRenderPlugin()],
-        components=Components(
-            security_schemes={
-                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
-            }
-        ),
-        use_handler_docstrings=True,
-    )
-
-
 def create_app(settings: Settings, *, platform: Platform | None = None) -> RustokApp:
     platform = platform or bootstrap(settings)
     tenancy = TenancyRuntime.build(platform)
@@ -183,7 +159,7 @@ def _litestar(
         path="/", route_handlers=[*PLATFORM_ROUTES, *module_routers, graphql_controller(platform)]
     )
     handlers: list[Any] = [
-        HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(), api
+        landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(), api
     ]  # fmt: skip
     return Litestar(
         route_handlers=handlers,
@@ -197,7 +173,7 @@ def _litestar(
             "uow": Provide(provide_uow),
         },
         exception_handlers={Exception: problem_handler},
-        openapi_config=_openapi_config(),
+        openapi_config=openapi_config(),
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_size,
         logging_config=None,

@@ -10,6 +10,8 @@ import msgspec
 from litestar import Request, Response, Router, get
 from litestar.static_files import create_static_files_router
 
+from rustok.api.deps import platform_from_state
+from rustok.api.openapi import openapi_document
 from rustok.core.metrics import render_metrics
 
 OPENAPI_JSON_PATH = "/api/openapi.json"
@@ -60,10 +62,11 @@ async def swagger_ui() -> str:
     media_type="application/vnd.oai.openapi+json",
 )
 async def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
-    """The OpenAPI 3.1 document, encoded once per process."""
+    """The OpenAPI 3.1 document, built and encoded once per process."""
     state = request.app.state
     if (body := state.get("openapi_json")) is None:
-        body = state["openapi_json"] = msgspec.json.encode(request.app.openapi_schema.to_schema())
+        settings = platform_from_state(state).settings
+        body = state["openapi_json"] = msgspec.json.encode(openapi_document(request.app, settings))
     return Response(body, media_type="application/vnd.oai.openapi+json")
 
 

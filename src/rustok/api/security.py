@@ -20,6 +20,10 @@ DOCS_CSP = (
     b"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+LANDING_CSP = (
+    b"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+    b"form-action 'none'"
+)
 GRAPHIQL_CSP = (
     b"default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval' https://unpkg.com; "
     b"style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; "
@@ -68,6 +72,8 @@ class SecurityMiddleware:
         path: str = scope["path"]
         if path == "/docs" or path.startswith("/docs/"):
             csp = DOCS_CSP
+        elif path == "/":
+            csp = LANDING_CSP
         elif path.endswith("/graphql") and scope["method"] == "GET":
             csp = GRAPHIQL_CSP
         else:

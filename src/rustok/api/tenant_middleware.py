@@ -18,7 +18,7 @@ from rustok.tenancy.resolver import MEDIA_PREFIX, PATH_PREFIX, TenantResolver
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
 
-TENANT_FREE_PREFIXES = ("/api/openapi.json", "/api/_schema")
+TENANT_FREE_PREFIXES = ("/api/openapi.json",)
 
 
 def needs_tenant(path: str, path_mode: bool) -> bool:
