@@ -1,4 +1,5 @@
-"""``/docs``: Swagger UI served from the bundled assets (works offline), and ``/metrics``."""
+"""``/docs``: Swagger UI served from the bundled assets (works offline), with a tenant box;
+``/api/openapi.json``; ``/metrics``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def _swagger_static_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
+# A tenant box above Swagger UI: its value goes out as X-Tenant-ID on every request that
+# does not fill the operation's own X-Tenant-ID field (kept in this browser's storage, like
+# the token of *Authorize*).
 _SWAGGER_PAGE = """<!doctype html>
 <html lang="en">
 <head>
@@ -31,18 +35,41 @@ _SWAGGER_PAGE = """<!doctype html>
   <title>RusToK API</title>
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
   <link rel="icon" href="/docs/assets/favicon-32x32.png">
+  <style>
+    #rustok-tenant { font: 14px sans-serif; max-width: 1460px; margin: 12px auto 0;
+                     padding: 0 20px; box-sizing: border-box; }
+    #rustok-tenant input { font: inherit; padding: 4px 8px; width: 16em; }
+  </style>
 </head>
 <body>
+  <form id="rustok-tenant" onsubmit="return false">
+    <label>Tenant (<code>X-Tenant-ID</code>)
+      <input id="tenant-id" name="tenant" placeholder="default" autocomplete="off"></label>
+    <span>sent with every request; the demo shop is <code>demo</code></span>
+  </form>
   <div id="swagger-ui"></div>
   <script src="/docs/assets/swagger-ui-bundle.js"></script>
   <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
   <script>
+    const tenantBox = document.getElementById("tenant-id");
+    tenantBox.value = localStorage.getItem("rustok.tenant") || "";
+    tenantBox.addEventListener("input", () =>
+      localStorage.setItem("rustok.tenant", tenantBox.value.trim()));
     window.ui = SwaggerUIBundle({
       url: "__OPENAPI_JSON__",
       dom_id: "#swagger-ui",
       deepLinking: true,
+      persistAuthorization: true,
+      displayOperationId: true,
       presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
       layout: "StandaloneLayout",
+      requestInterceptor: (request) => {
+        const tenant = tenantBox.value.trim();
+        const named = Object.keys(request.headers || {}).some(
+          (name) => name.toLowerCase() === "x-tenant-id");
+        if (tenant && !named) request.headers["X-Tenant-ID"] = tenant;
+        return request;
+      },
     });
   </script>
 </body>
