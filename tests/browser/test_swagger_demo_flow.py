@@ -37,7 +37,7 @@ pytestmark = pytest.mark.slow
 
 def _rustok(*args: str, env: dict[str, str], cwd: Path) -> None:
     exe = Path(sys.executable).parent / "rustok"
-    done = subprocess.run(  # noqa: S603 - our own command line
+    done = subprocess.run(
         [str(exe), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300,
         check=False,
     )  # fmt: skip
@@ -61,7 +61,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     _rustok("migrate", env=env, cwd=tmp_path)
     _rustok("demo", env=env, cwd=tmp_path)
     exe = Path(sys.executable).parent / "rustok"
-    process = subprocess.Popen(  # noqa: S603 - our own command line
+    process = subprocess.Popen(
         [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=tmp_path,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip

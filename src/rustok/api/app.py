@@ -34,7 +34,9 @@ from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.security import SecurityMiddleware
+from rustok.api.sign_in_hint import invalid_credentials_handler
 from rustok.api.tenant_middleware import TenantMiddleware
+from rustok.auth.errors import InvalidCredentials
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
@@ -172,7 +174,10 @@ def _litestar(
             "principal": Provide(provide_principal),
             "uow": Provide(provide_uow),
         },
-        exception_handlers={Exception: problem_handler},
+        exception_handlers={
+            Exception: problem_handler,
+            InvalidCredentials: invalid_credentials_handler,
+        },
         openapi_config=openapi_config(),
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_size,
