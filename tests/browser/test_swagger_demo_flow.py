@@ -1,4 +1,5 @@
-"""Swagger UI at ``/docs`` drives the demo flow in a real browser (API-1).
+"""Swagger UI at ``/docs`` drives the demo flow in a real browser (API-1); GraphiQL runs from
+local assets with the tenant and token set above it (API-2).
 
 A real ``rustok serve`` on a migrated, demo-seeded SQLite database; Debian's Chromium,
 driven by Playwright. Every step uses Swagger UI as a person would: the tenant box, *Try it
@@ -44,9 +45,10 @@ def _rustok(*args: str, env: dict[str, str], cwd: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo server on a free port; its base URL."""
+    tmp_path = tmp_path_factory.mktemp("demo-server")
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs it (apt-get install chromium)")
@@ -80,6 +82,23 @@ def server(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(30)
+
+
+def _page(browser: Any, base: str) -> tuple[Any, list[str]]:
+    """A page that may reach this server only; the other URLs it asked for (a CDN)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    elsewhere: list[str] = []
+
+    def route(handler: Any) -> None:
+        if handler.request.url.startswith(base):
+            handler.continue_()
+        else:
+            elsewhere.append(handler.request.url)
+            handler.abort()
+
+    page.route("**/*", route)
+    return page, elsewhere
 
 
 class SwaggerPage:
@@ -134,8 +153,7 @@ def _drive(base: str, screenshot: Path) -> dict[str, Any]:
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(STEP_TIMEOUT_MS)
+            page, elsewhere = _page(browser, base)
             page.goto(f"{base}/docs")
             page.locator("#operations-auth-auth_login").wait_for()
             page.locator("#tenant-id").fill("demo")
@@ -168,6 +186,7 @@ def _drive(base: str, screenshot: Path) -> dict[str, Any]:
             assert swagger.body(checkout)["shipping_address"]["country_code"] == "US"
             seen["order"] = swagger.execute(checkout, 201)
             page.screenshot(path=str(screenshot), full_page=False)
+            seen["elsewhere"] = elsewhere
         finally:
             browser.close()
     return seen
@@ -188,3 +207,58 @@ def test_swagger_ui_drives_the_demo_flow(server: str, tmp_path: Path) -> None:
     assert [line["quantity"] for line in order["lines"]] == [2]
     assert order["subtotal"] == seen["filled"]["subtotal"] > 0
     assert order["customer_id"] == seen["user"]["id"]
+    assert seen["elsewhere"] == []  # Swagger UI loaded nothing from outside
+
+
+GRAPHQL_QUERY = "{ currentTenant { slug } me { email role } }"
+
+
+def _graphiql(base: str, token: str, screenshot: Path) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page, elsewhere = _page(browser, base)
+            page.goto(f"{base}/api/graphql")
+            editor = page.locator(".graphiql-query-editor .CodeMirror")
+            editor.wait_for()
+            page.locator("#tenant-id").fill("demo")
+            page.locator("#token").fill(token)
+            page.evaluate(
+                "query => document.querySelector('.graphiql-query-editor .CodeMirror')"
+                ".CodeMirror.setValue(query)",
+                GRAPHQL_QUERY,
+            )
+            page.locator(".graphiql-execute-button").click()
+            result = page.locator(".result-window")
+            result.get_by_text("admin@demo.rustok.local").wait_for()
+            text = page.evaluate(
+                "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
+            )
+            page.screenshot(path=str(screenshot))
+            return {"result": json.loads(text), "elsewhere": elsewhere}
+        finally:
+            browser.close()
+
+
+def test_graphiql_runs_from_local_assets_with_the_tenant_and_token(
+    server: str, tmp_path: Path
+) -> None:
+    login = httpx.post(
+        f"{server}/api/auth/login", headers={"X-Tenant-ID": "demo"}, timeout=30,
+        json={"email": "admin@demo.rustok.local", "password": "rustok-demo-admin"},
+    )  # fmt: skip
+    assert login.status_code == 200, login.text
+    token = login.json()["access_token"]
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(_graphiql, server, token, tmp_path / "graphiql.png").result(600)
+    assert seen["result"] == {
+        "data": {
+            "currentTenant": {"slug": "demo"},
+            "me": {"email": "admin@demo.rustok.local", "role": "admin"},
+        }
+    }
+    assert seen["elsewhere"] == []

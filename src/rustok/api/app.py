@@ -24,6 +24,7 @@ from rustok.api.deps import (
     provide_uow,
 )
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
+from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
@@ -161,7 +162,8 @@ def _litestar(
         path="/", route_handlers=[*PLATFORM_ROUTES, *module_routers, graphql_controller(platform)]
     )
     handlers: list[Any] = [
-        landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(), api
+        landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
+        graphiql_assets_router(), api,
     ]  # fmt: skip
     return Litestar(
         route_handlers=handlers,
