@@ -18,7 +18,9 @@ import httpx
 import pytest
 
 from rustok.api.app import RustokApp, create_app
+from rustok.api.openapi import build_document
 from rustok.bootstrap import bootstrap
+from rustok.core.errors import RustokError
 from rustok.core.settings import Settings
 from tests.api.problem_ledger import ProblemLedger
 from tests.auth.helpers import PASSWORD, bearer, make_user, sign_in
@@ -222,3 +224,41 @@ async def test_the_check_fails_when_an_operation_forgets_a_status(
         "GET /api/store/products answered 404 TENANT_NOT_FOUND; documented: nothing for that "
         "status",
     ]
+
+
+# Errors no REST operation answers, and why.
+NOT_ANSWERED_OVER_REST = {
+    "QUERY_TOO_LARGE": "GraphQL: an error in the GraphQL result (HTTP 200)",
+    "QUERY_TOO_COMPLEX": "GraphQL: an error in the GraphQL result (HTTP 200)",
+    "PERSISTED_QUERY_NOT_FOUND": "GraphQL: an error in the GraphQL result (HTTP 200)",
+    "PERSISTED_QUERY_HASH_MISMATCH": "GraphQL: an error in the GraphQL result (HTTP 200)",
+    "BROKER_UNAVAILABLE": "the outbox relay's, retried there; requests only write the outbox",
+    "MEDIA_STORAGE_UNAVAILABLE": "S3 media storage only: documented when the server uses it",
+    "SERVICE_UNAVAILABLE": "a base class: only its subclasses are raised",
+}
+
+
+def _error_classes() -> list[type[RustokError]]:
+    found: list[type[RustokError]] = []
+    stack: list[type[RustokError]] = [RustokError]
+    while stack:
+        cls = stack.pop()
+        found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return found
+
+
+async def test_every_error_of_the_platform_is_documented_somewhere(
+    app: RustokApp, settings: Settings
+) -> None:
+    document = build_document(app.litestar, settings)
+    documented = {
+        code
+        for item in document["paths"].values()
+        for operation in item.values()
+        for response in operation["responses"].values()
+        for code in response.get("x-problem-codes", [])
+    }
+    codes = {cls.code for cls in _error_classes() if cls.__module__.startswith("rustok.")}
+    assert codes - documented - set(NOT_ANSWERED_OVER_REST) == set()
+    assert len(documented) > 60

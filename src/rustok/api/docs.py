@@ -12,7 +12,7 @@ from litestar import Request, Response, Router, get
 from litestar.static_files import create_static_files_router
 
 from rustok.api.deps import platform_from_state
-from rustok.api.openapi import openapi_document
+from rustok.api.openapi import build_document
 from rustok.core.metrics import render_metrics
 
 OPENAPI_JSON_PATH = "/api/openapi.json"
@@ -87,13 +87,14 @@ async def swagger_ui() -> str:
     public=True,
     include_in_schema=False,
     media_type="application/vnd.oai.openapi+json",
+    sync_to_thread=True,  # the first call builds the document: seconds of CPU
 )
-async def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
+def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The OpenAPI 3.1 document, built and encoded once per process."""
     state = request.app.state
     if (body := state.get("openapi_json")) is None:
         settings = platform_from_state(state).settings
-        body = state["openapi_json"] = msgspec.json.encode(openapi_document(request.app, settings))
+        body = state["openapi_json"] = msgspec.json.encode(build_document(request.app, settings))
     return Response(body, media_type="application/vnd.oai.openapi+json")
 
 

@@ -41,7 +41,6 @@ from rustok.core.settings import Settings
 from rustok.rbac.declare import OPTIONAL_AUTH_OPT, PUBLIC_OPT
 from rustok.tenancy.resolver import MEDIA_PREFIX
 
-DOCUMENT_STATE_KEY = "openapi_document"
 TENANT_PARAMETER = "TenantId"
 TENANT_HEADER = "X-Tenant-ID"
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -91,15 +90,8 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def openapi_document(app: Litestar, settings: Settings) -> dict[str, Any]:
-    """The completed document (computed once, then kept in the app's state)."""
-    document = app.state.get(DOCUMENT_STATE_KEY)
-    if not isinstance(document, dict):
-        document = app.state[DOCUMENT_STATE_KEY] = build_document(app, settings)
-    return document
-
-
 def build_document(app: Litestar, settings: Settings) -> dict[str, Any]:
+    """The completed document (a few seconds of CPU: build it once, off the event loop)."""
     document = copy.deepcopy(app.openapi_schema.to_schema())
     mode = settings.tenant_resolution
     catalogue = ProblemCatalogue(

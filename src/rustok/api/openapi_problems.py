@@ -3,7 +3,7 @@
 Derived from the layers a request passes, in order, never listed by hand:
 
 - the tenant resolver on tenant-scoped paths (its code, analysed): 400/403/404;
-- the rate limiter, unless the path is exempt: 429 ``RATE_LIMITED``;
+- the rate limiter (analysed), unless the path is exempt: 429 ``RATE_LIMITED``;
 - the guards: the auth guard's token checks (analysed) on routes that read a token, plus
   401 ``UNAUTHENTICATED`` and, with a permission, 403 ``FORBIDDEN``; other guards (a
   disabled module's 404) analysed;
@@ -11,8 +11,8 @@ Derived from the layers a request passes, in order, never listed by hand:
   validation (400), malformed JSON (400 ``MALFORMED_BODY``), other media types (415),
   oversized bodies (413), typed path segments that do not parse (404: no route);
 - the dependencies the handler uses and the handler itself (analysed, ``openapi_raises``);
-- on every operation: 500 ``INTERNAL_ERROR``; on tenant-scoped ones 503 ``TRY_AGAIN`` (a
-  transaction that lost a race, ``problems.py``).
+- on every operation: 500 ``INTERNAL_ERROR``; on tenant-scoped ones the 5xx problems that
+  ``problems.py`` builds itself (503 ``TRY_AGAIN``: a transaction that lost a race).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import msgspec
 from litestar.handlers import HTTPRouteHandler
 
 from rustok.api.openapi_raises import ProblemRef, RaiseAnalyzer
-from rustok.api.problems import Problem
-from rustok.api.ratelimit import EXEMPT_PREFIXES
+from rustok.api.problems import Problem, problem_for
+from rustok.api.ratelimit import EXEMPT_PREFIXES, RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.tenant_middleware import needs_tenant
 from rustok.auth import guard as auth_guard
@@ -104,9 +104,10 @@ class ProblemCatalogue:
                 else TenantResolver.resolve
             )
             found |= self._analyzer.problems(resolve, TenantResolver)
-            found.add((503, "TRY_AGAIN"))
+            # What the exception handler builds itself: a transaction that lost a race.
+            found |= {p for p in self._analyzer.problems(problem_for) if p[0] >= 500}
         if self._rate_limited and not facts.path.startswith(EXEMPT_PREFIXES):
-            found.add((429, "RATE_LIMITED"))
+            found |= self._analyzer.problems(RateLimitMiddleware.__call__, RateLimitMiddleware)
         found |= self._guards(handler)
         found |= self._request(facts)
         if overrides := _overrides(handler):

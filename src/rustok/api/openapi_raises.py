@@ -4,8 +4,9 @@ From a route handler (or a guard, a dependency, the tenant resolver) the walk fo
 call it can resolve (``openapi_inference``: functions of this package, methods through the
 types of names and attributes, overrides in subclasses and protocol implementations,
 lambdas and nested functions as if they ran) and collects each ``raise`` of a
-:class:`RustokError` subclass, with the literal ``code=`` when one is given. An error caught
-by an enclosing ``try`` counts only when the handler raises again. Calls it cannot resolve
+:class:`RustokError` subclass, with the literal ``code=`` when one is given, and each problem
+built directly (``build_problem(status=…, code=…)`` with literal values). An error caught by
+an enclosing ``try`` counts only when the handler raises again. Calls it cannot resolve
 are missed: ``tests/api/test_openapi_problems.py`` and the fuzz test compare the result
 with what the running API answers, so a miss fails a test rather than going unnoticed.
 """
@@ -17,7 +18,7 @@ import inspect
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from rustok.api.openapi_inference import (
     Cls,
@@ -31,10 +32,13 @@ from rustok.api.openapi_inference import (
     instances,
     ours,
 )
+from rustok.api.problems import build_problem
 from rustok.core.errors import RustokError
 
+T = TypeVar("T")
 ProblemRef = tuple[int, str]  # (status, code)
-Raised = tuple[type[RustokError], str]  # the class raised and the code it answers
+# The class raised (None: a problem built directly, never caught) with its status and code.
+Raised = tuple[type[RustokError] | None, int, str]
 
 
 class RaiseAnalyzer(TypeInference):
@@ -49,7 +53,7 @@ class RaiseAnalyzer(TypeInference):
         if isinstance(fn, types.MethodType):  # a controller's handler is bound to it
             owner = type(fn.__self__)
             fn = fn.__func__
-        return frozenset((cls.status, code) for cls, code in self._raises(fn, owner))
+        return frozenset((status, code) for _, status, code in self._raises(fn, owner))
 
     def _raises(self, fn: Callable[..., Any], owner: type | None) -> frozenset[Raised]:
         fn = inspect.unwrap(fn)
@@ -82,7 +86,7 @@ class RaiseAnalyzer(TypeInference):
             found |= self._raised(node.exc, frame)
         children = list(ast.iter_child_nodes(node))
         if isinstance(node, ast.Call):
-            found |= self._called(node, frame)
+            found |= self._called(node, frame) | self._built(node, frame)
             for position, argument in enumerate([*node.args, *(k.value for k in node.keywords)]):
                 if isinstance(argument, ast.Lambda):
                     params = self._callback_params(node, position, argument, frame)
@@ -145,15 +149,25 @@ class RaiseAnalyzer(TypeInference):
 
     def _raised(self, exc: ast.expr, frame: Frame) -> set[Raised]:
         if not isinstance(exc, ast.Call):
-            return {(cls, cls.code) for cls in _error_classes(self.values(exc, frame))}
+            return {(cls, cls.status, cls.code) for cls in _error_classes(self.values(exc, frame))}
         values = self.values(exc.func, frame)
         classes = list(_error_classes(values))
         # ``raise field_error(...)``: a function that builds the error.
         classes += _error_classes(
             v for f in values if isinstance(f, Func) for v in self.returned(f.fn, f.owner)
         )
-        code = _literal_code(exc)
-        return {(cls, code or cls.code) for cls in classes}
+        code = _literal(exc, "code", str)
+        return {(cls, cls.status, code or cls.code) for cls in classes}
+
+    def _built(self, call: ast.Call, frame: Frame) -> set[Raised]:
+        """``build_problem(status=409, code="X", …)``: a problem answered without a raise
+        (the rate limiter, a rolled-back transaction's 503)."""
+        if not any(
+            isinstance(v, Func) and v.fn is build_problem for v in self.values(call.func, frame)
+        ):
+            return set()
+        status, code = _literal(call, "status", int), _literal(call, "code", str)
+        return {(None, status, code)} if status is not None and code is not None else set()
 
     def _called(self, call: ast.Call, frame: Frame) -> set[Raised]:
         found: set[Raised] = set()
@@ -172,11 +186,12 @@ class RaiseAnalyzer(TypeInference):
         return found
 
 
-def _literal_code(call: ast.Call) -> str | None:
+def _literal(call: ast.Call, name: str, kind: type[T]) -> T | None:
+    """The keyword argument ``name`` when it is written out as a ``kind`` literal."""
     for keyword in call.keywords:
-        if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
+        if keyword.arg == name and isinstance(keyword.value, ast.Constant):
             value = keyword.value.value
-            return value if isinstance(value, str) else None
+            return value if isinstance(value, kind) else None
     return None
 
 
@@ -188,4 +203,5 @@ def _error_classes(values: Iterable[Value]) -> Iterator[type[RustokError]]:
 
 def _caught(raised: Raised, caught: set[type]) -> bool:
     """Whether an ``except`` of ``caught`` takes ``raised``."""
-    return any(issubclass(raised[0], c) for c in caught)
+    cls = raised[0]
+    return cls is not None and any(issubclass(cls, c) for c in caught)
