@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Test processes (pytest-xdist); the tests that start subprocesses or servers share one.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: setup run test lint bench lock clean
+.PHONY: setup run test coverage lint bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +23,10 @@ run: $(STAMP) ## migrate the embedded SQLite database, load the demo, serve on :
 	$(BIN)/rustok serve
 
 test: $(STAMP) ## the whole suite, on SQLite and on a private PostgreSQL
-	$(BIN)/pytest
+	$(PYTEST)
+
+coverage: $(STAMP) ## the whole suite under coverage: fails below the floor in pyproject.toml
+	$(PYTEST) --cov --cov-report=term:skip-covered
 
 lint: $(STAMP) ## ruff, formatting, mypy --strict, import layers
 	$(BIN)/ruff check .
@@ -37,4 +43,4 @@ lock: ## re-resolve dependencies into requirements.lock
 	/tmp/rustok-lock/bin/pip freeze --exclude-editable | grep -v '^rustok' > requirements.lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.*

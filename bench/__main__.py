@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SUITES = ("serve", "tenancy", "auth", "events", "content", "commerce", "index")
+SUITES = ("serve", "tenancy", "auth", "events", "content", "commerce", "index", "webhooks")
 
 
 def main(argv: list[str]) -> None:

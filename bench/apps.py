@@ -41,7 +41,7 @@ def app_without_resolver() -> RustokApp:
     app = create_app(settings)
     inner: ASGIApp = app.litestar  # type: ignore[assignment]
     stack: ASGIApp = FixedTenant(inner, app)
-    stack = RateLimitMiddleware(stack, settings, app.auth.tokens)
+    stack = RateLimitMiddleware(stack, settings, app.auth.tokens, app.platform.redis)
     stack = SecurityMiddleware(stack, settings)
     app._asgi = RequestContextMiddleware(stack)
     return app

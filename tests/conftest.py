@@ -1,43 +1,45 @@
 """Shared fixtures: both databases, a migrated template per backend, the app and a client.
 
 Every test that asks for ``db_url`` (directly or through ``settings``, ``platform``, ``app``
-or ``client``) runs twice: on SQLite and on the private PostgreSQL. Each test gets a fresh
-database copied from a migrated template (a file copy on SQLite, ``CREATE DATABASE …
-TEMPLATE`` on PostgreSQL), so tests never see each other's rows.
+or ``client``) runs twice: on SQLite and on the private PostgreSQL — once, on SQLite, when
+marked ``sql_free``. Each test starts from the migrated template's state, so tests never see
+each other's rows: a file copy on SQLite; on PostgreSQL one reused copy per test process, put
+back into the template's state before each test (``tests/databases.py``). The ``app`` is
+built once per module set and settings and bound to each test's fresh platform.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextvars
-import itertools
 import shutil
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
-from rustok.api.app import RustokApp, create_app
+from rustok.api.app import RustokApp
 from rustok.bootstrap import bootstrap, builtin_modules
 from rustok.core.db import Database
 from rustok.core.logging import configure_logging
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings, load_settings
+from tests.apps import BuiltApps, MakeApp
+from tests.databases import PostgresDatabases as PostgresDatabases
+from tests.databases import ReusedDatabase
+from tests.databases import _asyncpg_dsn as _asyncpg_dsn
+from tests.databases import run_in_thread as run_in_thread
 from tests.lifespan import LifespanManager
 from tests.services import Service, start_nats, start_postgres, start_redis
 
-T = TypeVar("T")
 BACKENDS = ("sqlite", "postgres")
+SUBPROCESS_GROUP = "subprocesses"
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
-_counter = itertools.count()
 
 configure_logging("console", "warning")
 
@@ -52,12 +54,6 @@ def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settin
         secret_key=TEST_SECRET,
         **overrides,
     )
-
-
-def run_in_thread(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run async set-up from a sync fixture, on its own loop (the test loop may be busy)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(work())).result()
 
 
 def migrate_fresh(url: str, data_dir: Path) -> None:
@@ -90,58 +86,23 @@ def nats_service() -> Iterator[Service]:
     service.close()
 
 
-def _asyncpg_dsn(url: str, database: str | None = None) -> str:
-    parsed = make_url(url)
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-class PostgresDatabases:
-    """Creates throw-away databases from a migrated template on the private server."""
-
-    def __init__(self, admin_url: str) -> None:
-        self.admin_url = admin_url
-        self.template = f"rustok_template_{id(self)}"
-
-    async def _execute(self, *statements: str) -> None:
-        conn = await asyncpg.connect(_asyncpg_dsn(self.admin_url))
-        try:
-            for statement in statements:
-                await conn.execute(statement)
-        finally:
-            await conn.close()
-
-    def execute(self, *statements: str) -> None:
-        run_in_thread(lambda: self._execute(*statements))
-
-    def prepare(self, data_dir: Path) -> None:
-        self.execute(
-            f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)',
-            f'CREATE DATABASE "{self.template}"',
-        )
-        migrate_fresh(self.url_of(self.template), data_dir)
-
-    def url_of(self, name: str) -> str:
-        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
-
-    def create(self, *, migrated: bool = True) -> str:
-        name = f"rustok_test_{next(_counter)}"
-        template = f' TEMPLATE "{self.template}"' if migrated else ""
-        self.execute(f'CREATE DATABASE "{name}"{template}')
-        return name
-
-    def drop(self, name: str) -> None:
-        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def postgres_databases(
     postgres_service: Service, tmp_path_factory: pytest.TempPathFactory
 ) -> PostgresDatabases:
     databases = PostgresDatabases(postgres_service.url)
-    databases.prepare(tmp_path_factory.mktemp("pg-template"))
+    databases.execute(
+        f'DROP DATABASE IF EXISTS "{databases.template}" WITH (FORCE)',
+        f'CREATE DATABASE "{databases.template}"',
+    )
+    migrate_fresh(databases.url_of(databases.template), tmp_path_factory.mktemp("pg-template"))
     return databases
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_databases: PostgresDatabases) -> ReusedDatabase:
+    """The copy of the template that the tests of this process share, one at a time."""
+    return ReusedDatabase(postgres_databases)
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +116,24 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- per-test database -----------------------------------------------------------------
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a test that uses the database on both backends, or on SQLite when ``sql_free``."""
+    if "backend" not in metafunc.fixturenames or any(
+        "backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize")
+    ):
+        return
+    sql_free = metafunc.definition.get_closest_marker("sql_free") is not None
+    metafunc.parametrize("backend", BACKENDS[:1] if sql_free else BACKENDS, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start subprocesses or servers run one at a time, on one xdist worker."""
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.xdist_group(SUBPROCESS_GROUP))
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -164,14 +142,18 @@ def _database_for(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
 ) -> Iterator[str]:
     if backend == "sqlite":
-        path = tmp_path / "rustok.db"
+        path = tmp_path / ("rustok.db" if migrated else "empty.db")
         if migrated:
             template: Path = request.getfixturevalue("sqlite_template")
             shutil.copyfile(template, path)
         yield f"sqlite+aiosqlite:///{path}"
         return
+    if migrated:
+        reused: ReusedDatabase = request.getfixturevalue("postgres_database")
+        yield reused.reset()
+        return
     databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
-    name = databases.create(migrated=migrated)
+    name = databases.create(migrated=False)
     try:
         yield databases.url_of(name)
     finally:
@@ -208,9 +190,21 @@ async def platform(settings: Settings, test_modules: list[ModuleSpec]) -> AsyncI
     await platform.aclose()
 
 
+@pytest.fixture(scope="session")
+def built_apps() -> BuiltApps:
+    return BuiltApps()
+
+
 @pytest.fixture
-async def app(settings: Settings, platform: Platform) -> RustokApp:
-    return create_app(settings, platform=platform)
+def make_app(built_apps: BuiltApps) -> Iterator[MakeApp]:
+    """``create_app(settings, platform=platform)`` without building the routes every time."""
+    yield built_apps.bind
+    built_apps.release()
+
+
+@pytest.fixture
+async def app(settings: Settings, platform: Platform, make_app: MakeApp) -> RustokApp:
+    return make_app(settings, platform)
 
 
 @asynccontextmanager

@@ -11,6 +11,7 @@ import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -78,6 +79,23 @@ class Service:
             self.proc.wait()
         self.proc = None
 
+    def freeze(self) -> None:
+        """SIGSTOP the server and its child processes: connections open, nothing answers."""
+        for pid in self._process_tree():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in reversed(self._process_tree()):
+            os.kill(pid, signal.SIGCONT)
+
+    def _process_tree(self) -> list[int]:
+        assert self.proc is not None
+        parents = {pid: ppid for pid, ppid in _process_parents()}
+        tree = [self.proc.pid]
+        for pid in tree:
+            tree.extend(child for child, parent in parents.items() if parent == pid)
+        return tree
+
     def start_again(self) -> None:
         """Restart a stopped server on the same port and data directory."""
         assert self.proc is None and self.restart_args and self.workdir is not None
@@ -92,6 +110,21 @@ class Service:
         self.stop()
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _process_parents() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process, from /proc."""
+    pairs = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        # "pid (command) state ppid ...": the command may contain spaces and parentheses.
+        pairs.append((int(entry.name), int(stat.rsplit(")", 1)[1].split()[1])))
+    return pairs
 
 
 def _unprivileged_user() -> str | None:

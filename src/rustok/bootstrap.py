@@ -14,10 +14,12 @@ from rustok.core.events import CATALOGUE, EventCatalogue
 from rustok.core.invalidation import InvalidationBus
 from rustok.core.jobs import JobScheduler
 from rustok.core.module import ModuleSpec
-from rustok.core.platform import Platform
+from rustok.core.platform import Platform, ReadinessCheck
+from rustok.core.redis_guard import RedisGuard
 from rustok.core.registry import ModuleRegistry, load_spec
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
+from rustok.mail.runtime import attach_mail
 from rustok.modules import BUILTIN_MODULES
 from rustok.outbox.runtime import EventRuntime
 from rustok.outbox.writer import OutboxWriter
@@ -53,25 +55,42 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
+        statement_timeout=settings.db_statement_timeout,
         echo=settings.db_echo,
     )
     registry = ModuleRegistry.from_settings(
         settings.modules, builtin_modules() if modules is None else modules
     )
     load_event_catalogue()
+    redis = (
+        RedisGuard(
+            settings.redis_url,
+            timeout=settings.redis_timeout,
+            open_seconds=settings.redis_breaker_open_seconds,
+        )
+        if settings.redis_url
+        else None
+    )
     platform = Platform(
         settings=settings,
         db=db,
         modules=registry,
         uow=UnitOfWorkFactory(db, OutboxWriter()),
-        invalidation=InvalidationBus(settings.redis_url),
+        invalidation=InvalidationBus(redis),
+        redis=redis,
     )
+    if redis is not None:
+        platform.readiness.append(ReadinessCheck("redis", redis.check, critical=False))
     attach_directory(platform)
+    attach_mail(platform)
     events = EventRuntime(platform)
     platform.events = events
     platform.uow.after_commit.append(events.wake)
     platform.readiness.extend(events.readiness_checks())
     platform.jobs = JobScheduler(
         platform, [job for module in registry for job in module.jobs], settings.jobs_interval
+    )
+    platform.background.extend(
+        build(platform) for module in registry for build in module.background
     )
     return platform

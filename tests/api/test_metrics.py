@@ -59,6 +59,7 @@ async def test_unmatched_and_error_statuses(client: httpx.AsyncClient) -> None:
     assert _requests(after, "GET", boom, "500") - _requests(before, "GET", boom, "500") == 1
 
 
+@pytest.mark.sql_free
 async def test_duration_histogram_and_process_metrics(client: httpx.AsyncClient) -> None:
     await client.get("/health/live")
     samples = await _samples(client)

@@ -14,11 +14,13 @@ def test_modules() -> list[ModuleSpec]:
     return [PROBE_MODULE]
 
 
+@pytest.mark.sql_free
 async def test_well_formed_request_id_is_kept(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/live", headers={"X-Request-ID": "client-req-0001"})
     assert response.headers["x-request-id"] == "client-req-0001"
 
 
+@pytest.mark.sql_free
 @pytest.mark.parametrize("bad", ["short", "has space in it", "x" * 200, "évil-unicode-id"])
 async def test_malformed_request_id_is_replaced(client: httpx.AsyncClient, bad: str) -> None:
     response = await client.get("/health/live", headers=[(b"X-Request-ID", bad.encode())])

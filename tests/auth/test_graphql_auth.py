@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from rustok.api.app import RustokApp
@@ -54,6 +55,7 @@ def code(body: dict[str, Any]) -> str:
     return value
 
 
+@pytest.mark.sql_free
 def test_every_root_field_declares_permissions(app: RustokApp) -> None:
     schema = build_schema(app.platform)
     undeclared, public = [], set()

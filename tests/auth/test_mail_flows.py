@@ -1,4 +1,8 @@
-"""Password reset, email verification and invitations through a real SMTP sink (A-4)."""
+"""Password reset, email verification and invitations through a real SMTP sink (A-4).
+
+Mails leave through the outbox: the request queues them, the ``mail`` consumer's sender
+delivers them a moment later, so the tests wait for the sink (or the settled outbox).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,16 @@ import httpx
 import jwt
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from rustok.api.app import RustokApp, create_app
 from rustok.auth.models import OneTimeToken
 from rustok.bootstrap import bootstrap
+from rustok.mail.models import MailMessage
+from tests.apps import MakeApp
 from tests.auth.helpers import PASSWORD, bearer, make_user, sign_in
-from tests.conftest import make_settings, serve_app
+from tests.conftest import make_settings, outbox_settled, serve_app
+from tests.outbox.support import wait_until
 from tests.services import free_port
 
 TOKEN_RE = re.compile(r"token \(valid [^)]+\): (\S+)")
@@ -35,7 +42,7 @@ class Sink:
         return "250 OK"
 
     async def next_token(self, to: str) -> str:
-        deadline = asyncio.get_running_loop().time() + 5.0
+        deadline = asyncio.get_running_loop().time() + 15.0
         while asyncio.get_running_loop().time() < deadline:
             for message in list(self.messages):
                 if message["To"] == to:
@@ -61,11 +68,11 @@ def smtp_sink() -> Iterator[tuple[Sink, int]]:
 
 @pytest.fixture
 async def mail_app(
-    db_url: str, tmp_path: Path, smtp_sink: tuple[Sink, int]
+    db_url: str, tmp_path: Path, smtp_sink: tuple[Sink, int], make_app: MakeApp
 ) -> AsyncIterator[tuple[httpx.AsyncClient, RustokApp, Sink]]:
     sink, port = smtp_sink
     settings = make_settings(db_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port)
-    app = create_app(settings, platform=bootstrap(settings, modules=[]))
+    app = make_app(settings, bootstrap(settings, modules=[]))
     async with serve_app(app) as client:
         yield client, app, sink
 
@@ -80,6 +87,7 @@ async def test_password_reset_end_to_end(
         response = await client.post("/api/auth/password-reset/request", json={"email": address})
         assert response.status_code == 202  # the same answer for unknown accounts
     token = await sink.next_token("forgot@example.com")
+    await outbox_settled(app.platform)
     assert sink.messages == []  # nothing was mailed to the unknown address
     confirm = await client.post(
         "/api/auth/password-reset/confirm", json={"token": token, "new_password": "brand new pass"}
@@ -181,7 +189,10 @@ async def test_invitation_creates_the_user(
 
 
 async def test_smtp_down_does_not_fail_the_request(db_url: str, tmp_path: Path) -> None:
-    settings = make_settings(db_url, tmp_path, smtp_host="127.0.0.1", smtp_port=free_port())
+    settings = make_settings(
+        db_url, tmp_path, smtp_host="127.0.0.1", smtp_port=free_port(),
+        mail_retry_delays=("60",),
+    )  # fmt: skip
     app = create_app(settings, platform=bootstrap(settings, modules=[]))
     async with serve_app(app) as client:
         await make_user(app.platform, "f@example.com", "customer")
@@ -189,3 +200,11 @@ async def test_smtp_down_does_not_fail_the_request(db_url: str, tmp_path: Path) 
             "/api/auth/password-reset/request", json={"email": "f@example.com"}
         )
         assert response.status_code == 202
+        await outbox_settled(app.platform)
+
+        async def waiting_for_retry() -> bool:
+            async with app.platform.db.read_session(all_tenants=True) as session:
+                status = await session.scalar(select(MailMessage.status))
+            return status == "retrying"
+
+        await wait_until(waiting_for_retry, what="the failed mail to wait for its retry")

@@ -204,8 +204,13 @@ async def test_concurrent_refresh_with_one_token_yields_one_winner(
     tokens = await sign_in(client, "c@example.com")
     results = await asyncio.gather(*(client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
                                      for _ in range(5)))  # fmt: skip
-    assert sum(r.status_code == 200 for r in results) <= 1
-    assert all(r.status_code in (200, 401) for r in results)
+    winners = [r for r in results if r.status_code == 200]
+    assert len(winners) == 1, [r.text for r in results]
+    assert winners[0].json()["refresh_token"] != tokens["refresh_token"]  # rotated
+    # The others presented a token that had just been exchanged: the documented refusal.
+    for loser in results:
+        if loser is not winners[0]:
+            assert_problem(loser, 401, "REFRESH_TOKEN_REUSED")
 
 
 async def test_tampered_tokens_over_http(client: httpx.AsyncClient, app: RustokApp) -> None:

@@ -32,18 +32,21 @@ def invoke(cli: CliRunner, *args: str, **env: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.sql_free
 def test_bad_setting_exits_2_with_message(cli: CliRunner) -> None:
     code, _, err = invoke(cli, "migrate", RUSTOK_EVENT_TRANSPORT="kafka")
     assert code == 2
     assert "RUSTOK_EVENT_TRANSPORT: invalid value 'kafka'; allowed values: memory, nats" in err
 
 
+@pytest.mark.sql_free
 def test_missing_secret_in_production_exits_2(cli: CliRunner) -> None:
     code, _, err = invoke(cli, "tenant", "list", RUSTOK_ENV="production", RUSTOK_SECRET_KEY="")
     assert code == 2
     assert "RUSTOK_SECRET_KEY: required when RUSTOK_ENV=production" in err
 
 
+@pytest.mark.sql_free
 def test_unknown_command_and_bad_option_exit_2(cli: CliRunner) -> None:
     assert invoke(cli, "frobnicate")[0] == 2
     assert invoke(cli, "serve", "--port", "0")[0] == 2

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
@@ -59,6 +60,7 @@ def cart_status(db_url: str, data_dir: Path, cart_id: uuid.UUID) -> str:
     return run_in_thread(work)
 
 
+@pytest.mark.sql_free
 def test_list_names_every_commerce_job(cli: CliRunner) -> None:
     code, out, err = invoke(cli, "jobs", "list")
     assert code == 0, err
@@ -85,6 +87,7 @@ def test_run_changes_what_is_due_and_reports_counts(
         "commerce.expire_pending_orders: 0 changed",
         "commerce.abandon_idle_carts: 0 changed",
         "commerce.forget_idempotency_keys: 0 changed",
+        "webhooks.purge_deliveries: 0 changed",
     ]
 
 

@@ -10,11 +10,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import TEST_SECRET
 from tests.services import free_port
 
 
+@pytest.mark.slow
 def test_metrics_add_up_every_worker(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUSTOK_")}

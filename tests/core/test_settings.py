@@ -23,6 +23,8 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.event_transport == "memory"
     assert settings.tenant_resolution == "header"
     assert settings.media_root == "./var/media"
+    assert (settings.db_pool_timeout, settings.db_statement_timeout) == (5.0, 15.0)
+    assert settings.redis_timeout == 0.25
 
 
 @pytest.mark.parametrize(
@@ -53,6 +55,10 @@ def test_defaults(tmp_path: Path) -> None:
         ({"RUSTOK_MEDIA_ROOT": "/dev/null"},
          "RUSTOK_MEDIA_ROOT: /dev/null exists and is not a directory"),
         ({"RUSTOK_MEDIA_ROOT": " "}, "RUSTOK_MEDIA_ROOT: must be a directory path"),
+        ({"RUSTOK_DB_STATEMENT_TIMEOUT": "-1"},
+         "RUSTOK_DB_STATEMENT_TIMEOUT: -1.0 is out of range; allowed values: 0..3600"),
+        ({"RUSTOK_REDIS_TIMEOUT": "0"},
+         "RUSTOK_REDIS_TIMEOUT: 0.0 is out of range; allowed values: 0.01..60"),
     ],
 )  # fmt: skip
 def test_invalid_values_name_the_variable(

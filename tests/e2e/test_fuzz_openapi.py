@@ -86,6 +86,7 @@ def _fuzz(
     return calls
 
 
+@pytest.mark.slow
 def test_no_server_errors(api_schema: Any) -> None:
     failures: list[str] = []
     seen: dict[str, set[int]] = {}

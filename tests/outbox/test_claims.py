@@ -23,13 +23,19 @@ pytestmark = pytest.mark.usefixtures("settled_outbox")
 
 
 class RecordingTransport:
-    """A durable fake broker that records every publish (with a little latency)."""
+    """A durable fake broker that records every publish (with a little latency).
+
+    With a ``rendezvous``, each relay's first publish waits (holding its claim) until every
+    relay sharing it has published once: all of them take part, however the scheduler and
+    SQLite's lock favour one.
+    """
 
     name = "recording"
     durable = True
 
-    def __init__(self, log: list[uuid.UUID]) -> None:
+    def __init__(self, log: list[uuid.UUID], rendezvous: asyncio.Barrier | None = None) -> None:
         self.log = log
+        self.rendezvous = rendezvous
 
     async def start(self, runners: Sequence[ConsumerRunner]) -> None: ...
 
@@ -40,6 +46,9 @@ class RecordingTransport:
     ) -> list[BaseException | None]:
         await asyncio.sleep(0.001)
         self.log.extend(e.envelope.id for e in events)
+        if self.rendezvous is not None:
+            await self.rendezvous.wait()
+            self.rendezvous = None
         return [None] * len(events)
 
     async def wait_until_available(self) -> None: ...
@@ -82,9 +91,12 @@ async def test_two_relays_publish_every_row_exactly_once(platform: Platform) -> 
     ids = await raise_events(platform, [uuid.uuid4() for _ in range(50)], per_thing=20)
     published: list[uuid.UUID] = []
     dbs = [Database(platform.db.url), Database(platform.db.url)]
-    config = RelayConfig(batch_size=50, poll_interval=0.02, lease_seconds=60)
+    # A batch holds fewer aggregates than there are, so the other relay always finds some.
+    config = RelayConfig(batch_size=20, poll_interval=0.02, lease_seconds=60)
+    both = asyncio.Barrier(2)
     relays = [
-        OutboxRelay(db, RecordingTransport(published), EventDispatcher(), config) for db in dbs
+        OutboxRelay(db, RecordingTransport(published, both), EventDispatcher(), config)
+        for db in dbs
     ]
     for relay in relays:
         relay.start()
@@ -145,3 +157,17 @@ async def test_a_relay_is_not_blocked_by_rows_it_holds(platform: Platform) -> No
     assert await b.claim(100) == []  # first is a's: the others wait for it
     # a hands its rows over in order itself, so it may take the juniors now.
     assert [c.envelope.id for c in await a.claim(100)] == [second, third]
+
+
+async def test_relays_made_together_do_not_share_claims(platform: Platform) -> None:
+    # Relays made in one millisecond once got the same clock-derived token, so each took
+    # the younger rows of an aggregate the other held and published them side by side.
+    first, second = await raise_events(platform, [uuid.uuid4()], per_thing=2)
+    relays = [
+        OutboxRelay(platform.db, RecordingTransport([]), EventDispatcher()) for _ in range(20)
+    ]
+    assert len({relay.token for relay in relays}) == len(relays)
+    a, b = relays[0].claimer, relays[1].claimer
+    assert [c.envelope.id for c in await a.claim(1)] == [first]
+    assert await b.claim(100) == []  # second waits for a, whoever b is
+    assert [c.envelope.id for c in await a.claim(100)] == [second]

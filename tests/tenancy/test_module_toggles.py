@@ -61,6 +61,7 @@ def test_modules() -> list[ModuleSpec]:
     return [ADDON, BASE]
 
 
+@pytest.mark.sql_free
 async def test_registry_orders_dependencies_first(app: RustokApp) -> None:
     assert app.platform.modules.slugs() == ["base_mod", "addon_mod"]
 

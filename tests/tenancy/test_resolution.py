@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from rustok.api.app import create_app
 from rustok.bootstrap import bootstrap
 from rustok.core.platform import Platform
 from rustok.tenancy.errors import TenantNotFound
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 from rustok.tenancy.schemas import TenantCreate, TenantUpdate
 from rustok.tenancy.service import TenantService
+from tests.apps import MakeApp
 from tests.conftest import make_settings, outbox_settled, serve_app
 from tests.probe_module import PROBE_MODULE
 from tests.tenancy.test_identifiers import ATTACKS
@@ -34,7 +34,7 @@ async def ensure_tenants(platform: Platform) -> None:
 
 
 @pytest.fixture
-def serve(db_url: str, tmp_path: Path) -> Serve:
+def serve(db_url: str, tmp_path: Path, make_app: MakeApp) -> Serve:
     @asynccontextmanager
     async def run(
         client_ip: str = "127.0.0.1", **overrides: Any
@@ -42,7 +42,7 @@ def serve(db_url: str, tmp_path: Path) -> Serve:
         settings = make_settings(db_url, tmp_path, **overrides)
         platform = bootstrap(settings, modules=[PROBE_MODULE])
         await ensure_tenants(platform)
-        app = create_app(settings, platform=platform)
+        app = make_app(settings, platform)
         async with serve_app(app, client_ip=client_ip) as client:
             yield client, platform
 

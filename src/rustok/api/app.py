@@ -16,7 +16,9 @@ from sqlalchemy.exc import DBAPIError
 from rustok.api.deps import (
     PLATFORM_STATE_KEY,
     TENANCY_STATE_KEY,
+    auth_from_state,
     module_enabled,
+    platform_from_state,
     provide_auth,
     provide_platform,
     provide_principal,
@@ -42,6 +44,7 @@ from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
+from rustok.core.db_outage import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform, ReadinessCheck
@@ -89,7 +92,7 @@ class RustokApp:
         settings = platform.settings
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver)
-        stack = RateLimitMiddleware(stack, settings, auth.tokens)
+        stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis)
         stack = SecurityMiddleware(stack, settings)
         self._asgi = RequestContextMiddleware(stack, TrustedProxies(settings.trusted_proxies))
 
@@ -109,38 +112,22 @@ async def _refresh_statistics(platform: Platform) -> None:
     while True:
         try:
             await platform.db.refresh_statistics()
-        except (DBAPIError, OSError) as exc:  # a busy database only delays the next refresh
+        except (DBAPIError, OSError, DatabaseUnavailable) as exc:  # only delays the next one
             _log.warning("database statistics not refreshed", error=str(exc))
         await asyncio.sleep(STATISTICS_EVERY_SECONDS)
 
 
 def create_app(settings: Settings, *, platform: Platform | None = None) -> RustokApp:
     platform = platform or bootstrap(settings)
-    tenancy = TenancyRuntime.build(platform)
-    auth = AuthRuntime.build(platform)
-    if platform.invalidation.distributed:
-        platform.readiness.append(
-            ReadinessCheck("cache_invalidation", platform.invalidation.check, critical=False)
-        )
+    return bind_platform(build_litestar(settings, platform), platform)
 
-    @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await ensure_schema_current(platform.db)
-        subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
-        statistics = asyncio.create_task(_refresh_statistics(platform), name="db-statistics")
-        try:
-            if settings.serve_events:
-                # Relay, consumers and periodic jobs in the server process (E-4); `rustok
-                # worker` runs them alone when RUSTOK_SERVE_EVENTS=false.
-                await platform.start_background()
-            yield
-        finally:
-            for task in (subscriber, statistics):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await platform.aclose()
 
+def build_litestar(settings: Settings, platform: Platform) -> Litestar:
+    """The routed Litestar app for the platform's modules (the costly part of ``create_app``).
+
+    It keeps no reference to ``platform``: :func:`bind_platform` puts one in its state, so one
+    built app can serve a fresh platform of the same modules and settings (the tests do).
+    """
     module_routers = [
         Router(path="/", route_handlers=list(m.route_handlers), guards=[module_enabled(m.slug)])
         for m in platform.modules
@@ -148,11 +135,44 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
     ]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
-        litestar = _litestar(settings, platform, lifespan, module_routers)
+        return _litestar(settings, platform, _lifespan, module_routers)
+
+
+def bind_platform(litestar: Litestar, platform: Platform) -> RustokApp:
+    """Serve ``platform`` with a built app: its runtimes in the app state, the middleware."""
+    tenancy = TenancyRuntime.build(platform)
+    auth = AuthRuntime.build(platform)
+    if platform.invalidation.distributed:
+        platform.readiness.append(
+            ReadinessCheck("cache_invalidation", platform.invalidation.check, critical=False)
+        )
     litestar.state[PLATFORM_STATE_KEY] = platform
     litestar.state[TENANCY_STATE_KEY] = tenancy
     litestar.state[AUTH_STATE_KEY] = auth
     return RustokApp(litestar, platform, tenancy, auth)
+
+
+@asynccontextmanager
+async def _lifespan(app: Litestar) -> AsyncIterator[None]:
+    platform = platform_from_state(app.state)
+    await ensure_schema_current(platform.db)
+    subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")
+    statistics = asyncio.create_task(_refresh_statistics(platform), name="db-statistics")
+    # Revocations made by other processes, within a second, with or without Redis.
+    auth = auth_from_state(app.state)
+    revocations = asyncio.create_task(auth.sessions.watcher.run(), name="principal-changes")
+    try:
+        if platform.settings.serve_events:
+            # Relay, consumers and periodic jobs in the server process (E-4); `rustok
+            # worker` runs them alone when RUSTOK_SERVE_EVENTS=false.
+            await platform.start_background()
+        yield
+    finally:
+        for task in (subscriber, statistics, revocations):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await platform.aclose()
 
 
 def _litestar(

@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, Response, get
 
 from rustok.api.deps import PlatformDep
+from rustok.core.db_outage import DatabaseUnavailable
 from rustok.core.platform import CheckResult, Platform, ReadinessCheck
 
 ReadyStatus = Literal["ready", "degraded", "unavailable"]
@@ -48,6 +49,8 @@ async def _database_check(platform: Platform) -> CheckResult:
     try:
         async with asyncio.timeout(2.0):
             latency = await platform.db.ping()
+    except DatabaseUnavailable as exc:
+        return CheckResult("down", detail=exc.reason)
     except Exception as exc:  # noqa: BLE001 - any failure means "down", reported, not raised
         return CheckResult("down", detail=f"{type(exc).__name__}: {exc}"[:300])
     return CheckResult("ok", latency_ms=round(latency, 3))

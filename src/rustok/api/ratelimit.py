@@ -1,6 +1,9 @@
 """General request rate limiting (A-7) with ``limits``: per client address, or per user when
 the request carries a valid access token; in memory per process, or in Redis when
-``RUSTOK_REDIS_URL`` is set (and in memory again while Redis is unreachable, R-3).
+``RUSTOK_REDIS_URL`` is set. Redis is asked through the platform's ``RedisGuard`` (timeout +
+breaker, R-1): a failed or slow answer counts the request in memory instead, and while the
+breaker is open the limiter does not try Redis at all (R-3). The memory windows always count,
+so the limit holds on each instance while Redis is away.
 
 Limited responses carry ``RateLimit-Limit``/``-Remaining``/``-Reset``; refusals are 429
 problems with ``Retry-After``. Health, metrics and docs are never limited.
@@ -21,6 +24,7 @@ from rustok.auth.tokens import AccessTokens
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
 from rustok.core.logging import get_logger
+from rustok.core.redis_guard import REDIS_UNAVAILABLE, RedisGuard
 from rustok.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,7 +39,9 @@ def _redis_uri(url: str) -> str:
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings, tokens: AccessTokens) -> None:
+    def __init__(
+        self, app: ASGIApp, settings: Settings, tokens: AccessTokens, redis: RedisGuard | None
+    ) -> None:
         self.app = app
         self._items: list[RateLimitItem] = (
             [] if settings.rate_limit.strip() == "0" else parse_many(settings.rate_limit)
@@ -43,10 +49,12 @@ class RateLimitMiddleware:
         self._tokens = tokens
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._shared: MovingWindowRateLimiter | None = None
-        if settings.redis_url:
+        self._redis = redis
+        if redis is not None:
             storage: Storage = RedisStorage(
-                _redis_uri(settings.redis_url), implementation="redispy"
-            )
+                _redis_uri(redis.url), implementation="redispy",
+                socket_connect_timeout=redis.timeout, socket_timeout=redis.timeout,
+            )  # fmt: skip
             self._shared = MovingWindowRateLimiter(storage)
 
     def _key(self, scope: Scope) -> str:
@@ -62,14 +70,18 @@ class RateLimitMiddleware:
 
     async def _hit(self, key: str) -> tuple[bool, RateLimitItem, int, float]:
         """Count the request against every window; report the tightest one."""
-        limiter = self._shared or self._memory
+        # Memory always counts, so it holds the recent past when Redis goes away.
+        local = await self._hit_with(self._memory, key)
+        shared, redis = self._shared, self._redis
+        if shared is None or redis is None or not redis.available:
+            return local
         try:
-            return await self._hit_with(limiter, key)
-        except Exception as exc:
-            if limiter is self._memory:
-                raise
-            _log.warning("rate limit store unavailable; limiting locally", error=str(exc))
-            return await self._hit_with(self._memory, key)
+            return await redis.call(lambda: self._hit_with(shared, key))
+        except REDIS_UNAVAILABLE:
+            return local  # the breaker counted it and logs when it opens
+        except Exception as exc:  # noqa: BLE001 - a storage library error: limit locally
+            _log.warning("rate limit store failed; limiting locally", error=repr(exc))
+            return local
 
     async def _hit_with(
         self, limiter: MovingWindowRateLimiter, key: str

@@ -73,6 +73,7 @@ async def _send_problem(send: Send, path: str, exc: RustokError) -> None:
             "headers": [
                 (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
+                *((k.lower().encode(), v.encode()) for k, v in exc.headers.items()),
             ],
         }
     )

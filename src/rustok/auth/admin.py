@@ -76,12 +76,14 @@ class UserAdminService:
                 raise PermissionDenied("you cannot change a user who outranks you")
             if name is not None:
                 user.name = name
+            changed = False
             if role is not None and set(current_roles) != {role}:
                 role_id = await uow.session.scalar(select(Role.id).where(Role.slug == role))
                 await uow.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
                 uow.session.add(UserRole(user_id=user.id, role_id=role_id))
                 record(uow.session, "user.role_changed", resource="users", resource_id=user.id,
                        previous=sorted(current_roles), role=role)  # fmt: skip
+                changed = True
             if status is not None and status != user.status:
                 user.status = status
                 record(
@@ -93,9 +95,11 @@ class UserAdminService:
                 )
                 if status != "active":
                     await self._sessions.revoke(uow, user.id)
+                changed = True
+            if changed:  # every worker drops the user's principals within a second
+                await self._sessions.changed_user(uow, user.id)
             uow.publish(UserUpdated(user_id=user.id))
             await uow.commit()
-        await self._sessions.forget_all()  # role changes take effect on the next request
         return user
 
     async def disable(self, actor: Principal, user_id: uuid.UUID) -> User:

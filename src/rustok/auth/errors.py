@@ -43,3 +43,8 @@ class TooManyAttempts(RateLimited):
 class InvalidOneTimeToken(BadRequest):
     code = "INVALID_OR_EXPIRED_TOKEN"
     title = "Invalid or expired token"
+
+
+class TooManyRegistrations(RateLimited):
+    code = "TOO_MANY_ATTEMPTS"
+    title = "Too many registration attempts"

@@ -2,6 +2,9 @@
 
 Tokens are 32 random bytes; only their SHA-256 is stored. Using one is a single conditional
 UPDATE (``used_at IS NULL AND expires_at > now``), so a token works once even under races.
+Mails are queued in the same unit of work (``rustok.mail``), never sent by the request: a
+reset for a known address costs what one for an unknown address costs (one small write),
+however slow the mail server is.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from sqlalchemy import select, update
 from rustok.audit.log import record
 from rustok.auth.errors import InvalidOneTimeToken
 from rustok.auth.events import UserUpdated
-from rustok.auth.mail import Mail, Mailer
 from rustok.auth.models import OneTimeToken, User
 from rustok.auth.passwords import check_password_policy, hash_password
 from rustok.auth.schemas import InviteRead, TokenPair
@@ -26,9 +28,9 @@ from rustok.auth.users import EmailTaken, create_user, normalise_email
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import PermissionDenied
-from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
+from rustok.mail.queue import MailQueue
 from rustok.rbac.principal import Principal, may_grant
 
 Purpose = Literal["password_reset", "email_verification", "invite"]
@@ -37,21 +39,26 @@ TTL: dict[Purpose, dt.timedelta] = {
     "email_verification": dt.timedelta(seconds=86_400),
     "invite": dt.timedelta(days=7),
 }
-_log = get_logger("rustok.auth")
 
 
 class AuthFlows:
     def __init__(
-        self, platform: Platform, mailer: Mailer, sessions: SessionService, auth: AuthService
+        self, platform: Platform, mail: MailQueue, sessions: SessionService, auth: AuthService
     ) -> None:
         self._platform = platform
-        self._mailer = mailer
+        self._mail = mail
         self._sessions = sessions
         self._auth = auth
 
-    def _link(self, path: str, token: str) -> str:
-        base = self._platform.settings.base_url.rstrip("/")
-        return f"{base}{path}?token={token}"
+    def _queue_mail(self, uow: UnitOfWork, row: OneTimeToken, token: str, **data: str) -> None:
+        tenant = current_context().tenant
+        self._mail.queue(
+            uow, to=row.email, template=f"account/{row.purpose}",
+            locale=tenant.default_locale if tenant else "en",
+            data={"base_url": self._platform.settings.base_url.rstrip("/"),
+                  "tenant_name": tenant.name if tenant else "RusToK", **data},
+            secret=token, expires_at=row.expires_at,
+        )  # fmt: skip
 
     async def _issue(
         self, uow: UnitOfWork, purpose: Purpose, email: str, *,
@@ -85,33 +92,27 @@ class AuthFlows:
         assert row is not None
         return row
 
-    async def _send(self, mail: Mail) -> None:
-        # The token is already committed; a mail failure is logged, not shown to the caller.
-        try:
-            await self._mailer.send(mail)
-        except Exception as exc:  # noqa: BLE001 - mail trouble must not leak account existence
-            _log.error("mail not sent", to=mail.to, subject=mail.subject, error=str(exc))
-
     async def request_password_reset(self, email: str) -> None:
-        """Mail a reset token if the account exists; answer the same either way."""
+        """Queue a reset mail if the account exists; answer the same either way.
+
+        Both paths write one transaction (the audit record), so neither the answer nor its
+        cost says whether the address is known.
+        """
         try:
             address = normalise_email(email)
         except Exception:  # noqa: BLE001 - a malformed address is just an unknown one
             return
         async with self._platform.uow() as uow:
             user = await uow.session.scalar(select(User).where(User.email == address))
-            if user is None or user.status != "active":
-                return
-            token, _ = await self._issue(uow, "password_reset", address, user_id=user.id)
+            user_id = user.id if user is not None and user.status == "active" else None
+            if user_id is not None:
+                token, row = await self._issue(uow, "password_reset", address, user_id=user_id)
+                self._queue_mail(uow, row, token)
             record(
-                uow.session, "auth.password_reset_requested", resource="users", resource_id=user.id
-            )
+                uow.session, "auth.password_reset_requested", resource="users",
+                resource_id=user_id, email=address,
+            )  # fmt: skip
             await uow.commit()
-        await self._send(Mail(
-            to=address, subject="Reset your password",
-            body=f"Your password reset token (valid 15 minutes): {token}\n"
-                 f"{self._link('/reset-password', token)}\n",
-        ))  # fmt: skip
 
     async def confirm_password_reset(self, token: str, new_password: str) -> None:
         check_password_policy(new_password, "new_password")
@@ -138,13 +139,9 @@ class AuthFlows:
             assert user is not None
             if user.email_verified_at is not None:
                 return
-            token, _ = await self._issue(uow, "email_verification", user.email, user_id=user.id)
+            token, row = await self._issue(uow, "email_verification", user.email, user_id=user.id)
+            self._queue_mail(uow, row, token)
             await uow.commit()
-        await self._send(Mail(
-            to=user.email, subject="Confirm your email address",
-            body=f"Your verification token (valid 24 hours): {token}\n"
-                 f"{self._link('/verify-email', token)}\n",
-        ))  # fmt: skip
 
     async def confirm_verification(self, token: str) -> None:
         async with self._platform.uow() as uow:
@@ -171,14 +168,9 @@ class AuthFlows:
             if await uow.session.scalar(select(User.id).where(User.email == address)):
                 raise EmailTaken(f"{address} is already registered", errors={"email": ["taken"]})
             token, row = await self._issue(uow, "invite", address, role=role)
+            self._queue_mail(uow, row, token, role=role)
             record(uow.session, "auth.invited", resource="users", email=address, role=role)
             await uow.commit()
-        tenant = current_context().tenant
-        await self._send(Mail(
-            to=address, subject=f"You are invited to {tenant.name if tenant else 'RusToK'}",
-            body=f"Your invitation token (valid 7 days): {token}\n"
-                 f"{self._link('/accept-invite', token)}\n",
-        ))  # fmt: skip
         return InviteRead(id=row.id, email=address, role=role, expires_at=row.expires_at)
 
     async def accept_invite(

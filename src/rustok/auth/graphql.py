@@ -95,6 +95,13 @@ def _auth(info: RustokInfo) -> AuthRuntime:
     return info.context.runtime(AuthRuntime)
 
 
+def _no_store(info: RustokInfo) -> None:
+    """The answer carries tokens or the user: no browser or proxy may keep it."""
+    response = info.context.response
+    if response is not None:
+        response.headers["Cache-Control"] = "no-store"
+
+
 def _admin(info: RustokInfo) -> UserAdminService:
     auth = _auth(info)
     return UserAdminService(auth.platform, auth.sessions, auth.grants)
@@ -129,6 +136,7 @@ class AuthQuery:
         permission_classes=[requires(AUTHENTICATED)], description="The signed-in user."
     )
     async def me(self, info: RustokInfo) -> UserType:
+        _no_store(info)
         return UserType.from_read(await _auth(info).service.me(_principal(info)))
 
     @strawberry.field(permission_classes=[requires("users:list")])
@@ -161,17 +169,20 @@ class AuthQuery:
 class AuthMutation:
     @strawberry.mutation(permission_classes=[Public])
     async def sign_in(self, info: RustokInfo, email: str, password: str) -> AuthPayload:
+        _no_store(info)
         return AuthPayload.from_pair(await _auth(info).service.login(email, password, _agent(info)))
 
     @strawberry.mutation(permission_classes=[Public])
     async def sign_up(
         self, info: RustokInfo, email: str, password: str, name: str | None = None
     ) -> AuthPayload:
+        _no_store(info)
         pair = await _auth(info).service.register(email, password, name, _agent(info))
         return AuthPayload.from_pair(pair)
 
     @strawberry.mutation(permission_classes=[Public])
     async def refresh_token(self, info: RustokInfo, refresh_token: str) -> AuthPayload:
+        _no_store(info)
         return AuthPayload.from_pair(await _auth(info).service.refresh(refresh_token))
 
     @strawberry.mutation(permission_classes=[requires(AUTHENTICATED)])

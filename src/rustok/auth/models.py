@@ -85,3 +85,28 @@ class LoginFailure(HasId, TenantScoped, Base):
     email: Mapped[str] = mapped_column(String(255))
     ip_address: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RegistrationAttempt(HasId, TenantScoped, Base):
+    """One registration attempt; counted per client address (registration tells a taken
+    address apart, so probing for accounts is limited like signing in)."""
+
+    __tablename__ = "auth_registration_attempts"
+    __table_args__ = (
+        Index("ix_auth_registration_attempts_ip_created_at", "ip_address", "created_at"),
+    )
+
+    email: Mapped[str] = mapped_column(String(255))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PrincipalChange(HasId, TenantScoped, Base):
+    """A change that ends cached principals: a revoked session, or a user whose status or
+    roles changed. Every process polls these, so it takes effect without Redis (A-3)."""
+
+    __tablename__ = "auth_principal_changes"
+
+    session_id: Mapped[uuid.UUID | None] = mapped_column()
+    user_id: Mapped[uuid.UUID | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

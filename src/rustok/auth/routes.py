@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -43,6 +44,8 @@ def _agent(request: AnyRequest) -> str | None:
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
+    # Tokens, sessions and the user: never kept by a browser or a proxy.
+    cache_control = CacheControlHeader(no_store=True)
 
     @post("/register", public=True, status_code=201)
     async def register(

@@ -1,16 +1,16 @@
-"""The auth parts a running server holds: token keys, grant cache, throttle, mailer."""
+"""The auth parts a running server holds: token keys, grant cache, throttles, sessions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rustok.auth.flows import AuthFlows
-from rustok.auth.mail import Mailer, build_mailer
 from rustok.auth.service import AuthService
 from rustok.auth.sessions import SessionService
-from rustok.auth.throttle import LoginThrottle
+from rustok.auth.throttle import LoginThrottle, RegistrationThrottle
 from rustok.auth.tokens import AccessTokens
 from rustok.core.platform import Platform
+from rustok.mail.queue import MailQueue
 from rustok.rbac.grants import GrantStore
 
 AUTH_STATE_KEY = "auth"
@@ -24,10 +24,9 @@ class AuthRuntime:
     sessions: SessionService
     service: AuthService
     flows: AuthFlows
-    mailer: Mailer
 
     @classmethod
-    def build(cls, platform: Platform, mailer: Mailer | None = None) -> AuthRuntime:
+    def build(cls, platform: Platform) -> AuthRuntime:
         settings = platform.settings
         tokens = AccessTokens(settings)
         grants = GrantStore(platform.db)
@@ -35,9 +34,10 @@ class AuthRuntime:
         throttle = LoginThrottle(
             platform.db, settings.login_rate_limit, settings.login_ip_rate_limit
         )
-        service = AuthService(platform, sessions, grants, throttle)
-        mailer = mailer or build_mailer(settings)
+        registrations = RegistrationThrottle(platform.db, settings.register_ip_rate_limit)
+        service = AuthService(platform, sessions, grants, throttle, registrations)
+        flows = AuthFlows(platform, MailQueue(settings), sessions, service)
         return cls(
             platform=platform, tokens=tokens, grants=grants, sessions=sessions,
-            service=service, flows=AuthFlows(platform, mailer, sessions, service), mailer=mailer,
+            service=service, flows=flows,
         )  # fmt: skip

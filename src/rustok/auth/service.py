@@ -18,9 +18,8 @@ from rustok.auth.passwords import (
 )
 from rustok.auth.schemas import TokenPair, UserRead
 from rustok.auth.sessions import IssuedTokens, SessionService
-from rustok.auth.throttle import LoginThrottle
+from rustok.auth.throttle import LoginThrottle, RegistrationThrottle
 from rustok.auth.users import create_user, normalise_email
-from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
@@ -35,11 +34,13 @@ class AuthService:
         sessions: SessionService,
         grants: GrantStore,
         throttle: LoginThrottle,
+        registrations: RegistrationThrottle,
     ) -> None:
         self._platform = platform
         self._sessions = sessions
         self._grants = grants
         self._throttle = throttle
+        self._registrations = registrations
 
     async def user_read(
         self, user: User, loaded: tuple[list[str], Grants] | None = None
@@ -74,6 +75,9 @@ class AuthService:
     async def register(
         self, email: str, password: str, name: str | None, user_agent: str | None
     ) -> TokenPair:
+        """Create a customer and sign it in. A taken address answers 409 ``EMAIL_TAKEN``,
+        so attempts are limited per client address (README, "Auth")."""
+        await self._registrations.admit(email.strip().lower()[:255])
         async with self._platform.uow() as uow:
             user = await create_user(
                 uow, email=email, password=password, role="customer", name=name
@@ -94,26 +98,25 @@ class AuthService:
             address = normalise_email(email)
         except ValidationFailed:
             address = email.strip().lower()[:255]
-        recent_failures = await self._throttle.check(address, current_context().client_ip)
+        # Counted before the check, so parallel guesses cannot outrun the limit.
+        await self._throttle.admit(address)
         async with self._platform.db.read_session() as session:
             user = await session.scalar(select(User).where(User.email == address))
         # Unknown accounts still pay for a hash: the answer and its timing are the same.
         valid = await verify_password(user.password_hash if user else None, password)
         if user is None or not valid or user.status != "active":
-            await self._throttle.record_failure(address)
             await record_now(
                 self._platform.db, "auth.login_failed", resource="users",
                 resource_id=user.id if user else None, email=address,
             )  # fmt: skip
             raise InvalidCredentials("the email or password is wrong")
-        if recent_failures:
-            await self._throttle.clear(address)
         async with self._platform.uow() as uow:
             user = await uow.session.get(User, user.id)
             assert user is not None
             if needs_rehash(user.password_hash):
                 user.password_hash = await hash_password(password)
             user.last_login_at = utcnow()
+            await LoginThrottle.forgive(uow.session, address)
             issued = await self._sessions.open(uow, user, user_agent)
             uow.publish(UserLoggedIn(user_id=user.id))
             record(

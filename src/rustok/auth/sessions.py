@@ -1,22 +1,19 @@
 """Sessions: issuing token pairs, rotating refresh tokens with theft detection, revoking,
 and authenticating access tokens on every request (A-2, A-3).
 
-Authenticating costs a token check and, once per session and ``PRINCIPAL_TTL_SECONDS``, one
-query: the principal (session state, status, roles, grants) is cached by session id. Any
-revocation, status or role change drops the cached principals after its commit, here and —
-through the invalidation bus (Redis) — on every instance; without Redis, other processes see
-it within the TTL.
+Principals are cached per session (principals.py). Every revocation, status or role change
+writes a principal-change row in its own unit of work and, after the commit, drops the
+cached principals here and — through Redis, when configured — on every instance at once;
+other processes without Redis apply the row within a second (revocations.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from moka_py import Moka
 from sqlalchemy import select, update
 
 from rustok.audit.log import record
@@ -28,19 +25,15 @@ from rustok.auth.errors import (
     TenantMismatch,
 )
 from rustok.auth.models import RotatedRefreshToken, User, UserSession
+from rustok.auth.principals import PrincipalCache
+from rustok.auth.revocations import PrincipalChangeWatcher, prune_changes, record_change
 from rustok.auth.tokens import AccessTokens, hash_token, new_opaque_token
 from rustok.core.context import current_context
 from rustok.core.db import Database, utcnow
-from rustok.core.invalidation import ALL_KEYS
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.rbac.grants import GrantStore
 from rustok.rbac.principal import Grants, Principal, highest_role
-
-PRINCIPAL_TTL_SECONDS = 15.0
-PRINCIPAL_CACHE_SIZE = 50_000
-SESSION_KEY_PREFIX = "session:"
-ALL_PRINCIPALS = "principals:*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,30 +52,22 @@ class SessionService:
         self._tokens = tokens
         self._grants = grants
         self._refresh_ttl = dt.timedelta(seconds=platform.settings.refresh_token_ttl)
-        self._principals: Moka[uuid.UUID, tuple[Principal, dt.datetime]] = Moka(
-            PRINCIPAL_CACHE_SIZE, ttl=PRINCIPAL_TTL_SECONDS
-        )
-        platform.invalidation.register(self._drop)
+        self.principals = PrincipalCache()
+        platform.invalidation.register(self.principals.drop)
+        self.watcher = PrincipalChangeWatcher(platform.db, self.principals.drop)
 
     # --- cached principals ---------------------------------------------------------------
 
-    def _drop(self, keys: Sequence[str]) -> None:
-        """Invalidation bus handler: ``session:<id>`` keys, or every principal."""
-        if ALL_KEYS in keys or ALL_PRINCIPALS in keys:
-            self._principals.clear()
-            return
-        for key in keys:
-            if key.startswith(SESSION_KEY_PREFIX):
-                with contextlib.suppress(ValueError):
-                    self._principals.remove(uuid.UUID(key[len(SESSION_KEY_PREFIX) :]))
-
-    async def forget(self, session_ids: Sequence[uuid.UUID]) -> None:
-        if session_ids:
-            keys = [f"{SESSION_KEY_PREFIX}{session_id}" for session_id in session_ids]
+    async def _forget(self, keys: Sequence[str]) -> None:
+        if keys:
             await self._platform.invalidation.publish(keys)
 
-    async def forget_all(self) -> None:
-        await self._platform.invalidation.publish([ALL_PRINCIPALS])
+    async def changed_user(self, uow: UnitOfWork, user_id: uuid.UUID) -> None:
+        """The user's status or roles change in ``uow``: every cached principal of theirs
+        goes, here and everywhere, once it commits."""
+        keys = record_change(uow, user_id=user_id)
+        await prune_changes(uow)
+        uow.on_commit(lambda: self._forget(keys))
 
     # --- issuing and rotating ------------------------------------------------------------
 
@@ -159,7 +144,8 @@ class SessionService:
             .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        uow.on_commit(lambda: self.forget([session_id]))
+        keys = record_change(uow, session_id=session_id)
+        uow.on_commit(lambda: self._forget(keys))
 
     async def revoke(
         self, uow: UnitOfWork, user_id: uuid.UUID, *, keep: uuid.UUID | None = None,
@@ -175,7 +161,14 @@ class SessionService:
             query = query.where(UserSession.id != keep)
         revoked = query.values(revoked_at=utcnow()).returning(UserSession.id)
         ids = list(await uow.session.scalars(revoked))
-        uow.on_commit(lambda: self.forget(ids))
+        if ids:
+            # One row for the user rather than one per session (the kept one just reloads).
+            if only is not None:
+                keys = record_change(uow, session_id=only)
+            else:
+                keys = record_change(uow, user_id=user_id)
+            await prune_changes(uow)
+            uow.on_commit(lambda: self._forget(keys))
         return len(ids)
 
     # --- authenticating ------------------------------------------------------------------
@@ -186,13 +179,12 @@ class SessionService:
         tenant = current_context().tenant
         if tenant is None or claims.tenant_id != tenant.id:
             raise TenantMismatch("this token was issued by another tenant")
-        cached = self._principals.get(claims.session_id)
+        cached = self.principals.get(claims.session_id, claims.user_id)
         if cached is not None:
-            principal, session_expires = cached
-            if principal.user_id == claims.user_id and session_expires > utcnow():
-                return principal
+            return cached
+        started = self.principals.clock()
         principal, session_expires = await self._load_principal(claims.session_id, claims.user_id)
-        self._principals.set(claims.session_id, (principal, session_expires))
+        self.principals.put(principal, session_expires, started)
         return principal
 
     async def _load_principal(

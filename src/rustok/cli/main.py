@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from rustok import __version__
+from rustok.cli.common import cli_settings, open_platform, run
 from rustok.cli.demo import demo_command
 from rustok.cli.events import events_app
 from rustok.cli.index import index_app, reindex_command
@@ -16,6 +17,7 @@ from rustok.cli.serve import serve_command
 from rustok.cli.tenant import tenant_app
 from rustok.cli.user import user_app
 from rustok.cli.worker import worker_command
+from rustok.modules.webhooks.cli import make_webhooks_app
 
 app = typer.Typer(
     name="rustok",
@@ -36,6 +38,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(index_app, name="index")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(make_webhooks_app(cli_settings, open_platform, run), name="webhooks")
 
 
 def _version(value: bool) -> None:

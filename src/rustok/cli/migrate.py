@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from rustok.cli.common import cli_settings, open_platform, out_console, run
 from rustok.core.settings import Settings
 
@@ -14,6 +16,8 @@ async def migrate_and_seed(settings: Settings) -> tuple[str | None, str | None, 
 
     if settings.is_sqlite:
         _ensure_sqlite_dir(settings.database_url)
+    # A schema change (an index on a big table) may well run longer than any request.
+    settings = msgspec.structs.replace(settings, db_statement_timeout=0.0)
     async with open_platform(settings, check_schema=False) as platform:
         before, after = await upgrade(platform.db)
         created = await TenantService(platform).ensure_default()

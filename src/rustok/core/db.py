@@ -11,6 +11,9 @@ from the request context when the unit of work opens) and
 Platform code that must cross tenants (the outbox relay, the tenant admin) opens its session
 with ``all_tenants=True``: the escape hatch is explicit and greppable.
 
+Database outages (refused or lost connections, pool and statement timeouts) are turned into
+``DatabaseUnavailable`` (503) by ``db_outage.py``, wired into both engines here.
+
 On SQLite, writes go through a second engine whose transactions start with
 ``BEGIN IMMEDIATE`` and are serialised by a process-wide lock: a deferred transaction that
 upgrades to a writer after another commit fails with "database is locked" instead of waiting.
@@ -60,9 +63,12 @@ from sqlalchemy.orm import (
 from sqlalchemy.types import TypeDecorator
 
 from rustok.core.context import current_context
+from rustok.core.db_outage import OutageMonitor, guarded_pool, watch_engine
 from rustok.core.ids import new_id
 
 T = TypeVar("T")
+# How much longer than PostgreSQL's own statement timeout the client waits for an answer.
+CLIENT_TIMEOUT_GRACE_SECONDS = 2.0
 
 
 class _AllTenants:
@@ -146,7 +152,7 @@ def tenant_scoped_models() -> list[type[Any]]:
     """Every mapped model that mixes in :class:`TenantScoped` (used by the isolation tests)."""
     return sorted(
         (m.class_ for m in Base.registry.mappers if issubclass(m.class_, TenantScoped)),
-        key=lambda cls: cls.__name__,
+        key=lambda cls: cls.__tablename__,
     )
 
 
@@ -261,12 +267,19 @@ class RollbackOnClose(sqlite3.Connection):
         super().close()
 
 
-def _make_engine(url: str, *, immediate: bool, pool: dict[str, Any], echo: bool) -> AsyncEngine:
+def _make_engine(
+    url: str, *, immediate: bool, pool: dict[str, Any], echo: bool, outages: OutageMonitor
+) -> AsyncEngine:
+    options: dict[str, Any] = {
+        "echo": echo,
+        "poolclass": guarded_pool(outages),
+        "pool_size": pool["pool_size"],
+        "pool_timeout": pool["pool_timeout"],
+    }
     if url.startswith("sqlite"):
         engine = create_async_engine(
-            url, echo=echo, pool_size=pool["pool_size"], max_overflow=0,
-            connect_args={"factory": RollbackOnClose},
-        )  # fmt: skip
+            url, **options, max_overflow=0, connect_args={"factory": RollbackOnClose}
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
@@ -274,16 +287,29 @@ def _make_engine(url: str, *, immediate: bool, pool: dict[str, Any], echo: bool)
         def _begin(conn: Any) -> None:
             conn.exec_driver_sql(begin)
 
-        return engine
-    return create_async_engine(
-        url,
-        echo=echo,
-        pool_size=pool["pool_size"],
-        max_overflow=pool["max_overflow"],
-        pool_timeout=pool["pool_timeout"],
-        pool_pre_ping=True,
-        pool_recycle=1800,
-    )
+    else:
+        engine = create_async_engine(
+            url,
+            **options,
+            max_overflow=pool["max_overflow"],
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            connect_args=_postgres_connect_args(pool),
+        )
+    watch_engine(engine, outages)
+    return engine
+
+
+def _postgres_connect_args(pool: dict[str, Any]) -> dict[str, Any]:
+    """Bound connecting by the pool timeout and every statement by the statement timeout:
+    PostgreSQL cancels a slow statement itself, and the client gives up a little later in
+    case the server cannot even do that (frozen, or the network is gone)."""
+    args: dict[str, Any] = {"timeout": pool["pool_timeout"]}
+    statement_timeout = pool["statement_timeout"]
+    if statement_timeout > 0:
+        args["server_settings"] = {"statement_timeout": str(round(statement_timeout * 1000))}
+        args["command_timeout"] = statement_timeout + CLIENT_TIMEOUT_GRACE_SECONDS
+    return args
 
 
 class Database:
@@ -295,15 +321,23 @@ class Database:
         *,
         pool_size: int = 10,
         max_overflow: int = 10,
-        pool_timeout: float = 30.0,
+        pool_timeout: float = 5.0,
+        statement_timeout: float = 15.0,
         echo: bool = False,
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
-        self.engine = _make_engine(url, immediate=False, pool=pool, echo=echo)
+        pool = {
+            "pool_size": pool_size,
+            "max_overflow": max_overflow,
+            "pool_timeout": pool_timeout,
+            "statement_timeout": statement_timeout,
+        }
+        # One monitor for both engines: an outage is the database's, not an engine's.
+        self.outages = OutageMonitor()
+        self.engine = _make_engine(url, immediate=False, pool=pool, echo=echo, outages=self.outages)
         self.write_engine = (
-            _make_engine(url, immediate=True, pool=pool, echo=echo)
+            _make_engine(url, immediate=True, pool=pool, echo=echo, outages=self.outages)
             if self.is_sqlite
             else self.engine
         )

@@ -14,6 +14,7 @@ Nothing below the transports knows about HTTP beyond the ``status`` hint::
      │    └── InvalidTransition (409 INVALID_TRANSITION)
      ├── PayloadTooLarge (413 PAYLOAD_TOO_LARGE)
      ├── UnsupportedMediaType (415 UNSUPPORTED_MEDIA_TYPE)
+     ├── UnprocessableContent (422 UNPROCESSABLE_CONTENT, with field errors)
      ├── RateLimited (429 RATE_LIMITED)
      └── Unavailable (503 SERVICE_UNAVAILABLE)
 
@@ -104,6 +105,15 @@ class UnsupportedMediaType(RustokError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
     title = "Unsupported media type"
+
+
+class UnprocessableContent(RustokError):
+    """Well-formed, valid-looking input the platform will not act on (a URL it may not call);
+    ``errors`` names the fields."""
+
+    status = 422
+    code = "UNPROCESSABLE_CONTENT"
+    title = "Unprocessable content"
 
 
 class RateLimited(RustokError):

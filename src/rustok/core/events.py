@@ -45,6 +45,10 @@ class EventPayload(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     event_type: ClassVar[str]
     schema_version: ClassVar[int] = 1
     description: ClassVar[str] = ""
+    # Internal types serve in-process consumers only (``mail.queued``): they never leave
+    # the platform - not in the admin events API, not on shared NATS subjects, not in
+    # webhooks - so their payloads may name rows other services must not learn about.
+    internal: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -83,6 +87,14 @@ class EventCatalogue:
     def __contains__(self, event_type: str) -> bool:
         return event_type in self._types
 
+    def is_internal(self, event_type: str) -> bool:
+        """Whether ``event_type`` is for in-process consumers only (unknown types are not)."""
+        cls = self._types.get(event_type)
+        return cls is not None and cls.internal
+
+    def internal_types(self) -> list[str]:
+        return sorted(name for name, cls in self._types.items() if cls.internal)
+
     def json_schema(self) -> dict[str, Any]:
         """The whole catalogue as JSON Schema: one definition per event type."""
         types = self.types()
@@ -90,6 +102,7 @@ class EventCatalogue:
         events = {
             cls.event_type: {
                 "schema_version": cls.schema_version,
+                "internal": cls.internal,
                 "description": cls.description or (cls.__doc__ or "").strip(),
                 "payload": {"$ref": f"#/$defs/{cls.__name__}"},
             }

@@ -6,6 +6,11 @@ registers a handler for the keys it owns (``slug:…``, ``session:…``, …). W
 this process is told (other processes rely on events and bounded TTLs). If Redis is
 unreachable the platform keeps serving from local caches, reports ``degraded``, and on
 reconnecting clears them all, since invalidations may have been missed meanwhile.
+
+Publishing, subscribing and the listener's health PINGs go through the process's
+:class:`~rustok.core.redis_guard.RedisGuard` (timeout + breaker); only the wait for the next
+message is unbounded. A listener that heard nothing for a while PINGs, and drops a
+subscription the breaker gave up on, so a Redis that hangs is noticed and re-subscribed.
 """
 
 from __future__ import annotations
@@ -17,15 +22,18 @@ from typing import Any
 
 import msgspec
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from rustok.core.checks import CheckResult
 from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
+from rustok.core.redis_guard import REDIS_UNAVAILABLE, RedisGuard
 
 CHANNEL = "rustok:cache:invalidate"
-PUBLISH_TIMEOUT_SECONDS = 1.0
 RECONNECT_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
+LISTEN_POLL_SECONDS = 1.0  # how often a quiet listener looks at the breaker
+HEALTH_CHECK_SECONDS = 5.0  # a quiet listener PINGs this often
 _log = get_logger("rustok.cache")
 ALL_KEYS = "*"
 Handler = Callable[[Sequence[str]], None]
@@ -37,9 +45,10 @@ class Invalidation(msgspec.Struct, frozen=True):
 
 
 class InvalidationBus:
-    def __init__(self, redis_url: str | None) -> None:
+    def __init__(self, guard: RedisGuard | None) -> None:
         self._handlers: list[Handler] = []
-        self._redis: Redis | None = Redis.from_url(redis_url) if redis_url else None
+        self._guard = guard
+        self._redis: Redis | None = guard.redis if guard else None
         self._origin = str(new_id())
         self._subscribed = asyncio.Event()
         self._last_error: str | None = None
@@ -61,41 +70,70 @@ class InvalidationBus:
         self._apply_locally(keys)
         if self._redis is None:
             return
+        assert self._guard is not None
+        redis = self._redis
         message = msgspec.json.encode(Invalidation(self._origin, list(keys)))
         try:
-            async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
-                await self._redis.publish(CHANNEL, message)
-        except (RedisError, OSError, TimeoutError) as exc:
+            await self._guard.call(lambda: redis.publish(CHANNEL, message))
+        except REDIS_UNAVAILABLE as exc:
             self._last_error = f"publish failed: {type(exc).__name__}"
-            _log.warning("cache invalidation not broadcast", error=str(exc))
+            _log.warning("cache invalidation not broadcast", error=str(exc) or repr(exc))
 
     async def run(self) -> None:
         """Apply other instances' invalidations until cancelled, reconnecting as needed."""
-        if self._redis is None:
+        if self._guard is None:
             return
+        subscriber = self._guard.subscriber()
         attempt = 0
-        while True:
-            try:
-                await self._listen()
-            except asyncio.CancelledError:
-                raise
-            except (RedisError, OSError) as exc:
-                self._subscribed.clear()
-                self._last_error = f"subscription lost: {type(exc).__name__}"
-                _log.warning("cache invalidation subscription lost", error=str(exc))
-            await asyncio.sleep(RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)])
-            attempt += 1
+        try:
+            while True:
+                try:
+                    await self._listen(subscriber)
+                except REDIS_UNAVAILABLE as exc:
+                    lost = self._subscribed.is_set()
+                    if lost or attempt == 0:  # once per outage, not per reconnect attempt
+                        _log.warning("cache invalidation subscription lost", error=repr(exc))
+                    self._subscribed.clear()
+                    self._last_error = f"subscription lost: {type(exc).__name__}"
+                    attempt = 0 if lost else attempt
+                delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
+                await asyncio.sleep(max(delay, self._guard.breaker.retry_after()))
+                attempt += 1
+        finally:
+            await subscriber.aclose()
 
-    async def _listen(self) -> None:
-        assert self._redis is not None
-        async with self._redis.pubsub() as pubsub:
-            await pubsub.subscribe(CHANNEL)
+    async def _listen(self, subscriber: Redis) -> None:
+        guard, redis = self._guard, self._redis
+        assert guard is not None
+        assert redis is not None
+        async with subscriber.pubsub() as pubsub:
+            await guard.call(lambda: self._subscribe(pubsub))
             # We may have missed invalidations while not subscribed.
             self._apply_locally([ALL_KEYS])
             self._subscribed.set()
             self._last_error = None
-            async for message in pubsub.listen():
-                self._apply(message)
+            quiet_since = asyncio.get_running_loop().time()
+            while True:
+                message = await pubsub.get_message(timeout=LISTEN_POLL_SECONDS)
+                now = asyncio.get_running_loop().time()
+                if message is not None:
+                    self._apply(message)
+                    quiet_since = now
+                    continue
+                if not guard.available:
+                    raise ConnectionError("redis circuit open")
+                if now - quiet_since >= HEALTH_CHECK_SECONDS:
+                    await guard.call(redis.ping)  # a hung Redis sends nothing either
+                    quiet_since = now
+
+    @staticmethod
+    async def _subscribe(pubsub: PubSub) -> None:
+        """Subscribe and wait for Redis to confirm (sending alone proves nothing)."""
+        await pubsub.subscribe(CHANNEL)
+        while (reply := await pubsub.get_message(timeout=None)) is None:
+            pass
+        if reply.get("type") != "subscribe":
+            raise RedisError(f"unexpected reply to SUBSCRIBE: {reply.get('type')!r}")
 
     def _apply(self, message: dict[str, Any]) -> None:
         if message.get("type") != "message":
@@ -115,20 +153,13 @@ class InvalidationBus:
         return self._subscribed.is_set()
 
     async def check(self) -> CheckResult:
-        """Readiness: ``ok`` while subscribed (or without Redis), else ``degraded``."""
-        if self._redis is None:
+        """Readiness: ``ok`` while subscribed (or without Redis), else ``degraded``; whether
+        Redis answers is the ``redis`` check's (``RedisGuard.check``)."""
+        if self._guard is None:
             return CheckResult("ok", detail="local invalidation only (no RUSTOK_REDIS_URL)")
-        started = asyncio.get_running_loop().time()
-        try:
-            async with asyncio.timeout(1.0):
-                await self._redis.ping()
-        except (RedisError, OSError, TimeoutError) as exc:
-            return CheckResult("degraded", detail=f"redis unreachable: {type(exc).__name__}")
-        latency = (asyncio.get_running_loop().time() - started) * 1000
         if not self._subscribed.is_set():
-            return CheckResult("degraded", latency, self._last_error or "not subscribed yet")
-        return CheckResult("ok", round(latency, 3))
+            return CheckResult("degraded", detail=self._last_error or "not subscribed yet")
+        return CheckResult("ok")
 
     async def aclose(self) -> None:
-        if self._redis is not None:
-            await self._redis.aclose()
+        """Nothing to close: the Redis client is the guard's (closed by the platform)."""

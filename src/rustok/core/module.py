@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
     from rustok.core.events import EventPayload
     from rustok.core.jobs import PeriodicJob
-    from rustok.core.platform import Platform
+    from rustok.core.platform import BackgroundService, Platform
 
 HealthState = Literal["healthy", "degraded", "unhealthy"]
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
@@ -47,6 +47,9 @@ HealthProbe = Callable[[], Awaitable[ModuleHealth]]
 # Adds the module's sample data to the demo tenant (the request context names the tenant);
 # must be idempotent: ``rustok demo`` runs it every time. Returns lines to print.
 DemoSeeder = Callable[["Platform"], Awaitable[list[str]]]
+# Builds long-running work (a sender, a poller) for one platform; started and stopped with
+# the event runtime, wherever it runs (``rustok serve``, ``rustok worker``).
+BackgroundFactory = Callable[["Platform"], "BackgroundService"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +68,7 @@ class ModuleSpec:
     consumers: Sequence[ConsumerSpec] = ()
     # Housekeeping on a timer (rustok.core.jobs), run where the event runtime runs.
     jobs: Sequence[PeriodicJob] = ()
+    background: Sequence[BackgroundFactory] = ()
     on_enable: ModuleHook | None = None
     on_disable: ModuleHook | None = None
     health: HealthProbe | None = None

@@ -11,6 +11,7 @@ from rustok.core.consumer import ConsumerSpec
 from rustok.core.context import TenantRef
 from rustok.core.db import Database
 from rustok.core.invalidation import InvalidationBus
+from rustok.core.redis_guard import RedisGuard
 from rustok.core.registry import ModuleRegistry
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWorkFactory
@@ -44,6 +45,8 @@ class Platform:
     modules: ModuleRegistry
     uow: UnitOfWorkFactory
     invalidation: InvalidationBus
+    # Timeout + breaker around every Redis call (rate limits, invalidation); None without Redis.
+    redis: RedisGuard | None = None
     readiness: list[ReadinessCheck] = field(default_factory=list)
     # Every consumer: the modules' (ModuleSpec.consumers) and the platform packages'.
     consumers: list[ConsumerSpec] = field(default_factory=list)
@@ -51,6 +54,9 @@ class Platform:
     events: BackgroundService | None = None
     # The modules' periodic jobs; built by bootstrap, started where the events run.
     jobs: BackgroundService | None = None
+    # Other work that runs where the events run (the mail sender, the modules'
+    # ModuleSpec.background services), started after them.
+    background: list[BackgroundService] = field(default_factory=list)
     # Set by bootstrap; consumers run under the full tenant (locales for projections).
     tenants: TenantLookup | None = None
     # Long-lived objects a module builds once per platform (its runtime), by module slug:
@@ -63,9 +69,13 @@ class Platform:
             await self.events.start()
         if self.jobs is not None:
             await self.jobs.start()
+        for service in self.background:
+            await service.start()
 
     async def stop_background(self) -> None:
-        """Jobs first: a job's events still reach the relay before it stops."""
+        """Services and jobs first: their events still reach the relay before it stops."""
+        for service in reversed(self.background):
+            await service.stop()
         if self.jobs is not None:
             await self.jobs.stop()
         if self.events is not None:
@@ -73,6 +83,8 @@ class Platform:
 
     async def aclose(self) -> None:
         await self.invalidation.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.stop_background()
         for service in self.services.values():
             if isinstance(service, AsyncCloseable):

@@ -87,8 +87,10 @@ class CircuitBreaker:
         *,
         failure_types: tuple[type[BaseException], ...] = (Exception,),
         clock: Callable[[], float] = time.monotonic,
+        on_transition: Callable[[CircuitState, CircuitState], None] | None = None,
     ) -> None:
         self.dependency = dependency
+        self._on_transition = on_transition
         self.config = config or BreakerConfig()
         self._failure_types = failure_types
         self._clock = clock
@@ -116,11 +118,13 @@ class CircuitBreaker:
 
     def _move(self, to: CircuitState) -> None:
         BREAKER_TRANSITIONS.labels(self.dependency, self._state.name.lower(), to.name.lower()).inc()
-        self._state = to
+        before, self._state = self._state, to
         self._failures = self._successes = self._trials = 0
         if to is CircuitState.OPEN:
             self._opened_at = self._clock()
         BREAKER_STATE.labels(self.dependency).set(to.value)
+        if self._on_transition is not None:
+            self._on_transition(before, to)
 
     def _admit(self) -> bool:
         state = self.state

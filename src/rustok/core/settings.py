@@ -54,6 +54,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     event_transport: EventTransport = "memory"
     nats_url: str | None = None
     redis_url: str | None = None
+    # Every Redis call gives up after this many seconds (then the breaker counts a failure).
+    redis_timeout: float = 0.25
+    # After 3 failed Redis calls in a row, skip Redis this long before trying again.
+    redis_breaker_open_seconds: float = 5.0
     log_format: LogFormat = "console"
     log_level: LogLevel = "info"
     tenant_resolution: TenantResolution = "header"
@@ -69,7 +73,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     http2: bool = False
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    db_pool_timeout: float = 30.0
+    # Seconds a request waits for a connection (from the pool, or a new one) before 503.
+    db_pool_timeout: float = 5.0
+    # PostgreSQL cancels a statement running longer (503); 0 = no limit. Not used by SQLite.
+    db_statement_timeout: float = 15.0
     db_echo: bool = False
     graphiql: bool | None = None
     # GraphQL (API-2): introspection and "Did you mean" suggestions, on in development only.
@@ -87,6 +94,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limit: str = "600/minute;100/second"
     login_rate_limit: str = "5/minute"
     login_ip_rate_limit: str = "30/minute"
+    # Registration answers 409 EMAIL_TAKEN, so attempts are limited per client address.
+    register_ip_rate_limit: str = "20/hour"
     cors_origins: tuple[str, ...] = ()
     # Mail (A-4): without a host, mails are written to the log (development).
     smtp_host: str | None = None
@@ -96,6 +105,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_from: str = "RusToK <noreply@rustok.local>"
     smtp_starttls: bool = False
     smtp_ssl: bool = False
+    smtp_timeout_seconds: float = 10.0
+    smtp_breaker_open_seconds: float = 60.0
+    # Production refuses the log "mailer" (it writes tokens to the log) unless this is set.
+    allow_console_mail: bool = False
+    # Seconds before each retry of a mail whose sending failed: 4 delays = 5 attempts.
+    mail_retry_delays: tuple[str, ...] = ("10", "60", "300", "600")
     # Event backbone (E-4..E-7, R-1): see README "Configuration".
     serve_events: bool = True
     nats_stream: str = "RUSTOK"
@@ -125,6 +140,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     media_s3_secret_access_key: str | None = None
     media_s3_timeout_seconds: float = 30.0
     media_cache_max_age: int = 86_400
+    # Webhooks (W-3, W-4): retry delays (seconds, or with s/m/h/d), per-attempt timeout,
+    # sends in flight per endpoint, log retention (0 = keep), auto-disable (0 = never).
+    webhooks_allow_private: bool = False
+    webhooks_retry_schedule: tuple[str, ...] = ("5s", "1m", "5m", "30m", "2h", "6h", "12h", "24h")
+    webhooks_timeout_seconds: float = 15.0
+    webhooks_concurrency: int = 4
+    webhooks_retention_days: int = 30
+    webhooks_disable_after: int = 5 * 24 * 3600
 
     @property
     def is_production(self) -> bool:
@@ -145,8 +168,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.graphql_introspection
 
     @property
+    def webhooks_retry_delays(self) -> tuple[float, ...]:
+        """``webhooks_retry_schedule`` in seconds (validated at load)."""
+        return tuple(_duration(item) for item in self.webhooks_retry_schedule)
+
+    @property
     def base_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def mail_retry_schedule(self) -> tuple[float, ...]:
+        """The retry delays in seconds (checked at load time)."""
+        return tuple(float(delay) for delay in self.mail_retry_delays)
 
 
 _BOUNDS: dict[str, tuple[float, float]] = {
@@ -161,9 +194,14 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "db_pool_timeout": (0.1, 600),
     "graphql_max_document_size": (1024, 10 * 1024**2),
     "graphql_max_tokens": (100, 1_000_000),
+    "db_statement_timeout": (0, 3600),
+    "redis_timeout": (0.01, 60),
+    "redis_breaker_open_seconds": (0.1, 3600),
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
     "smtp_port": (1, 65535),
+    "smtp_timeout_seconds": (0.05, 300),
+    "smtp_breaker_open_seconds": (0.1, 3600),
     "outbox_batch_size": (1, 1000),
     "outbox_poll_interval": (0.01, 60),
     "outbox_lease_seconds": (0.5, 3600),
@@ -180,7 +218,22 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "idempotency_key_ttl": (0, 365 * 24 * 3600),
     "media_s3_timeout_seconds": (0.1, 600),
     "media_cache_max_age": (0, 365 * 24 * 3600),
+    "webhooks_timeout_seconds": (0.1, 120),
+    "webhooks_concurrency": (1, 64),
+    "webhooks_retention_days": (0, 3650),
+    "webhooks_disable_after": (0, 365 * 24 * 3600),
 }
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
+
+
+def _duration(text: str) -> float:
+    match = _DURATION_RE.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(text)
+    return float(match.group(1)) * _DURATION_UNITS[match.group(2) or "s"]
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -296,12 +349,20 @@ def _check_consistency(values: dict[str, Any]) -> None:
             f"RUSTOK_DATABASE_URL: unsupported URL {url.split('://')[0]!r}; allowed values: "
             "sqlite+aiosqlite:///<path>, postgresql+asyncpg://<user>@<host>/<db>"
         )
-    for field in ("rate_limit", "login_rate_limit", "login_ip_rate_limit"):
+    for field in (
+        "rate_limit",
+        "login_rate_limit",
+        "login_ip_rate_limit",
+        "register_ip_rate_limit",
+    ):
         if field in values:
             _check_rate_limit(field, values[field])
     if "media_root" in values:
         _check_media_root(values["media_root"])
     _check_media_s3(values)
+    if "mail_retry_delays" in values:
+        _check_retry_delays(values["mail_retry_delays"])
+    _check_webhooks(values)
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -309,6 +370,26 @@ def _check_consistency(values: dict[str, Any]) -> None:
             raise SettingsError(
                 f"RUSTOK_TRUSTED_PROXIES: {proxy!r} is not an IP address or CIDR network"
             ) from None
+
+
+def _check_webhooks(values: dict[str, Any]) -> None:
+    if values.get("webhooks_allow_private") and values.get("env") == "production":
+        raise SettingsError(
+            "RUSTOK_WEBHOOKS_ALLOW_PRIVATE: private webhook targets are for development and "
+            "tests only; not allowed when RUSTOK_ENV=production"
+        )
+    schedule = values.get("webhooks_retry_schedule")
+    if schedule is None:
+        return
+    try:
+        delays = [_duration(item) for item in schedule]
+    except ValueError:
+        delays = []
+    if not 1 <= len(delays) <= 20 or not all(0.1 <= d <= 7 * 86_400 for d in delays):
+        raise SettingsError(
+            f"RUSTOK_WEBHOOKS_RETRY_SCHEDULE: invalid value {','.join(schedule)!r}; expected "
+            "1-20 comma-separated delays of 0.1 s to 7 d, e.g. 5s,1m,5m,30m,2h,6h,12h,24h"
+        )
 
 
 def _check_media_root(value: str) -> None:
@@ -346,6 +427,39 @@ def _check_media_s3(values: dict[str, Any]) -> None:
         raise SettingsError(
             "RUSTOK_MEDIA_S3_ACCESS_KEY_ID, RUSTOK_MEDIA_S3_SECRET_ACCESS_KEY: give both, or "
             "neither to use the AWS default credentials (AWS_* variables, instance role)"
+        )
+
+
+MAX_MAIL_RETRIES = 20
+MAX_MAIL_RETRY_DELAY = 86_400.0
+
+
+def _check_retry_delays(delays: tuple[str, ...]) -> None:
+    problem = (
+        f"RUSTOK_MAIL_RETRY_DELAYS: invalid value {','.join(delays)!r}; expected 1-"
+        f"{MAX_MAIL_RETRIES} comma-separated seconds, each 0.01..{int(MAX_MAIL_RETRY_DELAY)}"
+    )
+    if not 1 <= len(delays) <= MAX_MAIL_RETRIES:
+        raise SettingsError(problem)
+    for delay in delays:
+        try:
+            seconds = float(delay)
+        except ValueError:
+            raise SettingsError(problem) from None
+        if not 0.01 <= seconds <= MAX_MAIL_RETRY_DELAY:
+            raise SettingsError(problem)
+
+
+def _check_mail(values: dict[str, Any]) -> None:
+    # The log "mailer" would write one-time tokens into production logs and send nothing.
+    if (
+        values.get("env") == "production"
+        and not values.get("smtp_host")
+        and not values.get("allow_console_mail")
+    ):
+        raise SettingsError(
+            "RUSTOK_SMTP_HOST: required when RUSTOK_ENV=production (or set "
+            "RUSTOK_ALLOW_CONSOLE_MAIL=true to write mails, tokens included, to the log)"
         )
 
 
@@ -427,4 +541,5 @@ def load_settings(
     values = {field: _parse(field, value, types_[field]) for field, value in raw.items()}
     _check_consistency(values)
     values["secret_key"] = _resolve_secret(values)
+    _check_mail(values)
     return Settings(**values)

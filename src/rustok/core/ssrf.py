@@ -1,10 +1,21 @@
-"""Outbound URL guard (A-8): for any URL a tenant can configure (webhooks, imports).
+"""Outbound URL guard (A-8, W-4): for any URL a tenant can configure (webhooks, imports).
 
 Only ``http``/``https``; every address the host resolves to must be public — no loopback,
-private, link-local (cloud metadata at 169.254.169.254), multicast, reserved or unspecified
-targets — unless the deployment explicitly allows private targets. Numeric tricks
-(``http://2130706433``, ``http://0x7f.1``) are caught because the resolved addresses are
-checked, not the text. Check again right before connecting: DNS answers change.
+private, link-local (cloud metadata at 169.254.169.254), multicast, reserved, shared
+(100.64/10) or unspecified targets, IPv4 or IPv6, including IPv4 addresses carried inside
+IPv6 ones (``::ffff:127.0.0.1``, 6to4, NAT64, Teredo) — unless the deployment explicitly
+allows private targets (development and tests only).
+
+Two checks, at two moments:
+
+- :func:`check_url_literal` when a URL is stored: scheme, host, port, and a host that *is*
+  an address (also in the numeric forms ``2130706433``, ``0x7f.1``, ``127.1``) or
+  ``localhost``. No DNS: names may resolve differently later anyway.
+- :class:`GuardedTransport` when a request is sent: its network backend resolves the
+  name, refuses the connection unless every address is allowed, and connects to one of
+  the addresses it checked — never resolving twice, so there is no DNS-rebinding window.
+  TLS (SNI, certificate) and ``Host`` still use the name. Redirects are the caller's
+  business: send with ``follow_redirects=False``.
 """
 
 from __future__ import annotations
@@ -12,46 +23,211 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-from rustok.core.errors import ValidationFailed
+import httpcore
+import httpx
+
+from rustok.core.errors import UnprocessableContent
 
 ALLOWED_SCHEMES = ("http", "https")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Resolves (host, port) to addresses; swapped in tests (a name that resolves privately).
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+# Metadata services at addresses Python counts as global.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("168.63.129.16", "192.0.0.192", "100.100.100.200")
+)
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+_LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
 
 
-class OutboundUrlRefused(ValidationFailed):
-    code = "OUTBOUND_URL_REFUSED"
-    title = "Outbound URL refused"
+class OutboundUrlRefused(UnprocessableContent):
+    code = "URL_NOT_ALLOWED"
+    title = "URL not allowed"
 
 
 def _refuse(field: str, reason: str) -> OutboundUrlRefused:
-    return OutboundUrlRefused(reason, errors={field: [reason]})
+    return OutboundUrlRefused(f"{field}: {reason}", errors={field: [reason]})
 
 
-def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
-async def check_outbound_url(url: str, *, allow_private: bool = False, field: str = "url") -> str:
-    """Return ``url`` if it may be called, else raise :class:`OutboundUrlRefused`."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ALLOWED_SCHEMES:
-        raise _refuse(field, "only http and https URLs are allowed")
+def is_public_address(ip: IPAddress) -> bool:
+    """Whether a request may go to ``ip`` when private targets are not allowed."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.teredo is not None or ip.is_site_local:
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return is_public_address(embedded)
+    if ip in METADATA_ADDRESSES:
+        return False
+    return ip.is_global and not (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+        or ip.is_reserved or ip.is_unspecified
+    )  # fmt: skip
+
+
+def parse_address(text: str) -> IPAddress | None:
+    """``text`` as an address, also in the legacy IPv4 forms ``inet_aton`` reads
+    (``2130706433``, ``0x7f.1``, ``127.1``); None for a name."""
+    host = text.strip("[]").split("%", 1)[0]
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def check_url_literal(
+    url: str, *, allow_private: bool = False, https_only: bool = False, field: str = "url"
+) -> str:
+    """Return ``url`` if it may be stored, else raise :class:`OutboundUrlRefused`."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise _refuse(field, "the URL contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        raise _refuse(field, "not a valid URL") from None
+    schemes = ("https",) if https_only else ALLOWED_SCHEMES
+    if parts.scheme not in schemes:
+        raise _refuse(field, f"only {' and '.join(schemes)} URLs are allowed")
     host = parts.hostname
     if not host:
         raise _refuse(field, "the URL has no host")
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        parts.port  # noqa: B018 - raises on an invalid port
     except ValueError:
         raise _refuse(field, "the URL has an invalid port") from None
+    if allow_private:
+        return url
+    address = parse_address(host)
+    if address is not None and not is_public_address(address):
+        raise _refuse(field, f"{host} is a private, loopback, link-local or reserved address")
+    if address is None and (host.rstrip(".") in _LOCAL_NAMES or host.endswith(".localhost")):
+        raise _refuse(field, f"{host} names this machine")
+    return url
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+async def resolve_checked(
+    host: str, port: int, *, allow_private: bool, resolver: Resolver | None = None,
+    field: str = "url",
+) -> list[str]:  # fmt: skip
+    """The addresses of ``host``, all of them allowed; else :class:`OutboundUrlRefused`."""
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = await (resolver or system_resolver)(host, port)
     except OSError:
         raise _refuse(field, f"cannot resolve {host!r}") from None
-    addresses = {str(info[4][0]) for info in infos}
-    if not allow_private and not all(_public(a) for a in addresses):
-        raise _refuse(field, f"{host!r} points to a private, loopback or link-local address")
-    return url.strip()
+    if not addresses:
+        raise _refuse(field, f"cannot resolve {host!r}")
+    if not allow_private:
+        for text in addresses:
+            address = parse_address(text)
+            if address is None or not is_public_address(address):
+                raise _refuse(
+                    field, f"{host} resolves to {text}, a private, loopback or reserved address"
+                )
+    return addresses
+
+
+async def check_outbound_url(url: str, *, allow_private: bool = False, field: str = "url") -> str:
+    """Return ``url`` if it may be called now (literal rules + resolution), else raise."""
+    url = check_url_literal(url.strip(), allow_private=allow_private, field=field)
+    parts = urlsplit(url)
+    assert parts.hostname is not None  # check_url_literal refused it otherwise
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    await resolve_checked(parts.hostname, port, allow_private=allow_private, field=field)
+    return url
+
+
+class CheckedAddressBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to addresses it resolved and checked itself (see the module docstring)."""
+
+    def __init__(self, *, allow_private: bool, resolver: Resolver | None = None) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._allow_private = allow_private
+        self._resolver = resolver
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await resolve_checked(
+                    host, port, allow_private=self._allow_private,
+                    resolver=self._resolver,
+                )  # fmt: skip
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
+        error: Exception | None = None
+        for address in addresses:  # the checked addresses, in the resolver's order
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not outbound targets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with :class:`CheckedAddressBackend` under its connection pool.
+
+    Proxies from the environment are ignored (``trust_env=False``): a proxy would connect
+    to the target for us, unchecked.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        resolver: Resolver | None = None,
+        limits: httpx.Limits = POOL_LIMITS,
+    ) -> None:
+        super().__init__(trust_env=False, limits=limits)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=CheckedAddressBackend(allow_private=allow_private, resolver=resolver),
+        )

@@ -25,6 +25,7 @@ def load_models() -> MetaData:
     """Import every model so the metadata is complete; return it."""
     import rustok.audit.models
     import rustok.auth.models
+    import rustok.mail.models
     import rustok.outbox.models
     import rustok.rbac.models
     import rustok.tenancy.models  # noqa: F401

@@ -11,4 +11,5 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "rustok.modules.pages.module:MODULE",
     "rustok.modules.commerce.module:MODULE",
     "rustok.modules.index.module:MODULE",
+    "rustok.modules.webhooks.module:MODULE",
 )

@@ -8,6 +8,9 @@ Rows a relay already holds do not block it: it hands its rows over in id order a
 lane per aggregate in-process, one publish chain per aggregate for a broker).
 Taking over an abandoned claim is not a failed attempt: a relay with a full dispatch queue
 holds thousands of rows, and a crash must not push them towards ``failed``.
+That exemption makes the claim token the relay's identity: two relays sharing one would each
+take the other's younger rows and publish an aggregate's events side by side, out of order.
+Tokens are therefore 128 random bits (:func:`new_claim_token`), never derived from the clock.
 
 - :class:`PostgresClaimer`: ``SELECT … FOR UPDATE SKIP LOCKED`` then ``UPDATE … RETURNING``
   in one transaction; concurrent relays skip each other's rows instead of waiting.
@@ -18,6 +21,7 @@ holds thousands of rows, and a crash must not push them towards ``failed``.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +42,12 @@ class ClaimedEvent:
     envelope: Envelope
     attempts: int  # failed publish attempts so far
     replays: int
+
+
+def new_claim_token() -> str:
+    """A fresh relay identity, unique across processes and within one (not clock-based:
+    a ULID prefix was the same for relays made in one millisecond)."""
+    return f"relay-{secrets.token_hex(16)}"
 
 
 class Claimer(Protocol):

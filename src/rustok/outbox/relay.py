@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rustok.core.db import Database
-from rustok.core.ids import new_id
+from rustok.core.db_outage import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitOpenError
-from rustok.outbox.claims import ClaimedEvent, make_claimer
+from rustok.outbox.claims import ClaimedEvent, make_claimer, new_claim_token
 from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.metrics import EVENTS_FAILED, EVENTS_PUBLISHED
 from rustok.outbox.notify import OutboxListener
@@ -57,7 +57,7 @@ class OutboxRelay:
         token: str | None = None,
     ) -> None:
         self.config = config or RelayConfig()
-        self.token = token or f"relay-{new_id().hex[:16]}"
+        self.token = token or new_claim_token()
         self.transport = transport
         self.dispatcher = dispatcher
         self.claimer = make_claimer(db, self.token, lease_seconds=self.config.lease_seconds)
@@ -135,7 +135,7 @@ class OutboxRelay:
                     await self._publish(claimed)
             except Exception as exc:  # noqa: BLE001 - the loop outlives any one failure
                 busy = False
-                log.warning("relay iteration failed", relay=self.token, error=repr(exc))
+                self._warn("relay iteration failed", exc)
                 await asyncio.sleep(self.config.poll_interval)
 
     async def _idle(self) -> None:
@@ -194,7 +194,7 @@ class OutboxRelay:
             try:
                 await self._flush_once()
             except Exception as exc:  # noqa: BLE001 - kept in memory, retried next round
-                log.warning("marking events failed", relay=self.token, error=repr(exc))
+                self._warn("marking events failed", exc)
                 await asyncio.sleep(self.config.poll_interval)
                 self._flush.set()
 
@@ -219,4 +219,9 @@ class OutboxRelay:
                 try:
                     await self.store.renew(self.token)
                 except Exception as exc:  # noqa: BLE001 - the next round tries again
-                    log.warning("lease renewal failed", relay=self.token, error=repr(exc))
+                    self._warn("lease renewal failed", exc)
+
+    def _warn(self, what: str, exc: Exception) -> None:
+        # The database's outage monitor already warned once for the whole outage.
+        if not isinstance(exc, DatabaseUnavailable):
+            log.warning(what, relay=self.token, error=repr(exc))

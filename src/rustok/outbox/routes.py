@@ -1,4 +1,7 @@
-"""REST: the outbox for platform administrators (super admins of the default tenant)."""
+"""REST: the outbox for platform administrators (super admins of the default tenant).
+
+Internal event types (``mail.queued``, …) are not shown here: to this API they do not exist.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +41,9 @@ class EventsAdminController(Controller):
         page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
     ) -> EventPage:  # fmt: skip
         """Outbox rows of every tenant, newest first; ``status`` filters."""
-        items, total = await page_events(platform, status=status, page=page, per_page=per_page)
+        items, total = await page_events(
+            platform, status=status, page=page, per_page=per_page, public_only=True
+        )
         return EventPage(items=items, page=page, per_page=per_page, total=total)
 
     @get("/{event_id:uuid}", permission="logs:read")
@@ -46,10 +51,11 @@ class EventsAdminController(Controller):
         self, platform: PlatformDep, event_id: FromPath[uuid.UUID]
     ) -> AdminEventRead:
         """One outbox row."""
-        return await admin_event(platform, event_id)
+        return await admin_event(platform, event_id, public_only=True)
 
     @post("/{event_id:uuid}/replay", permission="logs:update", status_code=200)
     async def replay(self, platform: PlatformDep, event_id: FromPath[uuid.UUID]) -> AdminEventRead:
         """Re-queue a failed event (or one a consumer parked); 409 if nothing to replay."""
+        await admin_event(platform, event_id, public_only=True)  # 404 for internal events
         await replay_event(platform, event_id)
-        return await admin_event(platform, event_id)
+        return await admin_event(platform, event_id, public_only=True)

@@ -21,6 +21,7 @@ from sqlalchemy import and_, exists, func, select, update
 
 from rustok.core.db import utcnow
 from rustok.core.errors import Conflict, NotFound
+from rustok.core.events import CATALOGUE
 from rustok.core.platform import Platform
 from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
 from rustok.outbox.store import OutboxStore
@@ -243,10 +244,14 @@ class AdminEventRead(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def page_events(
-    platform: Platform, *, status: OutboxStatusName | None, page: int, per_page: int
-) -> tuple[list[AdminEventRead], int]:
-    """One page of outbox rows of every tenant, newest first, and the total."""
+    platform: Platform, *, status: OutboxStatusName | None, page: int, per_page: int,
+    public_only: bool = False,
+) -> tuple[list[AdminEventRead], int]:  # fmt: skip
+    """One page of outbox rows of every tenant, newest first, and the total; with
+    ``public_only`` without the internal event types (they never leave the platform)."""
     condition = [] if status is None else [OutboxEvent.status == status]
+    if public_only and (internal := CATALOGUE.internal_types()):
+        condition.append(OutboxEvent.event_type.not_in(internal))
     async with platform.db.read_session(all_tenants=True) as session:
         total = await session.scalar(
             select(func.count()).select_from(OutboxEvent).where(*condition)
@@ -286,10 +291,12 @@ async def page_events(
     return items, int(total or 0)
 
 
-async def admin_event(platform: Platform, event_id: uuid.UUID) -> AdminEventRead:
+async def admin_event(
+    platform: Platform, event_id: uuid.UUID, *, public_only: bool = False
+) -> AdminEventRead:
     async with platform.db.read_session(all_tenants=True) as session:
         row = await session.get(OutboxEvent, event_id)
-        if row is None:
+        if row is None or (public_only and CATALOGUE.is_internal(row.event_type)):
             raise EventNotFound(f"no event {event_id}")
         parked = await session.scalars(
             select(DeadLetter.consumer).where(

@@ -10,7 +10,8 @@
      ├── ProductNotDeletable      PRODUCT_ACTIVE           unpublish or archive it first
      ├── CartNotOpen              CART_NOT_OPEN            completed or abandoned cart
      └── DiscountUnavailable      DISCOUNT_UNAVAILABLE     expired, used up, below minimum
-    IdempotencyKeyReused (422)    IDEMPOTENCY_KEY_REUSED   same key, other cart or body
+    IdempotencyKeyReused (422)    IDEMPOTENCY_KEY_REUSED   same key on a cart, other body
+    UnknownMedia (422)            UNKNOWN_MEDIA            an image names no media of the tenant
     PaymentDeclined (402)         PAYMENT_DECLINED         the provider refused; nothing kept
     PaymentProviderFailed (503)   PAYMENT_PROVIDER_FAILED  the provider errored or timed out
 """
@@ -34,6 +35,7 @@ __all__ = [
     "PaymentDeclined",
     "PaymentProviderFailed",
     "ProductNotDeletable",
+    "UnknownMedia",
 ]
 
 
@@ -87,11 +89,19 @@ class DiscountUnavailable(Conflict):
 
 
 class IdempotencyKeyReused(RustokError):
-    """The key was used before for another cart or another request body (IETF draft: 422)."""
+    """The key was used before on this cart with another request body (IETF draft: 422)."""
 
     status = 422
     code = "IDEMPOTENCY_KEY_REUSED"
     title = "Idempotency key reused"
+
+
+class UnknownMedia(RustokError):
+    """A product image names a media id that is not in the tenant's media library."""
+
+    status = 422
+    code = "UNKNOWN_MEDIA"
+    title = "Unknown media"
 
 
 class PaymentDeclined(RustokError):

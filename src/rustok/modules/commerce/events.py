@@ -77,6 +77,19 @@ class CatalogCategoryDeleted(_CatalogCategoryEvent, frozen=True, kw_only=True):
     event_type = "catalog_category.deleted"
 
 
+class _CollectionEvent(EventPayload, frozen=True, kw_only=True):
+    collection_id: uuid.UUID
+
+    def aggregate_id(self) -> uuid.UUID:
+        return self.collection_id
+
+
+class CollectionDeleted(_CollectionEvent, frozen=True, kw_only=True):
+    """A collection is gone; its products are no longer in it."""
+
+    event_type = "collection.deleted"
+
+
 class _VariantEvent(_ProductEvent, frozen=True, kw_only=True):
     variant_id: uuid.UUID
 
@@ -142,10 +155,27 @@ class InventoryReleased(_StockEvent, frozen=True, kw_only=True):
 
 
 class PriceUpdated(_VariantEvent, frozen=True, kw_only=True):
+    """A variant's base price in one currency was set, or its amount or compare-at changed.
+
+    Version 2 added the compare-at amounts (a change of the compare-at alone raises it too);
+    a version 1 payload reads as one without them.
+    """
+
     event_type = "price.updated"
+    schema_version = 2
     currency: CurrencyCode
     old_amount: NonNegative | None = None
     new_amount: NonNegative
+    old_compare_at_amount: NonNegative | None = None
+    new_compare_at_amount: NonNegative | None = None
+
+
+class PriceRemoved(_VariantEvent, frozen=True, kw_only=True):
+    """A variant is no longer sold in ``currency``: its base price there was dropped."""
+
+    event_type = "price.removed"
+    currency: CurrencyCode
+    old_amount: NonNegative
 
 
 class _CartEvent(EventPayload, frozen=True, kw_only=True):

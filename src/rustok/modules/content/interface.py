@@ -11,6 +11,7 @@ never through content's tables or models (an import-linter contract forbids impo
 - projections (the index module), in the caller's session: :func:`published_in_locales`,
   :func:`nodes_with_term`, :func:`published_node_ids`;
 - who may do what: :class:`ContentAccess`;
+- media references of other modules, in the caller's session: :func:`known_media_ids`;
 - locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`;
 - slugs from titles in any script: :func:`slugify`, :func:`transliterate` (commerce handles);
 - REST: the shared dependencies (``access``, ``chain``) and parameter types of ``web.py``;
@@ -34,6 +35,7 @@ from rustok.modules.content.graphql.types import (
 )
 from rustok.modules.content.loaders import content_loaders
 from rustok.modules.content.locales import LocaleTag, pick, read_chain
+from rustok.modules.content.media.lookup import known_media_ids
 from rustok.modules.content.queries import NodeFilter, NodeRow, NodeSort
 from rustok.modules.content.reader import (
     NodeReader,
@@ -117,6 +119,7 @@ __all__ = [
     "commit",
     "connection",
     "content_loaders",
+    "known_media_ids",
     "nodes_with_term",
     "offset_after",
     "parse_id",

@@ -12,7 +12,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
@@ -158,6 +158,30 @@ class ListingStore:
                     for p in document.prices
                 ],
             )  # fmt: skip
+
+    async def listed_variants(self, product_id: uuid.UUID) -> list[list[dict[str, Any]]]:
+        """The ``variants`` of each of the product's listings (one per locale)."""
+        statement = select(PRODUCTS.c.variants).where(
+            PRODUCTS.c.tenant_id == self._tenant_id, PRODUCTS.c.product_id == product_id
+        )
+        return [list(v) for v in await self._session.scalars(statement)]
+
+    async def put_stock(
+        self, product_id: uuid.UUID, variants: list[dict[str, Any]], read_at: dt.datetime
+    ) -> None:
+        """Rewrite the stock fields of every listing of the product (not one read later)."""
+        await self._session.execute(
+            update(PRODUCTS)
+            .where(
+                PRODUCTS.c.tenant_id == self._tenant_id, PRODUCTS.c.product_id == product_id,
+                PRODUCTS.c.source_updated_at <= read_at,
+            )
+            .values(
+                variants=variants, total_inventory=sum(v["available_quantity"] for v in variants),
+                in_stock=any(v["in_stock"] for v in variants), source_updated_at=read_at,
+                indexed_at=utcnow(),
+            )
+        )  # fmt: skip
 
     async def put_content(self, document: ContentDocument, read_at: dt.datetime) -> bool:
         from rustok.core.ids import new_id

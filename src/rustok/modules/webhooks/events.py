@@ -38,3 +38,17 @@ class WebhookDeliveryFailed(_WebhookEvent, frozen=True, kw_only=True):
     event_id: uuid.UUID
     error: Text500
     status_code: HttpStatus | None = None
+
+
+class WebhookDisabled(_WebhookEvent, frozen=True, kw_only=True):
+    """The platform switched an endpoint off: every attempt failed for too long (W-3)."""
+
+    event_type = "webhook.disabled"
+    reason: Text500  # since when every attempt failed, and the last error
+
+
+class WebhookPing(_WebhookEvent, frozen=True, kw_only=True):
+    """What ``POST /api/admin/webhooks/{id}/ping`` sends to that endpoint alone. Never
+    published: declared so receivers find its payload in ``rustok events schema``."""
+
+    event_type = "webhook.ping"

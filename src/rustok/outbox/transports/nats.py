@@ -2,6 +2,8 @@
 
 - Stream ``RUSTOK`` (``RUSTOK_NATS_STREAM``) holds subjects ``rustok.<tenant_id>.<event_type>``
   (the prefix is the stream name in lower case), file storage, 7 days, 2 min de-duplication.
+  Internal event types (``mail.queued``, …) go to ``rustok_internal.<tenant_id>.<event_type>``
+  instead: other services read ``rustok.>``, and these are RusToK's own plumbing.
 - Every message carries ``Nats-Msg-Id`` = the event id (plus ``/r<n>`` after the n-th replay),
   so a relay that re-publishes after a crash does not store the event twice.
 - Each consumer of this process reads its own durable pull consumer (``<prefix>_<name>``,
@@ -28,7 +30,7 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
-from rustok.core.events import decode_envelope, encode_envelope
+from rustok.core.events import CATALOGUE, decode_envelope, encode_envelope
 from rustok.core.logging import get_logger
 from rustok.core.platform import CheckResult
 from rustok.core.resilience import CircuitBreaker, CircuitState, RetryPolicy, retry
@@ -43,6 +45,13 @@ log = get_logger("rustok.nats")
 STREAM_MAX_AGE = 7 * 24 * 3600.0
 DUPLICATE_WINDOW = 120.0
 FETCH_BATCH = 100
+
+
+async def _log_client_error(exc: Exception) -> None:
+    # One line per error: nats-py's default logs a full traceback for every failed
+    # reconnect (twice a second while the server is away), which the console renderer
+    # takes seconds of event-loop time to draw.
+    log.warning("nats client error", error=f"{type(exc).__name__}: {exc}"[:300])
 
 
 class NatsTransport:
@@ -73,8 +82,13 @@ class NatsTransport:
         self._settling: set[asyncio.Task[None]] = set()
         self._policy = RetryPolicy(attempts=3, base=0.1, cap=5.0, timeout=timeout)
 
+    @property
+    def internal_prefix(self) -> str:
+        return f"{self.prefix}_internal"
+
     def subject(self, tenant_id: object, event_type: str) -> str:
-        return f"{self.prefix}.{tenant_id}.{event_type}"
+        prefix = self.internal_prefix if CATALOGUE.is_internal(event_type) else self.prefix
+        return f"{prefix}.{tenant_id}.{event_type}"
 
     def durable_name(self, consumer: str) -> str:
         return f"{self.prefix}_{consumer.replace('.', '_')}"
@@ -93,6 +107,7 @@ class NatsTransport:
                 self._nc = await nats.connect(
                     self.url, connect_timeout=2, reconnect_time_wait=0.5,
                     max_reconnect_attempts=-1, allow_reconnect=True, name="rustok",
+                    error_cb=_log_client_error,
                 )  # fmt: skip
             except Exception as exc:  # noqa: BLE001 - keep trying: writes do not need NATS
                 log.warning("nats connect failed", url=self.url, error=repr(exc))
@@ -112,10 +127,13 @@ class NatsTransport:
 
     async def _declare(self, runners: list[ConsumerRunner]) -> None:
         config = StreamConfig(
-            name=self.stream, subjects=[f"{self.prefix}.>"], storage=StorageType.FILE,
-            max_age=STREAM_MAX_AGE, duplicate_window=DUPLICATE_WINDOW,
+            name=self.stream, subjects=[f"{self.prefix}.>", f"{self.internal_prefix}.>"],
+            storage=StorageType.FILE, max_age=STREAM_MAX_AGE, duplicate_window=DUPLICATE_WINDOW,
         )  # fmt: skip
-        await retry(lambda: self._js.add_stream(config), on=(NatsTimeoutError,))
+        try:
+            await retry(lambda: self._js.add_stream(config), on=(NatsTimeoutError,))
+        except BadRequestError:  # declared by an older version (no internal subjects)
+            await retry(lambda: self._js.update_stream(config), on=(NatsTimeoutError,))
         for runner in runners:
             consumer = ConsumerConfig(
                 durable_name=self.durable_name(runner.name),

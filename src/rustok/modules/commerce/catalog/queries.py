@@ -78,7 +78,14 @@ async def options_by_product(session: AsyncSession, ids: Ids) -> dict[uuid.UUID,
         select(ProductOption, ProductOptionValue.value)
         .outerjoin(ProductOptionValue, ProductOptionValue.option_id == ProductOption.id)
         .where(ProductOption.product_id.in_(ids))
-        .order_by(ProductOption.position, ProductOption.name, ProductOptionValue.position)
+        # Values added by variants share one position: their ids (time-ordered) break the
+        # tie, or PostgreSQL hands them back in any order and the listing seems to drift.
+        .order_by(
+            ProductOption.position,
+            ProductOption.name,
+            ProductOptionValue.position,
+            ProductOptionValue.id,
+        )
     )
     values: dict[uuid.UUID, list[str]] = defaultdict(list)
     options: dict[uuid.UUID, ProductOption] = {}

@@ -13,6 +13,7 @@ from rustok.core.db import fetch_page, utcnow
 from rustok.core.errors import Conflict, NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
+from rustok.modules.commerce.catalog.media import check_media
 from rustok.modules.commerce.catalog.models import (
     Product,
     ProductCategory,
@@ -127,6 +128,7 @@ class CatalogService:
             await add_options(session, product.id, data.options)
             for position, variant in enumerate(data.variants):
                 await create_variant_row(uow, product.id, variant, position)
+            await check_media(session, data.images, "images")
             for image in data.images:
                 session.add(self._image(product.id, image))
             await set_memberships(session, product.id, data.category_ids, data.collection_ids)
@@ -230,6 +232,7 @@ class CatalogService:
     async def add_image(self, product_id: uuid.UUID, data: ImageInput) -> ProductRead:
         async with self._platform.uow() as uow:
             product = await load_product(uow, product_id, lock=True)
+            await check_media(uow.session, [data], "")
             uow.session.add(self._image(product.id, data))
             product.updated_at = utcnow()
             uow.publish(ProductUpdated(product_id=product.id))

@@ -17,7 +17,11 @@ from rustok.core.platform import Platform
 from rustok.modules.commerce.catalog.models import Category, Collection
 from rustok.modules.commerce.catalog.writes import slugify
 from rustok.modules.commerce.errors import DuplicateHandle
-from rustok.modules.commerce.events import CatalogCategoryDeleted, CatalogCategoryUpdated
+from rustok.modules.commerce.events import (
+    CatalogCategoryDeleted,
+    CatalogCategoryUpdated,
+    CollectionDeleted,
+)
 from rustok.modules.commerce.fields import Handle, LongText, Position, Text
 
 MAX_DEPTH = 16
@@ -244,4 +248,6 @@ class TaxonomyService:
             if row is None:
                 raise NotFound("no such collection")
             await uow.session.delete(row)
+            # Its memberships go with it (ON DELETE CASCADE): listings name the collection.
+            uow.publish(CollectionDeleted(collection_id=collection_id))
             await uow.commit()

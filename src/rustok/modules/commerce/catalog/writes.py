@@ -30,7 +30,7 @@ from rustok.modules.commerce.catalog.schemas import (
     VariantCreate,
 )
 from rustok.modules.commerce.errors import DuplicateHandle, DuplicateSku
-from rustok.modules.commerce.events import PriceUpdated, VariantCreated
+from rustok.modules.commerce.events import PriceRemoved, PriceUpdated, VariantCreated
 from rustok.modules.commerce.inventory.service import init_variant_stock
 from rustok.modules.content.interface import transliterate
 
@@ -194,10 +194,13 @@ async def ensure_skus_free(
 async def replace_base_prices(
     uow: UnitOfWork, variant: Variant, prices: Sequence[PriceInput]
 ) -> None:
+    """Replace the variant's base prices; every currency whose amount or compare-at changed
+    raises ``price.updated``, every currency dropped ``price.removed`` (the storefront shows
+    both, and its projector acts only on events)."""
     check_prices(prices)
     session = uow.session
     old = {
-        p.currency_code: p.amount
+        p.currency_code: (p.amount, p.compare_at_amount)
         for p in await session.scalars(
             select(Price).where(Price.variant_id == variant.id, Price.price_list_id.is_(None))
         )
@@ -217,16 +220,24 @@ async def replace_base_prices(
                 min_quantity=1,
             )
         )
-        if old.get(price.currency_code) != price.amount:
+        before = old.pop(price.currency_code, None)
+        if before != (price.amount, price.compare_at_amount):
             uow.publish(
                 PriceUpdated(
-                    product_id=variant.product_id,
-                    variant_id=variant.id,
+                    product_id=variant.product_id, variant_id=variant.id,
                     currency=price.currency_code,
-                    old_amount=old.get(price.currency_code),
-                    new_amount=price.amount,
+                    old_amount=before[0] if before else None, new_amount=price.amount,
+                    old_compare_at_amount=before[1] if before else None,
+                    new_compare_at_amount=price.compare_at_amount,
                 )
+            )  # fmt: skip
+    for currency, (amount, _) in sorted(old.items()):
+        uow.publish(
+            PriceRemoved(
+                product_id=variant.product_id, variant_id=variant.id, currency=currency,
+                old_amount=amount,
             )
+        )  # fmt: skip
     await session.flush()
 
 

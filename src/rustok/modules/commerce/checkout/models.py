@@ -1,4 +1,8 @@
-"""Idempotency records of checkout: the key, what it was sent with, and the order it made."""
+"""Idempotency records of checkout: the key, what it was sent with, and the order it made.
+
+A key is scoped to its cart: a checkout always names its cart, and a retry goes to the same
+one, so two customers (or two carts of one customer) may both send ``order-1``.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from rustok.core.db import Base, HasId, TenantScoped, utcnow
 
 class IdempotencyRecord(HasId, TenantScoped, Base):
     __tablename__ = "commerce_idempotency_keys"
-    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "cart_id", "key"),)
 
     key: Mapped[str] = mapped_column(String(255))
     cart_id: Mapped[uuid.UUID] = mapped_column(

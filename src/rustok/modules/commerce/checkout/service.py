@@ -3,7 +3,8 @@
 Steps, each inside the one transaction (STYLE section D):
 
 1. lock the cart row (concurrent checkouts of one cart queue here);
-2. a known ``Idempotency-Key`` returns the order it made (another cart or body: 422);
+2. a known ``Idempotency-Key`` of this cart returns the order it made (another body: 422);
+   keys are scoped to their cart, so one cart's requests, queued on its lock, never race;
 3. validate the cart and price it: lines, discount, region tax, flat-rate shipping;
 4. reserve stock (inventory/stock.py: level rows locked in id order, one conditional
    UPDATE; short variants → 409 ``INSUFFICIENT_INVENTORY`` naming them);
@@ -27,7 +28,6 @@ from dataclasses import dataclass
 
 import msgspec
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from rustok.core.db import utcnow
 from rustok.core.errors import ValidationFailed
@@ -113,13 +113,7 @@ class CheckoutService:
                     cart_id=cart.id, order_id=order.id, idempotency_key=_short(idempotency_key)
                 )
             )
-            try:
-                await uow.session.flush()
-            except IntegrityError:
-                # The same key raced in from another cart (one cart's requests queue above).
-                raise IdempotencyKeyReused(
-                    "the Idempotency-Key was used for another cart"
-                ) from None
+            await uow.session.flush()
             result = to_order_read(order, placed.lines, [placed.history], placed.payment)
             await uow.commit()
         ORDERS_PLACED.labels(result.currency_code).inc()
@@ -150,13 +144,15 @@ class CheckoutService:
         self, uow: UnitOfWork, key: str, cart: Cart, fingerprint: str
     ) -> OrderRead | None:
         record = await uow.session.scalar(
-            select(IdempotencyRecord).where(IdempotencyRecord.key == key)
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.cart_id == cart.id, IdempotencyRecord.key == key
+            )
         )
         if record is None:
             return None
-        if record.cart_id != cart.id or record.request_hash != fingerprint:
+        if record.request_hash != fingerprint:
             raise IdempotencyKeyReused(
-                "the Idempotency-Key was used before with another cart or another body"
+                "the Idempotency-Key was used before on this cart with another body"
             )
         order = await uow.session.get(Order, record.order_id)
         assert order is not None

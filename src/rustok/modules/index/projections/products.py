@@ -33,6 +33,7 @@ from rustok.modules.index.documents import PriceRange, ProductDocument
 from rustok.modules.index.metrics import INDEX_LAG
 from rustok.modules.index.models import ProductListing
 from rustok.modules.index.projections.content import tenant_chains
+from rustok.modules.index.projections.stock import StockPatcher, stock_fields
 from rustok.modules.index.queries import json_contains
 from rustok.modules.index.store import ListingStore
 
@@ -57,13 +58,12 @@ def base_prices(variant: VariantRead) -> list[dict[str, Any]]:
 
 def variant_entry(variant: VariantRead) -> dict[str, Any]:
     prices = base_prices(variant)
-    quantity = max(variant.inventory_quantity, 0)
-    sellable = variant.inventory_policy == "continue" or quantity > 0
+    quantity, in_stock = stock_fields(prices, variant.inventory_policy, variant.inventory_quantity)
     return {
         "id": str(variant.id), "sku": variant.sku, "title": variant.title,
         "options": dict(variant.options), "prices": prices,
         "inventory_policy": variant.inventory_policy, "available_quantity": quantity,
-        "in_stock": bool(prices) and sellable,
+        "in_stock": in_stock,
     }  # fmt: skip
 
 
@@ -167,12 +167,12 @@ class ProductProjector:
             await self._store.remove_product(product_id, keep_locales=set(self._chains))
         return written
 
-    async def listed_under(self, category_id: uuid.UUID) -> list[uuid.UUID]:
-        """Listed products filed under the category or one of its descendants."""
+    async def listed_with(self, column: Any, member_id: uuid.UUID) -> list[uuid.UUID]:
+        """Listed products whose JSON id list ``column`` holds ``member_id``."""
         dialect = self._session.bind.dialect.name if self._session.bind is not None else "sqlite"
         rows = await self._session.scalars(
             select(ProductListing.product_id)
-            .where(json_contains(ProductListing.category_ids, str(category_id), dialect))
+            .where(json_contains(column, str(member_id), dialect))
             .distinct()
         )
         return list(rows)
@@ -181,7 +181,10 @@ class ProductProjector:
 async def affected_products(projector: ProductProjector, payload: Any) -> list[uuid.UUID]:
     match payload:
         case commerce_events.CatalogCategoryUpdated() | commerce_events.CatalogCategoryDeleted():
-            return await projector.listed_under(payload.category_id)
+            # Listings hold the ancestors too: a category's descendants are found as well.
+            return await projector.listed_with(ProductListing.category_ids, payload.category_id)
+        case commerce_events.CollectionDeleted():
+            return await projector.listed_with(ProductListing.collection_ids, payload.collection_id)
         case _:
             return [payload.product_id]
 
@@ -197,15 +200,18 @@ PRODUCT_EVENTS: tuple[type[EventPayload], ...] = (
     commerce_events.VariantUpdated,
     commerce_events.VariantDeleted,
     commerce_events.PriceUpdated,
+    commerce_events.PriceRemoved,
     # Every level change raises inventory.updated; inventory.reserved/released come with it
     # and would only project the same product twice.
     commerce_events.InventoryUpdated,
     commerce_events.CatalogCategoryUpdated,
     commerce_events.CatalogCategoryDeleted,
+    commerce_events.CollectionDeleted,
 )
 
 
 PROJECTED_KEY = "index.products.projected"
+STOCK_PATCHED_KEY = "index.products.stock_patched"
 
 
 @consumer("index.products", on=PRODUCT_EVENTS, batch=True)
@@ -214,10 +220,19 @@ async def project_products(payload: Any, envelope: Envelope, uow: UnitOfWork) ->
     assert tenant is not None  # consumers always run under the event's tenant
     projector = ProductProjector(uow.session, tenant)
     # A batch of events shares this transaction, and each of them committed before it began:
-    # a product projected once in it is current for all of them (a checkout raises several).
+    # a product projected once in it is current for all of them (a checkout raises several),
+    # and one whose stock was patched is current for the stock events.
     done: set[uuid.UUID] = uow.session.info.setdefault(PROJECTED_KEY, set())
-    ids = [i for i in await affected_products(projector, payload) if i not in done]
-    if ids:
+    patched: set[uuid.UUID] = uow.session.info.setdefault(STOCK_PATCHED_KEY, set())
+    if isinstance(payload, commerce_events.InventoryUpdated):
+        product_id = payload.product_id
+        if product_id not in done and product_id not in patched:
+            if await StockPatcher(uow.session, tenant.id).patch(product_id, payload.variant_id):
+                patched.add(product_id)
+            else:
+                done.add(product_id)
+                await projector.project([product_id])
+    elif ids := [i for i in await affected_products(projector, payload) if i not in done]:
         done.update(ids)
         await projector.project(ids)
     INDEX_LAG.labels("products").observe(

@@ -1,0 +1,265 @@
+"""The mail sender: claims due mails, sends each outside any transaction, records the outcome.
+
+One per process running the events. It sweeps ``mail_messages`` every second (and at once
+when the ``mail`` consumer wakes it) for rows that are due (``queued``, or ``retrying`` whose
+``next_attempt_at`` passed) and not claimed by a live sender; a claim is a conditional
+UPDATE (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the writer lock on SQLite), so two
+senders never take one row, and it holds for a lease longer than a send can last, so the
+rows of a sender that died are taken over. It never claims more than it can start at
+once, so nothing waits in its queue past the lease.
+
+Per mail: token expired → ``dropped``; render; send through the ``smtp`` circuit breaker
+(open: postponed until it may close, no attempt spent); success → ``sent``; a permanent
+refusal (5xx) or a mail that does not render → ``failed``; any other failure → ``retrying``
+after the next delay of ``RUSTOK_MAIL_RETRY_DELAYS``, ``failed`` after the last. The sealed
+token is wiped when the mail is settled. A crash between the server's acceptance and the
+record sends the mail again after the lease: delivery is at least once. Settled mails are
+kept ``KEEP_SETTLED`` (30 days) for the record, then purged by the sender.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from prometheus_client import Counter
+from sqlalchemy import and_, delete, or_, select, update
+
+from rustok.core.db import Database, utcnow
+from rustok.core.ids import new_id
+from rustok.core.logging import get_logger
+from rustok.core.resilience import CircuitBreaker, CircuitOpenError
+from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
+from rustok.mail.mailer import Mail, Mailer, MailRejected
+from rustok.mail.models import SETTLED, UNSETTLED, MailMessage
+from rustok.mail.sealing import SealError, SecretSealer
+from rustok.mail.templates import MailTemplates, TemplateError
+
+MAILS: Any = MailMessage.__table__
+MAIL_OUTCOMES = Counter(
+    "rustok_mail_messages_total",
+    "Mail sending outcomes (sent, retried, failed, dropped, postponed).",
+    ["outcome"],
+)
+for _outcome in ("sent", "retried", "failed", "dropped", "postponed"):
+    MAIL_OUTCOMES.labels(_outcome)
+_log = get_logger("rustok.mail")
+KEEP_SETTLED = dt.timedelta(days=30)
+PURGE_EVERY_SECONDS = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class SenderConfig:
+    retry_delays: tuple[float, ...]  # len + 1 attempts in all
+    send_timeout: float  # the longest one send may take (the mailer's own bound)
+    sweep_seconds: float = 1.0
+    concurrency: int = 4
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.retry_delays) + 1
+
+    @property
+    def lease(self) -> dt.timedelta:
+        # A live sender finishes a claimed mail well within this; a dead one's are retaken.
+        return dt.timedelta(seconds=2 * self.send_timeout + 30)
+
+
+class MailSender:
+    def __init__(
+        self,
+        db: Database,
+        mailer: Mailer,
+        breaker: CircuitBreaker,
+        sealer: SecretSealer,
+        templates: MailTemplates,
+        config: SenderConfig,
+    ) -> None:
+        self._db = db
+        self._mailer = mailer
+        self.breaker = breaker
+        self._sealer = sealer
+        self._templates = templates
+        self.config = config
+        self.token = f"mail-{new_id().hex[:16]}"
+        self._wake = asyncio.Event()
+        self._in_hand: set[uuid.UUID] = set()
+        self._sends: set[asyncio.Task[None]] = set()
+        self._loop_task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._loop_task is not None and not self._loop_task.done()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        if self._loop_task is None:
+            self._loop_task = asyncio.create_task(self._run(), name="mail-sender")
+
+    async def stop(self) -> None:
+        """Stop sweeping; sends in progress may finish, then unsent claims are given back."""
+        task, self._loop_task = self._loop_task, None
+        if task is None:
+            return
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await finish_or_cancel(list(self._sends), STOP_GRACE_SECONDS)
+        with contextlib.suppress(Exception):
+            async with self._db.writer(), self._db.write_engine.begin() as conn:
+                await conn.execute(
+                    update(MAILS)
+                    .where(MAILS.c.claimed_by == self.token, MAILS.c.status.in_(UNSETTLED))
+                    .values(claimed_by=None, claimed_at=None)
+                )
+
+    async def _run(self) -> None:
+        purged_at = float("-inf")
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await self.sweep()
+                if loop.time() - purged_at >= PURGE_EVERY_SECONDS:
+                    await self.purge()
+                    purged_at = loop.time()
+            except Exception as exc:  # noqa: BLE001 - the database is away: sweep again later
+                _log.warning("mail sweep failed", error=f"{type(exc).__name__}: {exc}")
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.config.sweep_seconds):
+                    await self._wake.wait()
+            self._wake.clear()
+
+    async def sweep(self) -> int:
+        """Claim the due mails this sender has room for and start sending them."""
+        room = self.config.concurrency - len(self._in_hand)
+        if room <= 0:
+            return 0
+        claimed = await self._claim(room)
+        for mail_id in claimed:
+            self._in_hand.add(mail_id)
+            task = asyncio.create_task(self._deliver_claimed(mail_id), name=f"mail:{mail_id}")
+            self._sends.add(task)
+            task.add_done_callback(self._sends.discard)
+        return len(claimed)
+
+    async def _claim(self, limit: int) -> list[uuid.UUID]:
+        now = utcnow()
+        due = and_(
+            MAILS.c.status.in_(UNSETTLED),
+            MAILS.c.next_attempt_at <= now,
+            or_(MAILS.c.claimed_by.is_(None), MAILS.c.claimed_at < now - self.config.lease),
+        )
+        if self._in_hand:  # ours already, though its lease ran out: being sent right now
+            due = and_(due, MAILS.c.id.not_in(list(self._in_hand)))
+        candidates = (
+            select(MAILS.c.id).where(due).order_by(MAILS.c.next_attempt_at, MAILS.c.id).limit(limit)
+        )
+        if not self._db.is_sqlite:
+            candidates = candidates.with_for_update(skip_locked=True)
+        async with self._db.writer(), self._db.write_engine.begin() as conn:
+            rows = await conn.execute(
+                update(MAILS)
+                .where(MAILS.c.id.in_(candidates.scalar_subquery()), due)
+                .values(claimed_by=self.token, claimed_at=now)
+                .returning(MAILS.c.id)
+            )
+            return list(rows.scalars())
+
+    async def purge(self, now: dt.datetime | None = None) -> int:
+        """Delete the mails settled more than ``KEEP_SETTLED`` ago; return how many."""
+        cutoff = (now or utcnow()) - KEEP_SETTLED
+        async with self._db.writer(), self._db.write_engine.begin() as conn:
+            result = await conn.execute(
+                delete(MAILS).where(MAILS.c.status.in_(SETTLED), MAILS.c.updated_at < cutoff)
+            )
+        return int(result.rowcount or 0)
+
+    async def _deliver_claimed(self, mail_id: uuid.UUID) -> None:
+        try:
+            await self.deliver(mail_id)
+        except Exception as exc:  # noqa: BLE001 - left claimed: retaken after the lease
+            _log.error("mail delivery not recorded", mail_id=str(mail_id), error=repr(exc))
+        finally:
+            self._in_hand.discard(mail_id)
+            self.wake()  # room again: look for more
+
+    async def deliver(self, mail_id: uuid.UUID) -> str:
+        """Send one mail this sender claimed; return the outcome it recorded."""
+        async with self._db.read_session(all_tenants=True) as session:
+            row = await session.get(MailMessage, mail_id)
+        if row is None or row.claimed_by != self.token or row.status not in UNSETTLED:
+            return "skipped"
+        if row.expires_at is not None and row.expires_at <= utcnow():
+            return await self._settle(row, "dropped", "its token expired before it was sent")
+        try:
+            mail = self._render(row)
+        except (SealError, TemplateError) as exc:
+            return await self._settle(row, "failed", str(exc), attempted=False)
+        try:
+            await self.breaker.call(lambda: self._mailer.send(mail))
+        except CircuitOpenError:
+            return await self._postpone(row)
+        except MailRejected as exc:
+            return await self._settle(row, "failed", str(exc))
+        except (OSError, TimeoutError) as exc:
+            return await self._retry(row, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - refused for good, or a mail that cannot be built
+            return await self._settle(row, "failed", f"{type(exc).__name__}: {exc}")
+        return await self._settle(row, "sent", None)
+
+    def _render(self, row: MailMessage) -> Mail:
+        values = dict(row.data)
+        if row.secret is not None:
+            values["token"] = self._sealer.open(row.secret, row.id)
+        rendered = self._templates.render(row.template, row.locale, values)
+        return Mail(to=row.recipient, subject=rendered.subject, text=rendered.text)
+
+    async def _record(self, mail_id: uuid.UUID, **values: Any) -> None:
+        async with self._db.writer(), self._db.write_engine.begin() as conn:
+            await conn.execute(
+                update(MAILS)
+                .where(MAILS.c.id == mail_id, MAILS.c.claimed_by == self.token)
+                .values(claimed_by=None, claimed_at=None, **values)
+            )
+
+    async def _settle(
+        self, row: MailMessage, status: str, error: str | None, *, attempted: bool = True
+    ) -> str:
+        values: dict[str, Any] = {"status": status, "secret": None}
+        if attempted and status != "dropped":
+            values["attempts"] = row.attempts + 1
+        if status == "sent":
+            values["sent_at"] = utcnow()
+        if error is not None:  # a sent mail keeps its earlier failure, for the record
+            values["last_error"] = error[:500]
+        await self._record(row.id, **values)
+        MAIL_OUTCOMES.labels(status).inc()
+        if status != "sent":
+            _log.warning("mail not sent", mail_id=str(row.id), status=status, error=error)
+        return status
+
+    async def _retry(self, row: MailMessage, error: str) -> str:
+        attempts = row.attempts + 1
+        if attempts >= self.config.max_attempts:
+            return await self._settle(row, "failed", f"after {attempts} attempts: {error}")
+        delay = self.config.retry_delays[attempts - 1]
+        await self._record(
+            row.id, status="retrying", attempts=attempts, last_error=error[:500],
+            next_attempt_at=utcnow() + dt.timedelta(seconds=delay),
+        )  # fmt: skip
+        MAIL_OUTCOMES.labels("retried").inc()
+        _log.warning("mail will be retried", mail_id=str(row.id), attempt=attempts,
+                     in_seconds=delay, error=error)  # fmt: skip
+        return "retrying"
+
+    async def _postpone(self, row: MailMessage) -> str:
+        # The breaker is open: no attempt was made, so none is spent.
+        wait = max(self.breaker.retry_after(), 1.0)
+        await self._record(row.id, next_attempt_at=utcnow() + dt.timedelta(seconds=wait))
+        MAIL_OUTCOMES.labels("postponed").inc()
+        return "postponed"

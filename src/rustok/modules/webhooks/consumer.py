@@ -1,0 +1,101 @@
+"""``webhooks.dispatch`` (W-3): one delivery row per matching active endpoint of the event's
+tenant, written in the consumer's inbox transaction — so an event is turned into its
+deliveries exactly once, whatever the relay redelivers, and a crash loses none.
+
+It subscribes to every deliverable (non-internal) type of the catalogue. The catalogue is
+complete only once the platform imported every ``events.py`` (bootstrap), later than this
+module may be imported, so the consumer is built when the event runtime first asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+from sqlalchemy import insert, select
+
+from rustok.core.consumer import ConsumerSpec
+from rustok.core.context import current_context
+from rustok.core.db import utcnow
+from rustok.core.events import CATALOGUE, Envelope, EventPayload, encode_envelope
+from rustok.core.ids import new_id
+from rustok.core.uow import UnitOfWork
+from rustok.modules.webhooks.events import WebhookDeliveryFailed, WebhookDisabled, WebhookPing
+from rustok.modules.webhooks.models import WebhookDelivery, WebhookEndpoint
+from rustok.modules.webhooks.rules import matches_any
+from rustok.modules.webhooks.wakeup import wake_after_commit
+
+CONSUMER = "webhooks.dispatch"
+MODULE_SLUG = "webhooks"
+# Events about one endpoint are not sent to that endpoint (a failing one would feed itself).
+_ABOUT_AN_ENDPOINT = frozenset({WebhookDeliveryFailed.event_type, WebhookDisabled.event_type})
+
+
+async def dispatch(payload: EventPayload, envelope: Envelope, uow: UnitOfWork) -> None:
+    """Write the event's deliveries (none when the tenant has no matching endpoint)."""
+    tenant = current_context().tenant
+    if tenant is None or MODULE_SLUG not in tenant.enabled_modules:
+        return
+    if CATALOGUE.is_internal(envelope.event_type):
+        return
+    rows = await uow.session.execute(
+        select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(WebhookEndpoint.active)
+    )
+    about = (
+        envelope.payload.get("webhook_id") if envelope.event_type in _ABOUT_AN_ENDPOINT else None
+    )
+    targets = [
+        endpoint_id
+        for endpoint_id, patterns in rows.tuples()
+        if matches_any(patterns, envelope.event_type) and str(endpoint_id) != about
+    ]
+    if not targets:
+        return
+    body = encode_envelope(envelope).decode()
+    now = utcnow()
+    await uow.session.execute(
+        insert(WebhookDelivery),
+        [
+            {
+                "id": new_id(), "tenant_id": envelope.tenant_id, "endpoint_id": endpoint_id,
+                "event_id": envelope.id, "event_type": envelope.event_type, "body": body,
+                "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+            }
+            for endpoint_id in targets
+        ],
+    )  # fmt: skip
+    await wake_after_commit(uow)
+
+
+def _deliverable() -> tuple[type[EventPayload], ...]:
+    return tuple(cls for cls in CATALOGUE.types() if not cls.internal and cls is not WebhookPing)
+
+
+class DispatchConsumers(Sequence[ConsumerSpec]):
+    """``ModuleSpec.consumers`` of the module: the dispatch consumer, built on first use
+    from the catalogue as it is then (and again if types were declared since)."""
+
+    def __init__(self) -> None:
+        self._built: tuple[int, ConsumerSpec] | None = None
+
+    def _spec(self) -> ConsumerSpec:
+        size = len(CATALOGUE.types())
+        if self._built is None or self._built[0] != size:
+            spec = ConsumerSpec(CONSUMER, _deliverable(), dispatch, batch=True)
+            self._built = (size, spec)
+        return self._built[1]
+
+    @overload
+    def __getitem__(self, index: int) -> ConsumerSpec: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ConsumerSpec]: ...
+
+    def __getitem__(self, index: Any) -> Any:
+        return (self._spec(),)[index]
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[ConsumerSpec]:
+        return iter((self._spec(),))

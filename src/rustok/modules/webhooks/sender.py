@@ -1,0 +1,304 @@
+"""The webhook sender (W-3, W-4): a background service next to the event runtime.
+
+    wake (deliveries committed: in-process callback, NOTIFY on PostgreSQL) or poll
+      -> claim due deliveries (claims.py: per-endpoint concurrency, open breakers skipped)
+      -> per delivery, its own task: sign, POST through the endpoint's breaker
+         (GuardedTransport: checked addresses only; no redirects; connect 5 s, total
+         RUSTOK_WEBHOOKS_TIMEOUT_SECONDS; at most 4 KiB of the answer read)
+      -> record the attempt (attempts.py); a finished task frees a slot: claim again
+
+Several senders may run (every ``rustok serve`` worker and ``rustok worker``): claims never
+overlap. A sender killed between its POST and the record leaves its claim; after the lease
+another sender posts again with the same ``webhook-id`` (at least once; receivers
+de-duplicate on it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from rustok.core.db import utcnow
+from rustok.core.ids import new_id
+from rustok.core.logging import get_logger
+from rustok.core.resilience import CircuitOpenError, CircuitState
+from rustok.core.ssrf import GuardedTransport, OutboundUrlRefused, Resolver
+from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
+from rustok.modules.webhooks.attempts import AttemptOutcome, AttemptRecorder, Recorded, TakeNext
+from rustok.modules.webhooks.breakers import EndpointBreakers
+from rustok.modules.webhooks.claims import DELIVERIES, ClaimedDelivery, DeliveryClaimer
+from rustok.modules.webhooks.figures import record_figures
+from rustok.modules.webhooks.signing import signature_headers
+from rustok.modules.webhooks.wakeup import DeliveryListener, register, unregister
+
+if TYPE_CHECKING:
+    from rustok.core.platform import Platform
+
+log = get_logger("rustok.webhooks")
+CONNECT_TIMEOUT = 5.0
+MAX_RESPONSE_BYTES = 4096
+MAX_IN_FLIGHT = 256  # per process, over all endpoints
+FIGURES_INTERVAL = 5.0
+USER_AGENT = "RusToK-Webhooks/1"
+Clock = Callable[[], dt.datetime]
+
+
+class _NotSuccessful(Exception):
+    """A non-2xx answer: a failure for the breaker too."""
+
+    def __init__(self, status: int, excerpt: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.excerpt = excerpt
+
+
+class WebhookSender:
+    """Implements ``core.platform.BackgroundService``."""
+
+    def __init__(
+        self, platform: Platform, *, clock: Clock = utcnow, resolver: Resolver | None = None
+    ) -> None:
+        settings = platform.settings
+        self.platform = platform
+        self.clock = clock
+        self.token = f"webhooks-{new_id().hex[:16]}"
+        self.timeout = settings.webhooks_timeout_seconds
+        # A claim outlives the attempt before it (one is claimed ahead), its own attempt and
+        # its record; else two senders could post it.
+        self.lease_seconds = 3 * self.timeout + 5
+        self.poll_interval = settings.outbox_poll_interval
+        self.claimer = DeliveryClaimer(
+            platform.db, self.token, lease_seconds=self.lease_seconds,
+            concurrency=settings.webhooks_concurrency,
+        )  # fmt: skip
+        self.recorder = AttemptRecorder(
+            platform.uow, token=self.token, schedule=settings.webhooks_retry_delays,
+            disable_after=settings.webhooks_disable_after,
+        )  # fmt: skip
+        self.breakers = EndpointBreakers(clock=lambda: clock().timestamp())
+        self.allow_private = settings.webhooks_allow_private
+        self.resolver = resolver
+        self._client: httpx.AsyncClient | None = None
+        self._wake = asyncio.Event()
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                transport=GuardedTransport(
+                    allow_private=self.allow_private, resolver=self.resolver
+                ),
+                follow_redirects=False,
+                trust_env=False,
+                timeout=httpx.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout)),
+            )
+        return self._client
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks) and not any(t.done() for t in self._tasks)
+
+    async def start(self) -> None:
+        if self._tasks:
+            return
+        self._stopping = False
+        register(self.platform.db.write_engine.sync_engine, self.wake)
+        self._tasks = [
+            asyncio.create_task(self._loop(), name="webhooks:sender"),
+            asyncio.create_task(self._figures(), name="webhooks:figures"),
+        ]
+        if not self.platform.db.is_sqlite:
+            listener = DeliveryListener(self.platform.db.url, self.wake)
+            self._tasks.append(asyncio.create_task(listener.run(), name="webhooks:listener"))
+
+    async def stop(self) -> None:
+        """Stop claiming; attempts in flight may finish (their claims expire otherwise)."""
+        if not self._tasks:
+            return
+        self._stopping = True
+        unregister(self.platform.db.write_engine.sync_engine, self.wake)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        await finish_or_cancel(list(self._in_flight), STOP_GRACE_SECONDS)
+        await self.recorder.drain()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # --- the loop --------------------------------------------------------------------------
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                claimed = await self.claim()
+            except Exception as exc:  # noqa: BLE001 - a sick database: wait for the poll
+                log.warning("webhook claim failed", error=f"{type(exc).__name__}: {exc}")
+                claimed = []
+            for delivery in claimed:
+                task = asyncio.create_task(self.deliver(delivery), name=f"webhook:{delivery.id}")
+                self._in_flight.add(task)
+                task.add_done_callback(self._finished)
+            if claimed and len(self._in_flight) < MAX_IN_FLIGHT:
+                continue  # there may be more due right now
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_interval):
+                    await self._wake.wait()
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._wake.set()  # a slot is free
+
+    async def claim(self) -> list[ClaimedDelivery]:
+        return await self.claimer.claim(
+            self.clock(), MAX_IN_FLIGHT - len(self._in_flight), self.breakers.open_ids()
+        )
+
+    async def run_once(self) -> int:
+        """Claim what is due now and send it all; return how many attempts were made."""
+        claimed = await self.claim()
+        await asyncio.gather(*(self.deliver(d, chain=False) for d in claimed))
+        return len(claimed)
+
+    async def _figures(self) -> None:
+        while True:
+            with contextlib.suppress(Exception):
+                await record_figures(self.platform.db, self.clock())
+                self.breakers.record_metrics()
+            await asyncio.sleep(FIGURES_INTERVAL)
+
+    # --- one attempt -----------------------------------------------------------------------
+
+    async def deliver(self, delivery: ClaimedDelivery, *, chain: bool = True) -> None:
+        """Attempt ``delivery``; with ``chain``, go on with the endpoint's next due ones as
+        long as there are some and its breaker is closed.
+
+        Each attempt's record also claims what comes next, keeping one delivery claimed
+        ahead: the next attempt is sent while the previous one is being recorded, so the
+        endpoint's pace is set by the slower of the two, not by their sum.
+        """
+        queue: deque[ClaimedDelivery] = deque([delivery])
+        recording: asyncio.Task[Recorded] | None = None
+        try:
+            while queue:
+                current = queue.popleft()
+                try:
+                    outcome = await self.attempt(current)
+                except CircuitOpenError:
+                    retry_after = self.breakers.of(current.endpoint_id).retry_after()
+                    for untried in (current, *queue):
+                        await self._release(untried, retry_after)
+                    queue.clear()
+                    continue
+                if recording is not None:
+                    queue.extend(await self._recorded(recording))
+                go_on = (
+                    chain
+                    and not self._stopping
+                    and self.breakers.state_of(current.endpoint_id) is CircuitState.CLOSED
+                )
+                want = max(0, 2 - len(queue)) if go_on else 0
+                take = self._take_next(current.endpoint_id, want) if want else None
+                recording = asyncio.create_task(self.recorder.record(current, outcome, take))
+                if not queue:
+                    queue.extend(await self._recorded(recording))
+                    recording = None
+        finally:
+            if recording is not None:
+                await self._recorded(recording)
+
+    async def _recorded(self, recording: asyncio.Task[Recorded]) -> list[ClaimedDelivery]:
+        """What the record claimed next (nothing if it failed: claims then expire)."""
+        try:
+            _, following = await recording
+        except Exception as exc:  # noqa: BLE001 - unrecorded: sent again after the lease
+            log.error("webhook attempt not recorded", error=f"{type(exc).__name__}: {exc}")
+            return []
+        return following
+
+    def _take_next(self, endpoint_id: uuid.UUID, limit: int) -> TakeNext:
+        async def take(conn: AsyncConnection) -> list[ClaimedDelivery]:
+            return await self.claimer.take_next(conn, endpoint_id, self.clock(), limit)
+
+        return take
+
+    async def attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
+        """POST the delivery once; raise :class:`CircuitOpenError` if its breaker refused."""
+        body = delivery.body.encode()
+        now = self.clock()
+        headers = {
+            **delivery.headers,
+            "content-type": "application/json",
+            "user-agent": USER_AGENT,
+            **signature_headers(
+                delivery.secrets, str(delivery.event_id), int(now.timestamp()), body
+            ),
+        }
+        breaker = self.breakers.of(delivery.endpoint_id)
+        started = time.perf_counter()
+        status: int | None = None
+        excerpt: str | None = None
+        error: str | None = None
+        try:
+            status, excerpt = await breaker.call(lambda: self._post(delivery.url, body, headers))
+        except CircuitOpenError:
+            raise
+        except _NotSuccessful as exc:
+            status, excerpt, error = exc.status, exc.excerpt, str(exc)
+        except OutboundUrlRefused as exc:
+            error = f"refused: {exc.detail}"
+        except TimeoutError:
+            error = f"timed out after {self.timeout:g} s"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - recorded as the attempt's error, never lost
+            error = f"{type(exc).__name__}: {exc}"
+        duration = time.perf_counter() - started
+        return AttemptOutcome(now, duration, status, error[:500] if error else None, excerpt)
+
+    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        async with asyncio.timeout(self.timeout):
+            async with self.client().stream("POST", url, content=body, headers=headers) as answer:
+                read = bytearray()
+                async for chunk in answer.aiter_raw():
+                    read += chunk
+                    if len(read) >= MAX_RESPONSE_BYTES:
+                        break
+        excerpt = bytes(read[:MAX_RESPONSE_BYTES]).decode("utf-8", "replace").replace("\x00", "")
+        status = answer.status_code
+        if 200 <= status < 300:
+            return status, excerpt
+        if 300 <= status < 400:
+            location = answer.headers.get("location", "")[:200]
+            raise _NotSuccessful(status, excerpt, f"redirect to {location!r} not followed")
+        raise _NotSuccessful(status, excerpt, f"HTTP {status}")
+
+    async def _release(self, delivery: ClaimedDelivery, retry_after: float) -> None:
+        """Give a claim back untried (its breaker is open): due when the breaker may let
+        a trial through; not an attempt."""
+        due = self.clock() + dt.timedelta(seconds=max(retry_after, 1.0))
+        async with self.platform.db.writer(), self.platform.db.write_engine.begin() as conn:
+            await conn.execute(
+                update(DELIVERIES)
+                .where(DELIVERIES.c.id == delivery.id, DELIVERIES.c.claimed_by == self.token)
+                .values(claimed_by=None, claimed_at=None, next_attempt_at=due)
+            )

@@ -1,0 +1,159 @@
+"""W-3: kill -9 of the sending process between the POST and its record. After a restart
+every delivery is sent again (at least once) with the same ``webhook-id``; no delivery row
+is lost, and no event has two rows for the endpoint. PostgreSQL, real processes."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rustok.bootstrap import bootstrap
+from rustok.core.context import RequestContext, use_context
+from rustok.modules.webhooks.runtime import webhooks_runtime
+from rustok.modules.webhooks.schemas import WebhookCreate
+from tests.conftest import (
+    TEST_SECRET,
+    PostgresDatabases,
+    _asyncpg_dsn,
+    make_settings,
+    run_in_thread,
+)
+from tests.crash.test_kill9 import query
+from tests.outbox.support import TENANT, Ticked
+
+EVENTS = 200
+KILL_AT = (15, 70, 140)  # the worker dies while these requests wait for their answer
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class Receiver(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.ids: list[str] = []
+        self.lock = threading.Lock()
+        self.kill_now = threading.Event()
+        self.killed = threading.Event()
+        self.held: list[str] = []
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: Receiver
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["content-length"]))
+        webhook_id = self.headers["webhook-id"]
+        with self.server.lock:
+            self.server.ids.append(webhook_id)
+            number = len(self.server.ids)
+        if number in KILL_AT:
+            self.server.held.append(webhook_id)
+            self.server.killed.clear()
+            self.server.kill_now.set()  # the test kills the worker while we hold the answer
+            self.server.killed.wait(30)
+            self.close_connection = True
+            return
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+async def _prepare(url: str, data: Path, receiver_url: str) -> list[uuid.UUID]:
+    platform = bootstrap(make_settings(url, data, webhooks_allow_private=True))
+    try:
+        with use_context(RequestContext(tenant=TENANT)):
+            await webhooks_runtime(platform).endpoints.create(
+                WebhookCreate(url=receiver_url, event_types=["test.ticked"])
+            )
+            ids = []
+            for start in range(0, EVENTS, 20):
+                async with platform.uow() as uow:
+                    for n in range(start, start + 20):
+                        ids.append(uow.publish(Ticked(thing_id=uuid.UUID(int=n + 1), n=0)).id)
+                    await uow.commit()
+        return ids
+    finally:
+        await platform.aclose()
+
+
+@pytest.mark.slow
+def test_kill9_between_post_and_record(
+    postgres_databases: PostgresDatabases, tmp_path: Path
+) -> None:
+    name = postgres_databases.create()
+    url = postgres_databases.url_of(name)
+    dsn = _asyncpg_dsn(url)
+    receiver = Receiver()
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    port = receiver.server_address[1]
+    committed = run_in_thread(lambda: _prepare(url, tmp_path, f"http://127.0.0.1:{port}/in"))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RUSTOK_")},
+        "RUSTOK_DATABASE_URL": url, "RUSTOK_SECRET_KEY": TEST_SECRET,
+        "RUSTOK_DATA_DIR": str(tmp_path), "RUSTOK_LOG_LEVEL": "warning",
+        "RUSTOK_WEBHOOKS_ALLOW_PRIVATE": "true", "RUSTOK_WEBHOOKS_TIMEOUT_SECONDS": "1",
+        "RUSTOK_OUTBOX_POLL_INTERVAL": "0.1", "RUSTOK_OUTBOX_LEASE_SECONDS": "2",
+        "RUSTOK_WEBHOOKS_RETRY_SCHEDULE": "0.5",
+    }  # fmt: skip
+    log = (tmp_path / "worker.log").open("ab")
+    args = [sys.executable, "-m", "tests.modules.webhooks.worker_actor"]
+
+    def spawn() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=log)
+
+    worker = spawn()
+    kills = 0
+    try:
+        deadline = time.monotonic() + 120
+        while _succeeded(dsn) < EVENTS:
+            assert time.monotonic() < deadline, (
+                f"not settled after {kills} kills: {_statuses(dsn)}\n"
+                + (tmp_path / "worker.log").read_text()[-3000:]
+            )
+            if receiver.kill_now.wait(0.2):
+                receiver.kill_now.clear()
+                worker.kill()  # SIGKILL: no clean-up of any kind
+                worker.wait()
+                kills += 1
+                receiver.killed.set()
+                worker = spawn()
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        receiver.shutdown()
+        log.close()
+    rows = query(dsn, "SELECT event_id, status FROM webhook_deliveries")
+    postgres_databases.drop(name)
+    assert kills == len(KILL_AT)
+    # One row per event for the endpoint: none lost, none doubled, all delivered.
+    assert sorted(r["event_id"] for r in rows) == sorted(committed)
+    assert {r["status"] for r in rows} == {"succeeded"}
+    seen = Counter(receiver.ids)
+    assert set(seen) == {str(i) for i in committed}  # every event, nothing else
+    for held in receiver.held:  # the ones in flight at a kill came again, same webhook-id
+        assert seen[held] >= 2, held
+
+
+def _succeeded(dsn: str) -> int:
+    rows = query(dsn, "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'succeeded'")
+    return int(rows[0]["n"])
+
+
+def _statuses(dsn: str) -> dict[str, int]:
+    rows = query(dsn, "SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status")
+    return {r["status"]: r["n"] for r in rows}
