@@ -154,11 +154,15 @@ async def test_errors_are_documented_as_problems(document: dict[str, Any]) -> No
         "type", "title", "status", "detail", "instance", "code", "trace_id",
     }  # fmt: skip
     assert problem["properties"]["errors"]["additionalProperties"]["type"] == "array"
+    own: list[tuple[str, str, str, Any]] = []
     for method, path, operation in operations(document):
         for status, response in operation["responses"].items():
             if int(status) < 400:
                 continue
             content = response["content"]
+            if "x-problem-codes" not in response:  # a body of the route's own
+                own.append((method, path, status, content))
+                continue
             assert list(content) == ["application/problem+json"], (method, path, status)
             assert content["application/problem+json"]["schema"] == {
                 "$ref": "#/components/schemas/Problem"
@@ -166,6 +170,9 @@ async def test_errors_are_documented_as_problems(document: dict[str, Any]) -> No
             codes = response["x-problem-codes"]
             assert codes and all(f"`{code}`" in response["description"] for code in codes)
         assert "500" in operation["responses"], (method, path)
+    # Readiness answers 503 with its report of the checks, not a problem.
+    ready = {"application/json": {"schema": {"$ref": "#/components/schemas/Ready"}}}
+    assert own == [("get", "/health/ready", "503", ready)]
     # Litestar's own error shape is gone from the document.
     assert '"extra"' not in str(document).replace("'", '"')
 
@@ -193,6 +200,20 @@ async def test_operations_name_the_problems_their_layers_answer(
     assert codes("get", "/api/store/products", 415) == []
     assert codes("post", "/api/auth/login", 403) == ["TENANT_DISABLED"]
     assert codes("get", "/health/live", 404) == []
+    # The database layer's outage (raised in the engine) and a lost race, on every operation
+    # that reaches the database; the S3 media storage's outage where media is stored or read.
+    assert codes("get", "/api/store/products", 503) == ["SERVICE_UNAVAILABLE", "TRY_AGAIN"]
+    assert codes("get", "/health/live", 503) == []
+    assert "MEDIA_STORAGE_UNAVAILABLE" in codes("post", "/api/content/media", 503)
+    assert "MEDIA_STORAGE_UNAVAILABLE" not in codes("get", "/api/admin/webhooks", 503)
+    assert {"MEDIA_TYPE_MISMATCH", "MEDIA_TYPE_NOT_ALLOWED"} <= set(
+        codes("post", "/api/content/media", 415)
+    )
+    assert codes("post", "/api/admin/webhooks", 422) == ["URL_NOT_ALLOWED"]
+    assert codes("patch", "/api/admin/webhooks/{webhook_id}", 422) == ["URL_NOT_ALLOWED"]
+    assert "WEBHOOK_INACTIVE" in codes(
+        "post", "/api/admin/webhooks/deliveries/{delivery_id}/redeliver", 409
+    )
 
 
 async def test_rate_limits_are_documented_only_when_on(db_url: str, tmp_path: Path) -> None:

@@ -130,6 +130,16 @@ async def _content(client: httpx.AsyncClient, root: dict[str, str]) -> None:
                       headers={**root, "content-type": "application/octet-stream"})  # fmt: skip
 
 
+async def _media_and_webhooks(client: httpx.AsyncClient, root: dict[str, str]) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    await client.post("/api/content/media", files={"file": ("a.gif", png, "image/gif")},
+                      headers=root)  # fmt: skip
+    await client.post("/api/admin/webhooks", headers=root,
+                      json={"url": "http://127.0.0.1/hook", "event_types": ["*"]})  # fmt: skip
+    await client.get(f"/api/admin/webhooks/{uuid.uuid4()}", headers=root)
+    await client.post(f"/api/admin/webhooks/deliveries/{uuid.uuid4()}/redeliver", headers=root)
+
+
 async def _outbox(client: httpx.AsyncClient, root: dict[str, str]) -> None:
     await client.get(f"/api/admin/events/{uuid.uuid4()}", headers=root)
     await client.post(f"/api/admin/events/{uuid.uuid4()}/replay", headers=root)
@@ -147,6 +157,7 @@ async def test_every_problem_answered_is_documented(
     await _commerce(client, root)
     await _content(client, root)
     await _outbox(client, root)
+    await _media_and_webhooks(client, root)
     await _auth(client, app, customer)
     await _tenancy(client, root)
 
@@ -190,6 +201,10 @@ async def test_every_problem_answered_is_documented(
         (409, "NOTHING_TO_REPLAY"),
         (404, "TENANT_NOT_FOUND"),
         (409, "VARIANT_RESERVED"),
+        (415, "MEDIA_TYPE_MISMATCH"),
+        (422, "URL_NOT_ALLOWED"),
+        (404, "WEBHOOK_NOT_FOUND"),
+        (404, "DELIVERY_NOT_FOUND"),
     } <= ledger.codes(), sorted(ledger.codes())
 
 
@@ -208,6 +223,45 @@ async def test_rate_limited_answers_are_documented(limited_settings: Settings) -
             await client.post("/api/auth/login", json={"email": "x@y.zz", "password": "p"})
     assert (429, "RATE_LIMITED") in ledger.codes()
     assert ledger.undocumented() == []
+
+
+@pytest.fixture
+def one_connection_settings(db_url: str, tmp_path: Path) -> Settings:
+    return make_settings(
+        db_url, tmp_path, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.2,
+        serve_events=False,
+    )  # fmt: skip
+
+
+async def test_database_outage_answers_are_documented(one_connection_settings: Settings) -> None:
+    """The database layer's 503 comes from the engine, not from a ``raise`` in a handler:
+    the document still lists it on every operation that reaches the database."""
+    app = create_app(one_connection_settings, platform=bootstrap(one_connection_settings))
+    async with serve_app(app) as client:
+        document = (await client.get("/api/openapi.json")).json()
+        ledger = ProblemLedger(document)
+        await make_user(app.platform, "root@example.com", "super_admin")
+        root = bearer(await sign_in(client, "root@example.com"))
+        assert (await client.get("/api/store/products")).status_code == 200  # tenant cached
+        client.event_hooks["response"].append(ledger.hook)
+        async with app.platform.db.engine.connect() as held:  # the pool's only connection
+            await held.exec_driver_sql("SELECT 1")
+            await client.get("/api/store/products")
+            await client.post("/api/auth/login", json={"email": "a@b.co", "password": "x"})
+            await client.get("/api/admin/webhooks", headers=root)
+            await client.post("/api/content/media", files={"file": ("a.txt", b"hi")},
+                              headers=root)  # fmt: skip
+    answered = sorted((a.method, a.template, a.status, a.code) for a in ledger.seen)
+    assert len(answered) == 4 and {a[2:] for a in answered} == {(503, "SERVICE_UNAVAILABLE")}
+    assert ledger.undocumented() == []
+    for item in document["paths"].values():  # every tenant-scoped operation lists it
+        for method, operation in item.items():
+            tenant_scoped = any(
+                "TenantId" in p.get("$ref", "") for p in operation.get("parameters", [])
+            )
+            if tenant_scoped:
+                codes = operation["responses"]["503"]["x-problem-codes"]
+                assert "SERVICE_UNAVAILABLE" in codes, (method, operation["operationId"])
 
 
 async def test_the_check_fails_when_an_operation_forgets_a_status(
@@ -233,8 +287,7 @@ NOT_ANSWERED_OVER_REST = {
     "PERSISTED_QUERY_NOT_FOUND": "GraphQL: an error in the GraphQL result (HTTP 200)",
     "PERSISTED_QUERY_HASH_MISMATCH": "GraphQL: an error in the GraphQL result (HTTP 200)",
     "BROKER_UNAVAILABLE": "the outbox relay's, retried there; requests only write the outbox",
-    "MEDIA_STORAGE_UNAVAILABLE": "S3 media storage only: documented when the server uses it",
-    "SERVICE_UNAVAILABLE": "a base class: only its subclasses are raised",
+    "UNPROCESSABLE_CONTENT": "a base class: only its subclasses (own codes) are raised",
 }
 
 

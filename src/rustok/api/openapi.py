@@ -198,10 +198,16 @@ def _complete(
             # description; OpenAPI requires one.
             if "schema" not in header and "content" not in header:
                 header["schema"] = {"type": "string"}
-    for status in [s for s in responses if int(s) >= 400]:
+    declared = {str(status) for status in handler.responses or {}}  # the route's own bodies
+    for status in [s for s in responses if int(s) >= 400 and s not in declared]:
         del responses[status]  # Litestar's generic {status_code, detail, extra} answer
     for status, codes in catalogue.problems(handler, facts).items():
-        responses[str(status)] = _problem_response(status, codes)
+        problem = _problem_response(status, codes)
+        if (own := responses.get(str(status))) is not None:  # both bodies, by media type
+            problem["description"] = f"{own['description']}; {problem['description']}"
+            problem["content"] = {**own.get("content", {}), **problem["content"]}
+        responses[str(status)] = problem
+    operation["responses"] = dict(sorted(responses.items()))
 
 
 def _problem_response(status: int, codes: list[str]) -> dict[str, Any]:

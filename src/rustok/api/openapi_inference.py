@@ -13,7 +13,9 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import importlib
 import inspect
+import pkgutil
 import sys
 import types
 import typing
@@ -361,6 +363,7 @@ def _is_self_attribute(target: ast.expr) -> bool:
 
 
 def _implementations(protocol: type) -> list[type]:
+    _load_neighbours(protocol)
     members = typing._get_protocol_attrs(protocol)  # type: ignore[attr-defined]
     return [
         obj
@@ -372,3 +375,14 @@ def _implementations(protocol: type) -> list[type]:
         and not getattr(obj, "_is_protocol", False)
         and all(hasattr(obj, member) for member in members)
     ]
+
+
+def _load_neighbours(protocol: type) -> None:
+    """Import the modules next to ``protocol``: implementations that a server imports only
+    when its settings choose them (the S3 media storage) live there, and the document should
+    not depend on what the process happened to import before it was built."""
+    package = protocol.__module__.rpartition(".")[0]
+    if not package.startswith(PACKAGE):
+        return
+    for info in pkgutil.iter_modules(getattr(sys.modules[package], "__path__", [])):
+        importlib.import_module(f"{package}.{info.name}")

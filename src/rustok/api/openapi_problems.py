@@ -11,8 +11,10 @@ Derived from the layers a request passes, in order, never listed by hand:
   validation (400), malformed JSON (400 ``MALFORMED_BODY``), other media types (415),
   oversized bodies (413), typed path segments that do not parse (404: no route);
 - the dependencies the handler uses and the handler itself (analysed, ``openapi_raises``);
-- on every operation: 500 ``INTERNAL_ERROR``; on tenant-scoped ones the 5xx problems that
-  ``problems.py`` builds itself (503 ``TRY_AGAIN``: a transaction that lost a race).
+- on every operation: 500 ``INTERNAL_ERROR``; on tenant-scoped ones (they all reach the
+  database) the 5xx problems that ``problems.py`` builds itself (503 ``TRY_AGAIN``: a
+  transaction that lost a race) and the database layer's refusal during an outage (the
+  guarded pool's checkout, analysed: 503 ``SERVICE_UNAVAILABLE``, ``core/db_outage.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from rustok.api.ratelimit import EXEMPT_PREFIXES, RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.tenant_middleware import needs_tenant
 from rustok.auth import guard as auth_guard
+from rustok.core.db_outage import OutageMonitor, guarded_pool
 from rustok.rbac.declare import AUTHENTICATED, OPTIONAL_AUTH_OPT, PERMISSION_OPT, PUBLIC_OPT
 from rustok.tenancy.resolver import MEDIA_PREFIX, TenantResolver
 
@@ -94,6 +97,9 @@ class ProblemCatalogue:
         self._path_mode = resolution_mode == "path"
         self._rate_limited = rate_limited
         self._common = self._analyzer.problems(RequestGuard.__call__, RequestGuard)
+        # Every statement checks a connection out of this pool class (core/db.py).
+        pool = guarded_pool(OutageMonitor())
+        self._database = self._analyzer.problems(pool.connect, pool)
 
     def problems(self, handler: HTTPRouteHandler, facts: OperationFacts) -> dict[int, list[str]]:
         found: set[ProblemRef] = {(500, "INTERNAL_ERROR")}
@@ -106,6 +112,7 @@ class ProblemCatalogue:
             found |= self._analyzer.problems(resolve, TenantResolver)
             # What the exception handler builds itself: a transaction that lost a race.
             found |= {p for p in self._analyzer.problems(problem_for) if p[0] >= 500}
+            found |= self._database
         if self._rate_limited and not facts.path.startswith(EXEMPT_PREFIXES):
             found |= self._analyzer.problems(RateLimitMiddleware.__call__, RateLimitMiddleware)
         found |= self._guards(handler)
