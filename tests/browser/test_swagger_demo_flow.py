@@ -33,7 +33,9 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 STEP_TIMEOUT_MS = 60_000
 
-pytestmark = pytest.mark.slow
+# A real server (migrate, demo, serve, the document built) and a browser: minutes on a busy
+# machine, beyond the suite's 300 s hang guard; every browser step has its own timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def _rustok(*args: str, env: dict[str, str], cwd: Path) -> None:
@@ -77,6 +79,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        # The document is built on its first request (seconds of CPU, more on a busy machine):
+        # built here, the browser's steps keep their own timeouts.
+        assert httpx.get(f"{base}/api/openapi.json", timeout=300).status_code == 200
         yield base
     finally:
         process.terminate()

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from rustok.api.app import create_app
+from rustok.api.docs import encoded_document
 from rustok.bootstrap import bootstrap
 from tests.api.problem_ledger import ProblemLedger
 from tests.auth.helpers import PASSWORD, make_user
@@ -52,6 +53,8 @@ def api_schema(db_url: str, tmp_path: Path) -> Any:
                                  login_ip_rate_limit="100000/minute")  # fmt: skip
     app = create_app(app_settings, platform=bootstrap(app_settings))
     token = _token(app)
+    # Built ahead: the loader gives the first request (seconds of CPU on a busy machine) 10 s.
+    encoded_document(app.litestar)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
     schema.config.headers = {"Authorization": f"Bearer {token}"}
     return schema

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from litestar import Request, Response, Router, get
+from litestar import Litestar, Request, Response, Router, get
 from litestar.static_files import create_static_files_router
 
 from rustok.api.deps import platform_from_state
@@ -16,6 +16,7 @@ from rustok.api.openapi import build_document
 from rustok.core.metrics import render_metrics
 
 OPENAPI_JSON_PATH = "/api/openapi.json"
+DOCUMENT_STATE_KEY = "openapi_json"
 
 
 def _swagger_static_dir() -> Path:
@@ -90,12 +91,17 @@ async def swagger_ui() -> str:
     sync_to_thread=True,  # the first call builds the document: seconds of CPU
 )
 def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
-    """The OpenAPI 3.1 document, built and encoded once per process."""
-    state = request.app.state
-    if (body := state.get("openapi_json")) is None:
-        settings = platform_from_state(state).settings
-        body = state["openapi_json"] = msgspec.json.encode(build_document(request.app, settings))
-    return Response(body, media_type="application/vnd.oai.openapi+json")
+    return Response(encoded_document(request.app), media_type="application/vnd.oai.openapi+json")
+
+
+def encoded_document(app: Litestar) -> bytes:
+    """The OpenAPI 3.1 document as JSON, built on first use (seconds of CPU) and then kept in
+    the app's state; a caller may build it ahead of the first request."""
+    body = app.state.get(DOCUMENT_STATE_KEY)
+    if not isinstance(body, bytes):
+        settings = platform_from_state(app.state).settings
+        body = app.state[DOCUMENT_STATE_KEY] = msgspec.json.encode(build_document(app, settings))
+    return body
 
 
 @get("/metrics", public=True, include_in_schema=False)
