@@ -8,9 +8,9 @@ from rustok.api.app import RustokApp, create_app
 from rustok.api.middleware import RequestContextMiddleware
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.security import SecurityMiddleware
+from rustok.bootstrap import load_all_settings
 from rustok.core.context import TenantRef, current_context, reset_context, set_context
 from rustok.core.logging import configure_logging
-from rustok.core.settings import load_settings
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class FixedTenant:
 
 
 def app_without_resolver() -> RustokApp:
-    settings = load_settings(warn=False)
+    settings = load_all_settings(warn=False)
     configure_logging(settings.log_format, settings.log_level)
     app = create_app(settings)
     inner: ASGIApp = app.litestar  # type: ignore[assignment]

@@ -28,7 +28,7 @@ from bench.harness import (
     wrk,
 )
 from rustok.api.app import create_app
-from rustok.core.settings import load_settings
+from rustok.bootstrap import load_all_settings
 
 EMAIL, PASSWORD = "bench-editor@example.com", "bench password 123"
 NODES = 200  # created (and published) sequentially per database
@@ -76,7 +76,7 @@ def _write_path(client: httpx.Client) -> tuple[list[float], list[float]]:
 
 
 async def _query_counts(database_url: str, data: Path) -> tuple[int, int]:
-    settings = load_settings({}, warn=False, database_url=database_url, data_dir=str(data),
+    settings = load_all_settings({}, warn=False, database_url=database_url, data_dir=str(data),
                              secret_key="bench-secret-key-0123456789-abcdefghijklmnop",
                              serve_events=False, rate_limit="0")  # fmt: skip
     app = create_app(settings)

@@ -26,16 +26,16 @@ from tests.outbox.support import Ticked
 from tests.services import Service, start_nats, start_postgres
 
 from bench.harness import BENCH_SECRET, print_table
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.cli.migrate import migrate_and_seed
 from rustok.core.consumer import ConsumerSpec
 from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.events import Envelope
 from rustok.core.platform import Platform
 from rustok.core.resilience import CircuitBreaker, CircuitOpenError
-from rustok.core.settings import Settings, load_settings
+from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWork
-from rustok.outbox.runtime import EventRuntime
+from rustok.outbox.event_runtime import EventRuntime
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 
 BACKLOG = 5000
@@ -76,7 +76,7 @@ async def platform_for(
     extra: dict[str, Any] = {"log_level": "error", "event_queue_size": 10_000}
     if transport == "nats":
         extra.update(nats_url=nats_url, nats_stream=f"B{uuid.uuid4().hex[:8].upper()}")
-    settings: Settings = load_settings(
+    settings: Settings = load_all_settings(
         environ={}, warn=False, database_url=db_url, data_dir=str(data),
         secret_key=BENCH_SECRET, event_transport=transport, **extra,
     )  # fmt: skip

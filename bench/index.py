@@ -47,10 +47,10 @@ from bench.harness import (
     wrk,
 )
 from rustok.api.app import create_app
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.core.context import DEFAULT_TENANT_ID, RequestContext, TenantRef, use_context
 from rustok.core.platform import Platform
-from rustok.core.settings import Settings, load_settings
+from rustok.core.settings import Settings
 from rustok.modules.index.documents import ContentDocument, PriceRange, ProductDocument
 from rustok.modules.index.store import ListingStore
 from rustok.tenancy.schemas import LocaleSetting, TenantUpdate
@@ -84,7 +84,7 @@ Rows = list[tuple[str, str]]
 
 
 def _settings(database_url: str, data: Path) -> Settings:
-    return load_settings({}, warn=False, database_url=database_url, data_dir=str(data),
+    return load_all_settings({}, warn=False, database_url=database_url, data_dir=str(data),
                          secret_key=BENCH_SECRET, serve_events=False, rate_limit="0")  # fmt: skip
 
 

@@ -18,16 +18,15 @@ from tests.services import start_postgres, start_redis
 
 from bench.harness import bench_env, migrate, percentile, print_table, served, sqlite_dir, wrk
 from rustok.api.app import create_app
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.cli.migrate import migrate_and_seed
-from rustok.core.settings import load_settings
 from rustok.tenancy.schemas import TenantCreate, TenantUpdate
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 
 
 async def _resolution_cost(data: Path, iterations: int = 200_000) -> tuple[float, float]:
-    settings = load_settings({}, warn=False, database_url=f"sqlite+aiosqlite:///{data}/r.db",
+    settings = load_all_settings({}, warn=False, database_url=f"sqlite+aiosqlite:///{data}/r.db",
                              data_dir=str(data), secret_key=SECRET)  # fmt: skip
     await migrate_and_seed(settings)
     app = create_app(settings)
@@ -52,7 +51,7 @@ async def _invalidation_delays(trials: int = 40) -> list[float]:
     pg, redis = start_postgres(), start_redis()
     try:
         data = Path(tempfile.mkdtemp())
-        settings = load_settings({}, warn=False, database_url=pg.url, redis_url=redis.url,
+        settings = load_all_settings({}, warn=False, database_url=pg.url, redis_url=redis.url,
                                  data_dir=str(data), secret_key=SECRET)  # fmt: skip
         await migrate_and_seed(settings)
         app_a, app_b = (

@@ -28,13 +28,12 @@ from tests.services import start_postgres
 
 from bench.events import _create_pg_database
 from bench.harness import BENCH_SECRET, print_table
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.cli.migrate import migrate_and_seed
 from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.platform import Platform
-from rustok.core.settings import load_settings
-from rustok.modules.webhooks.runtime import webhooks_runtime
 from rustok.modules.webhooks.schemas import WebhookCreate
+from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 
 BACKLOG = 2000
@@ -47,7 +46,7 @@ TENANT = TenantRef(
 
 @asynccontextmanager
 async def platform_for(db_url: str, data: Path) -> AsyncIterator[Platform]:
-    settings = load_settings(
+    settings = load_all_settings(
         environ={}, warn=False, database_url=db_url, data_dir=str(data), secret_key=BENCH_SECRET,
         log_level="error", webhooks_allow_private=True,
     )  # fmt: skip

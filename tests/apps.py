@@ -17,6 +17,7 @@ from rustok.api.app import RustokApp, bind_platform, build_litestar
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
+from rustok.modules.content.settings import ContentSettings
 
 MakeApp = Callable[[Settings, Platform], RustokApp]
 
@@ -34,7 +35,13 @@ class BuiltApps:
         """``create_app(settings, platform=platform)``, from a built app not lent yet."""
         modules = tuple(platform.modules)
         # Everything the build may read, bar the per-test paths.
-        shared = msgspec.structs.replace(settings, database_url="", data_dir="", media_root="")
+        module_settings = tuple(
+            msgspec.structs.replace(m, media_root="") if isinstance(m, ContentSettings) else m
+            for m in settings.module_settings
+        )
+        shared = msgspec.structs.replace(
+            settings, database_url="", data_dir="", module_settings=module_settings
+        )
         key = msgspec.json.encode([[id(m) for m in modules], shared])
         self._modules[key] = modules  # referenced, so their ids are not reused
         free = self._free.setdefault(key, [])

@@ -23,12 +23,12 @@ import pytest
 from sqlalchemy import event
 
 from rustok.api.app import RustokApp
-from rustok.bootstrap import bootstrap, builtin_modules
+from rustok.bootstrap import bootstrap, builtin_modules, load_all_settings
 from rustok.core.db import Database
 from rustok.core.logging import configure_logging
 from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
-from rustok.core.settings import Settings, load_settings
+from rustok.core.settings import Settings
 from tests.apps import BuiltApps, MakeApp
 from tests.databases import PostgresDatabases as PostgresDatabases
 from tests.databases import ReusedDatabase
@@ -45,7 +45,7 @@ configure_logging("console", "warning")
 
 
 def make_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
-    return load_settings(
+    return load_all_settings(
         environ={},
         warn=False,
         database_url=database_url,
@@ -272,8 +272,8 @@ async def outbox_settled(platform: Platform, limit: float = 10.0) -> None:
 
     from sqlalchemy import func, select
 
+    from rustok.outbox.event_runtime import EventRuntime
     from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
-    from rustok.outbox.runtime import EventRuntime
 
     runtime = platform.events
     runners = runtime.runners if isinstance(runtime, EventRuntime) and runtime.started else []

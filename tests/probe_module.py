@@ -12,10 +12,10 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.exc import OperationalError
 
-from rustok.auth.guard import Public
 from rustok.core.context import current_context
 from rustok.core.errors import InvalidTransition
 from rustok.core.module import ModuleHealth, ModuleSpec
+from rustok.web.permissions import Public
 
 SECRET = "hunter2-database-password"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rustok.api.deps import platform_from_state
 from rustok.bootstrap import bootstrap
+from rustok.web.deps import platform_from_state
 from tests.apps import BuiltApps
 from tests.conftest import make_settings
 from tests.probe_module import PROBE_MODULE

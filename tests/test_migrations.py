@@ -1,4 +1,5 @@
-"""One linear migration history that runs on SQLite and PostgreSQL (STYLE rule 19)."""
+"""One linear migration history that runs on SQLite and PostgreSQL (STYLE rule 19), its
+revisions in the platform's ``versions/`` and in each module's ``migrations/`` folder."""
 
 from __future__ import annotations
 
@@ -12,18 +13,30 @@ from rustok.api.app import create_app
 from rustok.cli.migrate import migrate_and_seed
 from rustok.core.db import Database
 from rustok.migrations import (
+    PLATFORM_VERSIONS,
     SchemaOutdated,
     alembic_config,
     compare_metadata,
     current_revision,
     downgrade,
     ensure_schema_current,
+    found_modules,
     head_revision,
     upgrade,
+    version_locations,
 )
 from rustok.tenancy.models import DEFAULT_TENANT_ID, Tenant
 from tests.conftest import make_settings
 from tests.lifespan import LifespanManager
+
+ROOT = Path(__file__).resolve().parent.parent
+HELLO_MIGRATIONS = ROOT / "tests" / "fixtures" / "rustok_hello" / "rustok_hello" / "migrations"
+# The history as deployed databases hold it before the revisions moved into the modules'
+# folders: its ids and order must not change, or those databases would not upgrade.
+HISTORY_BEFORE_MODULE_FOLDERS = [
+    "20261127_0001", "20261127_0002", "20261127_0003", "20261127_0004", "20261127_0005",
+    "20261127_0006", "20261127_0007", "20261206_0008", "20261206_0009", "20261206_0010",
+]  # fmt: skip
 
 PLATFORM_TABLES = {
     "tenants", "users", "sessions", "roles", "permissions", "role_permissions", "user_roles",
@@ -38,6 +51,42 @@ def test_single_linear_history() -> None:
     assert revisions[-1].down_revision is None
     for revision in revisions:
         assert not revision.is_merge_point
+
+
+def _chain() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+@pytest.mark.sql_free
+def test_history_keeps_its_ids_across_the_folders() -> None:
+    chain = _chain()
+    assert chain[: len(HISTORY_BEFORE_MODULE_FOLDERS)] == HISTORY_BEFORE_MODULE_FOLDERS
+    assert chain == sorted(chain, key=lambda r: r.rpartition("_")[2])  # numbered in order
+    script = ScriptDirectory.from_config(alembic_config())
+    folders = {Path(script.get_revision(r).path).parent for r in chain}
+    modules = {m.spec.slug: m.spec.migrations for m in found_modules()}
+    assert folders == {
+        PLATFORM_VERSIONS, modules["content"], modules["commerce"], modules["index"],
+        modules["webhooks"],
+    }  # fmt: skip
+    assert version_locations()[0] == PLATFORM_VERSIONS
+    assert set(version_locations()) == {
+        PLATFORM_VERSIONS,
+        *(folder for folder in modules.values() if folder is not None),
+    }
+
+
+@pytest.mark.sql_free
+def test_an_installed_module_is_a_branch_of_its_own() -> None:
+    """With the fixture module's folder, the history has its head next to the platform's,
+    and its first revision depends on the platform's first."""
+    config = alembic_config(locations=[*version_locations(), HELLO_MIGRATIONS])
+    script = ScriptDirectory.from_config(config)
+    assert sorted(script.get_heads()) == sorted([_chain()[-1], "hello_0001"])
+    hello = script.get_revision("hello@head")
+    assert hello is not None and hello.revision == "hello_0001"
+    assert hello.down_revision is None and hello.dependencies == "20261127_0001"
 
 
 async def _tables(db: Database) -> set[str]:
@@ -62,6 +111,21 @@ async def test_migrate_from_empty_then_again_is_a_no_op(empty_db_url: str, tmp_p
         assert again == (head_revision(), head_revision(), False)
         async with db.read_session(all_tenants=True) as session:
             assert await session.scalar(select(func.count()).select_from(Tenant)) == count_before
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.parametrize("deployed", ["20261127_0003", "20261206_0009", "20261206_0010"])
+async def test_a_database_of_an_earlier_head_upgrades(empty_db_url: str, deployed: str) -> None:
+    """A database left at a head of an earlier version (before any module revision, before
+    the revisions moved) upgrades to today's head, across the folders, to the models."""
+    db = Database(empty_db_url)
+    try:
+        assert await upgrade(db, deployed) == (None, deployed)
+        assert await upgrade(db) == (deployed, head_revision())
+        await ensure_schema_current(db)
+        async with db.engine.connect() as conn:
+            assert await conn.run_sync(compare_metadata) == []
     finally:
         await db.dispose()
 

@@ -12,8 +12,8 @@ import msgspec
 import pytest
 
 from rustok.api.app import RustokApp
-from rustok.core.cursors import MAX_OFFSET, offset_after, offset_cursor
 from rustok.core.platform import Platform
+from rustok.web.cursors import MAX_OFFSET, offset_after, offset_cursor
 from tests.api.test_problems import assert_problem
 from tests.modules.commerce.helpers import create_product
 from tests.modules.helpers import login_as

@@ -62,6 +62,7 @@ async def test_security_follows_each_routes_declaration(
     assert schemes["bearer"]["scheme"] == "bearer"
     assert schemes["apiKey"] == {**schemes["apiKey"], "type": "apiKey", "in": "header",
                                  "name": "X-Api-Key"}  # fmt: skip
+    assert "`Authorization: Bearer rk_live_…`" in schemes["apiKey"]["description"]
     handlers = {
         (route.path_format, method.lower()): handler
         for route in app.litestar.routes

@@ -140,6 +140,37 @@ async def _media_and_webhooks(client: httpx.AsyncClient, root: dict[str, str]) -
     await client.post(f"/api/admin/webhooks/deliveries/{uuid.uuid4()}/redeliver", headers=root)
 
 
+async def _api_keys_and_mails(
+    client: httpx.AsyncClient, app: RustokApp, root: dict[str, str]
+) -> None:
+    await make_user(app.platform, "keeper@example.com", "admin")
+    admin = bearer(await sign_in(client, "keeper@example.com"))
+    wider = {"name": "wide", "permissions": ["products:list", "tenants:list"]}
+    await client.post("/api/admin/api-keys", json=wider, headers=admin)
+    created = await client.post(
+        "/api/admin/api-keys", json={"name": "tour", "permissions": ["api_keys:manage"]},
+        headers=admin,
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    key = {"X-Api-Key": created.json()["key"]}
+    await client.post("/api/admin/api-keys", json={"name": "child", "permissions": []}, headers=key)
+    await client.post("/api/auth/logout", headers=key)
+    await client.get("/api/store/products", headers={"X-Api-Key": "rk_live_garbage"})
+    other = await client.post("/api/admin/tenants", json={"slug": "elsewhere", "name": "E"},
+                              headers=root)  # fmt: skip
+    assert other.status_code == 201, other.text
+    await client.get("/api/admin/api-keys", headers={**key, "X-Tenant-ID": "elsewhere"})
+    await client.get(f"/api/admin/api-keys/{uuid.uuid4()}", headers=admin)
+    await client.delete(f"/api/admin/api-keys/{created.json()['id']}", headers=admin)
+    await client.get("/api/admin/api-keys", headers=key)
+    templates = "/api/admin/mail-templates"
+    await client.get(f"{templates}/order/lost/en", headers=root)
+    await client.get(f"{templates}/account/password_reset/EN_us", headers=root)
+    broken = {"subject": "x", "text": "{{ unclosed", "html": "<p>x</p>"}
+    await client.put(f"{templates}/account/password_reset/en", json=broken, headers=root)
+    await client.get("/api/admin/mails", params={"status": "lost"}, headers=root)
+
+
 async def _outbox(client: httpx.AsyncClient, root: dict[str, str]) -> None:
     await client.get(f"/api/admin/events/{uuid.uuid4()}", headers=root)
     await client.post(f"/api/admin/events/{uuid.uuid4()}/replay", headers=root)
@@ -158,6 +189,7 @@ async def test_every_problem_answered_is_documented(
     await _content(client, root)
     await _outbox(client, root)
     await _media_and_webhooks(client, root)
+    await _api_keys_and_mails(client, app, root)
     await _auth(client, app, customer)
     await _tenancy(client, root)
 
@@ -205,6 +237,12 @@ async def test_every_problem_answered_is_documented(
         (422, "URL_NOT_ALLOWED"),
         (404, "WEBHOOK_NOT_FOUND"),
         (404, "DELIVERY_NOT_FOUND"),
+        (403, "PERMISSIONS_TOO_WIDE"),
+        (403, "API_KEY_NOT_ALLOWED"),
+        (401, "INVALID_API_KEY"),
+        (403, "TENANT_MISMATCH"),
+        (401, "API_KEY_REVOKED"),
+        (422, "TEMPLATE_REFUSED"),
     } <= ledger.codes(), sorted(ledger.codes())
 
 
@@ -288,6 +326,8 @@ NOT_ANSWERED_OVER_REST = {
     "PERSISTED_QUERY_HASH_MISMATCH": "GraphQL: an error in the GraphQL result (HTTP 200)",
     "BROKER_UNAVAILABLE": "the outbox relay's, retried there; requests only write the outbox",
     "UNPROCESSABLE_CONTENT": "a base class: only its subclasses (own codes) are raised",
+    "METHOD_NOT_ALLOWED": "/mcp's (POST-only JSON-RPC, outside the document); a REST path's "
+    "other methods are no operations",
 }
 
 

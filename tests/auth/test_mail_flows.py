@@ -27,6 +27,7 @@ from rustok.mail.models import MailMessage
 from tests.apps import MakeApp
 from tests.auth.helpers import PASSWORD, bearer, make_user, sign_in
 from tests.conftest import make_settings, outbox_settled, serve_app
+from tests.mail.smtp import body_of
 from tests.outbox.support import wait_until
 from tests.services import free_port
 
@@ -47,9 +48,8 @@ class Sink:
             for message in list(self.messages):
                 if message["To"] == to:
                     self.messages.remove(message)
-                    body = message.get_payload(decode=True)
-                    assert isinstance(body, bytes)
-                    match = TOKEN_RE.search(body.decode())
+                    body = body_of(message)
+                    match = TOKEN_RE.search(body)
                     assert match, body
                     return match.group(1)
             await asyncio.sleep(0.02)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
@@ -19,7 +20,7 @@ OTHER = "b" * 40
 
 
 def tokens(
-    tmp_path: Path, secret: str = SECRET, previous: tuple[str, ...] = (), **extra: object
+    tmp_path: Path, secret: str = SECRET, previous: tuple[str, ...] = (), **extra: Any
 ) -> AccessTokens:
     return AccessTokens(load_settings({}, warn=False, secret_key=secret, previous_secret_keys=previous,
                                       data_dir=str(tmp_path), **extra))  # fmt: skip

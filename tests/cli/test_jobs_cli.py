@@ -17,7 +17,7 @@ from rustok.core.db import utcnow
 from rustok.modules.commerce.carts.models import Cart
 from rustok.modules.commerce.carts.schemas import CartCreate
 from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import commerce_runtime
+from rustok.modules.commerce.commerce_runtime import commerce_runtime
 from rustok.tenancy.service import TenantService, tenant_ref
 from tests.cli.test_cli import cli, invoke
 from tests.conftest import make_settings, run_in_thread

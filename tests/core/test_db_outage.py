@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from rustok.api.app import create_app
-from rustok.core.db_outage import DatabaseUnavailable, OutageMonitor, outage_reason
+from rustok.core.db.outages import DatabaseUnavailable, OutageMonitor, outage_reason
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
 from tests.conftest import _asyncpg_dsn, make_settings, migrate_fresh, serve_app

@@ -6,23 +6,26 @@ from pathlib import Path
 
 import pytest
 
+from rustok.bootstrap import load_all_settings
 from rustok.core.settings import SettingsError, load_settings, unknown_variables
+from rustok.modules.content.settings import ContentSettings
 
 BASE = {"RUSTOK_SECRET_KEY": "s" * 40}
 
 
 def load(tmp_path: Path, **env: str) -> object:
-    return load_settings({**BASE, "RUSTOK_DATA_DIR": str(tmp_path), **env}, warn=False)
+    """With the modules' settings: their variables fail with the same messages."""
+    return load_all_settings({**BASE, "RUSTOK_DATA_DIR": str(tmp_path), **env}, warn=False)
 
 
 def test_defaults(tmp_path: Path) -> None:
-    settings = load_settings({"RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
+    settings = load_all_settings({"RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
     assert settings.database_url == "sqlite+aiosqlite:///./var/rustok.db"
     assert settings.port == 8000
     assert settings.env == "development"
     assert settings.event_transport == "memory"
     assert settings.tenant_resolution == "header"
-    assert settings.media_root == "./var/media"
+    assert settings.of(ContentSettings).media_root == "./var/media"
     assert (settings.db_pool_timeout, settings.db_statement_timeout) == (5.0, 15.0)
     assert settings.redis_timeout == 0.25
 

@@ -15,13 +15,12 @@ from collections import Counter
 
 from sqlalchemy import func, select, text
 
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.cli.worker import run_worker
 from rustok.core.consumer import ConsumerSpec, EventHandler
 from rustok.core.context import RequestContext, use_context
 from rustok.core.events import Envelope
 from rustok.core.logging import configure_logging
-from rustok.core.settings import load_settings
 from rustok.core.uow import UnitOfWork
 from rustok.outbox.models import OutboxEvent
 from tests.outbox.support import TENANT, Ticked
@@ -50,7 +49,7 @@ def effect_of(consumer: str) -> EventHandler:
 
 async def write(total: int) -> None:
     """Commit ``total`` Ticked events in bursts of 1-20; resumes where a killed run stopped."""
-    platform = bootstrap(load_settings(warn=False))
+    platform = bootstrap(load_all_settings(warn=False))
     rng = random.Random()
     async with platform.db.read_session(all_tenants=True) as session:
         rows = await session.execute(
@@ -77,7 +76,7 @@ async def write(total: int) -> None:
 
 
 async def work() -> None:
-    platform = bootstrap(load_settings(warn=False))
+    platform = bootstrap(load_all_settings(warn=False))
     platform.consumers.extend(ConsumerSpec(name, (Ticked,), effect_of(name)) for name in CONSUMERS)
     try:
         await run_worker(platform, asyncio.Event())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email
+import email.header
 import email.message
 import re
 import socket
@@ -48,10 +49,27 @@ class SmtpSink:
         raise AssertionError(f"no mail to {address}")
 
 
+def part_of(message: email.message.Message, content_type: str) -> str:
+    """The decoded ``text/plain`` or ``text/html`` part of a (multipart) mail."""
+    for part in message.walk():
+        if part.get_content_type() == content_type:
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError(f"no {content_type} part in {message.get_content_type()} mail")
+
+
 def body_of(message: email.message.Message) -> str:
-    payload = message.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode()
+    return part_of(message, "text/plain")
+
+
+def html_of(message: email.message.Message) -> str:
+    return part_of(message, "text/html")
+
+
+def subject_of(message: email.message.Message) -> str:
+    """The decoded Subject header (non-ASCII subjects travel RFC 2047-encoded)."""
+    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
 
 
 def token_in(message: email.message.Message) -> str:
@@ -108,3 +126,30 @@ class HungSmtpServer:
         for conn in self.connections:
             conn.close()
         self._listener.close()
+
+
+class HoldingSink(SmtpSink):
+    """Once ``hold_next`` is set, holds the DATA of the next mail — and of any other that
+    arrives meanwhile — without an answer until ``release``; held mails are then refused, so
+    only mails answered 250 count. Thread-safe flags: the sink runs in aiosmtpd's thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold_next = threading.Event()
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.hold_next.is_set():
+            self.hold_next.clear()
+            self.release.clear()
+            self.holding.set()
+        if self.holding.is_set():
+            try:
+                # A threading.Event (set from the test's thread): polled, not awaited.
+                while not self.release.is_set():  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+            finally:  # also when aiosmtpd cancels the handler of a client that died
+                self.holding.clear()
+            return "451 4.3.0 held and dropped"
+        return await super().handle_DATA(server, session, envelope)

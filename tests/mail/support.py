@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from rustok.api.app import RustokApp, create_app
 from rustok.bootstrap import bootstrap
+from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.resilience import CircuitBreaker
 from rustok.mail.models import MailMessage
@@ -24,11 +25,11 @@ FAST_RETRIES = ("0.05", "0.05", "0.05", "0.05")
 
 @asynccontextmanager
 async def mail_app(
-    db_url: str, tmp_path: Path, port: int, **overrides: Any
+    db_url: str, tmp_path: Path, port: int, modules: Sequence[ModuleSpec] = (), **overrides: Any
 ) -> AsyncIterator[tuple[httpx.AsyncClient, RustokApp]]:
     options: dict[str, Any] = {"mail_retry_delays": FAST_RETRIES, **overrides}
     settings = make_settings(db_url, tmp_path, smtp_host="127.0.0.1", smtp_port=port, **options)
-    app = create_app(settings, platform=bootstrap(settings, modules=[]))
+    app = create_app(settings, platform=bootstrap(settings, modules=list(modules)))
     async with serve_app(app) as client:
         yield client, app
 

@@ -41,3 +41,27 @@ def test_retry_schedule_default_and_custom(tmp_path: Path) -> None:
         {"RUSTOK_DATA_DIR": str(tmp_path), "RUSTOK_MAIL_RETRY_DELAYS": "5, 30"}, warn=False
     )
     assert custom.mail_retry_schedule == (5.0, 30.0)
+
+
+def test_templates_folder_must_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    with pytest.raises(
+        SettingsError, match=rf"^RUSTOK_MAIL_TEMPLATES_DIR: {missing} is not a directory$"
+    ):
+        _load(tmp_path, RUSTOK_MAIL_TEMPLATES_DIR=str(missing))
+    settings = load_settings(
+        {"RUSTOK_DATA_DIR": str(tmp_path), "RUSTOK_MAIL_TEMPLATES_DIR": str(tmp_path)}, warn=False
+    )
+    assert settings.mail_templates_dir == str(tmp_path)
+
+
+def test_a_claim_lease_must_outlast_the_longest_send(tmp_path: Path) -> None:
+    with pytest.raises(
+        SettingsError,
+        match=r"^RUSTOK_MAIL_LEASE_SECONDS: 40 is too short; it must exceed four times "
+        r"RUSTOK_SMTP_TIMEOUT_SECONDS \(40\)$",
+    ):
+        _load(tmp_path, RUSTOK_MAIL_LEASE_SECONDS="40")
+    _load(tmp_path, RUSTOK_MAIL_LEASE_SECONDS="5", RUSTOK_SMTP_TIMEOUT_SECONDS="1")
+    with pytest.raises(SettingsError, match=r"^RUSTOK_MAIL_CONCURRENCY: 0 is out of range"):
+        _load(tmp_path, RUSTOK_MAIL_CONCURRENCY="0")

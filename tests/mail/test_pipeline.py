@@ -10,8 +10,8 @@ from pathlib import Path
 import msgspec
 from sqlalchemy import select, update
 
+from rustok.mail.mail_runtime import mail_runtime
 from rustok.mail.models import MailMessage
-from rustok.mail.runtime import mail_runtime
 from rustok.outbox.models import OutboxEvent
 from tests.auth.helpers import make_user
 from tests.conftest import outbox_settled

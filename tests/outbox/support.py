@@ -17,8 +17,8 @@ from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.events import Envelope, EventPayload
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
+from rustok.outbox.event_runtime import EventRuntime
 from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
-from rustok.outbox.runtime import EventRuntime
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 
 TENANT = TenantRef(id=DEFAULT_TENANT_ID, slug="default", name="Default")

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 from rustok.core.events import Envelope
 from rustok.core.platform import Platform
-from rustok.outbox.consumers import ConsumerRunner, Result
+from rustok.outbox.consumers import ConsumerRunner
 from rustok.outbox.dispatcher import BackpressureState, DispatchTicket, EventDispatcher
 from rustok.outbox.metrics import BACKPRESSURE_STATE
 from rustok.outbox.models import OutboxEvent
 from rustok.outbox.relay import OutboxRelay, RelayConfig
+from rustok.outbox.single_delivery import Result
 from rustok.outbox.transports.memory import MemoryTransport
 from tests.outbox.support import Recorder, inbox_count, raise_events, statuses, wait_until
 

@@ -18,7 +18,7 @@ from rustok.bootstrap import bootstrap
 from rustok.core.context import RequestContext, use_context
 from rustok.core.events import CATALOGUE
 from rustok.core.platform import Platform
-from rustok.mail.runtime import mail_runtime
+from rustok.mail.mail_runtime import mail_runtime
 from rustok.outbox.models import OutboxEvent
 from rustok.outbox.transports.nats import NatsTransport
 from tests.auth.helpers import bearer, make_user, sign_in

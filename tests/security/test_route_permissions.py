@@ -20,13 +20,14 @@ from rustok.api.app import RustokApp
 from rustok.bootstrap import builtin_modules
 from rustok.core.module import ModuleSpec
 from rustok.core.settings import Settings
-from rustok.rbac.catalogue import SYSTEM_ROLES, system_role_grants
+from rustok.rbac.catalogue import SYSTEM_ROLES, build_catalogue
 from rustok.rbac.declare import AUTHENTICATED, PERMISSION_OPT, PUBLIC_OPT, check_declared
 from rustok.rbac.principal import Principal, merge_grants
 from tests.auth.helpers import bearer, make_user, sign_in
 from tests.conftest import make_settings
 
 ROLES = ("anonymous", *SYSTEM_ROLES)
+CATALOGUE = build_catalogue(builtin_modules())
 
 
 @pytest.fixture
@@ -71,14 +72,14 @@ def test_every_route_declares_a_permission_or_public(app: RustokApp) -> None:
         if permission is None:
             undeclared.append(f"{method} {path}")
         else:
-            check_declared(permission)
+            check_declared(permission, CATALOGUE)
     assert undeclared == []
 
 
 def _grants(role: str) -> Principal:
     return Principal(
         user_id=uuid.uuid4(), tenant_id=uuid.uuid4(), session_id=uuid.uuid4(), role=role,
-        email="x", grants=merge_grants(system_role_grants()[role]),
+        email="x", grants=merge_grants(CATALOGUE.grants[role]),
     )  # fmt: skip
 
 
@@ -118,6 +119,11 @@ HAND_WRITTEN = {
     ("admin", "POST", "/api/forum/replies/{reply_id:uuid}/moderate"): "allowed",
     ("manager", "POST", "/api/pages"): "403",
     ("anonymous", "POST", "/api/content/media"): "401",
+    ("customer", "GET", "/api/admin/api-keys"): "403",
+    ("manager", "POST", "/api/admin/api-keys"): "403",
+    ("admin", "POST", "/api/admin/api-keys"): "allowed",
+    ("admin", "DELETE", "/api/admin/api-keys/{key_id:uuid}"): "allowed",
+    ("super_admin", "GET", "/api/admin/api-keys/{key_id:uuid}"): "allowed",
     ("admin", "POST", "/api/admin/webhooks"): "allowed",
     ("manager", "GET", "/api/admin/webhooks"): "403",
     ("customer", "POST", "/api/admin/webhooks/deliveries/{delivery_id:uuid}/redeliver"): "403",

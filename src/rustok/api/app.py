@@ -13,42 +13,35 @@ from litestar import Litestar, Router
 from litestar.di import Provide
 from sqlalchemy.exc import DBAPIError
 
-from rustok.api.deps import (
-    PLATFORM_STATE_KEY,
-    TENANCY_STATE_KEY,
-    auth_from_state,
-    module_enabled,
-    platform_from_state,
-    provide_auth,
-    provide_platform,
-    provide_principal,
-    provide_tenancy,
-    provide_uow,
-)
+from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
 from rustok.api.landing import landing
+from rustok.api.mcp.endpoint import McpEndpoint, McpMount
 from rustok.api.middleware import RequestContextMiddleware
 from rustok.api.openapi import openapi_config
+from rustok.api.permission_check import refuse_undeclared, route_permissions
 from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.security import SecurityMiddleware
 from rustok.api.sign_in_hint import invalid_credentials_handler
 from rustok.api.tenant_middleware import TenantMiddleware
+from rustok.auth.api_keys.routes import ApiKeyController
+from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.auth.errors import InvalidCredentials
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
-from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.bootstrap import bootstrap
-from rustok.core.db_outage import DatabaseUnavailable
+from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.net import TrustedProxies
 from rustok.core.platform import Platform, ReadinessCheck
 from rustok.core.settings import Settings
+from rustok.mail.routes import MailsAdminController, MailTemplatesController
 from rustok.migrations import ensure_schema_current
 from rustok.outbox.routes import EventsAdminController
 from rustok.tenancy.routes import (
@@ -56,7 +49,14 @@ from rustok.tenancy.routes import (
     ModulesController,
     TenantAdminController,
 )
-from rustok.tenancy.runtime import TenancyRuntime
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
+from rustok.web.deps import (
+    PLATFORM_STATE_KEY,
+    platform_from_state,
+    provide_platform,
+    provide_principal,
+)
+from rustok.web.guards import module_enabled
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
@@ -71,6 +71,9 @@ PLATFORM_ROUTES = [
     TenantAdminController,
     ModulesController,
     EventsAdminController,
+    MailTemplatesController,
+    MailsAdminController,
+    ApiKeyController,
 ]
 
 
@@ -78,21 +81,24 @@ class RustokApp:
     """The ASGI entry point: the outer middleware stack around the Litestar app.
 
     Outermost first: request context (id, trace, client address, metrics) → security headers
-    and CORS → rate limits → tenant resolution → HEAD as GET → Litestar (routing, auth guard,
-    the request guard, handlers).
+    and CORS → rate limits → tenant resolution (and API keys) → ``/mcp`` (the MCP endpoint) or
+    HEAD as GET → Litestar (routing, auth guard, the request guard, handlers).
     """
 
     def __init__(
-        self, litestar: Litestar, platform: Platform, tenancy: TenancyRuntime, auth: AuthRuntime
-    ) -> None:
+        self, litestar: Litestar, platform: Platform, tenancy: TenancyRuntime, auth: AuthRuntime,
+        mcp: McpEndpoint,
+    ) -> None:  # fmt: skip
         self.litestar = litestar
         self.platform = platform
         self.tenancy = tenancy
         self.auth = auth
+        self.mcp = mcp
         settings = platform.settings
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
-        stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver)
-        stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis)
+        inner = McpMount(inner, mcp)
+        stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
+        stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)
         self._asgi = RequestContextMiddleware(stack, TrustedProxies(settings.trusted_proxies))
 
@@ -104,6 +110,7 @@ class RustokApp:
 
 
 STATISTICS_EVERY_SECONDS = 3600.0
+MCP_STATE_KEY = "mcp"
 _log = get_logger(__name__)
 
 
@@ -135,7 +142,9 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
     ]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
-        return _litestar(settings, platform, _lifespan, module_routers)
+        litestar = _litestar(settings, platform, _lifespan, module_routers)
+    refuse_undeclared(route_permissions(litestar), platform)
+    return litestar
 
 
 def bind_platform(litestar: Litestar, platform: Platform) -> RustokApp:
@@ -149,7 +158,8 @@ def bind_platform(litestar: Litestar, platform: Platform) -> RustokApp:
     litestar.state[PLATFORM_STATE_KEY] = platform
     litestar.state[TENANCY_STATE_KEY] = tenancy
     litestar.state[AUTH_STATE_KEY] = auth
-    return RustokApp(litestar, platform, tenancy, auth)
+    mcp = litestar.state[MCP_STATE_KEY] = McpEndpoint(platform, auth)
+    return RustokApp(litestar, platform, tenancy, auth, mcp)
 
 
 @asynccontextmanager
@@ -161,6 +171,7 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     # Revocations made by other processes, within a second, with or without Redis.
     auth = auth_from_state(app.state)
     revocations = asyncio.create_task(auth.sessions.watcher.run(), name="principal-changes")
+    key_usage = asyncio.create_task(auth.keys.usage.run(), name="api-key-usage")
     try:
         if platform.settings.serve_events:
             # Relay, consumers and periodic jobs in the server process (E-4); `rustok
@@ -168,7 +179,10 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             await platform.start_background()
         yield
     finally:
-        for task in (subscriber, statistics, revocations):
+        mcp = app.state.get(MCP_STATE_KEY)
+        if isinstance(mcp, McpEndpoint):
+            await mcp.aclose()
+        for task in (subscriber, statistics, revocations, key_usage):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -194,7 +208,6 @@ def _litestar(
             "tenancy": Provide(provide_tenancy),
             "auth": Provide(provide_auth),
             "principal": Provide(provide_principal),
-            "uow": Provide(provide_uow),
         },
         exception_handlers={
             Exception: problem_handler,

@@ -11,9 +11,9 @@ import msgspec
 from litestar import Litestar, Request, Response, Router, get
 from litestar.static_files import create_static_files_router
 
-from rustok.api.deps import platform_from_state
 from rustok.api.openapi import build_document
 from rustok.core.metrics import render_metrics
+from rustok.web.deps import platform_from_state
 
 OPENAPI_JSON_PATH = "/api/openapi.json"
 DOCUMENT_STATE_KEY = "openapi_json"

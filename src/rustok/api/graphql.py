@@ -20,20 +20,24 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.scalar import ScalarDefinition
 
 from rustok import API_VERSION
-from rustok.api.deps import auth_from_state, platform_from_state, tenancy_from_state
+from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_transport import GraphQLTransport
+from rustok.api.permission_check import refuse_undeclared, schema_permissions
+from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
+from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.graphql import AuthMutation, AuthQuery
-from rustok.auth.guard import Public
-from rustok.auth.runtime import AuthRuntime
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
-from rustok.core.graphql import MINOR_UNITS_SCALAR, GraphQLContext, MinorUnits, RustokInfo
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
-from rustok.tenancy.runtime import TenancyRuntime
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
+from rustok.web.deps import platform_from_state
+from rustok.web.graphql import GraphQLContext, RustokInfo
+from rustok.web.permissions import Public
+from rustok.web.scalars import MINOR_UNITS_SCALAR, MinorUnits
 
 _log = get_logger("rustok.graphql")
 
@@ -172,25 +176,40 @@ def build_schema(platform: Platform) -> strawberry.Schema:
     queries = [
         PlatformQuery,
         AuthQuery,
+        ApiKeyQuery,
         *(m.graphql_query for m in platform.modules if m.graphql_query),
     ]
     mutations = [
         AuthMutation,
+        ApiKeyMutation,
         *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
     ]
-    # Custom scalars of the modules: ``ModuleSpec.extra["graphql_scalars"]`` maps a NewType
-    # to its ``strawberry.scalar(name=...)`` definition.
-    scalars: dict[object, ScalarDefinition] = {MinorUnits: MINOR_UNITS_SCALAR}
-    for module in platform.modules:
-        scalars.update(module.extra.get("graphql_scalars", {}))
     query = merge_types("Query", tuple(queries))
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
-    return RustokSchema(
+    schema = RustokSchema(
         query=query,
         mutation=mutation,
-        config=StrawberryConfig(scalar_map=scalars),
+        config=StrawberryConfig(scalar_map=module_scalars(platform)),
         limits=GraphQLLimits.from_settings(platform.settings),
     )
+    refuse_undeclared(schema_permissions(schema), platform)
+    return schema
+
+
+def module_scalars(platform: Platform) -> dict[object, ScalarDefinition]:
+    """The shared scalars and every module's (``ModuleSpec.graphql_scalars``)."""
+    scalars: dict[object, ScalarDefinition] = {MinorUnits: MINOR_UNITS_SCALAR}
+    for module in platform.modules:
+        for python_type, scalar in module.graphql_scalars.items():
+            if not isinstance(scalar, ScalarDefinition):
+                raise TypeError(
+                    f"module {module.slug!r}: graphql_scalars[{python_type!r}] is not a "
+                    "strawberry.scalar(name=...) definition"
+                )
+            if python_type in scalars:
+                raise ValueError(f"module {module.slug!r}: scalar for {python_type!r} is taken")
+            scalars[python_type] = scalar
+    return scalars
 
 
 async def _context(request: Request[Any, Any, Any]) -> GraphQLContext:

@@ -9,9 +9,9 @@ import msgspec
 from litestar import Controller, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 
-from rustok.api.deps import PlatformDep
-from rustok.core.db_outage import DatabaseUnavailable
+from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.platform import CheckResult, Platform, ReadinessCheck
+from rustok.web.deps import PlatformDep
 
 ReadyStatus = Literal["ready", "degraded", "unavailable"]
 

@@ -12,8 +12,8 @@ from litestar import Litestar, Request, Response, get
 from litestar.enums import MediaType
 
 from rustok import __version__
-from rustok.api.deps import platform_from_state
 from rustok.core.settings import Settings
+from rustok.web.deps import platform_from_state
 
 LANDING_STATE_KEY = "landing"
 ADMIN_PATH = "/admin"

@@ -3,7 +3,7 @@
 Routes stay plain handlers; this module adds what the generator cannot know:
 
 - ``security`` from each handler's declaration (``public``, ``optional_auth``, a permission):
-  bearer access tokens and API keys (``X-Api-Key``);
+  bearer access tokens and API keys (``X-Api-Key: rk_…`` or ``Authorization: Bearer rk_…``);
 - the tenant selector: an ``X-Tenant-ID`` parameter on tenant-scoped operations in header
   mode, a ``/t/{tenant}`` server in path mode, and a description of every mode;
 - each operation's problems (``openapi_problems``) as ``application/problem+json`` responses,
@@ -57,9 +57,14 @@ SECURITY_SCHEMES = {
         "type": "apiKey",
         "in": "header",
         "name": "X-Api-Key",
-        "description": "An integration's API key (`rk_live_…`), scoped to a tenant and a set "
-        "of permissions; it may also be sent as `Authorization: Bearer rk_…`. API keys are "
-        "being introduced: until this server issues them, use a bearer access token.",
+        "description": "An integration's API key (`rk_live_…`) from `POST /api/admin/api-keys` "
+        "(or `rustok apikey create`), shown once. It acts in its own tenant with its "
+        "permissions, never wider than its creator's current grants. Send it as "
+        "`X-Api-Key: rk_live_…` (what *Authorize* does here) or as "
+        "`Authorization: Bearer rk_live_…`. In header mode it selects its tenant when no "
+        "`X-Tenant-ID` is sent; a tenant chosen otherwise must be the key's (403 "
+        "`TENANT_MISMATCH`). Refused: 401 `INVALID_API_KEY` (malformed, unknown, or both "
+        "headers differing), `API_KEY_REVOKED`, `API_KEY_EXPIRED`.",
     },
 }
 _MODE_DESCRIPTIONS = {
@@ -231,7 +236,8 @@ def _components(document: dict[str, Any], mode: str) -> None:
             "in": "header",
             "required": False,
             "description": "The tenant: its slug (`demo`) or id. Without it the request goes "
-            "to the default tenant (`default`), so a demo login only works with "
+            "to the default tenant (`default`), or with an API key to the key's, so a demo "
+            "login only works with "
             f"`{TENANT_HEADER}: demo`. Unknown: 404 `TENANT_NOT_FOUND`; disabled: 403 "
             "`TENANT_DISABLED`; malformed: 400 `INVALID_TENANT_IDENTIFIER`.",
             "schema": {"type": "string", "maxLength": 63, "examples": ["demo"]},
@@ -250,7 +256,10 @@ def _description(mode: str) -> str:
         f"resolution mode:\n{modes}\n\n"
         "**Sign in.** `POST /api/auth/login` with the tenant selector answers an access token; "
         "send it as `Authorization: Bearer <token>` (in Swagger UI: *Authorize*). Operations "
-        "with a lock need it; those marked optional use it when sent.\n\n"
+        "with a lock need it; those marked optional use it when sent. Integrations use an API "
+        "key instead (`X-Api-Key: rk_live_…` or `Authorization: Bearer rk_live_…`), which "
+        "also selects its tenant; AI agents reach the same services over MCP (`POST /mcp`, "
+        "JSON-RPC, with an API key; not described here).\n\n"
         "**Errors** are `application/problem+json` (RFC 9457) with a stable `code`; each "
         "operation lists the statuses and codes it can answer. Validation failures (400 "
         "`VALIDATION_ERROR`) list every invalid field in `errors`."

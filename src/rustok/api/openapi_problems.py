@@ -2,7 +2,9 @@
 
 Derived from the layers a request passes, in order, never listed by hand:
 
-- the tenant resolver on tenant-scoped paths (its code, analysed): 400/403/404;
+- the tenant resolver on tenant-scoped paths (its code, analysed): 400/403/404, and the
+  tenant middleware's check of an API key sent with the request (analysed: 401 for a bad,
+  revoked or expired key, 403 ``TENANT_MISMATCH``), on every tenant-scoped path but media;
 - the rate limiter (analysed), unless the path is exempt: 429 ``RATE_LIMITED``;
 - the guards: the auth guard's token checks (analysed) on routes that read a token, plus
   401 ``UNAUTHENTICATED`` and, with a permission, 403 ``FORBIDDEN``; other guards (a
@@ -14,7 +16,7 @@ Derived from the layers a request passes, in order, never listed by hand:
 - on every operation: 500 ``INTERNAL_ERROR``; on tenant-scoped ones (they all reach the
   database) the 5xx problems that ``problems.py`` builds itself (503 ``TRY_AGAIN``: a
   transaction that lost a race) and the database layer's refusal during an outage (the
-  guarded pool's checkout, analysed: 503 ``SERVICE_UNAVAILABLE``, ``core/db_outage.py``).
+  guarded pool's checkout, analysed: 503 ``SERVICE_UNAVAILABLE``, ``core/db/outages.py``).
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from rustok.api.openapi_raises import ProblemRef, RaiseAnalyzer
 from rustok.api.problems import Problem, problem_for
 from rustok.api.ratelimit import EXEMPT_PREFIXES, RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
-from rustok.api.tenant_middleware import needs_tenant
+from rustok.api.tenant_middleware import TenantMiddleware, needs_tenant
 from rustok.auth import guard as auth_guard
-from rustok.core.db_outage import OutageMonitor, guarded_pool
+from rustok.core.db.outages import OutageMonitor, guarded_pool
 from rustok.rbac.declare import AUTHENTICATED, OPTIONAL_AUTH_OPT, PERMISSION_OPT, PUBLIC_OPT
 from rustok.tenancy.resolver import MEDIA_PREFIX, TenantResolver
 
@@ -97,19 +99,20 @@ class ProblemCatalogue:
         self._path_mode = resolution_mode == "path"
         self._rate_limited = rate_limited
         self._common = self._analyzer.problems(RequestGuard.__call__, RequestGuard)
-        # Every statement checks a connection out of this pool class (core/db.py).
+        # Any request may carry an API key: the middleware verifies it before routing,
+        # whether or not the operation reads a token.
+        resolved = self._analyzer.problems(TenantResolver.resolve, TenantResolver)
+        keyed = self._analyzer.problems(TenantMiddleware._with_key, TenantMiddleware)
+        self._tenant = resolved | keyed
+        self._media_tenant = self._analyzer.problems(TenantResolver.resolve_media, TenantResolver)
+        # Every statement checks a connection out of this pool class (core/db/engines.py).
         pool = guarded_pool(OutageMonitor())
         self._database = self._analyzer.problems(pool.connect, pool)
 
     def problems(self, handler: HTTPRouteHandler, facts: OperationFacts) -> dict[int, list[str]]:
         found: set[ProblemRef] = {(500, "INTERNAL_ERROR")}
         if needs_tenant(facts.path, self._path_mode):
-            resolve = (
-                TenantResolver.resolve_media
-                if facts.path.startswith(MEDIA_PREFIX)
-                else TenantResolver.resolve
-            )
-            found |= self._analyzer.problems(resolve, TenantResolver)
+            found |= self._media_tenant if facts.path.startswith(MEDIA_PREFIX) else self._tenant
             # What the exception handler builds itself: a transaction that lost a race.
             found |= {p for p in self._analyzer.problems(problem_for) if p[0] >= 500}
             found |= self._database

@@ -12,10 +12,10 @@ from typing import Any
 
 from litestar import Request, Response
 
-from rustok.api.deps import platform_from_state
 from rustok.api.problems import problem_handler
 from rustok.auth.errors import InvalidCredentials
 from rustok.tenancy.resolver import TENANT_HEADER
+from rustok.web.deps import platform_from_state
 
 NO_SELECTOR_DETAIL = (
     "the email or password is wrong for the default tenant: the request sent no tenant "

@@ -1,9 +1,16 @@
 """Resolves the tenant of every tenant-scoped request before routing (T-2, T-4).
 
 Tenant-scoped: everything under ``/api`` (GraphQL included), ``/media/<tenant id>/…`` (the
-tenant from that path, in every mode) and, in path mode, ``/t/<slug>/…``.
+tenant from that path, in every mode), ``/mcp`` (the tenant of its API key, T-8) and, in
+path mode, ``/t/<slug>/…``.
 Tenant-independent: ``/health/*``, ``/metrics``, ``/docs`` and ``/api/openapi.json``.
 Resolution errors are answered here, as problems, before routing and authentication.
+
+A request with an API key (K-2) has the key verified here, first (401 for a bad one, from
+its shape alone when malformed): in header mode without ``X-Tenant-ID`` the key selects its
+own tenant, and a tenant chosen otherwise (selector, host, path) must be the key's (403
+``TENANT_MISMATCH``). The verified key is left in the connection state for the auth guard.
+Requests without a key pay two dictionary lookups for this.
 """
 
 from __future__ import annotations
@@ -11,18 +18,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
+from rustok.auth.api_keys.authenticator import KeyAuthenticator
+from rustok.auth.api_keys.errors import InvalidApiKey
+from rustok.auth.api_keys.keys import presented_key
+from rustok.auth.errors import TenantMismatch
+from rustok.auth.guard import API_KEY_STATE
 from rustok.core.context import current_context, reset_context, set_context
 from rustok.core.errors import RustokError
-from rustok.tenancy.resolver import MEDIA_PREFIX, PATH_PREFIX, TenantResolver
+from rustok.tenancy.resolver import (
+    MEDIA_PREFIX,
+    PATH_PREFIX,
+    TENANT_HEADER,
+    Resolution,
+    TenantResolver,
+)
 
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
 
 TENANT_FREE_PREFIXES = ("/api/openapi.json",)
+MCP_PATH = "/mcp"
+
+
+def is_mcp(path: str) -> bool:
+    return path == MCP_PATH or path.startswith(MCP_PATH + "/")
 
 
 def needs_tenant(path: str, path_mode: bool) -> bool:
     if path.startswith(MEDIA_PREFIX) or (path_mode and path.startswith(PATH_PREFIX)):
+        return True
+    if is_mcp(path):
         return True
     if not (path == "/api" or path.startswith("/api/")):
         return False
@@ -30,9 +55,12 @@ def needs_tenant(path: str, path_mode: bool) -> bool:
 
 
 class TenantMiddleware:
-    def __init__(self, app: ASGIApp, resolver: TenantResolver) -> None:
+    def __init__(
+        self, app: ASGIApp, resolver: TenantResolver, keys: KeyAuthenticator | None = None
+    ) -> None:
         self.app = app
         self.resolver = resolver
+        self.keys = keys
         self._path_mode = resolver.mode == "path"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -41,13 +69,17 @@ class TenantMiddleware:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         client = scope.get("client")
+        peer = client[0] if client else None
+        key = presented_key(headers) if self.keys is not None else None
         try:
             if scope["path"].startswith(MEDIA_PREFIX):
                 resolution = await self.resolver.resolve_media(scope["path"])
+            elif key is not None:
+                resolution = await self._with_key(scope, headers, peer, key)
+            elif is_mcp(scope["path"]):
+                raise InvalidApiKey("the MCP endpoint needs an API key (X-Api-Key)")
             else:
-                resolution = await self.resolver.resolve(
-                    scope["path"], headers, client[0] if client else None
-                )
+                resolution = await self.resolver.resolve(scope["path"], headers, peer)
         except RustokError as exc:
             await _send_problem(send, scope["path"], exc)
             return
@@ -59,6 +91,24 @@ class TenantMiddleware:
             await self.app(scope, receive, send)
         finally:
             reset_context(token)
+
+    async def _with_key(
+        self, scope: Scope, headers: dict[str, str], peer: str | None, key: str
+    ) -> Resolution:
+        assert self.keys is not None
+        record = await self.keys.verify(key)
+        scope.setdefault("state", {})[API_KEY_STATE] = record
+        path = scope["path"]
+        header_mode = self.resolver.mode == "header"
+        if header_mode and headers.get(TENANT_HEADER, "").strip():
+            resolution = await self.resolver.resolve(path, headers, peer)
+        elif header_mode or is_mcp(path):
+            resolution = await self.resolver.resolve_id(record.tenant_id, path)
+        else:
+            resolution = await self.resolver.resolve(path, headers, peer)
+        if resolution.tenant.id != record.tenant_id:
+            raise TenantMismatch("this API key belongs to another tenant")
+        return resolution
 
 
 async def _send_problem(send: Send, path: str, exc: RustokError) -> None:

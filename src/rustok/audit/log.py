@@ -27,6 +27,8 @@ def record(
 ) -> AuditEntry:
     """Add an entry to the session's transaction (it commits with the change it records)."""
     ctx = current_context()
+    if ctx.api_key_id is not None:
+        details.setdefault("api_key_id", str(ctx.api_key_id))
     entry = AuditEntry(
         action=action,
         actor_id=actor_id or ctx.actor_id,

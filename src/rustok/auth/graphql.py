@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from rustok.auth.admin import UserAdminService
-from rustok.auth.guard import Public, graphql_principal, requires
+from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.models import User
-from rustok.auth.runtime import AuthRuntime
 from rustok.auth.schemas import TokenPair, UserRead
-from rustok.core.cursors import offset_after, offset_cursor
-from rustok.core.errors import Unauthenticated, ValidationFailed
-from rustok.core.graphql import RustokInfo
+from rustok.core.errors import Unauthenticated
 from rustok.rbac.declare import AUTHENTICATED
 from rustok.rbac.principal import Principal
-
-MAX_PAGE = 100
+from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
+from rustok.web.cursors import offset_after
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import Public, requires
+from rustok.web.principals import graphql_principal
 
 
 @strawberry.type(name="User")
@@ -61,12 +59,6 @@ class AuthPayload:
 class UserEdge:
     cursor: str
     node: UserType
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @strawberry.type
@@ -123,13 +115,6 @@ async def _user_type(info: RustokInfo, user: User) -> UserType:
     return UserType.from_read(await _auth(info).service.user_read(user))
 
 
-def _id(value: strawberry.ID) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={"id": ["must be a UUID"]}) from None
-
-
 @strawberry.type
 class AuthQuery:
     @strawberry.field(
@@ -143,26 +128,19 @@ class AuthQuery:
     async def users(
         self, info: RustokInfo, first: int = 20, after: str | None = None
     ) -> UserConnection:
-        if not 1 <= first <= MAX_PAGE:
-            raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PAGE}"]})
+        check_first(first)
         start = offset_after(after)
         rows, total = await _admin(info).list(offset=start, limit=first)
         edges = [
-            UserEdge(cursor=offset_cursor(start + i), node=await _user_type(info, u))
-            for i, u in enumerate(rows)
+            UserEdge(cursor=c, node=await _user_type(info, u)) for c, u in offset_edges(rows, start)
         ]
         return UserConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=start + len(rows) < total,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=total,
+            edges=edges, page_info=offset_page_info(start, len(rows), total), total_count=total
         )
 
     @strawberry.field(permission_classes=[requires("users:read")])
     async def user(self, info: RustokInfo, id: strawberry.ID) -> UserType:
-        return await _user_type(info, await _admin(info).get(_id(id)))
+        return await _user_type(info, await _admin(info).get(parse_id(id)))
 
 
 @strawberry.type
@@ -202,10 +180,10 @@ class AuthMutation:
         self, info: RustokInfo, id: strawberry.ID, input: UpdateUserInput
     ) -> UserType:
         user = await _admin(info).update(
-            _principal(info), _id(id), name=input.name, role=input.role, status=input.status
+            _principal(info), parse_id(id), name=input.name, role=input.role, status=input.status
         )
         return await _user_type(info, user)
 
     @strawberry.mutation(permission_classes=[requires("users:manage")])
     async def disable_user(self, info: RustokInfo, id: strawberry.ID) -> UserType:
-        return await _user_type(info, await _admin(info).disable(_principal(info), _id(id)))
+        return await _user_type(info, await _admin(info).disable(_principal(info), parse_id(id)))

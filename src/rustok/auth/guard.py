@@ -1,4 +1,5 @@
-"""Authentication and authorisation on every route and GraphQL field (A-3, A-5).
+"""Authentication and authorisation on every route (A-3, A-5); GraphQL fields declare theirs
+with the permission classes of ``rustok.web.permissions``.
 
 The app-wide guard reads each handler's declaration (``permission=…`` or ``public=True``):
 
@@ -6,7 +7,12 @@ The app-wide guard reads each handler's declaration (``permission=…`` or ``pub
 - every other route needs a valid bearer token of this tenant (401/403 otherwise) and, unless
   it only asks for ``authenticated``, the declared permission (403, audited).
 
-The principal is kept in the connection state and the request context (as actor).
+An API key (``Authorization: Bearer rk_…`` or ``X-Api-Key``) was already verified by the
+tenant middleware, which chose the tenant with it and left its record in the connection
+state (:data:`API_KEY_STATE`); here it becomes the principal it acts as.
+
+The principal is kept in the connection state (``rustok.web.principals`` reads it) and the
+request context (as actor).
 """
 
 from __future__ import annotations
@@ -15,11 +21,10 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
-from strawberry.permission import BasePermission
-from strawberry.types import Info
 
 from rustok.audit.log import record_now
-from rustok.auth.runtime import AUTH_STATE_KEY, AuthRuntime
+from rustok.auth.api_keys.cache import KeyRecord
+from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.core.context import current_context, set_context
 from rustok.core.errors import PermissionDenied, Unauthenticated
 from rustok.rbac.declare import (
@@ -27,11 +32,11 @@ from rustok.rbac.declare import (
     OPTIONAL_AUTH_OPT,
     PERMISSION_OPT,
     PUBLIC_OPT,
-    check_declared,
 )
 from rustok.rbac.principal import Principal
+from rustok.web.principals import PRINCIPAL_KEY
 
-PRINCIPAL_KEY = "principal"
+API_KEY_STATE = "api_key"
 
 
 def _runtime(connection: ASGIConnection[Any, Any, Any, Any]) -> AuthRuntime:
@@ -51,13 +56,17 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    token = _bearer(connection)
-    if token is None:
-        return None
-    principal = await _runtime(connection).sessions.authenticate(token)
+    key = connection.state.get(API_KEY_STATE)
+    if isinstance(key, KeyRecord):
+        principal = await _runtime(connection).keys.principal(key)
+    else:
+        token = _bearer(connection)
+        if token is None:
+            return None
+        principal = await _runtime(connection).sessions.authenticate(token)
     connection.state[PRINCIPAL_KEY] = principal
     # Later code (services, audit, events) sees the actor through the context.
-    set_context(current_context().with_actor(principal.user_id))
+    set_context(current_context().with_actor(principal.user_id, principal.api_key_id))
     return principal
 
 
@@ -76,58 +85,7 @@ async def authorize(
     principal = await _authenticate(connection)
     if principal is None:
         raise Unauthenticated("this route needs a bearer token")
-    if permission != AUTHENTICATED and not principal.can(check_declared(permission)):
+    if permission != AUTHENTICATED and not principal.can(permission):
         db = _runtime(connection).platform.db
         await record_now(db, "authz.denied", permission=permission, path=connection.url.path)
         raise PermissionDenied(f"missing permission {permission}")
-
-
-def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    principal = connection.state.get(PRINCIPAL_KEY)
-    return principal if isinstance(principal, Principal) else None
-
-
-def require_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    principal = principal_of(connection)
-    if principal is None:
-        raise Unauthenticated("this route needs a bearer token")
-    return principal
-
-
-# --- GraphQL -----------------------------------------------------------------------------
-
-
-def graphql_principal(info: Info[Any, Any]) -> Principal | None:
-    request = getattr(info.context, "request", None)
-    return principal_of(request) if request is not None else None
-
-
-class Public(BasePermission):
-    """Explicitly open field (the schema walk test wants a declaration on every field)."""
-
-    message = "public"
-    required = "public"
-
-    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-        return True
-
-
-def requires(permission: str) -> type[BasePermission]:
-    """A permission class for a GraphQL field, with the same strings as REST routes."""
-    check_declared(permission)
-
-    class Requires(BasePermission):
-        required = permission
-
-        async def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-            principal = graphql_principal(info)
-            if principal is None:
-                raise Unauthenticated("sign in first: this field needs a bearer token")
-            if permission != AUTHENTICATED and not principal.can(permission):
-                db = info.context.platform.db
-                await record_now(db, "authz.denied", permission=permission, path="graphql")
-                raise PermissionDenied(f"missing permission {permission}")
-            return True
-
-    Requires.__name__ = f"Requires[{permission}]"
-    return Requires

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from rustok.auth.models import PrincipalChange
 from rustok.auth.principals import PRINCIPAL_TTL_SECONDS, session_key, user_key
 from rustok.core.db import Database, utcnow
-from rustok.core.db_outage import DatabaseUnavailable
+from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.uow import UnitOfWork
 

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from rustok.auth.runtime import AuthRuntime
+from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.schemas import (
     Accepted,
     ChangePasswordRequest,
@@ -30,10 +30,9 @@ from rustok.auth.schemas import (
     UserRead,
 )
 from rustok.rbac.declare import AUTHENTICATED
-from rustok.rbac.principal import Principal
+from rustok.web.deps import Caller
 
 Auth = NamedDependency[AuthRuntime]
-Caller = NamedDependency[Principal]
 AnyRequest = Request[Any, Any, Any]
 
 

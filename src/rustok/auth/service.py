@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
 from sqlalchemy import select
 
 from rustok.audit.log import record, record_now
+from rustok.auth.api_keys.errors import ApiKeyNotAllowed
 from rustok.auth.errors import InvalidCredentials
 from rustok.auth.events import UserLoggedIn, UserUpdated
 from rustok.auth.models import User
@@ -25,6 +27,13 @@ from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.rbac.grants import GrantStore
 from rustok.rbac.principal import Grants, Principal, highest_role
+
+
+def _session_of(principal: Principal) -> None:
+    """Session changes need a signed-in user: a key with ``authenticated`` must not sign its
+    creator out everywhere or change their password."""
+    if principal.api_key_id is not None:
+        raise ApiKeyNotAllowed("an API key has no session; sign in as the user for this")
 
 
 class AuthService:
@@ -130,6 +139,7 @@ class AuthService:
         return await self._pair(issued, user)
 
     async def logout(self, principal: Principal) -> None:
+        _session_of(principal)
         async with self._platform.uow() as uow:
             await self._sessions.revoke(uow, principal.user_id, only=principal.session_id)
             record(
@@ -142,9 +152,13 @@ class AuthService:
             user = await session.get(User, principal.user_id)
         if user is None:
             raise NotFound("the user no longer exists")
-        return await self.user_read(user)
+        read = await self.user_read(user)
+        if principal.api_key_id is not None:  # what the key may do, not all its creator may
+            return msgspec.structs.replace(read, permissions=principal.permissions())
+        return read
 
     async def revoke_others(self, principal: Principal) -> int:
+        _session_of(principal)
         async with self._platform.uow() as uow:
             count = await self._sessions.revoke(uow, principal.user_id, keep=principal.session_id)
             record(uow.session, "auth.sessions_revoked", resource="sessions", count=count)
@@ -152,6 +166,7 @@ class AuthService:
         return count
 
     async def change_password(self, principal: Principal, current: str, new: str) -> None:
+        _session_of(principal)
         check_password_policy(new, "new_password")
         async with self._platform.uow() as uow:
             user = await uow.session.get(User, principal.user_id)

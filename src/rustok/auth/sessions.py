@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -54,7 +54,17 @@ class SessionService:
         self._refresh_ttl = dt.timedelta(seconds=platform.settings.refresh_token_ttl)
         self.principals = PrincipalCache()
         platform.invalidation.register(self.principals.drop)
-        self.watcher = PrincipalChangeWatcher(platform.db, self.principals.drop)
+        self._listeners: list[Callable[[Sequence[str]], None]] = [self.principals.drop]
+        self.watcher = PrincipalChangeWatcher(platform.db, self._seen)
+
+    def on_change(self, listener: Callable[[Sequence[str]], None]) -> None:
+        """Another cache of credentials (API keys) follows the same changes."""
+        self._listeners.append(listener)
+        self._platform.invalidation.register(listener)
+
+    def _seen(self, keys: Sequence[str]) -> None:
+        for listener in self._listeners:
+            listener(keys)
 
     # --- cached principals ---------------------------------------------------------------
 
@@ -66,6 +76,13 @@ class SessionService:
         """The user's status or roles change in ``uow``: every cached principal of theirs
         goes, here and everywhere, once it commits."""
         keys = record_change(uow, user_id=user_id)
+        await prune_changes(uow)
+        uow.on_commit(lambda: self._forget(keys))
+
+    async def changed_session(self, uow: UnitOfWork, session_id: uuid.UUID) -> None:
+        """A credential with a session's id (an API key) ends in ``uow``: it is dropped
+        here and everywhere once it commits."""
+        keys = record_change(uow, session_id=session_id)
         await prune_changes(uow)
         uow.on_commit(lambda: self._forget(keys))
 

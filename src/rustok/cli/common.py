@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, NoReturn, TypeVar
 
 import typer
@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from rustok.core.errors import RustokError
-from rustok.core.settings import Settings, SettingsError, load_settings
+from rustok.core.settings import Settings, SettingsError
 
 T = TypeVar("T")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -29,8 +29,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def cli_settings(**overrides: Any) -> Settings:
+    """The platform's and every available module's settings, validated (exit 2 if not)."""
+    from rustok.bootstrap import load_all_settings
+
     try:
-        settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = load_all_settings(**{k: v for k, v in overrides.items() if v is not None})
     except SettingsError as exc:
         fail(str(exc), 2)
     from rustok.core.logging import configure_logging
@@ -75,3 +78,21 @@ async def open_platform(settings: Settings, *, check_schema: bool = True) -> Asy
         yield platform
     finally:
         await platform.aclose()
+
+
+class CliKit:
+    """The :class:`rustok.core.commands.CommandKit` lent to the modules' commands."""
+
+    def settings(self) -> Settings:
+        return cli_settings()
+
+    def open_platform(
+        self, settings: Settings, *, check_schema: bool = True
+    ) -> AbstractAsyncContextManager[Any]:
+        return open_platform(settings, check_schema=check_schema)
+
+    def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        return run(work)
+
+    def fail(self, message: str, code: int = 1) -> NoReturn:
+        fail(message, code)

@@ -22,11 +22,12 @@ jobs_app = typer.Typer(help="The modules' periodic jobs (housekeeping).", no_arg
 @jobs_app.command("list")
 def list_command() -> None:
     """List the periodic jobs of the installed modules."""
-    from rustok.bootstrap import builtin_modules
+    from rustok.bootstrap import available_modules
     from rustok.core.registry import ModuleRegistry
 
     settings = cli_settings()
-    registry = ModuleRegistry.from_settings(settings.modules, builtin_modules())
+    available = [found.spec for found in available_modules()]
+    registry = ModuleRegistry.from_settings(settings.modules, available)
     table = Table("job", "what it does", title=f"every {settings.jobs_interval:g} s (±25 %)")
     for module in registry:
         for job in module.jobs:

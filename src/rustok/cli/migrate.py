@@ -6,11 +6,13 @@ from typing import Any
 
 import msgspec
 
-from rustok.cli.common import cli_settings, open_platform, out_console, run
+from rustok.cli.common import cli_settings, err_console, open_platform, out_console, run
 from rustok.core.settings import Settings
 
 
 async def migrate_and_seed(settings: Settings) -> tuple[str | None, str | None, bool]:
+    """Migrate, create the default tenant, and give every tenant the permissions of newly
+    installed modules; return (revisions before, after, whether the tenant was created)."""
     from rustok.migrations import upgrade
     from rustok.tenancy.service import TenantService
 
@@ -20,7 +22,14 @@ async def migrate_and_seed(settings: Settings) -> tuple[str | None, str | None, 
     settings = msgspec.structs.replace(settings, db_statement_timeout=0.0)
     async with open_platform(settings, check_schema=False) as platform:
         before, after = await upgrade(platform.db)
-        created = await TenantService(platform).ensure_default()
+        tenants = TenantService(platform)
+        created = await tenants.ensure_default()
+        added = await tenants.sync_permissions()
+    if added.permissions:
+        err_console.print(
+            f"gave {added.tenants} tenant(s) the {added.permissions} permission(s) of newly "
+            "installed modules, with their roles' default grants"
+        )
     return before, after, created
 
 

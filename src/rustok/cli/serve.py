@@ -6,13 +6,13 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from rustok import __version__
 from rustok.cli.common import cli_settings, fail, out_console, run
-from rustok.core.settings import Settings, env_name
+from rustok.core.settings import Settings, SettingsError, env_name, load_settings
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -70,14 +70,21 @@ def serve_command(
 ) -> None:
     """Serve the REST and GraphQL API (migrates the database first in development)."""
     started = time.perf_counter()
-    settings = cli_settings(host=host, port=port, workers=workers)
+    overrides: dict[str, Any] = {"host": host, "port": port, "workers": workers}
+    # Before anything imports prometheus_client: it picks in-memory or file-backed values
+    # once, at import, and the workers inherit that choice. The modules import it, so this
+    # reads the platform's settings alone first (cli_settings reports any error below).
+    try:
+        early = load_settings(warn=False, **{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError:
+        early = None
+    if early is not None:
+        _prometheus_dir(early, early.workers)
+    settings = cli_settings(**overrides)
     # Workers read their settings from the environment: pass the command-line overrides on.
-    for field, value in (("host", host), ("port", port), ("workers", workers)):
+    for field, value in overrides.items():
         if value is not None:
             os.environ[env_name(field)] = str(value)
-    # Before anything imports prometheus_client: it picks in-memory or file-backed values
-    # once, at import, and the workers inherit that choice.
-    _prometheus_dir(settings, settings.workers)
     _prepare_database(settings)
     print_urls(settings, settings.workers)
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)

@@ -55,6 +55,8 @@ class RequestContext:
     tenant: TenantRef | None = None
     actor_id: uuid.UUID | None = None
     client_ip: str | None = None
+    # The API key the actor acts through, if any (audit entries name it).
+    api_key_id: uuid.UUID | None = None
     # Set while a consumer handles an event, so the events it raises point back to it.
     correlation_id: uuid.UUID | None = None
     causation_id: uuid.UUID | None = None
@@ -66,8 +68,10 @@ class RequestContext:
     def with_tenant(self, tenant: TenantRef | None) -> RequestContext:
         return replace(self, tenant=tenant)
 
-    def with_actor(self, actor_id: uuid.UUID | None) -> RequestContext:
-        return replace(self, actor_id=actor_id)
+    def with_actor(
+        self, actor_id: uuid.UUID | None, api_key_id: uuid.UUID | None = None
+    ) -> RequestContext:
+        return replace(self, actor_id=actor_id, api_key_id=api_key_id)
 
 
 _EMPTY = RequestContext()  # frozen, so sharing it as the default is safe

@@ -1,30 +1,36 @@
 """The module contract (SYSTEM.md §1): what a module declares so the platform can plug it in.
 
-A module is one package exposing ``MODULE = ModuleSpec(...)`` in its ``module.py``. The
-registry (``rustok.core.registry``) mounts its REST handlers and GraphQL types, registers
-its permissions, event types and consumers, and calls its hooks when a tenant enables or
-disables it. Modules never import each other's models; dependencies are declared here.
+A module is one package exposing ``MODULE = ModuleSpec(...)`` in its ``module.py``; the spec
+is the only place it is declared. Built-in ones are listed in ``rustok.modules``, installed
+ones are found through the ``rustok.modules`` entry-point group (``rustok.core.registry``).
+The platform reads from the spec: its migrations, settings, RBAC resources and default
+grants, REST handlers, GraphQL root types and scalars, command-line commands, consumers,
+periodic jobs, hooks, health probe and demo data. Modules never import each other's models;
+dependencies are declared here. ``docs/modules.md`` shows a whole module.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from rustok.core.consumer import ConsumerSpec
-    from rustok.core.events import EventPayload
     from rustok.core.jobs import PeriodicJob
+    from rustok.core.module_settings import ModuleSettings
     from rustok.core.platform import BackgroundService, Platform
 
 HealthState = Literal["healthy", "degraded", "unhealthy"]
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
-PERMISSION_RE = re.compile(r"^[a-z_]+:[a-z_]+$")
+RESOURCE_RE = re.compile(r"^[a-z][a-z_]{0,63}$")
+# A default grant: "resource:action", or "resource:action:own" (own rows only).
+GRANT_RE = re.compile(r"^[a-z][a-z_]{0,63}:[a-z_]+(:own)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,30 +65,54 @@ class ModuleSpec:
     description: str
     version: str
     dependencies: tuple[str, ...] = ()
-    permissions: tuple[str, ...] = ()
-    event_types: tuple[type[EventPayload], ...] = ()
+    # A folder of Alembic revisions for the module's tables. A built-in module's continue
+    # the platform's one linear history (``down_revision``); an installed module's form their
+    # own branch (``branch_labels=(slug,)``, ``depends_on`` a platform revision).
+    migrations: Path | None = None
+    # Read from ``RUSTOK_<SLUG>_*`` and validated at start-up: ``settings.of(<the type>)``.
+    settings: type[ModuleSettings] | None = None
+    # RBAC resources the module adds to the catalogue (each with the platform's actions) and
+    # the default grants of the system roles (``admin``, ``manager``, ``customer``) on them;
+    # ``super_admin`` manages every resource. Existing tenants get them from `rustok migrate`.
+    resources: tuple[str, ...] = ()
+    grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Litestar route handlers/controllers/routers; typed loosely so core stays framework-free.
     route_handlers: Sequence[Any] = ()
     graphql_query: type | None = None
     graphql_mutation: type | None = None
+    # The module's GraphQL scalars: a ``NewType`` → its ``strawberry.scalar(...)``.
+    graphql_scalars: Mapping[object, object] = field(default_factory=dict)
+    # A typer app whose commands join ``rustok``'s (``rustok reindex``); they reach the
+    # settings and the platform through ``rustok.core.commands.command_kit``.
+    cli: object | None = None
     consumers: Sequence[ConsumerSpec] = ()
     # Housekeeping on a timer (rustok.core.jobs), run where the event runtime runs.
     jobs: Sequence[PeriodicJob] = ()
+    # Long-running services (a sender, a poller) started and stopped with the event runtime.
     background: Sequence[BackgroundFactory] = ()
     on_enable: ModuleHook | None = None
     on_disable: ModuleHook | None = None
     health: HealthProbe | None = None
     demo: DemoSeeder | None = None
-    # Route prefixes that answer 404 for tenants that disabled the module.
-    route_prefixes: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Typed declarations that another module reads (an extension point it defines, e.g.
+    # content's ``ManagedContentKinds``): ``ModuleRegistry.contributions(<type>)``.
+    contributions: tuple[object, ...] = ()
 
     def __post_init__(self) -> None:
         if not SLUG_RE.match(self.slug):
             raise ValueError(f"module slug {self.slug!r} must match {SLUG_RE.pattern}")
-        for permission in self.permissions:
-            if not PERMISSION_RE.match(permission):
-                raise ValueError(f"{self.slug}: bad permission {permission!r} (resource:action)")
+        for resource in self.resources:
+            if not RESOURCE_RE.match(resource):
+                raise ValueError(f"{self.slug}: bad resource name {resource!r}")
+        for role, grants in self.grants.items():
+            for grant in grants:
+                if not GRANT_RE.match(grant):
+                    raise ValueError(
+                        f"{self.slug}: bad grant {grant!r} for {role} "
+                        "(resource:action or resource:action:own)"
+                    )
+        if self.migrations is not None and not self.migrations.is_dir():
+            raise ValueError(f"{self.slug}: migrations folder {self.migrations} does not exist")
         if self.slug in self.dependencies:
             raise ValueError(f"module {self.slug!r} depends on itself")
 

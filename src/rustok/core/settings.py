@@ -4,6 +4,10 @@ Precedence: environment > settings file (``RUSTOK_SETTINGS_FILE``) > defaults. E
 checked here, once, at start-up: an invalid one raises :class:`SettingsError` whose message
 names the variable and the allowed values, and the CLI turns it into exit code 2. A
 ``RUSTOK_*`` variable this version does not know only produces a warning.
+
+The modules' settings (``rustok.core.module_settings``) are loaded by the same rules, from
+the settings types the composition root passes in (``rustok.bootstrap.load_all_settings``):
+this file knows no module. ``settings.of(ShopSettings)`` returns one module's.
 """
 
 from __future__ import annotations
@@ -14,18 +18,28 @@ import re
 import secrets
 import sys
 import tomllib
-import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, TypeVar
 
 import msgspec
 import yaml
 
-ENV_PREFIX = "RUSTOK_"
+from rustok.core.module_settings import (
+    ENV_PREFIX,
+    ModuleSettings,
+    SettingVariable,
+    VariableIndex,
+    build_module_settings,
+    module_variables,
+)
+from rustok.core.setting_values import UNBOUNDED, SettingsError, parse_value
+
+__all__ = ["ModuleSettings", "Settings", "SettingsError", "load_settings"]
+
 # Variables read elsewhere (the settings file pointer, the test harness), never warned about.
-_EXTRA_KNOWN = ("RUSTOK_SETTINGS_FILE",)
+_EXTRA_KNOWN = ("RUSTOK_SETTINGS_FILE", "RUSTOK_MCP_API_KEY")
 _IGNORED_PREFIXES = ("RUSTOK_TEST_",)
 MIN_SECRET_LENGTH = 32
 
@@ -34,11 +48,7 @@ EventTransport = Literal["memory", "nats"]
 LogFormat = Literal["console", "json"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 TenantResolution = Literal["header", "host", "subdomain", "path", "disabled"]
-MediaStorageKind = Literal["local", "s3"]
-
-
-class SettingsError(Exception):
-    """An invalid setting; the message is one line, meant for the operator."""
+M = TypeVar("M", bound=ModuleSettings)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,6 +106,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_ip_rate_limit: str = "30/minute"
     # Registration answers 409 EMAIL_TAKEN, so attempts are limited per client address.
     register_ip_rate_limit: str = "20/hour"
+    # Requests per API key (K-2); unset: the general limit; "0": none.
+    api_key_rate_limit: str | None = None
     cors_origins: tuple[str, ...] = ()
     # Mail (A-4): without a host, mails are written to the log (development).
     smtp_host: str | None = None
@@ -111,6 +123,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     allow_console_mail: bool = False
     # Seconds before each retry of a mail whose sending failed: 4 delays = 5 attempts.
     mail_retry_delays: tuple[str, ...] = ("10", "60", "300", "600")
+    # A folder of mail templates that replace the built-in files of the same name (W-7).
+    mail_templates_dir: str | None = None
+    # How long a sender's claim on a mail lasts (a dead sender's mails are retaken after
+    # it); unset: four times RUSTOK_SMTP_TIMEOUT_SECONDS plus 30 s.
+    mail_lease_seconds: float | None = None
+    # Mails one process sends at the same time.
+    mail_concurrency: int = 4
     # Event backbone (E-4..E-7, R-1): see README "Configuration".
     serve_events: bool = True
     nats_stream: str = "RUSTOK"
@@ -124,30 +143,25 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     broker_timeout_seconds: float = 5.0
     broker_breaker_open_seconds: float = 60.0
     relay_lag_degraded_seconds: float = 60.0
-    # Periodic jobs (rustok.core.jobs) and commerce expiry (CO-3); a TTL of 0 never expires.
+    # Periodic jobs (rustok.core.jobs) of every module.
     jobs_interval: float = 60.0
-    order_pending_ttl: int = 24 * 3600
-    cart_ttl: int = 30 * 24 * 3600
-    idempotency_key_ttl: int = 7 * 24 * 3600
-    # Content (C-2): uploaded media files live under this directory (created on first use),
-    # or in an S3-compatible bucket; public file URLs may be cached this many seconds.
-    media_root: str = "./var/media"
-    media_storage: MediaStorageKind = "local"
-    media_s3_bucket: str | None = None
-    media_s3_endpoint: str | None = None
-    media_s3_region: str = "us-east-1"
-    media_s3_access_key_id: str | None = None
-    media_s3_secret_access_key: str | None = None
-    media_s3_timeout_seconds: float = 30.0
-    media_cache_max_age: int = 86_400
-    # Webhooks (W-3, W-4): retry delays (seconds, or with s/m/h/d), per-attempt timeout,
-    # sends in flight per endpoint, log retention (0 = keep), auto-disable (0 = never).
-    webhooks_allow_private: bool = False
-    webhooks_retry_schedule: tuple[str, ...] = ("5s", "1m", "5m", "30m", "2h", "6h", "12h", "24h")
-    webhooks_timeout_seconds: float = 15.0
-    webhooks_concurrency: int = 4
-    webhooks_retention_days: int = 30
-    webhooks_disable_after: int = 5 * 24 * 3600
+    # The installed modules' settings (not a variable): read them with ``of``.
+    module_settings: tuple[ModuleSettings, ...] = ()
+
+    def of(self, kind: type[M]) -> M:
+        """The settings of the module that declared ``kind`` (``ModuleSpec.settings``)."""
+        for value in self.module_settings:
+            if type(value) is kind:
+                return value
+        raise LookupError(
+            f"{kind.__name__} were not loaded: load settings with the installed modules' "
+            "types (rustok.bootstrap.load_all_settings)"
+        )
+
+    def with_module(self, value: ModuleSettings) -> Settings:
+        """A copy with one module's settings replaced (or added)."""
+        others = tuple(v for v in self.module_settings if type(v) is not type(value))
+        return msgspec.structs.replace(self, module_settings=(*others, value))
 
     @property
     def is_production(self) -> bool:
@@ -166,11 +180,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.graphql_introspection is None:
             return not self.is_production
         return self.graphql_introspection
-
-    @property
-    def webhooks_retry_delays(self) -> tuple[float, ...]:
-        """``webhooks_retry_schedule`` in seconds (validated at load)."""
-        return tuple(_duration(item) for item in self.webhooks_retry_schedule)
 
     @property
     def base_url(self) -> str:
@@ -202,6 +211,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "smtp_port": (1, 65535),
     "smtp_timeout_seconds": (0.05, 300),
     "smtp_breaker_open_seconds": (0.1, 3600),
+    "mail_lease_seconds": (1, 86_400),
+    "mail_concurrency": (1, 64),
     "outbox_batch_size": (1, 1000),
     "outbox_poll_interval": (0.01, 60),
     "outbox_lease_seconds": (0.5, 3600),
@@ -213,29 +224,9 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "broker_breaker_open_seconds": (0.1, 3600),
     "relay_lag_degraded_seconds": (1, 86_400),
     "jobs_interval": (0.1, 86_400),
-    "order_pending_ttl": (0, 365 * 24 * 3600),
-    "cart_ttl": (0, 365 * 24 * 3600),
-    "idempotency_key_ttl": (0, 365 * 24 * 3600),
-    "media_s3_timeout_seconds": (0.1, 600),
-    "media_cache_max_age": (0, 365 * 24 * 3600),
-    "webhooks_timeout_seconds": (0.1, 120),
-    "webhooks_concurrency": (1, 64),
-    "webhooks_retention_days": (0, 3650),
-    "webhooks_disable_after": (0, 365 * 24 * 3600),
 }
-_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
-
-
-def _duration(text: str) -> float:
-    match = _DURATION_RE.fullmatch(text.strip().lower())
-    if match is None:
-        raise ValueError(text)
-    return float(match.group(1)) * _DURATION_UNITS[match.group(2) or "s"]
-
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
+# Settings fields that are not variables.
+_NOT_VARIABLES = ("module_settings",)
 
 
 def default(field: str) -> Any:
@@ -249,61 +240,30 @@ def env_name(field: str) -> str:
     return ENV_PREFIX + field.upper()
 
 
-def _field_types() -> dict[str, Any]:
+def platform_variables() -> list[SettingVariable]:
+    """The platform's own variables, one per field of :class:`Settings`."""
     hints = typing.get_type_hints(Settings, include_extras=False)
-    return {name: hints[name] for name in Settings.__struct_fields__}
+    fields = [f for f in Settings.__struct_fields__ if f not in _NOT_VARIABLES]
+    return [
+        SettingVariable(
+            name=env_name(f),
+            field=f,
+            type=hints[f],
+            bounds=_BOUNDS.get(f, UNBOUNDED),
+            default=default(f),
+        )
+        for f in fields
+    ]
 
 
-def _strip_optional(tp: Any) -> tuple[Any, bool]:
-    if get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return tp, False
-
-
-def _parse(field: str, raw: Any, tp: Any) -> Any:
-    """Turn one raw value (a string from the environment, or a file value) into ``tp``."""
-    name = env_name(field)
-    inner, optional = _strip_optional(tp)
-    if optional and (raw is None or (isinstance(raw, str) and raw.strip() == "")):
-        return None
-    if get_origin(inner) is Literal:
-        allowed = get_args(inner)
-        value = str(raw).strip().lower()
-        if value not in allowed:
-            raise SettingsError(
-                f"{name}: invalid value {str(raw)!r}; allowed values: {', '.join(allowed)}"
-            )
-        return value
-    if inner is bool:
-        if isinstance(raw, bool):
-            return raw
-        value = str(raw).strip().lower()
-        if value in _TRUE | _FALSE:
-            return value in _TRUE
-        raise SettingsError(f"{name}: invalid value {raw!r}; allowed values: true, false")
-    if inner in (int, float):
-        try:
-            number = inner(str(raw).strip())
-        except ValueError:
-            kind = "an integer" if inner is int else "a number"
-            raise SettingsError(f"{name}: invalid value {raw!r}; expected {kind}") from None
-        low, high = _BOUNDS.get(field, (float("-inf"), float("inf")))
-        if not low <= number <= high:
-            raise SettingsError(
-                f"{name}: {number} is out of range; allowed values: {_plain(low)}..{_plain(high)}"
-            )
-        return number
-    if get_origin(inner) is tuple:
-        items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
-        return tuple(str(i).strip() for i in items if str(i).strip())
-    return str(raw).strip()
-
-
-def _plain(bound: float) -> str:
-    """A bound as people write it: 31536000, not 3.1536e+07."""
-    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
+def variable_index(modules: Mapping[str, type[ModuleSettings]]) -> VariableIndex:
+    """Every variable of the platform and of the given modules' settings."""
+    return VariableIndex(
+        [
+            *platform_variables(),
+            *(v for slug, kind in modules.items() for v in module_variables(slug, kind)),
+        ]
+    )
 
 
 def _read_file(path: str) -> dict[str, Any]:
@@ -354,15 +314,12 @@ def _check_consistency(values: dict[str, Any]) -> None:
         "login_rate_limit",
         "login_ip_rate_limit",
         "register_ip_rate_limit",
+        "api_key_rate_limit",
     ):
-        if field in values:
+        if values.get(field) is not None:
             _check_rate_limit(field, values[field])
-    if "media_root" in values:
-        _check_media_root(values["media_root"])
-    _check_media_s3(values)
     if "mail_retry_delays" in values:
         _check_retry_delays(values["mail_retry_delays"])
-    _check_webhooks(values)
     for proxy in values.get("trusted_proxies", ()):
         try:
             ipaddress.ip_network(proxy, strict=False)
@@ -370,64 +327,6 @@ def _check_consistency(values: dict[str, Any]) -> None:
             raise SettingsError(
                 f"RUSTOK_TRUSTED_PROXIES: {proxy!r} is not an IP address or CIDR network"
             ) from None
-
-
-def _check_webhooks(values: dict[str, Any]) -> None:
-    if values.get("webhooks_allow_private") and values.get("env") == "production":
-        raise SettingsError(
-            "RUSTOK_WEBHOOKS_ALLOW_PRIVATE: private webhook targets are for development and "
-            "tests only; not allowed when RUSTOK_ENV=production"
-        )
-    schedule = values.get("webhooks_retry_schedule")
-    if schedule is None:
-        return
-    try:
-        delays = [_duration(item) for item in schedule]
-    except ValueError:
-        delays = []
-    if not 1 <= len(delays) <= 20 or not all(0.1 <= d <= 7 * 86_400 for d in delays):
-        raise SettingsError(
-            f"RUSTOK_WEBHOOKS_RETRY_SCHEDULE: invalid value {','.join(schedule)!r}; expected "
-            "1-20 comma-separated delays of 0.1 s to 7 d, e.g. 5s,1m,5m,30m,2h,6h,12h,24h"
-        )
-
-
-def _check_media_root(value: str) -> None:
-    if not value or "\x00" in value:
-        raise SettingsError("RUSTOK_MEDIA_ROOT: must be a directory path")
-    path = Path(value)
-    if path.exists() and not path.is_dir():
-        raise SettingsError(f"RUSTOK_MEDIA_ROOT: {value} exists and is not a directory")
-
-
-_S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
-_S3_ENDPOINT = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(:\d{1,5})?/?")
-_S3_REGION = re.compile(r"[a-z0-9-]{1,32}")
-
-
-def _check_media_s3(values: dict[str, Any]) -> None:
-    bucket = values.get("media_s3_bucket")
-    if values.get("media_storage") == "s3" and not bucket:
-        raise SettingsError("RUSTOK_MEDIA_S3_BUCKET: required when RUSTOK_MEDIA_STORAGE=s3")
-    if bucket and not _S3_BUCKET.fullmatch(bucket):
-        raise SettingsError(
-            f"RUSTOK_MEDIA_S3_BUCKET: invalid bucket name {bucket!r}; use 3-63 lower-case "
-            "letters, digits, dots or hyphens"
-        )
-    endpoint = values.get("media_s3_endpoint")
-    if endpoint and not _S3_ENDPOINT.fullmatch(endpoint):
-        raise SettingsError(
-            f"RUSTOK_MEDIA_S3_ENDPOINT: invalid value {endpoint!r}; expected "
-            "http(s)://host[:port], e.g. http://127.0.0.1:9000"
-        )
-    region = values.get("media_s3_region", default("media_s3_region"))
-    if not _S3_REGION.fullmatch(region):
-        raise SettingsError(f"RUSTOK_MEDIA_S3_REGION: invalid value {region!r}; e.g. us-east-1")
-    if bool(values.get("media_s3_access_key_id")) != bool(values.get("media_s3_secret_access_key")):
-        raise SettingsError(
-            "RUSTOK_MEDIA_S3_ACCESS_KEY_ID, RUSTOK_MEDIA_S3_SECRET_ACCESS_KEY: give both, or "
-            "neither to use the AWS default credentials (AWS_* variables, instance role)"
-        )
 
 
 MAX_MAIL_RETRIES = 20
@@ -451,6 +350,17 @@ def _check_retry_delays(delays: tuple[str, ...]) -> None:
 
 
 def _check_mail(values: dict[str, Any]) -> None:
+    folder = values.get("mail_templates_dir")
+    if folder is not None and not Path(folder).is_dir():
+        raise SettingsError(f"RUSTOK_MAIL_TEMPLATES_DIR: {folder} is not a directory")
+    lease = values.get("mail_lease_seconds")
+    send = 4 * values.get("smtp_timeout_seconds", default("smtp_timeout_seconds"))
+    if lease is not None and lease <= send:
+        # A claim must outlast the longest send, or a live sender's mail is sent twice.
+        raise SettingsError(
+            f"RUSTOK_MAIL_LEASE_SECONDS: {lease:g} is too short; it must exceed four times "
+            f"RUSTOK_SMTP_TIMEOUT_SECONDS ({send:g})"
+        )
     # The log "mailer" would write one-time tokens into production logs and send nothing.
     if (
         values.get("env") == "production"
@@ -466,14 +376,15 @@ def _check_mail(values: dict[str, Any]) -> None:
 def _check_rate_limit(field: str, value: str) -> None:
     from limits import parse_many
 
-    if field == "rate_limit" and value.strip() == "0":
+    may_be_off = field in ("rate_limit", "api_key_rate_limit")
+    if may_be_off and value.strip() == "0":
         return
     try:
         parse_many(value)
     except ValueError:
         raise SettingsError(
             f"{env_name(field)}: invalid value {value!r}; expected the `limits` notation, "
-            "e.g. 600/minute;100/second" + (" or 0 (off)" if field == "rate_limit" else "")
+            "e.g. 600/minute;100/second" + (" or 0 (off)" if may_be_off else "")
         ) from None
 
 
@@ -507,39 +418,70 @@ def _resolve_secret(values: dict[str, Any]) -> str:
         ) from None
 
 
-def unknown_variables(environ: Mapping[str, str]) -> list[str]:
-    known = {env_name(f) for f in Settings.__struct_fields__} | set(_EXTRA_KNOWN)
+def unknown_variables(
+    environ: Mapping[str, str], modules: Mapping[str, type[ModuleSettings]] | None = None
+) -> list[str]:
+    index = variable_index(modules or {})
     return sorted(
         key
         for key in environ
-        if key.startswith(ENV_PREFIX) and key not in known and not key.startswith(_IGNORED_PREFIXES)
+        if key.startswith(ENV_PREFIX)
+        and not index.known(key)
+        and key not in _EXTRA_KNOWN
+        and not key.startswith(_IGNORED_PREFIXES)
     )
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, *, warn: bool = True, **overrides: Any
+    environ: Mapping[str, str] | None = None,
+    *,
+    warn: bool = True,
+    modules: Mapping[str, type[ModuleSettings]] | None = None,
+    **overrides: Any,
 ) -> Settings:
-    """Build :class:`Settings` from the environment (and the settings file it names)."""
+    """Build :class:`Settings` from the environment (and the settings file it names), with
+    the settings of ``modules`` (slug → its ``ModuleSettings`` type).
+
+    An override is given by its variable's name without the prefix, in lower case
+    (``database_url=…``, ``cart_ttl=…``).
+    """
     env = os.environ if environ is None else environ
+    modules = modules or {}
+    index = variable_index(modules)
     if warn:
-        for key in unknown_variables(env):
+        for key in unknown_variables(env, modules):
             print(f"warning: unknown setting {key} is ignored", file=sys.stderr)
-    types_ = _field_types()
-    raw: dict[str, Any] = {}
+    raw: dict[str, tuple[str, Any]] = {}
     if file := env.get("RUSTOK_SETTINGS_FILE"):
         for key, value in _read_file(file).items():
-            field = key.lower().removeprefix("rustok_")
-            if field not in types_:
+            name = ENV_PREFIX + key.upper().removeprefix(ENV_PREFIX)
+            variable = index.get(name)
+            if variable is None:
                 if warn:
                     print(f"warning: unknown setting {key!r} in {file} is ignored", file=sys.stderr)
                 continue
-            raw[field] = value
-    for field in types_:
-        if (value := env.get(env_name(field))) is not None:
-            raw[field] = value
-    raw.update(overrides)
-    values = {field: _parse(field, value, types_[field]) for field, value in raw.items()}
+            raw[variable.name] = (name, value)
+    raw.update(index.from_environment(env))
+    for key, value in overrides.items():
+        variable = index.get(ENV_PREFIX + key.upper())
+        if variable is None:
+            raise TypeError(f"unknown setting {key!r}")
+        raw[variable.name] = (variable.name, value)
+    by_module: dict[str | None, dict[str, Any]] = {}
+    for name, (given, value) in raw.items():
+        variable = index.get(name)
+        assert variable is not None
+        parsed = parse_value(given, value, variable.type, variable.bounds)
+        by_module.setdefault(variable.module, {})[variable.field] = parsed
+    values = by_module.get(None, {})
     _check_consistency(values)
+    # The modules' checks come with the platform's own consistency checks, before the secret
+    # and the mail checks; they read the platform's values (``is_production``), not the secret.
+    checked = Settings(**values)
+    loaded = tuple(
+        build_module_settings(kind, by_module.get(slug, {}), module_variables(slug, kind), checked)
+        for slug, kind in modules.items()
+    )
     values["secret_key"] = _resolve_secret(values)
     _check_mail(values)
-    return Settings(**values)
+    return Settings(**values, module_settings=loaded)

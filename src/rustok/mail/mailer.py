@@ -13,6 +13,7 @@ import ssl
 from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate
 from typing import Protocol
 
 from rustok.core.logging import get_logger
@@ -27,6 +28,11 @@ class Mail:
     to: str
     subject: str
     text: str
+    # With HTML the mail is multipart/alternative (text first, the fallback).
+    html: str | None = None
+    # Stable across resends of one mail (``<mail id@sender domain>``), so a receiver that
+    # got it twice (a crash between acceptance and our record) can tell.
+    message_id: str | None = None
 
 
 class MailRejected(Exception):
@@ -81,7 +87,12 @@ class SmtpMailer:
         message["From"] = s.smtp_from
         message["To"] = mail.to
         message["Subject"] = mail.subject
+        message["Date"] = formatdate(usegmt=True)
+        if mail.message_id:
+            message["Message-ID"] = mail.message_id
         message.set_content(mail.text)
+        if mail.html is not None:
+            message.add_alternative(mail.html, subtype="html")
         assert s.smtp_host is not None
         smtp_class = smtplib.SMTP_SSL if s.smtp_ssl else smtplib.SMTP
         with smtp_class(s.smtp_host, s.smtp_port, timeout=self.timeout) as smtp:

@@ -1,11 +1,13 @@
-"""The ``mail_messages`` table: one row per mail, with its delivery record."""
+"""``mail_messages``: one row per mail, with its delivery record; ``mail_templates``: the
+tenants' own versions of the mail templates."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rustok.core.db import Base, HasId, TenantScoped, Timestamped, utcnow
@@ -39,3 +41,21 @@ class MailMessage(HasId, TenantScoped, Timestamped, Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class MailTemplateOverride(HasId, TenantScoped, Timestamped, Base):
+    """A tenant's own version of one mail template in one locale (subject, text, HTML).
+
+    Checked when saved (mail/overrides.py): compiled and rendered with sample data in the
+    sandbox; rendered again in the sandbox for every mail it is used for.
+    """
+
+    __tablename__ = "mail_templates"
+    __table_args__ = (UniqueConstraint("tenant_id", "template", "locale"),)
+
+    template: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column()

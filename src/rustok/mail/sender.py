@@ -8,7 +8,8 @@ senders never take one row, and it holds for a lease longer than a send can last
 rows of a sender that died are taken over. It never claims more than it can start at
 once, so nothing waits in its queue past the lease.
 
-Per mail: token expired → ``dropped``; render; send through the ``smtp`` circuit breaker
+Per mail: token expired → ``dropped``; render (the tenant's own template versions first,
+templates.py) as multipart text + HTML; send through the ``smtp`` circuit breaker
 (open: postponed until it may close, no attempt spent); success → ``sent``; a permanent
 refusal (5xx) or a mail that does not render → ``failed``; any other failure → ``retrying``
 after the next delay of ``RUSTOK_MAIL_RETRY_DELAYS``, ``failed`` after the last. The sealed
@@ -36,6 +37,7 @@ from rustok.core.resilience import CircuitBreaker, CircuitOpenError
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.mail.mailer import Mail, Mailer, MailRejected
 from rustok.mail.models import SETTLED, UNSETTLED, MailMessage
+from rustok.mail.overrides import tenant_overrides
 from rustok.mail.sealing import SealError, SecretSealer
 from rustok.mail.templates import MailTemplates, TemplateError
 
@@ -58,6 +60,9 @@ class SenderConfig:
     send_timeout: float  # the longest one send may take (the mailer's own bound)
     sweep_seconds: float = 1.0
     concurrency: int = 4
+    # None: twice the longest send plus 30 s (RUSTOK_MAIL_LEASE_SECONDS overrides it).
+    lease_seconds: float | None = None
+    message_domain: str = "rustok.local"
 
     @property
     def max_attempts(self) -> int:
@@ -66,6 +71,8 @@ class SenderConfig:
     @property
     def lease(self) -> dt.timedelta:
         # A live sender finishes a claimed mail well within this; a dead one's are retaken.
+        if self.lease_seconds is not None:
+            return dt.timedelta(seconds=self.lease_seconds)
         return dt.timedelta(seconds=2 * self.send_timeout + 30)
 
 
@@ -197,7 +204,7 @@ class MailSender:
         if row.expires_at is not None and row.expires_at <= utcnow():
             return await self._settle(row, "dropped", "its token expired before it was sent")
         try:
-            mail = self._render(row)
+            mail = await self._render(row)
         except (SealError, TemplateError) as exc:
             return await self._settle(row, "failed", str(exc), attempted=False)
         try:
@@ -212,12 +219,17 @@ class MailSender:
             return await self._settle(row, "failed", f"{type(exc).__name__}: {exc}")
         return await self._settle(row, "sent", None)
 
-    def _render(self, row: MailMessage) -> Mail:
+    async def _render(self, row: MailMessage) -> Mail:
         values = dict(row.data)
+        values.setdefault("shop_name", values.get("tenant_name", ""))  # rows queued earlier
         if row.secret is not None:
             values["token"] = self._sealer.open(row.secret, row.id)
-        rendered = self._templates.render(row.template, row.locale, values)
-        return Mail(to=row.recipient, subject=rendered.subject, text=rendered.text)
+        overrides = await tenant_overrides(self._db, row.tenant_id, row.template)
+        rendered = self._templates.render(row.template, row.locale, values, overrides)
+        return Mail(
+            to=row.recipient, subject=rendered.subject, text=rendered.text, html=rendered.html,
+            message_id=f"<{row.id}@{self.config.message_domain}>",
+        )  # fmt: skip
 
     async def _record(self, mail_id: uuid.UUID, **values: Any) -> None:
         async with self._db.writer(), self._db.write_engine.begin() as conn:

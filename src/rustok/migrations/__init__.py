@@ -1,4 +1,11 @@
-"""Alembic migrations, one linear history for SQLite and PostgreSQL, driven from code.
+"""Alembic migrations for SQLite and PostgreSQL, driven from code.
+
+The platform's revisions live in ``versions/``, each module's in the folder its spec names
+(``ModuleSpec.migrations``): together they are Alembic's ``version_locations``. The platform
+and the built-in modules share one linear history (``down_revision``); a module installed
+from another distribution starts its own branch (``branch_labels=(slug,)``, ``depends_on`` a
+platform revision), so ``upgrade`` goes to every head. Every module found is migrated,
+selected by ``RUSTOK_MODULES`` or not: its tables exist before a tenant may enable it.
 
 ``upgrade`` runs inside an async connection of our own engine (the Alembic cookbook's
 "connection sharing" recipe), so ``rustok migrate`` needs no ``alembic.ini``.
@@ -6,6 +13,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,48 +26,102 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
 from rustok.core.db import Base, Database
+from rustok.core.registry import FoundModule, discover_modules
+from rustok.modules import BUILTIN_MODULES
 
 MIGRATIONS_DIR = Path(__file__).parent
+PLATFORM_VERSIONS = MIGRATIONS_DIR / "versions"
+
+
+def found_modules() -> list[FoundModule]:
+    """The modules whose tables the database holds: built-in and installed alike."""
+    return discover_modules(BUILTIN_MODULES)
 
 
 def load_models() -> MetaData:
     """Import every model so the metadata is complete; return it."""
     import rustok.audit.models
+    import rustok.auth.api_keys.models
     import rustok.auth.models
     import rustok.mail.models
     import rustok.outbox.models
     import rustok.rbac.models
     import rustok.tenancy.models  # noqa: F401
-    from rustok.modules import BUILTIN_MODULES
 
-    for path in BUILTIN_MODULES:
-        package = path.partition(":")[0].rsplit(".", 1)[0]
-        try:
-            __import__(f"{package}.models")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{package}.models":
-                raise
+    found_modules()  # imports each module's models
     return Base.metadata
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def version_locations(modules: Sequence[FoundModule] | None = None) -> list[Path]:
+    """The platform's revisions, then each module's folder."""
+    found = found_modules() if modules is None else modules
+    folders = [m.spec.migrations for m in found if m.spec.migrations is not None]
+    return [PLATFORM_VERSIONS, *folders]
+
+
+def alembic_config(
+    connection: Connection | None = None, *, locations: Sequence[Path] | None = None
+) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    folders = version_locations() if locations is None else locations
+    config.set_main_option("path_separator", "os")
+    config.set_main_option(
+        "version_locations", os.pathsep.join(str(f).replace("%", "%%") for f in folders)
+    )
     config.attributes["connection"] = connection
     return config
 
 
+def head_revisions() -> tuple[str, ...]:
+    """The heads of the history: one for the platform's line, one per installed branch."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The single head of a deployment without installed branches (the tests')."""
+    heads = head_revisions()
+    if len(heads) > 1:
+        raise RuntimeError(f"the history has several heads: {', '.join(heads)}")
+    return heads[0] if heads else None
 
 
-def _current(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+def _current(connection: Connection) -> tuple[str, ...]:
+    return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+
+
+async def current_revisions(db: Database) -> tuple[str, ...]:
+    async with db.engine.connect() as conn:
+        return await conn.run_sync(_current)
 
 
 async def current_revision(db: Database) -> str | None:
-    async with db.engine.connect() as conn:
-        return await conn.run_sync(_current)
+    current = await current_revisions(db)
+    return ", ".join(current) if current else None
+
+
+def _checked_current(connection: Connection) -> tuple[str, ...]:
+    current = _current(connection)
+    if unknown := _unknown_revisions(current):
+        raise SchemaOutdated(
+            f"the database has revision {', '.join(unknown)}, which no installed module "
+            "provides: install the module that created it again"
+        )
+    return current
+
+
+def _unknown_revisions(current: Sequence[str]) -> list[str]:
+    """Revisions applied to the database that no installed module provides any more."""
+    from alembic.util import CommandError
+
+    script = ScriptDirectory.from_config(alembic_config())
+    unknown = []
+    for revision in current:
+        try:
+            script.get_revision(revision)
+        except CommandError:
+            unknown.append(revision)
+    return unknown
 
 
 def _upgrade(connection: Connection, target: str) -> None:
@@ -69,13 +132,18 @@ def _downgrade(connection: Connection, target: str) -> None:
     command.downgrade(alembic_config(connection), target)
 
 
-async def upgrade(db: Database, target: str = "head") -> tuple[str | None, str | None]:
-    """Apply migrations up to ``target``; return (revision before, revision after)."""
+def _joined(revisions: tuple[str, ...]) -> str | None:
+    return ", ".join(revisions) if revisions else None
+
+
+async def upgrade(db: Database, target: str = "heads") -> tuple[str | None, str | None]:
+    """Apply migrations up to ``target`` (every head); return (revisions before, after),
+    each a comma-separated list of heads, or None for an empty database."""
     async with db.write_engine.begin() as conn:
-        before = await conn.run_sync(_current)
+        before = await conn.run_sync(_checked_current)
         await conn.run_sync(_upgrade, target)
         after = await conn.run_sync(_current)
-    return before, after
+    return _joined(before), _joined(after)
 
 
 async def downgrade(db: Database, target: str) -> None:
@@ -112,10 +180,12 @@ class SchemaOutdated(RuntimeError):
 
 
 async def ensure_schema_current(db: Database) -> None:
-    """Refuse to serve a database that is not migrated to head."""
-    current, head = await current_revision(db), head_revision()
-    if current != head:
-        state = "not migrated" if current is None else f"at revision {current}"
+    """Refuse to serve a database that is not migrated to every head."""
+    async with db.engine.connect() as conn:
+        current = await conn.run_sync(_checked_current)
+    heads = head_revisions()
+    if current != heads:
+        state = "not migrated" if not current else f"at revision {', '.join(current)}"
         raise SchemaOutdated(
-            f"the database is {state}, this version needs {head}: run `rustok migrate`"
+            f"the database is {state}, this version needs {', '.join(heads)}: run `rustok migrate`"
         )

@@ -1,6 +1,8 @@
 """Domain modules (content, blog, forum, pages, commerce, index, ...).
 
-Each is a package with ``module.py`` exposing ``MODULE``; list it here to install it.
+Each is a package with ``module.py`` exposing ``MODULE`` (``rustok.core.module``). A built-in
+one is listed here; a module from another distribution is found through its entry point in
+the ``rustok.modules`` group instead (``docs/modules.md``).
 """
 
 # "package.module:ATTRIBUTE" of every module shipped with the platform, in any order.

@@ -1,8 +1,19 @@
-"""Is an event's aggregate ready for it? The check behind a consumer's ``order_guard``."""
+"""A consumer's ``order_guard``, behind a broker: is an event's aggregate ready for it, and
+where its event waits until it is.
+
+Lanes are not enough behind a broker: after a crash, the broker redelivers unacknowledged
+messages only after ``ack_wait``, while newer ones flow at once, and several processes share
+one durable consumer. So before handling an event of an aggregate the runner checks that the
+older events of that aggregate are in its inbox or dead letters (:func:`elders_unhandled`).
+If not, the event waits in the runner's :class:`WaitingRoom`.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
+import uuid
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -14,6 +25,7 @@ if TYPE_CHECKING:
 
     from rustok.core.consumer import ConsumerSpec
     from rustok.core.events import Envelope
+    from rustok.outbox.dispatcher import DispatchTicket
 
 # Elders raised longer ago than this (before the consumer existed, say) never hold one back.
 ORDER_WINDOW = dt.timedelta(minutes=10)
@@ -52,3 +64,52 @@ async def elders_unhandled(session: AsyncSession, envelope: Envelope, spec: Cons
     )
     query = select(select(elders.c.id).where(handled == 0, parked == 0).exists())
     return bool(await session.scalar(query))
+
+
+class WaitingRoom:
+    """Events held back because an elder of their aggregate is not handled yet.
+
+    An event waits beside its lane until this runner handles an elder of the same aggregate
+    (:meth:`release` gives it back to be queued again at once) or ``order_wait`` passes (then
+    it goes back to the broker unrecorded, for a later delivery: the elder may be elsewhere).
+    """
+
+    def __init__(self, order_wait: float) -> None:
+        self.order_wait = order_wait
+        self._waiting: dict[uuid.UUID, list[tuple[float, Envelope, DispatchTicket]]] = {}
+
+    def hold(self, envelope: Envelope, ticket: DispatchTicket) -> None:
+        entry = (time.monotonic() + self.order_wait, envelope, ticket)
+        self._waiting.setdefault(envelope.aggregate_id or envelope.id, []).append(entry)
+
+    def release(self, aggregate: uuid.UUID | None) -> list[tuple[Envelope, DispatchTicket]]:
+        """The events waiting for an elder of ``aggregate`` (one was just handled), in id
+        order."""
+        if aggregate is None or aggregate not in self._waiting:
+            return []
+        return [
+            (junior, ticket)
+            for _, junior, ticket in sorted(self._waiting.pop(aggregate), key=lambda e: e[1].id)
+        ]
+
+    async def expire(self) -> None:
+        """Forever: hand the events that waited ``order_wait`` back to the broker."""
+        while True:
+            await asyncio.sleep(0.1)
+            now = time.monotonic()
+            for aggregate in list(self._waiting):
+                entries = self._waiting[aggregate]
+                keep = [e for e in entries if e[0] > now]
+                for _, _, ticket in (e for e in entries if e[0] <= now):
+                    ticket.finish(False)  # back to the broker: the elder is elsewhere
+                if keep:
+                    self._waiting[aggregate] = keep
+                else:
+                    del self._waiting[aggregate]
+
+    def give_back(self) -> None:
+        """Hand every waiting event back to the broker, unrecorded (the runner stops)."""
+        waiting, self._waiting = self._waiting, {}
+        for entries in waiting.values():
+            for _, _, ticket in entries:
+                ticket.finish(False)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rustok.core.db import Database
-from rustok.core.db_outage import DatabaseUnavailable
+from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitOpenError
 from rustok.outbox.claims import ClaimedEvent, make_claimer, new_claim_token

@@ -6,28 +6,21 @@ Internal event types (``mail.queued``, …) are not shown here: to this API they
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 
-import msgspec
 from litestar import Controller, get, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 
-from rustok.core.guards import default_tenant_only
-from rustok.core.platform import Platform
 from rustok.outbox.service import AdminEventRead, admin_event, page_events, replay_event
+from rustok.web.deps import PlatformDep
+from rustok.web.guards import default_tenant_only
+from rustok.web.pages import LogPage, PageOf, PerPage
 
-PlatformDep = NamedDependency[Platform]
-Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
-PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
 Status = Literal["pending", "dispatched", "failed"]
 
 
-class EventPage(msgspec.Struct, frozen=True, kw_only=True):
+class EventPage(PageOf[AdminEventRead], frozen=True, kw_only=True):
     items: list[AdminEventRead]
-    page: int
-    per_page: int
-    total: int
 
 
 class EventsAdminController(Controller):
@@ -38,7 +31,7 @@ class EventsAdminController(Controller):
     @get("/", permission="logs:list")
     async def list_events(
         self, platform: PlatformDep, status: FromQuery[Status | None] = None,
-        page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
+        page: FromQuery[LogPage] = 1, per_page: FromQuery[PerPage] = 20,
     ) -> EventPage:  # fmt: skip
         """Outbox rows of every tenant, newest first; ``status`` filters."""
         items, total = await page_events(

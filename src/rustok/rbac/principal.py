@@ -46,6 +46,9 @@ class Principal:
     role: str
     email: str
     grants: Grants = field(default_factory=dict)
+    # Set when the caller is an API key acting for its creator (``session_id`` is the key's
+    # id then): its grants are the key's permissions narrowed to the creator's (K-2).
+    api_key_id: uuid.UUID | None = None
 
     def scope(self, permission: str) -> Scope | None:
         """``all``, ``own`` or None (not allowed) for ``resource:action``."""
@@ -68,3 +71,18 @@ class Principal:
                 scope = self.scope(f"{resource}:{each}")
                 result.add(f"{resource}:{each}" + (":own" if scope == "own" else ""))
         return sorted(result)
+
+
+def narrow_grants(holder: Principal, permissions: Iterable[str]) -> Grants:
+    """The grants of ``permissions`` that ``holder`` has, each with ``holder``'s scope.
+
+    ``manage`` is expanded to every action first, so a key asking for ``products:manage``
+    keeps ``products:read`` when its creator is demoted to a role that can only read."""
+    grants: Grants = {}
+    for permission in permissions:
+        resource, action = parse_permission(permission)
+        for each in ACTIONS if action == "manage" else (action,):
+            scope = holder.scope(f"{resource}:{each}")
+            if scope is not None:
+                grants[(resource, each)] = scope
+    return grants

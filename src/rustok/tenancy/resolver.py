@@ -49,6 +49,10 @@ class TenantResolver:
         tenant, routed_path = await self._find(path, headers, peer)
         return Resolution(_usable(tenant), routed_path)
 
+    async def resolve_id(self, tenant_id: uuid.UUID, path: str) -> Resolution:
+        """A tenant chosen by something other than the request's selector (an API key)."""
+        return Resolution(_usable(await self.directory.by_id(tenant_id)), path)
+
     async def resolve_media(self, path: str) -> Resolution:
         """The tenant of a public media URL, by the id that follows ``/media/``; a segment
         that is not a tenant id is simply no tenant (404), like a wrong file URL."""

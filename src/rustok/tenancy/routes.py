@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from rustok.core.context import current_context
-from rustok.core.guards import default_tenant_only
 from rustok.tenancy.modules import ModuleRead, ModuleToggle
-from rustok.tenancy.runtime import TenancyRuntime
 from rustok.tenancy.schemas import TenantCreate, TenantRead, TenantUpdate
+from rustok.tenancy.tenancy_runtime import TenancyRuntime
+from rustok.web.guards import default_tenant_only
+from rustok.web.pages import Page, PageOf, PerPage
 
 Tenancy = NamedDependency[TenancyRuntime]
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
 
 
-class TenantPage(msgspec.Struct, frozen=True, kw_only=True):
+class TenantPage(PageOf[TenantRead], frozen=True, kw_only=True):
     items: list[TenantRead]
-    page: int
-    per_page: int
-    total: int
 
 
 class CurrentTenant(msgspec.Struct, frozen=True, kw_only=True):

@@ -18,7 +18,8 @@ from rustok.core.errors import Conflict, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.invalidation import InvalidationBus
 from rustok.core.platform import Platform
-from rustok.rbac.seed import seed_tenant_rbac
+from rustok.rbac.catalogue import PermissionCatalogue, build_catalogue
+from rustok.rbac.seed import RbacSync, seed_tenant_rbac, sync_rbac
 from rustok.tenancy.directory import keys_for
 from rustok.tenancy.errors import TenantExists, TenantNotFound
 from rustok.tenancy.events import TenantCreated, TenantUpdated
@@ -128,7 +129,7 @@ class TenantService:
             self._add_locales(session, tenant.id, data.default_locale, locales)
             self._add_module_rows(session, tenant.id)
             await session.flush()
-            await seed_tenant_rbac(session, tenant.id)
+            await seed_tenant_rbac(session, tenant.id, self._catalogue())
             uow.publish(
                 TenantCreated(tenant_id=tenant.id, slug=slug, domain=domain), tenant_id=tenant.id
             )
@@ -283,6 +284,16 @@ class TenantService:
         await session.flush()
         tenant.default_locale = default
         self._add_locales(session, tenant.id, default, locales)
+
+    def _catalogue(self) -> PermissionCatalogue:
+        return build_catalogue(self._platform.modules.available)
+
+    async def sync_permissions(self) -> RbacSync:
+        """Give every tenant the permissions of newly installed modules (``rustok migrate``)."""
+        async with self._platform.uow(all_tenants=True) as uow:
+            added = await sync_rbac(uow.session, self._catalogue())
+            await uow.commit()
+        return added
 
     async def ensure_default(self) -> bool:
         """Create the default tenant if it is missing; return whether it was created."""

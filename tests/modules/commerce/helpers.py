@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core.context import RequestContext, use_context
-from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
+from rustok.modules.commerce.commerce_runtime import CommerceRuntime, commerce_runtime
 from rustok.outbox.models import OutboxEvent
 from rustok.tenancy.service import TenantService, tenant_ref
 from tests.auth.helpers import bearer, make_user, sign_in

@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rustok.core.errors import InvalidTransition, ValidationFailed
-from rustok.modules.commerce.carts.totals import DiscountRule, PricedLine, compute_totals
 from rustok.modules.commerce.catalog.schemas import PriceInput
 from rustok.modules.commerce.catalog.state import (
     ProductStateMachine,
@@ -36,6 +35,7 @@ from rustok.modules.commerce.orders.state import (
     load_order_state,
     status_of,
 )
+from rustok.modules.commerce.pricing import DiscountRule, PricedLine, compute_totals
 
 NOW = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
 amounts = st.integers(min_value=0, max_value=10_000_000)

@@ -15,6 +15,7 @@ import pytest
 from rustok.api.app import RustokApp, create_app
 from rustok.core.platform import Platform
 from rustok.modules.content.media.storage import LocalMediaStorage, MemoryMediaStorage
+from rustok.modules.content.settings import ContentSettings
 from rustok.tenancy.models import DEFAULT_TENANT_ID
 from rustok.tenancy.schemas import TenantCreate, TenantUpdate
 from tests.auth.helpers import bearer, make_user, sign_in
@@ -74,7 +75,7 @@ async def test_raw_upload_and_its_public_url(client: httpx.AsyncClient, platform
     assert (media["width"], media["height"]) == (4, 3)
     assert media["checksum"] == hashlib.sha256(PNG).hexdigest() and media["alt_text"] is None
     assert media["url"] == f"/media/{DEFAULT_TENANT_ID}/{media['id']}/logo.png"
-    stored = files(platform.settings.media_root, media["id"])
+    stored = files(platform.settings.of(ContentSettings).media_root, media["id"])
     assert len(stored) == 1 and stored[0].read_bytes() == PNG
 
     public = await client.get(media["url"])  # no tenant header, no token
@@ -126,7 +127,7 @@ async def test_describe_rename_delete(client: httpx.AsyncClient, platform: Platf
     listed = (await client.get(MEDIA, headers=admin)).json()
     assert [m["id"] for m in listed["items"]] == [media["id"]]
     assert (await client.delete(f"{MEDIA}/{media['id']}", headers=admin)).status_code == 204
-    assert files(platform.settings.media_root) == []
+    assert files(platform.settings.of(ContentSettings).media_root) == []
     gone = await client.get(renamed["url"])
     assert gone.status_code == 404 and gone.json()["code"] == "MEDIA_NOT_FOUND"
     assert [k for k in await event_types(platform) if k.startswith("media.")] == [
@@ -221,7 +222,7 @@ async def test_spoofed_and_dangerous_types_are_refused(
         assert problem["code"] == code and reason in problem["detail"], problem
         assert response.headers["content-type"] == "application/problem+json"
     assert (await client.get(MEDIA, headers=admin)).json()["total"] == 0
-    assert files(platform.settings.media_root) == []
+    assert files(platform.settings.of(ContentSettings).media_root) == []
 
 
 async def test_malformed_uploads_are_400(client: httpx.AsyncClient, platform: Platform) -> None:
@@ -261,7 +262,7 @@ async def test_malformed_uploads_are_400(client: httpx.AsyncClient, platform: Pl
         assert response.status_code == 400, (index, response.text)
         assert field in response.json()["errors"], (index, response.json())
     assert (await client.get(MEDIA, headers=admin)).json()["total"] == 0
-    assert files(platform.settings.media_root) == []
+    assert files(platform.settings.of(ContentSettings).media_root) == []
 
 
 async def test_uploaders_with_own_scope(client: httpx.AsyncClient, platform: Platform) -> None:
@@ -292,7 +293,7 @@ async def test_uploaders_with_own_scope(client: httpx.AsyncClient, platform: Pla
 async def test_a_missing_file_is_not_found(client: httpx.AsyncClient, platform: Platform) -> None:
     admin = await login_as(client, platform, "admin")
     media = (await upload_raw(client, admin)).json()
-    for path in files(platform.settings.media_root):
+    for path in files(platform.settings.of(ContentSettings).media_root):
         path.unlink()
     for url in (media["url"], f"{MEDIA}/{media['id']}/file"):
         response = await client.get(url)
@@ -384,7 +385,7 @@ async def test_body_limit_and_path_mode(db_url: str, tmp_path: Path) -> None:
         assert raw.status_code == 413 and raw.json()["code"] == "PAYLOAD_TOO_LARGE", raw.text
         form = await client.post(MEDIA, files={"file": ("big.png", big)}, headers=admin)
         assert form.status_code == 413, form.text
-        assert files(settings.media_root) == []
+        assert files(settings.of(ContentSettings).media_root) == []
         media = (await upload_raw(client, admin)).json()
         assert (await client.get(media["url"])).content == PNG
         await app.tenancy.tenants().create(TenantCreate(slug="other", name="Other"))

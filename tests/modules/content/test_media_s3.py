@@ -25,14 +25,15 @@ import pytest
 from typer.testing import CliRunner
 
 from rustok.api.app import create_app
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.cli.main import app as cli
 from rustok.core.resilience import CircuitOpenError
-from rustok.core.settings import Settings, SettingsError, load_settings
+from rustok.core.settings import Settings, SettingsError
 from rustok.modules.content.errors import MediaStorageUnavailable
-from rustok.modules.content.media.runtime import media_storage
+from rustok.modules.content.media.media_runtime import media_storage
 from rustok.modules.content.media.s3 import S3Config, S3MediaStorage
 from rustok.modules.content.media.storage import LocalMediaStorage, media_key
+from rustok.modules.content.settings import ContentSettings
 from tests.conftest import make_settings, serve_app
 from tests.modules.content.media_samples import check_storage_contract, jpeg, png
 from tests.modules.helpers import login_as
@@ -155,7 +156,7 @@ async def test_upload_then_public_get_through_the_app(
         assert len(keys) == 2 and any(k.endswith(media["id"]) for k in keys)
         tenant_id = media["url"].split("/")[2]  # /media/<tenant>/<id>/<name>
         assert all(k.startswith(f"{tenant_id}/") for k in keys)
-        assert not exists(settings.media_root)  # nothing on the local disk
+        assert not exists(settings.of(ContentSettings).media_root)  # nothing on the local disk
         # A file lost from the bucket is a 404 (logged), the metadata stays.
         moto_s3.client.delete_object(Bucket=bucket, Key=next(k for k in keys if media["id"] in k))
         lost = await client.get(media["url"])
@@ -284,16 +285,17 @@ def test_settings_choose_and_check_the_storage(tmp_path: Path) -> None:
     }
     for name, (value, message) in refused.items():
         with pytest.raises(SettingsError, match=re.escape(message)) as error:
-            load_settings({name: value, "RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
+            load_all_settings({name: value, "RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
         assert str(error.value).startswith(name)
-    s3 = load_settings(
+    s3 = load_all_settings(
         {"RUSTOK_DATA_DIR": str(tmp_path), "RUSTOK_MEDIA_STORAGE": "s3",
          "RUSTOK_MEDIA_S3_BUCKET": "shop-media", "RUSTOK_MEDIA_S3_ENDPOINT": "http://[::1]:9000"},
         warn=False,
     )  # fmt: skip
-    assert (s3.media_storage, s3.media_s3_region) == ("s3", REGION)
-    assert s3.media_s3_timeout_seconds == 30.0
-    config = S3Config.from_settings(s3)
+    content = s3.of(ContentSettings)
+    assert (content.media_storage, content.media_s3_region) == ("s3", REGION)
+    assert content.media_s3_timeout_seconds == 30.0
+    config = S3Config.from_settings(content)
     assert config.url("a/b") == "http://[::1]:9000/shop-media/a/b"
     assert S3Config(bucket="b1", region="eu-west-1").url("k") == (
         "https://b1.s3.eu-west-1.amazonaws.com/k"
@@ -304,13 +306,13 @@ def test_settings_choose_and_check_the_storage(tmp_path: Path) -> None:
 
 
 async def test_local_storage_stays_the_default(tmp_path: Path) -> None:
-    settings = load_settings({"RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
-    assert settings.media_storage == "local"
+    settings = load_all_settings({"RUSTOK_DATA_DIR": str(tmp_path)}, warn=False)
+    assert settings.of(ContentSettings).media_storage == "local"
     platform = bootstrap(settings)
     try:
         storage = media_storage(platform)
         assert isinstance(storage, LocalMediaStorage)
-        assert storage.root == Path(settings.media_root)
+        assert storage.root == Path(settings.of(ContentSettings).media_root)
         assert media_storage(platform) is storage  # built once
     finally:
         await platform.aclose()

@@ -75,8 +75,8 @@ async def replay_every_event(platform: Platform, consumer_name: str, times: int 
     from sqlalchemy import select
 
     from rustok.outbox.claims import to_claimed
-    from rustok.outbox.consumers import consumer_context
     from rustok.outbox.models import OutboxEvent
+    from rustok.outbox.single_delivery import consumer_context
 
     specs = [*platform.consumers, *(c for m in platform.modules for c in m.consumers)]
     spec = next(c for c in specs if c.name == consumer_name)

@@ -21,8 +21,8 @@ from rustok.modules.index.models import ProductListing
 from rustok.modules.index.projections.products import ProductProjector
 from rustok.modules.index.rebuild import check
 from rustok.outbox.claims import to_claimed
-from rustok.outbox.consumers import consumer_context
 from rustok.outbox.models import OutboxEvent
+from rustok.outbox.single_delivery import consumer_context
 from rustok.tenancy.schemas import LocaleSetting, TenantCreate
 from tests.conftest import count_queries, make_settings
 from tests.modules.commerce.helpers import create_product, signed_in

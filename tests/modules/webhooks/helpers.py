@@ -10,8 +10,8 @@ from sqlalchemy import select
 from rustok.api.app import RustokApp
 from rustok.core.platform import Platform
 from rustok.modules.webhooks.models import WebhookDelivery
-from rustok.modules.webhooks.runtime import webhooks_runtime
 from rustok.modules.webhooks.sender import WebhookSender
+from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 from tests.modules.commerce.helpers import add_item, checkout, create_product, new_cart
 
 Json = dict[str, Any]

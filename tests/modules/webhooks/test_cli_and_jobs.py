@@ -15,8 +15,8 @@ from rustok.bootstrap import bootstrap
 from rustok.core.context import RequestContext, use_context
 from rustok.core.db import utcnow
 from rustok.modules.webhooks.models import WebhookAttempt, WebhookDelivery
-from rustok.modules.webhooks.runtime import webhooks_runtime
 from rustok.modules.webhooks.schemas import WebhookCreate
+from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 from tests.cli.test_cli import cli, invoke
 from tests.conftest import make_settings, run_in_thread
 from tests.outbox.support import TENANT

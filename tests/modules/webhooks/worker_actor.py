@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import asyncio
 
-from rustok.bootstrap import bootstrap
+from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.cli.worker import run_worker
 from rustok.core.logging import configure_logging
-from rustok.core.settings import load_settings
 from tests.outbox.support import Ticked
 
 assert Ticked.event_type == "test.ticked"  # imported for the catalogue
 
 
 async def work() -> None:
-    platform = bootstrap(load_settings(warn=False))
+    platform = bootstrap(load_all_settings(warn=False))
     try:
         await run_worker(platform, asyncio.Event())
     finally:

@@ -8,27 +8,23 @@ import uuid
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.auth.guard import Public, requires
-from rustok.core.graphql import RustokInfo, module_enabled
 from rustok.modules.blog.schemas import CommentCreate, CommentUpdate, PostCreate, PostUpdate
 from rustok.modules.blog.service import COMMENT, POST, BlogService
-from rustok.modules.content.interface import (
-    NodeAction,
+from rustok.modules.content.interface import NodeAction, NodeFilter, NodeNotFound, NodeReader
+from rustok.modules.content.web import (
     NodeConnection,
-    NodeFilter,
-    NodeNotFound,
-    NodeReader,
     NodeType,
     TranslationInputType,
     TranslationPatchType,
     access_of,
     chain_of,
-    check_first,
     connection,
-    offset_after,
-    parse_id,
     to_struct,
 )
+from rustok.web.connections import check_first
+from rustok.web.cursors import offset_after
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import Public, module_enabled, requires
 
 ON = module_enabled("blog")
 UNSET = strawberry.UNSET

@@ -6,7 +6,18 @@ from rustok.core.module import ModuleSpec
 from rustok.modules.blog.demo import seed_blog
 from rustok.modules.blog.graphql import BlogMutation, BlogQuery
 from rustok.modules.blog.routes import CommentController, PostController
-from rustok.modules.content.interface import CONTENT_KINDS_KEY
+from rustok.modules.content.interface import ManagedContentKinds
+
+# The system roles' default grants on the posts and comments it shares with the forum.
+GRANTS = {
+    "admin": ("posts:manage", "comments:manage"),
+    "manager": ("posts:create", "posts:read", "posts:update", "posts:delete", "posts:list"),
+    "customer": (
+        "posts:read", "posts:list", "comments:create", "comments:read", "comments:list",
+        "comments:update:own", "comments:delete:own",
+    ),
+}  # fmt: skip
+
 
 MODULE = ModuleSpec(
     slug="blog",
@@ -14,16 +25,13 @@ MODULE = ModuleSpec(
     description="Posts with tags and comments on top of content nodes",
     version="0.1.0",
     dependencies=("content",),
-    permissions=tuple(
-        f"{resource}:{action}"
-        for resource in ("posts", "comments")
-        for action in ("create", "read", "update", "delete", "list")
-    ),
+    # Shared with the forum: its topics are posts, its replies comments.
+    resources=("posts", "comments"),
+    grants=GRANTS,
     route_handlers=[PostController, CommentController],
     graphql_query=BlogQuery,
     graphql_mutation=BlogMutation,
     demo=seed_blog,
-    route_prefixes=("/api/blog",),
     # Comments keep their post's reply_count: the generic content API must not write them.
-    extra={CONTENT_KINDS_KEY: ("comment",)},
+    contributions=(ManagedContentKinds(("comment",)),),
 )

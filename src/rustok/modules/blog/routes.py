@@ -12,19 +12,16 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from rustok.modules.blog.schemas import CommentCreate, CommentUpdate, PostCreate, PostUpdate
 from rustok.modules.blog.service import BlogService
 from rustok.modules.content.interface import (
-    CONTENT_DEPENDENCIES,
-    AccessDep,
-    ChainDep,
     NodeAction,
     NodeFilter,
     NodePage,
     NodeRead,
     NodeSort,
     NodeStatus,
-    Page,
-    PerPage,
-    PlatformDep,
 )
+from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep, ChainDep
+from rustok.web.deps import PlatformDep
+from rustok.web.pages import Page, PerPage
 
 TagParam = Annotated[str | None, QueryParameter(min_length=1, max_length=100)]
 PostId = FromPath[uuid.UUID]

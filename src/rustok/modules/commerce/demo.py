@@ -18,13 +18,13 @@ from rustok.modules.commerce.catalog.schemas import (
     VariantCreate,
 )
 from rustok.modules.commerce.catalog.taxonomy import CategoryCreate
+from rustok.modules.commerce.commerce_runtime import CommerceRuntime
 from rustok.modules.commerce.discounts.models import Discount
 from rustok.modules.commerce.discounts.service import DiscountCreate
 from rustok.modules.commerce.inventory.models import StockLocation
 from rustok.modules.commerce.inventory.schemas import InventorySet, StockLocationCreate
 from rustok.modules.commerce.regions.models import Region
 from rustok.modules.commerce.regions.service import RegionCreate, ShippingMethodCreate
-from rustok.modules.commerce.runtime import CommerceRuntime
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform

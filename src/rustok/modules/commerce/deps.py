@@ -1,4 +1,4 @@
-"""Dependencies of the commerce routes: the runtime, who is asking, and list parameters."""
+"""Dependencies of the commerce routes: the runtime and who is asking (cart token, customer)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,16 @@ from typing import Annotated, Any
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
-from litestar.params import HeaderParameter, QueryParameter
+from litestar.params import HeaderParameter
 
-from rustok.auth.guard import principal_of
-from rustok.core.platform import Platform
 from rustok.modules.commerce.carts.service import CartAccess
-from rustok.modules.commerce.runtime import CommerceRuntime, commerce_runtime
+from rustok.modules.commerce.commerce_runtime import CommerceRuntime, commerce_runtime
 from rustok.rbac.principal import Principal
+from rustok.web.deps import PlatformDep
+from rustok.web.principals import principal_of
 
 Commerce = NamedDependency[CommerceRuntime]
 Access = NamedDependency[CartAccess]
-# The signed-in caller (the app's ``principal`` dependency; 401 without a token).
-Caller = NamedDependency[Principal]
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
 CartToken = Annotated[
     str | None,
     HeaderParameter(
@@ -29,7 +25,7 @@ CartToken = Annotated[
 ]  # fmt: skip
 
 
-async def provide_commerce(platform: NamedDependency[Platform]) -> CommerceRuntime:
+async def provide_commerce(platform: PlatformDep) -> CommerceRuntime:
     return commerce_runtime(platform)
 
 

@@ -8,25 +8,22 @@ import datetime as dt
 import strawberry
 from strawberry.tools import merge_types
 
-from rustok.auth.guard import requires
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.carts.graphql import CartMutation, CartQuery
 from rustok.modules.commerce.catalog.graphql import CatalogMutation, CatalogQuery
+from rustok.modules.commerce.checkout.graphql import CheckoutMutation
 from rustok.modules.commerce.discounts.service import DiscountCreate
-from rustok.modules.commerce.graphql_support import (
-    MinorUnits,
-    convert,
-    input_dict,
-    parse_id,
-    runtime,
-)
+from rustok.modules.commerce.graphql_support import runtime
 from rustok.modules.commerce.inventory.schemas import (
     InventoryAdjust,
     InventorySet,
     VariantInventoryRead,
 )
 from rustok.modules.commerce.orders.graphql import OrdersMutation, OrdersQuery
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert, input_dict
+from rustok.web.permissions import requires
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type(name="StockLevel")
@@ -148,5 +145,6 @@ class StockMutation:
 
 CommerceQuery = merge_types("CommerceQuery", (CatalogQuery, CartQuery, OrdersQuery, StockQuery))
 CommerceMutation = merge_types(
-    "CommerceMutation", (CatalogMutation, CartMutation, OrdersMutation, StockMutation)
+    "CommerceMutation",
+    (CatalogMutation, CartMutation, CheckoutMutation, OrdersMutation, StockMutation),
 )

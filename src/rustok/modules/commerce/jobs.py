@@ -28,8 +28,9 @@ from rustok.core.jobs import PeriodicJob, job_tenants, tenant_context
 from rustok.core.logging import get_logger
 from rustok.modules.commerce.carts.models import Cart
 from rustok.modules.commerce.checkout.models import IdempotencyRecord
+from rustok.modules.commerce.commerce_runtime import commerce_runtime
 from rustok.modules.commerce.orders.models import Order
-from rustok.modules.commerce.runtime import commerce_runtime
+from rustok.modules.commerce.settings import CommerceSettings
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
@@ -60,7 +61,7 @@ async def _per_tenant(
 
 async def expire_pending_orders(platform: Platform, *, now: dt.datetime | None = None) -> int:
     """Cancel orders pending since before the TTL; returns how many were cancelled."""
-    cutoff = _cutoff(platform.settings.order_pending_ttl, now)
+    cutoff = _cutoff(platform.settings.of(CommerceSettings).order_pending_ttl, now)
     if cutoff is None:
         return 0
     stale = (Order.status == "pending", Order.placed_at < cutoff)
@@ -86,7 +87,7 @@ async def expire_pending_orders(platform: Platform, *, now: dt.datetime | None =
 
 async def abandon_idle_carts(platform: Platform, *, now: dt.datetime | None = None) -> int:
     """Abandon open carts unchanged since before the TTL; returns how many."""
-    cutoff = _cutoff(platform.settings.cart_ttl, now)
+    cutoff = _cutoff(platform.settings.of(CommerceSettings).cart_ttl, now)
     if cutoff is None:
         return 0
     carts = commerce_runtime(platform).carts
@@ -98,7 +99,7 @@ async def abandon_idle_carts(platform: Platform, *, now: dt.datetime | None = No
 
 async def forget_idempotency_keys(platform: Platform, *, now: dt.datetime | None = None) -> int:
     """Delete checkout idempotency records older than the TTL; returns how many."""
-    cutoff = _cutoff(platform.settings.idempotency_key_ttl, now)
+    cutoff = _cutoff(platform.settings.of(CommerceSettings).idempotency_key_ttl, now)
     if cutoff is None:
         return 0
     checkout = commerce_runtime(platform).checkout

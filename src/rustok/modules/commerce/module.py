@@ -1,11 +1,11 @@
-"""The commerce module's contract: routes, GraphQL, events, permissions, jobs, hooks, demo."""
+"""The commerce module's contract: migrations, settings, permissions, routes, GraphQL, jobs,
+hooks, demo."""
 
 from __future__ import annotations
 
-from rustok.core.events import CATALOGUE, EventPayload
+from pathlib import Path
+
 from rustok.core.module import ModuleHookContext, ModuleSpec
-from rustok.modules.commerce import events as commerce_events
-from rustok.modules.commerce import permissions
 from rustok.modules.commerce.carts.routes import StoreCartController
 from rustok.modules.commerce.catalog.routes import ProductController, VariantController
 from rustok.modules.commerce.catalog.taxonomy_routes import (
@@ -24,12 +24,17 @@ from rustok.modules.commerce.graphql import CommerceMutation, CommerceQuery
 from rustok.modules.commerce.inventory.routes import InventoryController, StockLocationController
 from rustok.modules.commerce.inventory.stock import ensure_default_location
 from rustok.modules.commerce.jobs import JOBS
+from rustok.modules.commerce.notifications import mail_order_news
 from rustok.modules.commerce.orders.routes import AdminOrderController, StoreOrderController
 from rustok.modules.commerce.regions.routes import (
     RegionController,
     ShippingMethodController,
     StoreShippingController,
 )
+from rustok.modules.commerce.settings import CommerceSettings
+
+CRUDL = ("create", "read", "update", "delete", "list")
+RESOURCES = ("products", "categories", "orders", "customers", "inventory", "discounts")
 
 
 async def _on_enable(ctx: ModuleHookContext) -> None:
@@ -37,8 +42,18 @@ async def _on_enable(ctx: ModuleHookContext) -> None:
     await ensure_default_location(ctx.session)
 
 
-def _event_types() -> tuple[type[EventPayload], ...]:
-    return tuple(cls for cls in CATALOGUE.types() if cls.__module__ == commerce_events.__name__)
+GRANTS = {
+    "admin": tuple(f"{resource}:manage" for resource in RESOURCES),
+    "manager": (
+        *(f"{resource}:{action}" for resource in ("products", "categories") for action in CRUDL),
+        "orders:read", "orders:update", "orders:list", "customers:read", "customers:list",
+        "inventory:create", "inventory:read", "inventory:update", "inventory:list",
+    ),
+    "customer": (
+        "products:read", "products:list", "categories:read", "categories:list",
+        "orders:read:own", "orders:list:own", "orders:create:own",
+    ),
+}  # fmt: skip
 
 
 MODULE = ModuleSpec(
@@ -46,8 +61,11 @@ MODULE = ModuleSpec(
     name="Commerce",
     description="Catalogue, prices, inventory, carts, checkout, orders, payments, discounts",
     version="0.1.0",
-    permissions=permissions.ALL,
-    event_types=_event_types(),
+    migrations=Path(__file__).with_name("migrations"),  # no "/": see test_money_scan.py
+    settings=CommerceSettings,
+    # Regions and shipping methods are shop settings: the platform's ``settings`` resource.
+    resources=RESOURCES,
+    grants=GRANTS,
     route_handlers=[
         ProductController,
         VariantController,
@@ -69,14 +87,8 @@ MODULE = ModuleSpec(
     ],
     graphql_query=CommerceQuery,
     graphql_mutation=CommerceMutation,
+    consumers=[mail_order_news],
     jobs=JOBS,
     on_enable=_on_enable,
     demo=seed_demo,
-    route_prefixes=(
-        "/api/commerce",
-        "/api/store/carts",
-        "/api/store/orders",
-        "/api/store/customers",
-        "/api/store/shipping-methods",
-    ),
 )

@@ -15,7 +15,7 @@ from rustok.modules.content.access import ContentAccess
 from rustok.modules.content.models import CategoryTranslation
 from rustok.modules.content.taxonomy.categories import CategoryService
 from rustok.modules.content.taxonomy.schemas import CategoryCreate, CategoryTranslationInput
-from rustok.rbac.catalogue import system_role_grants
+from rustok.rbac.catalogue import build_catalogue
 from rustok.rbac.principal import Principal, merge_grants
 from rustok.tenancy.schemas import LocaleSetting, TenantUpdate
 from rustok.tenancy.service import TenantService
@@ -31,9 +31,10 @@ async def demo_access(platform: Platform) -> ContentAccess:
     assert tenant_id is not None  # `rustok demo` runs seeders in the demo tenant's context
     async with platform.db.read_session() as session:
         user_id = await session.scalar(select(User.id).where(User.email == DEMO_ADMIN_EMAIL))
+    grants = build_catalogue(platform.modules.available).grants["admin"]
     principal = Principal(
         user_id=user_id or uuid.UUID(int=1), tenant_id=tenant_id, session_id=uuid.UUID(int=1),
-        role="admin", email=DEMO_ADMIN_EMAIL, grants=merge_grants(system_role_grants()["admin"]),
+        role="admin", email=DEMO_ADMIN_EMAIL, grants=merge_grants(grants),
     )  # fmt: skip
     return ContentAccess(principal)
 

@@ -1,4 +1,4 @@
-"""The content module's service interface: what blog, forum and pages may use.
+"""The content module's domain interface: what blog, forum and pages may use.
 
 They store their posts, topics, replies and pages as content nodes through these pieces,
 never through content's tables or models (an import-linter contract forbids importing
@@ -12,29 +12,19 @@ never through content's tables or models (an import-linter contract forbids impo
   :func:`nodes_with_term`, :func:`published_node_ids`;
 - who may do what: :class:`ContentAccess`;
 - media references of other modules, in the caller's session: :func:`known_media_ids`;
-- locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`;
-- slugs from titles in any script: :func:`slugify`, :func:`transliterate` (commerce handles);
-- REST: the shared dependencies (``access``, ``chain``) and parameter types of ``web.py``;
-- GraphQL: the ``ContentNode`` type and its connection (DataLoaders included), and the
-  helpers turning inputs into the REST bodies' structs.
+- locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`, :func:`negotiate`
+  (``Accept-Language`` against enabled locales; commerce picks the order mails' language);
+- slugs from titles in any script: :func:`slugify`, :func:`transliterate` (commerce handles).
+
+Their routes and resolvers use content's web half, ``web.py`` (the shared REST dependencies,
+the ``ContentNode`` GraphQL type and its connection).
 """
 
 from __future__ import annotations
 
 from rustok.modules.content.access import ContentAccess, resource_for
 from rustok.modules.content.errors import ManagedKind, NodeNotFound, UnknownReference
-from rustok.modules.content.graphql.nodes import TranslationInputType, TranslationPatchType
-from rustok.modules.content.graphql.support import access_of, chain_of, parse_id, to_struct
-from rustok.modules.content.graphql.types import (
-    NodeConnection,
-    NodeType,
-    check_first,
-    check_page,
-    connection,
-    offset_after,
-)
-from rustok.modules.content.loaders import content_loaders
-from rustok.modules.content.locales import LocaleTag, pick, read_chain
+from rustok.modules.content.locales import LocaleTag, negotiate, pick, read_chain
 from rustok.modules.content.media.lookup import known_media_ids
 from rustok.modules.content.queries import NodeFilter, NodeRow, NodeSort
 from rustok.modules.content.reader import (
@@ -58,35 +48,22 @@ from rustok.modules.content.schemas import (
     TranslationInput,
     TranslationPatch,
 )
-from rustok.modules.content.service import CONTENT_KINDS_KEY, commit
+from rustok.modules.content.service import ManagedContentKinds, commit
 from rustok.modules.content.slugs import slugify, transliterate
 from rustok.modules.content.state import NodeAction, NodeStatus
 from rustok.modules.content.taxonomy.tagging import tags_named
 from rustok.modules.content.translations import title_from_text
-from rustok.modules.content.web import (
-    CONTENT_DEPENDENCIES,
-    AccessDep,
-    ChainDep,
-    Page,
-    PerPage,
-    PlatformDep,
-    access_provider,
-)
 from rustok.modules.content.writer import NodeWriter
 
 __all__ = [
-    "CONTENT_DEPENDENCIES",
-    "CONTENT_KINDS_KEY",
-    "AccessDep",
     "BodyFormat",
     "BodyText",
-    "ChainDep",
     "ContentAccess",
     "LocaleTag",
+    "ManagedContentKinds",
     "ManagedKind",
     "Metadata",
     "NodeAction",
-    "NodeConnection",
     "NodeCreate",
     "NodeFilter",
     "NodeNotFound",
@@ -96,33 +73,19 @@ __all__ = [
     "NodeRow",
     "NodeSort",
     "NodeStatus",
-    "NodeType",
     "NodeUpdate",
     "NodeWriter",
-    "Page",
-    "PerPage",
-    "PlatformDep",
     "Position",
     "Slug",
     "TagIds",
     "Title",
     "TranslationInput",
-    "TranslationInputType",
     "TranslationPatch",
-    "TranslationPatchType",
     "UnknownReference",
-    "access_of",
-    "access_provider",
-    "chain_of",
-    "check_first",
-    "check_page",
     "commit",
-    "connection",
-    "content_loaders",
     "known_media_ids",
+    "negotiate",
     "nodes_with_term",
-    "offset_after",
-    "parse_id",
     "pick",
     "published_in_locales",
     "published_node_ids",
@@ -131,6 +94,5 @@ __all__ = [
     "slugify",
     "tags_named",
     "title_from_text",
-    "to_struct",
     "transliterate",
 ]

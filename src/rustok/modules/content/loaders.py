@@ -12,13 +12,13 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from rustok.auth.guard import principal_of
 from rustok.core.db import Database
-from rustok.core.graphql import GraphQLContext
 from rustok.modules.content import queries
 from rustok.modules.content.access import ContentAccess
 from rustok.modules.content.queries import NodeRow, TermName
 from rustok.modules.content.schemas import AuthorRead, BodyRead, TranslationRead
+from rustok.web.graphql import GraphQLContext
+from rustok.web.principals import principal_of
 
 K = TypeVar("K")
 V = TypeVar("V")

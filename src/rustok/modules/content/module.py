@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rustok.core.module import ModuleSpec
-from rustok.modules.content import events
 from rustok.modules.content.demo import seed_content
 from rustok.modules.content.graphql import ContentMutation, ContentQuery
 from rustok.modules.content.media.public import PublicMediaController
 from rustok.modules.content.media.routes import MediaController
 from rustok.modules.content.routes import NodeController
+from rustok.modules.content.settings import ContentSettings
 from rustok.modules.content.taxonomy.routes import CategoryController, TagController
 
-EVENT_TYPES = (
-    events.NodeCreated,
-    events.NodeUpdated,
-    events.NodePublished,
-    events.NodeUnpublished,
-    events.NodeArchived,
-    events.NodeRestored,
-    events.NodeDeleted,
-    events.NodeTranslationUpdated,
-    events.BodyUpdated,
-    events.CategoryCreated,
-    events.CategoryUpdated,
-    events.CategoryDeleted,
-    events.TagCreated,
-    events.TagUpdated,
-    events.TagDeleted,
-    events.TagAttached,
-    events.TagDetached,
-    events.MediaUploaded,
-    events.MediaUpdated,
-    events.MediaDeleted,
-)
+CRUDL = ("create", "read", "update", "delete", "list")
+READ = ("read", "list")
 
 
 MODULE = ModuleSpec(
@@ -40,12 +22,14 @@ MODULE = ModuleSpec(
     name="Content",
     description="Content nodes with translations and bodies per locale, categories, tags, media",
     version="0.1.0",
-    permissions=tuple(
-        f"{resource}:{action}"
-        for resource in ("nodes", "categories", "media")
-        for action in ("create", "read", "update", "delete", "list")
-    ),
-    event_types=EVENT_TYPES,
+    migrations=Path(__file__).parent / "migrations",
+    settings=ContentSettings,
+    resources=("nodes", "categories", "media"),
+    grants={
+        "admin": ("nodes:manage", "categories:manage", "media:manage"),
+        "manager": tuple(f"{r}:{a}" for r in ("nodes", "categories", "media") for a in CRUDL),
+        "customer": tuple(f"{r}:{a}" for r in ("nodes", "categories") for a in READ),
+    },
     route_handlers=[
         NodeController,
         CategoryController,
@@ -56,5 +40,4 @@ MODULE = ModuleSpec(
     graphql_query=ContentQuery,
     graphql_mutation=ContentMutation,
     demo=seed_content,
-    route_prefixes=("/api/content",),
 )

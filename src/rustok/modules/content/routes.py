@@ -17,15 +17,9 @@ from rustok.modules.content.queries import NodeFilter, NodeSort
 from rustok.modules.content.schemas import Kind, NodeCreate, NodePage, NodeRead, NodeUpdate
 from rustok.modules.content.service import NodeService
 from rustok.modules.content.state import NodeAction, NodeStatus
-from rustok.modules.content.web import (
-    CONTENT_DEPENDENCIES,
-    AccessDep,
-    ChainDep,
-    Page,
-    PerPage,
-    PlatformDep,
-    access_provider,
-)
+from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep, ChainDep, access_provider
+from rustok.web.deps import PlatformDep
+from rustok.web.pages import Page, PerPage
 
 TagParam = Annotated[
     str | None,

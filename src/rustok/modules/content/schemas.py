@@ -14,6 +14,7 @@ import msgspec
 
 from rustok.modules.content.locales import LocaleTag
 from rustok.modules.content.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
+from rustok.web.pages import PageOf
 
 Kind = Annotated[
     str,
@@ -147,8 +148,5 @@ class NodeRead(msgspec.Struct, frozen=True, kw_only=True):
     archived_at: dt.datetime | None
 
 
-class NodePage(msgspec.Struct, frozen=True, kw_only=True):
+class NodePage(PageOf[NodeRead], frozen=True, kw_only=True):
     items: list[NodeRead]
-    page: int
-    per_page: int
-    total: int

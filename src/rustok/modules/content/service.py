@@ -1,15 +1,17 @@
 """``NodeService``: what the REST routes and GraphQL resolvers of content call.
 
 Each write is one unit of work (rows + events, committed together) followed by a read of the
-result as the caller sees it. Kinds that another module manages (its ``ModuleSpec.extra
-["content_kinds"]``, e.g. forum topics with their counters) are refused here: they change only
-through that module, which uses :class:`NodeWriter` directly via ``content.interface``.
+result as the caller sees it. Kinds that another module manages (a
+:class:`ManagedContentKinds` in its ``ModuleSpec.contributions``, e.g. forum topics with their
+counters) are refused here: they change only through that module, which uses
+:class:`NodeWriter` directly via ``content.interface``.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
@@ -23,14 +25,19 @@ from rustok.modules.content.schemas import NodeCreate, NodePage, NodeRead, NodeU
 from rustok.modules.content.state import NodeAction
 from rustok.modules.content.writer import NodeWriter
 
-CONTENT_KINDS_KEY = "content_kinds"
+
+@dataclass(frozen=True, slots=True)
+class ManagedContentKinds:
+    """Content's extension point: node kinds a module manages itself (its counters, its
+    validated bodies), which the generic content API must not write."""
+
+    kinds: tuple[str, ...]
 
 
 def managed_kinds(platform: Platform) -> frozenset[str]:
     """Node kinds that installed modules manage themselves."""
-    return frozenset(
-        kind for spec in platform.modules for kind in spec.extra.get(CONTENT_KINDS_KEY, ())
-    )
+    declared = platform.modules.contributions(ManagedContentKinds)
+    return frozenset(kind for each in declared for kind in each.kinds)
 
 
 async def commit(uow: UnitOfWork) -> None:

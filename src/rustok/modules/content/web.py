@@ -1,5 +1,13 @@
-"""Pieces every content-family controller shares: the caller's access, the read's locale
-chain, pagination parameters. (Blog, forum and pages get them through ``interface``.)"""
+"""The content module's web half, for its own transports and those of blog, forum and pages
+(``interface.py`` is the domain half):
+
+- REST: the shared dependencies ``access`` (:class:`ContentAccess` of the caller) and
+  ``chain`` (the read's locale chain), :data:`CONTENT_DEPENDENCIES`;
+- GraphQL: the ``ContentNode`` type and its connection (DataLoaders included), the
+  translation inputs, and the helpers turning inputs into the REST bodies' structs.
+
+Pagination, ids, ``PlatformDep`` and guards come from the web kit (``rustok.web``).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +17,17 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, HeaderParameter, QueryParameter
 
-from rustok.auth.guard import principal_of
-from rustok.core.context import current_context
-from rustok.core.platform import Platform
 from rustok.modules.content.access import ContentAccess
+from rustok.modules.content.graphql.nodes import TranslationInputType, TranslationPatchType
+from rustok.modules.content.graphql.support import access_of, chain_of, to_struct
+from rustok.modules.content.graphql.types import NodeConnection, NodeType, connection
+from rustok.modules.content.loaders import content_loaders
 from rustok.modules.content.locales import LOCALE_PATTERN, read_chain
+from rustok.web.deps import current_tenant
+from rustok.web.principals import principal_of
 
-PlatformDep = NamedDependency[Platform]
 AccessDep = NamedDependency[ContentAccess]
 ChainDep = NamedDependency[list[str]]
-Page = Annotated[int, QueryParameter(ge=1, le=100_000)]
-PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
 LocaleParam = Annotated[
     str | None,
     QueryParameter(
@@ -37,10 +45,7 @@ async def provide_chain(
     locale: FromQuery[LocaleParam] = None, accept_language: AcceptLanguage = None
 ) -> list[str]:
     """The locales a read tries, in order (``?locale=``, else ``Accept-Language``)."""
-    tenant = current_context().tenant
-    if tenant is None:  # the resolver sets one on every /api route
-        raise RuntimeError("no tenant in the request context")
-    return read_chain(tenant, locale, accept_language)
+    return read_chain(current_tenant(), locale, accept_language)
 
 
 def access_provider(via: str | None = None) -> Provide:
@@ -53,3 +58,19 @@ def access_provider(via: str | None = None) -> Provide:
 
 
 CONTENT_DEPENDENCIES = {"chain": Provide(provide_chain), "access": access_provider()}
+
+__all__ = [
+    "CONTENT_DEPENDENCIES",
+    "AccessDep",
+    "ChainDep",
+    "NodeConnection",
+    "NodeType",
+    "TranslationInputType",
+    "TranslationPatchType",
+    "access_of",
+    "access_provider",
+    "chain_of",
+    "connection",
+    "content_loaders",
+    "to_struct",
+]

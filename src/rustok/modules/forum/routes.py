@@ -13,14 +13,7 @@ import uuid
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from rustok.modules.content.interface import (
-    CONTENT_DEPENDENCIES,
-    AccessDep,
-    ChainDep,
-    Page,
-    PerPage,
-    PlatformDep,
-)
+from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep, ChainDep
 from rustok.modules.forum.categories import ForumCategoryService
 from rustok.modules.forum.replies import ReplyService
 from rustok.modules.forum.schemas import (
@@ -32,6 +25,8 @@ from rustok.modules.forum.schemas import (
     ReplyRead,
     ReplyUpdate,
 )
+from rustok.web.deps import PlatformDep
+from rustok.web.pages import Page, PerPage
 
 Id = FromPath[uuid.UUID]
 

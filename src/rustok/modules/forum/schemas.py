@@ -11,6 +11,7 @@ import msgspec
 
 from rustok.modules.content.interface import LocaleTag, NodeRead, TranslationInput, TranslationPatch
 from rustok.modules.forum.events import ReplyStatus, TopicStatus
+from rustok.web.pages import PageOf
 
 Icon = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")]
 Color = Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$")]
@@ -98,25 +99,16 @@ class ReplyRead(msgspec.Struct, frozen=True, kw_only=True):
     node: NodeRead
 
 
-class ForumCategoryPage(msgspec.Struct, frozen=True, kw_only=True):
+class ForumCategoryPage(PageOf[ForumCategoryRead], frozen=True, kw_only=True):
     items: list[ForumCategoryRead]
-    page: int
-    per_page: int
-    total: int
 
 
-class TopicPage(msgspec.Struct, frozen=True, kw_only=True):
+class TopicPage(PageOf[TopicRead], frozen=True, kw_only=True):
     items: list[TopicRead]
-    page: int
-    per_page: int
-    total: int
 
 
-class ReplyPage(msgspec.Struct, frozen=True, kw_only=True):
+class ReplyPage(PageOf[ReplyRead], frozen=True, kw_only=True):
     items: list[ReplyRead]
-    page: int
-    per_page: int
-    total: int
 
 
 class CategoryRecord(msgspec.Struct, frozen=True, kw_only=True):

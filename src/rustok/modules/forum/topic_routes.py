@@ -7,14 +7,7 @@ import uuid
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from rustok.modules.content.interface import (
-    CONTENT_DEPENDENCIES,
-    AccessDep,
-    ChainDep,
-    Page,
-    PerPage,
-    PlatformDep,
-)
+from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep, ChainDep
 from rustok.modules.forum.events import TopicStatus
 from rustok.modules.forum.replies import ReplyService
 from rustok.modules.forum.schemas import (
@@ -27,6 +20,8 @@ from rustok.modules.forum.schemas import (
     TopicUpdate,
 )
 from rustok.modules.forum.topics import TopicService
+from rustok.web.deps import PlatformDep
+from rustok.web.pages import Page, PerPage
 
 Id = FromPath[uuid.UUID]
 

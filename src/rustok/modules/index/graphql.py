@@ -7,14 +7,15 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.auth.graphql import PageInfo
-from rustok.auth.guard import Public
 from rustok.core.context import TenantRef
 from rustok.core.errors import NotFound, ValidationFailed
-from rustok.core.graphql import MinorUnits, RustokInfo
 from rustok.modules.index import queries
 from rustok.modules.index.routes import DetailQuery, ProductQuery, checked
 from rustok.modules.index.schemas import content_read, product_detail
+from rustok.web.connections import PageInfo
+from rustok.web.graphql import RustokInfo
+from rustok.web.permissions import Public
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rustok.core.module import ModuleSpec
+from rustok.modules.index.cli import cli
 from rustok.modules.index.graphql import StorefrontQuery
 from rustok.modules.index.projections.content import project_content
 from rustok.modules.index.projections.products import project_products
@@ -13,7 +16,9 @@ MODULE = ModuleSpec(
     name="Index",
     description="Storefront read models kept up to date by events; full-text search.",
     version="0.1.0",
+    migrations=Path(__file__).parent / "migrations",
     route_handlers=[StorefrontController],
     graphql_query=StorefrontQuery,
     consumers=[project_content, project_products],
+    cli=cli,
 )

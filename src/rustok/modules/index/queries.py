@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
 from rustok.core.context import TenantRef
-from rustok.core.cursors import InvalidCursor, Offset, decode_cursor, encode_cursor
 from rustok.core.errors import ValidationFailed
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
 from rustok.modules.index.search import SEARCH, SearchEngine
 from rustok.modules.index.text import query_words
+from rustok.web.cursors import InvalidCursor, Offset, decode_cursor, encode_cursor
 
 Sort = Literal["newest", "oldest", "price", "price_asc", "price_desc", "title", "relevance"]
 MAX_LIMIT = 100

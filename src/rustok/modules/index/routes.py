@@ -6,12 +6,10 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from rustok.core.context import TenantRef, current_context
 from rustok.core.errors import NotFound, ValidationFailed
-from rustok.core.platform import Platform
 from rustok.modules.index.queries import (
     ProductFilter,
     ProductPage,
@@ -28,9 +26,9 @@ from rustok.modules.index.schemas import (
     content_read,
     product_detail,
 )
+from rustok.web.deps import PlatformDep
 
 T = TypeVar("T")
-PlatformDep = NamedDependency[Platform]
 AnyRequest = Request[Any, Any, Any]
 Locale = Annotated[str, msgspec.Meta(min_length=2, max_length=10, pattern=r"^[A-Za-z0-9-]+$")]
 # No control characters: PostgreSQL cannot store NUL, and none belongs in a search.
@@ -38,7 +36,7 @@ Query = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\
 Money = Annotated[int, msgspec.Meta(ge=0, le=10**12)]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{3}$")]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
-Cursor = str  # checked where it is decoded (core.cursors): 400 INVALID_CURSOR
+Cursor = str  # checked where it is decoded (web.cursors): 400 INVALID_CURSOR
 CategoryRef = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9-]{1,255}$")]  # id or handle
 
 

@@ -11,19 +11,9 @@ import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.auth.guard import Public, requires
 from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo, module_enabled
-from rustok.modules.content.interface import (
-    NodeStatus,
-    NodeType,
-    access_of,
-    chain_of,
-    check_page,
-    content_loaders,
-    parse_id,
-    to_struct,
-)
+from rustok.modules.content.interface import NodeStatus
+from rustok.modules.content.web import NodeType, access_of, chain_of, content_loaders, to_struct
 from rustok.modules.pages.menus import MenuService
 from rustok.modules.pages.schemas import (
     MenuCreate,
@@ -35,6 +25,9 @@ from rustok.modules.pages.schemas import (
     PageUpdate,
 )
 from rustok.modules.pages.service import PageService
+from rustok.web.connections import check_page
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import Public, module_enabled, requires
 
 ON = module_enabled("pages")
 

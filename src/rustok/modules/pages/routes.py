@@ -7,15 +7,8 @@ import uuid
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from rustok.modules.content.interface import (
-    CONTENT_DEPENDENCIES,
-    AccessDep,
-    ChainDep,
-    NodeStatus,
-    Page,
-    PerPage,
-    PlatformDep,
-)
+from rustok.modules.content.interface import NodeStatus
+from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep, ChainDep
 from rustok.modules.pages.events import MenuLocation
 from rustok.modules.pages.menus import MenuService
 from rustok.modules.pages.schemas import (
@@ -29,6 +22,8 @@ from rustok.modules.pages.schemas import (
     PageUpdate,
 )
 from rustok.modules.pages.service import PageService
+from rustok.web.deps import PlatformDep
+from rustok.web.pages import Page, PerPage
 
 Id = FromPath[uuid.UUID]
 

@@ -16,6 +16,7 @@ import msgspec
 from rustok.modules.content.interface import LocaleTag, Position, Slug, Title
 from rustok.modules.pages.blocks import Block, Blocks, Url
 from rustok.modules.pages.events import MenuLocation
+from rustok.web.pages import PageOf
 
 MetaTitle = Annotated[str, msgspec.Meta(max_length=255)]
 MetaDescription = Annotated[str, msgspec.Meta(max_length=1000)]
@@ -96,11 +97,8 @@ class PageRead(msgspec.Struct, frozen=True, kw_only=True):
     published_at: dt.datetime | None
 
 
-class PagePage(msgspec.Struct, frozen=True, kw_only=True):
+class PagePage(PageOf[PageRead], frozen=True, kw_only=True):
     items: list[PageRead]
-    page: int
-    per_page: int
-    total: int
 
 
 class MenuItemInput(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -155,8 +153,5 @@ class MenuRead(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: dt.datetime
 
 
-class MenuPage(msgspec.Struct, frozen=True, kw_only=True):
+class MenuPage(PageOf[MenuRead], frozen=True, kw_only=True):
     items: list[MenuRead]
-    page: int
-    per_page: int
-    total: int

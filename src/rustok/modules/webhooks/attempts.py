@@ -8,8 +8,8 @@ rate); if that transaction fails, each is written alone. Per attempt:
   jitter); or, after the last one, ``failed`` with ``webhook.delivery_failed`` raised;
 - the endpoint: healthy again after a success; after a failure, failing since its first
   failure, and switched off with ``webhook.disabled`` raised once that is longer ago than
-  ``RUSTOK_WEBHOOKS_DISABLE_AFTER`` (mailing the tenant's admins is left to the mail
-  consumer, which can subscribe to that event).
+  ``RUSTOK_WEBHOOKS_DISABLE_AFTER`` (the ``webhooks.disabled_mail`` consumer mails the
+  tenant's webhook administrators about it).
 
 The delivery is updated only while this sender still holds its claim: a sender whose lease
 ran out (another one took the row over) records its attempt and changes nothing else.

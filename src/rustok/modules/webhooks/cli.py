@@ -1,27 +1,27 @@
-"""``rustok webhooks list|deliveries|redeliver`` (W-5): a tenant's endpoints and delivery log
-from the shell. The entry point hands in how to load settings, open a platform and run
-(this module sits below the CLI package); everything else is here."""
+"""``rustok webhooks list|deliveries|redeliver`` (W-5, ``ModuleSpec.cli``): a tenant's
+endpoints and delivery log from the shell. The command line lends each command its kit to load
+settings, open a platform and run (``rustok.core.commands``); everything else is here."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import msgspec
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from rustok.core.commands import CommandKit, command_kit
+
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
     from rustok.core.settings import Settings
-    from rustok.modules.webhooks.runtime import WebhooksRuntime
+    from rustok.modules.webhooks.webhooks_runtime import WebhooksRuntime
 
 T = TypeVar("T")
-OpenPlatform = Callable[["Settings"], AbstractAsyncContextManager[Any]]
-Run = Callable[[Callable[[], Awaitable[Any]]], Any]
 
 TenantOption = Annotated[str, typer.Option("--tenant", help="The tenant's slug.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -37,38 +37,37 @@ def _table(*columns: str) -> Table:
 
 
 class WebhookCommands:
-    def __init__(
-        self, settings: Callable[[], Settings], open_platform: OpenPlatform, run: Run
-    ) -> None:
-        self._settings = settings
-        self._open_platform = open_platform
-        self._run = run
-
     @asynccontextmanager
-    async def _tenant_platform(self, settings: Settings, slug: str) -> AsyncIterator[Platform]:
+    async def _tenant_platform(
+        self, kit: CommandKit, settings: Settings, slug: str
+    ) -> AsyncIterator[Platform]:
         from rustok.core.context import RequestContext, use_context
         from rustok.tenancy.service import TenantService, tenant_ref
 
-        async with self._open_platform(settings) as platform:
+        async with kit.open_platform(settings) as platform:
             tenant = await TenantService(platform).get_by_slug(slug)
             with use_context(RequestContext(tenant=tenant_ref(tenant))):
                 yield platform
 
-    def _in_tenant(self, slug: str, work: Callable[[WebhooksRuntime], Awaitable[T]]) -> T:
-        from rustok.modules.webhooks.runtime import webhooks_runtime
+    def _in_tenant(
+        self, ctx: typer.Context, slug: str, work: Callable[[WebhooksRuntime], Awaitable[T]]
+    ) -> T:
+        from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 
-        settings = self._settings()
+        kit = command_kit(ctx)
+        settings = kit.settings()
 
         async def go() -> T:
-            async with self._tenant_platform(settings, slug) as platform:
+            async with self._tenant_platform(kit, settings, slug) as platform:
                 return await work(webhooks_runtime(platform))
 
-        result: T = self._run(go)
-        return result
+        return kit.run(go)
 
-    def list(self, tenant: TenantOption = "default", json: JsonOption = False) -> None:
+    def list(
+        self, ctx: typer.Context, tenant: TenantOption = "default", json: JsonOption = False
+    ) -> None:
         """List the tenant's endpoints."""
-        page = self._in_tenant(tenant, lambda w: w.endpoints.list_page(1, 100))
+        page = self._in_tenant(ctx, tenant, lambda w: w.endpoints.list_page(1, 100))
         if json:
             typer.echo(msgspec.json.encode(page.items).decode())
             return
@@ -80,6 +79,7 @@ class WebhookCommands:
 
     def deliveries(
         self,
+        ctx: typer.Context,
         webhook_id: Annotated[uuid.UUID, typer.Argument(help="The endpoint's id.")],
         tenant: TenantOption = "default",
         status: Annotated[str | None, typer.Option(help="pending, succeeded or failed")] = None,
@@ -95,7 +95,7 @@ class WebhookCommands:
         except msgspec.ValidationError as exc:
             raise typer.BadParameter(str(exc)) from None
         page = self._in_tenant(
-            tenant, lambda w: w.deliveries.list_page(webhook_id, filters, 1, limit)
+            ctx, tenant, lambda w: w.deliveries.list_page(webhook_id, filters, 1, limit)
         )
         if json:
             typer.echo(msgspec.json.encode(page.items).decode())
@@ -109,21 +109,25 @@ class WebhookCommands:
 
     def redeliver(
         self,
+        ctx: typer.Context,
         delivery_id: Annotated[uuid.UUID, typer.Argument(help="The delivery's id.")],
         tenant: TenantOption = "default",
     ) -> None:
         """Send a delivery again now (same webhook-id, fresh retry schedule)."""
-        delivery = self._in_tenant(tenant, lambda w: w.deliveries.redeliver(delivery_id))
+        delivery = self._in_tenant(ctx, tenant, lambda w: w.deliveries.redeliver(delivery_id))
         _out.print(f"delivery {delivery.id} queued again ({delivery.event_type})")
 
 
-def make_webhooks_app(
-    settings: Callable[[], Settings], open_platform: OpenPlatform, run: Run
-) -> typer.Typer:
+def make_webhooks_app() -> typer.Typer:
     """The ``rustok webhooks`` command group."""
-    commands = WebhookCommands(settings, open_platform, run)
+    commands = WebhookCommands()
     app = typer.Typer(help="A tenant's webhooks and their delivery log.", no_args_is_help=True)
     app.command("list")(commands.list)
     app.command("deliveries")(commands.deliveries)
     app.command("redeliver")(commands.redeliver)
     return app
+
+
+# The module's commands, joined to `rustok`'s: the `rustok webhooks` group.
+cli = typer.Typer()
+cli.add_typer(make_webhooks_app(), name="webhooks")

@@ -73,10 +73,12 @@ def _deliverable() -> tuple[type[EventPayload], ...]:
 
 class DispatchConsumers(Sequence[ConsumerSpec]):
     """``ModuleSpec.consumers`` of the module: the dispatch consumer, built on first use
-    from the catalogue as it is then (and again if types were declared since)."""
+    from the catalogue as it is then (and again if types were declared since), followed by
+    the module's ``fixed`` consumers."""
 
-    def __init__(self) -> None:
+    def __init__(self, *fixed: ConsumerSpec) -> None:
         self._built: tuple[int, ConsumerSpec] | None = None
+        self._fixed = fixed
 
     def _spec(self) -> ConsumerSpec:
         size = len(CATALOGUE.types())
@@ -92,10 +94,10 @@ class DispatchConsumers(Sequence[ConsumerSpec]):
     def __getitem__(self, index: slice) -> Sequence[ConsumerSpec]: ...
 
     def __getitem__(self, index: Any) -> Any:
-        return (self._spec(),)[index]
+        return (self._spec(), *self._fixed)[index]
 
     def __len__(self) -> int:
-        return 1
+        return 1 + len(self._fixed)
 
     def __iter__(self) -> Iterator[ConsumerSpec]:
-        return iter((self._spec(),))
+        return iter((self._spec(), *self._fixed))

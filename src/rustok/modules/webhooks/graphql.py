@@ -8,17 +8,12 @@ body structs, so both transports enforce the same rules and codes.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
-import msgspec
 import strawberry
 
-from rustok.auth.guard import requires
 from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo, module_enabled
 from rustok.modules.webhooks import permissions as perm
-from rustok.modules.webhooks.runtime import WebhooksRuntime, webhooks_runtime
 from rustok.modules.webhooks.schemas import (
     AttemptRead,
     DeliveryFilter,
@@ -28,6 +23,12 @@ from rustok.modules.webhooks.schemas import (
     WebhookUpdate,
     WebhookWithSecret,
 )
+from rustok.modules.webhooks.webhooks_runtime import WebhooksRuntime, webhooks_runtime
+from rustok.web.connections import check_page
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert, input_dict, patch_dict
+from rustok.web.pages import MAX_LOG_PAGE
+from rustok.web.permissions import module_enabled, requires
 
 ON = module_enabled("webhooks")
 UNSET: Any = strawberry.UNSET
@@ -151,32 +152,14 @@ def _runtime(info: RustokInfo) -> WebhooksRuntime:
     return webhooks_runtime(info.context.platform)
 
 
-def _id(value: strawberry.ID, field: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={field: ["must be a UUID"]}) from None
-
-
-def _body(value: object, *, keep_none: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    for name, item in vars(value).items():
-        if item is UNSET or (item is None and not keep_none):
-            continue
-        if name == "headers" and item is not None:
-            pairs = [(h.name, h.value) for h in item]
-            item = dict(pairs)
-            if len(item) != len(pairs):
-                raise ValidationFailed(errors={"headers": ["a header is given twice"]})
-        body[name] = item
+def _with_headers(body: dict[str, Any]) -> dict[str, Any]:
+    """The input's ``{name, value}`` header pairs as the REST body's mapping."""
+    if body.get("headers") is not None:
+        pairs = [(h["name"], h["value"]) for h in body["headers"]]
+        body["headers"] = dict(pairs)
+        if len(body["headers"]) != len(pairs):
+            raise ValidationFailed(errors={"headers": ["a header is given twice"]})
     return body
-
-
-def _convert(data: dict[str, Any], kind: type[Any]) -> Any:
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        raise ValidationFailed(str(exc), errors={"input": [str(exc)]}) from None
 
 
 @strawberry.type
@@ -185,31 +168,29 @@ class WebhooksQuery:
     async def webhooks(
         self, info: RustokInfo, page: int = 1, per_page: int = 20
     ) -> list[WebhookType]:
-        if not (1 <= page <= 1_000_000 and 1 <= per_page <= 100):
-            raise ValidationFailed(errors={"per_page": ["page >= 1, per_page 1..100"]})
+        check_page(page, per_page)
         found = await _runtime(info).endpoints.list_page(page, per_page)
         return [WebhookType.of(w) for w in found.items]
 
     @strawberry.field(permission_classes=[ON, requires(perm.READ)])
     async def webhook(self, info: RustokInfo, id: strawberry.ID) -> WebhookType:
-        return WebhookType.of(await _runtime(info).endpoints.get(_id(id)))
+        return WebhookType.of(await _runtime(info).endpoints.get(parse_id(id)))
 
     @strawberry.field(permission_classes=[ON, requires(perm.READ)])
     async def webhook_deliveries(
         self, info: RustokInfo, webhook_id: strawberry.ID, status: str | None = None,
         event_type: str | None = None, page: int = 1, per_page: int = 20,
     ) -> DeliveryPageType:  # fmt: skip
-        if not (1 <= page <= 1_000_000 and 1 <= per_page <= 100):
-            raise ValidationFailed(errors={"per_page": ["page >= 1, per_page 1..100"]})
-        filters = _convert({"status": status, "event_type": event_type}, DeliveryFilter)
+        check_page(page, per_page, max_page=MAX_LOG_PAGE)
+        filters = convert({"status": status, "event_type": event_type}, DeliveryFilter)
         found = await _runtime(info).deliveries.list_page(
-            _id(webhook_id, "webhook_id"), filters, page, per_page
+            parse_id(webhook_id, "webhook_id"), filters, page, per_page
         )
         return DeliveryPageType(items=[DeliveryType.of(d) for d in found.items], total=found.total)
 
     @strawberry.field(permission_classes=[ON, requires(perm.READ)])
     async def webhook_delivery(self, info: RustokInfo, id: strawberry.ID) -> DeliveryType:
-        return DeliveryType.of(await _runtime(info).deliveries.get(_id(id)))
+        return DeliveryType.of(await _runtime(info).deliveries.get(parse_id(id)))
 
 
 @strawberry.type
@@ -219,35 +200,35 @@ class WebhooksMutation:
         self, info: RustokInfo, input: WebhookCreateInput
     ) -> WebhookWithSecretType:
         """The REST body of ``POST /api/admin/webhooks`` as a typed input."""
-        data = _convert(_body(input, keep_none=False), WebhookCreate)
+        data = convert(_with_headers(input_dict(input)), WebhookCreate)
         return WebhookWithSecretType.of(await _runtime(info).endpoints.create(data))
 
     @strawberry.mutation(permission_classes=[ON, requires(perm.UPDATE)])
     async def update_webhook(
         self, info: RustokInfo, id: strawberry.ID, input: WebhookUpdateInput
     ) -> WebhookType:
-        body = _body(input, keep_none=True)
+        body = _with_headers(patch_dict(input))
         for name in ("url", "event_types", "headers", "active"):
             if name in body and body[name] is None:
                 raise ValidationFailed(errors={name: ["cannot be null"]})
-        data = _convert(body, WebhookUpdate)
-        return WebhookType.of(await _runtime(info).endpoints.update(_id(id), data))
+        data = convert(body, WebhookUpdate)
+        return WebhookType.of(await _runtime(info).endpoints.update(parse_id(id), data))
 
     @strawberry.mutation(permission_classes=[ON, requires(perm.DELETE)])
     async def delete_webhook(self, info: RustokInfo, id: strawberry.ID) -> bool:
-        await _runtime(info).endpoints.delete(_id(id))
+        await _runtime(info).endpoints.delete(parse_id(id))
         return True
 
     @strawberry.mutation(permission_classes=[ON, requires(perm.UPDATE)])
     async def rotate_webhook_secret(
         self, info: RustokInfo, id: strawberry.ID
     ) -> WebhookWithSecretType:
-        return WebhookWithSecretType.of(await _runtime(info).endpoints.rotate_secret(_id(id)))
+        return WebhookWithSecretType.of(await _runtime(info).endpoints.rotate_secret(parse_id(id)))
 
     @strawberry.mutation(permission_classes=[ON, requires(perm.UPDATE)])
     async def ping_webhook(self, info: RustokInfo, id: strawberry.ID) -> DeliveryType:
-        return DeliveryType.of(await _runtime(info).deliveries.ping(_id(id)))
+        return DeliveryType.of(await _runtime(info).deliveries.ping(parse_id(id)))
 
     @strawberry.mutation(permission_classes=[ON, requires(perm.UPDATE)])
     async def redeliver_webhook_delivery(self, info: RustokInfo, id: strawberry.ID) -> DeliveryType:
-        return DeliveryType.of(await _runtime(info).deliveries.redeliver(_id(id)))
+        return DeliveryType.of(await _runtime(info).deliveries.redeliver(parse_id(id)))

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from rustok.core.db import utcnow
 from rustok.core.jobs import PeriodicJob
 from rustok.modules.webhooks.models import WebhookDelivery
+from rustok.modules.webhooks.settings import WebhooksSettings
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
@@ -22,7 +23,7 @@ DELIVERIES: Any = WebhookDelivery.__table__
 
 
 async def purge_deliveries(platform: Platform, *, now: dt.datetime | None = None) -> int:
-    days = platform.settings.webhooks_retention_days
+    days = platform.settings.of(WebhooksSettings).retention_days
     if days == 0:
         return 0
     cutoff = (now or utcnow()) - dt.timedelta(days=days)

@@ -11,9 +11,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from rustok.core.platform import Platform
 from rustok.modules.webhooks import permissions as perm
-from rustok.modules.webhooks.runtime import WebhooksRuntime, webhooks_runtime
 from rustok.modules.webhooks.schemas import (
     DeliveryDetail,
     DeliveryFilter,
@@ -26,14 +24,15 @@ from rustok.modules.webhooks.schemas import (
     WebhookUpdate,
     WebhookWithSecret,
 )
+from rustok.modules.webhooks.webhooks_runtime import WebhooksRuntime, webhooks_runtime
+from rustok.web.deps import PlatformDep
+from rustok.web.pages import LogPage, Page, PerPage
 
 Webhooks = NamedDependency[WebhooksRuntime]
-Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
-PerPage = Annotated[int, QueryParameter(ge=1, le=100)]
 EventType = Annotated[str, QueryParameter(min_length=1, max_length=128)]
 
 
-async def provide_webhooks(platform: NamedDependency[Platform]) -> WebhooksRuntime:
+async def provide_webhooks(platform: PlatformDep) -> WebhooksRuntime:
     return webhooks_runtime(platform)
 
 
@@ -92,7 +91,7 @@ class WebhookController(Controller):
         status: FromQuery[DeliveryStatus | None] = None,
         event_type: FromQuery[EventType | None] = None,
         since: FromQuery[dt.datetime | None] = None, until: FromQuery[dt.datetime | None] = None,
-        page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
+        page: FromQuery[LogPage] = 1, per_page: FromQuery[PerPage] = 20,
     ) -> DeliveryPage:  # fmt: skip
         """The endpoint's deliveries, newest first, each with its attempts; filters:
         ``status``, ``event_type``, ``since``/``until`` (created, RFC 3339)."""

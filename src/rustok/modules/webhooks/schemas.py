@@ -11,6 +11,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from rustok.modules.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from rustok.web.pages import PageOf
 
 Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
 Description = Annotated[str, msgspec.Meta(max_length=500)]
@@ -64,11 +65,8 @@ class WebhookWithSecret(WebhookRead, frozen=True, kw_only=True):
     secret: str
 
 
-class WebhookPage(msgspec.Struct, frozen=True, kw_only=True):
+class WebhookPage(PageOf[WebhookRead], frozen=True, kw_only=True):
     items: list[WebhookRead]
-    page: int
-    per_page: int
-    total: int
 
 
 class AttemptRead(msgspec.Struct, frozen=True, kw_only=True):
@@ -101,11 +99,8 @@ class DeliveryDetail(DeliveryRead, frozen=True, kw_only=True):
     body: str
 
 
-class DeliveryPage(msgspec.Struct, frozen=True, kw_only=True):
+class DeliveryPage(PageOf[DeliveryRead], frozen=True, kw_only=True):
     items: list[DeliveryRead]
-    page: int
-    per_page: int
-    total: int
 
 
 class DeliveryFilter(msgspec.Struct, frozen=True, kw_only=True):

@@ -38,6 +38,7 @@ from rustok.modules.webhooks.attempts import AttemptOutcome, AttemptRecorder, Re
 from rustok.modules.webhooks.breakers import EndpointBreakers
 from rustok.modules.webhooks.claims import DELIVERIES, ClaimedDelivery, DeliveryClaimer
 from rustok.modules.webhooks.figures import record_figures
+from rustok.modules.webhooks.settings import WebhooksSettings
 from rustok.modules.webhooks.signing import signature_headers
 from rustok.modules.webhooks.wakeup import DeliveryListener, register, unregister
 
@@ -69,24 +70,25 @@ class WebhookSender:
         self, platform: Platform, *, clock: Clock = utcnow, resolver: Resolver | None = None
     ) -> None:
         settings = platform.settings
+        webhooks = settings.of(WebhooksSettings)
         self.platform = platform
         self.clock = clock
         self.token = f"webhooks-{new_id().hex[:16]}"
-        self.timeout = settings.webhooks_timeout_seconds
+        self.timeout = webhooks.timeout_seconds
         # A claim outlives the attempt before it (one is claimed ahead), its own attempt and
         # its record; else two senders could post it.
         self.lease_seconds = 3 * self.timeout + 5
         self.poll_interval = settings.outbox_poll_interval
         self.claimer = DeliveryClaimer(
             platform.db, self.token, lease_seconds=self.lease_seconds,
-            concurrency=settings.webhooks_concurrency,
+            concurrency=webhooks.concurrency,
         )  # fmt: skip
         self.recorder = AttemptRecorder(
-            platform.uow, token=self.token, schedule=settings.webhooks_retry_delays,
-            disable_after=settings.webhooks_disable_after,
+            platform.uow, token=self.token, schedule=webhooks.retry_delays,
+            disable_after=webhooks.disable_after,
         )  # fmt: skip
         self.breakers = EndpointBreakers(clock=lambda: clock().timestamp())
-        self.allow_private = settings.webhooks_allow_private
+        self.allow_private = webhooks.allow_private
         self.resolver = resolver
         self._client: httpx.AsyncClient | None = None
         self._wake = asyncio.Event()

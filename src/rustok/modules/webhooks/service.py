@@ -11,14 +11,14 @@ import datetime as dt
 import uuid
 
 from msgspec import UNSET
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from rustok.core.db import fetch_page, utcnow
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.webhooks.errors import WebhookNotFound
 from rustok.modules.webhooks.events import WebhookCreated, WebhookDeleted, WebhookUpdated
-from rustok.modules.webhooks.models import WebhookEndpoint
+from rustok.modules.webhooks.models import WebhookDelivery, WebhookEndpoint
 from rustok.modules.webhooks.rules import check_headers, check_patterns, check_url
 from rustok.modules.webhooks.schemas import (
     WebhookCreate,
@@ -29,6 +29,7 @@ from rustok.modules.webhooks.schemas import (
     to_webhook_read,
     to_webhook_with_secret,
 )
+from rustok.modules.webhooks.settings import WebhooksSettings
 from rustok.modules.webhooks.signing import new_secret
 
 ROTATION_OVERLAP = dt.timedelta(hours=24)
@@ -48,7 +49,9 @@ class WebhookService:
     def _url(self, url: str) -> str:
         settings = self._platform.settings
         return check_url(
-            url, allow_private=settings.webhooks_allow_private, production=settings.is_production
+            url,
+            allow_private=settings.of(WebhooksSettings).allow_private,
+            production=settings.is_production,
         )
 
     async def list_page(self, page: int, per_page: int) -> WebhookPage:
@@ -111,6 +114,13 @@ class WebhookService:
     async def delete(self, webhook_id: uuid.UUID) -> None:
         """Delete an endpoint with its deliveries and their attempts."""
         async with self._platform.uow() as uow:
+            if await uow.session.get(WebhookEndpoint, webhook_id) is None:
+                raise WebhookNotFound(f"no webhook {webhook_id}")
+            # Deliveries before the endpoint, the order the sender locks them in when it
+            # records an attempt: the other order deadlocks with an attempt in flight.
+            await uow.session.execute(
+                delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == webhook_id)
+            )
             row = await endpoint_for_update(uow, webhook_id)
             await uow.session.delete(row)
             uow.publish(WebhookDeleted(webhook_id=webhook_id))

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core.context import use_context
+from rustok.core.settings import Settings
 from rustok.modules.commerce.inventory.models import InventoryLevel, Reservation
 from rustok.modules.commerce.orders.models import Order
 from rustok.modules.commerce.orders.numbering import next_number
+from tests.conftest import make_settings
 from tests.modules.commerce.helpers import (
     add_item,
     checkout,
@@ -25,6 +29,14 @@ from tests.modules.commerce.helpers import (
 )
 
 Json = dict[str, Any]
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    # Correctness under contention, not outages: 50 checkouts share a pool of 20, and on a
+    # loaded machine a connection may take longer than the 5 s that turns a wait into 503.
+    return make_settings(db_url, tmp_path, rate_limit="0", db_pool_timeout=60.0,
+                         db_statement_timeout=60.0)  # fmt: skip
 
 
 async def _carts(client: httpx.AsyncClient, variant_id: str, count: int) -> list[Json]:

@@ -1,16 +1,13 @@
-"""GraphQL: storefront carts and checkout (the same services as ``/api/store/carts``).
+"""GraphQL: storefront carts (the same services as ``/api/store/carts``).
 
 A cart is reached with its token (argument ``token`` or header ``X-Cart-Token``) or by its
-signed-in owner; checkout takes the ``Idempotency-Key`` as an argument.
+signed-in owner.
 """
 
 from __future__ import annotations
 
 import strawberry
 
-from rustok.auth.guard import Public
-from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.carts.schemas import (
     CartCreate,
     CartItemCreate,
@@ -18,16 +15,11 @@ from rustok.modules.commerce.carts.schemas import (
     CartRead,
     CartUpdate,
 )
-from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
-from rustok.modules.commerce.graphql_support import (
-    MinorUnits,
-    cart_access,
-    convert,
-    input_dict,
-    parse_id,
-    runtime,
-)
-from rustok.modules.commerce.orders.graphql import OrderType
+from rustok.modules.commerce.graphql_support import cart_access, runtime
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert
+from rustok.web.permissions import Public
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type(name="CartItem")
@@ -74,31 +66,6 @@ class CartType:
             discount_total=MinorUnits(cart.discount_total), tax_total=MinorUnits(cart.tax_total),
             shipping_total=MinorUnits(cart.shipping_total), total=MinorUnits(cart.total),
         )  # fmt: skip
-
-
-@strawberry.input
-class AddressInput:
-    first_name: str
-    last_name: str
-    address1: str
-    city: str
-    postal_code: str
-    country_code: str
-    company: str | None = None
-    address2: str | None = None
-    province: str | None = None
-    phone: str | None = None
-
-
-@strawberry.input
-class CheckoutInput:
-    email: str
-    shipping_address: AddressInput
-    billing_address: AddressInput | None = None
-    shipping_method: strawberry.ID | None = None
-    discount_code: str | None = None
-    payment_provider: str | None = None
-    payment_token: str | None = None
 
 
 @strawberry.type
@@ -161,20 +128,3 @@ class CartMutation:
             parse_id(cart_id, "cart_id"), cart_access(info, token), body
         )
         return CartType.of(cart)
-
-    @strawberry.mutation(permission_classes=[Public])
-    async def checkout(
-        self, info: RustokInfo, cart_id: strawberry.ID, input: CheckoutInput,
-        token: str | None = None, idempotency_key: str | None = None,
-    ) -> OrderType:  # fmt: skip
-        data = input_dict(input)
-        data.setdefault("payment_provider", "manual")
-        body = convert(data, CheckoutRequest)
-        if idempotency_key is not None and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
-            raise ValidationFailed(
-                errors={"idempotency_key": ["1..255 printable ASCII characters, no spaces"]}
-            )
-        order = await runtime(info).checkout.place_order(
-            parse_id(cart_id, "cart_id"), cart_access(info, token), body, idempotency_key
-        )
-        return OrderType.of(order)

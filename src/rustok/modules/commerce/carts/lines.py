@@ -17,18 +17,21 @@ from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import Conflict, ValidationFailed
 from rustok.modules.commerce.carts.models import Cart, CartItem
-from rustok.modules.commerce.carts.totals import DiscountRule, PricedLine, Totals, compute_totals
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.pricing import unit_prices
 from rustok.modules.commerce.catalog.queries import pick_translation, translations_by_product
+from rustok.modules.commerce.catalog.unit_prices import unit_prices
 from rustok.modules.commerce.discounts.models import Discount
-from rustok.modules.commerce.discounts.service import (
-    check_applicable,
-    find_discount,
-    rule_of,
-)
+from rustok.modules.commerce.discounts.service import find_discount
 from rustok.modules.commerce.errors import DiscountUnavailable
 from rustok.modules.commerce.money import MAX_ORDER_TOTAL
+from rustok.modules.commerce.pricing import (
+    DiscountRule,
+    PricedLine,
+    Totals,
+    check_applicable,
+    compute_totals,
+    rule_of,
+)
 from rustok.modules.commerce.regions.models import Region, ShippingMethod
 from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
 

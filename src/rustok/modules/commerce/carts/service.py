@@ -33,12 +33,13 @@ from rustok.modules.commerce.carts.schemas import (
     CartUpdate,
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.pricing import unit_prices
 from rustok.modules.commerce.catalog.queries import available_by_variant
-from rustok.modules.commerce.discounts.service import check_applicable, find_discount
+from rustok.modules.commerce.catalog.unit_prices import unit_prices
+from rustok.modules.commerce.discounts.service import find_discount
 from rustok.modules.commerce.errors import CartNotOpen, InsufficientInventory
 from rustok.modules.commerce.events import CartAbandoned, CartCreated, CartUpdated
 from rustok.modules.commerce.money import MAX_CART_LINES, MAX_QUANTITY
+from rustok.modules.commerce.pricing import check_applicable
 from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
 
 

@@ -11,9 +11,7 @@ import uuid
 import strawberry
 from sqlalchemy import func, select
 
-from rustok.auth.guard import graphql_principal, requires
 from rustok.core.errors import NotFound
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.catalog.graphql_inputs import (
     PriceInputType,
@@ -33,16 +31,12 @@ from rustok.modules.commerce.catalog.models import Product, Variant
 from rustok.modules.commerce.catalog.service import product_filter
 from rustok.modules.commerce.catalog.state import ProductStateMachine
 from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
-from rustok.modules.commerce.graphql_support import (
-    PageInfo,
-    check_first,
-    choice,
-    cursor_offset,
-    offset_cursor,
-    parse_id,
-    runtime,
-    search_term,
-)
+from rustok.modules.commerce.graphql_support import choice, runtime, search_term
+from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
+from rustok.web.cursors import offset_after
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import requires
+from rustok.web.principals import graphql_principal
 
 
 async def _product(info: RustokInfo, product_id: uuid.UUID) -> ProductType:
@@ -61,7 +55,7 @@ class CatalogQuery:
         status: str | None = None, q: str | None = None,
     ) -> ProductConnection:  # fmt: skip
         check_first(first)
-        start = cursor_offset(after)
+        start = offset_after(after)
         requested = choice(status, list(ProductStateMachine), "status")
         try:
             shown = status_filter(graphql_principal(info), requested)
@@ -77,15 +71,11 @@ class CatalogQuery:
                 )
             )
         edges = [
-            ProductEdge(cursor=offset_cursor(start + i), node=ProductType.of(r))
-            for i, r in enumerate(rows)
+            ProductEdge(cursor=c, node=ProductType.of(r)) for c, r in offset_edges(rows, start)
         ]
         return ProductConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=start + len(rows) < (total or 0),
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=offset_page_info(start, len(rows), total or 0),
             total_count=total or 0,
         )
 

@@ -15,7 +15,8 @@ from strawberry.scalars import JSON
 
 from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
-from rustok.modules.commerce.graphql_support import MinorUnits, convert, input_dict, patch_dict
+from rustok.web.inputs import convert, input_dict, patch_dict
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.input(name="PriceInput")

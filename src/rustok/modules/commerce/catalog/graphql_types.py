@@ -9,11 +9,12 @@ import uuid
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.catalog import loaders
 from rustok.modules.commerce.catalog.models import Product, Variant
 from rustok.modules.commerce.catalog.queries import pick_translation
-from rustok.modules.commerce.graphql_support import MinorUnits, PageInfo
+from rustok.web.connections import PageInfo
+from rustok.web.graphql import RustokInfo
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type(name="Price")

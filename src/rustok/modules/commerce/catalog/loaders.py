@@ -13,11 +13,11 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce.catalog import queries
 from rustok.modules.commerce.catalog.models import ProductTranslation, Variant
 from rustok.modules.commerce.catalog.schemas import ImageRead, OptionRead, PriceRead
 from rustok.modules.commerce.graphql_support import loader
+from rustok.web.graphql import RustokInfo
 
 V = TypeVar("V")
 Batch = Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, V]]]

@@ -9,7 +9,6 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from rustok.auth.guard import principal_of
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.catalog.schemas import (
     ImageInput,
@@ -29,7 +28,9 @@ from rustok.modules.commerce.catalog.visibility import (
     sees_every_status,
     status_filter,
 )
-from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce, Page, PerPage
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
+from rustok.web.pages import Page, PerPage
+from rustok.web.principals import principal_of
 
 # Optional parameters carry their constraints outside the union: Litestar drops the
 # constraints of an ``Annotated[...] | None``.

@@ -25,7 +25,8 @@ from rustok.modules.commerce.catalog.taxonomy import (
     CollectionRead,
     CollectionUpdate,
 )
-from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce, Page, PerPage
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
+from rustok.web.pages import Page, PerPage
 
 
 class CategoryController(Controller):

@@ -259,7 +259,7 @@ async def create_variant_row(
     session.add_all(VariantOptionValue(variant_id=variant.id, option_value_id=v) for v in value_ids)
     uow.publish(VariantCreated(product_id=product_id, variant_id=variant.id))
     await replace_base_prices(uow, variant, data.prices)
-    await init_variant_stock(uow, variant, data.inventory_quantity)
+    await init_variant_stock(uow, variant.id, product_id, data.inventory_quantity)
     return variant
 
 

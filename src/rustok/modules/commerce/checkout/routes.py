@@ -20,6 +20,9 @@ IdempotencyKeyHeader = Annotated[
         description="retries with the same key return the same order, never a second one",
     ),
 ]  # fmt: skip
+AcceptLanguage = Annotated[
+    str | None, HeaderParameter(name="Accept-Language", max_length=512, required=False)
+]
 
 
 class CheckoutController(Controller):
@@ -31,7 +34,11 @@ class CheckoutController(Controller):
     async def checkout(
         self, commerce: Commerce, access: Access, cart_id: FromPath[uuid.UUID],
         data: JSONBody[CheckoutRequest], idempotency_key: IdempotencyKeyHeader = None,
+        accept_language: AcceptLanguage = None,
     ) -> OrderRead:  # fmt: skip
         """Place the order: reserve stock, apply the discount, authorise the payment, all
-        or nothing. 409 INSUFFICIENT_INVENTORY names the variants short of stock."""
-        return await commerce.checkout.place_order(cart_id, access, data, idempotency_key)
+        or nothing. 409 INSUFFICIENT_INVENTORY names the variants short of stock. The order's
+        mails are in ``locale``, else the best Accept-Language match, else the default."""
+        return await commerce.checkout.place_order(
+            cart_id, access, data, idempotency_key, accept_language=accept_language
+        )

@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from rustok.modules.commerce.fields import Address, Code, Email, ShortText
+from rustok.modules.content.interface import LocaleTag
 
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 IDEMPOTENCY_KEY_RE = re.compile(IDEMPOTENCY_KEY_PATTERN)
@@ -27,3 +28,6 @@ class CheckoutRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     ] = "manual"
     # Handed to the provider (a card token from the provider's client library).
     payment_token: ShortText | None = None
+    # The language of the order's mails (one of the tenant's locales); default: the best
+    # match of Accept-Language, else the tenant's default locale.
+    locale: LocaleTag | None = None

@@ -10,13 +10,15 @@ Steps, each inside the one transaction (STYLE section D):
    UPDATE; short variants → 409 ``INSUFFICIENT_INVENTORY`` naming them);
 5. count the discount use (conditional UPDATE: exact under concurrency);
 6. authorise the payment through its provider (a decline → 402, nothing kept);
-7. take the next display number (last lock taken, see orders/numbering.py);
-8. insert the order, its lines, reservations, payment, history, the idempotency record;
-   complete the cart; raise ``order.placed``, ``payment.authorized``, ``cart.completed``,
-   ``checkout.completed`` (after the ``inventory.*`` events of step 4); commit.
+7. hand the cart's snapshot to orders/placement.py, which creates the order through its
+   state machine (``PendingOrder.place``), taking the next display number (the last lock,
+   see orders/numbering.py), and raises ``order.placed``;
+8. insert the reservations, payment and idempotency record; complete the cart; raise
+   ``payment.authorized``, ``cart.completed``, ``checkout.completed`` (after the
+   ``inventory.*`` events of step 4); commit.
 
 Any failure rolls everything back, events included. The number of SQL statements does not
-depend on the number of lines.
+depend on the number of lines. The locks follow commerce/locks.py.
 """
 
 from __future__ import annotations
@@ -41,23 +43,22 @@ from rustok.modules.commerce.checkout.models import IdempotencyRecord
 from rustok.modules.commerce.checkout.schemas import CheckoutRequest
 from rustok.modules.commerce.discounts.service import claim_usage
 from rustok.modules.commerce.errors import CartNotOpen, IdempotencyKeyReused
-from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted, OrderPlaced
+from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted
 from rustok.modules.commerce.inventory.stock import StockRequest, reserve
 from rustok.modules.commerce.metrics import ORDERS_PLACED
-from rustok.modules.commerce.orders.models import Order, OrderHistory, OrderLine
-from rustok.modules.commerce.orders.numbering import next_number
+from rustok.modules.commerce.notifications import customer_locale
+from rustok.modules.commerce.orders.models import Order
+from rustok.modules.commerce.orders.placement import CartSnapshot, LineSnapshot, Placement, place
 from rustok.modules.commerce.orders.queries import order_reads, to_order_read
 from rustok.modules.commerce.orders.schemas import OrderRead
 from rustok.modules.commerce.payments.models import Payment
-from rustok.modules.commerce.payments.providers import PaymentProviders
+from rustok.modules.commerce.payments.providers import PaymentProviders, payment_providers
 from rustok.modules.commerce.payments.service import authorize_payment, authorized_event
 
 
 @dataclass(frozen=True, slots=True)
 class PlacedOrder:
-    order: Order
-    lines: list[OrderLine]
-    history: OrderHistory
+    placement: Placement
     payment: Payment
 
 
@@ -67,9 +68,9 @@ def request_fingerprint(cart_id: uuid.UUID, data: CheckoutRequest) -> str:
 
 
 class CheckoutService:
-    def __init__(self, platform: Platform, payments: PaymentProviders) -> None:
+    def __init__(self, platform: Platform, payments: PaymentProviders | None = None) -> None:
         self._platform = platform
-        self._payments = payments
+        self._payments = payments if payments is not None else payment_providers(platform)
 
     async def place_order(
         self,
@@ -77,8 +78,11 @@ class CheckoutService:
         access: CartAccess,
         data: CheckoutRequest,
         idempotency_key: str | None = None,
+        *,
+        accept_language: str | None = None,
     ) -> OrderRead:
         self._payments.get(data.payment_provider)  # an unknown provider is a 400, up front
+        locale = customer_locale(data.locale, accept_language)  # an unknown one: 400, too
         fingerprint = request_fingerprint(cart_id, data)
         async with self._platform.uow() as uow:
             cart = await lock_cart(uow, cart_id, access)
@@ -97,8 +101,8 @@ class CheckoutService:
                 country_code=data.shipping_address.country_code,
                 shipping_method_id=data.shipping_method or cart.shipping_method_id,
             )  # fmt: skip
-            placed = await self._place(uow, cart, priced, data, access)
-            order = placed.order
+            placed = await self._place(uow, cart, priced, data, access, locale)
+            order = placed.placement.order
             if idempotency_key is not None:
                 uow.session.add(
                     IdempotencyRecord(
@@ -114,7 +118,8 @@ class CheckoutService:
                 )
             )
             await uow.session.flush()
-            result = to_order_read(order, placed.lines, [placed.history], placed.payment)
+            placement = placed.placement
+            result = to_order_read(order, placement.lines, [placement.history], placed.payment)
             await uow.commit()
         ORDERS_PLACED.labels(result.currency_code).inc()
         return result
@@ -166,12 +171,13 @@ class CheckoutService:
         priced: PricedCart,
         data: CheckoutRequest,
         access: CartAccess,
+        locale: str,
     ) -> PlacedOrder:
-        session, totals, now = uow.session, priced.totals, utcnow()
-        order_id = new_id()
+        now = utcnow()
+        snapshot = _snapshot(priced, data, access, locale, order_id=new_id())
         reservations = await reserve(
             uow,
-            order_id,
+            snapshot.order_id,
             [
                 StockRequest(
                     variant_id=line.variant.id,
@@ -183,68 +189,53 @@ class CheckoutService:
             ],
         )
         if priced.discount is not None:
-            await claim_usage(session, priced.discount.id)
+            await claim_usage(uow.session, priced.discount.id)
         payment = await authorize_payment(
-            self._payments, order_id=order_id, provider=data.payment_provider,
-            amount=totals.total, currency=cart.currency_code, token=data.payment_token,
+            self._payments, order_id=snapshot.order_id, provider=data.payment_provider,
+            amount=snapshot.totals.total, currency=cart.currency_code, token=data.payment_token,
         )  # fmt: skip
-        order = Order(
-            id=order_id, display_number=await next_number(session), status="pending",
-            cart_id=cart.id, customer_id=access.customer_id or cart.customer_id,
-            email=data.email, currency_code=cart.currency_code, subtotal=totals.subtotal,
-            discount_total=totals.discount_total, tax_total=totals.tax_total,
-            shipping_total=totals.shipping_total, total=totals.total,
-            tax_rate_bps=priced.region.tax_rate_bps if priced.region else 0,
-            discount_id=priced.discount.id if priced.discount else None,
-            discount_code=priced.discount.code if priced.discount else None,
-            region_id=priced.region.id if priced.region else None,
-            shipping_method_id=priced.shipping.id if priced.shipping else None,
-            shipping_method_name=priced.shipping.name if priced.shipping else None,
-            shipping_address=msgspec.to_builtins(data.shipping_address),
-            billing_address=msgspec.to_builtins(data.billing_address or data.shipping_address),
-            payment_provider=data.payment_provider, inventory_reserved=True, placed_at=now,
-            refunded=False, created_at=now, updated_at=now,
-        )  # fmt: skip
-        session.add(order)
-        await session.flush()  # the rows below reference it
-        by_item = {line.key: line for line in totals.lines}
-        order_lines = [
-            OrderLine(
-                order_id=order.id,
-                variant_id=line.variant.id,
-                product_id=line.variant.product_id,
-                sku=line.variant.sku,
-                title=line.title,
-                variant_title=line.variant.title,
-                quantity=line.item.quantity,
-                unit_price=by_item[line.item.id].unit_price,
-                subtotal=by_item[line.item.id].subtotal,
-                discount_total=by_item[line.item.id].discount,
-                total=by_item[line.item.id].total,
-                position=position,
-            )
-            for position, line in enumerate(priced.lines)
-        ]
-        history = OrderHistory(
-            order_id=order.id, action="place", from_status=None, to_status="pending",
-            actor_id=access.customer_id, data={"payment_provider": data.payment_provider},
-            created_at=now,
-        )  # fmt: skip
-        session.add_all([*order_lines, *reservations, payment, history])
-        cart.status, cart.completed_at, cart.order_id = "completed", now, order.id
+        reserved = {r.variant_id for r in reservations}
+        placement = await place(uow, snapshot, payment, reserved=reserved, at=now)
+        uow.session.add_all([*reservations, payment])
+        cart.status, cart.completed_at, cart.order_id = "completed", now, placement.order.id
         cart.email = data.email
-        uow.publish(
-            OrderPlaced(
-                order_id=order.id,
-                total=order.total,
-                currency=order.currency_code,
-                customer_id=order.customer_id,
-                display_number=order.display_number,
-            )
-        )
         uow.publish(authorized_event(payment))
-        uow.publish(CartCompleted(cart_id=cart.id, order_id=order.id))
-        return PlacedOrder(order, order_lines, history, payment)
+        uow.publish(CartCompleted(cart_id=cart.id, order_id=placement.order.id))
+        return PlacedOrder(placement, payment)
+
+
+def _snapshot(
+    priced: PricedCart, data: CheckoutRequest, access: CartAccess, locale: str, *,
+    order_id: uuid.UUID,
+) -> CartSnapshot:  # fmt: skip
+    """What the order keeps of the priced cart and the request."""
+    cart, totals = priced.cart, priced.totals
+    figures = {line.key: line for line in totals.lines}
+    lines = tuple(
+        LineSnapshot(
+            variant_id=line.variant.id,
+            product_id=line.variant.product_id,
+            sku=line.variant.sku,
+            title=line.title,
+            variant_title=line.variant.title,
+            figures=figures[line.item.id],
+        )
+        for line in priced.lines
+    )
+    discount, region, shipping = priced.discount, priced.region, priced.shipping
+    return CartSnapshot(
+        order_id=order_id, cart_id=cart.id, customer_id=access.customer_id or cart.customer_id,
+        placed_by=access.customer_id, email=data.email, locale=locale,
+        currency_code=cart.currency_code,
+        lines=lines, totals=totals, tax_rate_bps=region.tax_rate_bps if region else 0,
+        discount_id=discount.id if discount else None,
+        discount_code=discount.code if discount else None,
+        region_id=region.id if region else None,
+        shipping_method_id=shipping.id if shipping else None,
+        shipping_method_name=shipping.name if shipping else None,
+        shipping_address=msgspec.to_builtins(data.shipping_address),
+        billing_address=msgspec.to_builtins(data.billing_address or data.shipping_address),
+    )  # fmt: skip
 
 
 def _short(key: str | None) -> str | None:

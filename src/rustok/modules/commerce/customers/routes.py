@@ -12,8 +12,10 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.customers.service import AddressCreate, CustomerPage, CustomerRead
-from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Caller, Commerce, Page, PerPage
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
 from rustok.rbac.declare import AUTHENTICATED
+from rustok.web.deps import Caller
+from rustok.web.pages import Page, PerPage
 
 Search = Annotated[str | None, QueryParameter(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
 

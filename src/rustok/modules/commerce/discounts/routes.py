@@ -9,13 +9,14 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce, Page, PerPage
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
 from rustok.modules.commerce.discounts.service import (
     DiscountCreate,
     DiscountPage,
     DiscountRead,
     DiscountUpdate,
 )
+from rustok.web.pages import Page, PerPage
 
 
 class DiscountController(Controller):

@@ -23,9 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rustok.core.db import fetch_page, utcnow
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
-from rustok.modules.commerce.carts.totals import DiscountRule
 from rustok.modules.commerce.discounts.models import Discount
-from rustok.modules.commerce.errors import DiscountUnavailable, DuplicateCode
+from rustok.modules.commerce.errors import DuplicateCode
 from rustok.modules.commerce.fields import (
     Amount,
     AwareDateTime,
@@ -33,6 +32,7 @@ from rustok.modules.commerce.fields import (
     CurrencyCode,
     UsageLimit,
 )
+from rustok.modules.commerce.pricing import discount_unavailable
 
 DiscountKind = Literal["percentage", "fixed"]
 
@@ -91,37 +91,11 @@ def to_discount_read(row: Discount) -> DiscountRead:
     )  # fmt: skip
 
 
-def rule_of(row: Discount) -> DiscountRule:
-    return DiscountRule(kind="fixed" if row.kind == "fixed" else "percentage", value=row.value)
-
-
-def _unavailable(reason: str) -> DiscountUnavailable:
-    return DiscountUnavailable(
-        f"discount code cannot be applied: {reason}", errors={"discount_code": [reason]}
-    )
-
-
 async def find_discount(session: AsyncSession, code: str) -> Discount:
     row = await session.scalar(select(Discount).where(Discount.code == code.strip().upper()))
     if row is None:
-        raise _unavailable("unknown code")
+        raise discount_unavailable("unknown code")
     return row
-
-
-def check_applicable(row: Discount, currency: str, subtotal: int, now: dt.datetime) -> None:
-    """Every rule except the usage limit (which :func:`claim_usage` enforces atomically)."""
-    if not row.is_active:
-        raise _unavailable("inactive")
-    if row.starts_at is not None and now < row.starts_at:
-        raise _unavailable("not valid yet")
-    if row.ends_at is not None and now >= row.ends_at:
-        raise _unavailable("expired")
-    if row.currency_code is not None and row.currency_code != currency:
-        raise _unavailable(f"only for {row.currency_code}")
-    if row.min_subtotal is not None and subtotal < row.min_subtotal:
-        raise _unavailable(f"needs a subtotal of at least {row.min_subtotal}")
-    if row.usage_limit is not None and row.usage_count >= row.usage_limit:
-        raise _unavailable("used up")
 
 
 async def claim_usage(session: AsyncSession, discount_id: uuid.UUID) -> None:
@@ -135,7 +109,7 @@ async def claim_usage(session: AsyncSession, discount_id: uuid.UUID) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise _unavailable("used up")
+        raise discount_unavailable("used up")
 
 
 async def release_usage(session: AsyncSession, discount_id: uuid.UUID) -> None:

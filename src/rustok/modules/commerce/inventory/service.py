@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
-from rustok.modules.commerce.catalog.models import Variant
 from rustok.modules.commerce.errors import DuplicateCode, InsufficientInventory
 from rustok.modules.commerce.events import InventoryReason
+from rustok.modules.commerce.inventory.items import StockItem, StockItems
 from rustok.modules.commerce.inventory.models import InventoryLevel, StockLocation
 from rustok.modules.commerce.inventory.schemas import (
     InventoryAdjust,
@@ -47,12 +47,12 @@ def to_location_read(row: StockLocation) -> StockLocationRead:
     )  # fmt: skip
 
 
-async def variant_inventory(session: AsyncSession, variant: Variant) -> VariantInventoryRead:
+async def variant_inventory(session: AsyncSession, item: StockItem) -> VariantInventoryRead:
     rows = (
         await session.execute(
             select(InventoryLevel, StockLocation)
             .join(StockLocation, StockLocation.id == InventoryLevel.location_id)
-            .where(InventoryLevel.variant_id == variant.id)
+            .where(InventoryLevel.variant_id == item.variant_id)
             .order_by(StockLocation.is_default.desc(), StockLocation.code)
         )
     ).tuples()
@@ -71,26 +71,32 @@ async def variant_inventory(session: AsyncSession, variant: Variant) -> VariantI
     stocked = sum(x.stocked for x in locations)
     reserved = sum(x.reserved for x in locations)
     return VariantInventoryRead(
-        variant_id=variant.id, sku=variant.sku, inventory_policy=variant.inventory_policy,
+        variant_id=item.variant_id, sku=item.sku, inventory_policy=item.policy,
         stocked=stocked, reserved=reserved, available=stocked - reserved, locations=locations,
     )  # fmt: skip
 
 
-async def init_variant_stock(uow: UnitOfWork, variant: Variant, quantity: int | None) -> None:
+async def init_variant_stock(
+    uow: UnitOfWork, variant_id: uuid.UUID, product_id: uuid.UUID, quantity: int | None
+) -> None:
     """Every variant gets a level at the default location (stocked ``quantity`` or 0)."""
     location = await ensure_default_location(uow.session)
     level = InventoryLevel(
-        variant_id=variant.id, location_id=location.id, stocked=quantity or 0, reserved=0
+        variant_id=variant_id, location_id=location.id, stocked=quantity or 0, reserved=0
     )
     uow.session.add(level)
     await uow.session.flush()
     if quantity:
-        publish_level_change(uow, LevelChange(level, variant.product_id), "set", old_available=0)
+        publish_level_change(uow, LevelChange(level, product_id), "set", old_available=0)
 
 
 class InventoryService:
-    def __init__(self, platform: Platform) -> None:
+    """Stock locations, and a variant's stock per location (the variant found through
+    ``items``: the catalogue's)."""
+
+    def __init__(self, platform: Platform, items: StockItems) -> None:
         self._platform = platform
+        self._items = items
 
     async def list_locations(self) -> list[StockLocationRead]:
         async with self._platform.uow() as uow:
@@ -123,10 +129,10 @@ class InventoryService:
 
     async def get(self, variant_id: uuid.UUID) -> VariantInventoryRead:
         async with self._platform.db.read_session() as session:
-            variant = await session.get(Variant, variant_id)
-            if variant is None:
+            item = await self._items.find(session, variant_id)
+            if item is None:
                 raise NotFound("no such variant")
-            return await variant_inventory(session, variant)
+            return await variant_inventory(session, item)
 
     async def adjust(self, variant_id: uuid.UUID, data: InventoryAdjust) -> VariantInventoryRead:
         return await self._change(variant_id, data.location_id, delta=data.delta)
@@ -138,7 +144,7 @@ class InventoryService:
         )  # fmt: skip
 
     async def _level(
-        self, uow: UnitOfWork, variant: Variant, location_id: uuid.UUID | None
+        self, uow: UnitOfWork, item: StockItem, location_id: uuid.UUID | None
     ) -> InventoryLevel:
         session = uow.session
         if location_id is None:
@@ -148,12 +154,13 @@ class InventoryService:
         level = await session.scalar(
             select(InventoryLevel)
             .where(
-                InventoryLevel.variant_id == variant.id, InventoryLevel.location_id == location_id
+                InventoryLevel.variant_id == item.variant_id,
+                InventoryLevel.location_id == location_id,
             )
             .with_for_update()
         )
         if level is None:
-            level = InventoryLevel(variant_id=variant.id, location_id=location_id, stocked=0)
+            level = InventoryLevel(variant_id=item.variant_id, location_id=location_id, stocked=0)
             session.add(level)
             await session.flush()
         return level
@@ -168,19 +175,19 @@ class InventoryService:
         threshold: int | None = None,
     ) -> VariantInventoryRead:
         async with self._platform.uow() as uow:
-            variant = await uow.session.get(Variant, variant_id)
-            if variant is None:
+            item = await self._items.find(uow.session, variant_id)
+            if item is None:
                 raise NotFound("no such variant")
-            level = await self._level(uow, variant, location_id)
+            level = await self._level(uow, item, location_id)
             old_available = level.stocked - level.reserved
             stocked = level.stocked + delta if delta is not None else quantity
             assert stocked is not None
             if stocked > MAX_STOCK:
                 raise ValidationFailed(errors={"quantity": [f"at most {MAX_STOCK} units"]})
-            floor = level.reserved if variant.inventory_policy == "deny" else 0
+            floor = level.reserved if item.policy == "deny" else 0
             if stocked < max(floor, 0):
                 raise InsufficientInventory(
-                    [(variant.id, level.stocked - stocked, max(old_available, 0))]
+                    [(item.variant_id, level.stocked - stocked, max(old_available, 0))]
                 )
             level.stocked = stocked
             if threshold is not None:
@@ -188,8 +195,8 @@ class InventoryService:
             await uow.session.flush()
             reason: InventoryReason = "adjust" if delta is not None else "set"
             publish_level_change(
-                uow, LevelChange(level, variant.product_id), reason, old_available=old_available
+                uow, LevelChange(level, item.product_id), reason, old_available=old_available
             )
-            result = await variant_inventory(uow.session, variant)
+            result = await variant_inventory(uow.session, item)
             await uow.commit()
         return result

@@ -29,7 +29,6 @@ from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.ids import new_id
 from rustok.core.uow import UnitOfWork
-from rustok.modules.commerce.catalog.models import Variant
 from rustok.modules.commerce.errors import InsufficientInventory
 from rustok.modules.commerce.events import (
     InventoryLow,
@@ -38,6 +37,7 @@ from rustok.modules.commerce.events import (
     InventoryReserved,
     InventoryUpdated,
 )
+from rustok.modules.commerce.inventory.items import StockItems
 from rustok.modules.commerce.inventory.models import (
     DEFAULT_LOCATION_CODE,
     InventoryLevel,
@@ -257,15 +257,14 @@ async def reserve(
 
 
 async def close_reservations(
-    uow: UnitOfWork, order_id: uuid.UUID, outcome: ReservationClose
+    uow: UnitOfWork, order_id: uuid.UUID, outcome: ReservationClose, items: StockItems
 ) -> int:
     """Release (cancel) or fulfil (ship) every held reservation of an order; return units."""
     rows = (
         (
             await uow.session.execute(
-                select(Reservation, InventoryLevel, Variant.product_id)
+                select(Reservation, InventoryLevel, items.product_id_of(InventoryLevel.variant_id))
                 .join(InventoryLevel, InventoryLevel.id == Reservation.level_id)
-                .join(Variant, Variant.id == InventoryLevel.variant_id)
                 .where(Reservation.order_id == order_id, Reservation.status == "held")
                 .order_by(InventoryLevel.id)
                 .with_for_update(of=InventoryLevel)

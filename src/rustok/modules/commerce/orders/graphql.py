@@ -7,21 +7,8 @@ import datetime as dt
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.auth.guard import requires
-from rustok.core.graphql import RustokInfo
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.graphql_support import (
-    MinorUnits,
-    PageInfo,
-    check_first,
-    choice,
-    convert,
-    cursor_offset,
-    offset_cursor,
-    parse_id,
-    principal,
-    runtime,
-)
+from rustok.modules.commerce.graphql_support import choice, principal, runtime
 from rustok.modules.commerce.orders.schemas import (
     OrderCancel,
     OrderPage,
@@ -30,6 +17,12 @@ from rustok.modules.commerce.orders.schemas import (
     OrderShip,
 )
 from rustok.modules.commerce.orders.state import OrderStateMachine
+from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
+from rustok.web.cursors import offset_after
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert
+from rustok.web.permissions import requires
+from rustok.web.scalars import MinorUnits
 
 
 @strawberry.type(name="OrderLine")
@@ -129,16 +122,10 @@ class OrderConnection:
 
 
 def _connection(page: OrderPage, start: int) -> OrderConnection:
-    edges = [
-        OrderEdge(cursor=offset_cursor(start + i), node=OrderType.of(o))
-        for i, o in enumerate(page.items)
-    ]
+    edges = [OrderEdge(cursor=c, node=OrderType.of(o)) for c, o in offset_edges(page.items, start)]
     return OrderConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=start + len(edges) < page.total,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=offset_page_info(start, len(edges), page.total),
         total_count=page.total,
     )
 
@@ -146,7 +133,7 @@ def _connection(page: OrderPage, start: int) -> OrderConnection:
 def _offset_page(first: int, after: str | None) -> tuple[int, int]:
     """(page, start) for offset cursors; pages are ``first`` long."""
     check_first(first)
-    start = cursor_offset(after)
+    start = offset_after(after)
     if start % first:
         start -= start % first  # a cursor from a page of another size: its page start
     return start // first + 1, start

@@ -48,6 +48,8 @@ class Order(HasId, TenantScoped, Timestamped, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     email: Mapped[str] = mapped_column(String(255))
+    # The customer's language, chosen at checkout: the order's mails are written in it.
+    locale: Mapped[str | None] = mapped_column(String(10))
     currency_code: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[int] = mapped_column(BigInteger, default=0)
     discount_total: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -10,14 +10,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.deps import (
-    COMMERCE_DEPENDENCIES,
-    Caller,
-    Commerce,
-    Page,
-    PerPage,
-    own_scope,
-)
+from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce, own_scope
 from rustok.modules.commerce.orders.schemas import (
     OrderCancel,
     OrderPage,
@@ -26,6 +19,8 @@ from rustok.modules.commerce.orders.schemas import (
     OrderShip,
 )
 from rustok.modules.commerce.orders.state import OrderStatus
+from rustok.web.deps import Caller
+from rustok.web.pages import Page, PerPage
 
 
 class AdminOrderController(Controller):

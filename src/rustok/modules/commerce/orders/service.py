@@ -22,6 +22,7 @@ from rustok.core.db import fetch_page, utcnow
 from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
+from rustok.modules.commerce.catalog.stock_items import STOCK_ITEMS
 from rustok.modules.commerce.discounts.service import release_usage
 from rustok.modules.commerce.events import OrderCancelled, OrderCompleted, OrderStatusChanged
 from rustok.modules.commerce.inventory.stock import close_reservations
@@ -52,7 +53,7 @@ from rustok.modules.commerce.orders.state import (
     refuse,
     status_of,
 )
-from rustok.modules.commerce.payments.providers import PaymentProviders
+from rustok.modules.commerce.payments.providers import PaymentProviders, payment_providers
 from rustok.modules.commerce.payments.service import (
     capture_payment,
     order_payment,
@@ -99,9 +100,9 @@ def record_transition(order: Order, state: OrderState) -> None:
 
 
 class OrderService:
-    def __init__(self, platform: Platform, payments: PaymentProviders) -> None:
+    def __init__(self, platform: Platform, payments: PaymentProviders | None = None) -> None:
         self._platform = platform
-        self._payments = payments
+        self._payments = payments if payments is not None else payment_providers(platform)
 
     async def list_page(
         self,
@@ -237,7 +238,7 @@ class OrderService:
                     tracking_number=details.get("tracking_number") or "",
                     carrier=details.get("carrier"), at=now,
                 )  # fmt: skip
-                await close_reservations(uow, order.id, "fulfilled")
+                await close_reservations(uow, order.id, "fulfilled", STOCK_ITEMS)
                 return shipped, {
                     "tracking_number": shipped.tracking_number,
                     "carrier": shipped.carrier,
@@ -262,6 +263,6 @@ class OrderService:
     @staticmethod
     async def _undo_checkout(uow: UnitOfWork, order: Order) -> None:
         """Give the reserved stock and the discount use back."""
-        await close_reservations(uow, order.id, "released")
+        await close_reservations(uow, order.id, "released", STOCK_ITEMS)
         if order.discount_id is not None:
             await release_usage(uow.session, order.discount_id)

@@ -2,6 +2,8 @@
 
     state      action               next       guard / data
     ---------  -------------------  ---------  --------------------------------------------
+    —          place                pending    lines, each with stock reserved; a payment
+                                               authorised for the total, in its currency
     pending    confirm              confirmed  inventory reserved
     pending    cancel               cancelled  reason?  (reservations released)
     confirmed  pay                  paid       payment id (non-empty)
@@ -13,13 +15,17 @@
     cancelled  —                    terminal
 
 One frozen, slotted class per state; each transition is a method of its legal source state
-only and returns the next state. ``load_order_state`` maps a stored row to its state and
-``OrderStateMachine`` is the same table as data (used for ``allowed_actions`` and tests).
+only and returns the next state; ``PendingOrder.place`` makes the first one (orders are
+created only through it: orders/placement.py). ``load_order_state`` maps a stored row to its
+state and ``OrderStateMachine`` is the same table as data (used for ``allowed_actions`` and
+tests).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final, Literal, Protocol, assert_never
 
@@ -44,10 +50,41 @@ class GuardFailed(InvalidTransition):
     code = "INVALID_TRANSITION"
 
 
+class Authorization(Protocol):
+    """A payment as placing an order sees it (a ``commerce_payments`` row has this)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def currency_code(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PendingOrder:
     placed_at: dt.datetime
     inventory_reserved: bool
+
+    @staticmethod
+    def place(
+        *,
+        variants: Collection[uuid.UUID],
+        reserved: Collection[uuid.UUID],
+        total: int,
+        currency: str,
+        payment: Authorization,
+        at: dt.datetime,
+    ) -> PendingOrder:
+        """A new order: ``variants`` of its lines, ``reserved`` those holding stock for it."""
+        if not variants:
+            raise GuardFailed("place needs at least one line")
+        if not set(variants) <= set(reserved):
+            raise GuardFailed("place needs stock reserved for every line")
+        authorised = payment.status == "authorized" and payment.amount == total
+        if not authorised or payment.currency_code != currency:
+            raise GuardFailed("place needs a payment authorised for the order's total")
+        return PendingOrder(placed_at=at, inventory_reserved=True)
 
     def confirm(self, *, at: dt.datetime) -> ConfirmedOrder:
         if not self.inventory_reserved:

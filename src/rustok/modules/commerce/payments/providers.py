@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from rustok.core.errors import ValidationFailed
+from rustok.core.platform import Platform
 from rustok.core.resilience import BreakerConfig, CircuitBreaker
 from rustok.modules.commerce.errors import PaymentDeclined, PaymentProviderFailed
 
@@ -23,6 +24,7 @@ T = TypeVar("T")
 PROVIDER_TIMEOUT_SECONDS = 10
 DECLINE_TOKEN = "tok_decline"  # noqa: S105 - the test provider declines payments carrying it
 ERROR_TOKEN = "tok_error"  # noqa: S105 - the test provider fails (like an outage) on it
+SERVICES_KEY = "commerce.payments"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +153,12 @@ class PaymentProviders:
                 raise PaymentProviderFailed(f"payment provider {name!r} timed out") from None
 
         return await self._breakers[name].call(bounded)
+
+
+def payment_providers(platform: Platform) -> PaymentProviders:
+    """The platform's providers (one set of circuit breakers per platform), made on first use
+    and kept in ``Platform.services``."""
+    found = platform.services.get(SERVICES_KEY)
+    if not isinstance(found, PaymentProviders):
+        found = platform.services[SERVICES_KEY] = PaymentProviders.default()
+    return found

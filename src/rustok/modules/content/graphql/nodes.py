@@ -7,24 +7,20 @@ import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.auth.guard import Public, requires
 from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo, module_enabled
 from rustok.core.platform import Platform
 from rustok.modules.content.access import DEFAULT_RESOURCE
-from rustok.modules.content.graphql.support import access_of, chain_of, parse_id, to_struct
-from rustok.modules.content.graphql.types import (
-    NodeConnection,
-    NodeType,
-    check_first,
-    connection,
-    offset_after,
-)
+from rustok.modules.content.graphql.support import access_of, chain_of, to_struct
+from rustok.modules.content.graphql.types import NodeConnection, NodeType, connection
 from rustok.modules.content.queries import NodeFilter
 from rustok.modules.content.reader import NodeReader
 from rustok.modules.content.schemas import NodeCreate, NodeUpdate
 from rustok.modules.content.service import NodeService
 from rustok.modules.content.state import NodeAction
+from rustok.web.connections import check_first
+from rustok.web.cursors import offset_after
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import Public, module_enabled, requires
 
 ON = module_enabled("content")
 UNSET = strawberry.UNSET

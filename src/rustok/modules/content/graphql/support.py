@@ -1,21 +1,20 @@
-"""What content-family resolvers share: the caller's access, the locale chain, ids, and
+"""What content-family resolvers share: the caller's access, the locale chain, and
 GraphQL inputs turned into the REST bodies' msgspec structs (same limits, same errors)."""
 
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from typing import Any, TypeVar
 
 import msgspec
 import strawberry
 
-from rustok.auth.guard import graphql_principal
 from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo
 from rustok.core.validation import struct_errors
 from rustok.modules.content.access import ContentAccess
 from rustok.modules.content.locales import read_chain
+from rustok.web.graphql import RustokInfo
+from rustok.web.principals import graphql_principal
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -31,13 +30,6 @@ def chain_of(info: RustokInfo, locale: str | None) -> list[str]:
     request = info.context.request
     accept = request.headers.get("accept-language") if request is not None else None
     return read_chain(tenant, locale, accept)
-
-
-def parse_id(value: strawberry.ID | str, field: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={field: ["must be a UUID"]}) from None
 
 
 def _plain(value: Any) -> Any:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from rustok.auth.guard import Public, requires
-from rustok.core.graphql import RustokInfo, module_enabled
-from rustok.modules.content.graphql.support import chain_of, parse_id, to_struct
-from rustok.modules.content.graphql.types import check_page
+from rustok.modules.content.graphql.support import chain_of, to_struct
 from rustok.modules.content.taxonomy.categories import CategoryService
 from rustok.modules.content.taxonomy.schemas import (
     CategoryCreate,
@@ -18,6 +15,9 @@ from rustok.modules.content.taxonomy.schemas import (
     TagUpdate,
 )
 from rustok.modules.content.taxonomy.tags import TagService
+from rustok.web.connections import check_page
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import Public, module_enabled, requires
 
 ON = module_enabled("content")
 UNSET = strawberry.UNSET

@@ -12,18 +12,13 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from rustok.auth.graphql import PageInfo
-from rustok.core.cursors import offset_after as offset_after
-from rustok.core.cursors import offset_cursor as cursor_of
-from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo
 from rustok.modules.content.loaders import content_loaders
 from rustok.modules.content.locales import pick
 from rustok.modules.content.queries import NodeRow
 from rustok.modules.content.reader import term_ref
 from rustok.modules.content.schemas import TranslationRead
-
-MAX_PAGE = 100
+from rustok.web.connections import PageInfo, offset_edges, offset_page_info
+from rustok.web.graphql import RustokInfo
 
 
 @strawberry.type(name="ContentTranslation")
@@ -191,26 +186,11 @@ class NodeConnection:
     total_count: int
 
 
-def check_first(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE:
-        raise ValidationFailed(errors={"first": [f"must be between 1 and {MAX_PAGE}"]})
-
-
-def check_page(page: int, per_page: int) -> None:
-    check_first(per_page)
-    if page < 1:
-        raise ValidationFailed(errors={"page": ["must be at least 1"]})
-
-
 def connection(rows: Sequence[NodeRow], chain: list[str], start: int, total: int) -> NodeConnection:
     edges = [
-        NodeEdge(cursor=cursor_of(start + i), node=NodeType(row=row, chain=chain))
-        for i, row in enumerate(rows)
+        NodeEdge(cursor=cursor, node=NodeType(row=row, chain=chain))
+        for cursor, row in offset_edges(rows, start)
     ]
     return NodeConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=start + len(rows) < total, end_cursor=edges[-1].cursor if edges else None
-        ),
-        total_count=total,
+        edges=edges, page_info=offset_page_info(start, len(rows), total), total_count=total
     )

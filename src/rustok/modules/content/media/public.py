@@ -21,8 +21,9 @@ from rustok.modules.content.media.delivery import (
     not_modified,
     not_modified_response,
 )
-from rustok.modules.content.media.runtime import media_service
-from rustok.modules.content.web import PlatformDep
+from rustok.modules.content.media.media_runtime import media_service
+from rustok.modules.content.settings import ContentSettings
+from rustok.web.deps import PlatformDep
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="if-none-match", max_length=4096)]
 FILE_RESPONSES = {
@@ -59,7 +60,7 @@ class PublicMediaController(Controller):
             raise MediaNotFound(f"no media {media_id} named {file_name!r}")
         service = media_service(platform)
         media = await service.file(media_id, file_name)
-        cache = f"public, max-age={platform.settings.media_cache_max_age}"
+        cache = f"public, max-age={platform.settings.of(ContentSettings).media_cache_max_age}"
         if not_modified(if_none_match, etag_of(media)):
             return not_modified_response(media, cache)
         return file_response(media, await service.chunks(media), cache, public=True)

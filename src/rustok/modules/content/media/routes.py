@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
@@ -26,15 +25,15 @@ from rustok.modules.content.media.delivery import (
     not_modified,
     not_modified_response,
 )
+from rustok.modules.content.media.media_runtime import media_service
 from rustok.modules.content.media.public import FILE_HEADERS, FILE_RESPONSES, IfNoneMatch
-from rustok.modules.content.media.runtime import media_service
 from rustok.modules.content.media.schemas import MediaPage, MediaRead, MediaUpdate
 from rustok.modules.content.media.sniffing import ALLOWED_TYPES
 from rustok.modules.content.media.upload import FILE_FIELD, MULTIPART, TEXT_FIELDS, read_upload
-from rustok.modules.content.web import CONTENT_DEPENDENCIES, ChainDep, Page, PerPage, PlatformDep
-from rustok.rbac.principal import Principal
+from rustok.modules.content.web import CONTENT_DEPENDENCIES, ChainDep
+from rustok.web.deps import Caller, PlatformDep
+from rustok.web.pages import Page, PerPage
 
-Caller = NamedDependency[Principal]
 FileNameParam = Annotated[
     str | None,
     QueryParameter(

@@ -28,7 +28,6 @@ import msgspec
 
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitBreaker, CircuitOpenError
-from rustok.core.settings import Settings
 from rustok.modules.content.errors import MediaStorageUnavailable
 from rustok.modules.content.media.storage import (
     CHUNK_SIZE,
@@ -36,6 +35,7 @@ from rustok.modules.content.media.storage import (
     StoredFileMissing,
     checked_key,
 )
+from rustok.modules.content.settings import ContentSettings
 
 _log = get_logger("rustok.content.media.s3")
 _ERROR_CODE = re.compile(rb"<Code>([^<]{1,64})</Code>")
@@ -51,7 +51,7 @@ class S3Config(msgspec.Struct, frozen=True, kw_only=True):
     timeout: float = 30.0
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> S3Config:
+    def from_settings(cls, settings: ContentSettings) -> S3Config:
         assert settings.media_s3_bucket is not None  # settings require it with s3
         return cls(
             bucket=settings.media_s3_bucket,

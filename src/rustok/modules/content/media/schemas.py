@@ -10,6 +10,7 @@ from typing import Annotated
 import msgspec
 
 from rustok.modules.content.locales import LocaleTag
+from rustok.web.pages import PageOf
 
 # A plain file name: no directories, no control characters, not just dots.
 FileName = Annotated[
@@ -94,8 +95,5 @@ class MediaRead(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: dt.datetime
 
 
-class MediaPage(msgspec.Struct, frozen=True, kw_only=True):
+class MediaPage(PageOf[MediaRead], frozen=True, kw_only=True):
     items: list[MediaRead]
-    page: int
-    per_page: int
-    total: int

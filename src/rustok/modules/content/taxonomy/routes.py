@@ -20,7 +20,9 @@ from rustok.modules.content.taxonomy.schemas import (
     TagUpdate,
 )
 from rustok.modules.content.taxonomy.tags import TagService
-from rustok.modules.content.web import CONTENT_DEPENDENCIES, ChainDep, Page, PerPage, PlatformDep
+from rustok.modules.content.web import CONTENT_DEPENDENCIES, ChainDep
+from rustok.web.deps import PlatformDep
+from rustok.web.pages import Page, PerPage
 
 
 class CategoryController(Controller):

@@ -10,6 +10,7 @@ import msgspec
 
 from rustok.modules.content.locales import LocaleTag
 from rustok.modules.content.schemas import Position, Slug
+from rustok.web.pages import PageOf
 
 CategoryName = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=r"\S")]
 TagName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
@@ -95,15 +96,9 @@ class TagRead(msgspec.Struct, frozen=True, kw_only=True):
     created_at: dt.datetime
 
 
-class CategoryPage(msgspec.Struct, frozen=True, kw_only=True):
+class CategoryPage(PageOf[CategoryRead], frozen=True, kw_only=True):
     items: list[CategoryRead]
-    page: int
-    per_page: int
-    total: int
 
 
-class TagPage(msgspec.Struct, frozen=True, kw_only=True):
+class TagPage(PageOf[TagRead], frozen=True, kw_only=True):
     items: list[TagRead]
-    page: int
-    per_page: int
-    total: int

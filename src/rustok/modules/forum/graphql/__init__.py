@@ -6,15 +6,7 @@ import uuid
 
 import strawberry
 
-from rustok.auth.guard import Public, requires
-from rustok.core.graphql import RustokInfo, module_enabled
-from rustok.modules.content.interface import (
-    access_of,
-    chain_of,
-    check_page,
-    parse_id,
-    to_struct,
-)
+from rustok.modules.content.web import access_of, chain_of, to_struct
 from rustok.modules.forum.categories import ForumCategoryService
 from rustok.modules.forum.graphql.types import (
     CategoryInput,
@@ -36,6 +28,9 @@ from rustok.modules.forum.schemas import (
     TopicCreate,
 )
 from rustok.modules.forum.topics import TopicService
+from rustok.web.connections import check_page
+from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.permissions import Public, module_enabled, requires
 
 ON = module_enabled("forum")
 

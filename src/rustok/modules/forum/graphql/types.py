@@ -9,10 +9,10 @@ import uuid
 import strawberry
 
 from rustok.core.errors import ValidationFailed
-from rustok.core.graphql import RustokInfo
-from rustok.modules.content.interface import NodeType, TranslationInputType, content_loaders
+from rustok.modules.content.web import NodeType, TranslationInputType, content_loaders
 from rustok.modules.forum.schemas import CategoryRecord, ReplyRecord, TopicRecord
 from rustok.modules.forum.state import ModerationTarget, TopicAction
+from rustok.web.graphql import RustokInfo
 
 
 async def node_of(info: RustokInfo, node_id: uuid.UUID, chain: list[str]) -> NodeType | None:

@@ -1,0 +1,97 @@
+"""The engines of a database: SQLite with its pragmas and serialised writers, PostgreSQL with
+its pool and statement timeouts; both watched for outages (``outages.py``).
+
+On SQLite, writes go through a second engine whose transactions start with
+``BEGIN IMMEDIATE`` and are serialised by a process-wide lock (``Database.writer``): a
+deferred transaction that upgrades to a writer after another commit fails with "database
+is locked" instead of waiting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from rustok.core.db.outages import OutageMonitor, guarded_pool, watch_engine
+
+# How much longer than PostgreSQL's own statement timeout the client waits for an answer.
+CLIENT_TIMEOUT_GRACE_SECONDS = 2.0
+
+
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    # Our own BEGIN (below) instead of the driver's implicit one.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        "busy_timeout=10000",
+        "synchronous=NORMAL",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+class RollbackOnClose(sqlite3.Connection):
+    """A SQLite connection that rolls back before it closes.
+
+    SQLAlchemy hard-closes a connection whose task was cancelled mid-transaction (a stopping
+    consumer or relay). ``sqlite3`` then leaves a connection with an unfinished SELECT open
+    as a zombie that keeps the transaction — and the write lock — until the cursor is
+    garbage-collected: every other writer waited out its 10 s busy timeout. A rollback
+    first resets the statements, so the close really closes.
+    """
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.rollback()
+        super().close()
+
+
+def make_engine(
+    url: str, *, immediate: bool, pool: dict[str, Any], echo: bool, outages: OutageMonitor
+) -> AsyncEngine:
+    options: dict[str, Any] = {
+        "echo": echo,
+        "poolclass": guarded_pool(outages),
+        "pool_size": pool["pool_size"],
+        "pool_timeout": pool["pool_timeout"],
+    }
+    if url.startswith("sqlite"):
+        engine = create_async_engine(
+            url, **options, max_overflow=0, connect_args={"factory": RollbackOnClose}
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql(begin)
+
+    else:
+        engine = create_async_engine(
+            url,
+            **options,
+            max_overflow=pool["max_overflow"],
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            connect_args=_postgres_connect_args(pool),
+        )
+    watch_engine(engine, outages)
+    return engine
+
+
+def _postgres_connect_args(pool: dict[str, Any]) -> dict[str, Any]:
+    """Bound connecting by the pool timeout and every statement by the statement timeout:
+    PostgreSQL cancels a slow statement itself, and the client gives up a little later in
+    case the server cannot even do that (frozen, or the network is gone)."""
+    args: dict[str, Any] = {"timeout": pool["pool_timeout"]}
+    statement_timeout = pool["statement_timeout"]
+    if statement_timeout > 0:
+        args["server_settings"] = {"statement_timeout": str(round(statement_timeout * 1000))}
+        args["command_timeout"] = statement_timeout + CLIENT_TIMEOUT_GRACE_SECONDS
+    return args

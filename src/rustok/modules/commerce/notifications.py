@@ -1,0 +1,108 @@
+"""Order mails (W-7): the customer hears that their order was placed, paid, shipped (with the
+tracking number) or cancelled (and refunded).
+
+The ``commerce.order_mails`` consumer turns each such event into one mail row through the
+mail package's :func:`~rustok.mail.queue.queue_mail`, in the consumer's own unit of work:
+the inbox mark and the row commit together, so a redelivered event never mails twice and a
+crash before the commit loses nothing. The order is read by id at that moment and its lines,
+totals, address and tracking go into the row, so the mail shows what the customer bought.
+
+Recipient: the order's email. Language: the order's ``locale``, chosen at checkout by
+:func:`customer_locale` (the body's ``locale``, else the best ``Accept-Language`` match among
+the tenant's locales, else the tenant's default); orders placed before it existed use the
+tenant's default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from rustok.core.consumer import consumer
+from rustok.core.context import current_context
+from rustok.core.errors import field_error
+from rustok.core.events import Envelope
+from rustok.core.uow import UnitOfWork
+from rustok.mail.queue import queue_mail
+from rustok.modules.commerce.events import OrderCancelled, OrderPlaced, OrderStatusChanged
+from rustok.modules.commerce.orders.models import Order
+from rustok.modules.commerce.orders.queries import order_reads
+from rustok.modules.commerce.orders.schemas import OrderRead
+from rustok.modules.content.interface import negotiate
+
+ADDRESS_FIELDS = (
+    "first_name", "last_name", "company", "address1", "address2", "city", "province",
+    "postal_code", "country_code", "phone",
+)  # fmt: skip
+OrderNews = OrderPlaced | OrderStatusChanged | OrderCancelled
+
+
+def customer_locale(requested: str | None, accept_language: str | None) -> str:
+    """The language of a new order's mails, among the current tenant's locales.
+
+    An explicit ``requested`` locale the tenant does not offer (not even by its language:
+    ``ru-RU`` matches ``ru``) is a 400 naming ``locale``.
+    """
+    tenant = current_context().tenant
+    if tenant is None:
+        return requested or "en"
+    enabled = list(dict.fromkeys([tenant.default_locale, *(loc for loc, _ in tenant.locales)]))
+    if requested is not None:
+        found = negotiate(requested, enabled)
+        if found is None:
+            raise field_error("locale", f"this shop writes in {', '.join(enabled)} only")
+        return found
+    return negotiate(accept_language, enabled) or tenant.default_locale
+
+
+def template_for(payload: OrderNews) -> str | None:
+    match payload:
+        case OrderPlaced():
+            return "order/placed"
+        case OrderStatusChanged(new_status="paid"):
+            return "order/paid"
+        case OrderStatusChanged(new_status="shipped"):
+            return "order/shipped"
+        case OrderCancelled():
+            return "order/cancelled"
+    return None  # other transitions (confirmed, delivered, the status change of a cancel)
+
+
+def order_mail_data(order: OrderRead) -> dict[str, Any]:
+    """What an order mail shows (the shape of ``rustok.mail.catalogue``'s order sample)."""
+    address = order.shipping_address
+    lines = [
+        {"title": x.title, "variant_title": x.variant_title, "sku": x.sku,
+         "quantity": x.quantity, "unit_price": x.unit_price, "subtotal": x.subtotal,
+         "total": x.total}
+        for x in order.lines
+    ]  # fmt: skip
+    data = {
+        "id": str(order.id), "number": order.display_number, "status": order.status,
+        "email": order.email, "currency": order.currency_code, "subtotal": order.subtotal,
+        "discount_total": order.discount_total, "tax_total": order.tax_total,
+        "shipping_total": order.shipping_total, "total": order.total,
+        "discount_code": order.discount_code, "shipping_method": order.shipping_method_name,
+        "shipping_address": {k: address.get(k) for k in ADDRESS_FIELDS}, "lines": lines,
+        "placed_at": order.placed_at.isoformat(), "tracking_number": order.tracking_number,
+        "carrier": order.carrier, "cancel_reason": order.cancel_reason,
+        "refunded": order.refunded,
+    }  # fmt: skip
+    name = " ".join(str(address.get(k) or "") for k in ("first_name", "last_name")).strip()
+    return {"order": msgspec.to_builtins(data), "customer_name": name or order.email}
+
+
+@consumer("commerce.order_mails", on=[OrderPlaced, OrderStatusChanged, OrderCancelled])
+async def mail_order_news(payload: OrderNews, envelope: Envelope, uow: UnitOfWork) -> None:
+    """One mail per order event that the customer should hear about."""
+    template = template_for(payload)
+    if template is None:
+        return
+    order = await uow.session.get(Order, payload.order_id)
+    if order is None:
+        return
+    (read,) = await order_reads(uow.session, [order])
+    tenant = current_context().tenant
+    locale = order.locale or (tenant.default_locale if tenant else "en")
+    queue_mail(uow, to=order.email, template=template, locale=locale, data=order_mail_data(read))

@@ -1,0 +1,42 @@
+"""The GraphQL request context shared by every module's resolvers, and GraphQL ids."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.litestar import BaseContext
+from strawberry.types import Info
+
+from rustok.core.context import RequestContext
+from rustok.core.errors import ValidationFailed
+from rustok.core.platform import Platform
+
+T = TypeVar("T")
+
+
+class GraphQLContext(BaseContext, kw_only=True):
+    platform: Platform
+    request_context: RequestContext
+    # Long-lived parts of the running server (auth, tenancy, …), looked up by type.
+    runtimes: dict[type, Any]
+    # Per-request DataLoaders, created on first use.
+    loaders: dict[str, Any]
+
+    def runtime(self, kind: type[T]) -> T:
+        found = self.runtimes.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"no {kind.__name__} in the GraphQL context")
+        return found
+
+
+RustokInfo = Info[GraphQLContext, None]
+
+
+def parse_id(value: strawberry.ID | str, field: str = "id") -> uuid.UUID:
+    """A GraphQL ``ID`` argument as a UUID, or a validation error naming ``field``."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationFailed(errors={field: ["must be a UUID"]}) from None
