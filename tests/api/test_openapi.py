@@ -192,14 +192,18 @@ async def test_operations_name_the_problems_their_layers_answer(
     assert codes("post", checkout, 402) == ["PAYMENT_DECLINED"]
     assert codes("post", checkout, 415) == ["UNSUPPORTED_MEDIA_TYPE"]
     assert "TENANT_NOT_FOUND" in codes("post", checkout, 404)
-    assert codes("post", "/api/auth/login", 401) == ["INVALID_CREDENTIALS"]
+    # An API key sent anywhere is checked before routing (the tenant middleware).
+    key_refusals = ["API_KEY_EXPIRED", "API_KEY_REVOKED", "INVALID_API_KEY"]
+    assert codes("post", "/api/auth/login", 401) == [*key_refusals, "INVALID_CREDENTIALS"]
     assert "TOO_MANY_ATTEMPTS" in codes("post", "/api/auth/login", 429)
     assert "FORBIDDEN" in codes("post", "/api/admin/tenants", 403)
     assert codes("post", "/api/admin/tenants", 409) == ["TENANT_EXISTS"]
     assert "INVALID_TRANSITION" in codes("post", "/api/commerce/orders/{order_id}/ship", 409)
     # A public route that reads no token cannot answer 401; one without a body no 415.
     assert codes("get", "/api/store/products", 415) == []
-    assert codes("post", "/api/auth/login", 403) == ["TENANT_DISABLED"]
+    assert codes("post", "/api/auth/login", 403) == ["TENANT_DISABLED", "TENANT_MISMATCH"]
+    media = next(p for p in document["paths"] if p.startswith("/media/"))
+    assert "INVALID_API_KEY" not in codes("get", media, 401)  # media: the path's tenant only
     assert codes("get", "/health/live", 404) == []
     # The database layer's outage (raised in the engine) and a lost race, on every operation
     # that reaches the database; the S3 media storage's outage where media is stored or read.
