@@ -92,7 +92,8 @@ def test_kill9_loses_and_duplicates_nothing(
             if kills == 2 and writer.proc.poll() is None:
                 writer.kill9()
                 writer.restart()
-            assert time.monotonic() - started < 45, f"writer too slow (seed {seed})"
+            # A liveness bound (a loaded machine restarts the writer slowly), not a speed goal.
+            assert time.monotonic() - started < 150, f"writer too slow (seed {seed})"
         assert writer.proc.returncode == 0, (tmp_path / "writer.log").read_text()[-3000:]
         burst = time.monotonic() - started
         deadline = time.monotonic() + 40

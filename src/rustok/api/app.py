@@ -11,27 +11,28 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy.exc import DBAPIError
 
-from rustok import __version__
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
+from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
+from rustok.api.landing import landing
 from rustok.api.mcp.endpoint import McpEndpoint, McpMount
 from rustok.api.middleware import RequestContextMiddleware
+from rustok.api.openapi import openapi_config
 from rustok.api.permission_check import refuse_undeclared, route_permissions
 from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
 from rustok.api.security import SecurityMiddleware
+from rustok.api.sign_in_hint import invalid_credentials_handler
 from rustok.api.tenant_middleware import TenantMiddleware
 from rustok.auth.api_keys.routes import ApiKeyController
 from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
+from rustok.auth.errors import InvalidCredentials
 from rustok.auth.guard import authorize
 from rustok.auth.routes import AuthController
 from rustok.bootstrap import bootstrap
@@ -123,28 +124,6 @@ async def _refresh_statistics(platform: Platform) -> None:
         await asyncio.sleep(STATISTICS_EVERY_SECONDS)
 
 
-def _openapi_config() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="RusToK API",
-        version=__version__,
-        description="Multi-tenant headless content + commerce platform. Errors are "
-        "application/problem+json; send `X-Tenant-ID` to choose the tenant.",
-        # Litestar answers HTML 404s for unknown paths under its schema path, so keep it off
-        # "/api" and serve /api/openapi.json ourselves (docs.py).
-        path="/api/_schema",
-        openapi_router=Router(
-            path="/api/_schema", route_handlers=[], opt={"public": True}, include_in_schema=False
-        ),
-        render_plugins=[JsonRenderPlugin()],
-        components=Components(
-            security_schemes={
-                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
-            }
-        ),
-        use_handler_docstrings=True,
-    )
-
-
 def create_app(settings: Settings, *, platform: Platform | None = None) -> RustokApp:
     platform = platform or bootstrap(settings)
     return bind_platform(build_litestar(settings, platform), platform)
@@ -217,7 +196,8 @@ def _litestar(
         path="/", route_handlers=[*PLATFORM_ROUTES, *module_routers, graphql_controller(platform)]
     )
     handlers: list[Any] = [
-        HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(), api
+        landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
+        graphiql_assets_router(), api,
     ]  # fmt: skip
     return Litestar(
         route_handlers=handlers,
@@ -229,8 +209,11 @@ def _litestar(
             "auth": Provide(provide_auth),
             "principal": Provide(provide_principal),
         },
-        exception_handlers={Exception: problem_handler},
-        openapi_config=_openapi_config(),
+        exception_handlers={
+            Exception: problem_handler,
+            InvalidCredentials: invalid_credentials_handler,
+        },
+        openapi_config=openapi_config(),
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_size,
         logging_config=None,

@@ -1,4 +1,5 @@
-"""``/docs``: Swagger UI served from the bundled assets (works offline), and ``/metrics``."""
+"""``/docs``: Swagger UI served from the bundled assets (works offline), with a tenant box;
+``/api/openapi.json``; ``/metrics``."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from litestar import Request, Response, Router, get
+from litestar import Litestar, Request, Response, Router, get
 from litestar.static_files import create_static_files_router
 
+from rustok.api.openapi import build_document
 from rustok.core.metrics import render_metrics
+from rustok.web.deps import platform_from_state
 
 OPENAPI_JSON_PATH = "/api/openapi.json"
+DOCUMENT_STATE_KEY = "openapi_json"
 
 
 def _swagger_static_dir() -> Path:
@@ -22,6 +26,9 @@ def _swagger_static_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
+# A tenant box above Swagger UI: its value goes out as X-Tenant-ID on every request that
+# does not fill the operation's own X-Tenant-ID field (kept in this browser's storage, like
+# the token of *Authorize*).
 _SWAGGER_PAGE = """<!doctype html>
 <html lang="en">
 <head>
@@ -29,18 +36,41 @@ _SWAGGER_PAGE = """<!doctype html>
   <title>RusToK API</title>
   <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
   <link rel="icon" href="/docs/assets/favicon-32x32.png">
+  <style>
+    #rustok-tenant { font: 14px sans-serif; max-width: 1460px; margin: 12px auto 0;
+                     padding: 0 20px; box-sizing: border-box; }
+    #rustok-tenant input { font: inherit; padding: 4px 8px; width: 16em; }
+  </style>
 </head>
 <body>
+  <form id="rustok-tenant" onsubmit="return false">
+    <label>Tenant (<code>X-Tenant-ID</code>)
+      <input id="tenant-id" name="tenant" placeholder="default" autocomplete="off"></label>
+    <span>sent with every request; the demo shop is <code>demo</code></span>
+  </form>
   <div id="swagger-ui"></div>
   <script src="/docs/assets/swagger-ui-bundle.js"></script>
   <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
   <script>
+    const tenantBox = document.getElementById("tenant-id");
+    tenantBox.value = localStorage.getItem("rustok.tenant") || "";
+    tenantBox.addEventListener("input", () =>
+      localStorage.setItem("rustok.tenant", tenantBox.value.trim()));
     window.ui = SwaggerUIBundle({
       url: "__OPENAPI_JSON__",
       dom_id: "#swagger-ui",
       deepLinking: true,
+      persistAuthorization: true,
+      displayOperationId: true,
       presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
       layout: "StandaloneLayout",
+      requestInterceptor: (request) => {
+        const tenant = tenantBox.value.trim();
+        const named = Object.keys(request.headers || {}).some(
+          (name) => name.toLowerCase() === "x-tenant-id");
+        if (tenant && !named) request.headers["X-Tenant-ID"] = tenant;
+        return request;
+      },
     });
   </script>
 </body>
@@ -58,13 +88,20 @@ async def swagger_ui() -> str:
     public=True,
     include_in_schema=False,
     media_type="application/vnd.oai.openapi+json",
+    sync_to_thread=True,  # the first call builds the document: seconds of CPU
 )
-async def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
-    """The OpenAPI 3.1 document, encoded once per process."""
-    state = request.app.state
-    if (body := state.get("openapi_json")) is None:
-        body = state["openapi_json"] = msgspec.json.encode(request.app.openapi_schema.to_schema())
-    return Response(body, media_type="application/vnd.oai.openapi+json")
+def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return Response(encoded_document(request.app), media_type="application/vnd.oai.openapi+json")
+
+
+def encoded_document(app: Litestar) -> bytes:
+    """The OpenAPI 3.1 document as JSON, built on first use (seconds of CPU) and then kept in
+    the app's state; a caller may build it ahead of the first request."""
+    body = app.state.get(DOCUMENT_STATE_KEY)
+    if not isinstance(body, bytes):
+        settings = platform_from_state(app.state).settings
+        body = app.state[DOCUMENT_STATE_KEY] = msgspec.json.encode(build_document(app, settings))
+    return body
 
 
 @get("/metrics", public=True, include_in_schema=False)

@@ -7,6 +7,7 @@ from typing import Literal
 
 import msgspec
 from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 
 from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.platform import CheckResult, Platform, ReadinessCheck
@@ -74,7 +75,10 @@ class HealthController(Controller):
     async def live(self) -> Live:
         return Live()
 
-    @get("/ready", public=True, summary="Readiness: database and other dependencies")
+    @get(
+        "/ready", public=True, summary="Readiness: database and other dependencies",
+        responses={503: ResponseSpec(Ready, description="Not ready: a critical check is down")},
+    )  # fmt: skip
     async def ready(self, platform: PlatformDep) -> Response[Ready]:
         checks = [
             ReadinessCheck("database", lambda: _database_check(platform)),

@@ -20,10 +20,14 @@ DOCS_CSP = (
     b"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-GRAPHIQL_CSP = (
-    b"default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval' https://unpkg.com; "
-    b"style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; "
-    b"font-src https://unpkg.com data:; connect-src 'self'; frame-ancestors 'none'"
+LANDING_CSP = (
+    b"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+    b"form-action 'none'"
+)
+GRAPHIQL_CSP = (  # its assets are ours (api/static/graphiql), no CDN
+    b"default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 COMMON_HEADERS = [
     (b"x-frame-options", b"DENY"),
@@ -68,6 +72,8 @@ class SecurityMiddleware:
         path: str = scope["path"]
         if path == "/docs" or path.startswith("/docs/"):
             csp = DOCS_CSP
+        elif path == "/":
+            csp = LANDING_CSP
         elif path.endswith("/graphql") and scope["method"] == "GET":
             csp = GRAPHIQL_CSP
         else:

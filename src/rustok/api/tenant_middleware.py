@@ -36,7 +36,7 @@ from rustok.tenancy.resolver import (
 if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
 
-TENANT_FREE_PREFIXES = ("/api/openapi.json", "/api/_schema")
+TENANT_FREE_PREFIXES = ("/api/openapi.json",)
 MCP_PATH = "/mcp"
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from rustok.cli.common import cli_settings, fail, open_platform, out_console, run
 from rustok.core.settings import Settings
@@ -24,6 +25,7 @@ class DemoLogin:
     password: str
     role: str
     created: bool
+    domain: str | None = None
 
 
 async def seed_demo(settings: Settings, password: str) -> list[DemoLogin]:
@@ -57,7 +59,7 @@ async def seed_demo(settings: Settings, password: str) -> list[DemoLogin]:
                 )
             if exists is None:
                 await create_user_in(platform, slug, email, password, role, "Demo admin")
-            logins.append(DemoLogin(slug, email, password, role, exists is None))
+            logins.append(DemoLogin(slug, email, password, role, exists is None, tenant.domain))
         demo_tenant = tenant_ref(await tenants.get_by_slug(DEMO_TENANT_SLUG))
         with use_context(RequestContext(tenant=demo_tenant)):
             for spec in platform.modules:
@@ -77,14 +79,31 @@ def demo_command(
     if settings.is_production and not password:
         fail("refusing the well-known demo password in production: pass --password", 2)
     logins = run(lambda: seed_demo(settings, password or DEMO_PASSWORD))
-    print_logins(logins, shown_password=password is None)
+    print_logins(logins, settings, shown_password=password is None)
 
 
-def print_logins(logins: list[DemoLogin], *, shown_password: bool) -> None:
+def tenant_selector(settings: Settings, slug: str, domain: str | None) -> str:
+    """How a request names the tenant ``slug`` under this deployment's resolution mode."""
+    mode = settings.tenant_resolution
+    if mode == "header":
+        return f"header X-Tenant-ID: {slug}" + (" (or none)" if slug == "default" else "")
+    if mode == "path":
+        return f"path prefix /t/{slug} (POST /t/{slug}/api/auth/login)"
+    if mode == "subdomain":
+        base = settings.tenant_base_domain or ""
+        return f"host {base}" if slug == "default" else f"host {slug}.{base}"
+    if mode == "host":
+        return f"host {domain}" if domain else f"a domain: rustok tenant update {slug} --domain …"
+    return "none" if slug == "default" else "none: only the default tenant is served (disabled)"
+
+
+def print_logins(logins: list[DemoLogin], settings: Settings, *, shown_password: bool) -> None:
     for login in logins:
         state = "created" if login.created else "exists"
         secret = login.password if shown_password or login.created else "(unchanged)"
+        selector = escape(tenant_selector(settings, login.tenant, login.domain))
         out_console.print(
             f"demo login ({state}): tenant [bold]{login.tenant}[/] ({login.role}) "
-            f"email [bold]{login.email}[/] password [bold]{secret}[/]"
+            f"email [bold]{login.email}[/] password [bold]{secret}[/] "
+            f"tenant selector [bold]{selector}[/]"
         )

@@ -77,6 +77,7 @@ def print_urls(settings: Settings, workers: int) -> None:
         f"({settings.env}, {workers} worker{'s' if workers > 1 else ''}, {database})"
     )
     for label, path in (
+        ("Home", "/"),
         ("API docs", "/docs"),
         ("OpenAPI", "/api/openapi.json"),
         ("GraphQL", "/api/graphql"),

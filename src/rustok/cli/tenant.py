@@ -6,7 +6,6 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 import typer
-from rich.table import Table
 
 from rustok.cli.common import cli_settings, fail, open_platform, out_console, run
 from rustok.core.errors import ValidationFailed
@@ -73,13 +72,17 @@ def list_(
     if as_json:
         typer.echo(msgspec.json.encode(tenants).decode())
         return
-    table = Table("slug", "name", "domain", "active", "locale", "currency", "id")
-    for t in tenants:
-        table.add_row(
-            t.slug, t.name, t.domain or "", "yes" if t.is_active else "no",
-            t.default_locale, t.currency_code, str(t.id),
-        )  # fmt: skip
-    out_console.print(table)
+    # Plain aligned columns, identifiers first: nothing is cut to fit the terminal (a long
+    # line wraps), since slugs and ids are copied into commands and headers.
+    rows = [("slug", "id", "active", "locale", "currency", "domain", "name")]
+    rows += [
+        (t.slug, str(t.id), "yes" if t.is_active else "no", t.default_locale, t.currency_code,
+         t.domain or "-", t.name)
+        for t in tenants
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        typer.echo("  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]))
 
 
 @tenant_app.command("update")
