@@ -73,6 +73,10 @@ def _fuzz(
     def check(case: Any) -> None:
         nonlocal calls
         calls += 1
+        # A generated X-Api-Key would turn most cases into 401s before they reach a handler
+        # (forged keys have their own tests in tests/auth/test_api_keys.py): the token only.
+        if case.headers:
+            case.headers.pop("X-Api-Key", None)
         response = case.call()
         seen.setdefault(f"{case.method} {operation.path}", set()).add(response.status_code)
         if response.headers.get("content-type", [""])[0].startswith("application/problem+json"):

@@ -12,7 +12,14 @@ from rustok.core.context import TenantRef, current_context
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.modules.index.answers import json_answer
 from rustok.modules.index.index_runtime import storefront
-from rustok.modules.index.queries import ProductFilter, ProductPage, Sort, resolve_locale
+from rustok.modules.index.queries import (
+    ProductFilter,
+    ProductPage,
+    Sort,
+    decode_sort_cursor,
+    list_sort,
+    resolve_locale,
+)
 from rustok.modules.index.schemas import (
     ContentRead,
     ProductDetail,
@@ -20,6 +27,7 @@ from rustok.modules.index.schemas import (
     content_read,
     product_detail,
 )
+from rustok.modules.index.text import query_words
 from rustok.web.deps import PlatformDep
 
 T = TypeVar("T")
@@ -122,6 +130,10 @@ class StorefrontController(Controller):
             max_price=params.max_price, currency=params.currency, in_stock=params.in_stock,
             sort=params.sort, cursor=params.cursor, limit=params.limit,
         )  # fmt: skip
+        if flt.cursor is not None:
+            # Checked before the answer cache: a forged cursor is a 400 whether or not a
+            # similar list is cached (and the OpenAPI analysis sees it here).
+            decode_sort_cursor(flt.cursor, list_sort(flt, query_words(flt.q or "")))
         tenant, runtime = _tenant(), storefront(platform)
         locale = resolve_locale(tenant, requested_locale(request, params.locale))
         return await json_answer(
