@@ -42,14 +42,16 @@ def test_the_main_process_never_imports_the_platform_and_the_child_migrates(
     # An empty database: the child migrates it through every module's folder (the index
     # module's search scope revision lives in its own) before the workers start.
     port = free_port()
+    log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
         [str(EXE), "serve", "--port", str(port), "--workers", "2"], env=_env(tmp_path),
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
             assert time.monotonic() < deadline, "the server did not start"
             try:
                 response = httpx.get(f"http://127.0.0.1:{port}/api/store/products", timeout=1)
@@ -65,7 +67,13 @@ def test_the_main_process_never_imports_the_platform_and_the_child_migrates(
         assert revisions == [head_revision()]
     finally:
         server.terminate()
-        server.wait(60)
+        try:
+            server.wait(60)
+        finally:
+            if server.poll() is None:  # leave no server behind, even when this test fails
+                server.kill()
+                server.wait()
+            log.close()
 
 
 @pytest.mark.slow
