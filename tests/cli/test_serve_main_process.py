@@ -4,6 +4,7 @@ settings and migrates, the workers import the app."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def test_the_main_process_never_imports_the_platform_and_the_child_migrates(
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
         [str(EXE), "serve", "--port", str(port), "--workers", "2"], env=_env(tmp_path),
+        start_new_session=True,
         # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
@@ -66,14 +68,12 @@ def test_the_main_process_never_imports_the_platform_and_the_child_migrates(
             revisions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
         assert revisions == [head_revision()]
     finally:
-        server.terminate()
-        try:
-            server.wait(60)
-        finally:
-            if server.poll() is None:  # leave no server behind, even when this test fails
-                server.kill()
-                server.wait()
-            log.close()
+        # Start-up is what this test checks. The whole process group goes: a worker has been
+        # seen stuck in its lifespan shutdown after SIGTERM (open defect, see the README's
+        # status), and an orphaned worker would outlive the test.
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+        log.close()
 
 
 @pytest.mark.slow
