@@ -118,6 +118,7 @@ def test_an_oversized_request_head_is_refused(server: int) -> None:
         ("RUSTOK_HEADER_READ_TIMEOUT", "0", "0.0 is out of range; allowed values: 0.1..60"),
         ("RUSTOK_HEADER_READ_TIMEOUT", "120", "120.0 is out of range; allowed values: 0.1..60"),
         ("RUSTOK_MAX_HEADER_SIZE", "4096", "4096 is out of range; allowed values: 8192..16777216"),
+        ("RUSTOK_SHUTDOWN_TIMEOUT", "0", "0.0 is out of range; allowed values: 1..3600"),
         ("RUSTOK_HTTP2", "maybe", "invalid value 'maybe'; allowed values: true, false"),
     ],
 )

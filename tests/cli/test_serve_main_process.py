@@ -68,9 +68,8 @@ def test_the_main_process_never_imports_the_platform_and_the_child_migrates(
             revisions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
         assert revisions == [head_revision()]
     finally:
-        # Start-up is what this test checks. The whole process group goes: a worker has been
-        # seen stuck in its lifespan shutdown after SIGTERM (open defect, see the README's
-        # status), and an orphaned worker would outlive the test.
+        # Start-up is what this test checks (stopping is tests/cli/test_serve_stop.py): the
+        # whole process group goes, so that no worker outlives the test.
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
         log.close()

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
+from rustok.api.early_stop import resend_early_stop
 from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
@@ -164,6 +165,8 @@ def bind_platform(litestar: Litestar, platform: Platform) -> RustokApp:
 
 @asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
+    # A SIGTERM that came while this worker was importing: stop once started (see early_stop).
+    resend_early_stop()
     platform = platform_from_state(app.state)
     await ensure_schema_current(platform.db)
     subscriber = asyncio.create_task(platform.invalidation.run(), name="cache-invalidation")

@@ -129,6 +129,8 @@ def serve_command(
             port=settings.port,
             interface=Interfaces.ASGI,
             workers=settings.workers,
+            # A worker that does not stop in time (a shutdown stuck on a dead peer) is killed.
+            workers_kill_timeout=round(settings.shutdown_timeout),
             loop=Loops.uvloop,
             log_level=LogLevels.warning if settings.log_level != "debug" else LogLevels.debug,
             backlog=2048,

@@ -81,6 +81,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     header_read_timeout: float = 10.0
     max_header_size: int = 64 * 1024
     http2: bool = False
+    # Seconds `rustok serve` gives a worker to finish after SIGTERM before it kills it.
+    shutdown_timeout: float = 30.0
     db_pool_size: int = 10
     db_max_overflow: int = 10
     # Seconds a request waits for a connection (from the pool, or a new one) before 503.
@@ -207,6 +209,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "max_json_depth": (8, 256),
     "header_read_timeout": (0.1, 60),
     "max_header_size": (8192, 16 * 1024 * 1024),
+    "shutdown_timeout": (1, 3600),
     "db_pool_size": (1, 500),
     "db_max_overflow": (0, 500),
     "db_pool_timeout": (0.1, 600),
