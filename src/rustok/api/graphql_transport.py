@@ -8,7 +8,9 @@ problem+json (ER-1), like every other route.
 - a ``GET`` without a query while GraphiQL is off: 404 ``NOT_FOUND``; other transport
   errors (no query, a mutation over ``GET``, a batch): 400 ``BAD_REQUEST``;
 - ``OPTIONS`` lists every method (Litestar's own handler, made before the POST route was
-  added, listed ``GET, OPTIONS`` only).
+  added, listed ``GET, OPTIONS`` only);
+- a query for read-model fields only is answered from the answer cache the second time
+  (``graphql_answers``).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.litestar.controller import GraphQLController, GraphQLResource
 
+from rustok.api.graphql_answers import answers_of, cached_response
 from rustok.api.graphql_limits import NestingTooDeep
 from rustok.core.errors import BadRequest, NotFound, RustokError
+from rustok.web.deps import platform_from_state
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 
@@ -68,14 +72,24 @@ class GraphQLTransport(GraphQLController):
     async def execute_request(
         self, request: Request[Any, Any, Any], context: Any, root_value: Any
     ) -> Response[GraphQLResource | str]:
+        answers = answers_of(platform_from_state(request.app.state))
+        lookup = await answers.lookup(request) if answers.enabled else None
+        if lookup is not None and lookup.answer is not None:
+            return cached_response(lookup.answer)  # type: ignore[return-value]
         try:
-            return await self.run(request, context=context, root_value=root_value)
+            response = await self.run(request, context=context, root_value=root_value)
         except HTTPException as exc:
             if exc.status_code == HTTP_404_NOT_FOUND:
                 raise NotFound(
                     "no GraphQL query in the request (GraphiQL is not enabled here)"
                 ) from None
             raise LitestarHTTPException(status_code=exc.status_code, detail=exc.reason) from None
+        body = response.content
+        kept = response.status_code == 200 and isinstance(body, bytes) and not response.cookies
+        if lookup is not None and kept:
+            documents = self.schema.documents  # type: ignore[attr-defined]
+            answers.keep(request, lookup, lambda q: documents.check(q).document, body)
+        return response
 
     @route(http_method=HttpMethod.OPTIONS, include_in_schema=False)
     async def handle_http_options(self) -> Response[None]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +89,17 @@ def _after_commit(session: Session) -> None:
 @event.listens_for(ScopedSession, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(CHANGED_KEY, None)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadModelQueryFields:
+    """A module's contribution (``ModuleSpec.contributions``): root query fields of its API
+    whose answers come from its read models only — public, and a function of the tenant,
+    the request's locale and the field's arguments — and the answer cache they share. A
+    whole GraphQL answer asking for such fields only is kept in that cache."""
+
+    fields: frozenset[str]
+    cache: Callable[[Platform], ReadCache]
 
 
 @dataclass(frozen=True, slots=True)

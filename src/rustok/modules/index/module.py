@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import ModuleSpec
+from rustok.core.read_cache import ReadModelQueryFields
 from rustok.modules.index.cli import cli
-from rustok.modules.index.graphql import StorefrontQuery
+from rustok.modules.index.graphql import STOREFRONT_FIELDS, StorefrontQuery
+from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.projections.content import project_content
 from rustok.modules.index.projections.products import project_products
 from rustok.modules.index.routes import StorefrontController
@@ -23,4 +25,8 @@ MODULE = ModuleSpec(
     graphql_query=StorefrontQuery,
     consumers=[project_content, project_products],
     cli=cli,
+    # Whole GraphQL answers of these fields are kept in the storefront's answer cache.
+    contributions=(
+        ReadModelQueryFields(STOREFRONT_FIELDS, lambda platform: storefront(platform).cache),
+    ),
 )
