@@ -1,0 +1,15 @@
+"""Commerce's admin UI pages (issue 18): ``ModuleAdmin`` for ``module.py`` (docs/admin-kit.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rustok.core.module import AdminScreen, ModuleAdmin
+from rustok.modules.commerce import permissions as perm
+from rustok.modules.commerce.admin.products import ProductAdminController
+
+COMMERCE_ADMIN = ModuleAdmin(
+    handlers=[ProductAdminController],
+    screens=(AdminScreen("Products", "/admin/commerce/products", perm.PRODUCTS_LIST),),
+    templates=Path(__file__).parent / "templates",
+)
