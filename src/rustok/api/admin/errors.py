@@ -13,10 +13,23 @@ from litestar.response import Redirect
 from rustok.api.admin.sessions import SESSION_COOKIE
 from rustok.core.errors import RustokError, Unauthenticated
 from rustok.core.logging import get_logger
-from rustok.web.admin.i18n import gettext
+from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.render import ADMIN_PATH, NO_STORE, page
 
 LOGIN_PATH = "/admin/login"
+# The error pages' titles (``RustokError.title``), for the catalogues.
+ERROR_TITLES = (
+    N_("Bad request"),
+    N_("Validation failed"),
+    N_("Permission denied"),
+    N_("Not found"),
+    N_("Conflict"),
+    N_("Invalid state transition"),
+    N_("Changed since the form was opened"),
+    N_("Too many requests"),
+    N_("Error"),
+    N_("Internal server error"),
+)
 _log = get_logger(__name__)
 
 

@@ -21,7 +21,7 @@ from rustok.core.errors import RateLimited, RustokError
 from rustok.rbac.declare import AUTHENTICATED
 from rustok.web.admin.csrf import PRESESSION_COOKIE, new_presession
 from rustok.web.admin.forms import FormState
-from rustok.web.admin.i18n import LANGUAGE_COOKIE, LANGUAGES, gettext
+from rustok.web.admin.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, gettext
 from rustok.web.admin.render import ADMIN_PATH, NO_STORE, page, redirect_with_flash
 from rustok.web.principals import principal_of, require_principal
 
@@ -112,7 +112,7 @@ class AdminShellController(Controller):
         """End this session (its row is revoked, as by ``POST /api/auth/logout``)."""
         auth = auth_from_state(request.app.state)
         await AdminSessions(auth).sign_out(require_principal(request))
-        response = redirect_with_flash(request, "/admin/login", "You are signed out.")
+        response = redirect_with_flash(request, "/admin/login", N_("You are signed out."))
         response.delete_cookie(SESSION_COOKIE, path=ADMIN_PATH)
         return response
 

@@ -66,6 +66,12 @@ def current_language() -> str:
     return _language.get()
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction (``pybabel extract -k N_``); translated later, when
+    the page renders (sidebar labels, column labels, flash messages)."""
+    return message
+
+
 def gettext(message: str) -> str:
     return catalogue(_language.get()).get(message, message)
 

@@ -7,9 +7,10 @@ from pathlib import Path
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.admin.products import ProductAdminController
+from rustok.web.admin.i18n import N_
 
 COMMERCE_ADMIN = ModuleAdmin(
     handlers=[ProductAdminController],
-    screens=(AdminScreen("Products", "/admin/commerce/products", perm.PRODUCTS_LIST),),
+    screens=(AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),),
     templates=Path(__file__).parent / "templates",
 )

@@ -18,8 +18,9 @@ from rustok.modules.commerce.catalog.schemas import ProductRead, ProductUpdate
 from rustok.modules.commerce.catalog.service import CatalogService
 from rustok.modules.commerce.catalog.state import ProductAction, ProductStateMachine
 from rustok.web.admin.forms import VERSION_FIELD, ensure_fresh, parse_form
+from rustok.web.admin.i18n import N_
 
-STATUSES = ("draft", "active", "archived")
+STATUSES = (N_("draft"), N_("active"), N_("archived"))
 ACTION_TO: dict[str, ProductAction] = {
     "active": "publish", "draft": "unpublish", "archived": "archive",
 }  # fmt: skip

@@ -27,7 +27,7 @@ from rustok.modules.commerce.catalog.service import PRODUCT_SORTS
 from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
 from rustok.web.admin.forms import FormState
-from rustok.web.admin.i18n import gettext
+from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.lists import PER_PAGE, Column, ListSpec, ListView, list_query
 from rustok.web.admin.render import Crumb, page, redirect_with_flash
 from rustok.web.principals import principal_of
@@ -36,9 +36,10 @@ AnyRequest = Request[Any, Any, Any]
 LIST_PATH = "/admin/commerce/products"
 PRODUCT_LIST = ListSpec(
     columns=(
-        Column("title", "Title"), Column("handle", "Handle"), Column("status", "Status"),
-        Column("variants", "Variants"), Column("created", "Created", sort="created"),
-        Column("updated", "Updated", sort="updated"),
+        Column("title", N_("Title")), Column("handle", N_("Handle")),
+        Column("status", N_("Status")), Column("variants", N_("Variants")),
+        Column("created", N_("Created"), sort="created"),
+        Column("updated", N_("Updated"), sort="updated"),
     ),
     sorts=tuple(PRODUCT_SORTS), default_sort="-created", filters={"status": STATUSES},
 )  # fmt: skip
@@ -97,7 +98,7 @@ class ProductAdminController(Controller):
             product = await commerce.catalog.get_product(product_id)
             state = FormState.failed(posted, exc)
             return _edit_page(request, product, state, status_code=exc.status)
-        return redirect_with_flash(request, f"{LIST_PATH}/{product_id}", "Saved.")
+        return redirect_with_flash(request, f"{LIST_PATH}/{product_id}", N_("Saved."))
 
 
 def _edit_page(
