@@ -28,9 +28,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 def _set_cookies(response: httpx.Response) -> dict[str, str]:
-    return {
-        line.split("=", 1)[0]: line for line in response.headers.get_list("set-cookie")
-    }
+    return {line.split("=", 1)[0]: line for line in response.headers.get_list("set-cookie")}
 
 
 async def _actions(app: RustokApp) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 from litestar import Request, Response, get
 from sqlalchemy import func, select
 
+from rustok.api.admin.middleware import ADMIN_ACCESS
 from rustok.audit.models import AuditEntry
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
@@ -26,7 +27,7 @@ from rustok.web.admin.render import page
 from rustok.web.deps import PlatformDep
 from rustok.web.principals import require_principal
 
-DASHBOARD_PERMISSION = "analytics:read"
+DASHBOARD_PERMISSION = ADMIN_ACCESS
 RECENT_AUDIT = 10
 
 

@@ -2,8 +2,9 @@
 
 Every ``/admin`` route but the public ones (sign-in, language, static files) needs a live
 session (else :class:`AdminSessionEnded`, answered with a redirect to the sign-in form).
-The principal goes where the app-wide guard and the handlers look for it; bearer tokens and
-API keys are not read here: the admin UI is for people in browsers.
+A signed-in caller without :data:`ADMIN_ACCESS` gets 403 on every page. The principal goes
+where the app-wide guard and the handlers look for it; bearer tokens and API keys are not
+read here: the admin UI is for people in browsers.
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ from typing import TYPE_CHECKING, Any
 from litestar.middleware import ASGIMiddleware
 
 from rustok.api.admin.sessions import SESSION_COOKIE, AdminSessionEnded, AdminSessions
+from rustok.audit.log import record_now
 from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.core.context import current_context, set_context
+from rustok.core.errors import PermissionDenied
 from rustok.rbac.declare import PUBLIC_OPT
 from rustok.web.admin.csrf import ADMIN_SESSION_STATE
 from rustok.web.admin.i18n import LANGUAGE_COOKIE, choose_language, set_language
 from rustok.web.principals import PRINCIPAL_KEY
+
+# Who may enter the admin at all (staff: administrators and managers), on top of each page's
+# own permission: customers hold storefront permissions (products:list) but get no admin.
+ADMIN_ACCESS = "analytics:read"
+ADMIN_ACCESS_OPT = "admin_access"
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
@@ -70,6 +78,10 @@ class AdminSessionMiddleware(ASGIMiddleware):
                 state[ADMIN_SESSION_STATE] = str(session.id)
                 principal = session.principal
                 set_context(current_context().with_actor(principal.user_id, None))
+                if not public and not principal.can(ADMIN_ACCESS):
+                    await record_now(auth.platform.db, "authz.denied",
+                                     permission=ADMIN_ACCESS, path=scope["path"])  # fmt: skip
+                    raise PermissionDenied("the admin is for staff: your role has no access")
         elif not public:
             raise AdminSessionEnded("sign in to use the admin")
         await next_app(scope, receive, send)

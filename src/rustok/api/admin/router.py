@@ -14,7 +14,7 @@ from litestar.static_files import create_static_files_router
 
 from rustok.api.admin.dashboard import dashboard
 from rustok.api.admin.errors import admin_exception_handler
-from rustok.api.admin.middleware import AdminSessionMiddleware
+from rustok.api.admin.middleware import ADMIN_ACCESS, ADMIN_ACCESS_OPT, AdminSessionMiddleware
 from rustok.api.admin.routes import AdminShellController
 from rustok.core.platform import Platform
 from rustok.web.admin.csrf import check_csrf
@@ -44,6 +44,7 @@ def admin_routers(platform: Platform) -> list[Any]:
         path="/", route_handlers=[AdminShellController, dashboard, *modules],
         guards=[check_csrf], middleware=[AdminSessionMiddleware()],
         exception_handlers={Exception: admin_exception_handler}, include_in_schema=False,
+        opt={ADMIN_ACCESS_OPT: ADMIN_ACCESS},
     )  # fmt: skip
     static = create_static_files_router(
         path=STATIC_PATH, directories=[STATIC_DIR], include_in_schema=False,
