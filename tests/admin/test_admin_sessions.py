@@ -17,7 +17,7 @@ from rustok.core.db import utcnow
 from rustok.core.settings import Settings
 from tests.admin.helpers import admin_sign_in, csrf_of
 from tests.auth.helpers import bearer, make_user, sign_in
-from tests.conftest import make_settings, serve_app
+from tests.conftest import count_queries, make_settings, serve_app
 
 ADMIN = "admin@example.com"
 
@@ -202,3 +202,20 @@ async def test_next_never_leaves_the_admin(client: httpx.AsyncClient, app: Rusto
               "next": "//evil.example/admin"},
     )  # fmt: skip
     assert response.headers["location"] == "/admin"
+
+
+# The dashboard: the session check, then the sales aggregate and the low-stock list
+# (commerce), the outbox figures and the recent audit entries: 5 on both databases.
+DASHBOARD_BUDGET = 5
+
+
+async def test_the_dashboard_costs_a_bounded_number_of_statements(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    await make_user(app.platform, ADMIN, "admin")
+    await admin_sign_in(client, ADMIN)
+    assert (await client.get("/admin")).status_code == 200  # caches the principal
+    with count_queries(app.platform.db) as counter:
+        page = await client.get("/admin")
+    assert "Orders and revenue" in page.text and "Recent audit entries" in page.text
+    assert counter.count <= DASHBOARD_BUDGET, counter.statements
