@@ -219,3 +219,23 @@ async def test_the_dashboard_costs_a_bounded_number_of_statements(
         page = await client.get("/admin")
     assert "Orders and revenue" in page.text and "Recent audit entries" in page.text
     assert counter.count <= DASHBOARD_BUDGET, counter.statements
+
+
+async def test_an_unknown_tenant_at_sign_in_is_said_and_opens_nothing(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    await make_user(app.platform, ADMIN, "admin")
+    response = await admin_sign_in(client, ADMIN, tenant="nosuch")
+    assert response.status_code == 404
+    assert "rustok_admin" not in _set_cookies(response)
+    assert 'value="nosuch"' in response.text  # the form keeps what was typed
+
+
+async def test_a_stale_tenant_cookie_still_reaches_the_sign_in_form(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    await make_user(app.platform, ADMIN, "admin")
+    form = await client.get("/admin/login", headers={"Cookie": "rustok_admin_tenant=gone"})
+    assert form.status_code == 200 and 'action="/admin/login"' in form.text
+    client.cookies.clear()
+    assert (await admin_sign_in(client, ADMIN)).status_code == 303
