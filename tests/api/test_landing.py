@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from litestar import get
 
 from rustok.api.app import create_app
-from rustok.bootstrap import bootstrap, builtin_modules
-from rustok.core.module import ModuleSpec
+from rustok.bootstrap import bootstrap
 from tests.conftest import make_settings, serve_app
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -26,7 +24,7 @@ async def test_api_clients_get_json_with_the_links(client: httpx.AsyncClient) ->
         links = {link["rel"]: link["href"] for link in body["links"]}
         assert links == {
             "docs": "/docs", "openapi": "/api/openapi.json", "graphiql": "/api/graphql",
-            "health": "/health/ready",
+            "health": "/health/ready", "admin": "/admin",
         }  # fmt: skip
         assert body["tenant_resolution"] == "header"
         assert "X-Tenant-ID: demo" in body["tenant_selector"]
@@ -37,9 +35,8 @@ async def test_browsers_get_a_page_that_links_everything(client: httpx.AsyncClie
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
-    for href in ("/docs", "/api/openapi.json", "/api/graphql", "/health/ready"):
+    for href in ("/docs", "/api/openapi.json", "/api/graphql", "/health/ready", "/admin"):
         assert f'href="{href}"' in page
-    assert "/admin" not in page
     assert "X-Tenant-ID: demo" in page
     # The page's own inline style is allowed; scripts and everything else are not.
     csp = response.headers["content-security-policy"]
@@ -55,23 +52,12 @@ async def test_the_landing_page_needs_no_tenant(client: httpx.AsyncClient) -> No
     assert head.content == b""
 
 
-@get("/admin", public=True)
-async def _admin() -> str:
-    return "admin"
-
-
-async def test_the_admin_is_linked_once_the_app_has_it(db_url: str, tmp_path: Path) -> None:
-    admin = ModuleSpec(
-        slug="admin_probe", name="Admin probe", description="a stand-in /admin",
-        version="0.0.1", route_handlers=[_admin],
-    )  # fmt: skip
-    settings = make_settings(db_url, tmp_path)
-    app = create_app(settings, platform=bootstrap(settings, modules=[*builtin_modules(), admin]))
-    async with serve_app(app) as client:
-        links = {link["rel"]: link["href"] for link in (await client.get("/")).json()["links"]}
-        page = (await client.get("/", headers={"Accept": BROWSER_ACCEPT})).text
-    assert links["admin"] == "/admin"
-    assert 'href="/admin"' in page
+async def test_the_admin_link_leads_to_its_sign_in_form(client: httpx.AsyncClient) -> None:
+    admin = await client.get("/admin", headers={"Accept": BROWSER_ACCEPT})
+    assert admin.status_code == 303
+    assert admin.headers["location"] == "/admin/login?next=/admin"
+    form = await client.get(admin.headers["location"])
+    assert form.status_code == 200 and 'action="/admin/login"' in form.text
 
 
 async def test_path_mode_and_no_graphiql(db_url: str, tmp_path: Path) -> None:

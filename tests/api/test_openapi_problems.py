@@ -328,6 +328,9 @@ NOT_ANSWERED_OVER_REST = {
     "UNPROCESSABLE_CONTENT": "a base class: only its subclasses (own codes) are raised",
     "METHOD_NOT_ALLOWED": "/mcp's (POST-only JSON-RPC, outside the document); a REST path's "
     "other methods are no operations",
+    "ADMIN_SESSION_ENDED": "the admin UI's (HTML pages outside the document): a redirect to "
+    "its sign-in form",
+    "STALE_FORM": "the admin UI's edit forms (HTML pages outside the document)",
 }
 
 

@@ -123,6 +123,7 @@ def test_demo_is_idempotent(cli: CliRunner) -> None:
     code, out, _ = invoke(cli, "demo")
     assert code == 0, out
     assert out.count("demo login (created)") == 2
+    assert "admin UI: http://127.0.0.1:8000/admin" in out
     code, out, _ = invoke(cli, "demo")
     assert code == 0
     assert out.count("demo login (exists)") == 2

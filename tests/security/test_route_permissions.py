@@ -16,6 +16,7 @@ import httpx
 import pytest
 from litestar.handlers import HTTPRouteHandler
 
+from rustok.api.admin.middleware import ADMIN_ACCESS_OPT
 from rustok.api.app import RustokApp
 from rustok.bootstrap import builtin_modules
 from rustok.core.module import ModuleSpec
@@ -23,6 +24,7 @@ from rustok.core.settings import Settings
 from rustok.rbac.catalogue import SYSTEM_ROLES, build_catalogue
 from rustok.rbac.declare import AUTHENTICATED, PERMISSION_OPT, PUBLIC_OPT, check_declared
 from rustok.rbac.principal import Principal, merge_grants
+from tests.admin.helpers import admin_sign_in, csrf_of
 from tests.auth.helpers import bearer, make_user, sign_in
 from tests.conftest import make_settings
 
@@ -150,6 +152,8 @@ async def test_role_by_route_matrix(client: httpx.AsyncClient, app: RustokApp) -
     for method, path, handler in http_routes(app):
         if path.startswith(("/docs/assets", "/api/_schema")) or path == "/api/auth/logout":
             continue
+        if path.startswith("/admin"):  # cookie sessions: test_admin_route_matrix
+            continue
         for role in ROLES:
             want = expected(role, handler)
             headers: dict[str, Any] = bearer(tokens[role]) if role != "anonymous" else {}
@@ -164,4 +168,72 @@ async def test_role_by_route_matrix(client: httpx.AsyncClient, app: RustokApp) -
                 failures.append(
                     f"{role} {method} {path}: expected {want}, got {got} {response.text[:120]}"
                 )
+    assert failures == []
+
+
+def admin_expected(role: str, handler: HTTPRouteHandler) -> str:
+    """An admin page: 'public', 'login' (anonymous: the sign-in form), 'allowed' or 403.
+
+    On top of the page's permission, the admin needs its access permission (staff only)."""
+    if handler.opt.get(PUBLIC_OPT):
+        return "public"
+    if role == "anonymous":
+        return "login"
+    access = handler.opt[ADMIN_ACCESS_OPT]
+    permission = handler.opt[PERMISSION_OPT]
+    principal = _grants(role)
+    if principal.can(access) and (permission == AUTHENTICATED or principal.can(permission)):
+        return "allowed"
+    return "403"
+
+
+@pytest.mark.sql_free
+def test_admin_derivation_agrees_with_the_hand_written_table(app: RustokApp) -> None:
+    handlers = {(m, p): h for m, p, h in http_routes(app)}
+    table = {
+        ("customer", "GET", "/admin/commerce/products"): "403",  # holds products:list
+        ("manager", "GET", "/admin/commerce/products"): "allowed",
+        ("manager", "POST", "/admin/commerce/products/{product_id:uuid}"): "allowed",
+        ("anonymous", "GET", "/admin"): "login",
+        ("customer", "GET", "/admin"): "403",
+        ("admin", "GET", "/admin"): "allowed",
+        ("anonymous", "GET", "/admin/login"): "public",
+    }
+    for (role, method, path), want in table.items():
+        assert admin_expected(role, handlers[(method, path)]) == want, (role, method, path)
+
+
+async def test_admin_route_matrix(client: httpx.AsyncClient, app: RustokApp) -> None:
+    """Every admin page and action, for every role signed in through the admin's form."""
+    cookies: dict[str, httpx.Cookies] = {}
+    tokens: dict[str, str] = {}
+    for role in SYSTEM_ROLES:
+        await make_user(app.platform, f"{role}@example.com", role)
+        client.cookies.clear()
+        assert (await admin_sign_in(client, f"{role}@example.com")).status_code == 303
+        cookies[role] = httpx.Cookies(client.cookies)
+        tokens[role] = csrf_of((await client.get("/admin")).text)
+    failures: list[str] = []
+    for method, path, handler in http_routes(app):
+        if not path.startswith("/admin") or path.startswith("/admin/static"):
+            continue
+        if path == "/admin/logout":
+            continue
+        for role in ROLES:
+            want = admin_expected(role, handler)
+            client.cookies = cookies.get(role, httpx.Cookies())
+            data = {"_csrf": tokens.get(role, "")}
+            response = await client.request(method, _concrete(path), data=data)
+            got = response.status_code
+            location = response.headers.get("location", "")
+            ok = {
+                "login": got == 303 and location.startswith("/admin/login"),
+                "403": got == 403,
+                "allowed": got not in (401, 403) and not location.startswith("/admin/login"),
+                # Open pages answer for themselves (a failed sign-in is 401, a POST
+                # without the pre-session's CSRF token 403); never a server error.
+                "public": got < 500,
+            }[want]
+            if not ok:
+                failures.append(f"{role} {method} {path}: expected {want}, got {got} {location}")
     assert failures == []

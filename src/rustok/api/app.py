@@ -13,6 +13,7 @@ from litestar import Litestar, Router
 from litestar.di import Provide
 from sqlalchemy.exc import DBAPIError
 
+from rustok.api.admin.router import admin_routers, admin_ui_of
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.early_stop import resend_early_stop
@@ -51,6 +52,7 @@ from rustok.tenancy.routes import (
     TenantAdminController,
 )
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
+from rustok.web.admin.render import ADMIN_UI_STATE_KEY
 from rustok.web.deps import (
     PLATFORM_STATE_KEY,
     platform_from_state,
@@ -145,6 +147,7 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
         litestar = _litestar(settings, platform, _lifespan, module_routers)
     refuse_undeclared(route_permissions(litestar), platform)
+    litestar.state[ADMIN_UI_STATE_KEY] = admin_ui_of(platform)
     return litestar
 
 
@@ -200,7 +203,7 @@ def _litestar(
     )
     handlers: list[Any] = [
         landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
-        graphiql_assets_router(), api,
+        graphiql_assets_router(), api, *admin_routers(platform),
     ]  # fmt: skip
     return Litestar(
         route_handlers=handlers,

@@ -29,6 +29,10 @@ GRAPHIQL_CSP = (  # its assets are ours (api/static/graphiql), no CDN
     b"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+ADMIN_CSP = (  # the admin UI: its own script (htmx) and stylesheet only, no inline code
+    b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 COMMON_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
@@ -74,6 +78,8 @@ class SecurityMiddleware:
             csp = DOCS_CSP
         elif path == "/":
             csp = LANDING_CSP
+        elif path == "/admin" or path.startswith("/admin/"):
+            csp = ADMIN_CSP
         elif path.endswith("/graphql") and scope["method"] == "GET":
             csp = GRAPHIQL_CSP
         else:

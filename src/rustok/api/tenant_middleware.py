@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rustok.api.admin.middleware import parse_cookies
+from rustok.api.admin.sessions import TENANT_COOKIE as ADMIN_TENANT_COOKIE
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
 from rustok.auth.api_keys.authenticator import KeyAuthenticator
 from rustok.auth.api_keys.errors import InvalidApiKey
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Receive, Scope, Send
 
 TENANT_FREE_PREFIXES = ("/api/openapi.json",)
+ADMIN_PATH = "/admin"
+ADMIN_STATIC_PREFIX = "/admin/static/"
 MCP_PATH = "/mcp"
 
 
@@ -44,7 +48,16 @@ def is_mcp(path: str) -> bool:
     return path == MCP_PATH or path.startswith(MCP_PATH + "/")
 
 
+def is_admin(path: str) -> bool:
+    """The admin UI's pages (its static files are tenant-free)."""
+    if path == ADMIN_PATH:
+        return True
+    return path.startswith(ADMIN_PATH + "/") and not path.startswith(ADMIN_STATIC_PREFIX)
+
+
 def needs_tenant(path: str, path_mode: bool) -> bool:
+    if is_admin(path):
+        return True
     if path.startswith(MEDIA_PREFIX) or (path_mode and path.startswith(PATH_PREFIX)):
         return True
     if is_mcp(path):
@@ -78,6 +91,8 @@ class TenantMiddleware:
                 resolution = await self._with_key(scope, headers, peer, key)
             elif is_mcp(scope["path"]):
                 raise InvalidApiKey("the MCP endpoint needs an API key (X-Api-Key)")
+            elif is_admin(scope["path"]) and self.resolver.mode == "header":
+                resolution = await self._admin(scope["path"], headers, peer)
             else:
                 resolution = await self.resolver.resolve(scope["path"], headers, peer)
         except RustokError as exc:
@@ -91,6 +106,17 @@ class TenantMiddleware:
             await self.app(scope, receive, send)
         finally:
             reset_context(token)
+
+    async def _admin(self, path: str, headers: dict[str, str], peer: str | None) -> Resolution:
+        """Header mode: the admin's tenant is the one chosen at sign-in (its cookie); a
+        cookie naming a tenant that is gone leaves the default one (the sign-in form)."""
+        chosen = parse_cookies(headers.get("cookie", "")).get(ADMIN_TENANT_COOKIE)
+        if chosen and not headers.get(TENANT_HEADER, "").strip():
+            try:
+                return await self.resolver.resolve(path, {**headers, TENANT_HEADER: chosen}, peer)
+            except RustokError:
+                pass
+        return await self.resolver.resolve(path, headers, peer)
 
     async def _with_key(
         self, scope: Scope, headers: dict[str, str], peer: str | None, key: str

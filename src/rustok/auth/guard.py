@@ -56,6 +56,9 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    # The admin UI's session middleware (api/admin) identified the caller by its cookie.
+    if isinstance(signed_in := connection.state.get(PRINCIPAL_KEY), Principal):
+        return signed_in
     key = connection.state.get(API_KEY_STATE)
     if isinstance(key, KeyRecord):
         principal = await _runtime(connection).keys.principal(key)

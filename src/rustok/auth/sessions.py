@@ -204,6 +204,17 @@ class SessionService:
         self.principals.put(principal, session_expires, started)
         return principal
 
+    async def principal(self, session_id: uuid.UUID, user_id: uuid.UUID) -> Principal:
+        """The principal of a session the caller already identified (the admin UI's cookie),
+        through the same cache and checks as a bearer token's."""
+        cached = self.principals.get(session_id, user_id)
+        if cached is not None:
+            return cached
+        started = self.principals.clock()
+        principal, session_expires = await self._load_principal(session_id, user_id)
+        self.principals.put(principal, session_expires, started)
+        return principal
+
     async def _load_principal(
         self, session_id: uuid.UUID, user_id: uuid.UUID
     ) -> tuple[Principal, dt.datetime]:

@@ -107,3 +107,12 @@ def print_logins(logins: list[DemoLogin], settings: Settings, *, shown_password:
             f"email [bold]{login.email}[/] password [bold]{secret}[/] "
             f"tenant selector [bold]{selector}[/]"
         )
+    base = f"http://{settings.host}:{settings.port}"
+    tenant_field = (
+        " (the form's Tenant field: the tenant's slug)"
+        if settings.tenant_resolution == "header"
+        else ""
+    )
+    out_console.print(
+        f"admin UI: [bold]{base}/admin[/] — sign in with a demo login above{tenant_field}"
+    )

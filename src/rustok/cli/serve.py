@@ -78,6 +78,7 @@ def print_urls(settings: Settings, workers: int) -> None:
     )
     for label, path in (
         ("Home", "/"),
+        ("Admin", "/admin"),
         ("API docs", "/docs"),
         ("OpenAPI", "/api/openapi.json"),
         ("GraphQL", "/api/graphql"),

@@ -58,6 +58,28 @@ DemoSeeder = Callable[["Platform"], Awaitable[list[str]]]
 BackgroundFactory = Callable[["Platform"], "BackgroundService"]
 
 
+@dataclass(frozen=True, slots=True)
+class AdminScreen:
+    """A sidebar entry of the admin UI (issue 18): shown to callers holding ``permission``
+    (the one its REST twin requires) when the module is enabled. ``label`` is an English
+    msgid, translated when the page renders (``rustok/web/admin/locale``)."""
+
+    label: str
+    path: str
+    permission: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModuleAdmin:
+    """A module's part of the admin UI (docs/admin-kit.md): Litestar handlers or controllers
+    under ``/admin`` (each declaring the permission of the REST route it mirrors), its
+    sidebar entries, and the folder of its Jinja templates (names start with the slug)."""
+
+    handlers: Sequence[Any] = ()
+    screens: tuple[AdminScreen, ...] = ()
+    templates: Path | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class ModuleSpec:
     slug: str
@@ -78,6 +100,8 @@ class ModuleSpec:
     grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Litestar route handlers/controllers/routers; typed loosely so core stays framework-free.
     route_handlers: Sequence[Any] = ()
+    # The module's admin UI pages, sidebar entries and templates (issue 18).
+    admin: ModuleAdmin | None = None
     graphql_query: type | None = None
     graphql_mutation: type | None = None
     # The module's GraphQL scalars: a ``NewType`` → its ``strawberry.scalar(...)``.
@@ -113,6 +137,9 @@ class ModuleSpec:
                     )
         if self.migrations is not None and not self.migrations.is_dir():
             raise ValueError(f"{self.slug}: migrations folder {self.migrations} does not exist")
+        for screen in self.admin.screens if self.admin else ():
+            if not screen.path.startswith("/admin/"):
+                raise ValueError(f"{self.slug}: admin screen {screen.path!r} is not under /admin/")
         if self.slug in self.dependencies:
             raise ValueError(f"module {self.slug!r} depends on itself")
 

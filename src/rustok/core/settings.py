@@ -102,6 +102,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_audience: str = "rustok-api"
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
+    # Admin UI sessions (UI-2): signed out after this many idle seconds, and at the latest
+    # this many seconds after sign-in.
+    admin_idle_timeout: int = 1800
+    admin_session_lifetime: int = 12 * 3600
     # Rate limits, in the `limits` notation; "0" switches the general limit off.
     rate_limit: str = "600/minute;100/second"
     login_rate_limit: str = "5/minute"
@@ -220,6 +224,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "redis_breaker_open_seconds": (0.1, 3600),
     "access_token_ttl": (60, 24 * 3600),
     "refresh_token_ttl": (3600, 365 * 24 * 3600),
+    "admin_idle_timeout": (60, 7 * 24 * 3600),
+    "admin_session_lifetime": (300, 30 * 24 * 3600),
     "smtp_port": (1, 65535),
     "smtp_timeout_seconds": (0.05, 300),
     "smtp_breaker_open_seconds": (0.1, 3600),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import ModuleHookContext, ModuleSpec
+from rustok.modules.commerce.admin import COMMERCE_ADMIN
+from rustok.modules.commerce.admin.dashboard import SALES_PANEL
 from rustok.modules.commerce.carts.routes import StoreCartController
 from rustok.modules.commerce.catalog.routes import ProductController, VariantController
 from rustok.modules.commerce.catalog.taxonomy_routes import (
@@ -85,6 +87,8 @@ MODULE = ModuleSpec(
         StoreCustomerController,
         StoreShippingController,
     ],
+    admin=COMMERCE_ADMIN,
+    contributions=(SALES_PANEL,),
     graphql_query=CommerceQuery,
     graphql_mutation=CommerceMutation,
     consumers=[mail_order_news],

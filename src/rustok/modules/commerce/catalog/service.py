@@ -75,6 +75,9 @@ async def load_product(uow: UnitOfWork, product_id: uuid.UUID, *, lock: bool = F
     return product
 
 
+PRODUCT_SORTS = {"created": Product.id, "updated": Product.updated_at}
+
+
 def product_filter(
     *, status: str | None = None, q: str | None = None, category_id: uuid.UUID | None = None
 ) -> Select[tuple[Product]]:
@@ -159,12 +162,18 @@ class CatalogService:
         status: str | None = None,
         q: str | None = None,
         category_id: uuid.UUID | None = None,
+        sort: str = "-created",
     ) -> ProductPage:
+        """``sort``: a key of :data:`PRODUCT_SORTS`, "-" first for descending (ids are
+        time-ordered: ``created`` is the id's order)."""
         statement = product_filter(status=status, q=q, category_id=category_id)
+        column = PRODUCT_SORTS[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            statement = statement.order_by(column.desc(), Product.id.desc())
+        else:
+            statement = statement.order_by(column.asc(), Product.id.asc())
         async with self._platform.db.read_session() as session:
-            rows, total = await fetch_page(
-                session, statement.order_by(Product.id.desc()), page=page, per_page=per_page
-            )
+            rows, total = await fetch_page(session, statement, page=page, per_page=per_page)
             items = await product_reads(session, rows)
         return ProductPage(items=items, page=page, per_page=per_page, total=total)
 

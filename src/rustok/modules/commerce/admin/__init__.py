@@ -1,0 +1,16 @@
+"""Commerce's admin UI pages (issue 18): ``ModuleAdmin`` for ``module.py`` (docs/admin-kit.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rustok.core.module import AdminScreen, ModuleAdmin
+from rustok.modules.commerce import permissions as perm
+from rustok.modules.commerce.admin.products import ProductAdminController
+from rustok.web.admin.i18n import N_
+
+COMMERCE_ADMIN = ModuleAdmin(
+    handlers=[ProductAdminController],
+    screens=(AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),),
+    templates=Path(__file__).parent / "templates",
+)

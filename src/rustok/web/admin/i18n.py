@@ -1,0 +1,87 @@
+"""English and Russian for the admin UI: gettext catalogues read with Babel.
+
+The ``.po`` files are read at start-up (no compiled ``.mo``: nothing to build on a fresh
+machine). The language of a request is the user's choice (the language cookie the switcher
+sets) or else the best of ``Accept-Language``; it lives in a context variable, so templates
+and handlers translate with plain ``gettext``.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, get_currency_precision
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "rustok_admin_lang"
+_language: ContextVar[str] = ContextVar("admin_language", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """msgid → translation for ``language`` (empty for English, the msgids' language)."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        po = read_po(handle, locale=language)
+    return {
+        str(m.id): str(m.string)
+        for m in po
+        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+    }
+
+
+def choose_language(chosen: str | None, accept_language: str | None) -> str:
+    """The user's choice when it is one we have, else the first of ``Accept-Language``
+    (by quality) we have, else English."""
+    if chosen in LANGUAGES:
+        return str(chosen)
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, index, tag.strip().lower().split("-")[0]))
+    for quality, _, language in sorted(ranked):
+        if quality < 0 and language in LANGUAGES:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+def set_language(language: str) -> None:
+    _language.set(language)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (``pybabel extract -k N_``); translated later, when
+    the page renders (sidebar labels, column labels, flash messages)."""
+    return message
+
+
+def gettext(message: str) -> str:
+    return catalogue(_language.get()).get(message, message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    # Russian's three plural forms need Babel's plural rule; the UI avoids counted phrases.
+    return gettext(singular if count == 1 else plural)
+
+
+def format_money(minor_units: int, currency: str) -> str:
+    """An amount in minor units (cents), as the page's language writes it: ``$19.99``."""
+    amount = minor_units / 10 ** get_currency_precision(currency)
+    return str(format_currency(amount, currency, locale=current_language()))
