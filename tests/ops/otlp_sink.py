@@ -31,8 +31,10 @@ class ReceivedSpan:
 @dataclass
 class OtlpSink:
     port: int = 0
+    decode: bool = True  # False: count requests and bytes only (the benchmark's sink)
     spans: list[ReceivedSpan] = field(default_factory=list)
     requests: int = 0
+    received_bytes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -44,6 +46,11 @@ class OtlpSink:
             return list(self.spans)
 
     def receive(self, body: bytes) -> None:
+        if not self.decode:
+            with self.lock:
+                self.requests += 1
+                self.received_bytes += len(body)
+            return
         request = ExportTraceServiceRequest()
         request.ParseFromString(body)
         received = []
@@ -68,8 +75,8 @@ def _value(value: object) -> object:
 
 
 @contextmanager
-def otlp_sink() -> Iterator[OtlpSink]:
-    sink = OtlpSink()
+def otlp_sink(*, decode: bool = True) -> Iterator[OtlpSink]:
+    sink = OtlpSink(decode=decode)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:

@@ -77,22 +77,30 @@ def start(name: str, args: list[str], env: dict[str, str], workdir: Path) -> Rus
     return RustokProcess(name, proc, log)
 
 
-def start_server(name: str, env: dict[str, str], workdir: Path, workers: int = 1) -> RustokProcess:
-    """``rustok serve`` on a free port, once ``/health/live`` answers (fails if it exits or
-    has not answered within 180 s)."""
+def launch_server(name: str, env: dict[str, str], workdir: Path, workers: int = 1) -> RustokProcess:
+    """``rustok serve`` on a free port, not waited for (see :func:`wait_ready`)."""
     port = free_port()
     server = start(name, ["serve", "--port", str(port), "--workers", str(workers)], env, workdir)
     server.port = port
-    deadline = time.monotonic() + 180
+    return server
+
+
+def wait_ready(server: RustokProcess, limit: float = 180) -> RustokProcess:
+    """Once ``/health/live`` answers; fails if it exits or has not answered in ``limit`` s."""
+    deadline = time.monotonic() + limit
     while True:
-        assert server.alive(), f"{name} exited:\n{server.tail()}"
+        assert server.alive(), f"{server.name} exited:\n{server.tail()}"
         try:
             if httpx.get(f"{server.base_url}/health/live", timeout=2).status_code == 200:
                 return server
         except httpx.HTTPError:
             pass
-        assert time.monotonic() < deadline, f"{name} did not start:\n{server.tail()}"
+        assert time.monotonic() < deadline, f"{server.name} did not start:\n{server.tail()}"
         time.sleep(0.1)
+
+
+def start_server(name: str, env: dict[str, str], workdir: Path, workers: int = 1) -> RustokProcess:
+    return wait_ready(launch_server(name, env, workdir, workers))
 
 
 def start_worker(name: str, env: dict[str, str], workdir: Path) -> RustokProcess:
