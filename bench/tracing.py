@@ -3,7 +3,8 @@
 Three ``rustok serve`` processes (one worker each) run side by side on copies of one SQLite
 database — off, ``RUSTOK_OTEL_SAMPLE_RATIO=0.1`` and ``1.0`` — exporting to a loopback OTLP
 sink (which only counts what it gets, so that decoding costs the servers no CPU); wrk measures them in alternating rounds, so the ratios come from one run under the
-same machine load. Two requests: a storefront list on the raw read pool (answer cache off:
+same machine load. The off path is also timed alone: what a span site costs with tracing
+off (a check and a shared no-op context), per call. Two requests: a storefront list on the raw read pool (answer cache off:
 a server span and a SQL span) and a cart creation (SQL, ``outbox.write``, then the relay
 and consumers in the same process, each with their spans).
 """
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 import shutil
 import statistics
+import timeit
 from contextlib import ExitStack
 from pathlib import Path
 
+from opentelemetry.trace import SpanKind
 from tests.ops.otlp_sink import otlp_sink
 
 from bench.harness import bench_env, lua_post, migrate, print_table, served, sqlite_dir, wrk
@@ -24,7 +27,33 @@ CONFIGS: tuple[tuple[str, dict[str, str]], ...] = (("off", {}), ("on, 10 %", {"R
 ROUNDS = 3
 
 
+def off_path_ns(calls: int = 1_000_000) -> dict[str, float]:
+    """Nanoseconds per call of each span site's off path (tracing off)."""
+    from rustok.core import tracing
+
+    assert not tracing.tracing_enabled()
+
+    def sql_hook() -> None:  # what db_metrics' before/after hooks add per statement
+        if tracing.tracing_enabled():
+            raise AssertionError
+
+    def child() -> None:
+        with tracing.child_span("index.upsert"):
+            pass
+
+    def event() -> None:
+        with tracing.span_in_trace("nats.publish x", None, SpanKind.PRODUCER):
+            pass
+
+    return {
+        name: min(timeit.repeat(site, number=calls, repeat=3)) / calls * 1e9
+        for name, site in (("SQL statement hook", sql_hook), ("child_span", child),
+                           ("span_in_trace", event))
+    }  # fmt: skip
+
+
 def run(seconds: int = 5) -> None:
+    rows = [(f"off path, {name}", f"{ns:.0f} ns per call") for name, ns in off_path_ns().items()]
     with sqlite_dir() as data, otlp_sink(decode=False) as sink, ExitStack() as stack:
         base = bench_env(f"sqlite+aiosqlite:///{data}/bench.db", data)
         migrate(base)
@@ -44,7 +73,6 @@ def run(seconds: int = 5) -> None:
             ("GET /api/store/products (raw read)", "/api/store/products?limit=20", None),
             ("POST /api/store/carts (write + events)", "/api/store/carts", script),
         )
-        rows = []
         for label, path, lua in requests:
             rates: dict[str, list[float]] = {name: [] for name, _ in CONFIGS}
             for server in servers:  # warm-up
