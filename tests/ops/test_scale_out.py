@@ -137,7 +137,7 @@ class Outcome:
 def _one_checkout(shop: Shop, variant_id: str, outcome: Outcome) -> None:
     """Create a cart, add a line, check out; a lost answer of the checkout is retried with
     the same key on another instance; a failed cart or line starts over."""
-    while True:
+    for _ in range(50):
         try:
             cart = shop.post("/api/store/carts", {"currency_code": "USD"}, {})
             if cart.status_code != 201:
@@ -153,6 +153,8 @@ def _one_checkout(shop: Shop, variant_id: str, outcome: Outcome) -> None:
                 outcome.answers[f"cart: {type(exc).__name__}"] += 1
             continue  # abandoned: an open cart without an order
         break
+    else:
+        raise AssertionError(f"no cart in 50 attempts: {dict(outcome.answers)}")
     key = {**token, "Idempotency-Key": f"order-{cart_id}"}
     body = {"email": "ada@example.com", "shipping_address": ADDRESS}
     for _ in range(50):
