@@ -34,7 +34,9 @@ from tests.ops.processes import (
 from tests.ops.scale_support import Outcome, Receiver, Shop, query, receiving
 from tests.services import Service
 
-pytestmark = pytest.mark.slow
+# Above the test's own liveness bounds (start-up 180 s, settling 15 minutes): on a loaded
+# machine five processes start, and settle, slowly; a stall fails much earlier.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 CHECKOUTS = 90
 CLIENTS = 6
