@@ -99,6 +99,7 @@ async def test_a_5xx_is_logged_once_with_its_exception_and_context(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # above its own 120 s bound and the migration on a loaded machine
 def test_the_worker_logs_event_handling_with_the_events_context(tmp_path: Path) -> None:
     """A poison event (its payload does not fit its type) is parked by the worker's
     consumers; each "event parked" line names the event's trace, tenant and id."""

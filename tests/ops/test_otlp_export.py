@@ -14,7 +14,7 @@ import pytest
 from tests.ops.otlp_sink import ReceivedSpan, otlp_sink
 from tests.ops.processes import base_env, start_server, start_worker
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # above its start-up + 90 s bounds
 
 SERVER_KIND = 2  # opentelemetry.proto Span.SpanKind.SPAN_KIND_SERVER
 CONSUMER_KIND = 5
