@@ -349,7 +349,7 @@ DASHBOARDS = (
             ),
             Panel(
                 "Periodic job runs per hour by outcome",
-                (hourly("rustok_job_runs_total", "exported_job, outcome"),),
+                (hourly("rustok_job_runs_total", "periodic_job, outcome"),),
             ),
         ),
     ),

@@ -17,12 +17,14 @@ PLATFORM = cast("Platform", object())  # the jobs here never touch it
 
 
 def _runs(job: str, outcome: str) -> float:
-    value = REGISTRY.get_sample_value("rustok_job_runs_total", {"job": job, "outcome": outcome})
+    value = REGISTRY.get_sample_value(
+        "rustok_job_runs_total", {"periodic_job": job, "outcome": outcome}
+    )
     return value or 0.0
 
 
 def _items(job: str) -> float:
-    return REGISTRY.get_sample_value("rustok_job_items_total", {"job": job}) or 0.0
+    return REGISTRY.get_sample_value("rustok_job_items_total", {"periodic_job": job}) or 0.0
 
 
 def _running(scheduler: JobScheduler) -> bool:

@@ -25,7 +25,7 @@ from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
-from rustok.api.graphql_metrics import current_execution, record_operation
+from rustok.api.graphql_metrics import current_execution, name_operation_span, record_operation
 from rustok.api.graphql_transport import GraphQLTransport
 from rustok.api.permission_check import refuse_undeclared, schema_permissions
 from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
@@ -35,6 +35,7 @@ from rustok.core.context import current_context
 from rustok.core.errors import RustokError
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
+from rustok.core.tracing import child_span
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
 from rustok.web.deps import platform_from_state
 from rustok.web.graphql import GraphQLContext, RustokInfo
@@ -104,10 +105,13 @@ class RustokSchema(strawberry.Schema):
         started = time.perf_counter()
         token = current_execution.set(None)
         try:
-            result = await super().execute(*args, **kwargs)
-            if result.errors:
-                result.errors = [_coded(e) for e in result.errors]
-            record_operation(current_execution.get(), result.errors, time.perf_counter() - started)
+            with child_span("graphql.operation"):
+                result = await super().execute(*args, **kwargs)
+                if result.errors:
+                    result.errors = [_coded(e) for e in result.errors]
+                context = current_execution.get()
+                name_operation_span(context, result.errors)
+            record_operation(context, result.errors, time.perf_counter() - started)
         finally:
             current_execution.reset(token)
         return result

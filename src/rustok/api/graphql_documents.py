@@ -50,6 +50,7 @@ from rustok.api.graphql_limits import (
     check_nesting,
 )
 from rustok.api.graphql_shape import ShapeWalker, operations
+from rustok.core.tracing import current_span
 
 if TYPE_CHECKING:
     from graphql import ASTValidationRule, ValidationContext
@@ -245,6 +246,8 @@ class DocumentGuard(SchemaExtension):
             context.pre_execution_errors = list(checked.errors)
         elif checked is not None:
             cost = operation_cost(checked, context.operation_name, context.variables)
+            if (span := current_span()) is not None:
+                span.set_attribute("graphql.operation.complexity", cost)
             if cost > MAX_COMPLEXITY:
                 raise QueryTooComplex(
                     f"the query costs {cost}, more than the limit of {MAX_COMPLEXITY}"

@@ -2,7 +2,8 @@
 
 Labels are bounded: operation types are GraphQL's three (``unknown`` when the document did
 not parse), error codes come from the platform's error tree. Operation names are chosen by
-clients, so they are no label (traces carry them).
+clients, so they are no label: the operation's span carries them (``graphql.operation``,
+renamed ``<type> <name>`` once known, with its complexity when it was measured).
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import contextvars
 from typing import Final
 
 from graphql import GraphQLError
+from opentelemetry.trace import Status, StatusCode
 from prometheus_client import Counter, Histogram
 from strawberry.types import ExecutionContext
+
+from rustok.core.tracing import current_span
 
 OPERATION_TYPES: Final = ("query", "mutation", "subscription", "unknown")
 
@@ -63,3 +67,21 @@ def record_operation(
     for error in errors or ():
         code = (error.extensions or {}).get("code")
         ERRORS.labels(code if isinstance(code, str) else "INTERNAL_ERROR").inc()
+
+
+def name_operation_span(
+    context: ExecutionContext | None, errors: list[GraphQLError] | None
+) -> None:
+    """Name the current ``graphql.operation`` span after the operation, when recorded."""
+    span = current_span()
+    if span is None:
+        return
+    kind = operation_type(context)
+    name = (context.operation_name or "")[:100] if context is not None else ""
+    span.update_name(f"{kind} {name}" if name else kind)
+    span.set_attribute("graphql.operation.type", kind)
+    if name:
+        span.set_attribute("graphql.operation.name", name)
+    if errors:
+        span.set_attribute("graphql.errors", len(errors))
+        span.set_status(Status(StatusCode.ERROR))

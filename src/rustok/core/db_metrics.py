@@ -4,6 +4,9 @@
 serialised write engine). Gauges add up over a server's worker processes (``livesum``), so
 ``in_use / capacity`` is the deployment's pool saturation. The pool wait covers taking a
 connection from the pool or opening a new one (``db.outages.GuardedPool``).
+
+The same hooks open a client span per statement while tracing records the current span
+(``core/tracing.py``): one hook pair for both, so tracing off adds one check per statement.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from rustok.core.tracing import end_span, start_sql_span, tracing_enabled
+
 POOLS: Final = ("main", "writer")
 STATEMENT_KINDS: Final = ("select", "insert", "update", "delete", "other")
 _KIND_OF: Final = {"SELECT": "select", "INSERT": "insert", "UPDATE": "update", "DELETE": "delete"}
 _STARTED: Final = "rustok_started"
+_SPAN: Final = "rustok_span"
 
 QUERY_DURATION = Histogram(
     "rustok_db_query_duration_seconds",
@@ -95,6 +101,7 @@ def _record_use(pool: Any, name: str, *, returning: bool = False) -> None:
 def instrument_engine(engine: AsyncEngine, name: str, *, capacity: int) -> None:
     """Time ``engine``'s statements and keep its pool gauges current."""
     sync_engine = engine.sync_engine
+    system = sync_engine.dialect.name
     POOL_CAPACITY.labels(name).set(capacity)
     POOL_IN_USE.labels(name).set(0)
     POOL_OVERFLOW.labels(name).set(0)
@@ -105,6 +112,8 @@ def instrument_engine(engine: AsyncEngine, name: str, *, capacity: int) -> None:
     ) -> None:
         if context is not None:
             setattr(context, _STARTED, time.perf_counter())
+            if tracing_enabled():
+                setattr(context, _SPAN, start_sql_span(statement, system))
 
     @event.listens_for(sync_engine, "after_cursor_execute")
     def _after(
@@ -113,6 +122,16 @@ def instrument_engine(engine: AsyncEngine, name: str, *, capacity: int) -> None:
         started = getattr(context, _STARTED, None)
         if started is not None:
             _QUERY_CHILDREN[statement_kind(statement)].observe(time.perf_counter() - started)
+        if (span := getattr(context, _SPAN, None)) is not None:
+            setattr(context, _SPAN, None)
+            end_span(span)
+
+    @event.listens_for(sync_engine, "handle_error")
+    def _failed(exception_context: Any) -> None:
+        context = exception_context.execution_context
+        if (span := getattr(context, _SPAN, None)) is not None:
+            setattr(context, _SPAN, None)
+            end_span(span, exception_context.original_exception)
 
     @event.listens_for(sync_engine, "checkin")
     def _checkin(*_: object) -> None:

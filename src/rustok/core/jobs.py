@@ -33,14 +33,18 @@ if TYPE_CHECKING:
 JOB_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 JobRun = Callable[["Platform"], Awaitable[int]]
 
+# The label is not "job": Prometheus keeps that for the scrape job and renames a target's
+# own "job" label to "exported_job".
 JOB_RUNS = Counter(
-    "rustok_job_runs_total", "Periodic job runs by job and outcome (ok/failed).", ["job", "outcome"]
+    "rustok_job_runs_total",
+    "Periodic job runs by job and outcome (ok/failed).",
+    ["periodic_job", "outcome"],
 )
-JOB_ITEMS = Counter("rustok_job_items_total", "Items a periodic job changed.", ["job"])
+JOB_ITEMS = Counter("rustok_job_items_total", "Items a periodic job changed.", ["periodic_job"])
 JOB_DURATION = Histogram(
     "rustok_job_duration_seconds",
     "Duration of one periodic job run.",
-    ["job"],
+    ["periodic_job"],
     buckets=(0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 120.0),
 )
 _log = get_logger("rustok.jobs")

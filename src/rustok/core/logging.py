@@ -1,4 +1,10 @@
-"""Structured logs on stderr (console or JSON) carrying request id, trace id and tenant."""
+"""Structured logs on stderr (console or JSON) carrying request id, trace and span ids,
+tenant and user.
+
+The trace and span ids are the active OpenTelemetry span's (recorded or not), so a line
+written while a consumer handles an event names the event's trace, and one written under a
+SQL or GraphQL span names that span; the request context's trace id is the fallback.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import sys
 from typing import Any
 
 import structlog
+from opentelemetry import trace
 
 from rustok.core.context import current_context
 
@@ -15,10 +22,16 @@ def _add_request_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, An
     ctx = current_context()
     if ctx.request_id:
         event.setdefault("request_id", ctx.request_id)
-    if ctx.trace_id:
+    span = trace.get_current_span().get_span_context()
+    if span.is_valid:
+        event.setdefault("trace_id", format(span.trace_id, "032x"))
+        event.setdefault("span_id", format(span.span_id, "016x"))
+    elif ctx.trace_id:
         event.setdefault("trace_id", ctx.trace_id)
     if ctx.tenant is not None:
         event.setdefault("tenant", ctx.tenant.slug)
+    if ctx.actor_id is not None:
+        event.setdefault("user_id", str(ctx.actor_id))
     return event
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from rustok.core.db.engines import CLIENT_TIMEOUT_GRACE_SECONDS
 from rustok.core.db.outages import DatabaseUnavailable, OutageMonitor
+from rustok.core.tracing import sql_span
 
 Row = Sequence[Any]
 StatementObserver = Callable[[str], None]
@@ -84,7 +85,8 @@ class SqliteReadPool:
         for observe in self.observers:
             observe(sql)
         loop = asyncio.get_running_loop()
-        rows = await loop.run_in_executor(self._executor, self._run, sql, params)
+        with sql_span(sql, "sqlite"):
+            rows = await loop.run_in_executor(self._executor, self._run, sql, params)
         self._outages.succeeded()
         return rows
 
@@ -131,7 +133,10 @@ class PostgresReadPool:
         return conn
 
     async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        with sql_span(sql, "postgresql"):
+            return await self._fetch_in_slot(sql, params)
 
+    async def _fetch_in_slot(self, sql: str, params: Sequence[Any]) -> list[Row]:
         for observe in self.observers:
             observe(sql)
         if self._slots is None:

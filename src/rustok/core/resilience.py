@@ -88,8 +88,12 @@ class CircuitBreaker:
         failure_types: tuple[type[BaseException], ...] = (Exception,),
         clock: Callable[[], float] = time.monotonic,
         on_transition: Callable[[CircuitState, CircuitState], None] | None = None,
+        state_gauge: bool = True,
     ) -> None:
         self.dependency = dependency
+        # False when many breakers serve one dependency (webhook endpoints): their owner
+        # keeps the dependency's state gauge, which one breaker alone would overwrite.
+        self._state_gauge = state_gauge
         self._on_transition = on_transition
         self.config = config or BreakerConfig()
         self._failure_types = failure_types
@@ -102,7 +106,8 @@ class CircuitBreaker:
         self._success = BREAKER_CALLS.labels(dependency, "success")
         self._failure = BREAKER_CALLS.labels(dependency, "failure")
         self._rejected = BREAKER_CALLS.labels(dependency, "rejected")
-        BREAKER_STATE.labels(dependency).set(0)
+        if state_gauge:
+            BREAKER_STATE.labels(dependency).set(0)
 
     @property
     def state(self) -> CircuitState:
@@ -122,7 +127,8 @@ class CircuitBreaker:
         self._failures = self._successes = self._trials = 0
         if to is CircuitState.OPEN:
             self._opened_at = self._clock()
-        BREAKER_STATE.labels(self.dependency).set(to.value)
+        if self._state_gauge:
+            BREAKER_STATE.labels(self.dependency).set(to.value)
         if self._on_transition is not None:
             self._on_transition(before, to)
 

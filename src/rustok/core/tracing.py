@@ -7,6 +7,12 @@ opens one server span per request, named by the route template once routing has 
 (``GET /api/store/carts/{cart_id}``), with the method, route and status as attributes.
 The tracer is this module's own, not the process-wide global one, so tests can install an
 in-memory exporter and remove it again.
+
+Spans of work that only happens inside something else (SQL statements, index upserts,
+GraphQL operations) are :func:`child_span`: recorded only under a recording span, so
+background loops (claim polls, sweeps) make no one-span traces and an unsampled request
+costs nothing more. Work that continues an event's trace elsewhere (a NATS publish, a
+webhook delivery) starts from the event's ``traceparent`` with :func:`span_in_trace`.
 """
 
 from __future__ import annotations
@@ -129,8 +135,61 @@ def span(
     return tracer.start_as_current_span(name, kind=kind, attributes=attributes)
 
 
+def child_span(
+    name: str, kind: SpanKind = SpanKind.INTERNAL, **attributes: str | int
+) -> AbstractContextManager[object]:
+    """A child of the current span when that one is recorded; a shared no-op otherwise."""
+    tracer = _tracer
+    if tracer is None or not trace.get_current_span().is_recording():
+        return _NO_SPAN
+    return tracer.start_as_current_span(name, kind=kind, attributes=attributes)
+
+
+def span_in_trace(
+    name: str, traceparent: str | None, kind: SpanKind, **attributes: str | int
+) -> AbstractContextManager[object]:
+    """A span continuing the trace of ``traceparent`` (an event's), linked to the current
+    span when there is one (the batch that carries it); a shared no-op when tracing is off."""
+    tracer = _tracer
+    if tracer is None:
+        return _NO_SPAN
+    current = trace.get_current_span()
+    current_context = current.get_span_context()
+    parent = _PROPAGATOR.extract({"traceparent": traceparent} if traceparent else {})
+    links: list[Link] = []
+    if current_context.is_valid:
+        if current_context.trace_id == trace.get_current_span(parent).get_span_context().trace_id:
+            parent = trace.set_span_in_context(current)  # already in its trace: a child
+        else:
+            links = [Link(current_context)]
+    return tracer.start_as_current_span(
+        name, context=parent, kind=kind, links=links, attributes=attributes
+    )
+
+
+def received_span(name: str, traceparent: str | None) -> None:
+    """Record that a message carrying ``traceparent`` arrived (a consumer span, ended at
+    once: handling it is ``consumer.handle``, a child of the event's own context)."""
+    tracer = _tracer
+    if tracer is None or not traceparent:
+        return
+    parent = _PROPAGATOR.extract({"traceparent": traceparent})
+    tracer.start_span(name, context=parent, kind=SpanKind.CONSUMER).end()
+
+
+def current_span() -> Span | None:
+    """The current span when it is recorded (to add attributes), else None."""
+    if _tracer is None:
+        return None
+    span = trace.get_current_span()
+    return span if span.is_recording() else None
+
+
 def batch_span(
-    name: str, traceparents: Sequence[str | None], **attributes: str | int
+    name: str,
+    traceparents: Sequence[str | None],
+    kind: SpanKind = SpanKind.PRODUCER,
+    **attributes: str | int,
 ) -> AbstractContextManager[object]:
     """A producer span for a batch of events: the child of their trace when they share one,
     else a new trace linked to each of theirs."""
@@ -148,5 +207,37 @@ def batch_span(
     else:
         parent, links = otel_context.Context(), [Link(c) for c in valid]
     return tracer.start_as_current_span(
-        name, context=parent, kind=SpanKind.PRODUCER, links=links, attributes=attributes
+        name, context=parent, kind=kind, links=links, attributes=attributes
     )
+
+
+SQL_STATEMENT_LIMIT = 2_000
+
+
+def start_sql_span(statement: str, system: str) -> Span | None:
+    """A client span for one SQL statement under the current recorded span. The statement
+    is the parameterised text (values travel separately), cut at 2,000 characters."""
+    tracer = _tracer
+    if tracer is None or not trace.get_current_span().is_recording():
+        return None
+    words = statement[:32].split(None, 1)
+    return tracer.start_span(
+        words[0].upper() if words else "SQL",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "db.system.name": system, "db.query.text": statement[:SQL_STATEMENT_LIMIT],
+        },
+    )  # fmt: skip
+
+
+def sql_span(statement: str, system: str) -> AbstractContextManager[object]:
+    """:func:`start_sql_span` as a context manager (the raw read pool's statements)."""
+    span = start_sql_span(statement, system)
+    return _NO_SPAN if span is None else trace.use_span(span, end_on_exit=True)
+
+
+def end_span(span: Span, error: BaseException | None = None) -> None:
+    if error is not None:
+        span.record_exception(error)
+        span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+    span.end()

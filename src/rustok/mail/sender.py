@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from opentelemetry.trace import SpanKind
 from prometheus_client import Counter
 from sqlalchemy import and_, delete, or_, select, update
 
@@ -35,6 +36,7 @@ from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitBreaker, CircuitOpenError
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
+from rustok.core.tracing import span as tracing_span
 from rustok.mail.mailer import Mail, Mailer, MailRejected
 from rustok.mail.models import SETTLED, UNSETTLED, MailMessage
 from rustok.mail.overrides import tenant_overrides
@@ -208,7 +210,9 @@ class MailSender:
         except (SealError, TemplateError) as exc:
             return await self._settle(row, "failed", str(exc), attempted=False)
         try:
-            await self.breaker.call(lambda: self._mailer.send(mail))
+            attributes = {"mail.template": row.template, "mail.id": str(row.id)}
+            with tracing_span("mail.send", SpanKind.CLIENT, **attributes):
+                await self.breaker.call(lambda: self._mailer.send(mail))
         except CircuitOpenError:
             return await self._postpone(row)
         except MailRejected as exc:

@@ -19,7 +19,7 @@ from opentelemetry.trace import SpanKind
 from rustok.core.context import use_context
 from rustok.core.db import utcnow
 from rustok.core.logging import get_logger
-from rustok.core.tracing import event_context
+from rustok.core.tracing import batch_span, event_context
 from rustok.core.tracing import span as tracing_span
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED
 from rustok.outbox.models import InboxRecord
@@ -58,7 +58,11 @@ class BatchDelivery(SingleDelivery):
     async def _handle_group(self, group: list[tuple[Envelope, DispatchTicket]]) -> None:
         recorded = False
         try:
-            recorded = await self._handle_batch([envelope for envelope, _ in group])
+            envelopes = [envelope for envelope, _ in group]
+            # Tracing: one consumer span for the batch's commit, linked to each event's trace.
+            with batch_span(f"consumer.batch {self.name}", [e.traceparent for e in envelopes],
+                            SpanKind.CONSUMER, events=len(envelopes)):  # fmt: skip
+                recorded = await self._handle_batch(envelopes)
         except Exception as exc:  # noqa: BLE001 - fall back to one by one (retries, parking)
             log.info("batch fell back to single events", consumer=self.name, error=str(exc))
         for envelope, ticket in group:

@@ -96,6 +96,16 @@ class SingleDelivery:
         return await self.attempt(envelope) is Result.RECORDED
 
     async def attempt(self, envelope: Envelope) -> Result:
+        # Logging: the lines of this attempt (failures, parking) carry the event's trace,
+        # tenant and id, in ``rustok worker`` as in ``rustok serve``.
+        token = otel_context.attach(event_context(envelope.traceparent))
+        try:
+            with use_context(consumer_context(envelope)):
+                return await self._attempt(envelope)
+        finally:
+            otel_context.detach(token)
+
+    async def _attempt(self, envelope: Envelope) -> Result:
         try:
             payload = envelope.decode_payload()
         except EventValidationError as exc:

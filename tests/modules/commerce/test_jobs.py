@@ -301,8 +301,9 @@ async def test_the_server_expires_pending_orders_on_its_timer(db_url: str, tmp_p
             assert status == "cancelled"
             assert (await stock_of(client, admin, variant))["reserved"] == 0
             metrics = (await client.get("/metrics")).text
-            assert 'rustok_job_runs_total{job="commerce.expire_pending_orders",outcome="ok"}' in (
-                metrics
+            assert (
+                'rustok_job_runs_total{outcome="ok",periodic_job="commerce.expire_pending_orders"}'
+                in metrics
             )
     finally:
         await platform.aclose()

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
 from rustok.core.read_cache import mark_changed
+from rustok.core.tracing import child_span
 from rustok.modules.index.documents import ContentDocument, ProductDocument
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
 from rustok.modules.index.search import scope_token
@@ -109,7 +110,8 @@ class ListingStore:
             set_=updates,
             where=table.c.source_updated_at <= statement.excluded.source_updated_at,
         ).returning(table.c.id)
-        return (await self._session.execute(statement)).first() is not None
+        with child_span("index.upsert", **{"index.table": table.name}):
+            return (await self._session.execute(statement)).first() is not None
 
     async def put_product(self, document: ProductDocument, read_at: dt.datetime) -> bool:
         """Write one locale's listing; False when a newer read already wrote it."""
@@ -175,7 +177,7 @@ class ListingStore:
         self, product_id: uuid.UUID, variants: list[dict[str, Any]], read_at: dt.datetime
     ) -> None:
         """Rewrite the stock fields of every listing of the product (not one read later)."""
-        await self._session.execute(
+        statement = (
             update(PRODUCTS)
             .where(
                 PRODUCTS.c.tenant_id == self._tenant_id, PRODUCTS.c.product_id == product_id,
@@ -187,6 +189,8 @@ class ListingStore:
                 indexed_at=utcnow(),
             )
         )  # fmt: skip
+        with child_span("index.upsert", **{"index.table": PRODUCTS.name, "index.fields": "stock"}):
+            await self._session.execute(statement)
 
     async def put_content(self, document: ContentDocument, read_at: dt.datetime) -> bool:
         from rustok.core.ids import new_id

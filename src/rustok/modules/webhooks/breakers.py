@@ -1,7 +1,13 @@
 """One circuit breaker per endpoint (R-1, W-3): a dead receiver is not called for a while,
-and only its own deliveries wait. Breakers live in the sending process; their calls count
-in ``rustok_circuit_breaker_calls_total{dependency="webhooks"}`` and their states in the
-bounded gauges of ``metrics.py``.
+and only its own deliveries wait. Breakers live in the sending process; their calls and
+transitions add up in ``rustok_circuit_breaker_calls_total{dependency="webhooks"}`` (and
+``…_transitions_total``), their states in the bounded gauges of ``metrics.py``.
+
+``rustok_circuit_breaker_state{dependency="webhooks"}`` is one series for every endpoint:
+the worst state among them, set here on every transition. The endpoint breakers do not
+write it themselves — each would overwrite the others' (a new breaker reset it to closed
+while another endpoint's was open). No per-endpoint or per-host label: both are chosen by
+tenants, so unbounded; the per-endpoint detail is the capped ``endpoint_breaker_state``.
 """
 
 from __future__ import annotations
@@ -24,13 +30,21 @@ class EndpointBreakers:
         self._clock = clock
         self._breakers: dict[uuid.UUID, CircuitBreaker] = {}
         self._labelled: set[uuid.UUID] = set()
+        BREAKER_STATE.labels(DEPENDENCY).set(0)
 
     def of(self, endpoint_id: uuid.UUID) -> CircuitBreaker:
         breaker = self._breakers.get(endpoint_id)
         if breaker is None:
-            breaker = CircuitBreaker(DEPENDENCY, self._config, clock=self._clock)
+            breaker = CircuitBreaker(
+                DEPENDENCY, self._config, clock=self._clock, state_gauge=False,
+                on_transition=self._transitioned,
+            )  # fmt: skip
             self._breakers[endpoint_id] = breaker
         return breaker
+
+    def _transitioned(self, _before: CircuitState, _to: CircuitState) -> None:
+        worst = max((b.state.value for b in self._breakers.values()), default=0)
+        BREAKER_STATE.labels(DEPENDENCY).set(worst)
 
     def open_ids(self) -> list[uuid.UUID]:
         """Endpoints whose breaker rejects every call now (not half-open)."""

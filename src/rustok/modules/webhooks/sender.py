@@ -37,6 +37,7 @@ from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.modules.webhooks.attempts import AttemptOutcome, AttemptRecorder, Recorded, TakeNext
 from rustok.modules.webhooks.breakers import EndpointBreakers
 from rustok.modules.webhooks.claims import DELIVERIES, ClaimedDelivery, DeliveryClaimer
+from rustok.modules.webhooks.delivery_tracing import delivery_span, record_attempt
 from rustok.modules.webhooks.figures import record_figures
 from rustok.modules.webhooks.settings import WebhooksSettings
 from rustok.modules.webhooks.signing import signature_headers
@@ -243,8 +244,7 @@ class WebhookSender:
 
         return take
 
-    async def attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
-        """POST the delivery once; raise :class:`CircuitOpenError` if its breaker refused."""
+    async def _attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
         body = delivery.body.encode()
         now = self.clock()
         headers = {
@@ -276,6 +276,13 @@ class WebhookSender:
             error = f"{type(exc).__name__}: {exc}"
         duration = time.perf_counter() - started
         return AttemptOutcome(now, duration, status, error[:500] if error else None, excerpt)
+
+    async def attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
+        """POST the delivery once; raise :class:`CircuitOpenError` if its breaker refused."""
+        with delivery_span(delivery):
+            outcome = await self._attempt(delivery)
+            record_attempt(outcome)
+        return outcome
 
     async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         async with asyncio.timeout(self.timeout):

@@ -29,11 +29,14 @@ import nats
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
+from opentelemetry.trace import SpanKind
 
 from rustok.core.events import CATALOGUE, decode_envelope, encode_envelope
 from rustok.core.logging import get_logger
 from rustok.core.platform import CheckResult
 from rustok.core.resilience import CircuitBreaker, CircuitState, RetryPolicy, retry
+from rustok.core.telemetry import current_traceparent
+from rustok.core.tracing import received_span, span_in_trace, tracing_enabled
 from rustok.outbox.transports.base import HandledCallback, TransportUnavailable
 
 if TYPE_CHECKING:
@@ -188,15 +191,19 @@ class NatsTransport:
         envelope = event.envelope
         msg_id = str(envelope.id) if event.replays == 0 else f"{envelope.id}/r{event.replays}"
         headers = {"Nats-Msg-Id": msg_id}
-        if envelope.traceparent:
-            headers["traceparent"] = envelope.traceparent
         subject = self.subject(envelope.tenant_id, envelope.event_type)
         data = encode_envelope(envelope)
-        await retry(
-            lambda: self._js.publish(subject, data, timeout=self.timeout, headers=headers),
-            on=(NatsTimeoutError,),
-            policy=self._policy,
-        )
+        # Tracing: a producer span in the event's trace; the header carries it to consumers.
+        with span_in_trace(f"nats.publish {envelope.event_type}", envelope.traceparent,
+                           SpanKind.PRODUCER, **{"messaging.system": "nats"}):  # fmt: skip
+            traceparent = current_traceparent() if tracing_enabled() else envelope.traceparent
+            if traceparent:
+                headers["traceparent"] = traceparent
+            await retry(
+                lambda: self._js.publish(subject, data, timeout=self.timeout, headers=headers),
+                on=(NatsTimeoutError,),
+                policy=self._policy,
+            )
 
     async def _ping(self) -> None:
         if not self.connected:
@@ -242,6 +249,9 @@ class NatsTransport:
             log.error("undecodable message terminated", subject=message.subject, error=repr(exc))
             self._settle(message.term())
             return
+
+        if tracing_enabled():  # the broker hop: a consumer span under the publish span
+            received_span(f"nats.receive {runner.name}", (message.headers or {}).get("traceparent"))
 
         def done(recorded: bool) -> None:
             if recorded:
