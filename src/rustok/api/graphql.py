@@ -31,10 +31,13 @@ from rustok.api.permission_check import refuse_undeclared, schema_permissions
 from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
 from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.graphql import AuthMutation, AuthQuery
+from rustok.auth.graphql_flows import AuthFlowMutation, AuthFlowQuery
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
+from rustok.outbox.graphql import OutboxMutation, OutboxQuery
+from rustok.tenancy.graphql import TenancyMutation, TenancyQuery
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
 from rustok.web.deps import platform_from_state
 from rustok.web.graphql import GraphQLContext, RustokInfo
@@ -189,12 +192,18 @@ def build_schema(platform: Platform) -> strawberry.Schema:
     queries = [
         PlatformQuery,
         AuthQuery,
+        AuthFlowQuery,
         ApiKeyQuery,
+        TenancyQuery,
+        OutboxQuery,
         *(m.graphql_query for m in platform.modules if m.graphql_query),
     ]
     mutations = [
         AuthMutation,
+        AuthFlowMutation,
         ApiKeyMutation,
+        TenancyMutation,
+        OutboxMutation,
         *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
     ]
     query = merge_types("Query", tuple(queries))

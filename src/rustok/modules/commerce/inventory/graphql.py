@@ -8,8 +8,7 @@ import datetime as dt
 import strawberry
 
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.checkout.graphql import AddressInput
-from rustok.modules.commerce.graphql_support import runtime
+from rustok.modules.commerce.graphql_support import AddressInput, runtime
 from rustok.modules.commerce.inventory.schemas import StockLocationCreate, StockLocationRead
 from rustok.web.graphql import RustokInfo
 from rustok.web.inputs import convert, input_dict
