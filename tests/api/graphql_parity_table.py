@@ -191,6 +191,15 @@ COUNTERPARTS: dict[str, str] = {
     "POST /api/auth/sessions/revoke-all": "revokeOtherSessions",
     "POST /api/auth/verify/request": "requestEmailVerification",
     "POST /api/auth/verify/confirm": "confirmEmailVerification",
+    # --- content, forum, pages: single reads and updates ---------------------------
+    "GET /api/content/categories/{category_id:uuid}": "contentCategory",
+    "GET /api/content/tags/{tag_id:uuid}": "contentTag",
+    "GET /api/content/media": "contentMediaLibrary",
+    "PATCH /api/forum/categories/{category_id:uuid}": "updateForumCategory",
+    "GET /api/forum/categories/{category_id:uuid}": "forumCategory",
+    "PATCH /api/forum/topics/{topic_id:uuid}": "updateForumTopic",
+    "GET /api/forum/replies/{reply_id:uuid}": "forumReply",
+    "GET /api/pages/menus/{menu_id:uuid}": "menu",
     # --- storefront -----------------------------------------------------------------------
     "GET /api/store/products": "storeProducts",
     "GET /api/store/products/{handle:str}": "storeProduct",
@@ -237,12 +246,4 @@ OPEN: dict[str, str] = {
     "PUT /api/admin/mail-templates/{group:str}/{name:str}/{locale:str}": "gap",
     "DELETE /api/admin/mail-templates/{group:str}/{name:str}/{locale:str}": "gap",
     "GET /api/admin/mails": "gap",
-    "GET /api/content/categories/{category_id:uuid}": "gap",
-    "GET /api/content/tags/{tag_id:uuid}": "gap",
-    "GET /api/content/media": "gap",
-    "PATCH /api/forum/categories/{category_id:uuid}": "gap",
-    "GET /api/forum/categories/{category_id:uuid}": "gap",
-    "PATCH /api/forum/topics/{topic_id:uuid}": "gap",
-    "GET /api/forum/replies/{reply_id:uuid}": "gap",
-    "GET /api/pages/menus/{menu_id:uuid}": "gap",
 }

@@ -197,6 +197,12 @@ class PagesQuery:
         result = await _menus(info).list(chain_of(info, locale), location=location, per_page=4)
         return [MenuType.of(m) for m in result.items]
 
+    @strawberry.field(permission_classes=[Public, ON])
+    async def menu(
+        self, info: RustokInfo, id: strawberry.ID, locale: str | None = None
+    ) -> MenuType:
+        return MenuType.of(await _menus(info).get(parse_id(id), chain_of(info, locale)))
+
 
 @strawberry.type
 class PagesMutation:
