@@ -25,6 +25,7 @@ from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
+from rustok.api.graphql_mail import MailMutation, MailQuery
 from rustok.api.graphql_metrics import current_execution, record_operation
 from rustok.api.graphql_transport import GraphQLTransport
 from rustok.api.permission_check import refuse_undeclared, schema_permissions
@@ -196,6 +197,7 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         ApiKeyQuery,
         TenancyQuery,
         OutboxQuery,
+        MailQuery,
         *(m.graphql_query for m in platform.modules if m.graphql_query),
     ]
     mutations = [
@@ -204,6 +206,7 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         ApiKeyMutation,
         TenancyMutation,
         OutboxMutation,
+        MailMutation,
         *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
     ]
     query = merge_types("Query", tuple(queries))
