@@ -108,3 +108,23 @@ async def test_invitation(mail_app: MailApp) -> None:
     assert error_code(await gql(client, accept, t=token, p="hired password")) == (
         "INVALID_OR_EXPIRED_TOKEN"
     )
+
+
+async def test_sign_in_up_and_refresh_validate_as_rest(mail_app: MailApp) -> None:
+    client, _, _ = mail_app
+    sign_in_doc = (
+        "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { expiresIn } }"
+    )
+    huge = "x" * 257  # longer than any password REST accepts: refused before argon2 runs
+    rest = await client.post("/api/auth/login", json={"email": "a@example.com", "password": huge})
+    graphql = await gql(client, sign_in_doc, e="a@example.com", p=huge)
+    assert error_code(graphql) == rest.json()["code"] == "VALIDATION_ERROR"
+    up = 'mutation($e: String!) { signUp(email: $e, password: "long enough pass") { expiresIn } }'
+    rest_up = await client.post(
+        "/api/auth/register", json={"email": "ab", "password": "long enough pass"}
+    )
+    assert error_code(await gql(client, up, e="ab")) == rest_up.json()["code"]
+    refresh = "mutation($t: String!) { refreshToken(refreshToken: $t) { expiresIn } }"
+    rest_refresh = await client.post("/api/auth/refresh", json={"refresh_token": "short"})
+    assert error_code(await gql(client, refresh, t="short")) == rest_refresh.json()["code"]
+    assert rest_refresh.json()["code"] == "VALIDATION_ERROR"

@@ -27,6 +27,7 @@ from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLi
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_mail import MailMutation, MailQuery
 from rustok.api.graphql_metrics import current_execution, record_operation
+from rustok.api.graphql_modules import guard_module_fields
 from rustok.api.graphql_transport import GraphQLTransport
 from rustok.api.permission_check import refuse_undeclared, schema_permissions
 from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
@@ -190,6 +191,10 @@ class PlatformQuery:
 
 
 def build_schema(platform: Platform) -> strawberry.Schema:
+    for module in platform.modules:
+        for kind in (module.graphql_query, module.graphql_mutation):
+            if kind is not None:
+                guard_module_fields(kind, module.slug)
     queries = [
         PlatformQuery,
         AuthQuery,

@@ -55,6 +55,8 @@ def module_enabled(slug: str) -> type[BasePermission]:
     as its REST routes answer 404 for them."""
 
     class ModuleEnabled(BasePermission):
+        module = slug
+
         def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
             context = info.context
             tenant = context.request_context.tenant if isinstance(context, GraphQLContext) else None
