@@ -5,6 +5,7 @@ field a module contributes, as ``create_app`` adds the guard to every module rou
 from __future__ import annotations
 
 import httpx
+from strawberry.types.base import get_object_definition
 
 from rustok.api.app import RustokApp
 from rustok.api.graphql import build_schema
@@ -39,7 +40,7 @@ def test_every_module_field_checks_its_module(app: RustokApp) -> None:
         for kind in (module.graphql_query, module.graphql_mutation):
             if kind is None:
                 continue
-            for field in kind.__strawberry_definition__.fields:
+            for field in get_object_definition(kind, strict=True).fields:
                 names = [p.__name__ for p in field.permission_classes]
                 assert f"ModuleEnabled[{module.slug}]" in names, (module.slug, field.name)
     assert schema.get_type_by_name("Query") is not None
