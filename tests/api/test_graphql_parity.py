@@ -12,6 +12,8 @@ from litestar.handlers import HTTPRouteHandler
 from rustok.api.app import RustokApp
 from rustok.api.graphql import build_schema
 from rustok.rbac.declare import PERMISSION_OPT, PUBLIC_OPT
+from rustok.web.guards import default_tenant_only
+from rustok.web.permissions import DefaultTenantOnly
 from tests.api.graphql_parity_table import COUNTERPARTS, HTTP_ONLY, OPEN
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -21,6 +23,7 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 class Field:
     root: str  # Query or Mutation
     permissions: frozenset[str]  # "public", "authenticated" or "resource:action"
+    default_tenant_only: bool
 
 
 def rest_operations(app: RustokApp) -> dict[str, str]:
@@ -38,6 +41,19 @@ def rest_operations(app: RustokApp) -> dict[str, str]:
     return found
 
 
+def platform_admin_operations(app: RustokApp) -> set[str]:
+    """Operations guarded by ``default_tenant_only`` (platform administration)."""
+    found = set()
+    for route in app.litestar.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not isinstance(handler, HTTPRouteHandler):
+                continue
+            guards = [g for layer in handler.ownership_layers for g in layer.guards or []]
+            if default_tenant_only in guards:
+                found |= {f"{m} {route.path}" for m in handler.http_methods}
+    return found
+
+
 def graphql_fields(schema: strawberry.Schema) -> dict[str, Field]:
     """Every ``Query`` and ``Mutation`` root field with the permissions it declares."""
     found = {}
@@ -49,7 +65,8 @@ def graphql_fields(schema: strawberry.Schema) -> dict[str, Field]:
             declared = {getattr(p, "required", None) for p in field.permission_classes or []} - {
                 None
             }
-            found[name] = Field(root, frozenset(str(p) for p in declared))
+            admin_only = DefaultTenantOnly in (field.permission_classes or [])
+            found[name] = Field(root, frozenset(str(p) for p in declared), admin_only)
     return found
 
 
@@ -73,6 +90,8 @@ async def test_every_rest_operation_has_a_graphql_twin_or_a_reason(app: RustokAp
     stale = sorted(set().union(*tables) - set(operations))
     assert not stale, f"graphql_parity_table names routes that do not exist: {stale}"
     problems = []
+    platform_admin = platform_admin_operations(app)
+    assert "GET /api/admin/tenants" in platform_admin  # the guard is found
     for operation, name in COUNTERPARTS.items():
         field = fields.get(name)
         if field is None:
@@ -81,6 +100,8 @@ async def test_every_rest_operation_has_a_graphql_twin_or_a_reason(app: RustokAp
         root = "Mutation" if operation.split()[0] in WRITES else "Query"
         if field.root != root:
             problems.append(f"{operation}: {name} is a {field.root} field, want {root}")
+        if (operation in platform_admin) != field.default_tenant_only:
+            problems.append(f"{operation}: default-tenant-only differs on {name}")
         if operations[operation] not in field.permissions:
             problems.append(
                 f"{operation} needs {operations[operation]}, {name} declares "
