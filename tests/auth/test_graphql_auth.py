@@ -23,9 +23,13 @@ PUBLIC_ROOT_FIELDS = {
     "content_media", "blog_post", "blog_post_by_slug", "blog_posts", "blog_comments",
     "forum_categories", "forum_topic", "forum_topics", "forum_replies",
     "page", "page_by_slug", "pages", "menus",
+    # Their REST twins are public too (API-2 parity).
+    "menu", "content_category", "content_tag", "forum_category", "forum_reply",
+    "store_shipping_methods", "request_password_reset", "confirm_password_reset",
+    "confirm_email_verification", "accept_invite",
     # Carts answer to their token (or their customer), not to a role.
     "cart", "create_cart", "add_cart_item", "update_cart_item", "remove_cart_item",
-    "apply_discount_code", "checkout",
+    "apply_discount_code", "checkout", "update_cart", "merge_cart",
 }  # fmt: skip
 
 

@@ -25,17 +25,22 @@ from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
+from rustok.api.graphql_mail import MailMutation, MailQuery
 from rustok.api.graphql_metrics import current_execution, name_operation_span, record_operation
+from rustok.api.graphql_modules import guard_module_fields
 from rustok.api.graphql_transport import GraphQLTransport
 from rustok.api.permission_check import refuse_undeclared, schema_permissions
 from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
 from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.graphql import AuthMutation, AuthQuery
+from rustok.auth.graphql_flows import AuthFlowMutation, AuthFlowQuery
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
 from rustok.core.tracing import child_span
+from rustok.outbox.graphql import OutboxMutation, OutboxQuery
+from rustok.tenancy.graphql import TenancyMutation, TenancyQuery
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
 from rustok.web.deps import platform_from_state
 from rustok.web.graphql import GraphQLContext, RustokInfo
@@ -190,15 +195,27 @@ class PlatformQuery:
 
 
 def build_schema(platform: Platform) -> strawberry.Schema:
+    for module in platform.modules:
+        for kind in (module.graphql_query, module.graphql_mutation):
+            if kind is not None:
+                guard_module_fields(kind, module.slug)
     queries = [
         PlatformQuery,
         AuthQuery,
+        AuthFlowQuery,
         ApiKeyQuery,
+        TenancyQuery,
+        OutboxQuery,
+        MailQuery,
         *(m.graphql_query for m in platform.modules if m.graphql_query),
     ]
     mutations = [
         AuthMutation,
+        AuthFlowMutation,
         ApiKeyMutation,
+        TenancyMutation,
+        OutboxMutation,
+        MailMutation,
         *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
     ]
     query = merge_types("Query", tuple(queries))

@@ -7,13 +7,20 @@ import strawberry
 from rustok.auth.admin import UserAdminService
 from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.models import User
-from rustok.auth.schemas import TokenPair, UserRead
+from rustok.auth.schemas import (
+    LoginRequest,
+    RefreshRequest,
+    RegisterRequest,
+    TokenPair,
+    UserRead,
+)
 from rustok.core.errors import Unauthenticated
 from rustok.rbac.declare import AUTHENTICATED
 from rustok.rbac.principal import Principal
 from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
 from rustok.web.cursors import offset_after
 from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.inputs import convert
 from rustok.web.permissions import Public, requires
 from rustok.web.principals import graphql_principal
 
@@ -148,20 +155,27 @@ class AuthMutation:
     @strawberry.mutation(permission_classes=[Public])
     async def sign_in(self, info: RustokInfo, email: str, password: str) -> AuthPayload:
         _no_store(info)
-        return AuthPayload.from_pair(await _auth(info).service.login(email, password, _agent(info)))
+        body = convert({"email": email, "password": password}, LoginRequest)
+        pair = await _auth(info).service.login(body.email, body.password, _agent(info))
+        return AuthPayload.from_pair(pair)
 
     @strawberry.mutation(permission_classes=[Public])
     async def sign_up(
         self, info: RustokInfo, email: str, password: str, name: str | None = None
     ) -> AuthPayload:
         _no_store(info)
-        pair = await _auth(info).service.register(email, password, name, _agent(info))
+        data = {"email": email, "password": password, "name": name}
+        body = convert({k: v for k, v in data.items() if v is not None}, RegisterRequest)
+        pair = await _auth(info).service.register(
+            body.email, body.password, body.name, _agent(info)
+        )
         return AuthPayload.from_pair(pair)
 
     @strawberry.mutation(permission_classes=[Public])
     async def refresh_token(self, info: RustokInfo, refresh_token: str) -> AuthPayload:
         _no_store(info)
-        return AuthPayload.from_pair(await _auth(info).service.refresh(refresh_token))
+        body = convert({"refresh_token": refresh_token}, RefreshRequest)
+        return AuthPayload.from_pair(await _auth(info).service.refresh(body.refresh_token))
 
     @strawberry.mutation(permission_classes=[requires(AUTHENTICATED)])
     async def sign_out(self, info: RustokInfo) -> bool:

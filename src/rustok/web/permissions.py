@@ -12,6 +12,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from rustok.audit.log import record_now
+from rustok.core.context import DEFAULT_TENANT_ID
 from rustok.core.errors import NotFound, PermissionDenied, Unauthenticated
 from rustok.rbac.declare import AUTHENTICATED, check_syntax
 from rustok.web.graphql import GraphQLContext
@@ -54,6 +55,8 @@ def module_enabled(slug: str) -> type[BasePermission]:
     as its REST routes answer 404 for them."""
 
     class ModuleEnabled(BasePermission):
+        module = slug
+
         def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
             context = info.context
             tenant = context.request_context.tenant if isinstance(context, GraphQLContext) else None
@@ -63,3 +66,15 @@ def module_enabled(slug: str) -> type[BasePermission]:
 
     ModuleEnabled.__name__ = f"ModuleEnabled[{slug}]"
     return ModuleEnabled
+
+
+class DefaultTenantOnly(BasePermission):
+    """Platform administration spans tenants: only in the default tenant, as the REST
+    routes' ``web.guards.default_tenant_only`` (with a permission only super admins hold)."""
+
+    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+        context = info.context
+        tenant = context.request_context.tenant_id if isinstance(context, GraphQLContext) else None
+        if tenant != DEFAULT_TENANT_ID:
+            raise PermissionDenied("platform administration happens in the default tenant")
+        return True

@@ -168,9 +168,13 @@ async def test_menus(client: httpx.AsyncClient, platform: Platform) -> None:
     assert error_code(wrong) == "VALIDATION_ERROR"
     listed = await gql(client, "{ menus { location } pages { totalCount } }")
     assert listed["data"] == {"menus": [], "pages": {"totalCount": 0}}
-    made = await gql(client, "mutation($i: JSON!) { createPage(input: $i) { title blocks } }",
-                     admin, i=page_body("Via GraphQL", [VALID[1]]))  # fmt: skip
+    typed = {"translations": [{"locale": "en", "title": "Via GraphQL",
+                               "blocks": [{"text": {"content": "**Hi**"}}]}]}  # fmt: skip
+    made = await gql(client, "mutation($i: PageCreateInput!) { createPage(input: $i) "
+                     "{ title blocks } }", admin, i=typed)  # fmt: skip
     assert made["data"]["createPage"]["blocks"] == [{**VALID[1], "format": "markdown"}]
-    broken = await gql(client, "mutation($i: JSON!) { createPage(input: $i) { id } }", admin,
-                       i=page_body("x", [INVALID[0]]))  # fmt: skip
+    bad_hero = {"hero": {"title": "T", "ctaText": "Go"}}  # cta_url missing
+    broken = await gql(client, "mutation($i: PageCreateInput!) { createPage(input: $i) { id } }",
+                       admin, i={"translations": [{"locale": "en", "title": "x",
+                                                   "blocks": [bad_hero]}]})  # fmt: skip
     assert error_code(broken) == "VALIDATION_ERROR"

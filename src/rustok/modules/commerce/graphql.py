@@ -11,15 +11,26 @@ from strawberry.tools import merge_types
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.carts.graphql import CartMutation, CartQuery
 from rustok.modules.commerce.catalog.graphql import CatalogMutation, CatalogQuery
+from rustok.modules.commerce.catalog.graphql_price_lists import PriceListMutation, PriceListQuery
+from rustok.modules.commerce.catalog.graphql_taxonomy import TaxonomyMutation, TaxonomyQuery
+from rustok.modules.commerce.catalog.graphql_variants import VariantMutation, VariantQuery
 from rustok.modules.commerce.checkout.graphql import CheckoutMutation
+from rustok.modules.commerce.customers.graphql import CustomerMutation, CustomerQuery
+from rustok.modules.commerce.discounts.graphql import (
+    DiscountMutation,
+    DiscountQuery,
+    DiscountType,
+)
 from rustok.modules.commerce.discounts.service import DiscountCreate
 from rustok.modules.commerce.graphql_support import runtime
+from rustok.modules.commerce.inventory.graphql import StockLocationMutation, StockLocationQuery
 from rustok.modules.commerce.inventory.schemas import (
     InventoryAdjust,
     InventorySet,
     VariantInventoryRead,
 )
 from rustok.modules.commerce.orders.graphql import OrdersMutation, OrdersQuery
+from rustok.modules.commerce.regions.graphql import RegionMutation, RegionQuery
 from rustok.web.graphql import RustokInfo, parse_id
 from rustok.web.inputs import convert, input_dict
 from rustok.web.permissions import requires
@@ -61,17 +72,6 @@ class VariantInventoryType:
         )  # fmt: skip
 
 
-@strawberry.type(name="Discount")
-class DiscountType:
-    id: strawberry.ID
-    code: str
-    kind: str
-    value: MinorUnits
-    usage_limit: int | None
-    usage_count: int
-    is_active: bool
-
-
 @strawberry.input
 class DiscountCreateInput:
     code: str
@@ -99,18 +99,7 @@ class StockQuery:
     @strawberry.field(permission_classes=[requires(perm.DISCOUNTS_LIST)])
     async def discounts(self, info: RustokInfo, first: int = 20) -> list[DiscountType]:
         page = await runtime(info).discounts.list_page(1, max(1, min(first, 100)))
-        return [
-            DiscountType(
-                id=strawberry.ID(str(d.id)),
-                code=d.code,
-                kind=d.kind,
-                value=MinorUnits(d.value),
-                usage_limit=d.usage_limit,
-                usage_count=d.usage_count,
-                is_active=d.is_active,
-            )
-            for d in page.items
-        ]
+        return [DiscountType.of(d) for d in page.items]
 
 
 @strawberry.type
@@ -137,14 +126,21 @@ class StockMutation:
     async def create_discount(self, info: RustokInfo, input: DiscountCreateInput) -> DiscountType:
         """The REST body of ``POST /api/commerce/discounts`` as a typed input."""
         d = await runtime(info).discounts.create(convert(input_dict(input), DiscountCreate))
-        return DiscountType(
-            id=strawberry.ID(str(d.id)), code=d.code, kind=d.kind, value=MinorUnits(d.value),
-            usage_limit=d.usage_limit, usage_count=d.usage_count, is_active=d.is_active,
-        )  # fmt: skip
+        return DiscountType.of(d)
 
 
-CommerceQuery = merge_types("CommerceQuery", (CatalogQuery, CartQuery, OrdersQuery, StockQuery))
+CommerceQuery = merge_types(
+    "CommerceQuery",
+    (
+        CatalogQuery, VariantQuery, TaxonomyQuery, PriceListQuery, CartQuery, OrdersQuery,
+        StockQuery, StockLocationQuery, DiscountQuery, RegionQuery, CustomerQuery,
+    ),
+)  # fmt: skip
 CommerceMutation = merge_types(
     "CommerceMutation",
-    (CatalogMutation, CartMutation, CheckoutMutation, OrdersMutation, StockMutation),
-)
+    (
+        CatalogMutation, VariantMutation, TaxonomyMutation, PriceListMutation, CartMutation,
+        CheckoutMutation, OrdersMutation, StockMutation, StockLocationMutation,
+        DiscountMutation, RegionMutation, CustomerMutation,
+    ),
+)  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+import strawberry
 from litestar import Request
 from strawberry.dataloader import DataLoader
 
@@ -20,6 +21,22 @@ from rustok.web.principals import graphql_principal
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+@strawberry.input
+class AddressInput:
+    """A postal address (``fields.Address``): checkout and stock locations."""
+
+    first_name: str
+    last_name: str
+    address1: str
+    city: str
+    postal_code: str
+    country_code: str
+    company: str | None = None
+    address2: str | None = None
+    province: str | None = None
+    phone: str | None = None
 
 
 def _request(info: RustokInfo) -> Request[Any, Any, Any]:

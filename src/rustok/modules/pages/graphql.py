@@ -1,6 +1,5 @@
-"""GraphQL: pages and menus. Page and menu inputs are JSON objects shaped like the REST
-bodies (validated by the same structs: 15 block types are easier to send as JSON than as
-GraphQL input unions)."""
+"""GraphQL: pages and menus. Inputs are typed (``graphql_inputs``: a page block is a
+``@oneOf`` input per block type) and validated by the REST bodies' structs."""
 
 from __future__ import annotations
 
@@ -13,16 +12,22 @@ from strawberry.scalars import JSON
 
 from rustok.core.errors import ValidationFailed
 from rustok.modules.content.interface import NodeStatus
-from rustok.modules.content.web import NodeType, access_of, chain_of, content_loaders, to_struct
+from rustok.modules.content.web import NodeType, access_of, chain_of, content_loaders
+from rustok.modules.pages.graphql_inputs import (
+    MenuCreateInput,
+    MenuUpdateInput,
+    PageCreateInput,
+    PageUpdateInput,
+    menu_create,
+    menu_update,
+    page_create,
+    page_update,
+)
 from rustok.modules.pages.menus import MenuService
 from rustok.modules.pages.schemas import (
-    MenuCreate,
     MenuItemRead,
     MenuRead,
-    MenuUpdate,
-    PageCreate,
     PageRead,
-    PageUpdate,
 )
 from rustok.modules.pages.service import PageService
 from rustok.web.connections import check_page
@@ -197,21 +202,28 @@ class PagesQuery:
         result = await _menus(info).list(chain_of(info, locale), location=location, per_page=4)
         return [MenuType.of(m) for m in result.items]
 
+    @strawberry.field(permission_classes=[Public, ON])
+    async def menu(
+        self, info: RustokInfo, id: strawberry.ID, locale: str | None = None
+    ) -> MenuType:
+        return MenuType.of(await _menus(info).get(parse_id(id), chain_of(info, locale)))
+
 
 @strawberry.type
 class PagesMutation:
     @strawberry.mutation(permission_classes=[requires("pages:create"), ON])
     async def create_page(
-        self, info: RustokInfo, input: JSON, locale: str | None = None
+        self, info: RustokInfo, input: PageCreateInput, locale: str | None = None
     ) -> PageType:
-        read = await _pages(info).create(to_struct(PageCreate, input), chain_of(info, locale))
+        read = await _pages(info).create(page_create(input), chain_of(info, locale))
         return _page(info, read, locale)
 
     @strawberry.mutation(permission_classes=[requires("pages:update"), ON])
     async def update_page(
-        self, info: RustokInfo, id: strawberry.ID, input: JSON, locale: str | None = None
-    ) -> PageType:
-        data = to_struct(PageUpdate, input)
+        self, info: RustokInfo, id: strawberry.ID, input: PageUpdateInput,
+        locale: str | None = None,
+    ) -> PageType:  # fmt: skip
+        data = page_update(input)
         return _page(
             info, await _pages(info).update(parse_id(id), data, chain_of(info, locale)), locale
         )
@@ -234,14 +246,14 @@ class PagesMutation:
         return True
 
     @strawberry.mutation(permission_classes=[requires("pages:create"), ON])
-    async def create_menu(self, info: RustokInfo, input: JSON) -> MenuType:
-        return MenuType.of(
-            await _menus(info).create(to_struct(MenuCreate, input), chain_of(info, None))
-        )
+    async def create_menu(self, info: RustokInfo, input: MenuCreateInput) -> MenuType:
+        return MenuType.of(await _menus(info).create(menu_create(input), chain_of(info, None)))
 
     @strawberry.mutation(permission_classes=[requires("pages:update"), ON])
-    async def update_menu(self, info: RustokInfo, id: strawberry.ID, input: JSON) -> MenuType:
-        data = to_struct(MenuUpdate, input)
+    async def update_menu(
+        self, info: RustokInfo, id: strawberry.ID, input: MenuUpdateInput
+    ) -> MenuType:
+        data = menu_update(input)
         return MenuType.of(await _menus(info).update(parse_id(id), data, chain_of(info, None)))
 
     @strawberry.mutation(permission_classes=[requires("pages:delete"), ON])

@@ -6,6 +6,8 @@ signed-in owner.
 
 from __future__ import annotations
 
+import uuid
+
 import strawberry
 
 from rustok.modules.commerce.carts.schemas import (
@@ -17,9 +19,21 @@ from rustok.modules.commerce.carts.schemas import (
 )
 from rustok.modules.commerce.graphql_support import cart_access, runtime
 from rustok.web.graphql import RustokInfo, parse_id
-from rustok.web.inputs import convert
+from rustok.web.inputs import convert, patch_dict
 from rustok.web.permissions import Public
 from rustok.web.scalars import MinorUnits
+
+
+def _id_or_none(value: uuid.UUID | None) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))
+
+
+@strawberry.input(name="CartUpdateInput", description="Left-out fields stay; null clears one.")
+class CartUpdateInputType:
+    email: str | None = strawberry.UNSET
+    discount_code: str | None = strawberry.UNSET
+    shipping_method_id: strawberry.ID | None = strawberry.UNSET
+    country_code: str | None = strawberry.UNSET
 
 
 @strawberry.type(name="CartItem")
@@ -41,6 +55,8 @@ class CartType:
     currency_code: str
     email: str | None
     discount_code: str | None
+    country_code: str | None
+    shipping_method_id: strawberry.ID | None
     items: list[CartItemType]
     item_count: int
     subtotal: MinorUnits
@@ -54,6 +70,8 @@ class CartType:
         return cls(
             id=strawberry.ID(str(cart.id)), token=cart.token, status=cart.status,
             currency_code=cart.currency_code, email=cart.email, discount_code=cart.discount_code,
+            country_code=cart.country_code,
+            shipping_method_id=_id_or_none(cart.shipping_method_id),
             items=[
                 CartItemType(
                     id=strawberry.ID(str(i.id)), variant_id=strawberry.ID(str(i.variant_id)),
@@ -128,3 +146,21 @@ class CartMutation:
             parse_id(cart_id, "cart_id"), cart_access(info, token), body
         )
         return CartType.of(cart)
+
+    @strawberry.mutation(permission_classes=[Public])
+    async def update_cart(
+        self, info: RustokInfo, cart_id: strawberry.ID, input: CartUpdateInputType,
+        token: str | None = None,
+    ) -> CartType:  # fmt: skip
+        """Set the email, destination country, shipping method or discount code."""
+        body = convert(patch_dict(input), CartUpdate)
+        cart = await runtime(info).carts.update(
+            parse_id(cart_id, "cart_id"), cart_access(info, token), body
+        )
+        return CartType.of(cart)
+
+    @strawberry.mutation(permission_classes=[Public])
+    async def merge_cart(self, info: RustokInfo, token: str | None = None) -> CartType:
+        """After signing in: fold the anonymous cart (its token, as argument or
+        ``X-Cart-Token``) into the customer's open cart, or make it theirs."""
+        return CartType.of(await runtime(info).carts.merge(cart_access(info, token)))

@@ -14,7 +14,14 @@ import strawberry
 from strawberry.scalars import JSON
 
 from rustok.core.errors import ValidationFailed
-from rustok.modules.commerce.catalog.schemas import PriceInput, ProductCreate, ProductUpdate
+from rustok.modules.commerce.catalog.schemas import (
+    ImageInput,
+    PriceInput,
+    ProductCreate,
+    ProductUpdate,
+    VariantCreate,
+    VariantUpdate,
+)
 from rustok.web.inputs import convert, input_dict, patch_dict
 from rustok.web.scalars import MinorUnits
 
@@ -72,6 +79,20 @@ class VariantCreateInputType:
     inventory_quantity: int | None = None
 
 
+@strawberry.input(name="VariantUpdateInput", description="Fields left out stay as they are.")
+class VariantUpdateInputType:
+    sku: str | None = strawberry.UNSET
+    title: str | None = strawberry.UNSET
+    barcode: str | None = strawberry.UNSET
+    weight_grams: int | None = strawberry.UNSET
+    length_mm: int | None = strawberry.UNSET
+    width_mm: int | None = strawberry.UNSET
+    height_mm: int | None = strawberry.UNSET
+    inventory_policy: str | None = strawberry.UNSET
+    position: int | None = strawberry.UNSET
+    options: list[VariantOptionValueType] | None = strawberry.UNSET
+
+
 @strawberry.input(name="ProductCreateInput")
 class ProductCreateInputType:
     translations: list[TranslationInputType]
@@ -97,6 +118,8 @@ class ProductUpdateInputType:
 
 
 def _variant(data: dict[str, Any]) -> dict[str, Any]:
+    if "options" in data and data["options"] is None:  # an explicit null, refused as in REST
+        return data
     pairs = data.pop("options", [])
     data["options"] = {p["option"]: p["value"] for p in pairs}
     if len(data["options"]) != len(pairs):  # a dict would silently keep the last value
@@ -116,3 +139,16 @@ def product_update(value: ProductUpdateInputType) -> ProductUpdate:
 
 def prices(values: list[PriceInputType]) -> list[PriceInput]:
     return convert([input_dict(v) for v in values], list[PriceInput])
+
+
+def variant_create(value: VariantCreateInputType) -> VariantCreate:
+    return convert(_variant(input_dict(value)), VariantCreate)
+
+
+def variant_update(value: VariantUpdateInputType) -> VariantUpdate:
+    data = patch_dict(value)
+    return convert(_variant(data) if "options" in data else data, VariantUpdate)
+
+
+def image(value: ImageInputType) -> ImageInput:
+    return convert(input_dict(value), ImageInput)

@@ -9,25 +9,11 @@ import strawberry
 
 from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_RE, CheckoutRequest
-from rustok.modules.commerce.graphql_support import cart_access, runtime
+from rustok.modules.commerce.graphql_support import AddressInput, cart_access, runtime
 from rustok.modules.commerce.orders.graphql import OrderType
 from rustok.web.graphql import RustokInfo, parse_id
 from rustok.web.inputs import convert, input_dict
 from rustok.web.permissions import Public
-
-
-@strawberry.input
-class AddressInput:
-    first_name: str
-    last_name: str
-    address1: str
-    city: str
-    postal_code: str
-    country_code: str
-    company: str | None = None
-    address2: str | None = None
-    province: str | None = None
-    phone: str | None = None
 
 
 @strawberry.input

@@ -12,6 +12,7 @@ from rustok.modules.content.graphql.support import chain_of, to_struct
 from rustok.modules.content.media.media_runtime import media_service
 from rustok.modules.content.media.schemas import MediaRead, MediaUpdate
 from rustok.rbac.principal import Principal
+from rustok.web.connections import check_page
 from rustok.web.graphql import RustokInfo, parse_id
 from rustok.web.permissions import Public, module_enabled, requires
 from rustok.web.principals import graphql_principal
@@ -51,6 +52,12 @@ class MediaType:
         )
 
 
+@strawberry.type(name="ContentMediaList")
+class MediaList:
+    items: list[MediaType]
+    total_count: int
+
+
 @strawberry.input(name="ContentMediaTextInput")
 class MediaTextInput:
     locale: str
@@ -80,6 +87,18 @@ class MediaQuery:
     ) -> MediaType:
         read = await media_service(info.context.platform).get(parse_id(id), chain_of(info, locale))
         return MediaType.of(read)
+
+    @strawberry.field(
+        permission_classes=[requires("media:list"), ON], description="The library, newest first."
+    )
+    async def content_media_library(
+        self, info: RustokInfo, locale: str | None = None, page: int = 1, per_page: int = 20
+    ) -> MediaList:
+        check_page(page, per_page)
+        found = await media_service(info.context.platform).list(
+            _caller(info), chain_of(info, locale), page=page, per_page=per_page
+        )
+        return MediaList(items=[MediaType.of(m) for m in found.items], total_count=found.total)
 
 
 @strawberry.type

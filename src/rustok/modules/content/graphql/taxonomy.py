@@ -152,6 +152,20 @@ class TaxonomyQuery:
         )
 
     @strawberry.field(permission_classes=[Public, ON])
+    async def content_category(
+        self, info: RustokInfo, id: strawberry.ID, locale: str | None = None
+    ) -> CategoryType:
+        service = CategoryService(info.context.platform)
+        return CategoryType.of(await service.get_category(parse_id(id), chain_of(info, locale)))
+
+    @strawberry.field(permission_classes=[Public, ON])
+    async def content_tag(
+        self, info: RustokInfo, id: strawberry.ID, locale: str | None = None
+    ) -> TagType:
+        service = TagService(info.context.platform)
+        return TagType.of(await service.get_tag(parse_id(id), chain_of(info, locale)))
+
+    @strawberry.field(permission_classes=[Public, ON])
     async def content_tags(
         self, info: RustokInfo, locale: str | None = None, page: int = 1, per_page: int = 20
     ) -> TagList:

@@ -12,20 +12,24 @@ from rustok.modules.forum.graphql.types import (
     CategoryInput,
     CategoryList,
     CategoryType,
+    CategoryUpdateInput,
     ReplyList,
     ReplyType,
     TopicInput,
     TopicList,
     TopicType,
+    TopicUpdateInput,
     moderation_target,
     topic_action,
 )
 from rustok.modules.forum.replies import ReplyService
 from rustok.modules.forum.schemas import (
     ForumCategoryCreate,
+    ForumCategoryUpdate,
     ReplyCreate,
     ReplyUpdate,
     TopicCreate,
+    TopicUpdate,
 )
 from rustok.modules.forum.topics import TopicService
 from rustok.web.connections import check_page
@@ -48,6 +52,26 @@ class ForumQuery:
         return CategoryList(
             items=[CategoryType(record=r, chain=chain) for r in records], total_count=total
         )
+
+    @strawberry.field(permission_classes=[Public, ON])
+    async def forum_category(
+        self, info: RustokInfo, id: strawberry.ID, locale: str | None = None
+    ) -> CategoryType:
+        service = ForumCategoryService(info.context.platform, access_of(info))
+        chain = chain_of(info, locale)
+        await service.get(parse_id(id), chain)  # not found when the caller may not see it
+        return CategoryType(record=await service.record(parse_id(id)), chain=chain)
+
+    @strawberry.field(
+        permission_classes=[Public, ON],
+        description="One reply (unapproved ones only for their author and moderators).",
+    )
+    async def forum_reply(
+        self, info: RustokInfo, id: strawberry.ID, locale: str | None = None
+    ) -> ReplyType:
+        chain = chain_of(info, locale)
+        await _replies(info).get(parse_id(id), chain)  # not found when the caller may not see it
+        return ReplyType(record=await _replies(info).record(parse_id(id)), chain=chain)
 
     @strawberry.field(permission_classes=[Public, ON])
     async def forum_topics(
@@ -110,6 +134,16 @@ class ForumMutation:
         created = await service.create(to_struct(ForumCategoryCreate, input), chain_of(info, None))
         return CategoryType(record=await service.record(created.id), chain=chain_of(info, None))
 
+    @strawberry.mutation(permission_classes=[requires("categories:update"), ON])
+    async def update_forum_category(
+        self, info: RustokInfo, id: strawberry.ID, input: CategoryUpdateInput
+    ) -> CategoryType:
+        """Rename a forum category or change its icon, colour or moderation."""
+        service = ForumCategoryService(info.context.platform, access_of(info))
+        data = to_struct(ForumCategoryUpdate, input)
+        await service.update(parse_id(id), data, chain_of(info, None))
+        return CategoryType(record=await service.record(parse_id(id)), chain=chain_of(info, None))
+
     @strawberry.mutation(permission_classes=[requires("categories:delete"), ON])
     async def delete_forum_category(self, info: RustokInfo, id: strawberry.ID) -> bool:
         await ForumCategoryService(info.context.platform, access_of(info)).delete(parse_id(id))
@@ -119,6 +153,15 @@ class ForumMutation:
     async def create_forum_topic(self, info: RustokInfo, input: TopicInput) -> TopicType:
         created = await _topics(info).create(to_struct(TopicCreate, input), chain_of(info, None))
         return await _topic(info, created.id)
+
+    @strawberry.mutation(permission_classes=[requires("posts:update"), ON])
+    async def update_forum_topic(
+        self, info: RustokInfo, id: strawberry.ID, input: TopicUpdateInput
+    ) -> TopicType:
+        """Edit a topic or move it to another category (customers: their own)."""
+        data = to_struct(TopicUpdate, input)
+        await _topics(info).update(parse_id(id), data, chain_of(info, None))
+        return await _topic(info, parse_id(id))
 
     @strawberry.mutation(permission_classes=[requires("posts:delete"), ON])
     async def delete_forum_topic(self, info: RustokInfo, id: strawberry.ID) -> bool:

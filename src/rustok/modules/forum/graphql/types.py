@@ -9,7 +9,12 @@ import uuid
 import strawberry
 
 from rustok.core.errors import ValidationFailed
-from rustok.modules.content.web import NodeType, TranslationInputType, content_loaders
+from rustok.modules.content.web import (
+    NodeType,
+    TranslationInputType,
+    TranslationPatchType,
+    content_loaders,
+)
 from rustok.modules.forum.schemas import CategoryRecord, ReplyRecord, TopicRecord
 from rustok.modules.forum.state import ModerationTarget, TopicAction
 from rustok.web.graphql import RustokInfo
@@ -139,6 +144,21 @@ class CategoryInput:
     icon: str | None = None
     color: str | None = None
     moderated: bool = False
+
+
+@strawberry.input(name="ForumCategoryUpdateInput", description="Left-out fields stay.")
+class CategoryUpdateInput:
+    translations: list[TranslationPatchType] | None = strawberry.UNSET
+    icon: str | None = strawberry.UNSET
+    color: str | None = strawberry.UNSET
+    moderated: bool | None = strawberry.UNSET
+    position: int | None = strawberry.UNSET
+
+
+@strawberry.input(name="ForumTopicUpdateInput", description="categoryId moves the topic.")
+class TopicUpdateInput:
+    translations: list[TranslationPatchType] | None = strawberry.UNSET
+    category_id: strawberry.ID | None = strawberry.UNSET
 
 
 @strawberry.input(name="ForumTopicInput")
