@@ -26,6 +26,9 @@ class Field:
     default_tenant_only: bool
 
 
+ADMIN_UI = "/admin"
+
+
 def rest_operations(app: RustokApp) -> dict[str, str]:
     """``"METHOD /path"`` → the permission it needs, as ``rustok routes`` lists them."""
     found = {}
@@ -36,6 +39,8 @@ def rest_operations(app: RustokApp) -> dict[str, str]:
             needed = (
                 "public" if handler.opt.get(PUBLIC_OPT) else str(handler.opt.get(PERMISSION_OPT))
             )
+            if route.path == ADMIN_UI or route.path.startswith(f"{ADMIN_UI}/"):
+                continue  # HTML screens: a client of the same services, not an API
             for method in handler.http_methods - {"HEAD", "OPTIONS"}:
                 found[f"{method} {route.path}"] = needed
     return found
