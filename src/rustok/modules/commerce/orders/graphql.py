@@ -184,7 +184,7 @@ class OrdersQuery:
         """An order found by its number, its email and the lookup token of its confirmation
         (no account needed); a wrong one is NOT_FOUND like an unknown order."""
         body = convert({"number": number, "email": email, "token": token}, OrderLookup)
-        return OrderType.of(await runtime(info).orders.lookup(body))
+        return OrderType.of(await runtime(info).guest_orders.find(body))
 
 
 @strawberry.type

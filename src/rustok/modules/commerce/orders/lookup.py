@@ -10,7 +10,8 @@ number, email or token are the same 404 as an order that does not exist.
 
 Attempts are throttled per client address and per order number (``limits``, in memory per
 process, ``RUSTOK_COMMERCE_ORDER_LOOKUP_RATE_LIMIT``): a 256-bit token cannot be guessed, but
-numbers and emails should not be probed at request speed either.
+numbers and emails should not be probed at request speed either. The query, which needs
+the cart, is checkout's (``checkout/guest_orders.py``).
 """
 
 from __future__ import annotations
@@ -25,17 +26,11 @@ import msgspec
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.auth.metrics import RATE_LIMIT_REJECTIONS
 from rustok.core.context import current_context
-from rustok.core.errors import NotFound, RustokError
-from rustok.modules.commerce.carts.models import Cart
+from rustok.core.errors import RustokError
 from rustok.modules.commerce.fields import Email
-from rustok.modules.commerce.orders.models import Order
-from rustok.modules.commerce.orders.queries import order_reads
-from rustok.modules.commerce.orders.schemas import OrderRead
 
 TOKEN_CONTEXT = b"rustok:order-lookup:v1:"
 # The token of an order that has none (no cart), so every miss costs one comparison.
@@ -92,21 +87,3 @@ class LookupThrottle:
                         f"too many order lookups; try again in {retry} s",
                         headers={"Retry-After": str(retry)},
                     )
-
-
-async def find_guest_order(session: AsyncSession, data: OrderLookup) -> OrderRead:
-    """The order ``data`` names, or 404 (the same for any wrong part)."""
-    row = (
-        await session.execute(
-            select(Order, Cart.token)
-            .outerjoin(Cart, Cart.id == Order.cart_id)
-            .where(Order.display_number == data.number)
-        )
-    ).first()
-    order, cart_token = (row[0], row[1]) if row is not None else (None, None)
-    expected = lookup_token(cart_token, order.id) if order is not None else None
-    matches = token_matches(expected, data.token)  # compared whether or not the order exists
-    if order is None or not matches or order.email.casefold() != data.email.casefold():
-        raise NotFound("no such order")
-    (read,) = await order_reads(session, [order])
-    return read

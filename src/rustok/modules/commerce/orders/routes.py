@@ -110,4 +110,4 @@ class StoreOrderController(Controller):
         """A guest's order, by its number, its email and the ``lookup_token`` of the checkout
         answer or the confirmation mail; any wrong part is a 404 like an unknown order.
         Throttled per address and per number (429)."""
-        return await commerce.orders.lookup(data)
+        return await commerce.guest_orders.find(data)

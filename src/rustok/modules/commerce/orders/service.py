@@ -31,7 +31,6 @@ from rustok.modules.commerce.metrics import (
     ORDER_REVENUE,
     ORDERS_CANCELLED,
 )
-from rustok.modules.commerce.orders.lookup import LookupThrottle, OrderLookup, find_guest_order
 from rustok.modules.commerce.orders.models import Order, OrderHistory
 from rustok.modules.commerce.orders.queries import order_reads
 from rustok.modules.commerce.orders.schemas import (
@@ -61,7 +60,6 @@ from rustok.modules.commerce.payments.service import (
     refund_payment,
     void_payment,
 )
-from rustok.modules.commerce.settings import CommerceSettings
 
 # The cancel reason of an order the platform cancelled for staying pending too long.
 EXPIRED_REASON: Final = "expired"
@@ -105,8 +103,6 @@ class OrderService:
     def __init__(self, platform: Platform, payments: PaymentProviders | None = None) -> None:
         self._platform = platform
         self._payments = payments if payments is not None else payment_providers(platform)
-        limit = platform.settings.of(CommerceSettings).order_lookup_rate_limit
-        self._lookups = LookupThrottle(limit)
 
     async def list_page(
         self,
@@ -137,13 +133,6 @@ class OrderService:
                 raise NotFound("no such order")  # another customer's order does not exist
             (read,) = await order_reads(session, [order])
             return read
-
-    async def lookup(self, data: OrderLookup) -> OrderRead:
-        """A guest's order by number, email and lookup token (orders/lookup.py); any wrong
-        part is the same 404 as an unknown order."""
-        await self._lookups.admit(data.number)
-        async with self._platform.db.read_session() as session:
-            return await find_guest_order(session, data)
 
     async def confirm(self, order_id: uuid.UUID) -> OrderRead:
         return await self._transition(order_id, "confirm", {})
