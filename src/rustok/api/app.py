@@ -47,6 +47,7 @@ from rustok.outbox.routes import EventsAdminController
 from rustok.tenancy.routes import (
     CurrentTenantController,
     ModulesController,
+    StoreSettingsController,
     TenantAdminController,
 )
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
@@ -70,6 +71,7 @@ PLATFORM_ROUTES = [
     CurrentTenantController,
     TenantAdminController,
     ModulesController,
+    StoreSettingsController,
     EventsAdminController,
     MailTemplatesController,
     MailsAdminController,

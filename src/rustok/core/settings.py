@@ -75,6 +75,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trusted_proxies: tuple[str, ...] = ()
     modules: tuple[str, ...] | None = None
     default_modules: tuple[str, ...] | None = None
+    # Modules no tenant may switch off (tenant admins and platform admins alike).
+    required_modules: tuple[str, ...] = ()
     max_body_size: int = 10 * 1024 * 1024
     # HTTP edge (README "Configuration"): JSON nesting, and Granian's header limits.
     max_json_depth: int = 64
