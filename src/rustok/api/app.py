@@ -102,7 +102,9 @@ class RustokApp:
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)
-        self._asgi = RequestContextMiddleware(stack, TrustedProxies(settings.trusted_proxies))
+        self._asgi = RequestContextMiddleware(
+            stack, TrustedProxies(settings.trusted_proxies), access_log=settings.access_log
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

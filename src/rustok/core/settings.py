@@ -70,6 +70,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_breaker_open_seconds: float = 5.0
     log_format: LogFormat = "console"
     log_level: LogLevel = "info"
+    # One info line per request (api/middleware.py): method, route, status, ms, ids, tenant.
+    access_log: bool = True
     tenant_resolution: TenantResolution = "header"
     tenant_base_domain: str | None = None
     trusted_proxies: tuple[str, ...] = ()
