@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -288,6 +289,35 @@ async def test_only_post_to_mcp_is_served(client: httpx.AsyncClient, app: Rustok
     )
     assert big.status_code == 413 and big.json()["code"] == "PAYLOAD_TOO_LARGE"
     assert (await client.get("/mcp")).json()["code"] == "INVALID_API_KEY"  # the key first
+
+
+async def test_hostile_raw_bodies_are_problems_before_the_sdk_parses_them(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """A deep raw body used to reach the SDK's parser (a JSON-RPC parse error), and a body
+    larger than the limit sent without a length got the SDK's plain-text 413."""
+    admin = await _admin(client, app)
+    key = {"X-Api-Key": (await create_key(client, admin, ["products:list"]))["key"],
+           "Accept": "application/json, text/event-stream",
+           "Content-Type": "application/json"}  # fmt: skip
+    depth = app.platform.settings.max_json_depth + 1
+    deep = await client.post("/mcp", content=b"[" * depth + b"]" * depth, headers=key)
+    assert deep.status_code == 400, deep.text
+    assert deep.headers["content-type"] == "application/problem+json"
+    assert deep.json()["code"] == "NESTING_TOO_DEEP"
+    size = app.platform.settings.max_body_size
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(size // 65536 + 2):
+            yield b" " * 65536
+
+    big = await client.post("/mcp", content=chunks(), headers=key)
+    assert big.status_code == 413, big.text
+    assert big.headers["content-type"] == "application/problem+json"
+    assert big.json()["code"] == "PAYLOAD_TOO_LARGE"
+    ping = {"jsonrpc": "2.0", "id": 7, "method": "ping"}
+    fine = await client.post("/mcp", json=ping, headers=key)
+    assert fine.status_code == 200 and fine.json() == {"jsonrpc": "2.0", "id": 7, "result": {}}
 
 
 @pytest.mark.sql_free
