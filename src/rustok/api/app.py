@@ -13,6 +13,7 @@ from litestar import Litestar, Router
 from litestar.di import Provide
 from sqlalchemy.exc import DBAPIError
 
+from rustok.api.access_log import AccessLog
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.graphiql import graphiql_assets_router
@@ -103,7 +104,7 @@ class RustokApp:
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)
         self._asgi = RequestContextMiddleware(
-            stack, TrustedProxies(settings.trusted_proxies), access_log=settings.access_log
+            stack, TrustedProxies(settings.trusted_proxies), access_log=AccessLog.of(settings)
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -6,10 +6,10 @@ match no route, and it reads the matched route *template* from the scope after r
 metric labels and access log lines never contain raw paths (nor query strings, which may
 carry tokens). It is deliberately small: it runs on every request.
 
-The access log (``RUSTOK_ACCESS_LOG``, on by default) is one ``info`` line per request:
-method, route template, status, duration in ms, request id and tenant slug (which the tenant
-middleware leaves in the scope under :data:`TENANT_SCOPE_KEY`, since its context is reset
-before this layer logs).
+The access log (``RUSTOK_ACCESS_LOG``, on by default; ``access_log.py``) is one ``info``
+line per request: method, route template, status, duration in ms, request id and tenant slug
+(which the tenant middleware leaves in the scope under :data:`TENANT_SCOPE_KEY`, since its
+context is reset before this layer logs).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 
+from rustok.api.access_log import AccessLog
 from rustok.core.context import RequestContext, reset_context, set_context
 from rustok.core.ids import id_to_ulid, new_id
-from rustok.core.logging import get_logger
 from rustok.core.metrics import HTTP_DURATION, HTTP_IN_FLIGHT, HTTP_REQUESTS
 from rustok.core.net import TrustedProxies
 from rustok.core.telemetry import current_traceparent, trace_id_of
@@ -39,12 +39,12 @@ TENANT_SCOPE_KEY = "rustok.tenant"
 
 class RequestContextMiddleware:
     def __init__(
-        self, app: ASGIApp, proxies: TrustedProxies | None = None, *, access_log: bool = False
-    ) -> None:
+        self, app: ASGIApp, proxies: TrustedProxies | None = None, *,
+        access_log: AccessLog | None = None,
+    ) -> None:  # fmt: skip
         self.app = app
         self.proxies = proxies or TrustedProxies(())
-        # One logger per app (loggers are cached on first use with the level of that time).
-        self._access = get_logger("rustok.access") if access_log else None
+        self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,11 +101,9 @@ class RequestContextMiddleware:
             HTTP_DURATION.labels(method, route).observe(elapsed)
             if span is not None:
                 end_request(span, method, route, status)
-            if self._access is not None:
-                self._access.info(
-                    "request", method=method, route=route, status=status,
-                    duration_ms=round(elapsed * 1000, 2), request_id=request_id.decode(),
-                    tenant=scope.get(TENANT_SCOPE_KEY),
-                )  # fmt: skip
+            if self.access_log is not None:
+                self.access_log.write(
+                    method, route, status, elapsed, request_id.decode(), scope.get(TENANT_SCOPE_KEY)
+                )
             reset_context(ctx_token)
             otel_context.detach(otel_token)

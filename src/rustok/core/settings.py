@@ -70,7 +70,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_breaker_open_seconds: float = 5.0
     log_format: LogFormat = "console"
     log_level: LogLevel = "info"
-    # One info line per request (api/middleware.py): method, route, status, ms, ids, tenant.
+    # One info line per request (api/access_log.py): method, route, status, ms, ids, tenant.
     access_log: bool = True
     tenant_resolution: TenantResolution = "header"
     tenant_base_domain: str | None = None
