@@ -20,6 +20,7 @@ from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
+from rustok.api.id_paths import UlidPathIds
 from rustok.api.landing import landing
 from rustok.api.mcp.endpoint import McpEndpoint, McpMount
 from rustok.api.middleware import RequestContextMiddleware
@@ -85,7 +86,8 @@ class RustokApp:
 
     Outermost first: request context (id, trace, client address, metrics) → security headers
     and CORS → rate limits → tenant resolution (and API keys) → ``/mcp`` (the MCP endpoint) or
-    HEAD as GET → Litestar (routing, auth guard, the request guard, handlers).
+    ids in the path as ULIDs to UUIDs (``id_paths.py``) → HEAD as GET → Litestar (routing, auth
+    guard, the request guard, handlers).
     """
 
     def __init__(
@@ -99,6 +101,7 @@ class RustokApp:
         self.mcp = mcp
         settings = platform.settings
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
+        inner = UlidPathIds(inner, [route.path for route in litestar.routes])
         inner = McpMount(inner, mcp)
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
