@@ -230,14 +230,12 @@ async def test_the_endpoint_needs_a_live_key_and_takes_the_tenant_from_it(
 async def test_arguments_pass_the_request_guards_checks(
     client: httpx.AsyncClient, app: RustokApp
 ) -> None:
-    """/mcp is outside the REST request guard: NUL and deep nesting are refused by the tool
-    call itself, as errors naming the field, and nothing is written."""
+    """/mcp is outside the REST request guard: NUL is refused by the tool call itself, as an
+    error naming the field, and nothing is written. (Deep nesting never reaches a tool over
+    HTTP: the endpoint refuses the whole body first, see the hostile bodies test.)"""
     admin = await _admin(client, app)
     key = (await create_key(client, admin, FULL))["key"]
     product = await create_product(client, bearer(admin), title="Guarded Tee", variants=1)
-    deep: object = "x"
-    for _ in range(app.platform.settings.max_json_depth + 1):
-        deep = [deep]
     async with mcp_client(URL, {"Authorization": f"Bearer {key}"}, app) as mcp:
         nul = await mcp.call_tool(
             "update_product", {"id": product["id"], "changes": {"vendor": "A\x00B"}}
@@ -246,10 +244,6 @@ async def test_arguments_pass_the_request_guards_checks(
         assert result(nul)["errors"] == {
             "changes.vendor": ["must not contain NUL (U+0000) characters"]
         }
-        nested = await mcp.call_tool(
-            "update_product", {"id": product["id"], "changes": {"metadata": {"x": deep}}}
-        )
-        assert nested.is_error and result(nested)["code"] == "NESTING_TOO_DEEP"
         shallow = await mcp.call_tool(
             "update_product", {"id": product["id"], "changes": {"metadata": {"x": "ok"}}}
         )
