@@ -87,9 +87,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def served(env: dict[str, str], *, workers: int = 1, target: str | None = None) -> Iterator[Server]:
+def served(
+    env: dict[str, str], *, workers: int = 1, target: str | None = None, log: Path | None = None
+) -> Iterator[Server]:
     """Start ``rustok serve`` (or Granian on another app factory) and wait for the first
-    ``/health/live`` answer."""
+    ``/health/live`` answer. ``log``: a file for its stderr (a server that logs every request
+    would fill the unread pipe and stall)."""
     port = free_port()
     started = time.perf_counter()
     if target is None:
@@ -99,8 +102,9 @@ def served(env: dict[str, str], *, workers: int = 1, target: str | None = None) 
                    "from granian import Granian; from granian.constants import Interfaces, Loops; "
                    f"Granian({target!r}, factory=True, address='127.0.0.1', port={port}, "
                    f"workers={workers}, interface=Interfaces.ASGI, loop=Loops.uvloop).serve()"]  # fmt: skip
+    stderr = log.open("wb") if log is not None else subprocess.PIPE
     proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+        command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -119,6 +123,8 @@ def served(env: dict[str, str], *, workers: int = 1, target: str | None = None) 
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log is not None:
+            stderr.close()  # type: ignore[union-attr]
 
 
 @dataclass

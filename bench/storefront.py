@@ -324,6 +324,9 @@ def _database(label: str, database_url: str, data: Path) -> Rows:
     starts = [_cold_start(env, reference["list"], data, load_after=i == STARTS - 1)
               for i in range(STARTS)]  # fmt: skip
     statements = asyncio.run(_statements(database_url, data))
+    from bench.overhead import overheads  # it uses this module's load()
+
+    costs = overheads(label, env, data)
     rows += [
         (f"{label}: trivial Litestar endpoint, same {len(reference['list']):,} B JSON", floor.row()),
         (f"{label}: GET {LIST}, repeated", cached["list"].row()),
@@ -352,6 +355,7 @@ def _database(label: str, database_url: str, data: Path) -> Rows:
         (f"{label}: memory after load, PSS of all {starts[-1].processes} serve processes",
          f"{starts[-1].pss_total_mib:.0f} MiB (main process {starts[-1].pss_main_mib:.0f} MiB)"),
         (f"{label}: SQL statements per list of 19 (a cache miss)", str(statements)),
+        *costs,
     ]  # fmt: skip
     return rows
 

@@ -48,6 +48,10 @@ STOREFRONT_FORGED: list[tuple[str, str]] = [
     ("newest", b64({"s": "newest", "v": "2026-01-01T00:00:00", "id": PRODUCT_ID})),  # naive
     ("newest", b64({"s": "newest", "v": 5, "id": PRODUCT_ID})),
     ("newest", b64({"s": "newest", "v": "2026-01-01T00:00:00Z"})),
+    # Times of their own zone that UTC cannot hold (the drivers bind UTC).
+    ("newest", b64({"s": "newest", "v": "0001-01-01T00:00:00+14:00", "id": PRODUCT_ID})),
+    ("oldest", b64({"s": "oldest", "v": "9999-12-31T23:59:59-14:00", "id": PRODUCT_ID})),
+    ("price", b64({"s": "price", "v": 2**63 - 1, "id": PRODUCT_ID})),
     ("title", b64({"s": "title", "v": "a\u0000b", "id": PRODUCT_ID})),  # NUL: PostgreSQL fails
     ("title", b64({"s": "title", "v": "x" * 300, "id": PRODUCT_ID})),
     ("title", b64({"s": "title", "v": ["x"], "id": PRODUCT_ID})),

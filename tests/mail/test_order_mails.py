@@ -110,6 +110,9 @@ async def test_order_mails_arrive_once_each_in_the_customers_language(
     assert "Reason: changed my mind" in body_of(cancelled)
     assert "refunded" not in body_of(cancelled)  # cancelled before payment
     placed_html = html_of(english[f"Order #{other} received"])
+    # The lookup code of the checkout's answer, for finding the order without an account.
+    assert f"the code\r\n{eve['lookup_token']}" in body_of(english[f"Order #{other} received"])
+    assert f"<code>{eve['lookup_token']}</code>" in placed_html
     assert "<script>" not in placed_html
     assert "Hello &lt;script&gt;alert(1)&lt;/script&gt; Eve," in placed_html
 

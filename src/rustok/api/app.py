@@ -13,6 +13,7 @@ from litestar import Litestar, Router
 from litestar.di import Provide
 from sqlalchemy.exc import DBAPIError
 
+from rustok.api.access_log import AccessLog
 from rustok.api.admin.router import admin_routers, admin_ui_of
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
@@ -21,6 +22,7 @@ from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
+from rustok.api.id_paths import UlidPathIds
 from rustok.api.landing import landing
 from rustok.api.mcp.endpoint import McpEndpoint, McpMount
 from rustok.api.middleware import RequestContextMiddleware
@@ -49,6 +51,7 @@ from rustok.outbox.routes import EventsAdminController
 from rustok.tenancy.routes import (
     CurrentTenantController,
     ModulesController,
+    StoreSettingsController,
     TenantAdminController,
 )
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
@@ -73,6 +76,7 @@ PLATFORM_ROUTES = [
     CurrentTenantController,
     TenantAdminController,
     ModulesController,
+    StoreSettingsController,
     EventsAdminController,
     MailTemplatesController,
     MailsAdminController,
@@ -85,7 +89,8 @@ class RustokApp:
 
     Outermost first: request context (id, trace, client address, metrics) → security headers
     and CORS → rate limits → tenant resolution (and API keys) → ``/mcp`` (the MCP endpoint) or
-    HEAD as GET → Litestar (routing, auth guard, the request guard, handlers).
+    ids in the path as ULIDs to UUIDs (``id_paths.py``) → HEAD as GET → Litestar (routing, auth
+    guard, the request guard, handlers).
     """
 
     def __init__(
@@ -99,11 +104,14 @@ class RustokApp:
         self.mcp = mcp
         settings = platform.settings
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
+        inner = UlidPathIds(inner, [route.path for route in litestar.routes])
         inner = McpMount(inner, mcp)
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)
-        self._asgi = RequestContextMiddleware(stack, TrustedProxies(settings.trusted_proxies))
+        self._asgi = RequestContextMiddleware(
+            stack, TrustedProxies(settings.trusted_proxies), access_log=AccessLog.of(settings)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

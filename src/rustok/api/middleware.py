@@ -1,8 +1,15 @@
-"""The outermost ASGI layer: request id, trace context, request context and HTTP metrics.
+"""The outermost ASGI layer: request id, trace context, request context, HTTP metrics and
+the access log.
 
 It wraps the whole Litestar app (not a per-route middleware), so it also sees requests that
 match no route, and it reads the matched route *template* from the scope after routing —
-metric labels never contain raw paths. It is deliberately small: it runs on every request.
+metric labels and access log lines never contain raw paths (nor query strings, which may
+carry tokens). It is deliberately small: it runs on every request.
+
+The access log (``RUSTOK_ACCESS_LOG``, on by default; ``access_log.py``) is one ``info``
+line per request: method, route template, status, duration in ms, request id and tenant slug
+(which the tenant middleware leaves in the scope under :data:`TENANT_SCOPE_KEY`, since its
+context is reset before this layer logs).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 
+from rustok.api.access_log import AccessLog
 from rustok.core.context import RequestContext, reset_context, set_context
 from rustok.core.ids import id_to_ulid, new_id
 from rustok.core.metrics import HTTP_DURATION, HTTP_IN_FLIGHT, HTTP_REQUESTS
@@ -26,12 +34,17 @@ if TYPE_CHECKING:
 REQUEST_ID_HEADER = b"x-request-id"
 _REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._:\-]{8,128}$")
 UNMATCHED_ROUTE = "<unmatched>"
+TENANT_SCOPE_KEY = "rustok.tenant"
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, proxies: TrustedProxies | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, proxies: TrustedProxies | None = None, *,
+        access_log: AccessLog | None = None,
+    ) -> None:  # fmt: skip
         self.app = app
         self.proxies = proxies or TrustedProxies(())
+        self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -88,5 +101,9 @@ class RequestContextMiddleware:
             HTTP_DURATION.labels(method, route).observe(elapsed)
             if span is not None:
                 end_request(span, method, route, status)
+            if self.access_log is not None:
+                self.access_log.write(
+                    method, route, status, elapsed, request_id.decode(), scope.get(TENANT_SCOPE_KEY)
+                )
             reset_context(ctx_token)
             otel_context.detach(otel_token)

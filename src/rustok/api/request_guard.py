@@ -11,7 +11,8 @@ In order, each refusal a problem+json:
 4. NUL inside JSON strings → 400 ``VALIDATION_ERROR``.
 5. The body of a ``data`` route is decoded once, strictly, into the handler's type:
    ``"5"`` or ``5.0`` is no integer and ``0`` no boolean. Every invalid field is listed
-   (400 ``VALIDATION_ERROR``); Litestar then takes the decoded value as it is.
+   (400 ``VALIDATION_ERROR``); Litestar then takes the decoded value as it is. Ids may be
+   ULID text where the type has a UUID (ID-1, ``core/id_text.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from litestar.utils.scope.state import ScopeState
 
 from rustok.api.text_guard import reject_nul_in_json, reject_nul_in_url
 from rustok.core.errors import ValidationFailed
+from rustok.core.id_text import ULID_IN_JSON, with_uuid_ids
 from rustok.core.validation import NestingTooDeep, body_errors, json_depth_exceeds
 
 AnyRequest = Request[Any, Any, Any]
@@ -94,6 +96,9 @@ class RequestGuard:
 
 def _decode(expected: _JsonBody, body: bytes) -> Any:
     try:
+        if ULID_IN_JSON.search(body):  # rare: ids sent as ULIDs become UUID text first
+            body_with_uuids = with_uuid_ids(msgspec.json.decode(body), expected.annotation)
+            return expected.decoder.decode(msgspec.json.encode(body_with_uuids))
         return expected.decoder.decode(body)
     except msgspec.ValidationError as exc:
         message = str(exc)

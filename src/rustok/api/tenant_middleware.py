@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from rustok.api.admin.middleware import parse_cookies
 from rustok.api.admin.sessions import TENANT_COOKIE as ADMIN_TENANT_COOKIE
+from rustok.api.middleware import TENANT_SCOPE_KEY
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
 from rustok.auth.api_keys.authenticator import KeyAuthenticator
 from rustok.auth.api_keys.errors import InvalidApiKey
@@ -101,6 +102,7 @@ class TenantMiddleware:
         if resolution.path != scope["path"]:
             scope["path"] = resolution.path
             scope["raw_path"] = resolution.path.encode()
+        scope[TENANT_SCOPE_KEY] = resolution.tenant.slug  # for the access log (middleware.py)
         token = set_context(current_context().with_tenant(resolution.tenant))
         try:
             await self.app(scope, receive, send)

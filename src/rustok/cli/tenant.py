@@ -1,4 +1,4 @@
-"""``rustok tenant create|list|update|disable``."""
+"""``rustok tenant create|list|update|disable|modules``."""
 
 from __future__ import annotations
 
@@ -128,3 +128,46 @@ def _update(slug: str, changes: dict[str, Any]) -> None:
     tenant = run(work)
     state = "active" if tenant.is_active else "disabled"
     out_console.print(f"updated tenant {tenant.slug}: {state}, domain {tenant.domain or '-'}")
+
+
+@tenant_app.command("modules")
+def modules(
+    slug: Annotated[str, typer.Argument(help="The tenant's slug.")],
+    enable: Annotated[
+        list[str] | None, typer.Option("--enable", help="A module to switch on (repeatable).")
+    ] = None,
+    disable: Annotated[
+        list[str] | None, typer.Option("--disable", help="A module to switch off (repeatable).")
+    ] = None,
+) -> None:
+    """Show a tenant's modules, or switch some on and off (dependencies and the platform's
+    required modules are checked first: nothing changes when one is refused)."""
+    from rustok.core.context import RequestContext, use_context
+    from rustok.tenancy.errors import TenantNotFound
+    from rustok.tenancy.store import StoreRead, StoreUpdate
+    from rustok.tenancy.tenancy_runtime import TenancyRuntime
+
+    both = set(enable or ()) & set(disable or ())
+    if both:
+        fail(f"both enabled and disabled: {', '.join(sorted(both))}", 2)
+    wanted = {**dict.fromkeys(enable or (), True), **dict.fromkeys(disable or (), False)}
+    settings = cli_settings()
+
+    async def work() -> StoreRead:
+        patch = convert(StoreUpdate, {"modules": wanted} if wanted else {})
+        async with open_platform(settings) as platform:
+            tenancy = TenancyRuntime.build(platform)
+            tenant = await tenancy.directory.by_slug(slug.strip().lower())
+            if tenant is None:
+                raise TenantNotFound(f"no tenant {slug!r}")
+            with use_context(RequestContext(tenant=tenant)):
+                store = tenancy.store()
+                return await (store.update(patch) if wanted else store.read())
+
+    store = run(work)
+    required = set(store.required_modules)
+    for module in store.modules:
+        state = "on " if module.enabled else "off"
+        notes = [f"needs {', '.join(module.dependencies)}"] if module.dependencies else []
+        notes += ["required"] if module.slug in required else []
+        typer.echo(f"{state}  {module.slug}" + (f"  ({'; '.join(notes)})" if notes else ""))

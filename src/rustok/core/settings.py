@@ -70,11 +70,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_breaker_open_seconds: float = 5.0
     log_format: LogFormat = "console"
     log_level: LogLevel = "info"
+    # One info line per request (api/access_log.py): method, route, status, ms, ids, tenant.
+    access_log: bool = True
     tenant_resolution: TenantResolution = "header"
     tenant_base_domain: str | None = None
     trusted_proxies: tuple[str, ...] = ()
     modules: tuple[str, ...] | None = None
     default_modules: tuple[str, ...] | None = None
+    # Modules no tenant may switch off (tenant admins and platform admins alike).
+    required_modules: tuple[str, ...] = ()
     max_body_size: int = 10 * 1024 * 1024
     # HTTP edge (README "Configuration"): JSON nesting, and Granian's header limits.
     max_json_depth: int = 64

@@ -82,7 +82,10 @@ MAIL_KINDS: dict[str, MailKind] = {
     "account/password_reset": MailKind("a password reset link (15 minutes)", _account()),
     "account/email_verification": MailKind("an email address confirmation link", _account()),
     "account/invite": MailKind("an invitation to a tenant", _account(role="manager")),
-    "order/placed": MailKind("the customer's order was placed", _order()),
+    "order/placed": MailKind(
+        "the customer's order was placed, with its lookup code",
+        _order(lookup_token="x3G2v1bOq8ZlM0fP5uR7tY9wA4cE6hJ2kL1nQ0sD3fG"),  # noqa: S106
+    ),
     "order/paid": MailKind("the order's payment was captured", _order(status="paid")),
     "order/shipped": MailKind(
         "the order was shipped, with its tracking number",

@@ -26,6 +26,13 @@ class ModuleConflict(Conflict):
     title = "Module dependency conflict"
 
 
+class ModuleRequired(Conflict):
+    """Switching off a module the deployment requires (``RUSTOK_REQUIRED_MODULES``)."""
+
+    code = "MODULE_REQUIRED"
+    title = "Module required"
+
+
 class ModuleNotFound(NotFound):
     code = "MODULE_NOT_FOUND"
     title = "Module not found"
@@ -41,6 +48,7 @@ __all__ = [
     "ModuleConflict",
     "ModuleHookFailed",
     "ModuleNotFound",
+    "ModuleRequired",
     "TenantDisabled",
     "TenantExists",
     "TenantNotFound",

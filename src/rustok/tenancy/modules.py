@@ -14,7 +14,12 @@ from rustok.core.module import ModuleHookContext, ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.tenancy.directory import TenantDirectory, keys_for
-from rustok.tenancy.errors import ModuleConflict, ModuleHookFailed, ModuleNotFound
+from rustok.tenancy.errors import (
+    ModuleConflict,
+    ModuleHookFailed,
+    ModuleNotFound,
+    ModuleRequired,
+)
 from rustok.tenancy.events import ModuleToggled
 from rustok.tenancy.models import TenantModule
 
@@ -54,10 +59,12 @@ class ModuleToggleService:
             enabled=spec.slug in enabled,
         )  # fmt: skip
 
-    async def list(self) -> list[ModuleRead]:
+    async def list(self, enabled: frozenset[str] | None = None) -> list[ModuleRead]:
+        """Installed modules, on or off for this tenant (``enabled``: as just changed)."""
         tenant = current_context().tenant
         assert tenant is not None
-        return [self._read(spec, tenant.enabled_modules) for spec in self._platform.modules]
+        on = tenant.enabled_modules if enabled is None else enabled
+        return [self._read(spec, on) for spec in self._platform.modules]
 
     async def set_enabled(self, slug: str, enabled: bool) -> ModuleRead:
         tenant = current_context().tenant
@@ -65,6 +72,8 @@ class ModuleToggleService:
         spec = self._platform.modules.get(slug)
         if spec is None:
             raise ModuleNotFound(f"no module {slug!r} is installed")
+        if not enabled and slug in self._platform.settings.required_modules:
+            raise ModuleRequired(f"this platform requires {slug!r}", errors={"modules": [slug]})
         async with self._platform.uow() as uow:
             stored = await self._stored(uow)
             current = self._directory.enabled_modules({k: v.enabled for k, v in stored.items()})

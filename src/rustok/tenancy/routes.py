@@ -1,4 +1,5 @@
-"""REST: tenant administration (super admins of the default tenant) and module toggles."""
+"""REST: tenant administration (super admins of the default tenant), module toggles, and a
+tenant's own store settings (its administrators)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from rustok.core.context import current_context
 from rustok.tenancy.modules import ModuleRead, ModuleToggle
 from rustok.tenancy.schemas import TenantCreate, TenantRead, TenantUpdate
+from rustok.tenancy.store import StoreRead, StoreUpdate
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
 from rustok.web.guards import default_tenant_only
 from rustok.web.pages import Page, PageOf, PerPage
@@ -93,3 +95,20 @@ class ModulesController(Controller):
     ) -> ModuleRead:
         """Enable or disable a module for this tenant (409 on dependency conflicts)."""
         return await tenancy.modules().set_enabled(slug, data.enabled)
+
+
+class StoreSettingsController(Controller):
+    path = "/api/admin/store"
+    tags = ["admin"]
+
+    @get("/", permission="settings:read")
+    async def store(self, tenancy: Tenancy) -> StoreRead:
+        """This tenant's locales, currency and modules (with the ones it must keep on)."""
+        return await tenancy.store().read()
+
+    @patch("/", permission="settings:update")
+    async def update_store(self, tenancy: Tenancy, data: JSONBody[StoreUpdate]) -> StoreRead:
+        """Change this tenant's locales, default currency and modules (``{"slug": true}``),
+        within what the platform allows (installed, required, dependencies: 404/409 before
+        any change)."""
+        return await tenancy.store().update(data)

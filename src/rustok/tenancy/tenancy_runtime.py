@@ -14,6 +14,7 @@ from rustok.tenancy.events import ModuleToggled, TenantCreated, TenantUpdated
 from rustok.tenancy.modules import ModuleToggleService
 from rustok.tenancy.resolver import TenantResolver
 from rustok.tenancy.service import TenantService
+from rustok.tenancy.store import StoreSettingsService
 
 
 @dataclass
@@ -41,6 +42,9 @@ class TenancyRuntime:
 
     def modules(self) -> ModuleToggleService:
         return ModuleToggleService(self.platform, self.directory, self.invalidation)
+
+    def store(self) -> StoreSettingsService:
+        return StoreSettingsService(self.platform, self.tenants(), self.modules())
 
 
 def attach_directory(platform: Platform) -> TenantDirectory:

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from rustok.core.context import RequestContext
 from rustok.core.errors import ValidationFailed
+from rustok.core.ids import parse_id as parse_any_id
 from rustok.core.platform import Platform
 
 T = TypeVar("T")
@@ -35,8 +36,9 @@ RustokInfo = Info[GraphQLContext, None]
 
 
 def parse_id(value: strawberry.ID | str, field: str = "id") -> uuid.UUID:
-    """A GraphQL ``ID`` argument as a UUID, or a validation error naming ``field``."""
+    """A GraphQL ``ID`` argument (UUID or ULID text, ID-1) as a UUID, or a validation error
+    naming ``field``."""
     try:
-        return uuid.UUID(str(value))
+        return parse_any_id(str(value))
     except ValueError:
-        raise ValidationFailed(errors={field: ["must be a UUID"]}) from None
+        raise ValidationFailed(errors={field: ["must be a UUID or a ULID"]}) from None

@@ -14,6 +14,7 @@ import msgspec
 from strawberry import UNSET
 
 from rustok.core.errors import ValidationFailed
+from rustok.core.id_text import with_uuid_ids
 
 T = TypeVar("T")
 
@@ -21,7 +22,7 @@ T = TypeVar("T")
 def convert(data: Any, kind: type[T]) -> T:
     """A GraphQL input (or JSON) as the REST body struct, validated the same way."""
     try:
-        return msgspec.convert(data, kind)
+        return msgspec.convert(with_uuid_ids(data, kind), kind)
     except msgspec.ValidationError as exc:
         raise ValidationFailed(str(exc), errors={"input": [str(exc)]}) from None
 

@@ -110,6 +110,14 @@ async def test_log_filters_redeliver_and_ping(client: httpx.AsyncClient, app: Ru
         assert (await client.get(base + query, headers=admin)).json()["total"] == total, query
     naive = await client.get(base + "?since=2000-01-01T00:00:00", headers=admin)
     assert naive.status_code == 400 and "since" in naive.json()["errors"]
+    # Times that exist in their own zone but not in UTC (they were a 500).
+    for query, field in (("?since=0001-01-01T00:00:00%2B14:00", "since"),
+                         ("?until=9999-12-31T23:59:59-14:00", "until")):  # fmt: skip
+        edge = await client.get(base + query, headers=admin)
+        assert edge.status_code == 400, edge.text
+        assert edge.json()["errors"] == {field: ["a time out of range"]}
+    for query in ("?since=0001-01-01T00:00:00Z", "?until=9999-12-31T23:59:59Z"):
+        assert (await client.get(base + query, headers=admin)).json()["total"] == 1, query
     bad = await client.get(base + "?status=lost", headers=admin)
     assert bad.status_code == 400
     detail = (

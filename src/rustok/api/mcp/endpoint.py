@@ -4,6 +4,9 @@ The tenant middleware has verified the request's API key and chosen the key's te
 without a key); here the key becomes its principal (its creator's grants, current) and the
 request goes to the SDK's session manager, stateless with JSON answers: every POST carries
 its own key, so revocation holds at the next call, and any worker or instance can serve it.
+The body is read here first, up to ``RUSTOK_MAX_BODY_SIZE`` whether or not it announced a
+length (413 problem), and scanned for nesting deeper than ``RUSTOK_MAX_JSON_DEPTH`` (400
+``NESTING_TOO_DEEP``) before the SDK parses it; then it is handed on unchanged.
 
 Only ``POST /mcp`` is served: a stateless server has no stream for a ``GET`` to open (the
 SDK's would stay open forever) and no session for a ``DELETE`` to end, so both answer 405, as
@@ -34,10 +37,11 @@ from rustok.auth.guard import API_KEY_STATE
 from rustok.core.context import current_context, reset_context, set_context
 from rustok.core.errors import NotFound, PayloadTooLarge, RustokError, Unauthenticated
 from rustok.core.platform import Platform
+from rustok.core.validation import NestingTooDeep, json_depth_exceeds
 from rustok.rbac.principal import Principal
 
 if TYPE_CHECKING:
-    from rustok.core.types import ASGIApp, Receive, Scope, Send
+    from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class McpMethodNotAllowed(RustokError):
@@ -81,11 +85,18 @@ class McpEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = scope.get("state", {}).get(API_KEY_STATE)
+        settings = self._platform.settings
         try:
             if not isinstance(record, KeyRecord):
                 raise InvalidApiKey("the MCP endpoint needs an API key (X-Api-Key)")
             principal = await self._auth.keys.principal(record)
-            _check_request(scope, self._platform.settings.max_body_size)
+            _check_request(scope, settings.max_body_size)
+            body = await _read_body(receive, settings.max_body_size)
+            if json_depth_exceeds(body, settings.max_json_depth):
+                raise NestingTooDeep(
+                    f"the JSON body nests arrays and objects deeper than "
+                    f"{settings.max_json_depth} levels"
+                )
         except RustokError as exc:
             await _send_problem(send, scope["path"], exc)
             return
@@ -93,7 +104,7 @@ class McpEndpoint:
         context = set_context(current_context().with_actor(principal.user_id, record.id))
         caller = MCP_PRINCIPAL.set(principal)
         try:
-            await manager.handle_request(scope, receive, send)
+            await manager.handle_request(scope, _replay(body, receive), send)
         finally:
             MCP_PRINCIPAL.reset(caller)
             reset_context(context)
@@ -135,6 +146,38 @@ class McpEndpoint:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The whole request body, or 413 once it passes ``limit`` (chunked bodies too)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away: the SDK sees an empty body and the disconnect
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """``receive`` that gives ``body`` first, then whatever the client sends next."""
+    pending = True
+
+    async def replayed() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
 
 
 async def _send_problem(send: Send, path: str, exc: RustokError) -> None:

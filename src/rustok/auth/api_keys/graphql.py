@@ -12,7 +12,7 @@ from rustok.auth.api_keys.schemas import ApiKeyRead, parse_api_key_create
 from rustok.auth.auth_runtime import AuthRuntime
 from rustok.core.errors import Unauthenticated, ValidationFailed
 from rustok.rbac.principal import Principal
-from rustok.web.graphql import RustokInfo
+from rustok.web.graphql import RustokInfo, parse_id
 from rustok.web.permissions import requires
 from rustok.web.principals import graphql_principal
 
@@ -70,10 +70,7 @@ def _principal(info: RustokInfo) -> Principal:
 
 
 def _id(value: strawberry.ID) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationFailed(errors={"id": ["must be a UUID"]}) from None
+    return parse_id(value)
 
 
 def _no_store(info: RustokInfo) -> None:

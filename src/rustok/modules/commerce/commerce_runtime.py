@@ -18,6 +18,7 @@ from rustok.modules.commerce.catalog.service import CatalogService
 from rustok.modules.commerce.catalog.stock_items import STOCK_ITEMS
 from rustok.modules.commerce.catalog.taxonomy import TaxonomyService
 from rustok.modules.commerce.catalog.variants import VariantService
+from rustok.modules.commerce.checkout.guest_orders import GuestOrders
 from rustok.modules.commerce.checkout.service import CheckoutService
 from rustok.modules.commerce.customers.service import CustomerService
 from rustok.modules.commerce.discounts.service import DiscountService
@@ -47,6 +48,7 @@ class CommerceRuntime:
         self.carts = CartService(platform)
         self.checkout = CheckoutService(platform, self.payments)
         self.orders = OrderService(platform, self.payments)
+        self.guest_orders = GuestOrders(platform)
 
 
 def commerce_runtime(platform: Platform) -> CommerceRuntime:

@@ -25,7 +25,9 @@ from rustok.core.errors import field_error
 from rustok.core.events import Envelope
 from rustok.core.uow import UnitOfWork
 from rustok.mail.queue import queue_mail
+from rustok.modules.commerce.carts.models import Cart
 from rustok.modules.commerce.events import OrderCancelled, OrderPlaced, OrderStatusChanged
+from rustok.modules.commerce.orders.lookup import lookup_token
 from rustok.modules.commerce.orders.models import Order
 from rustok.modules.commerce.orders.queries import order_reads
 from rustok.modules.commerce.orders.schemas import OrderRead
@@ -105,4 +107,8 @@ async def mail_order_news(payload: OrderNews, envelope: Envelope, uow: UnitOfWor
     (read,) = await order_reads(uow.session, [order])
     tenant = current_context().tenant
     locale = order.locale or (tenant.default_locale if tenant else "en")
-    queue_mail(uow, to=order.email, template=template, locale=locale, data=order_mail_data(read))
+    data = order_mail_data(read)
+    if isinstance(payload, OrderPlaced):
+        cart = await uow.session.get(Cart, order.cart_id) if order.cart_id else None
+        data["order"]["lookup_token"] = lookup_token(cart.token if cart else None, order.id)
+    queue_mail(uow, to=order.email, template=template, locale=locale, data=data)

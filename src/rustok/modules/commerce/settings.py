@@ -3,11 +3,16 @@ checkout keys live before the periodic jobs (``jobs.py``) expire them; ``0`` nev
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 
 from rustok.core.module_settings import ModuleSettings
+from rustok.core.setting_values import SettingsError
+
+if TYPE_CHECKING:
+    from rustok.core.settings import Settings
 
 YEAR = 365 * 24 * 3600
 
@@ -40,3 +45,23 @@ class CommerceSettings(ModuleSettings, frozen=True, kw_only=True):
             "gets 409 `CART_NOT_OPEN`, never a second order; `0` = forever",
         ),
     ] = 7 * 24 * 3600  # fmt: skip
+    order_lookup_rate_limit: Annotated[
+        str,
+        msgspec.Meta(
+            description="guest order lookups (`POST /api/store/orders/lookup`) per client "
+            "address and per order number, in each process (`limits` notation); `0` = no limit",
+        ),
+    ] = "10/minute;50/hour"
+
+    def check(self, variable: Callable[[str], str], platform: Settings) -> None:
+        from limits import parse_many
+
+        value = self.order_lookup_rate_limit
+        try:
+            if value.strip() != "0":
+                parse_many(value)
+        except ValueError:
+            raise SettingsError(
+                f"{variable('order_lookup_rate_limit')}: invalid value {value!r}; expected "
+                "the `limits` notation, e.g. 10/minute;50/hour, or 0 (off)"
+            ) from None

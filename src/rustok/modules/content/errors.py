@@ -5,6 +5,7 @@ from __future__ import annotations
 from rustok.core.errors import (
     Conflict,
     NotFound,
+    RustokError,
     Unavailable,
     UnsupportedMediaType,
     ValidationFailed,
@@ -29,6 +30,14 @@ class TagNotFound(NotFound):
 class MediaNotFound(NotFound):
     code = "MEDIA_NOT_FOUND"
     title = "Media not found"
+
+
+class RangeNotSatisfiable(RustokError):
+    """A ``Range`` that starts at or beyond the end of the file (416, ``Content-Range``)."""
+
+    status = 416
+    code = "RANGE_NOT_SATISFIABLE"
+    title = "Range not satisfiable"
 
 
 class MediaTypeNotAllowed(UnsupportedMediaType):

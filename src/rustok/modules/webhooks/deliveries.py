@@ -8,6 +8,7 @@ inactive endpoint (test before switching on).
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import msgspec
@@ -35,6 +36,23 @@ from rustok.modules.webhooks.service import endpoint_for_update
 from rustok.modules.webhooks.wakeup import wake_after_commit
 
 
+def _in_utc(filters: DeliveryFilter) -> DeliveryFilter:
+    """``since``/``until`` in UTC, as the drivers bind them: year 1 at +14:00 is no time
+    there (it was a 500), so it is a 400 naming the field."""
+    moments: dict[str, dt.datetime] = {}
+    for name in ("since", "until"):
+        moment = getattr(filters, name)
+        if moment is None:
+            continue
+        if moment.tzinfo is None:
+            raise ValidationFailed(errors={name: ["give a time zone (RFC 3339)"]})
+        try:
+            moments[name] = moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationFailed(errors={name: ["a time out of range"]}) from None
+    return msgspec.structs.replace(filters, **moments)
+
+
 class DeliveryLog:
     def __init__(self, platform: Platform) -> None:
         self._platform = platform
@@ -43,10 +61,7 @@ class DeliveryLog:
         self, webhook_id: uuid.UUID, filters: DeliveryFilter, page: int, per_page: int
     ) -> DeliveryPage:
         """Newest first, each with its attempts (two queries per page)."""
-        for name in ("since", "until"):
-            moment = getattr(filters, name)
-            if moment is not None and moment.tzinfo is None:
-                raise ValidationFailed(errors={name: ["give a time zone (RFC 3339)"]})
+        filters = _in_utc(filters)
         async with self._platform.db.read_session() as session:
             if await session.get(WebhookEndpoint, webhook_id) is None:
                 raise WebhookNotFound(f"no webhook {webhook_id}")

@@ -47,6 +47,7 @@ from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted
 from rustok.modules.commerce.inventory.stock import StockRequest, reserve
 from rustok.modules.commerce.metrics import ORDERS_PLACED
 from rustok.modules.commerce.notifications import customer_locale
+from rustok.modules.commerce.orders.lookup import lookup_token
 from rustok.modules.commerce.orders.models import Order
 from rustok.modules.commerce.orders.placement import CartSnapshot, LineSnapshot, Placement, place
 from rustok.modules.commerce.orders.queries import order_reads, to_order_read
@@ -120,6 +121,8 @@ class CheckoutService:
             await uow.session.flush()
             placement = placed.placement
             result = to_order_read(order, placement.lines, [placement.history], placed.payment)
+            token = lookup_token(cart.token, order.id)
+            result = msgspec.structs.replace(result, lookup_token=token)
             await uow.commit()
         ORDERS_PLACED.labels(result.currency_code).inc()
         return result
@@ -162,7 +165,7 @@ class CheckoutService:
         order = await uow.session.get(Order, record.order_id)
         assert order is not None
         (read,) = await order_reads(uow.session, [order])
-        return read
+        return msgspec.structs.replace(read, lookup_token=lookup_token(cart.token, order.id))
 
     async def _place(
         self,

@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.graphql_support import choice, principal, runtime
+from rustok.modules.commerce.orders.lookup import OrderLookup
 from rustok.modules.commerce.orders.schemas import (
     OrderCancel,
     OrderPage,
@@ -21,7 +22,7 @@ from rustok.web.connections import PageInfo, check_first, offset_edges, offset_p
 from rustok.web.cursors import offset_after
 from rustok.web.graphql import RustokInfo, parse_id
 from rustok.web.inputs import convert
-from rustok.web.permissions import requires
+from rustok.web.permissions import Public, requires
 from rustok.web.scalars import MinorUnits
 
 
@@ -72,6 +73,8 @@ class OrderType:
     lines: list[OrderLineType]
     history: list[OrderHistoryType]
     placed_at: dt.datetime
+    # In the checkout's answer only (orders/lookup.py).
+    lookup_token: str | None = None
 
     @classmethod
     def of(cls, order: OrderRead) -> OrderType:
@@ -104,7 +107,7 @@ class OrderType:
                 )
                 for h in order.history
             ],
-            placed_at=order.placed_at,
+            placed_at=order.placed_at, lookup_token=order.lookup_token,
         )  # fmt: skip
 
 
@@ -175,6 +178,13 @@ class OrdersQuery:
             page=page_number, per_page=first, customer_id=principal(info).user_id
         )
         return _connection(page, start)
+
+    @strawberry.field(permission_classes=[Public])
+    async def guest_order(self, info: RustokInfo, number: int, email: str, token: str) -> OrderType:
+        """An order found by its number, its email and the lookup token of its confirmation
+        (no account needed); a wrong one is NOT_FOUND like an unknown order."""
+        body = convert({"number": number, "email": email, "token": token}, OrderLookup)
+        return OrderType.of(await runtime(info).guest_orders.find(body))
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce, own_scope
+from rustok.modules.commerce.orders.lookup import OrderLookup
 from rustok.modules.commerce.orders.schemas import (
     OrderCancel,
     OrderPage,
@@ -103,3 +104,10 @@ class StoreOrderController(Controller):
     ) -> OrderRead:
         """One of the customer's orders (404 for anybody else's)."""
         return await commerce.orders.get(order_id, customer_id=principal.user_id)
+
+    @post("/lookup", public=True, status_code=200)
+    async def lookup(self, commerce: Commerce, data: JSONBody[OrderLookup]) -> OrderRead:
+        """A guest's order, by its number, its email and the ``lookup_token`` of the checkout
+        answer or the confirmation mail; any wrong part is a 404 like an unknown order.
+        Throttled per address and per number (429)."""
+        return await commerce.guest_orders.find(data)

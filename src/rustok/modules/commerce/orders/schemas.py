@@ -89,6 +89,9 @@ class OrderRead(msgspec.Struct, frozen=True, kw_only=True):
     delivered_at: dt.datetime | None
     cancelled_at: dt.datetime | None
     updated_at: dt.datetime
+    # In the checkout's answer only: with the number and email it finds the order again
+    # without an account (POST /api/store/orders/lookup, orders/lookup.py).
+    lookup_token: str | None = None
 
 
 class OrderPage(msgspec.Struct, frozen=True, kw_only=True):

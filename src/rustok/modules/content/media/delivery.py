@@ -11,7 +11,9 @@ Responses stream from the storage (never a redirect to the bucket: one origin, o
 headers), carry the sniffed ``Content-Type``, an ``ETag`` (the SHA-256) that
 ``If-None-Match`` turns into 304, ``Cache-Control: public, max-age=RUSTOK_MEDIA_CACHE_MAX_AGE``
 on the public path, and ``Content-Disposition: attachment`` for every type a browser should
-not show inline (text, CSV). ``nosniff`` and a sandboxing CSP come with every response.
+not show inline (text, CSV). ``nosniff`` and a sandboxing CSP come with every response. The
+public path serves byte ranges too (``Accept-Ranges: bytes``; ``ranges.py``), and ``HEAD``
+answers the headers of ``GET`` (``api/head.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import quote
 from litestar import Response
 from litestar.response import Stream
 
+from rustok.modules.content.media.ranges import byte_range as ranged
 from rustok.modules.content.media.schemas import MediaFile
 
 # Shown in the browser; anything else is a download.
@@ -72,14 +75,25 @@ def not_modified_response(media: MediaFile, cache_control: str) -> Response[byte
 
 
 def file_response(
-    media: MediaFile, chunks: AsyncIterator[bytes], cache_control: str, *, public: bool
-) -> Stream:
+    media: MediaFile, chunks: AsyncIterator[bytes], cache_control: str, *, public: bool,
+    byte_range: tuple[int, int] | None = None,
+) -> Stream:  # fmt: skip
+    """The file, or the bytes ``byte_range`` of it (206 with ``Content-Range``)."""
+    length = media.size if byte_range is None else byte_range[1] - byte_range[0] + 1
     headers = {
         **cache_headers(media, cache_control),
-        "content-length": str(media.size),
+        "content-length": str(length),
         "content-disposition": _disposition(media),
         "content-security-policy": "default-src 'none'; sandbox",
     }
     if public:  # storefronts on other origins (even cross-origin-isolated ones) embed these
         headers["cross-origin-resource-policy"] = "cross-origin"
-    return Stream(content=chunks, media_type=media.mime_type, headers=headers)
+        headers["accept-ranges"] = "bytes"
+    if byte_range is None:
+        return Stream(content=chunks, media_type=media.mime_type, headers=headers)
+    first, last = byte_range
+    headers["content-range"] = f"bytes {first}-{last}/{media.size}"
+    return Stream(
+        content=ranged(chunks, first, last), media_type=media.mime_type, headers=headers,
+        status_code=206,
+    )  # fmt: skip

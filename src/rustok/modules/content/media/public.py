@@ -22,11 +22,15 @@ from rustok.modules.content.media.delivery import (
     not_modified_response,
 )
 from rustok.modules.content.media.media_runtime import media_service
+from rustok.modules.content.media.ranges import if_range_allows, requested_range
 from rustok.modules.content.settings import ContentSettings
 from rustok.web.deps import PlatformDep
 
 IfNoneMatch = Annotated[str | None, HeaderParameter(name="if-none-match", max_length=4096)]
+RangeHeader = Annotated[str | None, HeaderParameter(name="range", max_length=200)]
+IfRange = Annotated[str | None, HeaderParameter(name="if-range", max_length=200)]
 FILE_RESPONSES = {
+    206: ResponseSpec(None, description="Partial content: the bytes of Range, Content-Range"),
     304: ResponseSpec(None, description="Not modified: If-None-Match holds the file's ETag"),
 }
 FILE_HEADERS = [
@@ -53,9 +57,12 @@ class PublicMediaController(Controller):
         media_id: FromPath[uuid.UUID],
         file_name: FromPath[str],
         if_none_match: IfNoneMatch = None,
+        range_header: RangeHeader = None,
+        if_range: IfRange = None,
     ) -> Response[Any]:
         """A media file by its public URL (the ``url`` of every media read): no headers
-        needed, cacheable (``ETag``, ``Cache-Control``)."""
+        needed, cacheable (``ETag``, ``Cache-Control``); one byte ``Range`` → 206 (416 past
+        the end)."""
         if tenant_id != current_context().tenant_id:  # /t/<slug>/media/<other tenant>/…
             raise MediaNotFound(f"no media {media_id} named {file_name!r}")
         service = media_service(platform)
@@ -63,4 +70,8 @@ class PublicMediaController(Controller):
         cache = f"public, max-age={platform.settings.of(ContentSettings).media_cache_max_age}"
         if not_modified(if_none_match, etag_of(media)):
             return not_modified_response(media, cache)
-        return file_response(media, await service.chunks(media), cache, public=True)
+        wanted = None
+        if if_range_allows(if_range, etag_of(media)):
+            wanted = requested_range(range_header, media.size)
+        chunks = await service.chunks(media)
+        return file_response(media, chunks, cache, public=True, byte_range=wanted)
