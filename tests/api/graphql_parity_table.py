@@ -14,6 +14,8 @@ from __future__ import annotations
 COUNTERPARTS: dict[str, str] = {
     # --- platform -----------------------------------------------------------------------
     "GET /api/tenant": "currentTenant",
+    "GET /api/admin/store": "storeSettings",
+    "PATCH /api/admin/store": "updateStoreSettings",
     # --- auth -----------------------------------------------------------------------------
     "POST /api/auth/login": "signIn",
     "POST /api/auth/register": "signUp",
@@ -218,7 +220,14 @@ COUNTERPARTS: dict[str, str] = {
     "DELETE /api/store/carts/{cart_id:uuid}/items/{item_id:uuid}": "removeCartItem",
     "POST /api/store/carts/{cart_id:uuid}/checkout": "checkout",
     "GET /api/store/orders": "myOrders",
+    "POST /api/store/orders/lookup": "guestOrder",
     "GET /api/store/orders/{order_id:uuid}": "order",
+}
+
+# Reads sent as POST so that their secrets (a guest's email and token) stay out of URLs and
+# access logs: their twin is a Query field.
+READS_OVER_POST: dict[str, str] = {
+    "POST /api/store/orders/lookup": "the order's email and lookup token are secrets",
 }
 
 HTTP_ONLY: dict[str, str] = {

@@ -25,7 +25,7 @@ PUBLIC_ROOT_FIELDS = {
     "page", "page_by_slug", "pages", "menus",
     # Their REST twins are public too (API-2 parity).
     "menu", "content_category", "content_tag", "forum_category", "forum_reply",
-    "store_shipping_methods", "request_password_reset", "confirm_password_reset",
+    "store_shipping_methods", "guest_order", "request_password_reset", "confirm_password_reset",
     "confirm_email_verification", "accept_invite",
     # Carts answer to their token (or their customer), not to a role.
     "cart", "create_cart", "add_cart_item", "update_cart_item", "remove_cart_item",

@@ -165,3 +165,34 @@ def test_tenant_modules_cli(db_url: str, tmp_path: Path) -> None:
         )  # fmt: skip
     missing = runner.invoke(cli, ["tenant", "modules", "nowhere"])
     assert missing.exit_code != 0 and "no tenant 'nowhere'" in missing.stderr
+
+
+async def test_graphql_reads_and_changes_the_store_like_rest(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await _shop(client, app)
+    fields = "currencyCode defaultLocale requiredModules modules { slug enabled }"
+    shown = await client.post(
+        "/api/graphql", headers=admin, json={"query": f"{{ storeSettings {{ {fields} }} }}"}
+    )
+    store = shown.json()["data"]["storeSettings"]
+    assert store["currencyCode"] == "USD" and store["requiredModules"] == ["pages"]
+    update = (
+        "mutation($input: StoreSettingsInput!) { updateStoreSettings(input: $input) "
+        f"{{ {fields} }} }}"
+    )
+    changed = await client.post("/api/graphql", headers=admin, json={"query": update, "variables": {
+        "input": {"currencyCode": "EUR", "modules": [{"slug": "forum", "enabled": False}]},
+    }})  # fmt: skip
+    body = changed.json()["data"]["updateStoreSettings"]
+    assert body["currencyCode"] == "EUR"
+    assert {m["slug"] for m in body["modules"] if not m["enabled"]} >= {"forum"}
+    rest = (await client.get(STORE, headers=admin)).json()
+    assert rest["currency_code"] == "EUR" and "forum" not in _on(rest)
+    # A required module stays on: the same code as REST's 409, and nothing changed.
+    refused = await client.post("/api/graphql", headers=admin, json={"query": update, "variables": {
+        "input": {"currencyCode": "GBP", "modules": [{"slug": "pages", "enabled": False}]},
+    }})  # fmt: skip
+    (error,) = refused.json()["errors"]
+    assert error["extensions"]["code"] == "MODULE_REQUIRED"
+    assert (await client.get(STORE, headers=admin)).json()["currency_code"] == "EUR"

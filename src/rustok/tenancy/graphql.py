@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from rustok.tenancy.modules import ModuleRead
 from rustok.tenancy.schemas import TenantCreate, TenantRead, TenantUpdate
+from rustok.tenancy.store import StoreRead, StoreUpdate
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
 from rustok.web.connections import check_page
 from rustok.web.graphql import RustokInfo, parse_id
@@ -106,6 +107,49 @@ class TenantUpdateInputType:
     settings: JSON | None = UNSET
 
 
+@strawberry.type(name="StoreSettings", description="This tenant's locales, currency and modules.")
+class StoreSettingsType:
+    slug: str
+    name: str
+    default_locale: str
+    currency_code: str
+    locales: list[TenantLocaleType]
+    modules: list[TenantModuleType]
+    required_modules: list[str]
+
+    @classmethod
+    def of(cls, read: StoreRead) -> StoreSettingsType:
+        locales = [TenantLocaleType(locale=x.locale, fallback=x.fallback, enabled=x.enabled)
+                   for x in read.locales]  # fmt: skip
+        return cls(
+            slug=read.slug, name=read.name, default_locale=read.default_locale,
+            currency_code=read.currency_code, locales=locales,
+            modules=[TenantModuleType.of(m) for m in read.modules],
+            required_modules=read.required_modules,
+        )  # fmt: skip
+
+
+@strawberry.input(name="ModuleSwitchInput")
+class ModuleSwitchInputType:
+    slug: str
+    enabled: bool
+
+
+@strawberry.input(name="StoreSettingsInput", description="Left-out fields stay as they are.")
+class StoreSettingsInputType:
+    default_locale: str | None = UNSET
+    currency_code: str | None = UNSET
+    locales: list[TenantLocaleInputType] | None = UNSET
+    modules: list[ModuleSwitchInputType] | None = UNSET
+
+
+def _store_update(input: StoreSettingsInputType) -> StoreUpdate:
+    fields = patch_dict(input)
+    if isinstance(fields.get("modules"), list):
+        fields["modules"] = {m["slug"]: m["enabled"] for m in fields["modules"]}
+    return convert(fields, StoreUpdate)
+
+
 def _tenancy(info: RustokInfo) -> TenancyRuntime:
     return info.context.runtime(TenancyRuntime)
 
@@ -131,6 +175,11 @@ class TenancyQuery:
     )
     async def tenant_modules(self, info: RustokInfo) -> list[TenantModuleType]:
         return [TenantModuleType.of(m) for m in await _tenancy(info).modules().list()]
+
+    @strawberry.field(permission_classes=[requires("settings:read")])
+    async def store_settings(self, info: RustokInfo) -> StoreSettingsType:
+        """This tenant's locales, currency and modules (with the ones it must keep on)."""
+        return StoreSettingsType.of(await _tenancy(info).store().read())
 
 
 @strawberry.type
@@ -159,3 +208,13 @@ class TenancyMutation:
     ) -> TenantModuleType:
         found = await _tenancy(info).modules().set_enabled(slug, enabled)
         return TenantModuleType.of(found)
+
+    @strawberry.mutation(
+        permission_classes=[requires("settings:update")],
+        description="Change this tenant's locales, default currency and modules, within what "
+        "the platform allows (NOT_FOUND/CONFLICT before any change).",
+    )
+    async def update_store_settings(
+        self, info: RustokInfo, input: StoreSettingsInputType
+    ) -> StoreSettingsType:
+        return StoreSettingsType.of(await _tenancy(info).store().update(_store_update(input)))
