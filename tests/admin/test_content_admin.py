@@ -295,3 +295,27 @@ async def test_customers_are_refused_on_the_content_screens(
         assert response.status_code == 403, (method, path)
         assert "Secret draft" not in response.text
     assert (await client.get(f"{API}/{post['id']}", headers=api)).json()["status"] == "draft"
+
+
+async def test_a_new_post_is_a_draft_created_through_the_blog_service(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    api = await login_as(client, app.platform, "admin")
+    await _manager(client, app)
+    assert 'href="/admin/blog/posts/new"' in (await client.get(POSTS)).text
+    form = await client.get(f"{POSTS}/new")
+    assert form.status_code == 200 and 'name="title"' in form.text
+    token = csrf_of(form.text)
+    empty = await client.post(f"{POSTS}/new", data={"_csrf": token, "locale": "en", "title": ""})
+    assert empty.status_code == 400
+    assert 'aria-invalid="true" aria-describedby="title-error"' in empty.text
+    bad_locale = await client.post(f"{POSTS}/new", data={"_csrf": token, "locale": "x",
+                                                         "title": "Hi"})  # fmt: skip
+    assert bad_locale.status_code == 400 and 'id="locale-error"' in bad_locale.text
+    created = await client.post(f"{POSTS}/new", data={"_csrf": token, "locale": "en",
+                                                      "title": "Fresh"})  # fmt: skip
+    assert created.status_code == 303
+    post_id = created.headers["location"].rsplit("/", 1)[1]
+    read = (await client.get(f"{API}/{post_id}", headers=api)).json()
+    assert (read["title"], read["status"], read["kind"]) == ("Fresh", "draft", "post")
+    assert "Created." in (await client.get(created.headers["location"])).text

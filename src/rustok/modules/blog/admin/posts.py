@@ -15,7 +15,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from rustok.core.errors import RustokError
-from rustok.modules.blog.schemas import PostUpdate
+from rustok.modules.blog.schemas import PostCreate, PostUpdate
 from rustok.modules.blog.service import POST, BlogService
 from rustok.modules.content.admin.editor import (
     edit_values,
@@ -24,6 +24,7 @@ from rustok.modules.content.admin.editor import (
     node_list_spec,
     posted_action,
     posted_strings,
+    tenant_locales,
     translation_patches,
     version_of,
 )
@@ -37,16 +38,32 @@ from rustok.modules.content.admin.screens import (
 )
 from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep
 from rustok.web.admin.forms import FormState, ensure_fresh, parse_form
-from rustok.web.admin.i18n import N_
+from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.lists import PER_PAGE, list_query
-from rustok.web.admin.render import redirect_with_flash
+from rustok.web.admin.render import Crumb, page, redirect_with_flash
 from rustok.web.deps import PlatformDep
 
 AnyRequest = Request[Any, Any, Any]
 POSTS = NodeScreen(
     path="/admin/blog/posts", section=N_("Blog"), title=N_("Posts"),
     empty_hint=N_("Create one with POST /api/blog/posts (see the API docs at /docs)."),
+    new_path="/admin/blog/posts/new",
 )  # fmt: skip
+
+
+NEW_FIELDS = {
+    "translations[0].title": "title", "translations[0].locale": "locale",
+    "translations[0].slug": "title", "translations": "title",
+}  # fmt: skip
+
+
+def _new_page(request: AnyRequest, form: FormState, status_code: int = 200) -> Response[str]:
+    title = gettext("New post")
+    return page(
+        request, "content/node_new.html", title=title, status_code=status_code, form=form,
+        crumbs=[Crumb(gettext("Blog")), Crumb(gettext("Posts"), POSTS.path), Crumb(title)],
+        action=f"{POSTS.path}/new", locales=[(loc, loc) for loc in tenant_locales()],
+    )  # fmt: skip
 
 
 class PostAdminController(Controller):
@@ -65,6 +82,27 @@ class PostAdminController(Controller):
             node_filter(query, POST), list_chain(query), page=query.page, per_page=PER_PAGE
         )
         return render_list(request, POSTS, spec, query, result.items, result.total)
+
+    @get("/new", permission="posts:create")
+    async def new_form(self, request: AnyRequest) -> Response[str]:
+        """A new post's first title (a draft; the rest is the edit form's)."""
+        return _new_page(request, FormState(values={"locale": tenant_locales()[0]}))
+
+    @post("/new", permission="posts:create")
+    async def create(
+        self, platform: PlatformDep, access: AccessDep, request: AnyRequest
+    ) -> Response[Any]:
+        """Create a draft through ``BlogService.create_post`` (the REST POST), then edit it."""
+        posted = posted_strings(await request.form())
+        translation = {"locale": posted.get("locale", ""), "title": posted.get("title", "").strip()}
+        try:
+            body = parse_form(PostCreate, {"translations": [translation]}, NEW_FIELDS)
+            created = await BlogService(platform, access).create_post(body, edit_chain())
+        except RustokError as exc:
+            if exc.status in (403, 404):
+                raise
+            return _new_page(request, form_failed(posted, exc, NEW_FIELDS), exc.status)
+        return redirect_with_flash(request, f"{POSTS.path}/{created.id}", N_("Created."))
 
     @post("/preview", permission="posts:update", status_code=200)
     async def preview(self, request: AnyRequest) -> Response[str]:

@@ -41,6 +41,8 @@ class NodeScreen:
     title: str  # the list's title (an English msgid)
     # What the empty list says to do (an English msgid).
     empty_hint: str
+    # The "new" form's path, when the screen has one.
+    new_path: str | None = None
 
     @property
     def preview_path(self) -> str:
@@ -69,6 +71,7 @@ def render_list(
         request, "content/nodes_list.html", title=title,
         crumbs=[Crumb(gettext(screen.section)), Crumb(title)],
         view=ListView(spec, query, screen.path, items, total), empty_hint=screen.empty_hint,
+        new_path=screen.new_path,
     )  # fmt: skip
 
 
