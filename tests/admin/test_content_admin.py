@@ -319,3 +319,32 @@ async def test_a_new_post_is_a_draft_created_through_the_blog_service(
     read = (await client.get(f"{API}/{post_id}", headers=api)).json()
     assert (read["title"], read["status"], read["kind"]) == ("Fresh", "draft", "post")
     assert "Created." in (await client.get(created.headers["location"])).text
+
+
+TAGS = "/admin/content/tags"
+
+
+async def test_tags_are_listed_and_added_through_the_tag_service(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    api = await login_as(client, app.platform, "admin")
+    await client.post(API, headers=api, json={
+        "translations": [{"locale": "en", "title": "Tagged"}], "tags": ["Python"]})  # fmt: skip
+    await _manager(client, app)
+    listed = await client.get(TAGS)
+    assert listed.status_code == 200
+    assert "<code>python</code>" in listed.text and "1 found" in listed.text
+    token = csrf_of(listed.text)
+    empty = await client.post(TAGS, data={"_csrf": token, "locale": "en", "name": " "})
+    assert empty.status_code == 400
+    assert 'aria-invalid="true" aria-describedby="name-error"' in empty.text
+    bad_slug = await client.post(TAGS, data={"_csrf": token, "locale": "en", "name": "Go",
+                                             "slug": "Not a slug!"})  # fmt: skip
+    assert bad_slug.status_code == 400 and 'id="slug-error"' in bad_slug.text
+    added = await client.post(TAGS, data={"_csrf": token, "locale": "en", "name": "Web Dev"})
+    assert added.status_code == 303 and added.headers["location"] == TAGS
+    after = await client.get(TAGS)
+    assert "Created." in after.text and "<code>web-dev</code>" in after.text
+    tags = (await client.get("/api/content/tags")).json()
+    assert sorted(t["slug"] for t in tags["items"]) == ["python", "web-dev"]
+    assert "tag.created" in await event_types(app.platform)

@@ -28,7 +28,7 @@ from tests.browser.test_swagger_demo_flow import (
 )
 
 DEMO = {"X-Tenant-ID": "demo"}
-SCREENS = ("posts", "post-new", "post-edit", "content-nodes", "moderation", "topics")
+SCREENS = ("posts", "post-new", "post-edit", "content-nodes", "tags", "moderation", "topics")
 
 
 def _token(base: str, email: str, password: str, headers: dict[str, str]) -> dict[str, str]:
@@ -113,6 +113,13 @@ def _drive(base: str) -> dict[str, Any]:
             sections.get_by_role("link", name="Content nodes").click()
             page.get_by_role("heading", name="Content nodes").wait_for()
             _screen(page, "content-nodes", seen)
+            sections.get_by_role("link", name="Tags").click()
+            page.get_by_role("heading", name="Tags", exact=True).wait_for()
+            page.get_by_label("Name").fill("Kitchen")
+            page.get_by_role("button", name="Create").click()
+            page.get_by_role("status").get_by_text("Created.").wait_for()
+            seen["tags"] = page.locator("#results tbody").inner_text()
+            _screen(page, "tags", seen)
 
             sections.get_by_role("link", name="Moderation queue").click()
             page.get_by_role("heading", name="Moderation queue").wait_for()
@@ -153,6 +160,7 @@ def test_write_publish_a_post_in_two_languages_and_moderate_a_reply(
         seen = pool.submit(_drive, server).result(timeout=600)
     post_id = seen["post_path"].rsplit("/", 1)[1]
     assert seen["buttons"] == ["Unpublish", "Archive"]
+    assert "kitchen" in seen["tags"]
     admin = setup["admin"]
     slugs = {}
     for locale in ("en", "ru"):

@@ -7,10 +7,14 @@ from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.content.admin.nodes import NodeAdminController
+from rustok.modules.content.admin.tags import TAGS_PATH, TagAdminController
 from rustok.web.admin.i18n import N_
 
 CONTENT_ADMIN = ModuleAdmin(
-    handlers=[NodeAdminController],
-    screens=(AdminScreen(N_("Content nodes"), "/admin/content/nodes", "nodes:list"),),
+    handlers=[NodeAdminController, TagAdminController],
+    screens=(
+        AdminScreen(N_("Content nodes"), "/admin/content/nodes", "nodes:list"),
+        AdminScreen(N_("Tags"), TAGS_PATH, "categories:list"),
+    ),
     templates=Path(__file__).parent / "templates",
 )
