@@ -106,7 +106,7 @@ def _back(posted: Mapping[str, str], path: str) -> str:
     """Where to return after a button: the list as it was (its filters and page)."""
     back = posted.get("back", "")
     ok = back.startswith(path) and back[len(path) : len(path) + 1] in ("", "?")
-    return back if ok and "\\" not in back and "\n" not in back else path
+    return back if ok and not any(c in back for c in "\\\r\n") else path
 
 
 async def _posted(request: AnyRequest) -> dict[str, str]:
