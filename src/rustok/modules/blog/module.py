@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rustok.core.module import ModuleSpec
+from rustok.modules.blog.admin import BLOG_ADMIN
 from rustok.modules.blog.demo import seed_blog
 from rustok.modules.blog.graphql import BlogMutation, BlogQuery
 from rustok.modules.blog.routes import CommentController, PostController
@@ -32,6 +33,7 @@ MODULE = ModuleSpec(
     graphql_query=BlogQuery,
     graphql_mutation=BlogMutation,
     demo=seed_blog,
+    admin=BLOG_ADMIN,
     # Comments keep their post's reply_count: the generic content API must not write them.
     contributions=(ManagedContentKinds(("comment",)),),
 )

@@ -68,7 +68,7 @@ class BlogService:
     ) -> NodePage:
         posts = NodeFilter(
             kind=POST, status=flt.status, author_id=flt.author_id, category_id=flt.category_id,
-            tag=flt.tag, sort=flt.sort,
+            tag=flt.tag, sort=flt.sort, locale=flt.locale, q=flt.q,
         )  # fmt: skip
         return await self._reader.page(self._access, posts, chain, page=page, per_page=per_page)
 

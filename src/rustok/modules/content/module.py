@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import ModuleSpec
+from rustok.modules.content.admin import CONTENT_ADMIN
 from rustok.modules.content.demo import seed_content
 from rustok.modules.content.graphql import ContentMutation, ContentQuery
 from rustok.modules.content.media.public import PublicMediaController
@@ -40,4 +41,5 @@ MODULE = ModuleSpec(
     graphql_query=ContentQuery,
     graphql_mutation=ContentMutation,
     demo=seed_content,
+    admin=CONTENT_ADMIN,
 )

@@ -115,6 +115,9 @@ class NodeFilter:
     parent_id: uuid.UUID | None = None
     tag: str | None = None
     sort: NodeSort = "-created_at"
+    # Has a translation in this locale; a title in any locale contains ``q`` (any case).
+    locale: str | None = None
+    q: str | None = None
 
 
 def visible_to(access: ContentAccess) -> ColumnElement[bool]:
@@ -158,7 +161,19 @@ def _conditions(access: ContentAccess, flt: NodeFilter) -> list[ColumnElement[bo
         conditions.append(Node.kind.in_(flt.kinds) if flt.kinds else false())
     if flt.tag is not None:
         conditions.append(_tag_condition(flt.tag))
+    if flt.locale is not None:
+        translated = select(NodeTranslation.node_id).where(NodeTranslation.locale == flt.locale)
+        conditions.append(Node.id.in_(translated))
+    if flt.q is not None:
+        conditions.append(Node.id.in_(_title_search(flt.q)))
     return conditions
+
+
+def _title_search(q: str) -> Select[Any]:
+    """Nodes with a title containing ``q``, case-insensitive; ``%`` and ``_`` match themselves."""
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    title = func.lower(NodeTranslation.title)
+    return select(NodeTranslation.node_id).where(title.like(f"%{escaped}%", escape="\\"))
 
 
 def _ordered(statement: Select[Any], sort: NodeSort) -> Select[Any]:

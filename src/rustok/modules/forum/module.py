@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rustok.core.module import ModuleSpec
 from rustok.modules.content.interface import ManagedContentKinds
+from rustok.modules.forum.admin import FORUM_ADMIN
 from rustok.modules.forum.demo import seed_forum
 from rustok.modules.forum.graphql import ForumMutation, ForumQuery
 from rustok.modules.forum.routes import ForumCategoryController, ReplyController
@@ -34,6 +35,7 @@ MODULE = ModuleSpec(
     graphql_query=ForumQuery,
     graphql_mutation=ForumMutation,
     demo=seed_forum,
+    admin=FORUM_ADMIN,
     # Their rows here and their counters must change with them: not through /api/content.
     contributions=(ManagedContentKinds(("forum_category", "forum_topic", "forum_reply")),),
 )

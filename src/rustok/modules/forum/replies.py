@@ -9,16 +9,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
+from rustok.core.errors import PermissionDenied
 from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.content.interface import (
     ContentAccess,
     NodeCreate,
+    NodeRead,
     NodeReader,
     NodeUpdate,
     NodeWriter,
@@ -91,6 +93,37 @@ class ReplyService:
                 .limit(per_page)
             )
             return [_record(r) for r in rows], int(total or 0)
+
+    async def queue(
+        self, chain: Sequence[str], *, status: str | None, page: int, per_page: int
+    ) -> ReplyPage:
+        """Replies of every topic for moderators (``comments:manage``): those in ``status``,
+        or all with the pending ones first; oldest first (3 statements + the node reads)."""
+        if not self.is_moderator:
+            raise PermissionDenied("the moderation queue needs comments:manage")
+        conditions = [] if status is None else [ForumReply.status == status]
+        pending_first = case((ForumReply.status == "pending", 0), else_=1)
+        async with self._platform.db.read_session() as session:
+            total = await session.scalar(
+                select(func.count()).select_from(ForumReply).where(*conditions)
+            )
+            rows = await session.scalars(
+                select(ForumReply)
+                .where(*conditions)
+                .order_by(pending_first, ForumReply.created_at, ForumReply.node_id)
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            )
+            records = [_record(r) for r in rows]
+        items = await self._reads(records, chain)
+        return ReplyPage(items=items, page=page, per_page=per_page, total=int(total or 0))
+
+    async def topics_of(
+        self, replies: Sequence[ReplyRead], chain: Sequence[str]
+    ) -> dict[uuid.UUID, NodeRead]:
+        """The topics of ``replies`` (their titles for the queue), in one batch."""
+        ids = list({r.topic_id for r in replies})
+        return {n.id: n for n in await self._reader.many(self._access, ids, chain)}
 
     async def record(self, reply_id: uuid.UUID) -> ReplyRecord:
         async with self._platform.db.read_session() as session:

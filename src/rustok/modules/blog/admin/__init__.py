@@ -1,0 +1,13 @@
+"""The blog's admin UI pages (issue 18): ``ModuleAdmin`` for ``module.py``."""
+
+from __future__ import annotations
+
+from rustok.core.module import AdminScreen, ModuleAdmin
+from rustok.modules.blog.admin.posts import PostAdminController
+from rustok.web.admin.i18n import N_
+
+# The templates are content's node editor (content.admin): no templates of its own.
+BLOG_ADMIN = ModuleAdmin(
+    handlers=[PostAdminController],
+    screens=(AdminScreen(N_("Posts"), "/admin/blog/posts", "posts:list"),),
+)

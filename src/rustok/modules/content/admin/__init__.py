@@ -1,0 +1,20 @@
+"""Content's admin UI pages (issue 18): ``ModuleAdmin`` for ``module.py`` (docs/admin-kit.md),
+and the node editor the blog and pages screens share (``editor``, ``screens``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rustok.core.module import AdminScreen, ModuleAdmin
+from rustok.modules.content.admin.nodes import NodeAdminController
+from rustok.modules.content.admin.tags import TAGS_PATH, TagAdminController
+from rustok.web.admin.i18n import N_
+
+CONTENT_ADMIN = ModuleAdmin(
+    handlers=[NodeAdminController, TagAdminController],
+    screens=(
+        AdminScreen(N_("Content nodes"), "/admin/content/nodes", "nodes:list"),
+        AdminScreen(N_("Tags"), TAGS_PATH, "categories:list"),
+    ),
+    templates=Path(__file__).parent / "templates",
+)
