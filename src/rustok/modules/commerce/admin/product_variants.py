@@ -76,9 +76,16 @@ async def product_page(
         request, "commerce/product_edit.html", title=title, status_code=status_code,
         crumbs=[Crumb(gettext("Commerce")), Crumb(gettext("Products"), LIST_PATH), Crumb(title)],
         product=product, form=form, status_choices=[(s, gettext(s)) for s in STATUSES],
-        variant_form=variant_form or FormState(), stock_form=stock_form or FormState(),
+        variant_form=variant_form or FormState(values={"price_currency": _currency()}),
+        stock_form=stock_form or FormState(),
         stock_variant=stock_variant, locations=locations, stock=stock,
     )  # fmt: skip
+
+
+def _currency() -> str:
+    """The new variant's first currency: the tenant's."""
+    tenant = current_context().tenant
+    return tenant.currency_code if tenant else "USD"
 
 
 def _new_page(request: AnyRequest, form: FormState, status_code: int = 200) -> Response[str]:
@@ -98,7 +105,7 @@ class ProductVariantAdminController(Controller):
     @get("/new", permission=perm.PRODUCTS_CREATE)
     async def new_form(self, request: AnyRequest) -> Response[str]:
         """A new product: its title, an option, and its first variant."""
-        return _new_page(request, FormState(values={"price_currency": "USD"}))
+        return _new_page(request, FormState(values={"price_currency": _currency()}))
 
     @post("/new", permission=perm.PRODUCTS_CREATE)
     async def create(self, commerce: Commerce, request: AnyRequest) -> Response[Any]:
