@@ -202,8 +202,8 @@ async def test_customers_and_other_tenants_managers_are_refused_everywhere(
     assert ("GET", "/admin") in routes and ("POST", f"{LIST}/{{product_id:uuid}}") in routes
 
     def concrete(path: str) -> str:
-        # Every screen's id parameter, so each route reaches its guard (not a 404).
-        return re.sub(r"\{\w+:uuid\}", product["id"], path)
+        # Every screen's ids (any uuid parameter) and names (any str parameter).
+        return re.sub(r"\{\w+:str\}", "x", re.sub(r"\{\w+:uuid\}", product["id"], path))
 
     await make_user(app.platform, "customer@example.com", "customer")
     assert (await admin_sign_in(client, "customer@example.com")).status_code == 303

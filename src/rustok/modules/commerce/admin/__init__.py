@@ -6,11 +6,26 @@ from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.commerce import permissions as perm
+from rustok.modules.commerce.admin.customers import CustomerAdminController
+from rustok.modules.commerce.admin.orders import OrderAdminController
+from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
 from rustok.modules.commerce.admin.products import ProductAdminController
+from rustok.modules.commerce.admin.stock_locations import StockLocationAdminController
 from rustok.web.admin.i18n import N_
 
 COMMERCE_ADMIN = ModuleAdmin(
-    handlers=[ProductAdminController],
-    screens=(AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),),
+    handlers=[
+        ProductAdminController,
+        ProductVariantAdminController,
+        OrderAdminController,
+        CustomerAdminController,
+        StockLocationAdminController,
+    ],
+    screens=(
+        AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),
+        AdminScreen(N_("Orders"), "/admin/commerce/orders", perm.ORDERS_LIST),
+        AdminScreen(N_("Customers"), "/admin/commerce/customers", perm.CUSTOMERS_LIST),
+        AdminScreen(N_("Stock locations"), "/admin/commerce/stock-locations", perm.INVENTORY_LIST),
+    ),
     templates=Path(__file__).parent / "templates",
 )

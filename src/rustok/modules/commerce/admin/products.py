@@ -23,6 +23,7 @@ from rustok.modules.commerce.admin.product_form import (
     save_product,
     title_of,
 )
+from rustok.modules.commerce.admin.product_variants import product_page
 from rustok.modules.commerce.catalog.service import PRODUCT_SORTS
 from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
@@ -79,10 +80,11 @@ class ProductAdminController(Controller):
     async def edit_form(
         self, commerce: Commerce, request: AnyRequest, product_id: FromPath[uuid.UUID]
     ) -> Response[str]:
-        """One product's title, handle and status."""
+        """One product's title, handle and status; its variants and their stock."""
         product = await commerce.catalog.get_product(product_id)
         ensure_visible(principal_of(request), product.status)
-        return _edit_page(request, product, FormState(values=edit_values(product, _locale())))
+        form = FormState(values=edit_values(product, _locale()))
+        return await product_page(request, commerce, product, form)
 
     @post("/{product_id:uuid}", permission=perm.PRODUCTS_UPDATE)
     async def save(
@@ -97,16 +99,5 @@ class ProductAdminController(Controller):
                 raise
             product = await commerce.catalog.get_product(product_id)
             state = FormState.failed(posted, exc)
-            return _edit_page(request, product, state, status_code=exc.status)
+            return await product_page(request, commerce, product, state, status_code=exc.status)
         return redirect_with_flash(request, f"{LIST_PATH}/{product_id}", N_("Saved."))
-
-
-def _edit_page(
-    request: AnyRequest, product: Any, form: FormState, status_code: int = 200
-) -> Response[str]:
-    title = title_of(product, _locale())
-    return page(
-        request, "commerce/product_edit.html", title=title, status_code=status_code,
-        crumbs=[Crumb(gettext("Commerce")), Crumb(gettext("Products"), LIST_PATH), Crumb(title)],
-        product=product, form=form, status_choices=[(s, gettext(s)) for s in STATUSES],
-    )  # fmt: skip

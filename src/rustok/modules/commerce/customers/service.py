@@ -147,13 +147,18 @@ class CustomerService:
             await uow.session.delete(row)
             await uow.commit()
 
-    async def list_page(self, page: int, per_page: int, q: str | None = None) -> CustomerPage:
+    async def list_page(
+        self, page: int, per_page: int, q: str | None = None, *, newest_first: bool = True
+    ) -> CustomerPage:
         statement = _customers()
         if q:
             statement = statement.where(func.lower(User.email).like(f"%{q.lower()}%"))
         async with self._platform.db.read_session() as session:
             users, total = await fetch_page(
-                session, statement.order_by(User.id.desc()), page=page, per_page=per_page
+                session,
+                statement.order_by(User.id.desc() if newest_first else User.id.asc()),
+                page=page,
+                per_page=per_page,
             )
             items = await self._reads(session, users)
         return CustomerPage(items=items, page=page, per_page=per_page, total=total)

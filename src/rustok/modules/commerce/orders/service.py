@@ -31,6 +31,7 @@ from rustok.modules.commerce.metrics import (
     ORDER_REVENUE,
     ORDERS_CANCELLED,
 )
+from rustok.modules.commerce.orders.filters import ORDER_SORTS, OrderFilter, order_filter
 from rustok.modules.commerce.orders.models import Order, OrderHistory
 from rustok.modules.commerce.orders.queries import order_reads
 from rustok.modules.commerce.orders.schemas import (
@@ -111,18 +112,22 @@ class OrderService:
         per_page: int,
         customer_id: uuid.UUID | None = None,
         status: str | None = None,
+        filters: OrderFilter | None = None,
+        sort: str = "-number",
     ) -> OrderPage:
-        """``customer_id`` set: that customer's orders only (Own scope)."""
-        statement = select(Order)
+        """``customer_id`` set: that customer's orders only (Own scope). ``filters``: the
+        admin list's search and filters; ``sort``: a key of :data:`ORDER_SORTS`, "-" first
+        for descending."""
+        statement = order_filter(filters or OrderFilter(status=status))
         if customer_id is not None:
             statement = statement.where(Order.customer_id == customer_id)
-        if status is not None:
-            statement = statement.where(Order.status == status)
+        column = ORDER_SORTS[sort.removeprefix("-")]
+        if sort.startswith("-"):
+            statement = statement.order_by(column.desc(), Order.id.desc())
+        else:
+            statement = statement.order_by(column.asc(), Order.id.asc())
         async with self._platform.db.read_session() as session:
-            rows, total = await fetch_page(
-                session, statement.order_by(Order.display_number.desc()), page=page,
-                per_page=per_page,
-            )  # fmt: skip
+            rows, total = await fetch_page(session, statement, page=page, per_page=per_page)
             items = await order_reads(session, rows)
         return OrderPage(items=items, page=page, per_page=per_page, total=total)
 

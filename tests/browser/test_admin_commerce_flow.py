@@ -1,0 +1,177 @@
+"""The commerce admin in a real browser (issue 18): create a product with two variants and
+prices, set stock, see it in the storefront API, place an order through the API and take it
+confirm → pay → ship on the order page; axe-core and a screenshot on every new screen.
+
+The same demo server and Chromium as ``test_admin_flow.py`` (SQLite only: the services and
+routes these steps drive are covered on both databases by ``tests/admin``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+import time
+from typing import Any
+
+import httpx
+
+from rustok.cli.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
+from tests.browser.test_admin_flow import SCREENSHOTS, _screen
+from tests.browser.test_swagger_demo_flow import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _page,
+    pytestmark,  # noqa: F401 - slow, and the long timeout
+    server,  # noqa: F401 - the demo server fixture
+)
+from tests.modules.commerce.helpers import ADDRESS
+
+DEMO = {"X-Tenant-ID": "demo"}
+HANDLE = "browser-linen-tee"
+BUYER = "browser-buyer@example.com"
+SCREENS = ("product-new", "product-variants", "orders", "order-detail")
+
+
+def _storefront_product(base: str) -> dict[str, Any]:
+    """The product as the storefront reads it, once the projector wrote its read model."""
+    deadline = time.monotonic() + 120
+    while True:
+        found = httpx.get(f"{base}/api/store/products/{HANDLE}", headers=DEMO, timeout=30)
+        if found.status_code == 200:
+            product: dict[str, Any] = found.json()
+            return product
+        assert found.status_code == 404, found.text
+        assert time.monotonic() < deadline, "the storefront never showed the product"
+        time.sleep(0.5)
+
+
+def _place_order(base: str, variant_id: str) -> dict[str, Any]:
+    with httpx.Client(base_url=base, headers=DEMO, timeout=60) as api:
+        cart = api.post("/api/store/carts", json={}).json()
+        token = {"X-Cart-Token": cart["token"]}
+        added = api.post(
+            f"/api/store/carts/{cart['id']}/items", headers=token,
+            json={"variant_id": variant_id, "quantity": 2},
+        )  # fmt: skip
+        assert added.status_code == 201, added.text
+        order = api.post(
+            f"/api/store/carts/{cart['id']}/checkout", headers=token,
+            json={"email": BUYER, "shipping_address": {**ADDRESS, "country_code": "US"}},
+        )  # fmt: skip
+        assert order.status_code == 201, order.text
+        placed: dict[str, Any] = order.json()
+        return placed
+
+
+def _drive(base: str) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    seen: dict[str, Any] = {"console": []}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page, elsewhere = _page(browser, base)
+            page.on(
+                "console", lambda m: seen["console"].append(m.text) if m.type == "error" else None
+            )
+            page.goto(f"{base}/admin/login")
+            page.get_by_label("Tenant").fill("demo")
+            page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("heading", name="Dashboard").wait_for()
+
+            sections = page.get_by_role("navigation", name="Sections")
+            sections.get_by_role("link", name="Products").click()
+            page.get_by_role("link", name="New product").click()
+            page.get_by_role("heading", name="New product").wait_for()
+            _screen(page, "product-new", seen)
+            for label, value in (
+                ("Title", "Browser linen tee"), ("Handle", HANDLE),
+                ("Option (e.g. Size), optional", "Size"),
+                ("Its value for this variant (e.g. S)", "S"), ("SKU", "BROWSER-S"),
+                ("Currency", "USD"), ("Price, e.g. 19.99", "19.99"),
+                ("Second currency (optional)", "EUR"), ("Price in the second currency", "18.50"),
+                ("Units at the default location", "4"),
+            ):  # fmt: skip
+                page.get_by_label(label, exact=True).fill(value)
+            page.get_by_role("button", name="Create the product").click()
+            page.get_by_role("heading", name="Browser linen tee").wait_for()
+
+            page.get_by_label("SKU", exact=True).fill("BROWSER-M")
+            page.get_by_label("Size", exact=True).fill("M")
+            page.get_by_label("Currency", exact=True).fill("USD")
+            page.get_by_label("Price, e.g. 19.99").fill("21.50")
+            page.get_by_label("Units at the default location").fill("3")
+            page.get_by_role("button", name="Add the variant").click()
+            page.get_by_text("Variant added.").wait_for()
+            row = page.locator("tbody tr", has_text="BROWSER-M")
+            row.get_by_label("Units").fill("12")
+            row.get_by_role("button", name="Set stock").click()
+            page.get_by_text("Stock saved.").wait_for()
+            page.get_by_label("Status").select_option("active")
+            page.get_by_role("button", name="Save").click()
+            page.get_by_text("Saved.").wait_for()
+            seen["variants"] = page.locator("#variants-heading + table").inner_text()
+            _screen(page, "product-variants", seen)
+
+            product = _storefront_product(base)
+            seen["storefront"] = product
+            medium = next(v for v in product["variants"] if v["sku"] == "BROWSER-M")
+            order = _place_order(base, medium["id"])
+            seen["order"] = order
+
+            sections.get_by_role("link", name="Orders").click()
+            page.get_by_role("heading", name="Orders").wait_for()
+            page.get_by_label("Search").fill(BUYER)
+            page.get_by_label("Search").press("Enter")
+            page.wait_for_url(re.compile(r".*q=browser-buyer.*"))
+            page.locator("#results").get_by_text("1 found").wait_for()
+            _screen(page, "orders", seen)
+            number = f"#{order['display_number']}"
+            page.get_by_role("link", name=number, exact=True).click()
+            page.get_by_role("heading", name=f"Order {number}").wait_for()
+            _screen(page, "order-detail", seen)
+            page.get_by_role("button", name="Confirm").click()
+            page.get_by_text("The order is confirmed.").wait_for()
+            page.get_by_role("button", name="Mark as paid").click()
+            page.get_by_text("The order is paid.").wait_for()
+            page.get_by_label("Tracking number").fill("1Z-BROWSER")
+            page.get_by_label("Carrier (optional)").fill("UPS")
+            page.get_by_role("button", name="Ship").click()
+            page.get_by_text("The order is shipped.").wait_for()
+            seen["history"] = page.locator(".timeline").inner_text()
+            seen["buttons"] = page.locator("#actions-heading + .actions button").all_inner_texts()
+            seen["elsewhere"] = elsewhere
+        finally:
+            browser.close()
+    return seen
+
+
+def test_product_variants_stock_storefront_and_order_transitions(server: str) -> None:  # noqa: F811
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(_drive, server).result(timeout=800)
+    assert "BROWSER-S" in seen["variants"] and "$21.50" in seen["variants"]
+    assert "€18.50" in seen["variants"] and "12 stocked" in seen["variants"]
+    storefront = {v["sku"]: v for v in seen["storefront"]["variants"]}
+    assert set(storefront) == {"BROWSER-S", "BROWSER-M"}
+    assert storefront["BROWSER-M"]["price"] == 2150 and storefront["BROWSER-S"]["price"] == 1999
+    assert seen["order"]["status"] == "pending" and seen["order"]["lines"][0]["quantity"] == 2
+    assert "shipped" in seen["history"] and "1Z-BROWSER" in seen["history"]
+    assert seen["buttons"] == ["Mark as delivered"]
+    with httpx.Client(base_url=server, headers=DEMO, timeout=30) as api:
+        token = api.post(
+            "/api/auth/login", json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}
+        ).json()["access_token"]
+        order = api.get(
+            f"/api/commerce/orders/{seen['order']['id']}",
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+    assert order["status"] == "shipped" and order["tracking_number"] == "1Z-BROWSER"
+    assert seen["axe"] == {name: [] for name in SCREENS}
+    assert [m for m in seen["console"] if "Content Security Policy" in m] == []
+    assert seen["elsewhere"] == []
+    for name in SCREENS:
+        assert (SCREENSHOTS / f"admin-{name}.png").stat().st_size > 1000
