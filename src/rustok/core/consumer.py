@@ -38,10 +38,11 @@ class ConsumerSpec:
     handler: EventHandler
     # None: the platform's default (RUSTOK_CONSUMER_MAX_ATTEMPTS).
     max_attempts: int | None = None
-    # Handle queued events of one tenant several per transaction. Only for handlers whose
-    # effects are all in that transaction (projections): when one event of a batch fails,
-    # the others' handlers run again one by one.
-    batch: bool = False
+    # Handle queued events of one tenant several per transaction. Handlers run again when
+    # another event of their batch fails (the transaction is rolled back and the rest is
+    # handled again), so False for a handler whose effects outside the transaction must
+    # not repeat (sending a mail, calling an HTTP endpoint).
+    batch: bool = True
 
     def __post_init__(self) -> None:
         if not CONSUMER_NAME_RE.match(self.name):
@@ -64,7 +65,7 @@ def consumer(
     *,
     on: Sequence[type[EventPayload]],
     max_attempts: int | None = None,
-    batch: bool = False,
+    batch: bool = True,
 ) -> Callable[[EventHandler], ConsumerSpec]:
     """Declare a handler as a named consumer of the ``on`` event types."""
 

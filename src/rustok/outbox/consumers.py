@@ -7,7 +7,7 @@ while different aggregates proceed in parallel. A lane delivers in one of three 
 - one event at a time, in a unit of work with its inbox row, retried, then parked
   (``single_delivery.py``);
 - batches of the events queued behind one another, for consumers declared with
-  ``batch=True`` (``batch_delivery.py``);
+  ``batch=True``, the default (``batch_delivery.py``), behind a broker too;
 - behind a broker (``order_guard``), an event whose aggregate has an elder not handled yet
   waits beside its lane (``ordering.py``) until that elder is handled here (then it is
   queued again at once) or ``order_wait`` passes (then it goes back to the broker).
@@ -123,18 +123,11 @@ class ConsumerRunner(BatchDelivery):
         envelope: Envelope,
         ticket: DispatchTicket,
     ) -> None:
-        if self.spec.batch and not self.order_guard and not queue.empty():
+        if self.spec.batch and not queue.empty():
             await self._batch(queue, (envelope, ticket))
             return
         result = Result.UNRECORDED
         try:
             result = await self.attempt(envelope)
         finally:
-            if result is Result.WAITING:
-                self._waiting.hold(envelope, ticket)
-            else:
-                ticket.finish(result is Result.RECORDED)
-        if result is Result.RECORDED:
-            # An elder is done: its juniors get their turn now, in id order.
-            for junior in self._waiting.release(envelope.aggregate_id):
-                queue.put_nowait(junior)
+            self._settle(queue, envelope, ticket, result)

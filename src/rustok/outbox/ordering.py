@@ -14,9 +14,10 @@ import asyncio
 import datetime as dt
 import time
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, literal, select, union_all
 
 from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
 
@@ -36,19 +37,44 @@ ORDER_ELDERS = 20
 async def elders_unhandled(session: AsyncSession, envelope: Envelope, spec: ConsumerSpec) -> bool:
     """True if an older event of the same aggregate, of a type the consumer takes, is
     neither in its inbox nor in its dead letters (nor ``failed`` in the outbox)."""
+    return bool(await session.scalar(select(_unhandled_elder(envelope, spec, ()))))
+
+
+async def batch_elders_unhandled(
+    session: AsyncSession, envelopes: Sequence[Envelope], spec: ConsumerSpec
+) -> set[uuid.UUID]:
+    """The events of a batch (in handling order) that must wait: an elder of their aggregate
+    is unhandled and is not handled before them in the batch. One statement for the batch."""
+    checks = []
+    earlier: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for index, envelope in enumerate(envelopes):
+        if envelope.aggregate_id is None:
+            continue
+        before = earlier.setdefault(envelope.aggregate_id, [])
+        unhandled = _unhandled_elder(envelope, spec, tuple(before))
+        checks.append(select(literal(index, Integer)).where(unhandled))
+        before.append(envelope.id)
+    if not checks:
+        return set()
+    query = checks[0] if len(checks) == 1 else union_all(*checks)
+    return {envelopes[index].id for index in await session.scalars(query)}
+
+
+def _unhandled_elder(envelope: Envelope, spec: ConsumerSpec, in_batch: Sequence[uuid.UUID]) -> Any:
+    """EXISTS an older event of the aggregate (not one of ``in_batch``, handled before it in
+    the same transaction) neither in the consumer's inbox nor in its dead letters."""
     older, name = OutboxEvent, spec.name
+    conditions = [
+        older.aggregate_id == envelope.aggregate_id,
+        older.id < envelope.id,
+        older.event_type.in_(spec.type_names),
+        older.status != "failed",
+        older.created_at >= envelope.occurred_at - ORDER_WINDOW,
+    ]
+    if in_batch:
+        conditions.append(older.id.not_in(in_batch))
     elders = (
-        select(older.id)
-        .where(
-            older.aggregate_id == envelope.aggregate_id,
-            older.id < envelope.id,
-            older.event_type.in_(spec.type_names),
-            older.status != "failed",
-            older.created_at >= envelope.occurred_at - ORDER_WINDOW,
-        )
-        .order_by(older.id.desc())
-        .limit(ORDER_ELDERS)
-        .subquery()
+        select(older.id).where(*conditions).order_by(older.id.desc()).limit(ORDER_ELDERS).subquery()
     )
     # Per-row primary-key lookups: an anti-join was planned as a scan of every inbox row
     # the consumer ever wrote.
@@ -62,8 +88,7 @@ async def elders_unhandled(session: AsyncSession, envelope: Envelope, spec: Cons
         .where(DeadLetter.consumer == name, DeadLetter.event_id == elders.c.id)
         .scalar_subquery()
     )
-    query = select(select(elders.c.id).where(handled == 0, parked == 0).exists())
-    return bool(await session.scalar(query))
+    return select(elders.c.id).where(handled == 0, parked == 0).exists()
 
 
 class WaitingRoom:
