@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pytest
 from sqlalchemy import func, select
@@ -30,13 +30,15 @@ class GatedRunner(ConsumerRunner):
 
     gate: asyncio.Event
 
-    async def attempt(self, envelope: Envelope) -> Result:
+    async def attempt(self, envelope: Envelope, *, wanted: bool = True) -> Result:
         await self.gate.wait()
-        return await super().attempt(envelope)
+        return await super().attempt(envelope, wanted=wanted)
 
-    async def _handle_batch(self, envelopes: Sequence[Envelope]) -> BatchOutcome:
+    async def _handle_batch(
+        self, envelopes: Sequence[Envelope], unwanted: Collection[uuid.UUID] = ()
+    ) -> BatchOutcome:
         await self.gate.wait()  # batches too
-        return await super()._handle_batch(envelopes)
+        return await super()._handle_batch(envelopes, unwanted)
 
 
 async def _claimed_rows(platform: Platform, token: str) -> int:

@@ -164,3 +164,21 @@ async def test_broker_batch_holds_back_an_aggregate_whose_elder_is_unhandled(
     assert finished == [True] * 4
     assert _order_by_thing(handled.committed) == {other: [0], thing: [0, 1, 2]}
     assert await inbox_count(platform, "test.isolation") == 4
+
+
+async def test_broker_redelivery_in_the_same_batch_has_no_second_effect(
+    platform: Platform,
+) -> None:
+    thing = uuid.uuid4()
+    first, second = await _envelopes(platform, await raise_events(platform, [thing], per_thing=2))
+    handled = Handled(platform, fail=set())
+    runner = ConsumerRunner(handled.spec(), platform.db, platform.uow, lanes=1, max_attempts=2,
+                            order_guard=True)  # fmt: skip
+    finished: list[bool] = []
+    queue = _lane([first, first, second], finished)  # the broker redelivered the first
+    await runner._batch(queue, queue.get_nowait())
+    assert finished == [True, True] and queue.qsize() == 1  # the copy: after the batch
+    await runner._handle(queue, *queue.get_nowait())
+    assert finished == [True] * 3
+    assert _order_by_thing(handled.committed) == {thing: [0, 1]}
+    assert await inbox_count(platform, "test.isolation") == 2

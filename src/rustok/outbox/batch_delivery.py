@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -67,9 +67,15 @@ class BatchDelivery(SingleDelivery):
 
     async def _batch(self, queue: Lane, first: Item) -> None:
         """Handle ``first`` and the events already queued behind it, a tenant at a time."""
-        taken = [first]
+        taken, again = [first], []
+        ids = {first[0].id}
         while len(taken) < BATCH_LIMIT and not queue.empty():
-            taken.append(queue.get_nowait())
+            item = queue.get_nowait()
+            if item[0].id in ids:  # a broker's redelivery of one in hand: after this batch
+                again.append(item)
+            else:
+                ids.add(item[0].id)
+                taken.append(item)
         unsettled = {envelope.id: (envelope, ticket) for envelope, ticket in taken}
         groups: dict[uuid.UUID, list[Item]] = {}
         for item in taken:  # different tenants never share an aggregate, nor a transaction
@@ -83,6 +89,8 @@ class BatchDelivery(SingleDelivery):
         finally:  # stopped (cancelled) half way: the rest goes back unrecorded
             for envelope, ticket in unsettled.values():
                 self._settle(queue, envelope, ticket, Result.UNRECORDED)
+            for item in again:
+                queue.put_nowait(item)
 
     async def _deliver_group(
         self, queue: Lane, group: list[Item], unsettled: dict[uuid.UUID, Item]
@@ -90,9 +98,10 @@ class BatchDelivery(SingleDelivery):
         batch = list(group)
         alone: set[uuid.UUID] = set()
         outcome = BatchOutcome()
+        unwanted = await self.unwanted(group)
         while batch:
             try:
-                outcome = await self._handle_batch([envelope for envelope, _ in batch])
+                outcome = await self._handle_batch([envelope for envelope, _ in batch], unwanted)
                 break
             except EventFailed as failed:
                 leaving = _leaving(batch, failed.index)
@@ -112,7 +121,7 @@ class BatchDelivery(SingleDelivery):
         for envelope, ticket in (item for item in group if item[0].id in alone):
             result = Result.UNRECORDED
             try:
-                result = await self.attempt(envelope)
+                result = await self.attempt(envelope, wanted=envelope.id not in unwanted)
             finally:
                 del unsettled[envelope.id]
                 self._settle(queue, envelope, ticket, result)
@@ -130,9 +139,12 @@ class BatchDelivery(SingleDelivery):
             for junior in self._waiting.release(envelope.aggregate_id):
                 queue.put_nowait(junior)
 
-    async def _handle_batch(self, envelopes: Sequence[Envelope]) -> BatchOutcome:
-        """Handle the events of one tenant (in this order) in one transaction; raises
-        :class:`EventFailed` (nothing committed) when one of them cannot be handled."""
+    async def _handle_batch(
+        self, envelopes: Sequence[Envelope], unwanted: Collection[uuid.UUID] = ()
+    ) -> BatchOutcome:
+        """Handle the events of one tenant (in this order) in one transaction, recording the
+        ``unwanted`` ones without their handler; raises :class:`EventFailed` (nothing
+        committed) when one of them cannot be handled."""
         payloads: list[EventPayload] = []
         for index, envelope in enumerate(envelopes):
             try:
@@ -168,8 +180,8 @@ class BatchDelivery(SingleDelivery):
                     )
                     outcome.handled = set(await uow.session.scalars(record_new))
                 for index, envelope, payload in ready:
-                    if envelope.id not in outcome.handled:
-                        continue  # handled before: its effects are committed
+                    if envelope.id not in outcome.handled or envelope.id in unwanted:
+                        continue  # handled before (its effects are committed), or nothing to do
                     token = otel_context.attach(event_context(envelope.traceparent))
                     try:
                         with (

@@ -21,11 +21,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rustok.core.db import Database
+from rustok.core.logging import get_logger
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.outbox.batch_delivery import BatchDelivery
 from rustok.outbox.metrics import EVENTS_PARKED
 from rustok.outbox.ordering import WaitingRoom
 from rustok.outbox.single_delivery import Result
+
+log = get_logger("rustok.events")
 
 if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
@@ -114,6 +117,8 @@ class ConsumerRunner(BatchDelivery):
             self._busy.add(lane)
             try:
                 await self._handle(queue, *item)
+            except Exception as exc:  # noqa: BLE001 - a lane outlives any one event
+                log.error("consumer lane failed", consumer=self.name, error=repr(exc))
             finally:
                 self._busy.discard(lane)
 
@@ -128,6 +133,7 @@ class ConsumerRunner(BatchDelivery):
             return
         result = Result.UNRECORDED
         try:
-            result = await self.attempt(envelope)
+            unwanted = await self.unwanted([(envelope, ticket)])
+            result = await self.attempt(envelope, wanted=not unwanted)
         finally:
             self._settle(queue, envelope, ticket, result)
