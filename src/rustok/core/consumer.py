@@ -29,8 +29,9 @@ CONSUMER_NAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
 # types; Callable's contravariance leaves ``Any`` as the only common annotation here.
 EventHandler = Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
 # Asked before the handling transaction whether the handler has anything to do for an event
-# that reached this process at ``received`` (``time.monotonic()``). False: the event is
-# recorded in the inbox (with the others of its batch) without running the handler.
+# that reached this process at ``received`` (``time.monotonic()``). False: the handler does
+# not run; behind a broker the event is still recorded in the inbox (the order guard of its
+# aggregate's younger events reads it), with the memory transport nothing is written.
 EventFilter = Callable[[Database, Envelope, float], Awaitable[bool]]
 
 

@@ -95,10 +95,16 @@ class BatchDelivery(SingleDelivery):
     async def _deliver_group(
         self, queue: Lane, group: list[Item], unsettled: dict[uuid.UUID, Item]
     ) -> None:
+        unwanted = await self.unwanted(group)
+        if unwanted and not self.order_guard:
+            # Nothing to do, and nothing to record: no order guard reads this inbox.
+            for envelope, ticket in (item for item in group if item[0].id in unwanted):
+                del unsettled[envelope.id]
+                self._settle(queue, envelope, ticket, Result.RECORDED)
+            group = [item for item in group if item[0].id not in unwanted]
         batch = list(group)
         alone: set[uuid.UUID] = set()
         outcome = BatchOutcome()
-        unwanted = await self.unwanted(group)
         while batch:
             try:
                 outcome = await self._handle_batch([envelope for envelope, _ in batch], unwanted)

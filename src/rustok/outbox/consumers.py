@@ -133,7 +133,11 @@ class ConsumerRunner(BatchDelivery):
             return
         result = Result.UNRECORDED
         try:
-            unwanted = await self.unwanted([(envelope, ticket)])
-            result = await self.attempt(envelope, wanted=not unwanted)
+            if not await self.unwanted([(envelope, ticket)]):
+                result = await self.attempt(envelope)
+            elif self.order_guard:  # recorded for the guard, without the handler
+                result = await self.attempt(envelope, wanted=False)
+            else:
+                result = Result.RECORDED  # nothing to do, nothing to record
         finally:
             self._settle(queue, envelope, ticket, result)
