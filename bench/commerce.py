@@ -17,12 +17,14 @@ import datetime as dt
 import json
 import random
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 from tests.conftest import count_queries, make_settings, serve_app
 from tests.services import start_postgres
 
@@ -40,8 +42,15 @@ from rustok.api.app import RustokApp, create_app
 from rustok.bootstrap import bootstrap
 from rustok.cli.migrate import migrate_and_seed
 from rustok.cli.user import create_user_in
+from rustok.core.context import RequestContext, use_context
 from rustok.core.db import utcnow
+from rustok.core.events import Envelope
 from rustok.modules.commerce.jobs import expire_pending_orders
+from rustok.modules.index.projections.products import ProductProjector, project_products
+from rustok.outbox.claims import to_claimed
+from rustok.outbox.consumers import ConsumerRunner
+from rustok.outbox.models import OutboxEvent
+from rustok.outbox.store import OutboxStore
 
 CLIENTS = 16
 CHECKOUTS = 400
@@ -229,6 +238,52 @@ async def _statements(data: Path) -> list[int]:
     return counts[1:]
 
 
+async def _projector_statements(url: str, data: Path) -> tuple[int, int, int]:
+    """Statements of ``index.products`` for the events of one checkout of 2 lines (handled
+    as one batch, as a lane finds them), the number of those events, and the statements of
+    projecting one of the products whole (what each stock event cost before)."""
+    async with _in_process(url, data) as (app, client, admin):
+        variants = [
+            *await _product_variants(client, admin, "P-a", 3, 100),
+            *await _product_variants(client, admin, "P-b", 3, 100),
+        ]
+        first, token = await _filled_cart(client, variants[:1])  # numbers the orders
+        await client.post(f"/api/store/carts/{first['id']}/checkout", headers=token,
+                          json={"email": "c@example.com", "shipping_address": ADDRESS})  # fmt: skip
+        runner = ConsumerRunner(project_products, app.platform.db, app.platform.uow, lanes=1,
+                                max_attempts=1, tenants=app.platform.tenants)  # fmt: skip
+        await runner._handle_batch(await _pending(app, project_products.type_names))
+        cart, token = await _filled_cart(client, [variants[0], variants[3]])
+        await _pending(app, project_products.type_names)  # the cart's: none of these types
+        placed = await client.post(
+            f"/api/store/carts/{cart['id']}/checkout", headers=token,
+            json={"email": "c@example.com", "shipping_address": ADDRESS},
+        )  # fmt: skip
+        assert placed.status_code == 201, placed.text
+        events = await _pending(app, project_products.type_names)
+        with count_queries(app.platform.db) as counter:
+            await runner._handle_batch(events)
+        product = events[0].payload["product_id"]
+        tenant = await app.platform.tenants.by_id(events[0].tenant_id)  # type: ignore[union-attr]
+        assert tenant is not None
+        with use_context(RequestContext(tenant=tenant)):
+            async with app.platform.uow() as uow:
+                with count_queries(app.platform.db) as whole:
+                    await ProductProjector(uow.session, tenant).project([uuid.UUID(product)])
+        return counter.count, len(events), whole.count
+
+
+async def _pending(app: RustokApp, types: frozenset[str]) -> list[Envelope]:
+    """The outbox rows of these types not yet marked (no relay runs), oldest first; marked."""
+    store = OutboxStore(app.platform.db, max_attempts=1)
+    async with app.platform.db.read_session(all_tenants=True) as session:
+        rows = list(await session.scalars(
+            select(OutboxEvent).where(OutboxEvent.status == "pending").order_by(OutboxEvent.id)
+        ))  # fmt: skip
+    await store.mark_dispatched([r.id for r in rows])
+    return [to_claimed(r).envelope for r in rows if r.event_type in types]
+
+
 async def _expiry(url: str, data: Path, orders: int = EXPIRED_ORDERS) -> tuple[float, float]:
     """Expired orders per second and SQL statements per expired order."""
     async with _in_process(url, data) as (app, client, admin):
@@ -267,6 +322,21 @@ def run(seconds: int = 8) -> None:
         rows.append(
             ("SQL statements of a checkout (SQLite; 1 line / 12 lines)", f"{one} / {twelve}")
         )
+    pg = start_postgres()
+    try:
+        for name, url in (
+            ("SQLite", "sqlite+aiosqlite:///{data}/projector.db"),
+            ("PostgreSQL", pg.url),
+        ):
+            with sqlite_dir() as data:
+                batch, events, whole = asyncio.run(
+                    _projector_statements(url.format(data=data), data)
+                )
+            rows.append((f"{name}: index.products statements for one checkout of 2 lines "
+                         f"({events} events, one batch) / projecting one product whole",
+                         f"{batch} / {whole}"))  # fmt: skip
+    finally:
+        pg.close()
     with sqlite_dir() as data:
         rows += _measure("SQLite, 1 worker", f"sqlite+aiosqlite:///{data}/bench.db", data, seconds)
     for workers in (1, 2):

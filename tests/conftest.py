@@ -266,8 +266,10 @@ def count_queries(db: Database) -> Iterator[QueryCounter]:
 
 
 async def outbox_settled(platform: Platform, limit: float = 10.0) -> None:
-    """Wait until the outbox has nothing pending and, when the event runtime runs, every
-    relayed event is handled (or parked) by each consumer subscribed to its type."""
+    """Wait until the outbox has nothing pending and, when the event runtime runs behind a
+    broker, every relayed event is handled (or parked) by each consumer subscribed to its
+    type. (With the memory transport a row is dispatched only once every consumer recorded
+    it, some without an inbox row: ``ConsumerSpec.wants``.)"""
     import time
 
     from sqlalchemy import func, select
@@ -276,7 +278,11 @@ async def outbox_settled(platform: Platform, limit: float = 10.0) -> None:
     from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
 
     runtime = platform.events
-    runners = runtime.runners if isinstance(runtime, EventRuntime) and runtime.started else []
+    runners = (
+        runtime.runners
+        if isinstance(runtime, EventRuntime) and runtime.started and runtime.transport.durable
+        else []
+    )
     started = time.perf_counter()
     while time.perf_counter() - started < limit:
         async with platform.db.read_session(all_tenants=True) as session:

@@ -45,7 +45,8 @@ class Echoed(EventPayload, frozen=True, kw_only=True):
 
 @dataclass
 class Recorder:
-    """A consumer that records what it handled, and can be made to fail or block."""
+    """A consumer that records what it handled (once committed), and can be made to fail or
+    block."""
 
     name: str = "test.recorder"
     seen: list[Envelope] = field(default_factory=list)
@@ -61,7 +62,11 @@ class Recorder:
             raise RuntimeError(f"planned failure of n={payload.n}")
         if self.echo:
             uow.publish(Echoed(thing_id=payload.thing_id, n=payload.n))
-        self.seen.append(envelope)
+
+        async def record() -> None:  # committed effects only: a batch may run a handler again
+            self.seen.append(envelope)
+
+        uow.on_commit(record)
 
     def spec(self, **kwargs: Any) -> ConsumerSpec:
         return ConsumerSpec(self.name, (Ticked,), self.handle, **kwargs)

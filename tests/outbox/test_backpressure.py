@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Collection, Sequence
 
 import pytest
 from sqlalchemy import func, select
 
 from rustok.core.events import Envelope
 from rustok.core.platform import Platform
+from rustok.outbox.batch_delivery import BatchOutcome
 from rustok.outbox.consumers import ConsumerRunner
-from rustok.outbox.dispatcher import BackpressureState, DispatchTicket, EventDispatcher
+from rustok.outbox.dispatcher import BackpressureState, EventDispatcher
 from rustok.outbox.metrics import BACKPRESSURE_STATE
 from rustok.outbox.models import OutboxEvent
 from rustok.outbox.relay import OutboxRelay, RelayConfig
@@ -28,13 +30,15 @@ class GatedRunner(ConsumerRunner):
 
     gate: asyncio.Event
 
-    async def attempt(self, envelope: Envelope) -> Result:
+    async def attempt(self, envelope: Envelope, *, wanted: bool = True) -> Result:
         await self.gate.wait()
-        return await super().attempt(envelope)
+        return await super().attempt(envelope, wanted=wanted)
 
-    async def _handle_group(self, group: list[tuple[Envelope, DispatchTicket]]) -> None:
+    async def _handle_batch(
+        self, envelopes: Sequence[Envelope], unwanted: Collection[uuid.UUID] = ()
+    ) -> BatchOutcome:
         await self.gate.wait()  # batches too
-        await super()._handle_group(group)
+        return await super()._handle_batch(envelopes, unwanted)
 
 
 async def _claimed_rows(platform: Platform, token: str) -> int:

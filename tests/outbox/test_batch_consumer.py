@@ -60,8 +60,10 @@ async def test_batch_handles_each_event_once_and_skips_duplicates(platform: Plat
         recorder.spec(batch=True), platform.db, platform.uow, lanes=1, max_attempts=3
     )
     envelopes = await _envelopes(platform, 10)
-    assert await runner._handle_batch(envelopes[:6]) is True
-    assert await runner._handle_batch(envelopes) is True  # the first six again: skipped
+    first = await runner._handle_batch(envelopes[:6])
+    assert first.handled == {e.id for e in envelopes[:6]} and not first.waiting
+    again = await runner._handle_batch(envelopes)  # the first six again: skipped
+    assert again.handled == {e.id for e in envelopes[6:]}
     assert sorted(e.id for e in recorder.seen) == sorted(e.id for e in envelopes)
     assert await inbox_count(platform, "test.batch") == 10
     # Each handler's events chain to the event it handled.

@@ -17,6 +17,7 @@ from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.relay import OutboxRelay, RelayConfig
 from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.base import HandledCallback
+from tests.conftest import count_queries
 from tests.outbox.support import raise_events, statuses, wait_until
 
 pytestmark = pytest.mark.usefixtures("settled_outbox")
@@ -171,3 +172,20 @@ async def test_relays_made_together_do_not_share_claims(platform: Platform) -> N
     assert [c.envelope.id for c in await a.claim(1)] == [first]
     assert await b.claim(100) == []  # second waits for a, whoever b is
     assert [c.envelope.id for c in await a.claim(100)] == [second]
+
+
+async def test_a_claim_is_one_statement(platform: Platform) -> None:
+    thing = uuid.uuid4()
+    first, second = await raise_events(platform, [thing], per_thing=2)
+    (unrelated,) = await raise_events(platform, [uuid.uuid4()], per_thing=1)
+    a = make_claimer(platform.db, "relay-a", lease_seconds=60)
+    b = make_claimer(platform.db, "relay-b", lease_seconds=60)
+    with count_queries(platform.db) as counter:
+        assert [c.envelope.id for c in await a.claim(1)] == [first]
+        # Locked by the statement but held back for its aggregate's elder: not claimed.
+        assert [c.envelope.id for c in await b.claim(100)] == [unrelated]
+    assert counter.count == 2, counter.statements
+    assert all(s.lstrip().startswith(("UPDATE", "WITH")) for s in counter.statements)
+    assert await b.claim(100) == []  # second is still held back for first
+    await OutboxStore(platform.db, max_attempts=10).mark_dispatched([first])
+    assert [c.envelope.id for c in await b.claim(100)] == [second]

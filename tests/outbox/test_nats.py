@@ -14,6 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from rustok.api.app import create_app
+from rustok.bootstrap import bootstrap
+from rustok.cli.worker import WorkerPart, limit_to
+from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.resilience import CircuitState
 from rustok.core.settings import Settings
@@ -156,3 +159,40 @@ async def test_broker_outage_degrades_then_drains(
 
 async def _all_dispatched(platform: Platform, total: int) -> bool:
     return (await statuses(platform)).get("dispatched", 0) == total
+
+
+async def test_relay_and_consumers_run_in_separate_processes(
+    platform: Platform, settings: Settings, test_modules: list[ModuleSpec]
+) -> None:
+    relay_only = platform
+    consumers_only = bootstrap(settings, modules=test_modules)
+    recorder = Recorder()
+    for each in (relay_only, consumers_only):
+        each.consumers.append(recorder.spec())
+    limit_to(relay_only, WorkerPart.relay)
+    limit_to(consumers_only, WorkerPart.consumers)
+    try:
+        await runtime_of(consumers_only).start()
+        await runtime_of(relay_only).start()
+        assert runtime_of(relay_only).runners == [] and relay_only.jobs is None
+        assert runtime_of(relay_only).relay.running
+        assert not runtime_of(consumers_only).relay.running
+        assert recorder.name in {r.name for r in runtime_of(consumers_only).runners}
+        ids = await raise_events(consumers_only, [uuid.uuid4() for _ in range(4)], per_thing=10)
+        await wait_until(lambda: _handled(platform, recorder, len(ids)), what="consumption")
+        assert await statuses(platform) == {"dispatched": len(ids)}
+        by_thing: dict[str, list[int]] = {}
+        for envelope in recorder.seen:
+            by_thing.setdefault(envelope.payload["thing_id"], []).append(envelope.payload["n"])
+        assert all(ns == list(range(10)) for ns in by_thing.values()), by_thing
+    finally:
+        await consumers_only.aclose()
+
+
+async def test_only_one_part_needs_a_broker(db_url: str, tmp_path: Path) -> None:
+    memory = bootstrap(make_settings(db_url, tmp_path))
+    try:
+        with pytest.raises(ValueError, match="needs RUSTOK_EVENT_TRANSPORT=nats"):
+            limit_to(memory, WorkerPart.consumers)
+    finally:
+        await memory.aclose()

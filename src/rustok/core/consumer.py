@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Imported at run time: Litestar resolves Platform's annotations, which include these.
+from rustok.core.db import Database
 from rustok.core.events import Envelope, EventPayload
 from rustok.core.uow import UnitOfWork
 
@@ -27,6 +28,11 @@ CONSUMER_NAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{1,63}$")
 # The payload parameter is typed by each handler as one of (or the union of) its ``on``
 # types; Callable's contravariance leaves ``Any`` as the only common annotation here.
 EventHandler = Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
+# Asked before the handling transaction whether the handler has anything to do for an event
+# that reached this process at ``received`` (``time.monotonic()``). False: the handler does
+# not run; behind a broker the event is still recorded in the inbox (the order guard of its
+# aggregate's younger events reads it), with the memory transport nothing is written.
+EventFilter = Callable[[Database, Envelope, float], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +44,12 @@ class ConsumerSpec:
     handler: EventHandler
     # None: the platform's default (RUSTOK_CONSUMER_MAX_ATTEMPTS).
     max_attempts: int | None = None
-    # Handle queued events of one tenant several per transaction. Only for handlers whose
-    # effects are all in that transaction (projections): when one event of a batch fails,
-    # the others' handlers run again one by one.
-    batch: bool = False
+    # Handle queued events of one tenant several per transaction. Handlers run again when
+    # another event of their batch fails (the transaction is rolled back and the rest is
+    # handled again), so False for a handler whose effects outside the transaction must
+    # not repeat (sending a mail, calling an HTTP endpoint).
+    batch: bool = True
+    wants: EventFilter | None = None
 
     def __post_init__(self) -> None:
         if not CONSUMER_NAME_RE.match(self.name):
@@ -64,11 +72,12 @@ def consumer(
     *,
     on: Sequence[type[EventPayload]],
     max_attempts: int | None = None,
-    batch: bool = False,
+    batch: bool = True,
+    wants: EventFilter | None = None,
 ) -> Callable[[EventHandler], ConsumerSpec]:
     """Declare a handler as a named consumer of the ``on`` event types."""
 
     def declare(handler: EventHandler) -> ConsumerSpec:
-        return ConsumerSpec(name, tuple(on), handler, max_attempts, batch)
+        return ConsumerSpec(name, tuple(on), handler, max_attempts, batch, wants)
 
     return declare

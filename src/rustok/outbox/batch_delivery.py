@@ -1,16 +1,24 @@
-"""Batches, for consumers declared with ``batch=True`` (without the broker's order check).
+"""Batches, for consumers declared with ``batch=True`` (the default).
 
-A lane that finds several events of one tenant waiting handles up to ``BATCH_LIMIT`` of them
-in one unit of work — one multi-row inbox insert (``ON CONFLICT DO NOTHING RETURNING`` tells
-the new ones from the duplicates), the handlers in order, one commit. If any handler fails
-the whole batch rolls back and its events go through the one-by-one path
-(``single_delivery.py``: retries, parking), so a batch changes the cost, never the outcome.
+A lane that finds several events waiting handles up to ``BATCH_LIMIT`` of them a tenant at a
+time, in one unit of work per tenant: behind a broker (``order_guard``) one query for the
+whole batch tells which events must wait for an elder (``ordering.py``), one multi-row
+inbox insert (``ON CONFLICT DO NOTHING RETURNING`` tells the new ones from the duplicates),
+the handlers in order, one commit.
+
+A batch changes the cost, never the outcome. When a handler fails, the transaction rolls
+back, that event and the younger events of its aggregate in the batch leave it, and the
+rest is handled again as a batch and committed; the events that left are then handled one
+by one, in order (``single_delivery.py``: retries, then parking). A failure that no event
+can be blamed for (the database went away) sends the whole batch down the one-by-one path.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
@@ -18,11 +26,13 @@ from opentelemetry.trace import SpanKind
 
 from rustok.core.context import use_context
 from rustok.core.db import utcnow
+from rustok.core.events import EventPayload, EventValidationError
 from rustok.core.logging import get_logger
 from rustok.core.tracing import batch_span, event_context
 from rustok.core.tracing import span as tracing_span
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED
 from rustok.outbox.models import InboxRecord
+from rustok.outbox.ordering import WaitingRoom, batch_elders_unhandled
 from rustok.outbox.single_delivery import Result, SingleDelivery, consumer_context
 
 if TYPE_CHECKING:
@@ -32,66 +42,156 @@ if TYPE_CHECKING:
 log = get_logger("rustok.events")
 BATCH_LIMIT = 64
 INBOX: Any = InboxRecord.__table__
+Item = tuple["Envelope", "DispatchTicket"]
+Lane = asyncio.Queue[Item]
+
+
+class EventFailed(Exception):
+    """The event at ``index`` of a batch could not be handled (its payload or handler)."""
+
+    def __init__(self, index: int, error: BaseException) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.index = index
+
+
+@dataclass(slots=True)
+class BatchOutcome:
+    handled: set[uuid.UUID] = field(default_factory=set)  # new in the inbox, effects committed
+    waiting: set[uuid.UUID] = field(default_factory=set)  # an elder is not handled yet
 
 
 class BatchDelivery(SingleDelivery):
     """Delivers the events queued behind one another in a lane together, a tenant at a time."""
 
-    async def _batch(
-        self,
-        queue: asyncio.Queue[tuple[Envelope, DispatchTicket]],
-        first: tuple[Envelope, DispatchTicket],
-    ) -> None:
+    _waiting: WaitingRoom
+
+    async def _batch(self, queue: Lane, first: Item) -> None:
         """Handle ``first`` and the events already queued behind it, a tenant at a time."""
-        taken = [first]
+        taken, again = [first], []
+        ids = {first[0].id}
         while len(taken) < BATCH_LIMIT and not queue.empty():
-            taken.append(queue.get_nowait())
-        groups: list[list[tuple[Envelope, DispatchTicket]]] = []
-        for item in taken:  # consecutive events of one tenant share a unit of work
-            if groups and groups[-1][0][0].tenant_id == item[0].tenant_id:
-                groups[-1].append(item)
+            item = queue.get_nowait()
+            if item[0].id in ids:  # a broker's redelivery of one in hand: after this batch
+                again.append(item)
             else:
-                groups.append([item])
-        for group in groups:
-            await self._handle_group(group)
-
-    async def _handle_group(self, group: list[tuple[Envelope, DispatchTicket]]) -> None:
-        recorded = False
+                ids.add(item[0].id)
+                taken.append(item)
+        unsettled = {envelope.id: (envelope, ticket) for envelope, ticket in taken}
+        groups: dict[uuid.UUID, list[Item]] = {}
+        for item in taken:  # different tenants never share an aggregate, nor a transaction
+            groups.setdefault(item[0].tenant_id, []).append(item)
         try:
-            envelopes = [envelope for envelope, _ in group]
-            # Tracing: one consumer span for the batch's commit, linked to each event's trace.
-            with batch_span(f"consumer.batch {self.name}", [e.traceparent for e in envelopes],
-                            SpanKind.CONSUMER, events=len(envelopes)):  # fmt: skip
-                recorded = await self._handle_batch(envelopes)
-        except Exception as exc:  # noqa: BLE001 - fall back to one by one (retries, parking)
-            log.info("batch fell back to single events", consumer=self.name, error=str(exc))
-        for envelope, ticket in group:
-            result = Result.RECORDED if recorded else Result.UNRECORDED
-            try:
-                if not recorded:
-                    result = await self.attempt(envelope)
-            finally:
-                ticket.finish(result is Result.RECORDED)
+            for group in groups.values():
+                if self.order_guard:
+                    # A broker may redeliver an elder after its juniors: id order is the order.
+                    group.sort(key=lambda item: item[0].id)
+                await self._deliver_group(queue, group, unsettled)
+        finally:  # stopped (cancelled) half way: the rest goes back unrecorded
+            for envelope, ticket in unsettled.values():
+                self._settle(queue, envelope, ticket, Result.UNRECORDED)
+            for item in again:
+                queue.put_nowait(item)
 
-    async def _handle_batch(self, envelopes: list[Envelope]) -> bool:
-        payloads = [envelope.decode_payload() for envelope in envelopes]
+    async def _deliver_group(
+        self, queue: Lane, group: list[Item], unsettled: dict[uuid.UUID, Item]
+    ) -> None:
+        unwanted = await self.unwanted(group)
+        if unwanted and not self.order_guard:
+            # Nothing to do, and nothing to record: no order guard reads this inbox.
+            for envelope, ticket in (item for item in group if item[0].id in unwanted):
+                del unsettled[envelope.id]
+                self._settle(queue, envelope, ticket, Result.RECORDED)
+            group = [item for item in group if item[0].id not in unwanted]
+        batch = list(group)
+        alone: set[uuid.UUID] = set()
+        outcome = BatchOutcome()
+        while batch:
+            try:
+                envelopes = [envelope for envelope, _ in batch]
+                # Tracing: one consumer span for the batch's commit, linked to each event's trace.
+                with batch_span(f"consumer.batch {self.name}", [e.traceparent for e in envelopes],
+                                SpanKind.CONSUMER, events=len(envelopes)):  # fmt: skip
+                    outcome = await self._handle_batch(envelopes, unwanted)
+                break
+            except EventFailed as failed:
+                leaving = _leaving(batch, failed.index)
+                log.info("event failed in a batch: handled alone", consumer=self.name,
+                         event_id=str(batch[failed.index][0].id), error=str(failed),
+                         leaving=len(leaving))  # fmt: skip
+                alone |= leaving
+                batch = [item for item in batch if item[0].id not in leaving]
+            except Exception as exc:  # noqa: BLE001 - nothing to blame: all go one by one
+                log.info("batch fell back to single events", consumer=self.name, error=str(exc))
+                alone |= {envelope.id for envelope, _ in batch}
+                batch = []
+        for envelope, ticket in batch:
+            result = Result.WAITING if envelope.id in outcome.waiting else Result.RECORDED
+            del unsettled[envelope.id]
+            self._settle(queue, envelope, ticket, result)
+        for envelope, ticket in (item for item in group if item[0].id in alone):
+            result = Result.UNRECORDED
+            try:
+                result = await self.attempt(envelope, wanted=envelope.id not in unwanted)
+            finally:
+                del unsettled[envelope.id]
+                self._settle(queue, envelope, ticket, result)
+
+    def _settle(
+        self, queue: Lane, envelope: Envelope, ticket: DispatchTicket, result: Result
+    ) -> None:
+        """Finish the event's ticket, or hold it back until an elder is handled."""
+        if result is Result.WAITING:
+            self._waiting.hold(envelope, ticket)
+            return
+        ticket.finish(result is Result.RECORDED)
+        if result is Result.RECORDED:
+            # An elder is done: its juniors get their turn now, in id order.
+            for junior in self._waiting.release(envelope.aggregate_id):
+                queue.put_nowait(junior)
+
+    async def _handle_batch(
+        self, envelopes: Sequence[Envelope], unwanted: Collection[uuid.UUID] = ()
+    ) -> BatchOutcome:
+        """Handle the events of one tenant (in this order) in one transaction, recording the
+        ``unwanted`` ones without their handler; raises :class:`EventFailed` (nothing
+        committed) when one of them cannot be handled."""
+        payloads: list[EventPayload] = []
+        for index, envelope in enumerate(envelopes):
+            try:
+                payloads.append(envelope.decode_payload())
+            except EventValidationError as exc:
+                raise EventFailed(index, exc) from exc
         tenant = await self._tenant(envelopes[0])
+        outcome = BatchOutcome()
         with use_context(consumer_context(envelopes[0], tenant)):
             async with self._uow() as uow:
-                now = utcnow()
-                rows = [
-                    {"consumer": self.name, "event_id": e.id, "handled_at": now} for e in envelopes
+                if self.order_guard:
+                    outcome.waiting = _with_juniors(
+                        envelopes, await batch_elders_unhandled(uow.session, envelopes, self.spec)
+                    )
+                ready = [
+                    (index, envelope, payload)
+                    for index, (envelope, payload) in enumerate(
+                        zip(envelopes, payloads, strict=True)
+                    )
+                    if envelope.id not in outcome.waiting
                 ]
-                record_new = (
-                    _insert_ignoring_duplicates(self._db.dialect)(INBOX)
-                    .values(rows)
-                    .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-                    .returning(INBOX.c.event_id)
-                )
-                new = set(await uow.session.scalars(record_new))
-                for envelope, payload in zip(envelopes, payloads, strict=True):
-                    if envelope.id not in new:
-                        continue  # handled before: its effects are committed
+                if ready:
+                    now = utcnow()
+                    rows = [
+                        {"consumer": self.name, "event_id": envelope.id, "handled_at": now}
+                        for _, envelope, _ in ready
+                    ]
+                    record_new = (
+                        _insert_ignoring_duplicates(self._db.dialect)(INBOX)
+                        .values(rows)
+                        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+                        .returning(INBOX.c.event_id)
+                    )
+                    outcome.handled = set(await uow.session.scalars(record_new))
+                for index, envelope, payload in ready:
+                    if envelope.id not in outcome.handled or envelope.id in unwanted:
+                        continue  # handled before (its effects are committed), or nothing to do
                     token = otel_context.attach(event_context(envelope.traceparent))
                     try:
                         with (
@@ -104,18 +204,41 @@ class BatchDelivery(SingleDelivery):
                             use_context(consumer_context(envelope, tenant)),
                         ):
                             await self.spec.handler(payload, envelope, uow)
+                    except Exception as exc:  # rolled back, then handled alone
+                        raise EventFailed(index, exc) from exc
                     finally:
                         otel_context.detach(token)
                 if not uow.committed:
                     await uow.commit()
         now = utcnow()
         for envelope in envelopes:
-            if envelope.id in new:
+            if envelope.id in outcome.handled:
                 EVENTS_DISPATCHED.labels(envelope.event_type, self.name).inc()
                 CONSUMER_LAG.labels(self.name).observe(
                     max(0.0, (now - envelope.occurred_at).total_seconds())
                 )
-        return True
+        return outcome
+
+
+def _leaving(batch: Sequence[Item], index: int) -> set[uuid.UUID]:
+    """The failed event and the younger events of its aggregate after it in the batch:
+    they must not be handled before it."""
+    failed = batch[index][0]
+    if failed.aggregate_id is None:
+        return {failed.id}
+    return {e.id for e, _ in batch[index:] if e.aggregate_id == failed.aggregate_id}
+
+
+def _with_juniors(envelopes: Sequence[Envelope], waiting: set[uuid.UUID]) -> set[uuid.UUID]:
+    """``waiting`` and every event after one of them in the batch of the same aggregate."""
+    held: set[uuid.UUID] = set()
+    result: set[uuid.UUID] = set()
+    for envelope in envelopes:
+        if envelope.id in waiting or (envelope.aggregate_id in held):
+            result.add(envelope.id)
+            if envelope.aggregate_id is not None:
+                held.add(envelope.aggregate_id)
+    return result
 
 
 def _insert_ignoring_duplicates(dialect: str) -> Callable[..., Any]:

@@ -12,8 +12,8 @@ That exemption makes the claim token the relay's identity: two relays sharing on
 take the other's younger rows and publish an aggregate's events side by side, out of order.
 Tokens are therefore 128 random bits (:func:`new_claim_token`), never derived from the clock.
 
-- :class:`PostgresClaimer`: ``SELECT … FOR UPDATE SKIP LOCKED`` then ``UPDATE … RETURNING``
-  in one transaction; concurrent relays skip each other's rows instead of waiting.
+- :class:`PostgresClaimer`: one ``UPDATE … RETURNING`` of the rows a ``FOR UPDATE SKIP
+  LOCKED`` CTE locked; concurrent relays skip each other's rows instead of waiting.
 - :class:`SqliteClaimer`: one atomic ``UPDATE … WHERE id IN (subquery) RETURNING`` under the
   database's single writer lock (select-then-update would hand the same rows to everyone).
 """
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -145,54 +143,40 @@ class SqliteClaimer(_BaseClaimer):
 class PostgresClaimer(_BaseClaimer):
     async def claim(self, limit: int) -> list[ClaimedEvent]:
         now = utcnow()
-        cutoff = now - self.lease
         async with self.db.write_engine.begin() as conn:
-            locked = (
-                await conn.execute(
-                    select(EVENTS.c.id)
-                    .where(claimable(EVENTS, now, cutoff))
-                    .order_by(EVENTS.c.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            ).scalars()
-            candidates: list[uuid.UUID] = list(locked)
-            if not candidates:
-                return []
-            chosen = await self._in_aggregate_order(conn, candidates, cutoff)
-            if not chosen:
-                return []
-            rows = (
-                await conn.execute(
-                    update(EVENTS)
-                    .where(EVENTS.c.id.in_(chosen))
-                    .values(_claim_values(self.token, now))
-                    .returning(*EVENTS.c)
-                )
-            ).all()
+            rows = (await conn.execute(self.claim_statement(now, limit))).all()
         return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
 
-    async def _in_aggregate_order(
-        self, conn: Any, candidates: Sequence[uuid.UUID], cutoff: dt.datetime
-    ) -> list[uuid.UUID]:
-        # An older pending row of the same aggregate that we neither locked nor hold is claimed
-        # by a live relay, backing off, or locked by a concurrent claim: the younger one waits.
-        candidate = EVENTS.alias("candidate")
+    def claim_statement(self, now: dt.datetime, limit: int) -> Any:
+        """One statement: lock up to ``limit`` claimable rows (``FOR UPDATE SKIP LOCKED``:
+        concurrent relays skip each other's rows instead of waiting), keep those whose
+        aggregate has no older pending row that we neither locked nor hold (it is claimed by
+        a live relay, backing off, or locked by a concurrent claim: the younger one waits),
+        and claim them."""
+        cutoff = now - self.lease
+        locked = (
+            select(EVENTS.c.id, EVENTS.c.aggregate_id)
+            .where(claimable(EVENTS, now, cutoff))
+            .order_by(EVENTS.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte("locked")
+        )
         older = EVENTS.alias("older")
         blocked = exists().where(
-            older.c.aggregate_id == candidate.c.aggregate_id,
+            older.c.aggregate_id == locked.c.aggregate_id,
             older.c.status == "pending",
-            older.c.id < candidate.c.id,
-            older.c.id.not_in(candidates),
+            older.c.id < locked.c.id,
+            older.c.id.not_in(select(locked.c.id).scalar_subquery()),
             not_(held_by(older, self.token, cutoff)),
         )
-        result = await conn.execute(
-            select(candidate.c.id).where(
-                candidate.c.id.in_(candidates),
-                or_(candidate.c.aggregate_id.is_(None), not_(blocked)),
-            )
+        chosen = select(locked.c.id).where(or_(locked.c.aggregate_id.is_(None), not_(blocked)))
+        return (
+            update(EVENTS)
+            .where(EVENTS.c.id.in_(chosen))
+            .values(_claim_values(self.token, now))
+            .returning(*EVENTS.c)
         )
-        return list(result.scalars())
 
 
 def make_claimer(

@@ -7,7 +7,7 @@ while different aggregates proceed in parallel. A lane delivers in one of three 
 - one event at a time, in a unit of work with its inbox row, retried, then parked
   (``single_delivery.py``);
 - batches of the events queued behind one another, for consumers declared with
-  ``batch=True`` (``batch_delivery.py``);
+  ``batch=True``, the default (``batch_delivery.py``), behind a broker too;
 - behind a broker (``order_guard``), an event whose aggregate has an elder not handled yet
   waits beside its lane (``ordering.py``) until that elder is handled here (then it is
   queued again at once) or ``order_wait`` passes (then it goes back to the broker).
@@ -21,11 +21,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rustok.core.db import Database
+from rustok.core.logging import get_logger
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.outbox.batch_delivery import BatchDelivery
 from rustok.outbox.metrics import EVENTS_PARKED
 from rustok.outbox.ordering import WaitingRoom
 from rustok.outbox.single_delivery import Result
+
+log = get_logger("rustok.events")
 
 if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
@@ -114,6 +117,8 @@ class ConsumerRunner(BatchDelivery):
             self._busy.add(lane)
             try:
                 await self._handle(queue, *item)
+            except Exception as exc:  # noqa: BLE001 - a lane outlives any one event
+                log.error("consumer lane failed", consumer=self.name, error=repr(exc))
             finally:
                 self._busy.discard(lane)
 
@@ -123,18 +128,16 @@ class ConsumerRunner(BatchDelivery):
         envelope: Envelope,
         ticket: DispatchTicket,
     ) -> None:
-        if self.spec.batch and not self.order_guard and not queue.empty():
+        if self.spec.batch and not queue.empty():
             await self._batch(queue, (envelope, ticket))
             return
         result = Result.UNRECORDED
         try:
-            result = await self.attempt(envelope)
-        finally:
-            if result is Result.WAITING:
-                self._waiting.hold(envelope, ticket)
+            if not await self.unwanted([(envelope, ticket)]):
+                result = await self.attempt(envelope)
+            elif self.order_guard:  # recorded for the guard, without the handler
+                result = await self.attempt(envelope, wanted=False)
             else:
-                ticket.finish(result is Result.RECORDED)
-        if result is Result.RECORDED:
-            # An elder is done: its juniors get their turn now, in id order.
-            for junior in self._waiting.release(envelope.aggregate_id):
-                queue.put_nowait(junior)
+                result = Result.RECORDED  # nothing to do, nothing to record
+        finally:
+            self._settle(queue, envelope, ticket, result)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import math
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -39,9 +40,10 @@ class BackpressureState(enum.IntEnum):
 class DispatchTicket:
     """One taken event; finished once per consumer, releases its slot on the last finish."""
 
-    __slots__ = ("_dispatcher", "_ok", "_on_done", "_remaining")
+    __slots__ = ("_dispatcher", "_ok", "_on_done", "_remaining", "received")
 
     def __init__(self, dispatcher: EventDispatcher, consumers: int, on_done: DoneCallback) -> None:
+        self.received = time.monotonic()  # when the event reached this process
         self._dispatcher = dispatcher
         self._remaining = consumers
         self._ok = True

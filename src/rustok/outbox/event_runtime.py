@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 log = get_logger("rustok.events")
 FIGURES_INTERVAL = 5.0
+# What a process runs of the event backbone: both by default; ``rustok worker --only``
+# splits them between processes (behind a broker only: see ``run_worker``).
+EVENT_PARTS = frozenset({"relay", "consumers"})
 
 
 def check_consumers(specs: Sequence[ConsumerSpec]) -> None:
@@ -79,6 +82,7 @@ class EventRuntime:
         )
         self.store = OutboxStore(platform.db, max_attempts=settings.outbox_max_attempts)
         self.runners: list[ConsumerRunner] = []
+        self.parts = EVENT_PARTS
         self._figures_task: asyncio.Task[None] | None = None
         self.started = False
 
@@ -90,6 +94,8 @@ class EventRuntime:
             return
         specs = [*self.platform.consumers, *(c for m in self.platform.modules for c in m.consumers)]
         check_consumers(specs)
+        if "consumers" not in self.parts:
+            specs = []
         settings = self.platform.settings
         self.runners = [
             ConsumerRunner(
@@ -108,11 +114,13 @@ class EventRuntime:
         for runner in self.runners:
             runner.start()
         await self.transport.start(self.runners)
-        self.relay.start()
+        if "relay" in self.parts:
+            self.relay.start()
         self._figures_task = asyncio.create_task(self._publish_figures(), name="outbox:figures")
         self.started = True
         log.info("event runtime started", transport=self.transport.name,
-                 consumers=[r.name for r in self.runners], relay=self.relay.token)  # fmt: skip
+                 consumers=[r.name for r in self.runners],
+                 relay=self.relay.token if "relay" in self.parts else None)  # fmt: skip
 
     async def stop(self) -> None:
         if not self.started:
@@ -151,7 +159,7 @@ class EventRuntime:
             f"{figures.pending} pending, oldest {figures.oldest_pending_seconds:.1f} s, "
             f"{figures.failed} failed"
         )
-        if self.started and not self.relay.running:
+        if self.started and "relay" in self.parts and not self.relay.running:
             return CheckResult("down", detail=f"relay stopped; {detail}")
         if figures.oldest_pending_seconds > limit:
             return CheckResult("degraded", detail=f"lagging: {detail}")

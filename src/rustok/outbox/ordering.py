@@ -14,9 +14,10 @@ import asyncio
 import datetime as dt
 import time
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from rustok.outbox.models import DeadLetter, InboxRecord, OutboxEvent
 
@@ -36,34 +37,86 @@ ORDER_ELDERS = 20
 async def elders_unhandled(session: AsyncSession, envelope: Envelope, spec: ConsumerSpec) -> bool:
     """True if an older event of the same aggregate, of a type the consumer takes, is
     neither in its inbox nor in its dead letters (nor ``failed`` in the outbox)."""
-    older, name = OutboxEvent, spec.name
-    elders = (
-        select(older.id)
-        .where(
-            older.aggregate_id == envelope.aggregate_id,
-            older.id < envelope.id,
-            older.event_type.in_(spec.type_names),
-            older.status != "failed",
-            older.created_at >= envelope.occurred_at - ORDER_WINDOW,
-        )
-        .order_by(older.id.desc())
-        .limit(ORDER_ELDERS)
-        .subquery()
+    elders = _of_types(select(OutboxEvent.id), spec, envelope).where(
+        OutboxEvent.aggregate_id == envelope.aggregate_id, OutboxEvent.id < envelope.id
     )
-    # Per-row primary-key lookups: an anti-join was planned as a scan of every inbox row
-    # the consumer ever wrote.
+    nearest = elders.order_by(OutboxEvent.id.desc()).limit(ORDER_ELDERS).subquery()
+    query = select(select(nearest.c.id).where(*_unrecorded(nearest.c.id, spec)).exists())
+    return bool(await session.scalar(query))
+
+
+async def batch_elders_unhandled(
+    session: AsyncSession, envelopes: Sequence[Envelope], spec: ConsumerSpec
+) -> set[uuid.UUID]:
+    """The events of a batch (in handling order, each aggregate's in id order) that must
+    wait: an elder of their aggregate is unhandled and not handled before them in the batch.
+
+    One statement for the batch, two parts per aggregate: the nearest elders of its first
+    event in the batch (each of them was checked against its own elders), and every event
+    between its first and last in the batch (one missing from the batch holds back the
+    younger ones). Its text depends only on the number of aggregates, so the database
+    prepares it once per number."""
+    by_aggregate: dict[uuid.UUID, list[Envelope]] = {}
+    for envelope in envelopes:
+        if envelope.aggregate_id is not None:
+            by_aggregate.setdefault(envelope.aggregate_id, []).append(envelope)
+    if not by_aggregate:
+        return set()
+    parts: list[Any] = []
+    for aggregate, events in by_aggregate.items():
+        first, last = events[0], events[-1]
+        columns = select(OutboxEvent.aggregate_id, OutboxEvent.id)
+        nearest = (
+            _of_types(columns, spec, first)
+            .where(OutboxEvent.aggregate_id == aggregate, OutboxEvent.id < first.id)
+            .order_by(OutboxEvent.id.desc())
+            .limit(ORDER_ELDERS)
+            .subquery()
+        )
+        parts.append(select(nearest).where(*_unrecorded(nearest.c.id, spec)))
+        between = _of_types(columns, spec, first).where(
+            OutboxEvent.aggregate_id == aggregate,
+            OutboxEvent.id > first.id,
+            OutboxEvent.id < last.id,
+            *_unrecorded(OutboxEvent.id, spec),
+        )
+        parts.append(between)
+    unhandled: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for aggregate, event_id in (await session.execute(union_all(*parts))).tuples():
+        unhandled.setdefault(aggregate, set()).add(event_id)
+    in_batch = {envelope.id for envelope in envelopes}
+    waiting: set[uuid.UUID] = set()
+    for aggregate, events in by_aggregate.items():
+        missing = sorted(unhandled.get(aggregate, set()) - in_batch)
+        for envelope in events:  # the ones before it in the batch are handled before it
+            if missing and missing[0] < envelope.id:
+                waiting.add(envelope.id)
+    return waiting
+
+
+def _of_types(query: Any, spec: ConsumerSpec, envelope: Envelope) -> Any:
+    older = OutboxEvent
+    return query.where(
+        older.event_type.in_(spec.type_names),
+        older.status != "failed",
+        older.created_at >= envelope.occurred_at - ORDER_WINDOW,
+    )
+
+
+def _unrecorded(event_id: Any, spec: ConsumerSpec) -> tuple[Any, Any]:
+    """Neither in the consumer's inbox nor in its dead letters. Per-row primary-key lookups:
+    an anti-join was planned as a scan of every inbox row the consumer ever wrote."""
     handled = (
         select(func.count())
-        .where(InboxRecord.consumer == name, InboxRecord.event_id == elders.c.id)
+        .where(InboxRecord.consumer == spec.name, InboxRecord.event_id == event_id)
         .scalar_subquery()
     )
     parked = (
         select(func.count())
-        .where(DeadLetter.consumer == name, DeadLetter.event_id == elders.c.id)
+        .where(DeadLetter.consumer == spec.name, DeadLetter.event_id == event_id)
         .scalar_subquery()
     )
-    query = select(select(elders.c.id).where(handled == 0, parked == 0).exists())
-    return bool(await session.scalar(query))
+    return handled == 0, parked == 0
 
 
 class WaitingRoom:

@@ -98,12 +98,20 @@ async def _consumer_lag(platform: Platform, name: str, types: list[str]) -> Cons
         DeadLetter.event_id == OutboxEvent.id,
         DeadLetter.status == "parked",
     )
+    # With the memory transport a dispatched row was recorded by every consumer (handled,
+    # parked, or nothing to do for its filter, which writes no inbox row): only pending ones
+    # can be unhandled. Behind a broker, dispatched means published.
+    unsettled = (
+        OutboxEvent.status == "pending"
+        if platform.settings.event_transport == "memory"
+        else OutboxEvent.status != "failed"
+    )
     async with platform.db.read_session(all_tenants=True) as session:
         unhandled, oldest = (
             await session.execute(
                 select(func.count(), func.min(OutboxEvent.created_at)).where(
                     OutboxEvent.event_type.in_(types),
-                    OutboxEvent.status != "failed",
+                    unsettled,
                     OutboxEvent.created_at >= now - LAG_WINDOW,
                     ~handled,
                     ~parked,

@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import enum
 import random
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from opentelemetry import context as otel_context
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from rustok.core.events import Envelope
     from rustok.core.platform import TenantLookup
     from rustok.core.uow import UnitOfWork
+    from rustok.outbox.dispatcher import DispatchTicket
 
 log = get_logger("rustok.events")
 RETRY_BASE_SECONDS = 0.1
@@ -95,17 +97,18 @@ class SingleDelivery:
         could be recorded (the database is gone, or an elder is not handled yet)."""
         return await self.attempt(envelope) is Result.RECORDED
 
-    async def attempt(self, envelope: Envelope) -> Result:
+    async def attempt(self, envelope: Envelope, *, wanted: bool = True) -> Result:
+        """Handle the event (``wanted``: else only record it), with retries, or park it."""
         # Logging: the lines of this attempt (failures, parking) carry the event's trace,
         # tenant and id, in ``rustok worker`` as in ``rustok serve``.
         token = otel_context.attach(event_context(envelope.traceparent))
         try:
             with use_context(consumer_context(envelope)):
-                return await self._attempt(envelope)
+                return await self._attempt(envelope, wanted=wanted)
         finally:
             otel_context.detach(token)
 
-    async def _attempt(self, envelope: Envelope) -> Result:
+    async def _attempt(self, envelope: Envelope, *, wanted: bool) -> Result:
         try:
             payload = envelope.decode_payload()
         except EventValidationError as exc:
@@ -114,7 +117,7 @@ class SingleDelivery:
         while True:
             attempt += 1
             try:
-                outcome = await self._handle_once(envelope, payload)
+                outcome = await self._handle_once(envelope, payload, wanted)
                 if outcome == "handled":
                     EVENTS_DISPATCHED.labels(envelope.event_type, self.name).inc()
                     lag = (utcnow() - envelope.occurred_at).total_seconds()
@@ -136,7 +139,7 @@ class SingleDelivery:
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
 
     async def _handle_once(
-        self, envelope: Envelope, payload: EventPayload
+        self, envelope: Envelope, payload: EventPayload, wanted: bool = True
     ) -> Literal["handled", "duplicate", "waiting"]:
         tenant = await self._tenant(envelope)
         token = otel_context.attach(event_context(envelope.traceparent))
@@ -167,12 +170,24 @@ class SingleDelivery:
                         )
                     except IntegrityError:
                         return "duplicate"  # handled before: its effects are committed
-                    await self.spec.handler(payload, envelope, uow)
+                    if wanted:
+                        await self.spec.handler(payload, envelope, uow)
                     if not uow.committed:
                         await uow.commit()
                 return "handled"
         finally:
             otel_context.detach(token)
+
+    async def unwanted(self, items: Sequence[tuple[Envelope, DispatchTicket]]) -> set[uuid.UUID]:
+        """The events the consumer's filter (``ConsumerSpec.wants``) has nothing to do for."""
+        wants = self.spec.wants
+        if wants is None:
+            return set()
+        try:
+            return {e.id for e, ticket in items if not await wants(self._db, e, ticket.received)}
+        except Exception as exc:  # noqa: BLE001 - the handler decides, as without a filter
+            log.warning("consumer filter failed", consumer=self.name, error=repr(exc))
+            return set()
 
     async def _tenant(self, envelope: Envelope) -> TenantRef | None:
         """The event's tenant from the (cached) directory; None for a removed tenant."""

@@ -2,9 +2,11 @@
 tenant, written in the consumer's inbox transaction — so an event is turned into its
 deliveries exactly once, whatever the relay redelivers, and a crash loses none.
 
-It subscribes to every deliverable (non-internal) type of the catalogue. The catalogue is
-complete only once the platform imported every ``events.py`` (bootstrap), later than this
-module may be imported, so the consumer is built when the event runtime first asks.
+It subscribes to every deliverable (non-internal) type of the catalogue; the events of
+tenants without an active endpoint are recorded without running it (``endpoint_tenants.py``).
+The catalogue is complete only once the platform imported every ``events.py`` (bootstrap),
+later than this module may be imported, so the consumer is built when the event runtime
+first asks.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rustok.core.db import utcnow
 from rustok.core.events import CATALOGUE, Envelope, EventPayload, encode_envelope
 from rustok.core.ids import new_id
 from rustok.core.uow import UnitOfWork
+from rustok.modules.webhooks.endpoint_tenants import has_endpoints
 from rustok.modules.webhooks.events import WebhookDeliveryFailed, WebhookDisabled, WebhookPing
 from rustok.modules.webhooks.models import WebhookDelivery, WebhookEndpoint
 from rustok.modules.webhooks.rules import matches_any
@@ -83,7 +86,7 @@ class DispatchConsumers(Sequence[ConsumerSpec]):
     def _spec(self) -> ConsumerSpec:
         size = len(CATALOGUE.types())
         if self._built is None or self._built[0] != size:
-            spec = ConsumerSpec(CONSUMER, _deliverable(), dispatch, batch=True)
+            spec = ConsumerSpec(CONSUMER, _deliverable(), dispatch, wants=has_endpoints)
             self._built = (size, spec)
         return self._built[1]
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from rustok.core.db import fetch_page, utcnow
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
+from rustok.modules.webhooks.endpoint_tenants import endpoint_tenants
 from rustok.modules.webhooks.errors import WebhookNotFound
 from rustok.modules.webhooks.events import WebhookCreated, WebhookDeleted, WebhookUpdated
 from rustok.modules.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -45,6 +46,10 @@ async def endpoint_for_update(uow: UnitOfWork, webhook_id: uuid.UUID) -> Webhook
 class WebhookService:
     def __init__(self, platform: Platform) -> None:
         self._platform = platform
+
+    async def _endpoints_changed(self) -> None:
+        # webhooks.dispatch of this process reads the tenants with endpoints again.
+        endpoint_tenants(self._platform.db).forget()
 
     def _url(self, url: str) -> str:
         settings = self._platform.settings
@@ -86,6 +91,7 @@ class WebhookService:
             await uow.session.flush()
             uow.publish(WebhookCreated(webhook_id=row.id))
             result = to_webhook_with_secret(row)
+            uow.on_commit(self._endpoints_changed)
             await uow.commit()
         return result
 
@@ -108,6 +114,7 @@ class WebhookService:
             await uow.session.flush()
             uow.publish(WebhookUpdated(webhook_id=row.id))
             result = to_webhook_read(row)
+            uow.on_commit(self._endpoints_changed)
             await uow.commit()
         return result
 
