@@ -4,6 +4,8 @@ that decodes the protobuf; the worker's spans continue the request's trace."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -72,3 +74,25 @@ def _wait_for_trace(
             sorted({s.name for s in received}), *(tail() for tail in tails),
         )  # fmt: skip
         time.sleep(0.2)
+
+
+def test_a_cli_job_run_exports_its_trace(tmp_path: Path) -> None:
+    with otlp_sink() as sink:
+        env = base_env(
+            tmp_path, f"sqlite+aiosqlite:///{tmp_path}/jobs.db", RUSTOK_LOG_LEVEL="warning",
+            RUSTOK_OTEL_ENABLED="true", RUSTOK_OTEL_ENDPOINT=sink.endpoint,
+            RUSTOK_OTEL_SERVICE_NAME="rustok-cli-test",
+        )  # fmt: skip
+        for command in (["migrate"], ["jobs", "run", "commerce.abandon_idle_carts"]):
+            done = subprocess.run(
+                [str(Path(sys.executable).parent / "rustok"), *command], env=env, cwd=tmp_path,
+                capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+        # The exporter is flushed before the command exits: the spans are there already.
+        received = sink.snapshot()
+    (job,) = [s for s in received if s.name == "job.run commerce.abandon_idle_carts"]
+    assert job.service == "rustok-cli-test"
+    assert job.attributes["periodic_job"] == "commerce.abandon_idle_carts"
+    statements = [s for s in received if s.trace_id == job.trace_id and s is not job]
+    assert statements and all(s.parent_span_id == job.span_id for s in statements)

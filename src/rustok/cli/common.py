@@ -69,8 +69,10 @@ async def _call(work: Callable[[], Awaitable[T]]) -> T:
 async def open_platform(settings: Settings, *, check_schema: bool = True) -> AsyncIterator[Any]:
     """A platform for one command; closed (engines disposed) on exit."""
     from rustok.bootstrap import bootstrap
+    from rustok.core.tracing import configure_tracing, shutdown_tracing
     from rustok.migrations import ensure_schema_current
 
+    configure_tracing(settings)  # CLI jobs export their spans too (O-3), when it is on
     platform = bootstrap(settings)
     try:
         if check_schema:
@@ -78,6 +80,7 @@ async def open_platform(settings: Settings, *, check_schema: bool = True) -> Asy
         yield platform
     finally:
         await platform.aclose()
+        shutdown_tracing()  # flushes what the batch exporter still holds
 
 
 class CliKit:

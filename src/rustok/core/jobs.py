@@ -26,6 +26,7 @@ from prometheus_client import Counter, Histogram
 from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.logging import get_logger
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
+from rustok.core.tracing import span
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
@@ -117,7 +118,9 @@ class JobScheduler:
     async def _run(self, job: PeriodicJob) -> JobOutcome:
         started = time.perf_counter()
         try:
-            items = await job.run(self.platform)
+            # Tracing: one trace per run, its statements inside (in workers, serve and the CLI).
+            with span(f"job.run {job.name}", periodic_job=job.name):
+                items = await job.run(self.platform)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - one failing job must not stop the others
