@@ -1,0 +1,20 @@
+"""The platform's admin screens (issue 18): events, audit log, API keys, users and
+sessions, tenants. Platform parts belong to no module, so they sit next to the shell and
+are always in the sidebar (for callers holding each screen's permission)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rustok.api.admin.platform.audit import AUDIT_PATH, AuditAdminController
+from rustok.api.admin.platform.events import EVENTS_PATH, EventsAdminController
+from rustok.core.module import AdminScreen
+from rustok.web.admin.i18n import N_
+
+PLATFORM_HANDLERS = [EventsAdminController, AuditAdminController]
+PLATFORM_SCREENS = (
+    AdminScreen(N_("Events"), EVENTS_PATH, "logs:list"),
+    AdminScreen(N_("Audit log"), AUDIT_PATH, "logs:list"),
+)
+# Under admin/templates, where the catalogue extraction looks (tests/admin/test_i18n.py).
+PLATFORM_TEMPLATES = Path(__file__).parent.parent / "templates"
