@@ -1,7 +1,7 @@
 """The admin's platform screens in a real browser (issue 18): the platform super admin
-signs in, replays a failed event, looks at the dead letters and the audit log, revokes a
-session, is refused a POST without its CSRF token, and signs out; axe-core on every screen
-and a screenshot of each under ``var/screenshots/``.
+signs in, replays a failed event, looks at the dead letters, the audit log and the users,
+creates an API key, revokes a session, is refused a POST without its CSRF token, and signs
+out; axe-core on every screen and a screenshot of each under ``var/screenshots/``.
 
 The demo server and browser of ``test_admin_flow.py`` (SQLite only; the refusals of
 customers and other tenants' staff on every screen are server-side tests in
@@ -31,7 +31,10 @@ from tests.browser.test_swagger_demo_flow import (
     server,  # noqa: F401 - the demo server fixture
 )
 
-SCREENS = ("events", "event-detail", "dead-letters", "audit", "sessions")
+SCREENS = (
+    "events", "event-detail", "dead-letters", "audit", "users", "user-edit", "api-keys",
+    "api-key-created", "sessions",
+)  # fmt: skip
 FAILURE = "broker unreachable: connection refused"
 EVENT_TYPE = "product.created"
 
@@ -100,6 +103,28 @@ def _drive(base: str) -> dict[str, Any]:
             page.locator("#results").get_by_text("auth.login").first.wait_for()
             _screen(page, "audit", seen)
 
+            nav = page.get_by_role("navigation", name="Sections")
+            nav.get_by_role("link", name="Users").click()
+            page.get_by_role("heading", name="Users").wait_for()
+            _screen(page, "users", seen)
+            page.locator("#results tbody a").first.click()
+            page.get_by_label("Role").wait_for()
+            _screen(page, "user-edit", seen)
+
+            nav.get_by_role("link", name="API keys").click()
+            page.get_by_role("heading", name="API keys", exact=True).wait_for()
+            page.get_by_label("Name").fill("Stock sync")
+            page.get_by_label("Permissions (one per line, e.g. products:list)").fill(
+                "products:list"
+            )
+            page.get_by_role("button", name="Create", exact=True).click()
+            page.get_by_role("heading", name="API key created").wait_for()
+            seen["key"] = page.get_by_label("Key").input_value()
+            _screen(page, "api-key-created", seen)
+            page.get_by_role("link", name="Back to the API keys").click()
+            page.get_by_role("heading", name="API keys", exact=True).wait_for()
+            _screen(page, "api-keys", seen)
+
             api = httpx.post(
                 f"{base}/api/auth/login", timeout=30,
                 json={"email": PLATFORM_ADMIN_EMAIL, "password": DEMO_PASSWORD},
@@ -144,6 +169,7 @@ def test_replay_a_failed_event_revoke_a_session_sign_out(
     assert seen["failed_rows"] == 1
     assert seen["last_error"] == FAILURE
     assert seen["replayed_buttons"] == 0  # queued again: nothing left to replay
+    assert seen["key"].startswith("rk_")
     assert seen["revoked_api_session"] == 401
     assert seen["csrf_less"] == 403
     assert seen["after_logout"].startswith(f"{server}/admin/login")
