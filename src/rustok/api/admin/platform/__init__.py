@@ -11,19 +11,27 @@ from rustok.api.admin.platform.api_keys import KEYS_PATH, ApiKeysAdminController
 from rustok.api.admin.platform.audit import AUDIT_PATH, AuditAdminController
 from rustok.api.admin.platform.events import EVENTS_PATH, EventsAdminController
 from rustok.api.admin.platform.sessions import SESSIONS_PATH, SessionsAdminController
+from rustok.api.admin.platform.tenants import (
+    MODULES_PATH,
+    TENANTS_PATH,
+    ModulesAdminController,
+    TenantsAdminController,
+)
 from rustok.api.admin.platform.users import USERS_PATH, UsersAdminController
 from rustok.core.module import AdminScreen
 from rustok.web.admin.i18n import N_
 
 PLATFORM_HANDLERS = [
     EventsAdminController, AuditAdminController, SessionsAdminController, ApiKeysAdminController,
-    UsersAdminController,
+    UsersAdminController, TenantsAdminController, ModulesAdminController,
 ]  # fmt: skip
 PLATFORM_SCREENS = (
     AdminScreen(N_("Events"), EVENTS_PATH, "logs:list"),
     AdminScreen(N_("Audit log"), AUDIT_PATH, "logs:list"),
     AdminScreen(N_("API keys"), KEYS_PATH, "api_keys:list"),
     AdminScreen(N_("Users"), USERS_PATH, "users:list"),
+    AdminScreen(N_("Modules"), MODULES_PATH, "modules:list"),
+    AdminScreen(N_("Tenants"), TENANTS_PATH, "tenants:list"),
     # Any signed-in user's own sessions: shown to everyone the admin lets in.
     AdminScreen(N_("Your sessions"), SESSIONS_PATH, ADMIN_ACCESS),
 )
