@@ -170,6 +170,17 @@ class AuthService:
             await uow.commit()
         return count
 
+    async def revoke_own_session(self, principal: Principal, session_id: uuid.UUID) -> None:
+        """Revoke one of the caller's active sessions (audited ``auth.session_revoked``);
+        NotFound when it is not theirs or already ended."""
+        _session_of(principal)
+        async with self._platform.uow() as uow:
+            count = await self._sessions.revoke(uow, principal.user_id, only=session_id)
+            if count == 0:
+                raise NotFound(f"no active session {session_id} of yours")
+            record(uow.session, "auth.session_revoked", resource="sessions", resource_id=session_id)
+            await uow.commit()
+
     async def change_password(self, principal: Principal, current: str, new: str) -> None:
         _session_of(principal)
         check_password_policy(new, "new_password")

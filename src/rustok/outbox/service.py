@@ -319,3 +319,61 @@ async def admin_event(
             replays=row.replays, last_error=row.last_error, payload=row.payload,
             created_at=row.created_at, dispatched_at=row.dispatched_at, parked_by=sorted(parked),
         )  # fmt: skip
+
+
+async def outbox_counts(platform: Platform) -> tuple[int, int, float]:
+    """Pending and failed rows of every tenant and the oldest pending row's age (seconds):
+    one aggregate statement (the admin's events page; ``outbox_status`` adds the consumers)."""
+    figures = await OutboxStore(platform.db, max_attempts=1).figures()
+    return figures.pending, figures.failed, figures.oldest_pending_seconds
+
+
+class DeadLetterRead(msgspec.Struct, frozen=True, kw_only=True):
+    """An event a consumer parked, with its last error (the admin's dead letters page)."""
+
+    id: uuid.UUID
+    consumer: str
+    event_id: uuid.UUID
+    event_type: str
+    tenant_id: uuid.UUID
+    status: str
+    attempts: int
+    error: str
+    parked_at: dt.datetime
+    replayed_at: dt.datetime | None
+
+
+def _dead_letter_read(row: DeadLetter) -> DeadLetterRead:
+    return DeadLetterRead(
+        id=row.id, consumer=row.consumer, event_id=row.event_id, event_type=row.event_type,
+        tenant_id=row.tenant_id, status=row.status, attempts=row.attempts, error=row.error,
+        parked_at=row.parked_at, replayed_at=row.replayed_at,
+    )  # fmt: skip
+
+
+async def page_dead_letters(
+    platform: Platform, *, status: Literal["parked", "replayed"] | None, page: int, per_page: int
+) -> tuple[list[DeadLetterRead], int]:
+    """One page of dead letters of every tenant, newest first, and the total (2 statements);
+    internal event types are left out as by ``page_events(public_only=True)``."""
+    condition = [] if status is None else [DeadLetter.status == status]
+    if internal := CATALOGUE.internal_types():
+        condition.append(DeadLetter.event_type.not_in(internal))
+    async with platform.db.read_session(all_tenants=True) as session:
+        total = await session.scalar(select(func.count()).select_from(DeadLetter).where(*condition))
+        rows = await session.scalars(
+            select(DeadLetter).where(*condition)
+            .order_by(DeadLetter.parked_at.desc(), DeadLetter.id.desc())
+            .offset((page - 1) * per_page).limit(per_page)
+        )  # fmt: skip
+        return [_dead_letter_read(r) for r in rows], int(total or 0)
+
+
+async def dead_letters_of(platform: Platform, event_id: uuid.UUID) -> list[DeadLetterRead]:
+    """Every consumer's dead letter of one event (parked and replayed), oldest first."""
+    async with platform.db.read_session(all_tenants=True) as session:
+        rows = await session.scalars(
+            select(DeadLetter).where(DeadLetter.event_id == event_id)
+            .order_by(DeadLetter.parked_at, DeadLetter.consumer)
+        )  # fmt: skip
+        return [_dead_letter_read(r) for r in rows]

@@ -15,10 +15,11 @@ from litestar.static_files import create_static_files_router
 from rustok.api.admin.dashboard import dashboard
 from rustok.api.admin.errors import admin_exception_handler
 from rustok.api.admin.middleware import ADMIN_ACCESS, ADMIN_ACCESS_OPT, AdminSessionMiddleware
+from rustok.api.admin.platform import PLATFORM_HANDLERS, PLATFORM_SCREENS, PLATFORM_TEMPLATES
 from rustok.api.admin.routes import AdminShellController
 from rustok.core.platform import Platform
 from rustok.web.admin.csrf import check_csrf
-from rustok.web.admin.render import ADMIN_PATH, AdminUi, NavEntry
+from rustok.web.admin.render import ADMIN_PATH, PLATFORM, AdminUi, NavEntry
 from rustok.web.guards import module_enabled
 
 STATIC_PATH = "/admin/static"
@@ -27,9 +28,13 @@ STATIC_DIR = AdminUi.static_dir()
 
 def admin_ui_of(platform: Platform) -> AdminUi:
     modules = [m for m in platform.modules if m.admin is not None]
+    templates = [m.admin.templates for m in modules if m.admin and m.admin.templates]
     return AdminUi(
-        [m.admin.templates for m in modules if m.admin and m.admin.templates],
-        [NavEntry(m.slug, s) for m in modules if m.admin for s in m.admin.screens],
+        [PLATFORM_TEMPLATES, *templates],
+        [
+            *(NavEntry(m.slug, s) for m in modules if m.admin for s in m.admin.screens),
+            *(NavEntry(PLATFORM, s) for s in PLATFORM_SCREENS),
+        ],
     )
 
 
@@ -41,7 +46,7 @@ def admin_routers(platform: Platform) -> list[Any]:
         if m.admin is not None and m.admin.handlers
     ]
     admin = Router(
-        path="/", route_handlers=[AdminShellController, dashboard, *modules],
+        path="/", route_handlers=[AdminShellController, dashboard, *PLATFORM_HANDLERS, *modules],
         guards=[check_csrf], middleware=[AdminSessionMiddleware()],
         exception_handlers={Exception: admin_exception_handler}, include_in_schema=False,
         opt={ADMIN_ACCESS_OPT: ADMIN_ACCESS},

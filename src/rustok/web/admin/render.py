@@ -35,6 +35,10 @@ NO_STORE = {"Cache-Control": "no-store"}
 AnyRequest = Request[Any, Any, Any]
 
 
+# The module of the platform's own screens (no module: always there).
+PLATFORM = ""
+
+
 @dataclass(frozen=True, slots=True)
 class NavEntry:
     module: str
@@ -66,7 +70,8 @@ class AdminUi:
             return []
         return [
             e for e in self.entries
-            if e.module in tenant.enabled_modules and principal.can(e.screen.permission)
+            if (e.module == PLATFORM or e.module in tenant.enabled_modules)
+            and principal.can(e.screen.permission)
         ]  # fmt: skip
 
     @staticmethod
