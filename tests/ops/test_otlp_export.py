@@ -18,6 +18,7 @@ from tests.ops.processes import base_env, start_server, start_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # above its start-up + 90 s bounds
 
+RESET = "/api/auth/password-reset/request"
 SERVER_KIND = 2  # opentelemetry.proto Span.SpanKind.SPAN_KIND_SERVER
 CONSUMER_KIND = 5
 
@@ -32,18 +33,24 @@ def test_serve_and_worker_export_one_trace(tmp_path: Path) -> None:
         server = start_server("serve", {**env, "RUSTOK_SERVE_EVENTS": "false"}, tmp_path)
         worker = start_worker("worker", env, tmp_path)
         try:
-            created = httpx.post(
-                f"{server.base_url}/api/store/carts", json={"currency_code": "USD"}, timeout=30
-            )
-            assert created.status_code == 201, created.text
+            # A request whose event a consumer takes (the mail queued for the reset); the
+            # webhook dispatcher skips events of tenants without endpoints, traced or not.
+            address = "traced@example.com"
+            registered = httpx.post(
+                f"{server.base_url}/api/auth/register",
+                json={"email": address, "password": "a long enough password"}, timeout=30,
+            )  # fmt: skip
+            assert registered.status_code == 201, registered.text
+            reset = httpx.post(f"{server.base_url}{RESET}", json={"email": address}, timeout=30)
+            assert reset.status_code == 202, reset.text
             cart_trace = _wait_for_trace(sink.snapshot, server.tail, worker.tail)
         finally:
             server.stop()
             worker.stop()
     (request,) = [s for s in cart_trace if s.kind == SERVER_KIND]
-    assert request.name == "POST /api/store/carts"
+    assert request.name == f"POST {RESET}"
     assert request.service == "rustok-otlp-test"
-    assert request.attributes["http.response.status_code"] == 201
+    assert request.attributes["http.response.status_code"] == 202
     assert any(s.name == "outbox.write" and s.parent_span_id == request.span_id
                for s in cart_trace)  # fmt: skip
     assert any(s.name in ("INSERT", "SELECT") for s in cart_trace if s.pid == request.pid)
@@ -65,7 +72,7 @@ def _wait_for_trace(
     deadline = time.monotonic() + 90
     while True:
         received = spans()
-        servers = [s for s in received if s.name == "POST /api/store/carts"]
+        servers = [s for s in received if s.name == f"POST {RESET}"]
         if servers:
             trace = [s for s in received if s.trace_id == servers[0].trace_id]
             if any(s.name.startswith("consumer.handle ") for s in trace):

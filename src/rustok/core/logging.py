@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import weakref
 from typing import Any
 
 import structlog
@@ -72,6 +73,7 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
             foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
         )
     )
+    _forget_cached_chains()
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(numeric)
@@ -80,5 +82,17 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
     logging.getLogger("alembic").setLevel(max(numeric, logging.WARNING))
 
 
+# Every logger handed out: a reconfiguration (tests, a command switching the format) must
+# reach the ones already used, which cached the old processor chain on first use.
+_LOGGERS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 def get_logger(name: str | None = None) -> Any:
-    return structlog.get_logger(name)
+    logger = structlog.get_logger(name)
+    _LOGGERS.add(logger)
+    return logger
+
+
+def _forget_cached_chains() -> None:
+    for logger in list(_LOGGERS):
+        vars(logger).pop("bind", None)  # structlog caches the bound chain as ``bind``

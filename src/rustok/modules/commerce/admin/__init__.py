@@ -27,5 +27,5 @@ COMMERCE_ADMIN = ModuleAdmin(
         AdminScreen(N_("Customers"), "/admin/commerce/customers", perm.CUSTOMERS_LIST),
         AdminScreen(N_("Stock locations"), "/admin/commerce/stock-locations", perm.INVENTORY_LIST),
     ),
-    templates=Path(__file__).parent / "templates",
+    templates=Path(__file__).parent.joinpath("templates"),
 )

@@ -7,7 +7,6 @@ the field (``parse_form``), so the service's 400 shows next to the input.
 
 from __future__ import annotations
 
-import decimal
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -22,6 +21,7 @@ from rustok.web.admin.forms import parse_form
 # Two price rows on the form: enough for a second currency; more through the API.
 PRICE_ROWS: Final = ("", "_2")
 _INTEGER: Final = re.compile(r"^-?[0-9]{1,12}$")
+_AMOUNT: Final = re.compile(r"^(-?)([0-9]{1,12})(?:\.([0-9]{1,12}))?$")
 VARIANT_FIELDS: Final = {
     "sku": "sku", "title": "variant_title", "inventory_quantity": "stock", "options": "opt_0",
     "prices[0].currency_code": "price_currency", "prices[0].amount": "price_amount",
@@ -47,20 +47,23 @@ def _integer(raw: str | None) -> int | str | None:
 
 
 def _minor(raw: str, currency: str, field: str) -> int | str:
-    """ "19.99" in ``currency`` → 1999; text that is no amount is passed on for the body's
-    own check to refuse."""
-    try:
-        amount = decimal.Decimal(raw)
-        precision = get_currency_precision(currency) if len(currency) == 3 else 2
-    except (decimal.InvalidOperation, ValueError):
+    """ "19.99" in ``currency`` → 1999, in integers only (no float or Decimal in commerce);
+    text that is no amount is passed on for the body's own check to refuse."""
+    found = _AMOUNT.match(raw)
+    if found is None:
         return raw
-    minor = amount.scaleb(precision)
-    if not amount.is_finite() or minor != minor.to_integral_value():
+    sign, whole, fraction = found.group(1), found.group(2), (found.group(3) or "").rstrip("0")
+    try:
+        precision = int(get_currency_precision(currency)) if len(currency) == 3 else 2
+    except ValueError:
+        return raw
+    if len(fraction) > precision:
         raise ValidationFailed(
             f"{raw} has more decimals than {currency}",
             errors={field: [f"at most {precision} decimals"]},
         )
-    return int(minor)
+    minor: int = int(whole) * 10**precision + int(fraction.ljust(precision, "0") or "0")
+    return -minor if sign else minor
 
 
 def _prices(posted: Mapping[str, str]) -> list[dict[str, Any]]:
