@@ -26,9 +26,10 @@ class LifespanManager:
         message = await asyncio.wait_for(self._from_app.get(), timeout=30)
         if message["type"] != kind:
             assert self._task is not None
-            # Collect the app's own exception so it is not reported as never retrieved.
-            await asyncio.gather(self._task, return_exceptions=True)
-            raise RuntimeError(f"lifespan: expected {kind}, got {message}")
+            # Collect the app's own exception so it is not reported as never retrieved, and
+            # name it first: a truncated CI log keeps the head of the message.
+            (raised,) = await asyncio.gather(self._task, return_exceptions=True)
+            raise RuntimeError(f"lifespan: {raised!r}; expected {kind}, got {message}")
 
     async def __aenter__(self) -> LifespanManager:
         self._task = asyncio.create_task(self._run())

@@ -47,14 +47,17 @@ async def test_headers_on_every_kind_of_response(client: httpx.AsyncClient) -> N
 
 async def test_hsts_only_over_https_from_trusted_proxy(db_url: str, tmp_path: Path) -> None:
     settings = make_settings(db_url, tmp_path, trusted_proxies=("10.0.0.0/8",))
-    app = create_app(settings, platform=bootstrap(settings, modules=[]))
-    async with serve_app(app, client_ip="10.0.0.5") as client:
+
+    def fresh() -> RustokApp:  # one start per platform, as a server process does
+        return create_app(settings, platform=bootstrap(settings, modules=[]))
+
+    async with serve_app(fresh(), client_ip="10.0.0.5") as client:
         https = await client.get("/health/live", headers={"X-Forwarded-Proto": "https"})
         assert https.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
-    async with serve_app(app, client_ip="203.0.113.1") as client:
+    async with serve_app(fresh(), client_ip="203.0.113.1") as client:
         spoofed = await client.get("/health/live", headers={"X-Forwarded-Proto": "https"})
         assert "strict-transport-security" not in spoofed.headers
-    async with serve_app(app, base_url="https://secure.test") as client:
+    async with serve_app(fresh(), base_url="https://secure.test") as client:
         direct = await client.get("/health/live")
         assert "strict-transport-security" in direct.headers
 
