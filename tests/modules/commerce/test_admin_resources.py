@@ -202,6 +202,10 @@ async def test_regions_methods_and_customers(client: httpx.AsyncClient, app: Rus
     ).status_code == 204
     listed = (await client.get(f"{C}/customers", params={"q": "carol"}, headers=admin)).json()
     assert [c["email"] for c in listed["items"]] == ["carol@example.com"]
+    folded = (await client.get(f"{C}/customers", params={"q": "CAROL@"}, headers=admin)).json()
+    assert [c["email"] for c in folded["items"]] == ["carol@example.com"]
+    wildcard = (await client.get(f"{C}/customers", params={"q": "_"}, headers=admin)).json()
+    assert wildcard["items"] == []  # "_" is a character here, not LIKE's any-one
     one = await client.get(f"{C}/customers/{listed['items'][0]['id']}", headers=admin)
     assert len(one.json()["addresses"]) == 1
     admin_id = (await client.get("/api/auth/me", headers=admin)).json()["id"]

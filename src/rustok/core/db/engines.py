@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from rustok.core.db.outages import OutageMonitor, guarded_pool, watch_engine
+from rustok.core.db.text_match import SQLITE_LOWER, sqlite_lower
 from rustok.core.db_metrics import instrument_engine
 
 # How much longer than PostgreSQL's own statement timeout the client waits for an answer.
@@ -35,6 +36,7 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+    dbapi_connection.create_function(SQLITE_LOWER, 1, sqlite_lower, deterministic=True)
 
 
 class RollbackOnClose(sqlite3.Connection):

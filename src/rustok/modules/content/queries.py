@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.auth.models import User
+from rustok.core.db.text_match import contains_text
 from rustok.modules.content.access import DEFAULT_RESOURCE, KIND_RESOURCES, ContentAccess
 from rustok.modules.content.errors import NodeNotFound
 from rustok.modules.content.models import (
@@ -171,9 +172,7 @@ def _conditions(access: ContentAccess, flt: NodeFilter) -> list[ColumnElement[bo
 
 def _title_search(q: str) -> Select[Any]:
     """Nodes with a title containing ``q``, case-insensitive; ``%`` and ``_`` match themselves."""
-    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    title = func.lower(NodeTranslation.title)
-    return select(NodeTranslation.node_id).where(title.like(f"%{escaped}%", escape="\\"))
+    return select(NodeTranslation.node_id).where(contains_text(NodeTranslation.title, q))
 
 
 def _ordered(statement: Select[Any], sort: NodeSort) -> Select[Any]:

@@ -223,6 +223,27 @@ async def test_admin_list_filters_and_pages(client: httpx.AsyncClient, app: Rust
     assert bad.status_code == 400
 
 
+async def test_admin_search_folds_every_script_and_takes_wildcards_literally(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    for title in ("Ελληνικό Φλιτζάνι", "Чайная ЧАШКА", "100% cotton", "Plain tee", "a_b cap"):
+        await create_product(client, admin, title=title, status="draft")
+
+    async def titles(q: str) -> list[str]:
+        listed = await client.get(PRODUCTS, params={"q": q}, headers=admin)
+        assert listed.status_code == 200, listed.text
+        return sorted(p["translations"][0]["title"] for p in listed.json()["items"])
+
+    assert await titles("φλιτζάνι") == ["Ελληνικό Φλιτζάνι"]
+    assert await titles("ΕΛΛΗΝΙΚΌ") == ["Ελληνικό Φλιτζάνι"]
+    assert await titles("чашка") == ["Чайная ЧАШКА"]
+    # LIKE wildcards in the search text match themselves, not any character.
+    assert await titles("%") == ["100% cotton"]
+    assert await titles("_") == ["a_b cap"]
+    assert await titles("\\") == []
+
+
 async def test_only_those_who_may_change_products_see_drafts(
     client: httpx.AsyncClient, app: RustokApp
 ) -> None:

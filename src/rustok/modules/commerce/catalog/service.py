@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from rustok.core.db import fetch_page, utcnow
+from rustok.core.db.text_match import contains_text
 from rustok.core.errors import Conflict, NotFound
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
@@ -86,11 +87,10 @@ def product_filter(
     if status is not None:
         statement = statement.where(Product.status == status)
     if q:
-        pattern = f"%{q.lower()}%"
         titles = select(ProductTranslation.product_id).where(
-            func.lower(ProductTranslation.title).like(pattern)
+            contains_text(ProductTranslation.title, q)
         )
-        skus = select(Variant.product_id).where(func.lower(Variant.sku).like(pattern))
+        skus = select(Variant.product_id).where(contains_text(Variant.sku, q))
         statement = statement.where(or_(Product.id.in_(titles), Product.id.in_(skus)))
     if category_id is not None:
         statement = statement.where(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.auth.models import User
 from rustok.core.db import fetch_page
+from rustok.core.db.text_match import contains_text
 from rustok.core.errors import NotFound
 from rustok.core.platform import Platform
 from rustok.modules.commerce.customers.models import CustomerAddress
@@ -152,7 +153,7 @@ class CustomerService:
     ) -> CustomerPage:
         statement = _customers()
         if q:
-            statement = statement.where(func.lower(User.email).like(f"%{q.lower()}%"))
+            statement = statement.where(contains_text(User.email, q))
         async with self._platform.db.read_session() as session:
             users, total = await fetch_page(
                 session,

@@ -7,9 +7,10 @@ import datetime as dt
 from typing import Final
 
 import msgspec
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from rustok.core.db.text_match import contains_text
 from rustok.modules.commerce.orders.models import Order
 from rustok.modules.commerce.payments.models import Payment
 
@@ -47,7 +48,7 @@ def order_filter(f: OrderFilter) -> Select[tuple[Order]]:
         statement = statement.where(Order.placed_at < next_day)
     if f.q:
         text = f.q.strip()
-        email = func.lower(Order.email).contains(text.lower(), autoescape=True)
+        email = contains_text(Order.email, text)
         number = text.removeprefix("#")
         if number.isdigit() and len(number) <= 9:
             statement = statement.where(or_(Order.display_number == int(number), email))
