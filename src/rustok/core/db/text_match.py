@@ -5,8 +5,8 @@ find "Ελληνικό"; so does PostgreSQL's in a database created with the C l
 compiles to ``rustok_lower()`` on SQLite — Python's ``str.lower``, registered on every
 connection — and on PostgreSQL 17 and later to ``lower()`` under the built-in ``pg_c_utf8``
 collation, which folds every script whatever the database's locale (older servers: plain
-``lower()``, which follows the database's locale). :func:`contains_text` escapes ``%``, ``_`` and ``\\`` so a search
-for "100%" or "a_b" matches those characters, not everything.
+``lower()``, which follows the database's locale). :func:`contains_text` escapes ``%``,
+``_`` and ``\\`` so a search for "100%" or "a_b" matches those characters, not everything.
 """
 
 from __future__ import annotations
