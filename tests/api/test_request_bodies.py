@@ -244,3 +244,14 @@ async def test_error_answers_are_problems(client: httpx.AsyncClient) -> None:
     ]  # fmt: skip
     for response, status, error in answers:
         assert_problem(response, status, error)
+
+
+async def test_a_missing_body_is_named_as_such(
+    client: httpx.AsyncClient, platform: Platform
+) -> None:
+    admin = await login_as(client, platform, "admin")
+    for headers in ({}, {"content-type": "application/json"}):
+        response = await client.post("/api/commerce/products", headers={**admin, **headers})
+        problem = assert_problem(response, 400, "VALIDATION_ERROR")
+        assert problem["errors"] == {"body": ["a JSON body is required"]}
+        assert problem["detail"] == "body: a JSON body is required"

@@ -110,6 +110,9 @@ def _validation_errors(
             body_failed = True
         else:
             parameters.setdefault(key, []).append(message)
+    if body_failed and ScopeState.from_scope(request.scope).body == b"":
+        # Litestar names only the missing parameter ("'data'"): say what the client forgot.
+        return {**parameters, "body": ["a JSON body is required"]}
     if body_failed and (every := _every_body_error(request)):
         return {**parameters, **every}
     if not errors and (missing := _MISSING_PARAMETER.match(exc.detail)):

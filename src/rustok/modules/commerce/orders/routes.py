@@ -56,11 +56,14 @@ class AdminOrderController(Controller):
 
     @post("/{order_id:uuid}/pay", permission=perm.ORDERS_UPDATE, status_code=200)
     async def pay(
-        self, commerce: Commerce, order_id: FromPath[uuid.UUID], data: JSONBody[OrderPay]
+        self,
+        commerce: Commerce,
+        order_id: FromPath[uuid.UUID],
+        data: JSONBody[OrderPay | None] = None,
     ) -> OrderRead:
         """confirmed → paid: captures the checkout's payment (``payment_id`` records an
-        external one)."""
-        return await commerce.orders.pay(order_id, data)
+        external one); the body may be left out."""
+        return await commerce.orders.pay(order_id, data or OrderPay())
 
     @post("/{order_id:uuid}/ship", permission=perm.ORDERS_UPDATE, status_code=200)
     async def ship(
