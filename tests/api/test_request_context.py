@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -48,3 +50,19 @@ async def test_without_traceparent_a_new_trace_starts(client: httpx.AsyncClient)
     second = (await client.get("/api/probe/conflict")).json()["trace_id"]
     assert len(first) == 32 and int(first, 16) != 0
     assert first != second
+
+
+def test_generated_request_ids_are_ulids_of_now() -> None:
+    from ulid import ULID
+
+    from rustok.api.middleware import new_request_id
+
+    before = time.time()
+    ids = [new_request_id() for _ in range(200)]
+    after = time.time()
+    assert len(set(ids)) == len(ids)
+    for raw in ids:
+        text = raw.decode()
+        parsed = ULID.from_str(text)
+        assert str(parsed) == text and len(text) == 26
+        assert before - 0.001 <= parsed.timestamp <= after + 0.001

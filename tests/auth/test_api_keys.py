@@ -162,6 +162,41 @@ async def test_revoked_key_is_refused_at_once(client: httpx.AsyncClient, app: Ru
     assert actions == [("api_key.created", created["id"]), ("api_key.revoked", created["id"])]
 
 
+async def test_a_repeated_key_is_one_cache_lookup_and_revocation_still_ends_it(
+    client: httpx.AsyncClient, app: RustokApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key as presented finds its record: no checksum, no SHA-256, no query (issue 15:
+    the key check costs the storefront at most 5 %); a revocation still ends it at once."""
+    from rustok.auth.api_keys import authenticator
+
+    admin = await _admin(client, app)
+    created = await create_key(client, admin, ["products:list"])
+    assert (await client.get("/api/auth/me", headers=with_key(created["key"]))).status_code == 200
+    checks: list[str] = []
+
+    def hashed(key: str) -> str:
+        checks.append(key)
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def shape(key: str) -> bool:
+        checks.append(key)
+        return well_formed(key)
+
+    monkeypatch.setattr(authenticator, "hash_key", hashed)
+    monkeypatch.setattr(authenticator, "well_formed", shape)
+    with count_queries(app.platform.db) as queries:
+        for style in ("x-api-key", "bearer", "x-api-key"):
+            me = await client.get("/api/auth/me", headers=with_key(created["key"], style=style))
+            assert me.status_code == 200 and me.json()["email"] == "admin@example.com", me.text
+    assert checks == []
+    assert [q for q in queries.statements if "api_keys" in q] == []  # /me itself reads the user
+    revoked = await client.delete(f"/api/admin/api-keys/{created['id']}", headers=bearer(admin))
+    assert revoked.status_code == 204
+    assert_problem(
+        await client.get("/api/auth/me", headers=with_key(created["key"])), 401, "API_KEY_REVOKED"
+    )
+
+
 @pytest.mark.parametrize(
     "key",
     [

@@ -20,6 +20,7 @@ from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_u
 from rustok.api.early_stop import resend_early_stop
 from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
+from rustok.api.guard_calls import guards_without_copies
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
 from rustok.api.id_paths import UlidPathIds
@@ -155,6 +156,7 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
         warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
         litestar = _litestar(settings, platform, _lifespan, module_routers)
     refuse_undeclared(route_permissions(litestar), platform)
+    guards_without_copies(litestar)
     litestar.state[ADMIN_UI_STATE_KEY] = admin_ui_of(platform)
     return litestar
 

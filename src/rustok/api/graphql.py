@@ -23,6 +23,7 @@ from strawberry.types.scalar import ScalarDefinition
 from rustok import API_VERSION
 from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
+from rustok.api.graphql_dependencies import http_dependencies
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_mail import MailMutation, MailQuery
@@ -267,4 +268,9 @@ def graphql_controller(platform: Platform) -> type[Controller]:
     # Open at the HTTP level (fields carry their own permissions); a token still identifies
     # the caller, and a bad one is refused with 401 like on any route.
     opt = {"public": True, "optional_auth": True}
-    return type("GraphQLController", (LocalGraphiQL, GraphQLTransport, base), {"opt": opt})
+    dependencies = {**base.dependencies, **http_dependencies(_context)}
+    return type(
+        "GraphQLController",
+        (LocalGraphiQL, GraphQLTransport, base),
+        {"opt": opt, "dependencies": dependencies},
+    )

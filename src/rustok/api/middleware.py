@@ -14,6 +14,8 @@ context is reset before this layer logs).
 
 from __future__ import annotations
 
+import base64
+import random
 import re
 import time
 from typing import TYPE_CHECKING
@@ -22,7 +24,6 @@ from opentelemetry import context as otel_context
 
 from rustok.api.access_log import AccessLog
 from rustok.core.context import RequestContext, reset_context, set_context
-from rustok.core.ids import id_to_ulid, new_id
 from rustok.core.metrics import HTTP_DURATION, HTTP_IN_FLIGHT, HTTP_REQUESTS
 from rustok.core.net import TrustedProxies
 from rustok.core.telemetry import current_traceparent, trace_id_of
@@ -35,6 +36,23 @@ REQUEST_ID_HEADER = b"x-request-id"
 _REQUEST_ID_RE = re.compile(rb"^[A-Za-z0-9._:\-]{8,128}$")
 UNMATCHED_ROUTE = "<unmatched>"
 TENANT_SCOPE_KEY = "rustok.tenant"
+# Standard base32 → Crockford's (the ULID alphabet).
+_CROCKFORD = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+)
+
+
+def new_request_id() -> bytes:
+    """A ULID (milliseconds + 80 random bits) for a request that brought no id of its own.
+
+    Not ``core.ids.new_id``: a request id needs no secret randomness (it is sent back and
+    logged) nor order within a millisecond, and reading the OS's random source and the ULID
+    library's encoder cost more than the rest of this middleware. ``random`` reseeds itself
+    in each forked worker. Encoded in C: 160 bits in base32 of which the first 6 characters
+    are the zero bits above the 128 (26 characters, as ``str(ULID)``).
+    """
+    value = (time.time_ns() // 1_000_000) << 80 | random.getrandbits(80)
+    return base64.b32encode(value.to_bytes(20, "big"))[6:].translate(_CROCKFORD)
 
 
 class RequestContextMiddleware:
@@ -61,7 +79,7 @@ class RequestContextMiddleware:
             elif name == b"x-forwarded-for":
                 forwarded_for = value.decode("latin-1")
         if not _REQUEST_ID_RE.match(request_id):
-            request_id = id_to_ulid(new_id()).encode()
+            request_id = new_request_id()
         trace_context, span = begin_request(traceparent, scope["method"])
         otel_token = otel_context.attach(trace_context)
         client = scope.get("client")

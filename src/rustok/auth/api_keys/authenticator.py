@@ -3,9 +3,9 @@
 Two steps, because the tenant resolver needs the key's tenant before there is a tenant to
 load grants in:
 
-1. :meth:`KeyAuthenticator.verify` — before tenant resolution: shape (no lookup for a
-   malformed key), then the row by the key's hash across tenants (cached), then revoked
-   and expired. Notes the use (usage.py).
+1. :meth:`KeyAuthenticator.verify` — before tenant resolution: a key verified lately is
+   one cache lookup; otherwise shape (no lookup for a malformed key), then the row by the
+   key's hash across tenants. Then revoked and expired. Notes the use (usage.py).
 2. :meth:`KeyAuthenticator.principal` — in the key's tenant: the creator's status and
    current grants (cached), the key's permissions narrowed to them. A creator who is no
    longer active ends the key.
@@ -49,7 +49,8 @@ class KeyAuthenticator:
 
     def verified(self, key: str) -> KeyRecord | None:
         """The key's record if this process verified it lately (no lookup; rate limiter)."""
-        record = self.cache.record(hash_key(key)) if well_formed(key) else None
+        # Only well-formed keys found in the database are cached: no shape check needed.
+        record = self.cache.record(key)
         if record is None or record.revoked_at is not None:
             return None
         if record.expires_at is not None and record.expires_at <= utcnow():
@@ -58,18 +59,18 @@ class KeyAuthenticator:
 
     async def verify(self, key: str) -> KeyRecord:
         """The live key ``key`` stands for, or a 401 error."""
-        if not well_formed(key):
-            raise InvalidApiKey("not an API key of this platform")
-        key_hash = hash_key(key)
-        record = self.cache.record(key_hash)
+        record = self.cache.record(key)
         if record is None:
+            if not well_formed(key):
+                raise InvalidApiKey("not an API key of this platform")
+            key_hash = hash_key(key)
             started = self.cache.clock()
             async with self._db.read_session(all_tenants=True) as session:
                 row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
             if row is None:
                 raise InvalidApiKey("unknown API key")
             record = record_of(row)
-            self.cache.put_record(key_hash, record, started)
+            self.cache.put_record(key, record, started)
         if record.revoked_at is not None:
             raise ApiKeyRevoked("this API key was revoked")
         if record.expires_at is not None and record.expires_at <= utcnow():

@@ -1,11 +1,15 @@
 """What a process remembers about keys, for ``PRINCIPAL_TTL_SECONDS``, dropped on change.
 
-Two maps: key hash → the key's row (:class:`KeyRecord`), and key id → the principal it acts
-as. Both obey the principal cache's invalidation keys (auth/principals.py): ``session:<key
-id>`` (a revoked key: its id is recorded like a session's) and ``principals-of:<creator
-id>`` (a creator demoted, banned or deleted), from this process's commits, from Redis and
-from the change rows every process polls. As in the principal cache, a change marks its id
-with the time it was seen, and an entry whose load started before the mark is not trusted.
+Two maps: the key as presented → the key's row (:class:`KeyRecord`), and key id → the
+principal it acts as. The first is keyed by the key itself, not its hash, so that a repeated
+key costs one lookup (no checksum, no SHA-256); only keys found in the database are ever
+stored, so made-up keys cannot fill it, and the process holds a key no longer than its
+requests do plus the TTL. Both obey the principal cache's invalidation keys
+(auth/principals.py): ``session:<key id>`` (a revoked key: its id is recorded like a
+session's) and ``principals-of:<creator id>`` (a creator demoted, banned or deleted), from
+this process's commits, from Redis and from the change rows every process polls. As in the
+principal cache, a change marks its id with the time it was seen, and an entry whose load
+started before the mark is not trusted.
 """
 
 from __future__ import annotations
@@ -56,28 +60,32 @@ class KeyCache:
     def clock() -> float:
         return time.monotonic()
 
-    def _stale(self, loaded_at: float, *ids: uuid.UUID) -> bool:
-        return any(loaded_at <= self._changed.get(each, 0.0) for each in ids)
+    def _stale(self, loaded_at: float, record: KeyRecord) -> bool:
+        changed = self._changed
+        if not changed:  # the usual case: nothing changed within a TTL
+            return False
+        return loaded_at <= max(changed.get(record.id, 0.0), changed.get(record.created_by, 0.0))
 
-    def record(self, key_hash: str) -> KeyRecord | None:
-        cached = self._records.get(key_hash)
+    def record(self, key: str) -> KeyRecord | None:
+        """The record of ``key`` (as presented) if loaded lately and not changed since."""
+        cached = self._records.get(key)
         if cached is None:
             return None
         record, loaded_at = cached
-        if self._stale(loaded_at, record.id, record.created_by):
-            self._records.remove(key_hash)
+        if self._stale(loaded_at, record):
+            self._records.remove(key)
             return None
         return record
 
-    def put_record(self, key_hash: str, record: KeyRecord, loaded_at: float) -> None:
-        self._records.set(key_hash, (record, loaded_at))
+    def put_record(self, key: str, record: KeyRecord, loaded_at: float) -> None:
+        self._records.set(key, (record, loaded_at))
 
     def principal(self, record: KeyRecord) -> Principal | None:
         cached = self._principals.get(record.id)
         if cached is None:
             return None
         principal, loaded_at = cached
-        if self._stale(loaded_at, record.id, record.created_by):
+        if self._stale(loaded_at, record):
             self._principals.remove(record.id)
             return None
         return principal
