@@ -57,6 +57,8 @@ Rows = list[tuple[str, str]]
 @dataclass
 class ColdStart:
     seconds: float
+    cpu_seconds: float  # of every process of the command until then (a loaded machine's
+    # wall-clock figure mostly measures the other load)
     pss_total_mib: float
     pss_main_mib: float
     processes: int
@@ -101,12 +103,13 @@ def cold_start(
                 pass
             time.sleep(0.005)
         seconds = time.perf_counter() - started
+        cpu = _start_cpu_seconds(proc.pid)
         server = Server(base, proc, started, seconds)
         if load_after is not None:
             load_after(server)
         processes = server_processes(server)
         pss = _pss_mib(processes)
-        return ColdStart(seconds, sum(pss), pss[0], len(processes))
+        return ColdStart(seconds, cpu, sum(pss), pss[0], len(processes))
     finally:
         proc.terminate()
         try:
@@ -115,11 +118,23 @@ def cold_start(
             proc.kill()
 
 
+def _start_cpu_seconds(pid: int) -> float:
+    """CPU time of the command so far: its main process, the workers, and the children that
+    already exited (the one that checked the schema)."""
+    main = psutil.Process(pid)
+    times = main.cpu_times()
+    spent: float = times.user + times.system + times.children_user + times.children_system
+    return spent + _cpu_seconds(main.children(recursive=True))
+
+
 def cold_start_rows(label: str, starts: Sequence[ColdStart], load: str) -> Rows:
     return [
         (f"{label}: cold start, serve --workers 2 to the first correct list (median of {len(starts)})",
          f"{statistics.median(s.seconds for s in starts) * 1000:,.0f} ms "
          f"({', '.join(f'{s.seconds * 1000:,.0f}' for s in starts)})"),
+        (f"{label}:   CPU of all its processes until then (median)",
+         f"{statistics.median(s.cpu_seconds for s in starts) * 1000:,.0f} ms "
+         f"({', '.join(f'{s.cpu_seconds * 1000:,.0f}' for s in starts)})"),
         (f"{label}: memory after {load}, PSS of all {starts[-1].processes} serve processes",
          f"{starts[-1].pss_total_mib:.0f} MiB (main process {starts[-1].pss_main_mib:.0f} MiB)"),
     ]  # fmt: skip
