@@ -165,12 +165,17 @@ def on_both_databases(
     measure: Callable[[str, str, Path], list[tuple[str, str]]],
 ) -> list[tuple[str, str]]:
     """``measure(label, database_url, data_dir)`` on an embedded SQLite file, then on a
-    private PostgreSQL server started for it."""
+    private PostgreSQL server started for it (``BENCH_DATABASES=sqlite`` or ``postgres``:
+    that one only)."""
     from tests.services import start_postgres
 
+    wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
     rows: list[tuple[str, str]] = []
-    with sqlite_dir() as data:
-        rows += measure("sqlite", f"sqlite+aiosqlite:///{data}/bench.db", data)
+    if "sqlite" in wanted:
+        with sqlite_dir() as data:
+            rows += measure("sqlite", f"sqlite+aiosqlite:///{data}/bench.db", data)
+    if "postgres" not in wanted:
+        return rows
     postgres = start_postgres()
     try:
         with sqlite_dir() as data:

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -47,11 +47,11 @@ import httpx
 import msgspec
 import psutil
 from tests.conftest import count_queries, serve_app
-from tests.services import free_port
 
-from bench.harness import ROOT, RUSTOK, Server, bench_env, migrate, on_both_databases, print_table
+from bench.harness import Server, bench_env, migrate, on_both_databases, print_table
 from bench.harness import served as served_app
 from bench.index import seed_read_models
+from bench.startup import cold_start, cold_start_rows, server_processes
 from bench.trivial import TRIVIAL_JSON_ENV
 
 PRODUCTS = 10_000
@@ -93,11 +93,6 @@ class Load:
                 f"p99 {self.p99_ms:.1f} ms" + (f", non-2xx {self.non_2xx}" if self.non_2xx else ""))  # fmt: skip
 
 
-def _processes(server: Server) -> list[psutil.Process]:
-    main = psutil.Process(server.proc.pid)
-    return [main, *main.children(recursive=True)]
-
-
 def _cpu_seconds(processes: Sequence[psutil.Process]) -> float:
     total = 0.0
     for process in processes:
@@ -130,7 +125,7 @@ def load(server: Server, path: str, *, script: str | None = None, headers: Seque
          seconds: float = SECONDS) -> Load:  # fmt: skip
     url = server.base_url + path
     _wrk(url, 1, script, headers)  # warm-up
-    processes = _processes(server)
+    processes = server_processes(server)
     before = _cpu_seconds(processes)
     rps, p99, total, non_2xx = _wrk(url, seconds, script, headers)
     cpu = _cpu_seconds(processes) - before
@@ -250,50 +245,6 @@ def _reads(server: Server, data: Path) -> dict[str, Load]:
     }
 
 
-@dataclass
-class ColdStart:
-    seconds: float
-    pss_total_mib: float
-    pss_main_mib: float
-    processes: int
-
-
-def _pss_mib(processes: Sequence[psutil.Process]) -> list[float]:
-    return [p.memory_full_info().pss / 2**20 for p in processes]
-
-
-def _cold_start(env: dict[str, str], expected: bytes, data: Path, *, load_after: bool) -> ColdStart:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    proc = subprocess.Popen([RUSTOK, "serve", "--port", str(port), "--workers", "2"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)  # fmt: skip
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server exited")
-            try:
-                response = httpx.get(base + LIST, timeout=1)
-                if response.status_code == 200 and response.content == expected:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.005)
-        seconds = time.perf_counter() - started
-        server = Server(base, proc, started, seconds)
-        if load_after:
-            _reads(server, data)
-        processes = _processes(server)
-        pss = _pss_mib(processes)
-        return ColdStart(seconds, sum(pss), pss[0], len(processes))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 # --- one database ------------------------------------------------------------------------
 
 
@@ -321,7 +272,8 @@ def _database(label: str, database_url: str, data: Path) -> Rows:
     uncached_env = {**env, "RUSTOK_STOREFRONT_CACHE_SIZE": "0"}
     with served_app(uncached_env) as server:
         uncached = _reads(server, data)
-    starts = [_cold_start(env, reference["list"], data, load_after=i == STARTS - 1)
+    after = functools.partial(_reads, data=data)
+    starts = [cold_start(env, reference["list"], after if i == STARTS - 1 else None)
               for i in range(STARTS)]  # fmt: skip
     statements = asyncio.run(_statements(database_url, data))
     from bench.overhead import overheads  # it uses this module's load()
@@ -349,11 +301,7 @@ def _database(label: str, database_url: str, data: Path) -> Rows:
         (f"{label}: list over {TENANTS:,} tenants", spread.row()),
         (f"{label}: list on one tenant", one.row()),
         (f"{label}:   p99 {TENANTS:,} tenants ÷ one", f"{spread.p99_ms / one.p99_ms:.2f}"),
-        (f"{label}: cold start, serve --workers 2 to the first correct list (median of {STARTS})",
-         f"{statistics.median(s.seconds for s in starts) * 1000:,.0f} ms "
-         f"({', '.join(f'{s.seconds * 1000:,.0f}' for s in starts)})"),
-        (f"{label}: memory after load, PSS of all {starts[-1].processes} serve processes",
-         f"{starts[-1].pss_total_mib:.0f} MiB (main process {starts[-1].pss_main_mib:.0f} MiB)"),
+        *cold_start_rows(label, starts, "the load above"),
         (f"{label}: SQL statements per list of 19 (a cache miss)", str(statements)),
         *costs,
     ]  # fmt: skip

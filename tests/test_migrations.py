@@ -3,6 +3,9 @@ revisions in the platform's ``versions/`` and in each module's ``migrations/`` f
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,10 +13,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
 from rustok.api.app import create_app
+from rustok.cli import serve
 from rustok.cli.migrate import migrate_and_seed
 from rustok.core.db import Database
 from rustok.migrations import (
     PLATFORM_VERSIONS,
+    SCHEMA_HEADS_ENV,
     SchemaOutdated,
     alembic_config,
     compare_metadata,
@@ -163,3 +168,45 @@ async def test_unmigrated_database_is_refused(empty_db_url: str, tmp_path: Path)
     with pytest.raises(RuntimeError, match="lifespan"):
         async with LifespanManager(app):
             pass
+
+
+async def test_a_serve_worker_checks_the_heads_serve_found(
+    db_url: str, empty_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head = head_revision()
+    assert head is not None
+    db, empty = Database(db_url), Database(empty_db_url)
+    try:
+        monkeypatch.setenv(SCHEMA_HEADS_ENV, head)
+        await ensure_schema_current(db)
+        monkeypatch.setenv(SCHEMA_HEADS_ENV, "20261127_0001")
+        with pytest.raises(SchemaOutdated, match=rf"at revision {head}, .* needs 20261127_0001"):
+            await ensure_schema_current(db)
+        monkeypatch.setenv(SCHEMA_HEADS_ENV, head)
+        with pytest.raises(SchemaOutdated, match=r"not migrated.*run `rustok migrate`"):
+            await ensure_schema_current(empty)
+    finally:
+        await db.dispose()
+        await empty.dispose()
+
+
+_WORKER_CHECK = """
+import asyncio, sys
+from rustok.core.db import Database
+from rustok.migrations import ensure_schema_current
+db = Database(sys.argv[1])
+asyncio.run(ensure_schema_current(db))
+asyncio.run(db.dispose())
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "mako")))
+"""
+
+
+def test_a_serve_worker_does_not_import_alembic(db_url: str) -> None:
+    head = head_revision()
+    assert head is not None
+    env = {**os.environ, SCHEMA_HEADS_ENV: head}
+    done = subprocess.run([sys.executable, "-c", _WORKER_CHECK, db_url], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert SCHEMA_HEADS_ENV == serve.SCHEMA_HEADS_ENV  # the name serve sets

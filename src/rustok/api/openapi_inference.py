@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -94,6 +95,12 @@ def instances(annotation: object) -> set[Value]:
     if isinstance(annotation, type) and annotation is not type(None):
         return {Inst(annotation)}
     return set()
+
+
+@functools.cache
+def _compiled(expression: str) -> types.CodeType:
+    """An annotation's text compiled once: the same texts recur in every module."""
+    return compile(expression, "<annotation>", "eval")
 
 
 def resolve_hints(obj: Any) -> dict[str, Any]:
@@ -238,7 +245,7 @@ class TypeInference:
         key = (ast.unparse(expr), id(frame.globals))
         if key not in self._annotations:
             try:
-                self._annotations[key] = instances(eval(key[0], frame.globals))  # noqa: S307
+                self._annotations[key] = instances(eval(_compiled(key[0]), frame.globals))  # noqa: S307
             except Exception:  # noqa: BLE001 - an annotation that only exists for type checkers
                 self._annotations[key] = set()
         return self._annotations[key]

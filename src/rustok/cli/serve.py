@@ -15,16 +15,24 @@ from rustok import __version__
 from rustok.cli.common import cli_settings, fail, out_console, run
 from rustok.core.settings import Settings, SettingsError, env_name, load_settings
 
+# rustok.migrations.SCHEMA_HEADS_ENV, named here so that this process does not import it.
+SCHEMA_HEADS_ENV = "RUSTOK_SCHEMA_HEADS"
+
 
 def _prepare_in_child(overrides: dict[str, Any]) -> None:
     """Load every module's settings and migrate (development) or check the schema, in a
     forked child: this process — the server's main process, which only supervises the
     workers — never imports the platform or the modules; the workers import them once."""
+    heads_out, heads_in = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: do the work, exit with its code
         code = 0
+        os.close(heads_out)
         try:
             _prepare_database(cli_settings(**overrides))
+            from rustok.migrations import head_revisions
+
+            os.write(heads_in, ",".join(head_revisions()).encode())
         except typer.Exit as exc:
             code = exc.exit_code
         except BaseException:  # noqa: BLE001 - reported, then the exit code says it failed
@@ -35,10 +43,17 @@ def _prepare_in_child(overrides: dict[str, Any]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+    os.close(heads_in)
+    with os.fdopen(heads_out, "rb") as pipe:
+        heads = pipe.read().decode()
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise typer.Exit(code if code > 0 else 1)
+    # The workers check that the database is still at these heads with one query, instead
+    # of importing Alembic and reading every revision again.
+    if heads:
+        os.environ[SCHEMA_HEADS_ENV] = heads
 
 
 def _prepare_database(settings: Settings) -> None:

@@ -16,18 +16,23 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from rustok.core.db import Base, Database
 from rustok.core.registry import FoundModule, discover_modules
 from rustok.modules import BUILTIN_MODULES
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (and the template engine it brings) is imported by the functions that use it: a
+# server worker checks its schema against the heads `rustok serve` found (SCHEMA_HEADS_ENV)
+# with one query, without it.
+SCHEMA_HEADS_ENV = "RUSTOK_SCHEMA_HEADS"
 
 MIGRATIONS_DIR = Path(__file__).parent
 PLATFORM_VERSIONS = MIGRATIONS_DIR / "versions"
@@ -62,6 +67,8 @@ def version_locations(modules: Sequence[FoundModule] | None = None) -> list[Path
 def alembic_config(
     connection: Connection | None = None, *, locations: Sequence[Path] | None = None
 ) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     folders = version_locations() if locations is None else locations
@@ -75,6 +82,8 @@ def alembic_config(
 
 def head_revisions() -> tuple[str, ...]:
     """The heads of the history: one for the platform's line, one per installed branch."""
+    from alembic.script import ScriptDirectory
+
     return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
@@ -87,6 +96,8 @@ def head_revision() -> str | None:
 
 
 def _current(connection: Connection) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext
+
     return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
 
 
@@ -112,6 +123,7 @@ def _checked_current(connection: Connection) -> tuple[str, ...]:
 
 def _unknown_revisions(current: Sequence[str]) -> list[str]:
     """Revisions applied to the database that no installed module provides any more."""
+    from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
     script = ScriptDirectory.from_config(alembic_config())
@@ -125,10 +137,14 @@ def _unknown_revisions(current: Sequence[str]) -> list[str]:
 
 
 def _upgrade(connection: Connection, target: str) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), target)
 
 
 def _downgrade(connection: Connection, target: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(connection), target)
 
 
@@ -154,6 +170,7 @@ async def downgrade(db: Database, target: str) -> None:
 def compare_metadata(connection: Connection) -> list[Any]:
     """Differences between the models and the migrated schema (empty when in sync)."""
     from alembic.autogenerate import compare_metadata as _compare
+    from alembic.runtime.migration import MigrationContext
 
     context = MigrationContext.configure(
         connection,
@@ -180,10 +197,31 @@ class SchemaOutdated(RuntimeError):
 
 
 async def ensure_schema_current(db: Database) -> None:
-    """Refuse to serve a database that is not migrated to every head."""
+    """Refuse to serve a database that is not migrated to every head.
+
+    In a worker of ``rustok serve``, which checked (or migrated) the schema just before,
+    the heads it found come in ``SCHEMA_HEADS_ENV``: the database must still be at them.
+    """
+    if expected := os.environ.get(SCHEMA_HEADS_ENV):
+        await _ensure_schema_at(db, tuple(sorted(expected.split(","))))
+        return
     async with db.engine.connect() as conn:
         current = await conn.run_sync(_checked_current)
     heads = head_revisions()
+    if current != heads:
+        state = "not migrated" if not current else f"at revision {', '.join(current)}"
+        raise SchemaOutdated(
+            f"the database is {state}, this version needs {', '.join(heads)}: run `rustok migrate`"
+        )
+
+
+async def _ensure_schema_at(db: Database, heads: tuple[str, ...]) -> None:
+    async with db.engine.connect() as conn:
+        try:
+            rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        except (OperationalError, ProgrammingError):  # no such table: never migrated
+            rows = []
+    current = tuple(sorted(row[0] for row in rows))
     if current != heads:
         state = "not migrated" if not current else f"at revision {', '.join(current)}"
         raise SchemaOutdated(
