@@ -29,7 +29,7 @@ from tests.modules.commerce.helpers import ADDRESS
 DEMO = {"X-Tenant-ID": "demo"}
 HANDLE = "browser-linen-tee"
 BUYER = "browser-buyer@example.com"
-SCREENS = ("product-new", "product-variants", "orders", "order-detail")
+SCREENS = ("product-new", "product-variants", "orders", "order-detail", "regions")
 
 
 def _storefront_product(base: str) -> dict[str, Any]:
@@ -144,6 +144,16 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_text("The order is shipped.").wait_for()
             seen["history"] = page.locator(".timeline").inner_text()
             seen["buttons"] = page.locator("#actions-heading + .actions button").all_inner_texts()
+
+            sections.get_by_role("link", name="Regions and shipping").click()
+            page.get_by_role("heading", name="Regions and shipping").wait_for()
+            page.get_by_label("Name").first.fill("Nordics")
+            page.get_by_label("Currency (ISO 4217, e.g. EUR)").first.fill("EUR")
+            page.get_by_label("Countries (ISO 3166 codes, e.g. DE FR)").fill("SE FI")
+            page.get_by_role("button", name="Add the region").click()
+            page.get_by_text("Region added.").wait_for()
+            seen["regions"] = page.locator("#regions-heading + table").inner_text()
+            _screen(page, "regions", seen)
             seen["elsewhere"] = elsewhere
         finally:
             browser.close()
@@ -161,6 +171,7 @@ def test_product_variants_stock_storefront_and_order_transitions(server: str) ->
     assert seen["order"]["status"] == "pending" and seen["order"]["lines"][0]["quantity"] == 2
     assert "shipped" in seen["history"] and "1Z-BROWSER" in seen["history"]
     assert seen["buttons"] == ["Mark as delivered"]
+    assert "Nordics" in seen["regions"] and "FI SE" in seen["regions"]
     with httpx.Client(base_url=server, headers=DEMO, timeout=30) as api:
         token = api.post(
             "/api/auth/login", json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}

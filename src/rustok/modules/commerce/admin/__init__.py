@@ -10,6 +10,7 @@ from rustok.modules.commerce.admin.customers import CustomerAdminController
 from rustok.modules.commerce.admin.orders import OrderAdminController
 from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
 from rustok.modules.commerce.admin.products import ProductAdminController
+from rustok.modules.commerce.admin.regions import RegionAdminController
 from rustok.modules.commerce.admin.stock_locations import StockLocationAdminController
 from rustok.web.admin.i18n import N_
 
@@ -20,12 +21,14 @@ COMMERCE_ADMIN = ModuleAdmin(
         OrderAdminController,
         CustomerAdminController,
         StockLocationAdminController,
+        RegionAdminController,
     ],
     screens=(
         AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),
         AdminScreen(N_("Orders"), "/admin/commerce/orders", perm.ORDERS_LIST),
         AdminScreen(N_("Customers"), "/admin/commerce/customers", perm.CUSTOMERS_LIST),
         AdminScreen(N_("Stock locations"), "/admin/commerce/stock-locations", perm.INVENTORY_LIST),
+        AdminScreen(N_("Regions and shipping"), "/admin/commerce/regions", perm.SETTINGS_LIST),
     ),
     templates=Path(__file__).parent.joinpath("templates"),
 )
