@@ -29,7 +29,15 @@ from tests.modules.commerce.helpers import ADDRESS
 DEMO = {"X-Tenant-ID": "demo"}
 HANDLE = "browser-linen-tee"
 BUYER = "browser-buyer@example.com"
-SCREENS = ("product-new", "product-variants", "orders", "order-detail", "regions")
+SCREENS = (
+    "product-new",
+    "product-variants",
+    "orders",
+    "order-detail",
+    "regions",
+    "discounts",
+    "discount-edit",
+)
 
 
 def _storefront_product(base: str) -> dict[str, Any]:
@@ -154,6 +162,20 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_text("Region added.").wait_for()
             seen["regions"] = page.locator("#regions-heading + table").inner_text()
             _screen(page, "regions", seen)
+
+            sections.get_by_role("link", name="Discounts").click()
+            page.get_by_role("heading", name="Discounts", exact=True).wait_for()
+            page.get_by_label("Code (letters, digits, - and _)").fill("browser10")
+            page.get_by_label("Value (per cent, or an amount such as 5.00)").fill("10")
+            page.get_by_role("button", name="Add the code").click()
+            page.get_by_text("Discount code added.").wait_for()
+            _screen(page, "discounts", seen)
+            page.get_by_role("link", name="BROWSER10").click()
+            page.get_by_label("Usage limit (optional)").fill("3")
+            page.get_by_role("button", name="Save", exact=True).click()
+            page.get_by_text("Saved.").wait_for()
+            seen["usage_limit"] = page.get_by_label("Usage limit (optional)").input_value()
+            _screen(page, "discount-edit", seen)
             seen["elsewhere"] = elsewhere
         finally:
             browser.close()
@@ -172,6 +194,7 @@ def test_product_variants_stock_storefront_and_order_transitions(server: str) ->
     assert "shipped" in seen["history"] and "1Z-BROWSER" in seen["history"]
     assert seen["buttons"] == ["Mark as delivered"]
     assert "Nordics" in seen["regions"] and "FI SE" in seen["regions"]
+    assert seen["usage_limit"] == "3"
     with httpx.Client(base_url=server, headers=DEMO, timeout=30) as api:
         token = api.post(
             "/api/auth/login", json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}

@@ -7,6 +7,7 @@ from pathlib import Path
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.admin.customers import CustomerAdminController
+from rustok.modules.commerce.admin.discounts import DiscountAdminController
 from rustok.modules.commerce.admin.orders import OrderAdminController
 from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
 from rustok.modules.commerce.admin.products import ProductAdminController
@@ -22,6 +23,7 @@ COMMERCE_ADMIN = ModuleAdmin(
         CustomerAdminController,
         StockLocationAdminController,
         RegionAdminController,
+        DiscountAdminController,
     ],
     screens=(
         AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),
@@ -29,6 +31,7 @@ COMMERCE_ADMIN = ModuleAdmin(
         AdminScreen(N_("Customers"), "/admin/commerce/customers", perm.CUSTOMERS_LIST),
         AdminScreen(N_("Stock locations"), "/admin/commerce/stock-locations", perm.INVENTORY_LIST),
         AdminScreen(N_("Regions and shipping"), "/admin/commerce/regions", perm.SETTINGS_LIST),
+        AdminScreen(N_("Discounts"), "/admin/commerce/discounts", perm.DISCOUNTS_LIST),
     ),
     templates=Path(__file__).parent.joinpath("templates"),
 )
