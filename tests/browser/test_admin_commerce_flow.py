@@ -37,6 +37,8 @@ SCREENS = (
     "regions",
     "discounts",
     "discount-edit",
+    "categories",
+    "collections",
 )
 
 
@@ -176,6 +178,20 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_text("Saved.").wait_for()
             seen["usage_limit"] = page.get_by_label("Usage limit (optional)").input_value()
             _screen(page, "discount-edit", seen)
+
+            sections.get_by_role("link", name="Categories").click()
+            page.get_by_role("heading", name="Categories", exact=True).wait_for()
+            page.get_by_label("Name", exact=True).fill("Browser shirts")
+            page.get_by_role("button", name="Add the category").click()
+            page.get_by_text("Category added.").wait_for()
+            _screen(page, "categories", seen)
+            sections.get_by_role("link", name="Collections").click()
+            page.get_by_role("heading", name="Collections", exact=True).wait_for()
+            page.get_by_label("Title", exact=True).fill("Browser picks")
+            page.get_by_role("button", name="Add the collection").click()
+            page.get_by_text("Collection added.").wait_for()
+            seen["collections"] = page.locator("#results").inner_text()
+            _screen(page, "collections", seen)
             seen["elsewhere"] = elsewhere
         finally:
             browser.close()
@@ -194,7 +210,7 @@ def test_product_variants_stock_storefront_and_order_transitions(server: str) ->
     assert "shipped" in seen["history"] and "1Z-BROWSER" in seen["history"]
     assert seen["buttons"] == ["Mark as delivered"]
     assert "Nordics" in seen["regions"] and "FI SE" in seen["regions"]
-    assert seen["usage_limit"] == "3"
+    assert seen["usage_limit"] == "3" and "browser-picks" in seen["collections"]
     with httpx.Client(base_url=server, headers=DEMO, timeout=30) as api:
         token = api.post(
             "/api/auth/login", json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}

@@ -13,6 +13,10 @@ from rustok.modules.commerce.admin.product_variants import ProductVariantAdminCo
 from rustok.modules.commerce.admin.products import ProductAdminController
 from rustok.modules.commerce.admin.regions import RegionAdminController
 from rustok.modules.commerce.admin.stock_locations import StockLocationAdminController
+from rustok.modules.commerce.admin.taxonomy import (
+    CategoryAdminController,
+    CollectionAdminController,
+)
 from rustok.web.admin.i18n import N_
 
 COMMERCE_ADMIN = ModuleAdmin(
@@ -24,6 +28,8 @@ COMMERCE_ADMIN = ModuleAdmin(
         StockLocationAdminController,
         RegionAdminController,
         DiscountAdminController,
+        CategoryAdminController,
+        CollectionAdminController,
     ],
     screens=(
         AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),
@@ -32,6 +38,8 @@ COMMERCE_ADMIN = ModuleAdmin(
         AdminScreen(N_("Stock locations"), "/admin/commerce/stock-locations", perm.INVENTORY_LIST),
         AdminScreen(N_("Regions and shipping"), "/admin/commerce/regions", perm.SETTINGS_LIST),
         AdminScreen(N_("Discounts"), "/admin/commerce/discounts", perm.DISCOUNTS_LIST),
+        AdminScreen(N_("Categories"), "/admin/commerce/categories", perm.CATEGORIES_LIST),
+        AdminScreen(N_("Collections"), "/admin/commerce/collections", perm.CATEGORIES_LIST),
     ),
     templates=Path(__file__).parent.joinpath("templates"),
 )
