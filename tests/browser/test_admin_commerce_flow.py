@@ -29,7 +29,17 @@ from tests.modules.commerce.helpers import ADDRESS
 DEMO = {"X-Tenant-ID": "demo"}
 HANDLE = "browser-linen-tee"
 BUYER = "browser-buyer@example.com"
-SCREENS = ("product-new", "product-variants", "orders", "order-detail")
+SCREENS = (
+    "product-new",
+    "product-variants",
+    "orders",
+    "order-detail",
+    "regions",
+    "discounts",
+    "discount-edit",
+    "categories",
+    "collections",
+)
 
 
 def _storefront_product(base: str) -> dict[str, Any]:
@@ -144,6 +154,44 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_text("The order is shipped.").wait_for()
             seen["history"] = page.locator(".timeline").inner_text()
             seen["buttons"] = page.locator("#actions-heading + .actions button").all_inner_texts()
+
+            sections.get_by_role("link", name="Regions and shipping").click()
+            page.get_by_role("heading", name="Regions and shipping").wait_for()
+            page.get_by_label("Name").first.fill("Nordics")
+            page.get_by_label("Currency (ISO 4217, e.g. EUR)").first.fill("EUR")
+            page.get_by_label("Countries (ISO 3166 codes, e.g. DE FR)").fill("SE FI")
+            page.get_by_role("button", name="Add the region").click()
+            page.get_by_text("Region added.").wait_for()
+            seen["regions"] = page.locator("#regions-heading + table").inner_text()
+            _screen(page, "regions", seen)
+
+            sections.get_by_role("link", name="Discounts").click()
+            page.get_by_role("heading", name="Discounts", exact=True).wait_for()
+            page.get_by_label("Code (letters, digits, - and _)").fill("browser10")
+            page.get_by_label("Value (per cent, or an amount such as 5.00)").fill("10")
+            page.get_by_role("button", name="Add the code").click()
+            page.get_by_text("Discount code added.").wait_for()
+            _screen(page, "discounts", seen)
+            page.get_by_role("link", name="BROWSER10").click()
+            page.get_by_label("Usage limit (optional)").fill("3")
+            page.get_by_role("button", name="Save", exact=True).click()
+            page.get_by_text("Saved.").wait_for()
+            seen["usage_limit"] = page.get_by_label("Usage limit (optional)").input_value()
+            _screen(page, "discount-edit", seen)
+
+            sections.get_by_role("link", name="Categories").click()
+            page.get_by_role("heading", name="Categories", exact=True).wait_for()
+            page.get_by_label("Name", exact=True).fill("Browser shirts")
+            page.get_by_role("button", name="Add the category").click()
+            page.get_by_text("Category added.").wait_for()
+            _screen(page, "categories", seen)
+            sections.get_by_role("link", name="Collections").click()
+            page.get_by_role("heading", name="Collections", exact=True).wait_for()
+            page.get_by_label("Title", exact=True).fill("Browser picks")
+            page.get_by_role("button", name="Add the collection").click()
+            page.get_by_text("Collection added.").wait_for()
+            seen["collections"] = page.locator("#results").inner_text()
+            _screen(page, "collections", seen)
             seen["elsewhere"] = elsewhere
         finally:
             browser.close()
@@ -161,6 +209,8 @@ def test_product_variants_stock_storefront_and_order_transitions(server: str) ->
     assert seen["order"]["status"] == "pending" and seen["order"]["lines"][0]["quantity"] == 2
     assert "shipped" in seen["history"] and "1Z-BROWSER" in seen["history"]
     assert seen["buttons"] == ["Mark as delivered"]
+    assert "Nordics" in seen["regions"] and "FI SE" in seen["regions"]
+    assert seen["usage_limit"] == "3" and "browser-picks" in seen["collections"]
     with httpx.Client(base_url=server, headers=DEMO, timeout=30) as api:
         token = api.post(
             "/api/auth/login", json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}

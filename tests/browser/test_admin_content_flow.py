@@ -28,7 +28,10 @@ from tests.browser.test_swagger_demo_flow import (
 )
 
 DEMO = {"X-Tenant-ID": "demo"}
-SCREENS = ("posts", "post-new", "post-edit", "content-nodes", "tags", "moderation", "topics")
+SCREENS = (
+    "posts", "post-new", "post-edit", "content-nodes", "tags", "content-categories",
+    "moderation", "topics",
+)  # fmt: skip
 
 
 def _token(base: str, email: str, password: str, headers: dict[str, str]) -> dict[str, str]:
@@ -120,6 +123,13 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_role("status").get_by_text("Created.").wait_for()
             seen["tags"] = page.locator("#results tbody").inner_text()
             _screen(page, "tags", seen)
+            sections.locator('a[href="/admin/content/categories"]').click()
+            page.get_by_role("heading", name="Categories", exact=True).wait_for()
+            page.get_by_label("Name", exact=True).fill("Recipes")
+            page.get_by_role("button", name="Add the category").click()
+            page.get_by_text("Category added.").wait_for()
+            seen["content_categories"] = page.locator("#results tbody").inner_text()
+            _screen(page, "content-categories", seen)
 
             sections.get_by_role("link", name="Moderation queue").click()
             page.get_by_role("heading", name="Moderation queue").wait_for()
@@ -179,6 +189,7 @@ def test_write_publish_a_post_in_two_languages_and_moderate_a_reply(
     topic = httpx.get(f"{server}/api/forum/topics/{setup['topic']}", headers=DEMO,
                       timeout=30).json()  # fmt: skip
     assert topic["is_pinned"] is True
+    assert "Recipes" in seen["content_categories"]
     assert seen["axe"] == {name: [] for name in SCREENS}
     assert [m for m in seen["console"] if "Content Security Policy" in m] == []
     assert seen["elsewhere"] == []

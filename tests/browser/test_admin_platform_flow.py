@@ -33,7 +33,8 @@ from tests.browser.test_swagger_demo_flow import (
 
 SCREENS = (
     "events", "event-detail", "dead-letters", "audit", "users", "user-edit", "api-keys",
-    "api-key-created", "sessions",
+    "api-key-created", "sessions", "webhooks", "webhook-created", "webhook-edit",
+    "webhook-deliveries",
 )  # fmt: skip
 FAILURE = "broker unreachable: connection refused"
 EVENT_TYPE = "product.created"
@@ -125,6 +126,27 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_role("heading", name="API keys", exact=True).wait_for()
             _screen(page, "api-keys", seen)
 
+            # Webhooks: the empty state, an endpoint (its secret shown once), its form and
+            # its (empty) delivery log. No ping: the demo server would send it.
+            nav.get_by_role("link", name="Webhooks").click()
+            page.get_by_role("heading", name="Webhooks", exact=True).wait_for()
+            _screen(page, "webhooks", seen)
+            page.get_by_label("URL (https://…)").fill("https://erp.example.com/hooks")
+            page.get_by_label("Event types (one a line, e.g. order.* or * for all)").fill("order.*")
+            page.get_by_role("button", name="Create", exact=True).click()
+            page.get_by_role("heading", name="Webhook created").wait_for()
+            seen["secret"] = page.get_by_label("Signing secret").input_value()
+            _screen(page, "webhook-created", seen)
+            page.get_by_role("link", name="Back to the webhook").click()
+            page.get_by_label("Description").fill("ERP")
+            page.get_by_role("button", name="Save", exact=True).click()
+            page.get_by_text("Saved.").wait_for()
+            seen["webhook_description"] = page.get_by_label("Description").input_value()
+            _screen(page, "webhook-edit", seen)
+            page.get_by_role("link", name="Delivery log").click()
+            page.get_by_text("No deliveries yet.").wait_for()
+            _screen(page, "webhook-deliveries", seen)
+
             api = httpx.post(
                 f"{base}/api/auth/login", timeout=30,
                 json={"email": PLATFORM_ADMIN_EMAIL, "password": DEMO_PASSWORD},
@@ -170,6 +192,7 @@ def test_replay_a_failed_event_revoke_a_session_sign_out(
     assert seen["last_error"] == FAILURE
     assert seen["replayed_buttons"] == 0  # queued again: nothing left to replay
     assert seen["key"].startswith("rk_")
+    assert seen["secret"].startswith("whsec_") and seen["webhook_description"] == "ERP"
     assert seen["revoked_api_session"] == 401
     assert seen["csrf_less"] == 403
     assert seen["after_logout"].startswith(f"{server}/admin/login")

@@ -198,6 +198,9 @@ def test_admin_derivation_agrees_with_the_hand_written_table(app: RustokApp) -> 
         ("customer", "GET", "/admin"): "403",
         ("admin", "GET", "/admin"): "allowed",
         ("anonymous", "GET", "/admin/login"): "public",
+        ("admin", "POST", "/admin/webhooks/{webhook_id:uuid}/rotate-secret"): "allowed",
+        ("manager", "GET", "/admin/webhooks"): "403",  # as GET /api/admin/webhooks
+        ("customer", "POST", "/admin/webhooks/deliveries/{delivery_id:uuid}/redeliver"): "403",
     }
     for (role, method, path), want in table.items():
         assert admin_expected(role, handlers[(method, path)]) == want, (role, method, path)

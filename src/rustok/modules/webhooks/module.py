@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import ModuleSpec
+from rustok.modules.webhooks.admin import WEBHOOKS_ADMIN
 from rustok.modules.webhooks.cli import cli
 from rustok.modules.webhooks.consumer import DispatchConsumers
 from rustok.modules.webhooks.graphql import WebhooksMutation, WebhooksQuery
@@ -33,4 +34,5 @@ MODULE = ModuleSpec(
     jobs=JOBS,
     background=[build_sender],
     cli=cli,
+    admin=WEBHOOKS_ADMIN,
 )

@@ -7,10 +7,16 @@ from pathlib import Path
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.admin.customers import CustomerAdminController
+from rustok.modules.commerce.admin.discounts import DiscountAdminController
 from rustok.modules.commerce.admin.orders import OrderAdminController
 from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
 from rustok.modules.commerce.admin.products import ProductAdminController
+from rustok.modules.commerce.admin.regions import RegionAdminController
 from rustok.modules.commerce.admin.stock_locations import StockLocationAdminController
+from rustok.modules.commerce.admin.taxonomy import (
+    CategoryAdminController,
+    CollectionAdminController,
+)
 from rustok.web.admin.i18n import N_
 
 COMMERCE_ADMIN = ModuleAdmin(
@@ -20,12 +26,20 @@ COMMERCE_ADMIN = ModuleAdmin(
         OrderAdminController,
         CustomerAdminController,
         StockLocationAdminController,
+        RegionAdminController,
+        DiscountAdminController,
+        CategoryAdminController,
+        CollectionAdminController,
     ],
     screens=(
         AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),
         AdminScreen(N_("Orders"), "/admin/commerce/orders", perm.ORDERS_LIST),
         AdminScreen(N_("Customers"), "/admin/commerce/customers", perm.CUSTOMERS_LIST),
         AdminScreen(N_("Stock locations"), "/admin/commerce/stock-locations", perm.INVENTORY_LIST),
+        AdminScreen(N_("Regions and shipping"), "/admin/commerce/regions", perm.SETTINGS_LIST),
+        AdminScreen(N_("Discounts"), "/admin/commerce/discounts", perm.DISCOUNTS_LIST),
+        AdminScreen(N_("Categories"), "/admin/commerce/categories", perm.CATEGORIES_LIST),
+        AdminScreen(N_("Collections"), "/admin/commerce/collections", perm.CATEGORIES_LIST),
     ),
     templates=Path(__file__).parent.joinpath("templates"),
 )

@@ -6,15 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
+from rustok.modules.content.admin.categories import ContentCategoryAdminController
 from rustok.modules.content.admin.nodes import NodeAdminController
 from rustok.modules.content.admin.tags import TAGS_PATH, TagAdminController
 from rustok.web.admin.i18n import N_
 
 CONTENT_ADMIN = ModuleAdmin(
-    handlers=[NodeAdminController, TagAdminController],
+    handlers=[NodeAdminController, TagAdminController, ContentCategoryAdminController],
     screens=(
         AdminScreen(N_("Content nodes"), "/admin/content/nodes", "nodes:list"),
         AdminScreen(N_("Tags"), TAGS_PATH, "categories:list"),
+        AdminScreen(N_("Categories"), "/admin/content/categories", "categories:list"),
     ),
     templates=Path(__file__).parent / "templates",
 )
