@@ -20,6 +20,17 @@ BACKOFF_MAX_SECONDS = 60.0
 MAX_ERROR_LENGTH = 2000
 
 
+def in_id_order(*conditions: Any) -> Any:
+    """``id IN`` the rows matching ``conditions``, locked in id order (PostgreSQL).
+
+    The relay's writers (dispatched, failed attempts, lease renewal, release) run in
+    concurrent transactions over overlapping rows; each locking them in its own scan order
+    deadlocked (renewal against failures). In one order, a writer waits instead. SQLite has
+    one writer at a time and no ``FOR UPDATE``: the clause is left out there."""
+    locked = select(EVENTS.c.id).where(*conditions).order_by(EVENTS.c.id).with_for_update()
+    return EVENTS.c.id.in_(locked)
+
+
 def backoff_delay(attempts: int) -> float:
     """1 s, 2 s, 4 s … capped at 60 s, with ±20 % jitter so relays do not retry in step."""
     delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
@@ -51,7 +62,7 @@ class OutboxStore:
         async with self._write() as conn:
             await conn.execute(
                 update(EVENTS)
-                .where(EVENTS.c.id.in_(ids), EVENTS.c.status == "pending")
+                .where(in_id_order(EVENTS.c.id.in_(ids), EVENTS.c.status == "pending"))
                 .values(
                     status="dispatched",
                     dispatched_at=utcnow(),
@@ -69,7 +80,7 @@ class OutboxStore:
             return 0
         now, failed = utcnow(), 0
         async with self._write() as conn:
-            for event_id, attempts_before, error in failures:
+            for event_id, attempts_before, error in sorted(failures):  # lock order: by id
                 attempts = attempts_before + 1
                 values: dict[str, Any] = {
                     "attempts": attempts,
@@ -96,7 +107,7 @@ class OutboxStore:
         async with self._write() as conn:
             await conn.execute(
                 update(EVENTS)
-                .where(EVENTS.c.id.in_(ids), EVENTS.c.status == "pending")
+                .where(in_id_order(EVENTS.c.id.in_(ids), EVENTS.c.status == "pending"))
                 .values(status="failed", last_error=error[:MAX_ERROR_LENGTH], claimed_by=None)
             )
 
@@ -109,7 +120,9 @@ class OutboxStore:
             condition.append(EVENTS.c.id.in_(ids))
         async with self._write() as conn:
             await conn.execute(
-                update(EVENTS).where(*condition).values(claimed_by=None, claimed_at=None)
+                update(EVENTS)
+                .where(in_id_order(*condition))
+                .values(claimed_by=None, claimed_at=None)
             )
 
     async def renew(self, token: str) -> int:
@@ -117,7 +130,7 @@ class OutboxStore:
         async with self._write() as conn:
             result = await conn.execute(
                 update(EVENTS)
-                .where(EVENTS.c.claimed_by == token, EVENTS.c.status == "pending")
+                .where(in_id_order(EVENTS.c.claimed_by == token, EVENTS.c.status == "pending"))
                 .values(claimed_at=utcnow())
             )
         return int(result.rowcount)
