@@ -16,6 +16,7 @@ SUITES = (
     "webhooks",
     "storefront",
     "tracing",
+    "admin",
 )
 
 
