@@ -17,6 +17,7 @@ SUITES = (
     "storefront",
     "startup",
     "tracing",
+    "admin",
 )
 
 

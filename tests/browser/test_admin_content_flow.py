@@ -26,10 +26,11 @@ from tests.browser.test_swagger_demo_flow import (
     pytestmark,  # noqa: F401 - slow, and the long timeout
     server,  # noqa: F401 - the demo server fixture
 )
+from tests.modules.content.media_samples import png
 
 DEMO = {"X-Tenant-ID": "demo"}
 SCREENS = (
-    "posts", "post-new", "post-edit", "content-nodes", "tags", "content-categories",
+    "posts", "post-new", "post-edit", "content-nodes", "tags", "content-categories", "media",
     "moderation", "topics",
 )  # fmt: skip
 
@@ -130,6 +131,16 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_text("Category added.").wait_for()
             seen["content_categories"] = page.locator("#results tbody").inner_text()
             _screen(page, "content-categories", seen)
+            sections.get_by_role("link", name="Media library").click()
+            page.get_by_role("heading", name="Media library").wait_for()
+            page.get_by_label("File (images, PDF and the other allowed types)").set_input_files(
+                files=[{"name": "dot.png", "mimeType": "image/png", "buffer": png(2, 2)}]
+            )
+            page.get_by_label("Alternative text (optional)").fill("A dot")
+            page.get_by_role("button", name="Upload", exact=True).click()
+            page.get_by_text("The file is uploaded.").wait_for()
+            seen["media"] = page.locator("#results tbody").inner_text()
+            _screen(page, "media", seen)
 
             sections.get_by_role("link", name="Moderation queue").click()
             page.get_by_role("heading", name="Moderation queue").wait_for()
@@ -190,6 +201,7 @@ def test_write_publish_a_post_in_two_languages_and_moderate_a_reply(
                       timeout=30).json()  # fmt: skip
     assert topic["is_pinned"] is True
     assert "Recipes" in seen["content_categories"]
+    assert "dot.png" in seen["media"] and "A dot" in seen["media"]
     assert seen["axe"] == {name: [] for name in SCREENS}
     assert [m for m in seen["console"] if "Content Security Policy" in m] == []
     assert seen["elsewhere"] == []

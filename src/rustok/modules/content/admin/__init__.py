@@ -7,16 +7,23 @@ from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.content.admin.categories import ContentCategoryAdminController
+from rustok.modules.content.admin.media import MediaAdminController
 from rustok.modules.content.admin.nodes import NodeAdminController
 from rustok.modules.content.admin.tags import TAGS_PATH, TagAdminController
 from rustok.web.admin.i18n import N_
 
 CONTENT_ADMIN = ModuleAdmin(
-    handlers=[NodeAdminController, TagAdminController, ContentCategoryAdminController],
+    handlers=[
+        NodeAdminController,
+        TagAdminController,
+        ContentCategoryAdminController,
+        MediaAdminController,
+    ],
     screens=(
         AdminScreen(N_("Content nodes"), "/admin/content/nodes", "nodes:list"),
         AdminScreen(N_("Tags"), TAGS_PATH, "categories:list"),
         AdminScreen(N_("Categories"), "/admin/content/categories", "categories:list"),
+        AdminScreen(N_("Media library"), "/admin/content/media", "media:list"),
     ),
     templates=Path(__file__).parent / "templates",
 )
