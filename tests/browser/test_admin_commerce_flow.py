@@ -179,8 +179,8 @@ def _drive(base: str) -> dict[str, Any]:
             seen["usage_limit"] = page.get_by_label("Usage limit (optional)").input_value()
             _screen(page, "discount-edit", seen)
 
-            sections.get_by_role("link", name="Categories").click()
-            page.get_by_role("heading", name="Categories", exact=True).wait_for()
+            sections.get_by_role("link", name="Product categories").click()
+            page.get_by_role("heading", name="Product categories", exact=True).wait_for()
             page.get_by_label("Name", exact=True).fill("Browser shirts")
             page.get_by_role("button", name="Add the category").click()
             page.get_by_text("Category added.").wait_for()

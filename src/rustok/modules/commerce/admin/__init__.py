@@ -38,7 +38,7 @@ COMMERCE_ADMIN = ModuleAdmin(
         AdminScreen(N_("Stock locations"), "/admin/commerce/stock-locations", perm.INVENTORY_LIST),
         AdminScreen(N_("Regions and shipping"), "/admin/commerce/regions", perm.SETTINGS_LIST),
         AdminScreen(N_("Discounts"), "/admin/commerce/discounts", perm.DISCOUNTS_LIST),
-        AdminScreen(N_("Categories"), "/admin/commerce/categories", perm.CATEGORIES_LIST),
+        AdminScreen(N_("Product categories"), "/admin/commerce/categories", perm.CATEGORIES_LIST),
         AdminScreen(N_("Collections"), "/admin/commerce/collections", perm.CATEGORIES_LIST),
     ),
     templates=Path(__file__).parent.joinpath("templates"),

@@ -162,8 +162,8 @@ async def _category_list(
     result = await commerce.taxonomy.list_categories(query.page, PER_PAGE)
     parents = await _parents(commerce)
     return page(
-        request, "commerce/categories_list.html", title=gettext("Categories"),
-        crumbs=[Crumb(gettext("Commerce")), Crumb(gettext("Categories"))],
+        request, "commerce/categories_list.html", title=gettext("Product categories"),
+        crumbs=[Crumb(gettext("Commerce")), Crumb(gettext("Product categories"))],
         view=ListView(CATEGORY_LIST, query, CATEGORIES, result.items, result.total), form=form,
         parents=parents, parent_names=dict(parents), status_code=status_code,
     )  # fmt: skip
@@ -175,7 +175,7 @@ async def _category_edit(
 ) -> Response[str]:  # fmt: skip
     return page(
         request, "commerce/category_edit.html", title=category.name,
-        crumbs=[Crumb(gettext("Commerce")), Crumb(gettext("Categories"), CATEGORIES),
+        crumbs=[Crumb(gettext("Commerce")), Crumb(gettext("Product categories"), CATEGORIES),
                 Crumb(category.name)],
         category=category, form=form, parents=await _parents(commerce, category.id),
         status_code=status_code,
