@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from rustok.cli.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
 from tests.browser.test_admin_flow import SCREENSHOTS, _screen
 from tests.browser.test_swagger_demo_flow import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    SERVER_DATABASES,
     _page,
     pytestmark,  # noqa: F401 - slow, and the long timeout
     server,  # noqa: F401 - the demo server fixture
@@ -40,20 +40,18 @@ FAILURE = "broker unreachable: connection refused"
 EVENT_TYPE = "product.created"
 
 
-def _fail_an_event(databases: list[Path]) -> None:
+def _fail_an_event(database: Path) -> None:
     """Mark one delivered ``product.created`` row failed in the server's database (waiting
     for the relay to deliver the demo's events first: it would overwrite a pending one)."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        marked = 0
-        for database in databases:
-            with sqlite3.connect(database, timeout=30) as conn:
-                marked += conn.execute(
-                    "UPDATE sys_events SET status = 'failed', attempts = 10, last_error = ? "
-                    "WHERE id = (SELECT id FROM sys_events WHERE event_type = ? "
-                    "AND status = 'dispatched' ORDER BY created_at DESC LIMIT 1)",
-                    (FAILURE, EVENT_TYPE),
-                ).rowcount
+        with sqlite3.connect(database, timeout=30) as conn:
+            marked = conn.execute(
+                "UPDATE sys_events SET status = 'failed', attempts = 10, last_error = ? "
+                "WHERE id = (SELECT id FROM sys_events WHERE event_type = ? "
+                "AND status = 'dispatched' ORDER BY created_at DESC LIMIT 1)",
+                (FAILURE, EVENT_TYPE),
+            ).rowcount
         if marked:
             return
         time.sleep(0.5)
@@ -181,11 +179,10 @@ def _drive(base: str) -> dict[str, Any]:
 
 def test_replay_a_failed_event_revoke_a_session_sign_out(
     server: str,  # noqa: F811 - the fixture
-    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    # The fixture's numbered directory (pytest also links it as "demo-servercurrent").
-    found = tmp_path_factory.getbasetemp().glob("demo-server*/demo.db")
-    _fail_an_event(sorted({path.resolve() for path in found}))
+    # This module's server's database: another module's demo server may run in this process
+    # (marking a row there let the test go on before its own server had delivered one).
+    _fail_an_event(SERVER_DATABASES[server])
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         seen = pool.submit(_drive, server).result(timeout=600)
     assert seen["failed_rows"] == 1

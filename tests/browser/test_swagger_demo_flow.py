@@ -47,6 +47,10 @@ def _rustok(*args: str, env: dict[str, str], cwd: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+# Each demo server's database by its base URL (tests that edit the server's rows need it).
+SERVER_DATABASES: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo server on a free port; its base URL."""
@@ -69,6 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    SERVER_DATABASES[base] = tmp_path / "demo.db"
     try:
         deadline = time.monotonic() + 90
         while True:
