@@ -6,7 +6,13 @@ connection kept for reads only:
 
 - SQLite: a few threads, each with its own ``sqlite3`` connection (``query_only``, WAL);
   a read is one hop to such a thread, which executes and fetches everything at once. In
-  autocommit mode the statement is its own read transaction.
+  autocommit mode the statement is its own read transaction. A *quick* read (an indexed
+  lookup the caller expects to be short: a list page, a product by handle) first runs on
+  the event loop's own connection under a budget of SQLite VM steps
+  (:data:`INLINE_STEP_BUDGET`, about a millisecond of ordinary SQL): the thread hop costs
+  more CPU (~120 µs) than such a read. Over the budget, or busy (that connection never
+  waits for a lock), it is interrupted and run on a thread as any other, so a read that
+  turns out slow never holds the loop for longer than the budget.
 - PostgreSQL: a small set of asyncpg connections; a read is one ``fetch`` (a prepared
   statement after the first use), no transaction block, no reset query on release.
 
@@ -36,13 +42,19 @@ from rustok.core.tracing import sql_span
 Row = Sequence[Any]
 StatementObserver = Callable[[str], None]
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A quick read's budget on the event loop, in SQLite VM steps, checked every
+# STEPS_PER_CHECK: a list page of 20 takes ~1,200 steps (~90 µs), a product by handle ~100.
+INLINE_STEP_BUDGET = 20_000
+STEPS_PER_CHECK = 500
 
 
 class ReadPool(Protocol):
     dialect: str
     observers: list[StatementObserver]
 
-    async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
+    async def fetch(self, sql: str, params: Sequence[Any], *, quick: bool = False) -> list[Row]:
+        """All rows of ``sql``; ``quick``: an indexed lookup expected to be short."""
+        ...
 
     async def aclose(self) -> None: ...
 
@@ -60,6 +72,12 @@ class SqliteReadPool:
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="rustok-read")
         self.observers: list[StatementObserver] = []
+        self._inline: sqlite3.Connection | None = None
+        self._inline_thread = 0
+        self._checks_left = 0
+        # Reads finished on the loop, and quick reads sent on to a thread (tests, metrics).
+        self.inline_reads = 0
+        self.inline_fallbacks = 0
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -81,12 +99,51 @@ class SqliteReadPool:
             self._outages.failed(str(exc))
             raise DatabaseUnavailable(str(exc)) from exc
 
-    async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+    def _over_budget(self) -> int:
+        self._checks_left -= 1
+        return 1 if self._checks_left < 0 else 0  # non-zero interrupts the statement
+
+    def _loop_connection(self) -> sqlite3.Connection | None:
+        """The connection of the thread that opened it first (the event loop's)."""
+        thread = threading.get_ident()
+        if self._inline is None:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=0")  # never sleep on the loop: a thread waits
+            conn.execute("PRAGMA query_only=ON")
+            conn.set_progress_handler(self._over_budget, STEPS_PER_CHECK)
+            self._inline, self._inline_thread = conn, thread
+            with self._lock:
+                self._connections.append(conn)
+        return self._inline if self._inline_thread == thread else None
+
+    def _run_inline(self, sql: str, params: Sequence[Any]) -> list[Row] | None:
+        """The rows, or None when the read must go to a thread (over budget, busy, or
+        an error a thread's connection reports properly)."""
+        try:
+            conn = self._loop_connection()
+        except sqlite3.Error:
+            return None
+        if conn is None:
+            return None
+        self._checks_left = INLINE_STEP_BUDGET // STEPS_PER_CHECK
+        try:
+            rows = conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such" in str(exc) or "syntax" in str(exc):
+                raise  # a programming error, not an outage
+            self.inline_fallbacks += 1
+            return None
+        self.inline_reads += 1
+        return rows
+
+    async def fetch(self, sql: str, params: Sequence[Any], *, quick: bool = False) -> list[Row]:
         for observe in self.observers:
             observe(sql)
-        loop = asyncio.get_running_loop()
         with sql_span(sql, "sqlite"):
-            rows = await loop.run_in_executor(self._executor, self._run, sql, params)
+            rows = self._run_inline(sql, params) if quick else None
+            if rows is None:
+                loop = asyncio.get_running_loop()
+                rows = await loop.run_in_executor(self._executor, self._run, sql, params)
         self._outages.succeeded()
         return rows
 
@@ -96,6 +153,7 @@ class SqliteReadPool:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
+        self._inline = None
 
 
 class PostgresReadPool:
@@ -132,7 +190,7 @@ class PostgresReadPool:
             )
         return conn
 
-    async def fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
+    async def fetch(self, sql: str, params: Sequence[Any], *, quick: bool = False) -> list[Row]:
         with sql_span(sql, "postgresql"):
             return await self._fetch_in_slot(sql, params)
 
@@ -142,12 +200,15 @@ class PostgresReadPool:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._size)
         started = self._outages.now()
-        try:
-            async with asyncio.timeout(self._timeout):
-                await self._slots.acquire()
-        except TimeoutError:
-            self._outages.failed("no free connection in the pool", started=started)
-            raise DatabaseUnavailable("no free connection in the pool") from None
+        if self._slots.locked():  # all connections busy: wait, but not for ever
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await self._slots.acquire()
+            except TimeoutError:
+                self._outages.failed("no free connection in the pool", started=started)
+                raise DatabaseUnavailable("no free connection in the pool") from None
+        else:
+            await self._slots.acquire()  # a free slot: taken at once, no timer to arm
         try:
             rows = await self._fetch(sql, params, started)
         finally:

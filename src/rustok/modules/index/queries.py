@@ -63,7 +63,8 @@ class ProductPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ProductEdges(msgspec.Struct, frozen=True, kw_only=True):
-    """A page with each item's own cursor (continuing right after it), for GraphQL."""
+    """A page with each item's own cursor (continuing right after it), for GraphQL; or with
+    the last item's only (``every_cursor=False``)."""
 
     items: list[ProductSummary]
     cursors: list[str]
@@ -232,8 +233,11 @@ class StorefrontReads:
         self.dialect = rows.dialect
 
     async def product_edges(
-        self, tenant: TenantRef, locale: str | None, flt: ProductFilter
-    ) -> ProductEdges:
+        self, tenant: TenantRef, locale: str | None, flt: ProductFilter, *,
+        every_cursor: bool = True,
+    ) -> ProductEdges:  # fmt: skip
+        """A page; ``every_cursor=False``: only the last item's cursor (REST pages need no
+        other, and each costs an encoding)."""
         limit = min(max(flt.limit, 1), MAX_LIMIT)
         currency = (flt.currency or tenant.currency_code).upper()
         words = query_words(flt.q or "")
@@ -262,6 +266,7 @@ class StorefrontReads:
             lambda: _list_statement(shape, self.dialect),
             values,
             self._rows.list_row,
+            quick=not words,
         )
         more = len(rows) > limit
         rows = rows[:limit]
@@ -274,13 +279,14 @@ class StorefrontReads:
             )
             for row in rows
         ]  # fmt: skip
-        cursors = [_cursor(sort, row, offset + i + 1) for i, row in enumerate(rows)]
+        first = 0 if every_cursor else max(len(rows) - 1, 0)
+        cursors = [_cursor(sort, rows[i], offset + i + 1) for i in range(first, len(rows))]
         return ProductEdges(items=items, cursors=cursors, has_more=more)
 
     async def list_products(
         self, tenant: TenantRef, locale: str | None, flt: ProductFilter
     ) -> ProductPage:
-        edges = await self.product_edges(tenant, locale, flt)
+        edges = await self.product_edges(tenant, locale, flt, every_cursor=False)
         more = edges.has_more and bool(edges.items)
         return ProductPage(items=edges.items, next_cursor=edges.cursors[-1] if more else None)
 
@@ -289,8 +295,9 @@ class StorefrontReads:
     ) -> ProductRow | None:
         values = {"locale": resolve_locale(tenant, locale), "handle": handle}
         rows = await self._rows.fetch(
-            tenant.id, "product", self._rows.product_statement, values, self._rows.product_row
-        )
+            tenant.id, "product", self._rows.product_statement, values, self._rows.product_row,
+            quick=True,
+        )  # fmt: skip
         return rows[0] if rows else None
 
     async def content_by_slug(
@@ -298,8 +305,9 @@ class StorefrontReads:
     ) -> ContentRow | None:
         values = {"locale": resolve_locale(tenant, locale), "kind": kind, "slug": slug}
         rows = await self._rows.fetch(
-            tenant.id, "content", self._rows.content_statement, values, self._rows.content_row
-        )
+            tenant.id, "content", self._rows.content_statement, values, self._rows.content_row,
+            quick=True,
+        )  # fmt: skip
         return rows[0] if rows else None
 
     async def search(

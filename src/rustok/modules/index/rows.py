@@ -139,20 +139,27 @@ class RowReader:
                       "locale", "published_at", "sort_title", "price_min", "price_max",
                       "compare_at_max")  # fmt: skip
         self._list = converters(list_names, self.dialect)
+        # Only the columns whose driver value is not already the answer's (the rest is
+        # copied as it is: a list converts 21 rows).
+        self._list_converted = [(i, c) for i, c in enumerate(self._list) if c is not _same]
         self._product = converters(_columns(ProductRow), self.dialect)
         self._content = converters(_columns(ContentRow), self.dialect)
         self._search = converters(_SEARCH_NAMES, self.dialect)
 
     async def fetch(
         self, tenant_id: uuid.UUID, shape: Any, build: Callable[[], Select[Any]],
-        values: Mapping[str, Any], convert: Callable[[Row], T],
+        values: Mapping[str, Any], convert: Callable[[Row], T], *, quick: bool = False,
     ) -> list[T]:  # fmt: skip
+        """``quick``: an indexed lookup (no full-text match), see ``ReadPool.fetch``."""
         read = self.reads.get(shape, build)
-        rows = await self.pool.fetch(read.sql, read.params(tenant_id, values))
+        rows = await self.pool.fetch(read.sql, read.params(tenant_id, values), quick=quick)
         return [convert(row) for row in rows]
 
-    def list_row(self, row: Row) -> tuple[Any, ...]:
-        return tuple(convert(value) for convert, value in zip(self._list, row, strict=True))
+    def list_row(self, row: Row) -> list[Any]:
+        values = list(row)
+        for i, convert in self._list_converted:
+            values[i] = convert(values[i])
+        return values
 
     def product_row(self, row: Row) -> ProductRow:
         values = (convert(value) for convert, value in zip(self._product, row, strict=True))

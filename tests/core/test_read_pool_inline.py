@@ -1,0 +1,117 @@
+"""Quick SQLite reads on the event loop's own connection, under a step budget
+(``core/read_pool.py``): they answer what the thread path answers, a slow one is interrupted
+and finished on a thread, and the loop never waits for a lock."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from rustok.core.db.outages import OutageMonitor
+from rustok.core.read_pool import INLINE_STEP_BUDGET, SqliteReadPool
+
+# Far more VM steps than the budget allows: counting to 200,000 in a recursive CTE.
+SLOW = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) "
+    "SELECT count(*), max(x) FROM c"
+)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    path = tmp_path / "reads.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.executemany("INSERT INTO items VALUES (?, ?)", [(n, f"item {n}") for n in range(100)])
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.fixture
+async def pool(database: Path) -> AsyncIterator[SqliteReadPool]:
+    reads = SqliteReadPool(str(database), threads=2, outages=OutageMonitor())
+    yield reads
+    await reads.aclose()
+
+
+async def test_a_quick_read_runs_on_the_loop_and_answers_as_a_thread_does(
+    pool: SqliteReadPool,
+) -> None:
+    sql = "SELECT id, name FROM items WHERE id BETWEEN ? AND ? ORDER BY id"
+    on_loop = await pool.fetch(sql, (10, 14), quick=True)
+    on_thread = await pool.fetch(sql, (10, 14))
+    assert [tuple(r) for r in on_loop] == [(n, f"item {n}") for n in range(10, 15)]
+    assert [tuple(r) for r in on_thread] == [tuple(r) for r in on_loop]
+    assert (pool.inline_reads, pool.inline_fallbacks) == (1, 0)
+
+
+async def test_a_read_over_the_step_budget_is_finished_on_a_thread(
+    pool: SqliteReadPool,
+) -> None:
+    assert INLINE_STEP_BUDGET < 200_000
+    rows = await pool.fetch(SLOW, (), quick=True)
+    assert tuple(rows[0]) == (200_000, 200_000)  # the whole answer, from the thread
+    assert (pool.inline_reads, pool.inline_fallbacks) == (0, 1)
+    # The loop's connection is usable again at once.
+    assert [tuple(r) for r in await pool.fetch("SELECT count(*) FROM items", (), quick=True)] == [
+        (100,)
+    ]
+    assert pool.inline_reads == 1
+
+
+async def test_a_locked_database_never_holds_the_loop(database: Path, pool: SqliteReadPool) -> None:
+    # An exclusive-mode writer keeps every other connection out until it lets go; the
+    # thread path waits for it (busy timeout), the loop's connection must not.
+    writer = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    writer.execute("PRAGMA locking_mode=EXCLUSIVE")
+    writer.execute("BEGIN EXCLUSIVE")
+    writer.execute("INSERT INTO items VALUES (1000, 'late')")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticking = asyncio.create_task(ticker())
+    read = asyncio.create_task(pool.fetch("SELECT count(*) FROM items", (), quick=True))
+    await asyncio.sleep(0.3)
+    assert not read.done()
+    seen = ticks
+    assert seen >= 10  # the loop went on while the read waited
+    writer.execute("COMMIT")
+    writer.execute("PRAGMA locking_mode=NORMAL")
+    writer.execute("SELECT 1").fetchall()  # the exclusive lock is dropped on the next access
+    writer.close()
+    rows = await asyncio.wait_for(read, 15)
+    ticking.cancel()
+    assert tuple(rows[0]) == (101,)
+    assert pool.inline_fallbacks == 1
+
+
+async def test_another_thread_never_uses_the_loops_connection(pool: SqliteReadPool) -> None:
+    await pool.fetch("SELECT 1", (), quick=True)  # the loop's thread owns the connection now
+    answers: list[object] = []
+
+    def elsewhere() -> None:
+        answers.append(asyncio.run(pool.fetch("SELECT 2", (), quick=True)))
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join(15)
+    assert [tuple(r) for r in answers[0]] == [(2,)]  # type: ignore[attr-defined]
+    assert pool.inline_reads == 1  # the other thread's read went through the executor
+
+
+async def test_a_programming_error_is_raised_not_retried(pool: SqliteReadPool) -> None:
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        await pool.fetch("SELECT * FROM missing", (), quick=True)
+    assert pool.inline_fallbacks == 0
