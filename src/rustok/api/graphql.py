@@ -25,6 +25,7 @@ from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
 from rustok.api.graphql_dependencies import http_dependencies
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
+from rustok.api.graphql_leaves import LeafExecutionContext
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_mail import MailMutation, MailQuery
 from rustok.api.graphql_metrics import current_execution, name_operation_span, record_operation
@@ -86,6 +87,7 @@ class RustokSchema(strawberry.Schema):
         self.limits = limits
         super().__init__(
             **kwargs,
+            execution_context_class=LeafExecutionContext,
             extensions=[
                 # Factories: a fresh extension per request; the document cache is shared.
                 lambda: PersistedQueries(limits.max_document_size),

@@ -49,6 +49,11 @@ class UnsupportedMediaType(RustokError):
 class GraphQLTransport(GraphQLController):
     """Strawberry's Litestar controller with our errors; the app makes it concrete."""
 
+    def encode_json(self, data: object) -> bytes:
+        # msgspec: the same JSON as json.dumps (UTF-8 rather than \u escapes), several times
+        # faster on a page of products.
+        return msgspec.json.encode(data)
+
     def parse_json(self, data: str | bytes) -> Any:
         try:
             return msgspec.json.decode(data)

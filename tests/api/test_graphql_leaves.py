@@ -1,0 +1,160 @@
+"""The short path for plain-leaf objects (``api/graphql_leaves.py``) answers exactly what
+graphql-core answers — data and errors — and is taken where it should be."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import GraphQLObjectType
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from rustok.api.graphql_leaves import LeafExecutionContext
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.type
+class Money:
+    amount: int
+    currency: str
+
+
+@strawberry.type
+class Item:
+    id: strawberry.ID
+    key: uuid.UUID
+    title: str
+    subtitle: str | None
+    colour: Colour
+    price: Money
+    compare_at: Money | None
+    tags: list[str]
+    rank: float
+    big: int  # out of GraphQL Int's range for one item: a coercion error
+
+    @strawberry.field
+    def shout(self, times: int = 1) -> str:
+        return self.title.upper() * times
+
+
+@strawberry.type
+class Edge:
+    cursor: str
+    node: Item
+
+
+def _item(n: int, **changes: Any) -> Item:
+    values: dict[str, Any] = {
+        "id": strawberry.ID(f"i{n}"), "key": uuid.UUID(int=n), "title": f"item {n}",
+        "subtitle": None if n % 2 else f"sub {n}", "colour": Colour.RED if n % 2 else Colour.BLUE,
+        "price": Money(amount=100 * n, currency="EUR"),
+        "compare_at": None if n % 3 else Money(amount=150 * n, currency="EUR"),
+        "tags": [f"t{n}"], "rank": n / 3, "big": n,
+    }  # fmt: skip
+    values.update(changes)
+    return Item(**values)
+
+
+BROKEN: dict[str, list[Item]] = {}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def edges(self) -> list[Edge]:
+        return [Edge(cursor=f"c{n}", node=_item(n)) for n in range(1, 7)]
+
+    @strawberry.field
+    def broken(self, kind: str) -> list[Item]:
+        return BROKEN[kind]
+
+
+def _schema(context: type[Any]) -> strawberry.Schema:
+    return strawberry.Schema(query=Query, execution_context_class=context)
+
+
+class Recording(LeafExecutionContext):
+    """Notes the object types the short path completed."""
+
+    fast: list[str] = []
+
+    def execute_fields(self, parent_type: GraphQLObjectType, *args: Any) -> Any:
+        plan = self._plan(parent_type, args[2]) if self._plain else None
+        if plan is not None:
+            Recording.fast.append(parent_type.name)
+        return super().execute_fields(parent_type, *args)
+
+
+DOCUMENTS = [
+    "{ edges { cursor node { id key title subtitle colour rank } } }",
+    "{ edges { c: cursor node { __typename t: title id t2: title } } }",
+    "{ edges { node { price { amount currency } compareAt { amount } } } }",
+    "{ edges { node { title tags } } }",  # a list of leaves: the normal path
+    "{ edges { node { title shout(times: 2) } } }",  # a resolver with arguments
+    "{ edges { node { ...F } } } fragment F on Item { id title colour }",
+    "query($s: Boolean!) { edges { node { id title @include(if: $s) subtitle @skip(if: $s) } } }",
+    '{ broken(kind: "null-title") { id title } }',
+    '{ broken(kind: "big") { id big } }',
+    '{ broken(kind: "null-price") { id price { amount } } }',
+]
+
+
+@pytest.fixture(autouse=True)
+def broken_items() -> None:
+    BROKEN.update(
+        {
+            "null-title": [_item(1), _item(2, title=None), _item(3)],
+            "big": [_item(1), _item(2, big=2**40)],
+            "null-price": [_item(1, price=None)],
+        }
+    )
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("include", [True, False])
+async def test_the_short_path_answers_what_graphql_core_answers(
+    document: str, include: bool
+) -> None:
+    variables = {"s": include} if "$s" in document else None
+    plain = await _schema(StrawberryGraphQLCoreExecutionContext).execute(
+        document, variable_values=variables
+    )
+    short = await _schema(LeafExecutionContext).execute(document, variable_values=variables)
+    assert short.data == plain.data
+    assert [e.formatted for e in short.errors or []] == [e.formatted for e in plain.errors or []]
+
+
+async def test_errors_are_graphql_cores_own() -> None:
+    result = await _schema(LeafExecutionContext).execute('{ broken(kind: "null-title") { title } }')
+    assert result.data is None  # a non-null list item failed: the list, then its parent
+    assert result.errors is not None
+    assert result.errors[0].message == "Cannot return null for non-nullable field Item.title."
+    assert result.errors[0].path == ["broken", 1, "title"]
+    big = await _schema(LeafExecutionContext).execute('{ broken(kind: "big") { big } }')
+    assert big.errors is not None and "Int cannot represent" in big.errors[0].message
+
+
+async def test_the_short_path_is_taken_for_plain_objects_only() -> None:
+    Recording.fast = []
+    result = await _schema(Recording).execute(
+        "{ edges { cursor node { id title price { amount } } } }"
+    )
+    assert result.errors is None
+    assert result.data is not None
+    assert result.data["edges"][0] == {
+        "cursor": "c1", "node": {"id": "i1", "title": "item 1", "price": {"amount": 100}}
+    }  # fmt: skip
+    # Each edge is completed in one go (its node and price inside it); Query is not.
+    assert Recording.fast.count("Edge") == 6
+    assert "Query" not in Recording.fast
+    Recording.fast = []
+    await _schema(Recording).execute("{ edges { node { title shout } } }")
+    assert "Item" not in Recording.fast and "Edge" not in Recording.fast
