@@ -228,6 +228,18 @@ async def test_a_new_locale_tab_adds_a_translation_with_its_own_blocks(
         "highlighted": True}]  # fmt: skip
     en = (await client.get(f"{API}/{created['id']}?locale=en", headers=api)).json()
     assert en["blocks"] == [{"type": "spacer", "height": 10}]
+    # Removing a translation is the PATCH's remove_locales; the last one has no button.
+    page, form = await _form(client, f"{path}?locale=ru")
+    assert 'name="op" value="remove_locale"' in page
+    removed = await client.post(path, data={**form, "op": "remove_locale"})
+    assert removed.status_code == 303 and "Translation removed." in (
+        await client.get(removed.headers["location"])).text  # fmt: skip
+    read = (await client.get(f"{API}/{created['id']}", headers=api)).json()
+    assert [t["locale"] for t in read["translations"]] == ["en"]
+    page, form = await _form(client, f"{path}?locale=en")
+    assert 'value="remove_locale"' not in page
+    last = await client.post(path, data={**form, "op": "remove_locale"})
+    assert last.status_code == 400 and "a node keeps at least one translation" in last.text
 
 
 async def test_validation_errors_show_under_their_fields_and_change_nothing(

@@ -193,6 +193,22 @@ def _translation_patch(posted: Mapping[str, str], blocks: list[PostedBlock]) -> 
     return patch
 
 
+async def _remove_locale(
+    request: AnyRequest, service: PageService, read: PageRead, locale: str,
+    posted: Mapping[str, str],
+) -> Response[Any]:  # fmt: skip
+    """Drop the form's locale (the REST PATCH's ``remove_locales``); a page keeps one."""
+    try:
+        ensure_fresh(_version(read), posted)
+        await service.update(read.id, PageUpdate(remove_locales=[locale]), [locale])
+    except RustokError as exc:
+        if exc.status in (403, 404):
+            raise
+        state = form_failed(posted, exc, {})  # shown above the form
+        return _render_edit(request, read, locale, state, status_code=exc.status)
+    return redirect_with_flash(request, f"{PAGES_PATH}/{read.id}", N_("Translation removed."))
+
+
 class PageAdminController(Controller):
     path = PAGES_PATH
     dependencies = CONTENT_DEPENDENCIES
@@ -269,6 +285,8 @@ class PageAdminController(Controller):
         read = await service.get(page_id, [locale])
         blocks = posted_blocks(posted)
         op = posted.get("op", "save")
+        if op == "remove_locale":
+            return await _remove_locale(request, service, read, locale, posted)
         if op != "save":
             blocks = apply_op(blocks, op, posted.get("new_block"))
             values = {k: v for k, v in posted.items() if not _BLOCK_KEY.match(k)}
