@@ -187,10 +187,10 @@ async def test_a_new_page_then_blocks_added_moved_removed_and_saved(
     since = len(await event_types(app.platform))
     saved = await client.post(path, data={**{k: v for k, v in added.items() if not
                                              k.startswith("b3-")}, "meta_title": "SEO!",
-                                          "op": "save"})  # fmt: skip
+                                          "position": "4", "op": "save"})  # fmt: skip
     assert saved.status_code == 303, saved.text
     read = (await client.get(f"{API}/{page_id}", headers=api)).json()
-    assert read["meta_title"] == "SEO!"
+    assert (read["meta_title"], read["position"]) == ("SEO!", 4)
     assert read["blocks"] == [
         {"type": "text", "content": "Hello **there**", "format": "markdown"},
         {"type": "hero", "title": "Welcome", "subtitle": None, "image_url": None,
@@ -274,6 +274,8 @@ async def test_validation_errors_show_under_their_fields_and_change_nothing(
     assert 'value="taken"' in taken.text
     template = await client.post(path, data={**form, "template": "Bad Template"})
     assert template.status_code == 400 and 'id="template-error"' in template.text
+    position = await client.post(path, data={**form, "position": "-1"})
+    assert position.status_code == 400 and 'id="position-error"' in position.text
     unknown = await client.post(path, data={**form, "b0-type": "carousel"})
     assert unknown.status_code == 400 and "unknown block type" in unknown.text
     read = (await client.get(f"{API}/{created['id']}", headers=api)).json()

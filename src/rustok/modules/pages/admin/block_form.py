@@ -218,14 +218,14 @@ def from_blocks(blocks: list[Block]) -> list[PostedBlock]:
     return shown
 
 
-def _number(text: str) -> int | str:
+def number(text: str) -> int | str:
     """A whole number, or the text itself for the service to refuse with its message."""
     return int(text) if re.fullmatch(r"-?\d{1,15}", text) else text
 
 
 def _part(text: str, kind: PartKind) -> Any:
     if kind == "int":
-        return _number(text)
+        return number(text)
     if kind == "bool":
         return text.lower() in _TRUE
     if kind == "list":
@@ -278,7 +278,7 @@ def block_payload(block: PostedBlock) -> dict[str, Any]:
         stripped = text if f.kind == "textarea" else text.strip()
         if not stripped.strip() and not f.required:
             continue
-        payload[f.name] = _number(stripped) if f.kind == "int" else stripped
+        payload[f.name] = number(stripped) if f.kind == "int" else stripped
     return payload
 
 

@@ -43,6 +43,7 @@ from rustok.modules.pages.admin.block_form import (
     error_field,
     form_values,
     from_blocks,
+    number,
     posted_blocks,
 )
 from rustok.modules.pages.blocks import BLOCK_TYPES
@@ -104,7 +105,8 @@ def _page_locales(read: PageRead) -> list[str]:
 
 def _shown_values(read: PageRead, locale: str) -> dict[str, str]:
     """The form of ``read`` in ``locale`` (empty fields for a locale not translated yet)."""
-    values = {VERSION_FIELD: _version(read), "locale": locale, "template": read.template}
+    values = {VERSION_FIELD: _version(read), "locale": locale, "template": read.template,
+              "position": str(read.position)}  # fmt: skip
     if read.locale != locale:
         return values
     values.update(
@@ -123,7 +125,7 @@ class _ErrorFields(Mapping[str, str]):
         self._static = {f"translations[0].{name}": name for name in PAGE_FIELDS}
         self._static.update({
             "translations[0]": "title", "translations": "title",
-            "translations[0].blocks": "blocks", "template": "template",
+            "translations[0].blocks": "blocks", "template": "template", "position": "position",
         })  # fmt: skip
 
     def __getitem__(self, key: str) -> str:
@@ -140,7 +142,7 @@ class _ErrorFields(Mapping[str, str]):
 
 
 def _field_names(blocks: list[PostedBlock]) -> set[str]:
-    names = {*PAGE_FIELDS, "template", "blocks"}
+    names = {*PAGE_FIELDS, "template", "position", "blocks"}
     for index, block in enumerate(blocks):
         names.add(f"b{index}")
         names.update(f"b{index}-{f.name}" for f in block.fields)
@@ -296,7 +298,10 @@ class PageAdminController(Controller):
         try:
             ensure_fresh(_version(read), posted)
             patch = _translation_patch(posted, blocks)
-            data = {"translations": [patch], "template": posted.get("template", "").strip()}
+            data = {
+                "translations": [patch], "template": posted.get("template", "").strip(),
+                "position": number(posted.get("position", "").strip() or "0"),
+            }  # fmt: skip
             body = parse_form(PageUpdate, data, fields)
             await service.update(page_id, body, [locale])
         except RustokError as exc:
