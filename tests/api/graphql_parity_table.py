@@ -106,6 +106,8 @@ COUNTERPARTS: dict[str, str] = {
     "DELETE /api/pages/{page_id:uuid}": "deletePage",
     "POST /api/pages/{page_id:uuid}/publish": "publishPage",
     "POST /api/pages/{page_id:uuid}/unpublish": "unpublishPage",
+    "POST /api/pages/{page_id:uuid}/archive": "archivePage",
+    "POST /api/pages/{page_id:uuid}/restore": "restorePage",
     "GET /api/pages/menus": "menus",
     "POST /api/pages/menus": "createMenu",
     "PATCH /api/pages/menus/{menu_id:uuid}": "updateMenu",

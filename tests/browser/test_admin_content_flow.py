@@ -207,3 +207,101 @@ def test_write_publish_a_post_in_two_languages_and_moderate_a_reply(
     assert seen["elsewhere"] == []
     for name in SCREENS:
         assert (SCREENSHOTS / f"admin-{name}.png").stat().st_size > 1000
+
+
+PAGE_SCREENS = ("pages", "page-new", "page-edit", "menus", "menu-edit", "menu-new")
+
+
+def _drive_pages(base: str) -> dict[str, Any]:
+    """Build a page from blocks without typing JSON, publish it, link it from the header menu."""
+    from playwright.sync_api import sync_playwright
+
+    seen: dict[str, Any] = {"console": []}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page, elsewhere = _page(browser, base)
+            page.on(
+                "console", lambda m: seen["console"].append(m.text) if m.type == "error" else None
+            )
+            page.goto(f"{base}/admin/login")
+            page.get_by_label("Tenant").fill("demo")
+            page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("heading", name="Dashboard").wait_for()
+            sections = page.get_by_role("navigation", name="Sections")
+
+            sections.get_by_role("link", name="Pages", exact=True).click()
+            page.get_by_role("heading", name="Pages", exact=True).wait_for()
+            seen["pages"] = page.locator("#results tbody").inner_text()
+            _screen(page, "pages", seen)
+            page.get_by_role("link", name="New page").click()
+            page.get_by_role("heading", name="New page").wait_for()
+            _screen(page, "page-new", seen)
+            page.get_by_label("Title", exact=True).fill("Delivery")
+            page.get_by_role("button", name="Create").click()
+            page.get_by_role("heading", name="Delivery").wait_for()
+            page.get_by_label("New block").select_option(label="Hero")
+            page.get_by_role("button", name="Add the block").click()
+            page.locator("#b0-title").fill("Fast delivery")
+            page.get_by_label("New block").select_option(label="Questions and answers")
+            page.get_by_role("button", name="Add the block").click()
+            page.locator("#b1-items").fill("When? | Tomorrow")
+            page.get_by_role("button", name="Move up").click()  # the questions go first
+            page.locator("#b0-items").wait_for()
+            page.get_by_role("button", name="Save", exact=True).first.click()
+            page.get_by_role("status").get_by_text("Saved.").wait_for()
+            _screen(page, "page-edit", seen)
+            page.get_by_role("button", name="Publish", exact=True).click()
+            page.get_by_role("status").get_by_text("Status changed.").wait_for()
+            seen["buttons"] = page.locator('form[action$="/status"] button').all_inner_texts()
+            seen["page_path"] = page.url.removeprefix(base).split("?")[0]
+
+            sections.get_by_role("link", name="Menus", exact=True).click()
+            page.get_by_role("heading", name="Menus", exact=True).wait_for()
+            _screen(page, "menus", seen)
+            page.locator("#results").get_by_role("link", name="Main").click()
+            page.get_by_role("heading", name="Main").wait_for()
+            before = page.locator("ol.blocks > li").count()
+            page.get_by_role("button", name="Add an item").click()
+            page.locator(f"#i{before}-level").wait_for()
+            page.locator(f"#i{before}-label-en").fill("Delivery")
+            page.locator(f"#i{before}-page").select_option(label="Delivery (/delivery)")
+            page.get_by_role("button", name="Save", exact=True).first.click()
+            page.get_by_role("status").get_by_text("Saved.").wait_for()
+            _screen(page, "menu-edit", seen)
+            sections.get_by_role("link", name="Menus", exact=True).click()
+            page.get_by_role("link", name="New menu").click()
+            page.get_by_role("heading", name="New menu").wait_for()
+            _screen(page, "menu-new", seen)
+            seen["elsewhere"] = elsewhere
+        finally:
+            browser.close()
+    return seen
+
+
+def test_build_a_page_from_blocks_publish_it_and_link_it_from_the_menu(
+    server: str,  # noqa: F811 - the fixture
+) -> None:
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(_drive_pages, server).result(timeout=600)
+    assert "Home" in seen["pages"]  # the demo's page
+    assert seen["buttons"] == ["Unpublish", "Archive"]
+    admin = _token(server, DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO)
+    page_id = seen["page_path"].rsplit("/", 1)[1]
+    read = httpx.get(f"{server}/api/pages/{page_id}", headers=admin, timeout=30).json()
+    assert (read["title"], read["status"]) == ("Delivery", "published")
+    assert [b["type"] for b in read["blocks"]] == ["faq", "hero"]
+    assert read["blocks"][0]["items"] == [{"question": "When?", "answer": "Tomorrow"}]
+    menus = httpx.get(f"{server}/api/pages/menus", params={"location": "header"}, headers=DEMO,
+                      timeout=30).json()  # fmt: skip
+    linked = [i for i in menus["items"][0]["items"] if i["page_id"] == page_id]
+    assert [i["labels"]["en"] for i in linked] == ["Delivery"]
+    assert seen["axe"] == {name: [] for name in PAGE_SCREENS}
+    assert [m for m in seen["console"] if "Content Security Policy" in m] == []
+    assert seen["elsewhere"] == []
+    for name in PAGE_SCREENS:
+        assert (SCREENSHOTS / f"admin-{name}.png").stat().st_size > 1000

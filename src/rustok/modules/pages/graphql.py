@@ -240,6 +240,16 @@ class PagesMutation:
             info, await _pages(info).publish(parse_id(id), False, chain_of(info, None)), None
         )
 
+    @strawberry.mutation(permission_classes=[requires("pages:update"), ON])
+    async def archive_page(self, info: RustokInfo, id: strawberry.ID) -> PageType:
+        read = await _pages(info).transition(parse_id(id), "archive", chain_of(info, None))
+        return _page(info, read, None)
+
+    @strawberry.mutation(permission_classes=[requires("pages:update"), ON])
+    async def restore_page(self, info: RustokInfo, id: strawberry.ID) -> PageType:
+        read = await _pages(info).transition(parse_id(id), "restore", chain_of(info, None))
+        return _page(info, read, None)
+
     @strawberry.mutation(permission_classes=[requires("pages:delete"), ON])
     async def delete_page(self, info: RustokInfo, id: strawberry.ID) -> bool:
         await _pages(info).delete(parse_id(id))

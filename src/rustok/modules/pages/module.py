@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rustok.core.module import ModuleSpec
 from rustok.modules.content.interface import ManagedContentKinds
+from rustok.modules.pages.admin import PAGES_ADMIN
 from rustok.modules.pages.demo import seed_pages
 from rustok.modules.pages.graphql import PagesMutation, PagesQuery
 from rustok.modules.pages.routes import MenuController, PageController
@@ -21,6 +22,7 @@ MODULE = ModuleSpec(
     graphql_query=PagesQuery,
     graphql_mutation=PagesMutation,
     demo=seed_pages,
+    admin=PAGES_ADMIN,
     # A page's body is its validated blocks: the generic content API must not write it.
     contributions=(ManagedContentKinds(("page",)),),
 )

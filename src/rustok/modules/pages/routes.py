@@ -93,6 +93,20 @@ class PageController(Controller):
         """published → draft (409 INVALID_TRANSITION otherwise)."""
         return await PageService(platform, access).publish(page_id, False, chain)
 
+    @post("/{page_id:uuid}/archive", permission="pages:update", status_code=200)
+    async def archive(
+        self, platform: PlatformDep, access: AccessDep, chain: ChainDep, page_id: Id
+    ) -> PageRead:
+        """published → archived (409 INVALID_TRANSITION otherwise)."""
+        return await PageService(platform, access).transition(page_id, "archive", chain)
+
+    @post("/{page_id:uuid}/restore", permission="pages:update", status_code=200)
+    async def restore(
+        self, platform: PlatformDep, access: AccessDep, chain: ChainDep, page_id: Id
+    ) -> PageRead:
+        """archived → draft (409 INVALID_TRANSITION otherwise)."""
+        return await PageService(platform, access).transition(page_id, "restore", chain)
+
 
 class MenuController(Controller):
     path = "/api/pages/menus"

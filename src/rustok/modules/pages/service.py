@@ -15,11 +15,13 @@ from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.content.interface import (
     ContentAccess,
+    NodeAction,
     NodeCreate,
     NodeFilter,
     NodeNotFound,
     NodeRead,
     NodeReader,
+    NodeSort,
     NodeStatus,
     NodeUpdate,
     NodeWriter,
@@ -103,10 +105,13 @@ class PageService:
 
     async def list(
         self, chain: Sequence[str], *, status: NodeStatus | None, parent_id: uuid.UUID | None,
-        page: int, per_page: int,
+        page: int, per_page: int, q: str | None = None, locale: str | None = None,
+        sort: NodeSort = "position",
     ) -> PagePage:  # fmt: skip
-        """Pages in position order (lists carry no blocks: ``blocks`` is null)."""
-        flt = NodeFilter(kind=PAGE, status=status, parent_id=parent_id, sort="position")
+        """Pages in ``sort`` order, position by default (lists carry no blocks: ``blocks`` is
+        null); ``q`` searches titles, ``locale`` keeps pages translated into it."""
+        flt = NodeFilter(kind=PAGE, status=status, parent_id=parent_id, sort=sort, q=q,
+                         locale=locale)  # fmt: skip
         nodes = await self._reader.page(self._access, flt, chain, page=page, per_page=per_page)
         items = [to_page_read(n) for n in nodes.items]
         return PagePage(items=items, page=page, per_page=per_page, total=nodes.total)
@@ -172,14 +177,20 @@ class PageService:
         return await self.get(page_id, chain)
 
     async def publish(self, page_id: uuid.UUID, publish: bool, chain: Sequence[str]) -> PageRead:
+        return await self.transition(page_id, "publish" if publish else "unpublish", chain)
+
+    async def transition(
+        self, page_id: uuid.UUID, action: NodeAction, chain: Sequence[str]
+    ) -> PageRead:
+        """Publish, unpublish, archive (a published page leaves the site: ``page.unpublished``)
+        or restore (archived → draft), as the content state machine allows (409 otherwise)."""
         async with self._platform.uow() as uow:
             await self._page(uow, page_id)
-            await self._writer.transition(
-                uow, self._access, page_id, "publish" if publish else "unpublish"
-            )
-            uow.publish(
-                PagePublished(page_id=page_id) if publish else PageUnpublished(page_id=page_id)
-            )
+            await self._writer.transition(uow, self._access, page_id, action)
+            if action == "publish":
+                uow.publish(PagePublished(page_id=page_id))
+            elif action in ("unpublish", "archive"):
+                uow.publish(PageUnpublished(page_id=page_id))
             await commit(uow)
         return await self.get(page_id, chain)
 
