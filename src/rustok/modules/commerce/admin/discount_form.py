@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from babel.numbers import get_currency_precision
 
-from rustok.modules.commerce.admin.variant_form import _integer, _minor
+from rustok.modules.commerce.admin.variant_form import to_integer, to_minor
 from rustok.modules.commerce.discounts.service import (
     DiscountCreate,
     DiscountRead,
@@ -76,9 +76,9 @@ def _active(posted: Mapping[str, str]) -> bool | str:
 
 def _common(posted: Mapping[str, str], currency: str | None) -> dict[str, Any]:
     limit, minimum = _text(posted, "usage_limit"), _text(posted, "min_subtotal")
-    subtotal = None if minimum is None else _minor(minimum, currency or "", "min_subtotal")
+    subtotal = None if minimum is None else to_minor(minimum, currency or "", "min_subtotal")
     return {
-        "usage_limit": _integer(limit), "min_subtotal": subtotal,
+        "usage_limit": to_integer(limit), "min_subtotal": subtotal,
         "starts_at": _time(_text(posted, "starts_at")), "ends_at": _time(_text(posted, "ends_at")),
         "is_active": _active(posted),
     }  # fmt: skip
@@ -88,7 +88,7 @@ def create_body(posted: Mapping[str, str]) -> DiscountCreate:
     currency = (_text(posted, "currency_code") or "").upper() or None
     kind = posted.get("kind", "")
     raw = _text(posted, "value") or ""
-    value = _minor(raw, currency or "", "value") if kind == "fixed" else _integer(raw)
+    value = to_minor(raw, currency or "", "value") if kind == "fixed" else to_integer(raw)
     body = {"code": posted.get("code", "").strip(), "kind": kind, "value": value,
             "currency_code": currency, **_common(posted, currency)}  # fmt: skip
     return parse_form(DiscountCreate, body, FIELDS)
