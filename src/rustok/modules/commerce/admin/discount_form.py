@@ -32,7 +32,7 @@ def version_of(discount: DiscountRead) -> str:
     return discount.updated_at.isoformat()
 
 
-def _major(amount: int | None, currency: str | None) -> str:
+def major_units(amount: int | None, currency: str | None) -> str:
     """Minor units as typed on the form ("4.90"), in integers only."""
     if amount is None:
         return ""
@@ -43,7 +43,7 @@ def _major(amount: int | None, currency: str | None) -> str:
     return f"{whole}.{fraction:0{precision}d}"
 
 
-def _local(moment: dt.datetime | None) -> str:
+def local_time(moment: dt.datetime | None) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 
@@ -52,8 +52,8 @@ def values_of(discount: DiscountRead) -> dict[str, str]:
     return {
         "is_active": "true" if discount.is_active else "false",
         "usage_limit": "" if discount.usage_limit is None else str(discount.usage_limit),
-        "min_subtotal": _major(discount.min_subtotal, discount.currency_code),
-        "starts_at": _local(discount.starts_at), "ends_at": _local(discount.ends_at),
+        "min_subtotal": major_units(discount.min_subtotal, discount.currency_code),
+        "starts_at": local_time(discount.starts_at), "ends_at": local_time(discount.ends_at),
         VERSION_FIELD: version_of(discount),
     }  # fmt: skip
 
@@ -62,7 +62,7 @@ def _text(posted: Mapping[str, str], name: str) -> str | None:
     return posted.get(name, "").strip() or None
 
 
-def _time(raw: str | None) -> str | None:
+def utc_time(raw: str | None) -> str | None:
     """A ``datetime-local`` value read as UTC; other text goes on for the body to refuse."""
     if not raw or not (found := _LOCAL_TIME.match(raw)):
         return raw
@@ -79,7 +79,8 @@ def _common(posted: Mapping[str, str], currency: str | None) -> dict[str, Any]:
     subtotal = None if minimum is None else to_minor(minimum, currency or "", "min_subtotal")
     return {
         "usage_limit": to_integer(limit), "min_subtotal": subtotal,
-        "starts_at": _time(_text(posted, "starts_at")), "ends_at": _time(_text(posted, "ends_at")),
+        "starts_at": utc_time(_text(posted, "starts_at")),
+        "ends_at": utc_time(_text(posted, "ends_at")),
         "is_active": _active(posted),
     }  # fmt: skip
 
