@@ -11,6 +11,7 @@ from rustok.modules.commerce.admin.customers import CustomerAdminController
 from rustok.modules.commerce.admin.discounts import DiscountAdminController
 from rustok.modules.commerce.admin.orders import OrderAdminController
 from rustok.modules.commerce.admin.price_lists import PriceListAdminController
+from rustok.modules.commerce.admin.product_translations import ProductTranslationAdminController
 from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
 from rustok.modules.commerce.admin.products import ProductAdminController
 from rustok.modules.commerce.admin.regions import RegionAdminController
@@ -19,12 +20,15 @@ from rustok.modules.commerce.admin.taxonomy import (
     CategoryAdminController,
     CollectionAdminController,
 )
+from rustok.modules.commerce.admin.variant_edit import VariantEditAdminController
 from rustok.web.admin.i18n import N_
 
 COMMERCE_ADMIN = ModuleAdmin(
     handlers=[
         ProductAdminController,
         ProductVariantAdminController,
+        ProductTranslationAdminController,
+        VariantEditAdminController,
         OrderAdminController,
         CustomerAdminController,
         StockLocationAdminController,
