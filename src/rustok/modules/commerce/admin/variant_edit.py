@@ -17,10 +17,10 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
-from rustok.core.context import current_context
 from rustok.core.errors import NotFound
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.admin.product_form import title_of
+from rustok.modules.commerce.admin.product_translations import default_locale
 from rustok.modules.commerce.admin.variant_edit_form import (
     edit_values,
     prices_body,
@@ -62,11 +62,6 @@ def _edit_page(
     )  # fmt: skip
 
 
-def _locale(request: AnyRequest) -> str:
-    tenant = current_context().tenant
-    return tenant.default_locale if tenant else "en"
-
-
 class VariantEditAdminController(Controller):
     path = LIST_PATH
     dependencies = COMMERCE_DEPENDENCIES
@@ -82,7 +77,7 @@ class VariantEditAdminController(Controller):
         ensure_visible(principal_of(request), product.status)
         variant = _variant_of(product, variant_id)
         values = edit_values(variant, [o.name for o in product.options])
-        return _edit_page(request, product, variant, FormState(values=values), _locale(request))
+        return _edit_page(request, product, variant, FormState(values=values), default_locale())
 
     @post("/{product_id:uuid}/variants/{variant_id:uuid}", permission=perm.PRODUCTS_UPDATE)
     async def save_variant(
@@ -102,7 +97,7 @@ class VariantEditAdminController(Controller):
         return await submit_form(
             request, save, version=version_of(variant),
             again=lambda form, status: _edit_page(
-                request, product, variant, form, _locale(request), status
+                request, product, variant, form, default_locale(), status
             ),
             done=(f"{LIST_PATH}/{product_id}", N_("Variant saved.")),
         )  # fmt: skip
