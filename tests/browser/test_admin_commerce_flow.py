@@ -39,6 +39,12 @@ SCREENS = (
     "discount-edit",
     "categories",
     "collections",
+    "product-translation",
+    "variant-edit",
+    "price-list-edit",
+    "price-lists",
+    "carts",
+    "cart-detail",
 )
 
 
@@ -125,6 +131,7 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_role("button", name="Save").click()
             page.get_by_text("Saved.").wait_for()
             seen["variants"] = page.locator("#variants-heading + table").inner_text()
+            product_url = page.url
             _screen(page, "product-variants", seen)
 
             product = _storefront_product(base)
@@ -192,6 +199,49 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_text("Collection added.").wait_for()
             seen["collections"] = page.locator("#results").inner_text()
             _screen(page, "collections", seen)
+
+            page.goto(product_url)
+            translations = page.get_by_role("navigation", name="Translations")
+            translations.get_by_role("link").first.click()
+            page.get_by_label("Description").fill("Soft, breathable linen.")
+            _screen(page, "product-translation", seen)
+            page.get_by_role("button", name="Save the translation").click()
+            page.get_by_text("Translation saved.").wait_for()
+            seen["description"] = page.get_by_label("Description").input_value()
+            page.goto(product_url)
+            page.get_by_role("link", name="BROWSER-S").click()
+            page.get_by_label("Variant name").fill("Small")
+            page.get_by_label("Amount (row 1)").fill("20.00")
+            _screen(page, "variant-edit", seen)
+            page.get_by_role("button", name="Save", exact=True).click()
+            page.get_by_text("Variant saved.").wait_for()
+            seen["edited"] = page.locator("tbody tr", has_text="BROWSER-S").inner_text()
+
+            sections.get_by_role("link", name="Price lists").click()
+            page.get_by_role("heading", name="Price lists", exact=True).wait_for()
+            page.get_by_label("Name", exact=True).fill("Browser sale")
+            page.get_by_role("button", name="Add the price list").click()
+            page.get_by_text("Price list added.").wait_for()
+            page.get_by_label("SKU (row 1)").fill("BROWSER-S")
+            page.get_by_label("Currency (row 1)").fill("USD")
+            page.get_by_label("Amount (row 1)").fill("15")
+            _screen(page, "price-list-edit", seen)
+            page.get_by_role("button", name="Save the prices").click()
+            page.get_by_text("Saved.").wait_for()
+            seen["list_amount"] = page.get_by_label("Amount (row 1)").input_value()
+            sections.get_by_role("link", name="Price lists").click()
+            page.get_by_role("link", name="Browser sale").wait_for()
+            _screen(page, "price-lists", seen)
+
+            sections.get_by_role("link", name="Carts").click()
+            page.get_by_role("heading", name="Carts", exact=True).wait_for()
+            page.get_by_label("Status").select_option("completed")
+            page.wait_for_url(re.compile(r".*status=completed.*"))
+            _screen(page, "carts", seen)
+            page.locator("#results tbody a").first.click()
+            page.get_by_role("heading", name="Lines").wait_for()
+            seen["cart"] = page.locator("main").inner_text()
+            _screen(page, "cart-detail", seen)
             seen["elsewhere"] = elsewhere
         finally:
             browser.close()
@@ -211,6 +261,9 @@ def test_product_variants_stock_storefront_and_order_transitions(server: str) ->
     assert seen["buttons"] == ["Mark as delivered"]
     assert "Nordics" in seen["regions"] and "FI SE" in seen["regions"]
     assert seen["usage_limit"] == "3" and "browser-picks" in seen["collections"]
+    assert seen["description"] == "Soft, breathable linen."
+    assert "Small" in seen["edited"] and "€20.00, $19.99" in seen["edited"]
+    assert seen["list_amount"] == "15.00" and "BROWSER-M" in seen["cart"]
     with httpx.Client(base_url=server, headers=DEMO, timeout=30) as api:
         token = api.post(
             "/api/auth/login", json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_PASSWORD}

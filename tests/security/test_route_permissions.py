@@ -201,6 +201,10 @@ def test_admin_derivation_agrees_with_the_hand_written_table(app: RustokApp) -> 
         ("admin", "POST", "/admin/webhooks/{webhook_id:uuid}/rotate-secret"): "allowed",
         ("manager", "GET", "/admin/webhooks"): "403",  # as GET /api/admin/webhooks
         ("customer", "POST", "/admin/webhooks/deliveries/{delivery_id:uuid}/redeliver"): "403",
+        ("manager", "POST", "/admin/commerce/price-lists/{price_list_id:uuid}"): "allowed",
+        ("customer", "GET", "/admin/commerce/price-lists"): "403",  # holds products:list
+        ("manager", "GET", "/admin/commerce/carts/{cart_id:uuid}"): "allowed",  # customers:read
+        ("customer", "GET", "/admin/commerce/carts"): "403",
     }
     for (role, method, path), want in table.items():
         assert admin_expected(role, handlers[(method, path)]) == want, (role, method, path)

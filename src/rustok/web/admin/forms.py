@@ -45,7 +45,9 @@ class FormState:
         return cls(values=dict(values), errors=errors, message=message)
 
 
-def parse_form(body: type[S], payload: Mapping[str, Any], fields: Mapping[str, str]) -> S:
+def parse_form(
+    body: type[S], payload: Mapping[str, Any] | list[Any], fields: Mapping[str, str]
+) -> S:
     """``payload`` converted to ``body``; a msgspec error becomes :class:`ValidationFailed`
     keyed by the form field (``fields`` maps the body's path, e.g. ``translations[0].title``,
     to the field's name)."""

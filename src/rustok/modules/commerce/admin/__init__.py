@@ -6,9 +6,12 @@ from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.commerce import permissions as perm
+from rustok.modules.commerce.admin.carts import CartAdminController
 from rustok.modules.commerce.admin.customers import CustomerAdminController
 from rustok.modules.commerce.admin.discounts import DiscountAdminController
 from rustok.modules.commerce.admin.orders import OrderAdminController
+from rustok.modules.commerce.admin.price_lists import PriceListAdminController
+from rustok.modules.commerce.admin.product_translations import ProductTranslationAdminController
 from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
 from rustok.modules.commerce.admin.products import ProductAdminController
 from rustok.modules.commerce.admin.regions import RegionAdminController
@@ -17,12 +20,15 @@ from rustok.modules.commerce.admin.taxonomy import (
     CategoryAdminController,
     CollectionAdminController,
 )
+from rustok.modules.commerce.admin.variant_edit import VariantEditAdminController
 from rustok.web.admin.i18n import N_
 
 COMMERCE_ADMIN = ModuleAdmin(
     handlers=[
         ProductAdminController,
         ProductVariantAdminController,
+        ProductTranslationAdminController,
+        VariantEditAdminController,
         OrderAdminController,
         CustomerAdminController,
         StockLocationAdminController,
@@ -30,6 +36,8 @@ COMMERCE_ADMIN = ModuleAdmin(
         DiscountAdminController,
         CategoryAdminController,
         CollectionAdminController,
+        PriceListAdminController,
+        CartAdminController,
     ],
     screens=(
         AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),
@@ -40,6 +48,8 @@ COMMERCE_ADMIN = ModuleAdmin(
         AdminScreen(N_("Discounts"), "/admin/commerce/discounts", perm.DISCOUNTS_LIST),
         AdminScreen(N_("Product categories"), "/admin/commerce/categories", perm.CATEGORIES_LIST),
         AdminScreen(N_("Collections"), "/admin/commerce/collections", perm.CATEGORIES_LIST),
+        AdminScreen(N_("Price lists"), "/admin/commerce/price-lists", perm.PRODUCTS_LIST),
+        AdminScreen(N_("Carts"), "/admin/commerce/carts", perm.CUSTOMERS_LIST),
     ),
     templates=Path(__file__).parent.joinpath("templates"),
 )

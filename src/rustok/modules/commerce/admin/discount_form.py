@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from babel.numbers import get_currency_precision
 
-from rustok.modules.commerce.admin.variant_form import _integer, _minor
+from rustok.modules.commerce.admin.variant_form import to_integer, to_minor
 from rustok.modules.commerce.discounts.service import (
     DiscountCreate,
     DiscountRead,
@@ -32,7 +32,7 @@ def version_of(discount: DiscountRead) -> str:
     return discount.updated_at.isoformat()
 
 
-def _major(amount: int | None, currency: str | None) -> str:
+def major_units(amount: int | None, currency: str | None) -> str:
     """Minor units as typed on the form ("4.90"), in integers only."""
     if amount is None:
         return ""
@@ -43,7 +43,7 @@ def _major(amount: int | None, currency: str | None) -> str:
     return f"{whole}.{fraction:0{precision}d}"
 
 
-def _local(moment: dt.datetime | None) -> str:
+def local_time(moment: dt.datetime | None) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 
@@ -52,8 +52,8 @@ def values_of(discount: DiscountRead) -> dict[str, str]:
     return {
         "is_active": "true" if discount.is_active else "false",
         "usage_limit": "" if discount.usage_limit is None else str(discount.usage_limit),
-        "min_subtotal": _major(discount.min_subtotal, discount.currency_code),
-        "starts_at": _local(discount.starts_at), "ends_at": _local(discount.ends_at),
+        "min_subtotal": major_units(discount.min_subtotal, discount.currency_code),
+        "starts_at": local_time(discount.starts_at), "ends_at": local_time(discount.ends_at),
         VERSION_FIELD: version_of(discount),
     }  # fmt: skip
 
@@ -62,7 +62,7 @@ def _text(posted: Mapping[str, str], name: str) -> str | None:
     return posted.get(name, "").strip() or None
 
 
-def _time(raw: str | None) -> str | None:
+def utc_time(raw: str | None) -> str | None:
     """A ``datetime-local`` value read as UTC; other text goes on for the body to refuse."""
     if not raw or not (found := _LOCAL_TIME.match(raw)):
         return raw
@@ -76,10 +76,11 @@ def _active(posted: Mapping[str, str]) -> bool | str:
 
 def _common(posted: Mapping[str, str], currency: str | None) -> dict[str, Any]:
     limit, minimum = _text(posted, "usage_limit"), _text(posted, "min_subtotal")
-    subtotal = None if minimum is None else _minor(minimum, currency or "", "min_subtotal")
+    subtotal = None if minimum is None else to_minor(minimum, currency or "", "min_subtotal")
     return {
-        "usage_limit": _integer(limit), "min_subtotal": subtotal,
-        "starts_at": _time(_text(posted, "starts_at")), "ends_at": _time(_text(posted, "ends_at")),
+        "usage_limit": to_integer(limit), "min_subtotal": subtotal,
+        "starts_at": utc_time(_text(posted, "starts_at")),
+        "ends_at": utc_time(_text(posted, "ends_at")),
         "is_active": _active(posted),
     }  # fmt: skip
 
@@ -88,7 +89,7 @@ def create_body(posted: Mapping[str, str]) -> DiscountCreate:
     currency = (_text(posted, "currency_code") or "").upper() or None
     kind = posted.get("kind", "")
     raw = _text(posted, "value") or ""
-    value = _minor(raw, currency or "", "value") if kind == "fixed" else _integer(raw)
+    value = to_minor(raw, currency or "", "value") if kind == "fixed" else to_integer(raw)
     body = {"code": posted.get("code", "").strip(), "kind": kind, "value": value,
             "currency_code": currency, **_common(posted, currency)}  # fmt: skip
     return parse_form(DiscountCreate, body, FIELDS)

@@ -15,7 +15,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
-from rustok.core.errors import RustokError, ValidationFailed
+from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.admin.discount_form import (
     create_body,
@@ -25,10 +25,11 @@ from rustok.modules.commerce.admin.discount_form import (
 )
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
 from rustok.modules.commerce.discounts.service import DiscountRead
-from rustok.web.admin.forms import FormState, ensure_fresh
+from rustok.web.admin.forms import FormState
 from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.lists import PER_PAGE, Column, ListSpec, ListView, list_query
 from rustok.web.admin.render import Crumb, page, redirect_with_flash
+from rustok.web.admin.submit import submit_form
 
 AnyRequest = Request[Any, Any, Any]
 PATH = "/admin/commerce/discounts"
@@ -46,10 +47,6 @@ def _crumbs(*more: Crumb) -> list[Crumb]:
     return [Crumb(gettext("Commerce")), Crumb(gettext("Discounts"), PATH if more else None), *more]
 
 
-async def _posted(request: AnyRequest) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
 class DiscountAdminController(Controller):
     path = PATH
     dependencies = COMMERCE_DEPENDENCIES
@@ -63,13 +60,11 @@ class DiscountAdminController(Controller):
     @post("/", permission=perm.DISCOUNTS_CREATE)
     async def create_discount(self, commerce: Commerce, request: AnyRequest) -> Response[Any]:
         """Add a code through ``DiscountService.create``."""
-        posted = await _posted(request)
-        try:
-            await commerce.discounts.create(create_body(posted))
-        except RustokError as exc:
-            state = FormState.failed(posted, exc)
-            return await _list_page(request, commerce, state, exc.status)
-        return redirect_with_flash(request, PATH, N_("Discount code added."))
+        return await submit_form(
+            request, lambda posted: commerce.discounts.create(create_body(posted)),
+            again=lambda form, status: _list_page(request, commerce, form, status),
+            done=(PATH, N_("Discount code added.")),
+        )  # fmt: skip
 
     @get("/{discount_id:uuid}", permission=perm.DISCOUNTS_READ)
     async def edit_discount(
@@ -84,14 +79,13 @@ class DiscountAdminController(Controller):
         self, commerce: Commerce, request: AnyRequest, discount_id: FromPath[uuid.UUID]
     ) -> Response[Any]:
         """Save through ``DiscountService.update`` unless the code changed meanwhile."""
-        posted = await _posted(request)
         current = await commerce.discounts.get(discount_id)
-        try:
-            ensure_fresh(version_of(current), posted)
-            await commerce.discounts.update(discount_id, update_body(posted, current))
-        except RustokError as exc:
-            return _edit_page(request, current, FormState.failed(posted, exc), exc.status)
-        return redirect_with_flash(request, f"{PATH}/{discount_id}", N_("Saved."))
+        return await submit_form(
+            request,
+            lambda posted: commerce.discounts.update(discount_id, update_body(posted, current)),
+            again=lambda form, status: _edit_page(request, current, form, status),
+            done=(f"{PATH}/{discount_id}", N_("Saved.")), version=version_of(current),
+        )  # fmt: skip
 
     @post("/{discount_id:uuid}/delete", permission=perm.DISCOUNTS_DELETE)
     async def delete_discount(

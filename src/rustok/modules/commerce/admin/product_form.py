@@ -71,9 +71,16 @@ async def save_product(
             f"a {current.status} product cannot become {status}",
             errors={"status": [f"not allowed from {current.status}"]},
         )
+    locale = posted.get("locale", "")
+    # The form edits the title and handle only: the other texts are sent back unchanged
+    # (the service replaces a locale's translation whole).
+    kept = next((t for t in current.translations if t.locale == locale), None)
     translation = {
-        "locale": posted.get("locale", ""), "title": posted.get("title", "").strip(),
+        "locale": locale, "title": posted.get("title", "").strip(),
         "handle": posted.get("handle", "").strip() or None,
+        "description": kept.description if kept else None,
+        "meta_title": kept.meta_title if kept else None,
+        "meta_description": kept.meta_description if kept else None,
     }  # fmt: skip
     body = parse_form(ProductUpdate, {"translations": [translation]}, FIELDS)
     product = await catalog.update_product(product_id, body)

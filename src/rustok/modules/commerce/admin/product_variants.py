@@ -20,6 +20,7 @@ from rustok.core.context import current_context
 from rustok.core.errors import NotFound, RustokError
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.admin.product_form import STATUSES, edit_values, title_of
+from rustok.modules.commerce.admin.product_translations import locales_of
 from rustok.modules.commerce.admin.variant_form import (
     new_product_body,
     new_variant_body,
@@ -79,6 +80,7 @@ async def product_page(
         variant_form=variant_form or FormState(values={"price_currency": _currency()}),
         stock_form=stock_form or FormState(),
         stock_variant=stock_variant, locations=locations, stock=stock,
+        locales=locales_of(product), translated={t.locale for t in product.translations},
     )  # fmt: skip
 
 

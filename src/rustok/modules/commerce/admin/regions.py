@@ -18,7 +18,7 @@ from litestar.params import FromPath
 
 from rustok.core.errors import RustokError
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.admin.variant_form import _integer, _minor
+from rustok.modules.commerce.admin.variant_form import to_integer, to_minor
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
 from rustok.modules.commerce.regions.service import RegionCreate, ShippingMethodCreate
 from rustok.web.admin.forms import FormState, parse_form
@@ -58,7 +58,7 @@ def _region_body(posted: dict[str, str]) -> RegionCreate:
     body = {
         "name": posted.get("name", "").strip(),
         "currency_code": posted.get("currency_code", "").strip().upper(),
-        "tax_rate_bps": _integer(posted.get("tax_rate_bps", "").strip() or "0"),
+        "tax_rate_bps": to_integer(posted.get("tax_rate_bps", "").strip() or "0"),
         "countries": countries,
     }
     return parse_form(RegionCreate, body, REGION_FIELDS | _indexed("countries", countries))
@@ -74,7 +74,7 @@ def _method_body(posted: dict[str, str]) -> ShippingMethodCreate:
     region = posted.get("method_region", "").strip()
     body = {
         "name": posted.get("method_name", "").strip(), "currency_code": currency,
-        "amount": _minor(posted.get("method_amount", "").strip(), currency, "method_amount"),
+        "amount": to_minor(posted.get("method_amount", "").strip(), currency, "method_amount"),
         "region_id": region or None,
     }  # fmt: skip
     return parse_form(ShippingMethodCreate, body, METHOD_FIELDS)

@@ -17,9 +17,9 @@ from typing import Any, Final
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
-from rustok.core.errors import RustokError, ValidationFailed
+from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.admin.variant_form import _integer
+from rustok.modules.commerce.admin.variant_form import to_integer
 from rustok.modules.commerce.catalog.taxonomy import (
     CategoryCreate,
     CategoryRead,
@@ -29,10 +29,11 @@ from rustok.modules.commerce.catalog.taxonomy import (
     CollectionUpdate,
 )
 from rustok.modules.commerce.deps import COMMERCE_DEPENDENCIES, Commerce
-from rustok.web.admin.forms import VERSION_FIELD, FormState, ensure_fresh, parse_form
+from rustok.web.admin.forms import VERSION_FIELD, FormState, parse_form
 from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.lists import PER_PAGE, Column, ListSpec, ListView, list_query
 from rustok.web.admin.render import Crumb, page, redirect_with_flash
+from rustok.web.admin.submit import submit_form
 
 AnyRequest = Request[Any, Any, Any]
 CATEGORIES: Final = "/admin/commerce/categories"
@@ -55,10 +56,6 @@ FIELDS = {name: name for name in ("name", "title", "handle", "description", "par
                                   "position")}  # fmt: skip
 
 
-async def _posted(request: AnyRequest) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-
-
 def _text(posted: Mapping[str, str], name: str) -> str | None:
     return posted.get(name, "").strip() or None
 
@@ -67,7 +64,7 @@ def _category_fields(posted: Mapping[str, str]) -> dict[str, Any]:
     fields = {
         "name": posted.get("name", "").strip(), "description": _text(posted, "description"),
         "parent_id": _text(posted, "parent_id"),
-        "position": _integer(posted.get("position", "").strip() or "0"),
+        "position": to_integer(posted.get("position", "").strip() or "0"),
     }  # fmt: skip
     if handle := _text(posted, "handle"):
         fields["handle"] = handle
@@ -99,14 +96,14 @@ class CategoryAdminController(Controller):
     @post("/", permission=perm.CATEGORIES_CREATE)
     async def create_category(self, commerce: Commerce, request: AnyRequest) -> Response[Any]:
         """Add a category through ``TaxonomyService.create_category``."""
-        posted = await _posted(request)
-        try:
-            body = parse_form(CategoryCreate, _category_fields(posted), FIELDS)
-            await commerce.taxonomy.create_category(body)
-        except RustokError as exc:
-            state = FormState.failed(posted, exc)
-            return await _category_list(request, commerce, state, exc.status)
-        return redirect_with_flash(request, CATEGORIES, N_("Category added."))
+        return await submit_form(
+            request,
+            lambda posted: commerce.taxonomy.create_category(
+                parse_form(CategoryCreate, _category_fields(posted), FIELDS)
+            ),
+            again=lambda form, status: _category_list(request, commerce, form, status),
+            done=(CATEGORIES, N_("Category added.")),
+        )
 
     @get("/{category_id:uuid}", permission=perm.CATEGORIES_READ)
     async def edit_category(
@@ -127,16 +124,16 @@ class CategoryAdminController(Controller):
         self, commerce: Commerce, request: AnyRequest, category_id: FromPath[uuid.UUID]
     ) -> Response[Any]:
         """Save through ``TaxonomyService.update_category`` unless it changed meanwhile."""
-        posted = await _posted(request)
         current = await commerce.taxonomy.get_category(category_id)
-        try:
-            ensure_fresh(current.updated_at.isoformat(), posted)
-            body = parse_form(CategoryUpdate, _category_fields(posted), FIELDS)
-            await commerce.taxonomy.update_category(category_id, body)
-        except RustokError as exc:
-            state = FormState.failed(posted, exc)
-            return await _category_edit(request, commerce, current, state, exc.status)
-        return redirect_with_flash(request, f"{CATEGORIES}/{category_id}", N_("Saved."))
+        return await submit_form(
+            request,
+            lambda posted: commerce.taxonomy.update_category(
+                category_id, parse_form(CategoryUpdate, _category_fields(posted), FIELDS)
+            ),
+            again=lambda form, status: _category_edit(request, commerce, current, form, status),
+            done=(f"{CATEGORIES}/{category_id}", N_("Saved.")),
+            version=current.updated_at.isoformat(),
+        )
 
     @post("/{category_id:uuid}/delete", permission=perm.CATEGORIES_DELETE)
     async def delete_category(
@@ -195,14 +192,14 @@ class CollectionAdminController(Controller):
     @post("/", permission=perm.CATEGORIES_CREATE)
     async def create_collection(self, commerce: Commerce, request: AnyRequest) -> Response[Any]:
         """Add a collection through ``TaxonomyService.create_collection``."""
-        posted = await _posted(request)
-        try:
-            body = parse_form(CollectionCreate, _collection_fields(posted), FIELDS)
-            await commerce.taxonomy.create_collection(body)
-        except RustokError as exc:
-            state = FormState.failed(posted, exc)
-            return await _collection_list(request, commerce, state, exc.status)
-        return redirect_with_flash(request, COLLECTIONS, N_("Collection added."))
+        return await submit_form(
+            request,
+            lambda posted: commerce.taxonomy.create_collection(
+                parse_form(CollectionCreate, _collection_fields(posted), FIELDS)
+            ),
+            again=lambda form, status: _collection_list(request, commerce, form, status),
+            done=(COLLECTIONS, N_("Collection added.")),
+        )
 
     @get("/{collection_id:uuid}", permission=perm.CATEGORIES_READ)
     async def edit_collection(
@@ -222,16 +219,16 @@ class CollectionAdminController(Controller):
         self, commerce: Commerce, request: AnyRequest, collection_id: FromPath[uuid.UUID]
     ) -> Response[Any]:
         """Save through ``TaxonomyService.update_collection`` unless it changed meanwhile."""
-        posted = await _posted(request)
         current = await commerce.taxonomy.get_collection(collection_id)
-        try:
-            ensure_fresh(current.updated_at.isoformat(), posted)
-            body = parse_form(CollectionUpdate, _collection_fields(posted), FIELDS)
-            await commerce.taxonomy.update_collection(collection_id, body)
-        except RustokError as exc:
-            state = FormState.failed(posted, exc)
-            return _collection_edit(request, current, state, exc.status)
-        return redirect_with_flash(request, f"{COLLECTIONS}/{collection_id}", N_("Saved."))
+        return await submit_form(
+            request,
+            lambda posted: commerce.taxonomy.update_collection(
+                collection_id, parse_form(CollectionUpdate, _collection_fields(posted), FIELDS)
+            ),
+            again=lambda form, status: _collection_edit(request, current, form, status),
+            done=(f"{COLLECTIONS}/{collection_id}", N_("Saved.")),
+            version=current.updated_at.isoformat(),
+        )
 
     @post("/{collection_id:uuid}/delete", permission=perm.CATEGORIES_DELETE)
     async def delete_collection(

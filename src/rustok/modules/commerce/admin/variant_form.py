@@ -40,13 +40,13 @@ def _text(posted: Mapping[str, str], name: str) -> str | None:
     return posted.get(name, "").strip() or None
 
 
-def _integer(raw: str | None) -> int | str | None:
+def to_integer(raw: str | None) -> int | str | None:
     """A typed whole number as an int (its sign kept, for the body's range check to
     refuse); other text is passed on for the body's type check to refuse."""
     return int(raw) if raw and _INTEGER.match(raw) else raw
 
 
-def _minor(raw: str, currency: str, field: str) -> int | str:
+def to_minor(raw: str, currency: str, field: str) -> int | str:
     """ "19.99" in ``currency`` → 1999, in integers only (no float or Decimal in commerce);
     text that is no amount is passed on for the body's own check to refuse."""
     found = _AMOUNT.match(raw)
@@ -75,7 +75,7 @@ def _prices(posted: Mapping[str, str]) -> list[dict[str, Any]]:
             continue
         prices.append({
             "currency_code": currency,
-            "amount": _minor(amount or "", currency, f"price_amount{suffix}"),
+            "amount": to_minor(amount or "", currency, f"price_amount{suffix}"),
         })  # fmt: skip
     return prices
 
@@ -85,7 +85,7 @@ def _variant(posted: Mapping[str, str], option_names: Sequence[str]) -> dict[str
         "sku": posted.get("sku", "").strip(), "title": _text(posted, "variant_title"),
         "options": {n: posted.get(f"opt_{i}", "").strip() for i, n in enumerate(option_names)},
         "prices": _prices(posted),
-        "inventory_quantity": _integer(_text(posted, "stock")),
+        "inventory_quantity": to_integer(_text(posted, "stock")),
     }  # fmt: skip
 
 
@@ -110,7 +110,7 @@ def new_product_body(posted: Mapping[str, str], locale: str) -> ProductCreate:
 
 def stock_body(posted: Mapping[str, str]) -> InventorySet:
     payload = {
-        "quantity": _integer(posted.get("quantity", "").strip()),
+        "quantity": to_integer(posted.get("quantity", "").strip()),
         "location_id": _text(posted, "location_id"),
     }  # fmt: skip
     return parse_form(InventorySet, payload, {"quantity": "quantity", "location_id": "quantity"})

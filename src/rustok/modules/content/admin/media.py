@@ -24,7 +24,7 @@ from rustok.modules.content.admin.screens import edit_chain
 from rustok.modules.content.media.media_runtime import media_service
 
 # The REST upload's form reader: the same fields, limits and messages.
-from rustok.modules.content.media.upload import _from_form
+from rustok.modules.content.media.upload import upload_from_form
 from rustok.modules.content.web import CONTENT_DEPENDENCIES
 from rustok.web.admin.csrf import CSRF_FIELD
 from rustok.web.admin.forms import FormState
@@ -62,7 +62,7 @@ class MediaAdminController(Controller):
         fields = FormMultiDict([(k, v) for k, v in form.multi_items() if k != CSRF_FIELD])
         texts = {k: v for k, v in fields.items() if isinstance(v, str)}
         try:
-            upload = await _from_form(fields, None)
+            upload = await upload_from_form(fields, None)
             await media_service(platform).upload(require_principal(request), upload, edit_chain())
         except RustokError as exc:
             if exc.status in (403, 404):

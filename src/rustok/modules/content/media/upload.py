@@ -48,12 +48,12 @@ async def read_upload(request: Request[Any, Any, Any], file_name: str | None) ->
         message = f"malformed multipart/form-data: {exc.detail}"
         raise ValidationFailed(message, errors={"body": [message]}) from exc
     try:
-        return await _from_form(form, file_name)
+        return await upload_from_form(form, file_name)
     finally:
         await form.close()
 
 
-async def _from_form(form: FormMultiDict, query_name: str | None) -> UploadInput:
+async def upload_from_form(form: FormMultiDict, query_name: str | None) -> UploadInput:
     errors: dict[str, list[str]] = {}
     unknown = sorted({key for key in form if key not in (FILE_FIELD, *TEXT_FIELDS)})
     for key in unknown:

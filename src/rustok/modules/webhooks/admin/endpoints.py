@@ -17,7 +17,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import FromPath
 
-from rustok.core.errors import RustokError, ValidationFailed
+from rustok.core.errors import ValidationFailed
 from rustok.modules.webhooks import permissions as perm
 from rustok.modules.webhooks.admin.endpoint_form import (
     create_body,
@@ -28,10 +28,11 @@ from rustok.modules.webhooks.admin.endpoint_form import (
 )
 from rustok.modules.webhooks.routes import Webhooks, provide_webhooks
 from rustok.modules.webhooks.schemas import WebhookRead, WebhookWithSecret
-from rustok.web.admin.forms import FormState, ensure_fresh
+from rustok.web.admin.forms import FormState
 from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.lists import PER_PAGE, Column, ListSpec, ListView, list_query
 from rustok.web.admin.render import Crumb, page, redirect_with_flash
+from rustok.web.admin.submit import submit_form
 
 AnyRequest = Request[Any, Any, Any]
 PATH = "/admin/webhooks"
@@ -48,10 +49,6 @@ WEBHOOK_LIST = ListSpec(
 
 def _crumbs(*more: Crumb) -> list[Crumb]:
     return [Crumb(gettext("Platform")), Crumb(gettext("Webhooks"), PATH if more else None), *more]
-
-
-async def _posted(request: AnyRequest) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
 def _secret_page(request: AnyRequest, webhook: WebhookWithSecret, title: str) -> Response[str]:
@@ -72,14 +69,14 @@ class WebhookAdminController(Controller):
         return await _list_page(request, webhooks, FormState(values={"active": "true"}))
 
     @post("/", permission=perm.CREATE)
-    async def create_webhook(self, webhooks: Webhooks, request: AnyRequest) -> Response[str]:
+    async def create_webhook(self, webhooks: Webhooks, request: AnyRequest) -> Response[Any]:
         """Create an endpoint; the answer shows its signing secret, this once."""
-        posted = await _posted(request)
-        try:
-            created = await webhooks.endpoints.create(create_body(posted))
-        except RustokError as exc:
-            return await _list_page(request, webhooks, failed_form(posted, exc), exc.status)
-        return _secret_page(request, created, gettext("Webhook created"))
+        return await submit_form(
+            request, lambda posted: webhooks.endpoints.create(create_body(posted)),
+            again=lambda form, status: _list_page(request, webhooks, form, status),
+            done=lambda created: _secret_page(request, created, gettext("Webhook created")),
+            state_of=failed_form,
+        )  # fmt: skip
 
     @get("/{webhook_id:uuid}", permission=perm.READ)
     async def edit_webhook(
@@ -94,14 +91,14 @@ class WebhookAdminController(Controller):
         self, webhooks: Webhooks, request: AnyRequest, webhook_id: FromPath[uuid.UUID]
     ) -> Response[Any]:
         """Save the form through ``WebhookService.update`` unless the endpoint changed."""
-        posted = await _posted(request)
         current = await webhooks.endpoints.get(webhook_id)
-        try:
-            ensure_fresh(version_of(current), posted)
-            await webhooks.endpoints.update(webhook_id, update_body(posted, current))
-        except RustokError as exc:
-            return _edit_page(request, current, failed_form(posted, exc), exc.status)
-        return redirect_with_flash(request, f"{PATH}/{webhook_id}", N_("Saved."))
+        return await submit_form(
+            request,
+            lambda posted: webhooks.endpoints.update(webhook_id, update_body(posted, current)),
+            again=lambda form, status: _edit_page(request, current, form, status),
+            done=(f"{PATH}/{webhook_id}", N_("Saved.")), version=version_of(current),
+            state_of=failed_form,
+        )  # fmt: skip
 
     @post("/{webhook_id:uuid}/delete", permission=perm.DELETE)
     async def delete_webhook(
