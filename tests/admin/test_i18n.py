@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 import rustok
 from rustok.web.admin.i18n import catalogue, choose_language, format_money, set_language
@@ -29,6 +30,23 @@ def test_every_marked_message_has_a_russian_translation() -> None:
     assert {"Sign in", "Products", "Saved.", "draft"} <= marked  # the extraction sees them
     missing = sorted(marked - set(catalogue("ru")))
     assert missing == []
+
+
+@pytest.mark.sql_free
+def test_the_russian_catalogue_is_well_formed() -> None:
+    # Merges of this file once left msgstr lines without their msgid (Babel read on).
+    path = SOURCE / "web/admin/locale/ru/LC_MESSAGES/messages.po"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    orphans = [
+        n + 1
+        for n, line in enumerate(lines)
+        if line.startswith("msgstr") and not lines[n - 1].startswith(("msgid", '"'))
+    ]
+    assert orphans == []
+    with path.open("rb") as po:
+        catalog = read_po(po, abort_invalid=True)
+    ids = [message.id for message in catalog if message.id]
+    assert len(ids) == len(set(ids)) > 500
 
 
 @pytest.mark.sql_free
