@@ -75,8 +75,15 @@ async def test_a_super_admin_switches_the_tenant_of_their_session(
     assert users.status_code == 200
     assert "clerk@acme.example" in users.text and "local@example.com" not in users.text
     assert (await client.get("/admin/tenants")).status_code == 403  # default tenant's screen
+    keys = await client.get("/admin/api-keys")  # a key acts for its creator: not a user here
+    no_key = await client.post(
+        "/admin/api-keys",
+        data={"_csrf": csrf_of(keys.text), "name": "Sync", "permissions": "products:list"},
+    )
+    assert no_key.status_code == 400 and "switch back to your own tenant" in no_key.text
     own = await client.get("/admin/account/sessions")  # the session's own tenant
     assert own.status_code == 200 and "this browser" in own.text
+    assert _options(own.text)["Acme (acme)"] == (str(acme.id), True)  # still acting there
     back = await client.post(
         SWITCH, data={"_csrf": csrf_of(home.text), "tenant": str(DEFAULT_TENANT_ID)}
     )

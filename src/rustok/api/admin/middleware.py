@@ -93,7 +93,12 @@ class AdminSessionMiddleware(ASGIMiddleware):
                 if is_platform_admin(principal) and not public:
                     await _act_in_chosen_tenant(scope, session, handler)
                     tenancy = tenancy_from_state(scope["app"].state)
-                    state[TENANT_CHOICES_STATE] = await load_tenant_choices(tenancy)
+                    # The session's tenant is the selected one, on its own pages too.
+                    chosen = session.acting_tenant_id or current_context().tenant_id
+                    state[TENANT_CHOICES_STATE] = [
+                        (c.id, f"{c.name} ({c.slug})", c.id == chosen)
+                        for c in await load_tenant_choices(tenancy)
+                    ]
         elif not public:
             raise AdminSessionEnded("sign in to use the admin")
         await next_app(scope, receive, send)

@@ -28,7 +28,8 @@ from rustok.web.admin.i18n import LANGUAGES, current_language, format_money, get
 from rustok.web.principals import principal_of
 
 ADMIN_UI_STATE_KEY = "admin_ui"
-# The tenants a super admin's header switcher lists (set by the admin's session middleware).
+# The tenants a super admin's header switcher lists, as (id, label, selected) (set by the
+# admin's session middleware).
 TENANT_CHOICES_STATE = "admin_tenant_choices"
 KIT_TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "rustok_admin_flash"
