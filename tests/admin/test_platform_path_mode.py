@@ -74,5 +74,34 @@ async def test_a_wrong_tenant_is_said_on_the_form(
     client.cookies.clear()
     client.cookies.set("rustok_admin", session)
     client.cookies.set("rustok_admin_tenant", "acme")
-    moved = await client.get("/admin/users")
-    assert moved.status_code == 303 and moved.headers["location"].startswith("/admin/login")
+    moved = await client.get("/admin/users")  # acme has no such session: sign in there
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/t/acme/admin/login?next=/admin/users"
+
+
+async def test_a_tenants_path_leads_to_its_sign_in(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """``/t/acme/admin`` (the API's way of naming the tenant) opens acme's sign-in form."""
+    await app.tenancy.tenants().create(TenantCreate(slug="acme", name="Acme"))
+    await make_user(app.platform, "boss@acme.example", "admin", tenant_slug="acme")
+    sent = await client.get("/t/acme/admin/users")
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/t/acme/admin/login?next=/admin/users"
+    form = await client.get(sent.headers["location"])
+    assert form.status_code == 200 and 'id="tenant" name="tenant" value="acme"' in form.text
+    assert 'action="/admin/login"' in form.text
+    home = await client.get("/admin")  # no prefix, no choice yet: the default tenant's
+    assert home.headers["location"] == "/admin/login?next=/admin"
+    assert 'id="tenant" name="tenant" value=""' in (await client.get("/admin/login")).text
+
+
+async def test_the_form_offers_the_last_sign_ins_tenant_again(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """After a sign-out or an expired session the form names the tenant of the last sign-in
+    (its cookie; the same in header mode)."""
+    await app.tenancy.tenants().create(TenantCreate(slug="acme", name="Acme"))
+    client.cookies.set("rustok_admin_tenant", "acme")
+    form = await client.get("/admin/login")
+    assert 'id="tenant" name="tenant" value="acme"' in form.text

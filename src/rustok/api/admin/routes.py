@@ -18,7 +18,7 @@ from rustok.api.admin.cookies import admin_cookie
 from rustok.api.admin.sessions import SESSION_COOKIE, TENANT_COOKIE, AdminSessions
 from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.auth.errors import InvalidCredentials
-from rustok.core.context import current_context, set_context
+from rustok.core.context import DEFAULT_TENANT_ID, current_context, set_context
 from rustok.core.errors import RateLimited, RustokError
 from rustok.rbac.declare import AUTHENTICATED
 from rustok.tenancy.identifiers import validate_slug
@@ -80,7 +80,10 @@ class AdminShellController(Controller):
         """The sign-in form (already signed in: the dashboard)."""
         if principal_of(request) is not None:
             return Redirect(path=ADMIN_PATH, status_code=303, headers=dict(NO_STORE))
-        return _login_page(request, FormState())
+        # The tenant this request is for (path mode's /t/<slug>, the last sign-in's cookie).
+        tenant = current_context().tenant
+        chosen = tenant.slug if tenant is not None and tenant.id != DEFAULT_TENANT_ID else ""
+        return _login_page(request, FormState(values={"tenant": chosen}))
 
     @post("/login", public=True)
     async def login(self, request: AnyRequest) -> Response[Any]:
