@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from rustok.api.app import RustokApp
+from rustok.audit.models import AuditEntry
 from rustok.auth.models import UserSession
 from rustok.core.context import DEFAULT_TENANT_ID
 from rustok.core.settings import Settings
@@ -67,6 +68,15 @@ async def test_a_super_admin_switches_the_tenant_of_their_session(
     )
     assert switched.status_code == 303 and switched.headers["location"] == "/admin"
     assert await _acting_tenant(app) == acme.id  # on the session row, not in a cookie
+    async with app.platform.db.read_session(all_tenants=True) as session:
+        audited = (
+            await session.execute(
+                select(AuditEntry.tenant_id, AuditEntry.details).where(
+                    AuditEntry.action == "admin.tenant_switched"
+                )
+            )
+        ).one()
+    assert audited == (DEFAULT_TENANT_ID, {"acting_tenant": str(acme.id)})
     assert "rustok_admin_tenant=acme" not in switched.headers.get("set-cookie", "")
     home = await client.get("/admin")
     assert "You now work in the chosen tenant." in home.text
