@@ -1,6 +1,7 @@
 """The admin's platform screens in a real browser (issue 18): the platform super admin
-signs in, replays a failed event, looks at the dead letters, the audit log and the users,
-creates an API key, revokes a session, is refused a POST without its CSRF token, and signs
+signs in, replays a failed event, looks at the dead letters, the audit log and the users
+(one user's sessions), invites someone, switches to the demo tenant and back, creates an
+API key, revokes a session, is refused a POST without its CSRF token, and signs
 out; axe-core on every screen and a screenshot of each under ``var/screenshots/``.
 
 The demo server and browser of ``test_admin_flow.py`` (SQLite only; the refusals of
@@ -20,7 +21,12 @@ from typing import Any
 
 import httpx
 
-from rustok.cli.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
+from rustok.cli.demo import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_TENANT_NAME,
+    PLATFORM_ADMIN_EMAIL,
+)
 from tests.browser.test_admin_flow import SCREENSHOTS, _screen
 from tests.browser.test_swagger_demo_flow import (
     CHROMIUM,
@@ -32,7 +38,8 @@ from tests.browser.test_swagger_demo_flow import (
 )
 
 SCREENS = (
-    "events", "event-detail", "dead-letters", "audit", "users", "user-edit", "api-keys",
+    "events", "event-detail", "dead-letters", "audit", "users", "user-edit", "invites",
+    "tenant-switched", "api-keys",
     "api-key-created", "sessions", "webhooks", "webhook-created", "webhook-edit",
     "webhook-deliveries",
 )  # fmt: skip
@@ -109,6 +116,29 @@ def _drive(base: str) -> dict[str, Any]:
             page.locator("#results tbody a").first.click()
             page.get_by_label("Role").wait_for()
             _screen(page, "user-edit", seen)
+
+            nav.get_by_role("link", name="Invitations").click()
+            page.get_by_role("heading", name="Invitations", exact=True).wait_for()
+            page.get_by_label("Email").fill("new.editor@example.com")
+            page.get_by_label("Role").select_option("manager")
+            page.get_by_role("button", name="Send the invitation").click()
+            page.get_by_text("The invitation is sent.").wait_for()
+            seen["invited"] = page.locator(
+                "#results tbody tr", has_text="new.editor@example.com"
+            ).count()
+            _screen(page, "invites", seen)
+
+            # The header's tenant switcher: act in the demo shop, see its users, come back.
+            page.locator("#tenant-select").select_option(label=f"{DEMO_TENANT_NAME} (demo)")
+            page.get_by_role("button", name="Switch", exact=True).click()
+            page.get_by_text("You now work in the chosen tenant.").wait_for()
+            _screen(page, "tenant-switched", seen)
+            nav.get_by_role("link", name="Users").click()
+            page.get_by_role("heading", name="Users").wait_for()
+            seen["demo_users"] = page.locator("#results").inner_text()
+            page.locator("#tenant-select").select_option(index=0)  # the default tenant
+            page.get_by_role("button", name="Switch", exact=True).click()
+            page.get_by_text("You now work in the chosen tenant.").wait_for()
 
             nav.get_by_role("link", name="API keys").click()
             page.get_by_role("heading", name="API keys", exact=True).wait_for()
@@ -188,6 +218,9 @@ def test_replay_a_failed_event_revoke_a_session_sign_out(
     assert seen["failed_rows"] == 1
     assert seen["last_error"] == FAILURE
     assert seen["replayed_buttons"] == 0  # queued again: nothing left to replay
+    assert seen["invited"] == 1
+    assert DEMO_ADMIN_EMAIL in seen["demo_users"]
+    assert PLATFORM_ADMIN_EMAIL not in seen["demo_users"]
     assert seen["key"].startswith("rk_")
     assert seen["secret"].startswith("whsec_") and seen["webhook_description"] == "ERP"
     assert seen["revoked_api_session"] == 401

@@ -205,6 +205,15 @@ def test_admin_derivation_agrees_with_the_hand_written_table(app: RustokApp) -> 
         ("customer", "GET", "/admin/commerce/price-lists"): "403",  # holds products:list
         ("manager", "GET", "/admin/commerce/carts/{cart_id:uuid}"): "allowed",  # customers:read
         ("customer", "GET", "/admin/commerce/carts"): "403",
+        ("admin", "GET", "/admin/audit"): "allowed",  # audit:list, not logs:list
+        ("manager", "GET", "/admin/audit"): "403",
+        ("admin", "GET", "/admin/events"): "403",
+        ("admin", "POST", "/admin/tenant"): "403",  # the switcher: super admins only
+        ("super_admin", "POST", "/admin/tenant"): "allowed",
+        ("admin", "POST", "/admin/invites"): "allowed",
+        ("manager", "GET", "/admin/invites"): "403",
+        ("admin", "POST", "/admin/users/{user_id:uuid}/sessions/revoke-all"): "allowed",
+        ("manager", "POST", "/admin/users/{user_id:uuid}/sessions/{session_id:uuid}/revoke"): "403",
     }
     for (role, method, path), want in table.items():
         assert admin_expected(role, handlers[(method, path)]) == want, (role, method, path)

@@ -28,6 +28,7 @@ from rustok.auth.errors import TenantMismatch
 from rustok.auth.guard import API_KEY_STATE
 from rustok.core.context import current_context, reset_context, set_context
 from rustok.core.errors import RustokError
+from rustok.tenancy.identifiers import validate_slug
 from rustok.tenancy.resolver import (
     MEDIA_PREFIX,
     PATH_PREFIX,
@@ -92,7 +93,7 @@ class TenantMiddleware:
                 resolution = await self._with_key(scope, headers, peer, key)
             elif is_mcp(scope["path"]):
                 raise InvalidApiKey("the MCP endpoint needs an API key (X-Api-Key)")
-            elif is_admin(scope["path"]) and self.resolver.mode == "header":
+            elif is_admin(scope["path"]) and self.resolver.mode in ("header", "path"):
                 resolution = await self._admin(scope["path"], headers, peer)
             else:
                 resolution = await self.resolver.resolve(scope["path"], headers, peer)
@@ -110,11 +111,17 @@ class TenantMiddleware:
             reset_context(token)
 
     async def _admin(self, path: str, headers: dict[str, str], peer: str | None) -> Resolution:
-        """Header mode: the admin's tenant is the one chosen at sign-in (its cookie); a
-        cookie naming a tenant that is gone leaves the default one (the sign-in form)."""
+        """Header and path modes: the admin's tenant is the one chosen at sign-in (its
+        cookie; in path mode ``/admin`` has no ``/t/<slug>`` prefix to say it); a cookie
+        naming a tenant that is gone leaves the default one (the sign-in form)."""
         chosen = parse_cookies(headers.get("cookie", "")).get(ADMIN_TENANT_COOKIE)
         if chosen and not headers.get(TENANT_HEADER, "").strip():
             try:
+                if self.resolver.mode == "path":
+                    found = await self.resolver.resolve(
+                        f"{PATH_PREFIX}{validate_slug(chosen)}{path}", headers, peer
+                    )
+                    return Resolution(found.tenant, path)
                 return await self.resolver.resolve(path, {**headers, TENANT_HEADER: chosen}, peer)
             except RustokError:
                 pass

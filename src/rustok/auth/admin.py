@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 
 from sqlalchemy import delete, func, select
 
 from rustok.audit.log import record
 from rustok.auth.events import UserUpdated
-from rustok.auth.models import USER_STATUSES, User
+from rustok.auth.models import USER_STATUSES, User, UserSession
 from rustok.auth.sessions import SessionService
 from rustok.auth.users import create_user
 from rustok.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -106,3 +107,30 @@ class UserAdminService:
         if user_id == actor.user_id:
             raise ValidationFailed(errors={"id": ["you cannot disable yourself"]})
         return await self.update(actor, user_id, status="inactive")
+
+    async def sessions_of(self, user_id: uuid.UUID) -> builtins.list[UserSession]:
+        """The user's active sessions (API sign-ins and admin sessions alike), newest first."""
+        await self.get(user_id)
+        return await self._sessions.list_active(user_id)
+
+    async def revoke_sessions(
+        self, actor: Principal, user_id: uuid.UUID, session_id: uuid.UUID | None = None
+    ) -> int:
+        """End one of the user's sessions or all of them, at once (audited
+        ``user.sessions_revoked``); never those of a user who outranks the actor."""
+        async with self._platform.uow() as uow:
+            user = await uow.session.get(User, user_id)
+            if user is None:
+                raise NotFound(f"no user {user_id}")
+            current_roles, _ = await self._grants.load(user.id, uow.session)
+            if any(not may_grant(actor.role, r) for r in current_roles):
+                raise PermissionDenied("you cannot end the sessions of a user who outranks you")
+            count = await self._sessions.revoke(uow, user.id, only=session_id)
+            if session_id is not None and count == 0:
+                raise NotFound(f"no active session {session_id} of this user")
+            record(
+                uow.session, "user.sessions_revoked", resource="users", resource_id=user.id,
+                session_id=str(session_id) if session_id else None, count=count,
+            )  # fmt: skip
+            await uow.commit()
+        return count

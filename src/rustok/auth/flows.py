@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from rustok.audit.log import record
 from rustok.auth.errors import InvalidOneTimeToken
@@ -27,7 +27,7 @@ from rustok.auth.tokens import hash_token, new_opaque_token
 from rustok.auth.users import EmailTaken, create_user, normalise_email
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
-from rustok.core.errors import PermissionDenied
+from rustok.core.errors import NotFound, PermissionDenied
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.mail.queue import MailQueue
@@ -172,6 +172,48 @@ class AuthFlows:
             record(uow.session, "auth.invited", resource="users", email=address, role=role)
             await uow.commit()
         return InviteRead(id=row.id, email=address, role=role, expires_at=row.expires_at)
+
+    @staticmethod
+    def _pending_invites() -> list[ColumnElement[bool]]:
+        return [
+            OneTimeToken.purpose == "invite",
+            OneTimeToken.used_at.is_(None),
+            OneTimeToken.expires_at > utcnow(),
+        ]
+
+    async def list_invites(self, *, offset: int, limit: int) -> tuple[list[InviteRead], int]:
+        """The tenant's invitations not yet accepted, revoked or expired, newest first."""
+        pending = self._pending_invites()
+        async with self._platform.db.read_session() as session:
+            total = await session.scalar(
+                select(func.count()).select_from(OneTimeToken).where(*pending)
+            )
+            rows = await session.scalars(
+                select(OneTimeToken).where(*pending)
+                .order_by(OneTimeToken.created_at.desc(), OneTimeToken.id.desc())
+                .offset(offset).limit(limit)
+            )  # fmt: skip
+            invites = [
+                InviteRead(id=r.id, email=r.email, role=r.role or "customer",
+                           expires_at=r.expires_at)
+                for r in rows
+            ]  # fmt: skip
+        return invites, int(total or 0)
+
+    async def revoke_invite(self, invite_id: uuid.UUID) -> None:
+        """Withdraw a pending invitation: its token no longer works (audited
+        ``auth.invite_revoked``); NotFound when it is accepted, revoked or expired."""
+        async with self._platform.uow() as uow:
+            email = await uow.session.scalar(
+                update(OneTimeToken)
+                .where(OneTimeToken.id == invite_id, *self._pending_invites())
+                .values(used_at=utcnow())  # spent: _consume refuses it from now on
+                .returning(OneTimeToken.email)
+            )
+            if email is None:
+                raise NotFound(f"no pending invitation {invite_id}")
+            record(uow.session, "auth.invite_revoked", resource="users", email=email)
+            await uow.commit()
 
     async def accept_invite(
         self, token: str, password: str, name: str | None, user_agent: str | None

@@ -41,6 +41,9 @@ class UserSession(HasId, TenantScoped, Timestamped, Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column()
     expires_at: Mapped[dt.datetime] = mapped_column()
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    # An admin session of a default-tenant super admin: the tenant it acts in (the admin's
+    # tenant switcher); None is the session's own tenant.
+    acting_tenant_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
 class RotatedRefreshToken(TenantScoped, Base):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 Scope = Literal["all", "own"]
 
 PLATFORM_RESOURCES: tuple[str, ...] = (
-    "users", "tenants", "modules", "settings", "analytics", "logs", "api_keys",
+    "users", "tenants", "modules", "settings", "analytics", "logs", "api_keys", "audit",
 )  # fmt: skip
 ACTIONS: tuple[str, ...] = (
     "create", "read", "update", "delete", "list", "export", "import", "manage",
@@ -43,7 +43,7 @@ Grant = tuple[str, str, Scope]
 PLATFORM_GRANTS: Mapping[str, tuple[str, ...]] = {
     "admin": (
         "users:manage", "settings:manage", "analytics:manage", "api_keys:manage",
-        "modules:read", "modules:list",
+        "modules:read", "modules:list", "audit:list",
     ),
     "manager": ("analytics:read",),
 }  # fmt: skip

@@ -11,8 +11,11 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 
 from rustok.api.admin.sessions import SESSION_COOKIE
+from rustok.api.deps import auth_from_state
+from rustok.core.context import DEFAULT_TENANT_ID, current_context
 from rustok.core.errors import RustokError, Unauthenticated
 from rustok.core.logging import get_logger
+from rustok.tenancy.resolver import PATH_PREFIX
 from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.render import ADMIN_PATH, NO_STORE, page
 
@@ -36,7 +39,7 @@ _log = get_logger(__name__)
 def login_redirect(request: Request[Any, Any, Any]) -> Response[Any]:
     """To the sign-in form, back here afterwards; htmx follows ``HX-Redirect``."""
     target = request.url.path if request.method == "GET" else ADMIN_PATH
-    location = f"{LOGIN_PATH}?next={quote(target)}"
+    location = f"{_tenant_prefix(request)}{LOGIN_PATH}?next={quote(target)}"
     if request.headers.get("hx-request"):
         response: Response[Any] = Response(
             "", status_code=200, headers={"HX-Redirect": location, **NO_STORE}
@@ -46,6 +49,16 @@ def login_redirect(request: Request[Any, Any, Any]) -> Response[Any]:
     if request.cookies.get(SESSION_COOKIE):
         response.delete_cookie(SESSION_COOKIE, path=ADMIN_PATH)
     return response
+
+
+def _tenant_prefix(request: Request[Any, Any, Any]) -> str:
+    """Path mode: ``/t/<slug>`` of a tenant other than the default, so that the sign-in
+    form names it (``/t/acme/admin`` leads to acme's sign-in, not the default tenant's)."""
+    tenant = current_context().tenant
+    mode = auth_from_state(request.app.state).platform.settings.tenant_resolution
+    if mode != "path" or tenant is None or tenant.id == DEFAULT_TENANT_ID:
+        return ""
+    return f"{PATH_PREFIX}{tenant.slug}"
 
 
 def admin_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

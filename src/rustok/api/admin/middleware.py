@@ -13,14 +13,22 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.middleware import ASGIMiddleware
 
-from rustok.api.admin.sessions import SESSION_COOKIE, AdminSessionEnded, AdminSessions
+from rustok.api.admin.sessions import (
+    SESSION_COOKIE,
+    AdminSession,
+    AdminSessionEnded,
+    AdminSessions,
+)
+from rustok.api.admin.tenant_switch import HOME_TENANT_OPT, is_platform_admin, load_tenant_choices
+from rustok.api.deps import tenancy_from_state
 from rustok.audit.log import record_now
 from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
 from rustok.core.context import current_context, set_context
-from rustok.core.errors import PermissionDenied
+from rustok.core.errors import PermissionDenied, RustokError
 from rustok.rbac.declare import PUBLIC_OPT
 from rustok.web.admin.csrf import ADMIN_SESSION_STATE
 from rustok.web.admin.i18n import LANGUAGE_COOKIE, choose_language, set_language
+from rustok.web.admin.render import TENANT_CHOICES_STATE
 from rustok.web.principals import PRINCIPAL_KEY
 
 # Who may enter the admin at all (staff: administrators and managers), on top of each page's
@@ -82,6 +90,28 @@ class AdminSessionMiddleware(ASGIMiddleware):
                     await record_now(auth.platform.db, "authz.denied",
                                      permission=ADMIN_ACCESS, path=scope["path"])  # fmt: skip
                     raise PermissionDenied("the admin is for staff: your role has no access")
+                if is_platform_admin(principal) and not public:
+                    await _act_in_chosen_tenant(scope, session, handler)
+                    tenancy = tenancy_from_state(scope["app"].state)
+                    # The session's tenant is the selected one, on its own pages too.
+                    chosen = session.acting_tenant_id or current_context().tenant_id
+                    state[TENANT_CHOICES_STATE] = [
+                        (c.id, f"{c.name} ({c.slug})", c.id == chosen)
+                        for c in await load_tenant_choices(tenancy)
+                    ]
         elif not public:
             raise AdminSessionEnded("sign in to use the admin")
         await next_app(scope, receive, send)
+
+
+async def _act_in_chosen_tenant(scope: Scope, session: AdminSession, handler: Any) -> None:
+    """A super admin's session switched to another tenant: run the request there (but the
+    session's own pages); a tenant since removed or disabled leaves it at home."""
+    if session.acting_tenant_id is None or handler is None or handler.opt.get(HOME_TENANT_OPT):
+        return
+    tenancy = tenancy_from_state(scope["app"].state)
+    try:
+        resolution = await tenancy.resolver.resolve_id(session.acting_tenant_id, scope["path"])
+    except RustokError:
+        return
+    set_context(current_context().with_tenant(resolution.tenant))

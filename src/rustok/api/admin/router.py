@@ -17,6 +17,7 @@ from rustok.api.admin.errors import admin_exception_handler
 from rustok.api.admin.middleware import ADMIN_ACCESS, ADMIN_ACCESS_OPT, AdminSessionMiddleware
 from rustok.api.admin.platform import PLATFORM_HANDLERS, PLATFORM_SCREENS, PLATFORM_TEMPLATES
 from rustok.api.admin.routes import AdminShellController
+from rustok.api.admin.tenant_switch import switch_tenant
 from rustok.core.platform import Platform
 from rustok.web.admin.csrf import check_csrf
 from rustok.web.admin.render import ADMIN_PATH, PLATFORM, AdminUi, NavEntry
@@ -46,7 +47,9 @@ def admin_routers(platform: Platform) -> list[Any]:
         if m.admin is not None and m.admin.handlers
     ]
     admin = Router(
-        path="/", route_handlers=[AdminShellController, dashboard, *PLATFORM_HANDLERS, *modules],
+        path="/", route_handlers=[
+            AdminShellController, dashboard, switch_tenant, *PLATFORM_HANDLERS, *modules,
+        ],
         guards=[check_csrf], middleware=[AdminSessionMiddleware()],
         exception_handlers={Exception: admin_exception_handler}, include_in_schema=False,
         opt={ADMIN_ACCESS_OPT: ADMIN_ACCESS},

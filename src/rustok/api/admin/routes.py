@@ -1,8 +1,10 @@
 """The shell's pages: sign-in, sign-out, the language switch.
 
-Sign-in uses ``AuthService.login`` (api/admin/sessions.py). In header mode the form names
-the tenant (its slug; empty for the default tenant), kept in a cookie that selects the
-tenant of every later admin request; in host and subdomain modes the host decides.
+Sign-in uses ``AuthService.login`` (api/admin/sessions.py). In header and path modes the
+form names the tenant (its slug; empty for the default tenant), kept in a cookie that
+selects the tenant of every later admin request (path mode: ``/admin`` carries no
+``/t/<slug>`` prefix, so the admin works as in header mode); in host and subdomain modes
+the host decides.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from rustok.api.admin.cookies import admin_cookie
 from rustok.api.admin.sessions import SESSION_COOKIE, TENANT_COOKIE, AdminSessions
 from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.auth.errors import InvalidCredentials
-from rustok.core.context import current_context, set_context
+from rustok.core.context import DEFAULT_TENANT_ID, current_context, set_context
 from rustok.core.errors import RateLimited, RustokError
 from rustok.rbac.declare import AUTHENTICATED
+from rustok.tenancy.identifiers import validate_slug
+from rustok.tenancy.resolver import PATH_PREFIX
 from rustok.web.admin.csrf import PRESESSION_COOKIE, new_presession
 from rustok.web.admin.forms import FormState
 from rustok.web.admin.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, gettext
@@ -26,6 +30,8 @@ from rustok.web.admin.render import ADMIN_PATH, NO_STORE, page, redirect_with_fl
 from rustok.web.principals import principal_of, require_principal
 
 AnyRequest = Request[Any, Any, Any]
+# The resolution modes whose admin names its tenant on the sign-in form.
+CHOOSING_MODES = ("header", "path")
 YEAR = 365 * 24 * 3600
 
 
@@ -44,7 +50,7 @@ def _login_page(request: AnyRequest, form: FormState, status_code: int = 200) ->
     response = page(
         request, "admin/login.html", title=gettext("Sign in"), status_code=status_code,
         form=form, next=safe_next(request.query_params.get("next") or form.values.get("next")),
-        choose_tenant=settings.tenant_resolution == "header",
+        choose_tenant=settings.tenant_resolution in CHOOSING_MODES,
     )  # fmt: skip
     if presession is not None:
         response.set_cookie(admin_cookie(request, PRESESSION_COOKIE, presession))
@@ -52,11 +58,16 @@ def _login_page(request: AnyRequest, form: FormState, status_code: int = 200) ->
 
 
 async def _choose_tenant(request: AnyRequest, slug: str) -> None:
-    """Header mode: the form's tenant becomes the request's (its users, its throttle)."""
+    """Header and path modes: the form's tenant becomes the request's (its users, its
+    throttle)."""
     tenancy = tenancy_from_state(request.app.state)
-    headers = {"x-tenant-id": slug} if slug else {}
     client = request.client.host if request.client else None
-    resolution = await tenancy.resolver.resolve(ADMIN_PATH, headers, client)
+    if tenancy.resolver.mode == "path":
+        path = f"{PATH_PREFIX}{validate_slug(slug)}{ADMIN_PATH}" if slug else ADMIN_PATH
+        resolution = await tenancy.resolver.resolve(path, {}, client)
+    else:
+        headers = {"x-tenant-id": slug} if slug else {}
+        resolution = await tenancy.resolver.resolve(ADMIN_PATH, headers, client)
     set_context(current_context().with_tenant(resolution.tenant))
 
 
@@ -69,7 +80,10 @@ class AdminShellController(Controller):
         """The sign-in form (already signed in: the dashboard)."""
         if principal_of(request) is not None:
             return Redirect(path=ADMIN_PATH, status_code=303, headers=dict(NO_STORE))
-        return _login_page(request, FormState())
+        # The tenant this request is for (path mode's /t/<slug>, the last sign-in's cookie).
+        tenant = current_context().tenant
+        chosen = tenant.slug if tenant is not None and tenant.id != DEFAULT_TENANT_ID else ""
+        return _login_page(request, FormState(values={"tenant": chosen}))
 
     @post("/login", public=True)
     async def login(self, request: AnyRequest) -> Response[Any]:
@@ -78,7 +92,7 @@ class AdminShellController(Controller):
         values = {k: str(form.get(k) or "")[:255] for k in ("email", "tenant", "next")}
         password = str(form.get("password") or "")[:1024]
         auth = auth_from_state(request.app.state)
-        header_mode = auth.platform.settings.tenant_resolution == "header"
+        header_mode = auth.platform.settings.tenant_resolution in CHOOSING_MODES
         state = FormState(values=values)
         try:
             if header_mode:
@@ -107,7 +121,7 @@ class AdminShellController(Controller):
         response.delete_cookie(PRESESSION_COOKIE, path=ADMIN_PATH)
         return response
 
-    @post("/logout", permission=AUTHENTICATED)
+    @post("/logout", permission=AUTHENTICATED, home_tenant=True)
     async def logout(self, request: AnyRequest) -> Response[Any]:
         """End this session (its row is revoked, as by ``POST /api/auth/logout``)."""
         auth = auth_from_state(request.app.state)

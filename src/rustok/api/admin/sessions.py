@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from rustok.audit.log import record
 from rustok.auth.auth_runtime import AuthRuntime
 from rustok.auth.models import UserSession
 from rustok.auth.tokens import hash_token
@@ -39,6 +40,7 @@ class AdminSessionEnded(Unauthenticated):
 class AdminSession:
     id: uuid.UUID
     principal: Principal
+    acting_tenant_id: uuid.UUID | None = None  # a super admin's switched tenant
 
 
 class AdminSessions:
@@ -64,6 +66,7 @@ class AdminSessions:
                     select(
                         UserSession.id, UserSession.user_id, UserSession.created_at,
                         UserSession.last_used_at, UserSession.expires_at, UserSession.revoked_at,
+                        UserSession.acting_tenant_id,
                     ).where(UserSession.token_hash == hash_token(cookie))
                 )
             ).one_or_none()  # fmt: skip
@@ -80,7 +83,23 @@ class AdminSessions:
                     update(UserSession).where(UserSession.id == row.id).values(last_used_at=now)
                 )
                 await uow.commit()
-        return AdminSession(row.id, principal)
+        return AdminSession(row.id, principal, row.acting_tenant_id)
+
+    async def act_in(self, principal: Principal, tenant_id: uuid.UUID | None) -> None:
+        """Make this session act in ``tenant_id`` (None: its own tenant), audited
+        ``admin.tenant_switched``; in the session's own tenant's context."""
+        async with self._auth.platform.uow() as uow:
+            await uow.session.execute(
+                update(UserSession)
+                .where(UserSession.id == principal.session_id, UserSession.revoked_at.is_(None))
+                .values(acting_tenant_id=tenant_id)
+            )
+            acting = str(tenant_id) if tenant_id else None
+            record(
+                uow.session, "admin.tenant_switched", resource="sessions",
+                resource_id=principal.session_id, acting_tenant=acting,
+            )  # fmt: skip
+            await uow.commit()
 
     async def sign_out(self, principal: Principal) -> None:
         """Revoke this session (audited ``auth.logout``, as ``POST /api/auth/logout``)."""

@@ -28,6 +28,9 @@ from rustok.web.admin.i18n import LANGUAGES, current_language, format_money, get
 from rustok.web.principals import principal_of
 
 ADMIN_UI_STATE_KEY = "admin_ui"
+# The tenants a super admin's header switcher lists, as (id, label, selected) (set by the
+# admin's session middleware).
+TENANT_CHOICES_STATE = "admin_tenant_choices"
 KIT_TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "rustok_admin_flash"
 ADMIN_PATH = "/admin"
@@ -99,6 +102,7 @@ def page(
     body = ui.render(template, {
         "title": title, "crumbs": list(crumbs), "nav": ui.nav(request),
         "principal": principal_of(request), "tenant": tenant,
+        "tenant_choices": request.scope.get("state", {}).get(TENANT_CHOICES_STATE, ()),
         "csrf_token": csrf_token(request), "flash": unquote(flash)[:300] if flash else None,
         "lang": current_language(), "languages": LANGUAGES, "path": request.url.path,
         **context,

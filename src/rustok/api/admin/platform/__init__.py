@@ -1,5 +1,5 @@
-"""The platform's admin screens (issue 18): events, audit log, API keys, users and
-sessions, tenants. Platform parts belong to no module, so they sit next to the shell and
+"""The platform's admin screens (issue 18): events, audit log, API keys, users, invitations
+and sessions, tenants. Platform parts belong to no module, so they sit next to the shell and
 are always in the sidebar (for callers holding each screen's permission)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from rustok.api.admin.middleware import ADMIN_ACCESS
 from rustok.api.admin.platform.api_keys import KEYS_PATH, ApiKeysAdminController
 from rustok.api.admin.platform.audit import AUDIT_PATH, AuditAdminController
 from rustok.api.admin.platform.events import EVENTS_PATH, EventsAdminController
+from rustok.api.admin.platform.invites import INVITES_PATH, InvitesAdminController
 from rustok.api.admin.platform.sessions import SESSIONS_PATH, SessionsAdminController
 from rustok.api.admin.platform.tenants import (
     MODULES_PATH,
@@ -23,13 +24,15 @@ from rustok.web.admin.i18n import N_
 
 PLATFORM_HANDLERS = [
     EventsAdminController, AuditAdminController, SessionsAdminController, ApiKeysAdminController,
-    UsersAdminController, TenantsAdminController, ModulesAdminController,
+    UsersAdminController, InvitesAdminController, TenantsAdminController,
+    ModulesAdminController,
 ]  # fmt: skip
 PLATFORM_SCREENS = (
     AdminScreen(N_("Events"), EVENTS_PATH, "logs:list"),
-    AdminScreen(N_("Audit log"), AUDIT_PATH, "logs:list"),
+    AdminScreen(N_("Audit log"), AUDIT_PATH, "audit:list"),
     AdminScreen(N_("API keys"), KEYS_PATH, "api_keys:list"),
     AdminScreen(N_("Users"), USERS_PATH, "users:list"),
+    AdminScreen(N_("Invitations"), INVITES_PATH, "users:list"),
     AdminScreen(N_("Modules"), MODULES_PATH, "modules:list"),
     AdminScreen(N_("Tenants"), TENANTS_PATH, "tenants:list"),
     # Any signed-in user's own sessions: shown to everyone the admin lets in.

@@ -13,7 +13,9 @@ from litestar.params import FromPath
 
 from rustok.api.deps import auth_from_state
 from rustok.auth.api_keys.schemas import ApiKeyCreate
+from rustok.core.context import current_context
 from rustok.core.errors import RustokError, ValidationFailed
+from rustok.rbac.principal import Principal
 from rustok.web.admin.forms import FormState, parse_form
 from rustok.web.admin.i18n import N_, gettext
 from rustok.web.admin.lists import PER_PAGE, Column, ListSpec, ListView, list_query
@@ -54,6 +56,7 @@ class ApiKeysAdminController(Controller):
         wanted = [p.strip() for p in posted.get("permissions", "").split() if p.strip()]
         auth = auth_from_state(request.app.state)
         try:
+            _ensure_home(require_principal(request))
             body = parse_form(
                 ApiKeyCreate, {"name": posted.get("name", "").strip(), "permissions": wanted},
                 FIELDS,
@@ -75,6 +78,14 @@ class ApiKeysAdminController(Controller):
         auth = auth_from_state(request.app.state)
         await auth.api_keys.revoke(require_principal(request), key_id)
         return redirect_with_flash(request, KEYS_PATH, N_("The key is revoked."))
+
+
+def _ensure_home(principal: Principal) -> None:
+    """A key acts for its creator in the key's tenant: a super admin working in another
+    tenant (the tenant switcher) is no user there, so such a key could never work."""
+    if principal.tenant_id != current_context().tenant_id:
+        message = "switch back to your own tenant to create a key: it acts for you"
+        raise ValidationFailed(message, errors={"name": [message]})
 
 
 async def _list_page(request: AnyRequest, form: FormState, status_code: int = 200) -> Response[str]:

@@ -1,5 +1,7 @@
 """``/admin/audit``: the tenant's audit log, newest first, filtered by actor, action and
-date (``logs:list``, the platform's log permission; the tenant's own entries only).
+date (``audit:list``: tenant administrators and super admins; the tenant's own entries only,
+the tenant-scoped session filters them). Not ``logs:list``: that one also opens the events
+screen, every tenant's outbox rows, to the default tenant's administrators.
 
 Statements (50 rows): the session check, the count and the page
 (``rustok.audit.query.page_audit``) — ``tests/admin/test_audit_admin.py`` asserts it.
@@ -79,7 +81,7 @@ class AuditAdminController(Controller):
     path = AUDIT_PATH
     include_in_schema = False
 
-    @get("/", permission="logs:list")
+    @get("/", permission="audit:list")
     async def list_audit(self, platform: PlatformDep, request: AnyRequest) -> Response[str]:
         """Sign-ins, refusals and changes of this tenant, 50 a page."""
         query: ListQuery = list_query(request, AUDIT_LIST)

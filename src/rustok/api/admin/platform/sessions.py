@@ -24,7 +24,7 @@ class SessionsAdminController(Controller):
     path = SESSIONS_PATH
     include_in_schema = False
 
-    @get("/", permission=AUTHENTICATED)
+    @get("/", permission=AUTHENTICATED, home_tenant=True)
     async def list_sessions(self, request: AnyRequest) -> Response[str]:
         """Where you are signed in: each session's browser, address and last use."""
         principal = require_principal(request)
@@ -35,14 +35,14 @@ class SessionsAdminController(Controller):
             sessions=rows, current=principal.session_id,
         )  # fmt: skip
 
-    @post("/revoke-all", permission=AUTHENTICATED)
+    @post("/revoke-all", permission=AUTHENTICATED, home_tenant=True)
     async def revoke_others(self, request: AnyRequest) -> Response[Any]:
         """Sign out everywhere else (this session stays)."""
         principal = require_principal(request)
         await auth_from_state(request.app.state).service.revoke_others(principal)
         return redirect_with_flash(request, SESSIONS_PATH, N_("Your other sessions are ended."))
 
-    @post("/{session_id:uuid}/revoke", permission=AUTHENTICATED)
+    @post("/{session_id:uuid}/revoke", permission=AUTHENTICATED, home_tenant=True)
     async def revoke(self, request: AnyRequest, session_id: FromPath[uuid.UUID]) -> Response[Any]:
         """End one of your sessions (another user's: 404)."""
         principal = require_principal(request)

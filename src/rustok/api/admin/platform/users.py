@@ -1,7 +1,10 @@
 """``/admin/users``: the tenant's users, one user's role, status and name, and disabling
 one — the GraphQL ``users``/``user``/``updateUser``/``disableUser`` fields' permissions
 (``users:list``/``read``/``update``/``manage``) through ``UserAdminService`` (roles never
-above the acting admin's, changes audited, a disabled user's sessions revoked). List
+above the acting admin's, changes audited, a disabled user's sessions revoked). A holder of
+``users:manage`` (no REST route lists another user's sessions; that is the permission that
+already ends them all, by disabling) also sees the user's active sessions — API sign-ins
+and admin sessions are the same rows — and ends one or all of them at once. List
 statements (50 rows): the session check, the count and the page."""
 
 from __future__ import annotations
@@ -87,6 +90,24 @@ class UsersAdminController(Controller):
         await _admin(request).disable(require_principal(request), user_id)
         return redirect_with_flash(request, f"{USERS_PATH}/{user_id}", N_("The user is disabled."))
 
+    @post("/{user_id:uuid}/sessions/revoke-all", permission="users:manage")
+    async def revoke_sessions(
+        self, request: AnyRequest, user_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """End every session of the user (their next request signs them out)."""
+        await _admin(request).revoke_sessions(require_principal(request), user_id)
+        return redirect_with_flash(
+            request, f"{USERS_PATH}/{user_id}", N_("The user's sessions are ended.")
+        )
+
+    @post("/{user_id:uuid}/sessions/{session_id:uuid}/revoke", permission="users:manage")
+    async def revoke_session(
+        self, request: AnyRequest, user_id: FromPath[uuid.UUID], session_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """End one session of the user (not theirs or already ended: 404)."""
+        await _admin(request).revoke_sessions(require_principal(request), user_id, session_id)
+        return redirect_with_flash(request, f"{USERS_PATH}/{user_id}", N_("The session is ended."))
+
 
 def _version(user: Any) -> str:
     return f"{user.status}:{user.name or ''}:{user.last_login_at or ''}"
@@ -95,14 +116,17 @@ def _version(user: Any) -> str:
 async def _user_page(
     request: AnyRequest, user_id: uuid.UUID, form: FormState | None, status_code: int = 200
 ) -> Response[str]:
-    user = await _admin(request).get(user_id)
+    admin = _admin(request)
+    user = await admin.get(user_id)
     read = await auth_from_state(request.app.state).service.user_read(user)
+    manages = require_principal(request).can("users:manage")
+    sessions = await admin.sessions_of(user_id) if manages else None
     if form is None:
         values = {"name": user.name or "", "role": read.role, "status": user.status}
         form = FormState(values={**values, "version": _version(user)})
     return page(
         request, "platform/user_edit.html", title=user.email, status_code=status_code,
         crumbs=[Crumb(gettext("Platform")), Crumb(gettext("Users"), USERS_PATH), Crumb(user.email)],
-        user=user, read=read, form=form,
+        user=user, read=read, form=form, sessions=sessions,
         roles=[(r, r) for r in SYSTEM_ROLES], statuses=[(s, gettext(s)) for s in USER_STATUSES],
     )  # fmt: skip
