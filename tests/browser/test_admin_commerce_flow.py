@@ -32,6 +32,7 @@ BUYER = "browser-buyer@example.com"
 SCREENS = (
     "product-new",
     "product-variants",
+    "product-images",
     "orders",
     "order-detail",
     "regions",
@@ -209,6 +210,17 @@ def _drive(base: str) -> dict[str, Any]:
             page.get_by_text("Translation saved.").wait_for()
             seen["description"] = page.get_by_label("Description").input_value()
             page.goto(product_url)
+            page.get_by_role("link", name="Images (0)").click()
+            page.get_by_role("heading", name="Attach an image").wait_for()
+            page.get_by_label("Or the image's URL (https://…)").fill(
+                "https://cdn.example.com/linen.jpg"
+            )
+            page.get_by_label("Alternative text").fill("Linen tee, front")
+            page.get_by_role("button", name="Attach", exact=True).click()
+            page.get_by_text("Image attached.").wait_for()
+            seen["images"] = page.locator("main").inner_text()
+            _screen(page, "product-images", seen)
+            page.goto(product_url)
             page.get_by_role("link", name="BROWSER-S").click()
             page.get_by_label("Variant name").fill("Small")
             page.get_by_label("Amount (row 1)").fill("20.00")
@@ -257,6 +269,8 @@ def test_product_variants_stock_storefront_and_order_transitions(server: str) ->
     assert set(storefront) == {"BROWSER-S", "BROWSER-M"}
     assert storefront["BROWSER-M"]["price"] == 2150 and storefront["BROWSER-S"]["price"] == 1999
     assert seen["order"]["status"] == "pending" and seen["order"]["lines"][0]["quantity"] == 2
+    assert "https://cdn.example.com/linen.jpg" in seen["images"]
+    assert "Linen tee, front" in seen["images"]
     assert "shipped" in seen["history"] and "1Z-BROWSER" in seen["history"]
     assert seen["buttons"] == ["Mark as delivered"]
     assert "Nordics" in seen["regions"] and "FI SE" in seen["regions"]

@@ -11,7 +11,8 @@ never through content's tables or models (an import-linter contract forbids impo
 - projections (the index module), in the caller's session: :func:`published_in_locales`,
   :func:`nodes_with_term`, :func:`published_node_ids`;
 - who may do what: :class:`ContentAccess`;
-- media references of other modules, in the caller's session: :func:`known_media_ids`;
+- media references of other modules, in the caller's session: :func:`known_media_ids`,
+  :func:`library_images` (a picker's choices, :class:`ImageChoice`);
 - locales: :func:`read_chain`, :func:`pick`, :data:`LocaleTag`, :func:`negotiate`
   (``Accept-Language`` against enabled locales; commerce picks the order mails' language);
 - slugs from titles in any script: :func:`slugify`, :func:`transliterate` (commerce handles).
@@ -25,7 +26,7 @@ from __future__ import annotations
 from rustok.modules.content.access import ContentAccess, resource_for
 from rustok.modules.content.errors import ManagedKind, NodeNotFound, UnknownReference
 from rustok.modules.content.locales import LocaleTag, negotiate, pick, read_chain
-from rustok.modules.content.media.lookup import known_media_ids
+from rustok.modules.content.media.lookup import ImageChoice, known_media_ids, library_images
 from rustok.modules.content.queries import NodeFilter, NodeRow, NodeSort
 from rustok.modules.content.reader import (
     NodeReader,
@@ -59,6 +60,7 @@ __all__ = [
     "BodyFormat",
     "BodyText",
     "ContentAccess",
+    "ImageChoice",
     "LocaleTag",
     "ManagedContentKinds",
     "ManagedKind",
@@ -84,6 +86,7 @@ __all__ = [
     "UnknownReference",
     "commit",
     "known_media_ids",
+    "library_images",
     "negotiate",
     "nodes_with_term",
     "pick",

@@ -11,6 +11,7 @@ from rustok.modules.commerce.admin.customers import CustomerAdminController
 from rustok.modules.commerce.admin.discounts import DiscountAdminController
 from rustok.modules.commerce.admin.orders import OrderAdminController
 from rustok.modules.commerce.admin.price_lists import PriceListAdminController
+from rustok.modules.commerce.admin.product_images import ProductImageAdminController
 from rustok.modules.commerce.admin.product_translations import ProductTranslationAdminController
 from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
 from rustok.modules.commerce.admin.products import ProductAdminController
@@ -28,6 +29,7 @@ COMMERCE_ADMIN = ModuleAdmin(
         ProductAdminController,
         ProductVariantAdminController,
         ProductTranslationAdminController,
+        ProductImageAdminController,
         VariantEditAdminController,
         OrderAdminController,
         CustomerAdminController,
