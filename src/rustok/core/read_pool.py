@@ -176,11 +176,14 @@ class PostgresReadPool:
     async def _connect(self) -> Any:
         import asyncpg
 
-        limits: dict[str, Any] = {}
+        # A plan per execution: asyncpg prepares each statement once, and after five runs
+        # PostgreSQL may switch to a generic plan, which cannot see the tenant (one holding
+        # most rows, or 20) nor the LIMIT; measured 16 ms instead of 1.8 ms for a list page
+        # of the big tenant among 1,000 small ones, 36 ms instead of 8 ms for a search.
+        settings = {"plan_cache_mode": "force_custom_plan"}
+        limits: dict[str, Any] = {"server_settings": settings}
         if self._statement_timeout > 0:  # as the engines: the server's limit, then ours
-            limits["server_settings"] = {
-                "statement_timeout": str(round(self._statement_timeout * 1000))
-            }
+            settings["statement_timeout"] = str(round(self._statement_timeout * 1000))
             limits["command_timeout"] = self._statement_timeout + CLIENT_TIMEOUT_GRACE_SECONDS
         conn = await asyncpg.connect(self._dsn, timeout=self._timeout, **limits)
         # As SQLAlchemy's asyncpg dialect does: JSON arrives as Python values.
