@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -176,6 +177,17 @@ def bind_platform(litestar: Litestar, platform: Platform) -> RustokApp:
     return RustokApp(litestar, platform, tenancy, auth, mcp)
 
 
+def freeze_startup_heap() -> None:
+    """Move what start-up built (modules, schemas, the app) out of the collector's sight.
+
+    A full collection walks every tracked object: about 165 ms over the app's 313,000, and
+    requests that allocate (an admin list of 50 products) met one every hundred or so — the
+    p99 of that page was 235 ms against a p50 of 25 ms; frozen, 54 ms. Nothing is garbage
+    at this point (a collection here finds 0 unreachable objects), so none is kept for ever.
+    """
+    gc.freeze()
+
+
 @asynccontextmanager
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     # A SIGTERM that came while this worker was importing: stop once started (see early_stop).
@@ -193,6 +205,7 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             # Relay, consumers and periodic jobs in the server process (E-4); `rustok
             # worker` runs them alone when RUSTOK_SERVE_EVENTS=false.
             await platform.start_background()
+        freeze_startup_heap()
         yield
     finally:
         mcp = app.state.get(MCP_STATE_KEY)
@@ -203,6 +216,7 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await platform.aclose()
+        gc.unfreeze()  # a process that builds another app (tests, a reload) frees this one
 
 
 def _litestar(
