@@ -167,3 +167,25 @@ async def test_customers_and_csrf_less_posts_are_refused(
     )
     assert forged.status_code == 403
     assert await _images(client, api, pid) == []
+
+
+async def test_an_image_beyond_the_offered_ones_is_attached_with_its_own_url(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    # The select offers the latest 200 images; an older one (a bookmarked form, another
+    # browser tab) is still the tenant's and gets its own public URL.
+    api = await signed_in(client, app, "admin")
+    oldest = await _upload(client, api, "oldest.png")
+    for n in range(200):
+        await _upload(client, api, f"newer-{n}.png")
+    pid = (await create_product(client, api, title="Tee", variants=1))["id"]
+    await staff(client, app, "manager")
+    page = await client.get(f"{LIST}/{pid}/images")
+    assert oldest["id"] not in page.text and "newer-199.png" in page.text
+    attached = await client.post(
+        f"{LIST}/{pid}/images",
+        data={"_csrf": csrf_of(page.text), "media_id": oldest["id"], "url": "", "position": "0"},
+    )
+    assert attached.status_code == 303, attached.text
+    [image] = await _images(client, api, pid)
+    assert image["media_id"] == oldest["id"] and image["url"].endswith(oldest["url"])

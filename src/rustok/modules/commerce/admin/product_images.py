@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
@@ -39,15 +40,19 @@ LIST_PATH = "/admin/commerce/products"
 FIELDS = {"url": "url", "media_id": "media_id", "alt_text": "alt_text", "position": "position"}
 
 
+class ImageChoiceId(msgspec.Struct, frozen=True):
+    media_id: uuid.UUID
+
+
 def _locale() -> str:
     tenant = current_context().tenant
     return tenant.default_locale if tenant else "en"
 
 
-async def _choices(request: AnyRequest) -> list[ImageChoice]:
+async def _choices(request: AnyRequest, ids: list[uuid.UUID] | None = None) -> list[ImageChoice]:
     platform = platform_from_state(request.app.state)
     async with platform.db.read_session() as session:
-        return await library_images(session)
+        return await library_images(session, ids=ids)
 
 
 def _absolute(request: AnyRequest, path: str) -> str:
@@ -55,7 +60,7 @@ def _absolute(request: AnyRequest, path: str) -> str:
     return base.rstrip("/") + path
 
 
-def _body(request: AnyRequest, posted: dict[str, str], choices: list[ImageChoice]) -> ImageInput:
+async def _body(request: AnyRequest, posted: dict[str, str]) -> ImageInput:
     chosen = posted.get("media_id", "").strip()
     url = posted.get("url", "").strip()
     if bool(chosen) == bool(url):
@@ -66,10 +71,11 @@ def _body(request: AnyRequest, posted: dict[str, str], choices: list[ImageChoice
         "position": to_integer(posted.get("position", "").strip() or "0"),
     }
     if chosen:
-        found = next((c for c in choices if str(c.id) == chosen), None)
-        # An id not offered (forged, another tenant's) goes to the service as it is: the
-        # service refuses it (UNKNOWN_MEDIA) as the REST route does.
-        path = found.path if found else f"/media/{current_context().tenant_id}/{chosen}/image"
+        media_id = parse_form(ImageChoiceId, {"media_id": chosen}, FIELDS).media_id
+        found = await _choices(request, [media_id])
+        # An id that is no image of this tenant's library (forged, another tenant's) goes
+        # to the service as it is: the service refuses it (UNKNOWN_MEDIA) as REST does.
+        path = found[0].path if found else f"/media/{current_context().tenant_id}/{chosen}/-"
         body.update(media_id=chosen, url=_absolute(request, path))
     else:
         body["url"] = url
@@ -77,11 +83,10 @@ def _body(request: AnyRequest, posted: dict[str, str], choices: list[ImageChoice
 
 
 async def _page(
-    request: AnyRequest, product: ProductRead, form: FormState, status_code: int = 200,
-    choices: list[ImageChoice] | None = None,
-) -> Response[str]:  # fmt: skip
+    request: AnyRequest, product: ProductRead, form: FormState, status_code: int = 200
+) -> Response[str]:
     title = title_of(product, _locale())
-    library = choices if choices is not None else await _choices(request)
+    library = await _choices(request)
     in_library = {c.id for c in library}
     return page(
         request, "commerce/product_images.html", title=f"{title}: {gettext('Images')}",
@@ -114,13 +119,12 @@ class ProductImageAdminController(Controller):
         """Attach an image through ``CatalogService.add_image``."""
         product = await commerce.catalog.get_product(product_id)
         ensure_visible(principal_of(request), product.status)
-        choices = await _choices(request)
+
+        async def save(posted: dict[str, str]) -> ProductRead:
+            return await commerce.catalog.add_image(product_id, await _body(request, posted))
+
         return await submit_form(
-            request,
-            lambda posted: commerce.catalog.add_image(
-                product_id, _body(request, posted, choices)
-            ),
-            again=lambda form, status: _page(request, product, form, status, choices),
+            request, save, again=lambda form, status: _page(request, product, form, status),
             done=(f"{LIST_PATH}/{product_id}/images", N_("Image attached.")),
         )  # fmt: skip
 

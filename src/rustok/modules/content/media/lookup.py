@@ -34,14 +34,17 @@ class ImageChoice:
     path: str  # its public URL's path, /media/{tenant}/{id}/{name}
 
 
-async def library_images(session: AsyncSession, limit: int = 200) -> list[ImageChoice]:
-    """The tenant's latest ``limit`` images (other files are no product image)."""
-    rows = await session.execute(
-        select(Media.id, Media.tenant_id, Media.file_name, Media.width, Media.height)
-        .where(Media.mime_type.startswith("image/"))
-        .order_by(Media.created_at.desc(), Media.id)
-        .limit(limit)
+async def library_images(
+    session: AsyncSession, limit: int = 200, ids: Collection[uuid.UUID] | None = None
+) -> list[ImageChoice]:
+    """The tenant's latest ``limit`` images (other files are no product image); with
+    ``ids``, those of them that are the tenant's images (one chosen beyond the latest)."""
+    query = select(Media.id, Media.tenant_id, Media.file_name, Media.width, Media.height).where(
+        Media.mime_type.startswith("image/")
     )
+    if ids is not None:
+        query = query.where(Media.id.in_(set(ids)))
+    rows = await session.execute(query.order_by(Media.created_at.desc(), Media.id).limit(limit))
     return [
         ImageChoice(id=r.id, file_name=r.file_name, width=r.width, height=r.height,
                     path=public_path(r.tenant_id, r.id, r.file_name))
