@@ -74,8 +74,16 @@ def node_filter(query: ListQuery, kind: str | None = None) -> NodeFilter:
 
 def allowed_actions(node: NodeRead) -> list[NodeAction]:
     """The transitions the content state machine allows from the node's status now."""
+    return actions_allowed(node.status, node.published_at, node.archived_at)
+
+
+def actions_allowed(
+    status: str, published_at: dt.datetime | None, archived_at: dt.datetime | None
+) -> list[NodeAction]:
+    """The transitions the content state machine allows from this status now (pages, whose
+    reads carry the node's status, use it too)."""
     now = dt.datetime.now(dt.UTC)
-    state = load_node_state(node.status, node.published_at, node.archived_at, now)
+    state = load_node_state(status, published_at, archived_at, now)
     allowed: list[NodeAction] = []
     for action in NODE_ACTIONS:
         try:

@@ -13,7 +13,6 @@ batched loads — ``tests/admin/test_pages_admin.py`` asserts the total.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from collections.abc import Iterator, Mapping
@@ -22,10 +21,11 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 
-from rustok.core.errors import InvalidTransition, RustokError, ValidationFailed
+from rustok.core.errors import RustokError, ValidationFailed
 from rustok.modules.content.admin.editor import (
     ACTION_LABELS,
     STATUSES,
+    actions_allowed,
     form_failed,
     posted_action,
     posted_strings,
@@ -33,7 +33,6 @@ from rustok.modules.content.admin.editor import (
 )
 from rustok.modules.content.admin.screens import edit_chain, list_chain
 from rustok.modules.content.interface import NodeAction, NodeSort
-from rustok.modules.content.state import NODE_ACTIONS, apply, load_node_state
 from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep
 from rustok.modules.pages.admin.block_form import (
     BLOCK_LABELS,
@@ -82,16 +81,7 @@ def page_list_spec() -> ListSpec:
 
 def page_actions(read: PageRead) -> list[NodeAction]:
     """The transitions the content state machine allows from the page's status now."""
-    now = dt.datetime.now(dt.UTC)
-    state = load_node_state(read.status, read.published_at, None, now)
-    allowed: list[NodeAction] = []
-    for action in NODE_ACTIONS:
-        try:
-            apply(state, action, now)
-        except InvalidTransition:
-            continue
-        allowed.append(action)
-    return allowed
+    return actions_allowed(read.status, read.published_at, None)
 
 
 def _version(read: PageRead) -> str:
