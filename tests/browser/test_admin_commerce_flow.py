@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from rustok.cli.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
-from tests.browser.test_admin_flow import SCREENSHOTS, _screen
+from tests.browser.test_admin_flow import SCREENSHOTS, _screen, sign_in_as_demo_admin
 from tests.browser.test_swagger_demo_flow import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -93,12 +93,7 @@ def _drive(base: str) -> dict[str, Any]:
             page.on(
                 "console", lambda m: seen["console"].append(m.text) if m.type == "error" else None
             )
-            page.goto(f"{base}/admin/login")
-            page.get_by_label("Tenant").fill("demo")
-            page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
-            page.get_by_label("Password").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("heading", name="Dashboard").wait_for()
+            sign_in_as_demo_admin(page, base)
 
             sections = page.get_by_role("navigation", name="Sections")
             sections.get_by_role("link", name="Products").click()

@@ -42,6 +42,16 @@ def _axe(page: Any) -> list[str]:
             if v["impact"] in BLOCKING]  # fmt: skip
 
 
+def sign_in_as_demo_admin(page: Any, base: str) -> None:
+    """The admin's sign-in form, filled as a person would, up to the dashboard."""
+    page.goto(f"{base}/admin/login")
+    page.get_by_label("Tenant").fill("demo")
+    page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Dashboard").wait_for()
+
+
 def _screen(page: Any, name: str, seen: dict[str, Any]) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"admin-{name}.png"), full_page=True)
