@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, String, Uuid, and_, bindparam
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.util import find_tables
+from sqlalchemy.sql.expression import Join
 from sqlalchemy.sql.visitors import cloned_traverse
 
 TENANT_UUID = "rustok_tenant_uuid"
@@ -62,13 +62,21 @@ class ScopedRead:
 
 
 def scoped_tables(statement: Select[Any]) -> list[Any]:
-    """The tables of the statement's FROM clause, joins included (not subqueries')."""
-    tables: list[Any] = []
+    """The items of the statement's FROM clause, joins walked: tables, aliases and
+    subqueries as themselves (a subquery is one item; what it reads is its own affair, so it
+    needs a ``tenant_id`` column or an inner join to vouch for it)."""
+    items: list[Any] = []
+
+    def walk(source: Any) -> None:
+        if isinstance(source, Join):
+            walk(source.left)
+            walk(source.right)
+        elif source not in items:
+            items.append(source)
+
     for source in statement.get_final_froms():
-        for table in find_tables(source, include_joins=False, include_aliases=True):
-            if table not in tables:
-                tables.append(table)
-    return tables
+        walk(source)
+    return items
 
 
 def _criterion(table: Any) -> Any:
@@ -81,33 +89,54 @@ def _criterion(table: Any) -> Any:
     return column == bindparam(TENANT_UUID, type_=Uuid())
 
 
-def compile_scoped(statement: Select[Any], dialect: Dialect) -> ScopedRead:
+def compile_scoped(
+    statement: Select[Any], dialect: Dialect, *, inner_joined: Sequence[Any] = ()
+) -> ScopedRead:
     """``statement`` with every FROM table filtered to the tenant, compiled for ``dialect``.
 
     A joined table gets its criterion in the join's ON clause (so an outer join keeps its
-    meaning), the others in the WHERE clause.
+    meaning), the others in the WHERE clause. ``inner_joined``: FROM items (a subquery of
+    ranked ids, say) that get no criterion of their own because each of their rows reaches
+    the result only through an inner join with a scoped table; that join is checked here.
     """
-    tables = scoped_tables(statement)
+    tables = [item for item in scoped_tables(statement) if item not in inner_joined]
     if not tables:
         raise UnscopedRead("a scoped read must select from a table")
     criteria = {table: _criterion(table) for table in tables}
     joined: set[Any] = set()
+    vouched: set[Any] = set()
 
     def visit_join(join: Any) -> None:
         if join.right in criteria:
             join.onclause = and_(join.onclause, criteria[join.right])
             joined.add(join.right)
+            if join.left in inner_joined and not join.isouter:
+                vouched.add(join.left)
 
-    statement = cloned_traverse(statement, {}, {"join": visit_join})
+    # Tables, aliases and vouched items are kept as they are (not cloned), so the joins
+    # met below name the very objects the criteria are keyed by.
+    keep = {"stop_on": {*tables, *inner_joined}}
+    statement = cloned_traverse(statement, keep, {"join": visit_join})
     for table in tables:
         if table not in joined:
             statement = statement.where(criteria[table])
+    if unvouched := [item for item in inner_joined if item not in vouched]:
+        named = ", ".join(getattr(item, "name", "?") for item in unvouched)
+        raise UnscopedRead(f"{named} must be inner-joined with a scoped table")
     compiled = statement.compile(dialect=dialect)
     names = tuple(compiled.positiontup or ())
     if TENANT_UUID not in names and TENANT_TEXT not in names:
         raise UnscopedRead("the compiled statement lost its tenant criteria")
     defaults = {k: v for k, v in compiled.params.items() if v is not None}
     return ScopedRead(sql=str(compiled), names=names, dialect=dialect.name, defaults=defaults)
+
+
+@dataclass(frozen=True, slots=True)
+class InnerJoined:
+    """A statement and its FROM items vouched for by an inner join (see compile_scoped)."""
+
+    statement: Select[Any]
+    items: tuple[Any, ...]
 
 
 class ScopedReads:
@@ -117,8 +146,13 @@ class ScopedReads:
         self.dialect = dialect
         self._compiled: dict[Any, ScopedRead] = {}
 
-    def get(self, shape: Any, build: Callable[[], Select[Any]]) -> ScopedRead:
+    def get(self, shape: Any, build: Callable[[], Select[Any] | InnerJoined]) -> ScopedRead:
         read = self._compiled.get(shape)
         if read is None:
-            read = self._compiled[shape] = compile_scoped(build(), self.dialect)
+            built = build()
+            if isinstance(built, InnerJoined):
+                read = compile_scoped(built.statement, self.dialect, inner_joined=built.items)
+            else:
+                read = compile_scoped(built, self.dialect)
+            self._compiled[shape] = read
         return read

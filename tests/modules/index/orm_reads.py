@@ -1,6 +1,7 @@
 """Today's storefront reads through the ORM, kept as the reference the raw reads must equal
 byte for byte (``test_raw_reads.py``). This is the code the storefront ran before the raw
-read pool (issue 13), unchanged but for the search rank, which names the scope column."""
+read pool (issue 13), unchanged but for the search rank, which names the scope column, and
+its tie-break, the entry id (the FTS5 rowid; ``entry_id`` on PostgreSQL) instead of the key."""
 
 from __future__ import annotations
 
@@ -51,6 +52,10 @@ class SearchEngine:
             )
         match = text("index_search MATCH :search_query").bindparams(search_query=fts5_query(words))
         return match, literal_column(FTS5_RANK)
+
+
+def _entry_id(dialect: str) -> Any:
+    return SEARCH.c.entry_id if dialect == "postgresql" else literal_column("index_search.rowid")
 
 
 def _category_condition(category: str, dialect: str) -> Any:
@@ -207,7 +212,7 @@ async def search(
             await session.execute(
                 select(SEARCH.c.doc_key)
                 .where(condition, SEARCH.c.tenant_id == str(tenant.id), SEARCH.c.locale == chosen)
-                .order_by(rank, SEARCH.c.doc_key)
+                .order_by(rank, _entry_id(dialect))
                 .limit(min(max(limit, 1), MAX_LIMIT))
             )
         )

@@ -14,6 +14,8 @@ from rustok.core.platform import Platform
 from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.models import ProductListing
 from rustok.modules.index.queries import ProductFilter, Sort
+from rustok.modules.index.search import search_entry_id
+from rustok.modules.index.store import product_key
 from rustok.tenancy.schemas import TenantCreate
 from rustok.tenancy.service import TenantService, tenant_ref
 from tests.conftest import count_queries
@@ -167,3 +169,14 @@ async def test_statistics_steer_sqlite_to_the_handle_index(platform: Platform) -
                 details = " ".join(str(row[-1]) for row in plan)
                 assert "ix_index_products_handle" in details, details
     assert found is not None and found.title == "Thing 123"
+
+
+async def test_equal_ranks_come_in_entry_id_order_on_both_engines(platform: Platform) -> None:
+    """Ties are broken by the entry id (the FTS5 rowid, ``entry_id`` on PostgreSQL), so the
+    same corpus gives the same order on both engines, also in the limit's cut."""
+    await write(platform, TENANT, *(product("Twin lamp", n, body="same words") for n in range(8)))
+    hits = await storefront(platform).reads.search(TENANT, None, "twin lamp", limit=5)
+    ids = [hit.id for hit in await storefront(platform).reads.search(TENANT, None, "twin lamp")]
+    by_entry = sorted(ids, key=lambda i: search_entry_id(product_key(i, "en")))
+    assert len(ids) == 8 and ids == by_entry
+    assert [hit.id for hit in hits] == by_entry[:5]

@@ -18,7 +18,7 @@ import msgspec
 from sqlalchemy import Select, bindparam, select
 
 from rustok.core.read_pool import ReadPool, Row
-from rustok.core.scoped_sql import ScopedReads
+from rustok.core.scoped_sql import InnerJoined, ScopedReads
 from rustok.modules.index.models import ContentListing, ProductListing
 
 T = TypeVar("T")
@@ -147,7 +147,7 @@ class RowReader:
         self._search = converters(_SEARCH_NAMES, self.dialect)
 
     async def fetch(
-        self, tenant_id: uuid.UUID, shape: Any, build: Callable[[], Select[Any]],
+        self, tenant_id: uuid.UUID, shape: Any, build: Callable[[], Select[Any] | InnerJoined],
         values: Mapping[str, Any], convert: Callable[[Row], T], *, quick: bool = False,
     ) -> list[T]:  # fmt: skip
         """``quick``: an indexed lookup (no full-text match), see ``ReadPool.fetch``."""
@@ -200,26 +200,41 @@ class RowReader:
             .limit(1)
         )  # fmt: skip
 
-    def search_statement(self) -> Select[Any]:
-        """Ranked entries of the tenant's locale with their listing (outer joins: the
-        limit counts entries, as before)."""
+    def search_statement(self) -> InnerJoined:
+        """The tenant's best entries with their listing, in two steps: the full-text index
+        ranks matching entry ids alone (the scope token holds the tenant and the locale, so
+        no stored column of the thousands of matches is read), then only the ``limit``
+        ranked ids find their entries and listings (outer joins: the limit counts entries).
+        The entry's tenant is checked again in the join (a scoped read's criterion)."""
         from rustok.modules.index.search import SEARCH, SearchEngine
 
-        condition, rank = SearchEngine(self.dialect).match()
-        found = SEARCH.outerjoin(PRODUCTS, PRODUCTS.c.search_key == SEARCH.c.doc_key).outerjoin(
-            CONTENT, CONTENT.c.search_key == SEARCH.c.doc_key
+        engine = SearchEngine(self.dialect)
+        condition, rank = engine.match()
+        entry_id = engine.entry_id(SEARCH)
+        ranked = (
+            select(entry_id.label("entry_id"), rank.label("rank"))
+            .select_from(SEARCH)
+            .where(condition)
+            .order_by(rank, entry_id)
+            .limit(bindparam("limit"))
+            .subquery("ranked")
         )
-        return (
+        entry = SEARCH.alias("entry")
+        found = (
+            ranked.join(entry, engine.entry_id(entry) == ranked.c.entry_id)
+            .outerjoin(PRODUCTS, PRODUCTS.c.search_key == entry.c.doc_key)
+            .outerjoin(CONTENT, CONTENT.c.search_key == entry.c.doc_key)
+        )
+        statement = (
             select(
-                SEARCH.c.doc_key, PRODUCTS.c.product_id, PRODUCTS.c.title, PRODUCTS.c.handle,
+                entry.c.doc_key, PRODUCTS.c.product_id, PRODUCTS.c.title, PRODUCTS.c.handle,
                 PRODUCTS.c.subtitle, PRODUCTS.c.is_published, CONTENT.c.node_id, CONTENT.c.kind,
                 CONTENT.c.title, CONTENT.c.slug, CONTENT.c.excerpt, CONTENT.c.status,
             )
             .select_from(found)
-            .where(condition, SEARCH.c.locale == bindparam("locale"))
-            .order_by(rank, SEARCH.c.doc_key)
-            .limit(bindparam("limit"))
+            .order_by(ranked.c.rank, ranked.c.entry_id)
         )  # fmt: skip
+        return InnerJoined(statement, (ranked,))
 
 
 _SEARCH_NAMES = ("doc_key", "product_id", "title", "handle", "subtitle", "is_published",

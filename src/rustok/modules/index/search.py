@@ -15,10 +15,12 @@ and a visitor's words never match it (:data:`FTS5_WORD_COLUMNS`, :data:`WORD_WEI
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ColumnElement,
     MetaData,
@@ -41,6 +43,7 @@ SEARCH: Any = Table(
     Column("locale", String),
     Column("kind", String),
     Column("search_vector", TSVECTOR),
+    Column("entry_id", BigInteger),  # PostgreSQL's copy of the FTS5 rowid (search_entry_id)
 )
 # FTS5 columns: doc_key, tenant_id, locale, kind, title, body, scope. Titles weigh ten times.
 FTS5_RANK = "bm25(index_search, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0, 0.0)"
@@ -50,6 +53,11 @@ FTS5_RANK = "bm25(index_search, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0, 0.0)"
 FTS5_WORD_COLUMNS = "{locale kind title body}"
 WORD_WEIGHTS = "AD"
 SCOPE_WEIGHT = "C"
+
+
+def search_entry_id(key: str) -> int:
+    """A stable 63-bit id of a search entry (its FTS5 rowid; ``entry_id`` on PostgreSQL)."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") & (2**63 - 1)
 
 
 def scope_token(tenant_id: uuid.UUID | str, locale: str) -> str:
@@ -75,6 +83,15 @@ class SearchEngine:
             return condition, -func.ts_rank(SEARCH.c.search_vector, words)
         match: ColumnElement[Any] = text("index_search MATCH :search_query")  # type: ignore[assignment]
         return match, literal_column(FTS5_RANK)
+
+    def entry_id(self, table: Any) -> ColumnElement[Any]:
+        """The entry's 63-bit id (:func:`search_entry_id` of its key) in ``table`` (the
+        search table or an alias of it): the rank's tie-break on both engines, and how the
+        ranked ids find their entries again. On SQLite it is the FTS5 rowid, read without
+        touching the entry's stored columns."""
+        if self.dialect == "postgresql":
+            return table.c.entry_id  # type: ignore[no-any-return]
+        return literal_column(f"{table.name}.rowid")
 
     def params(self, words: list[str], tenant_id: uuid.UUID, locale: str) -> dict[str, Any]:
         scope = scope_token(tenant_id, locale)

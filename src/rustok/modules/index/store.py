@@ -20,7 +20,7 @@ from rustok.core.read_cache import mark_changed
 from rustok.core.tracing import child_span
 from rustok.modules.index.documents import ContentDocument, ProductDocument
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
-from rustok.modules.index.search import scope_token
+from rustok.modules.index.search import scope_token, search_entry_id
 from rustok.modules.index.text import normalise
 
 PRODUCTS: Any = ProductListing.__table__
@@ -31,11 +31,6 @@ LISTINGS: dict[str, tuple[Any, str]] = {
     "products": (PRODUCTS, "product_id"),
     "content": (CONTENT, "node_id"),
 }
-
-
-def search_rowid(key: str) -> int:
-    """A stable 63-bit row id for the FTS5 table, so entries are replaced by rowid."""
-    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") & (2**63 - 1)
 
 
 def product_key(product_id: uuid.UUID, locale: str) -> str:
@@ -266,13 +261,14 @@ class ListingStore:
         if self._dialect == "postgresql":
             await self._session.execute(
                 text(
-                    "INSERT INTO index_search (doc_key, tenant_id, locale, kind, search_vector) "
-                    "VALUES (:key, :tenant, :locale, :kind, "
+                    "INSERT INTO index_search "
+                    "(doc_key, entry_id, tenant_id, locale, kind, search_vector) "
+                    "VALUES (:key, :entry_id, :tenant, :locale, :kind, "
                     "setweight(to_tsvector('simple', :title), 'A') || "
                     "setweight(to_tsvector('simple', :body), 'D') || "
                     "setweight(to_tsvector('simple', :scope), 'C'))"  # search.SCOPE_WEIGHT
                 ),
-                params,
+                {**params, "entry_id": search_entry_id(key)},
             )
         else:
             await self._session.execute(
@@ -281,7 +277,7 @@ class ListingStore:
                     "(rowid, doc_key, tenant_id, locale, kind, title, body, scope) "
                     "VALUES (:rowid, :key, :tenant, :locale, :kind, :title, :body, :scope)"
                 ),
-                {**params, "rowid": search_rowid(key)},
+                {**params, "rowid": search_entry_id(key)},
             )
 
     async def _drop_search_entry(self, key: str) -> None:
@@ -291,5 +287,6 @@ class ListingStore:
             )
         else:
             await self._session.execute(
-                text("DELETE FROM index_search WHERE rowid = :rowid"), {"rowid": search_rowid(key)}
+                text("DELETE FROM index_search WHERE rowid = :rowid"),
+                {"rowid": search_entry_id(key)},
             )
