@@ -5,7 +5,9 @@ that transaction commits, the tenants' versions are bumped in the host's version
 (``core/read_versions.py``) before ``commit()`` returns, and — with ``RUSTOK_REDIS_URL`` —
 announced on the invalidation bus to the other instances, whose caches drop the tenant's
 answers when the message arrives. Without Redis another instance's answers live at most
-``RUSTOK_STOREFRONT_CACHE_TTL`` seconds.
+``RUSTOK_STOREFRONT_CACHE_TTL`` seconds. A SQLite database has no other instance: its
+versions file lies beside the database file, every process writing it bumps that file, and
+answers live until their version changes (or the size bound evicts them).
 
 Readers (:class:`ReadCache`): an answer is stored with the version taken *before* the read
 that produced it, and served only while the tenant's version is still that one. Keys start
@@ -20,18 +22,19 @@ import uuid
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from moka_py import Moka
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from rustok.core.db.tenant_scope import ScopedSession
 from rustok.core.invalidation import ALL_KEYS, InvalidationBus
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
-from rustok.core.read_versions import ReadVersions
+from rustok.core.read_versions import FILE_NAME, ReadVersions
 
 CHANGED_KEY = "rustok.read_models_changed"
 KEY_PREFIX = "storefront:"
@@ -113,8 +116,11 @@ class ReadCache:
     """Answers per (tenant, normalised request), valid while the tenant's version holds."""
 
     def __init__(
-        self, versions: ReadVersions | None, bus: InvalidationBus, *, size: int, ttl: float
-    ) -> None:
+        self, versions: ReadVersions | None, bus: InvalidationBus, *, size: int,
+        ttl: float | None,
+    ) -> None:  # fmt: skip
+        """``ttl``: how long an answer lives unless the versions file sees every write
+        (None: until its version changes or it is evicted)."""
         self._versions = versions
         self._host = versions.host_id if versions is not None else ""
         self._store: Moka[tuple[uuid.UUID, Any], Entry] | None = (
@@ -182,7 +188,9 @@ VERSIONS_SERVICE = "read_versions"
 def attach_read_model_versions(platform: Platform) -> None:
     """Open the host's versions file and bump it after every read-model commit of this
     platform (kept in ``platform.services``; the answer caches read it there)."""
-    versions = open_versions(platform.settings.data_dir)
+    versions = open_versions(
+        *versions_location(platform.settings.database_url, platform.settings.data_dir)
+    )
     if versions is None:
         return
     platform.services[VERSIONS_SERVICE] = versions
@@ -194,10 +202,28 @@ def platform_versions(platform: Platform) -> ReadVersions | None:
     return versions if isinstance(versions, ReadVersions) else None
 
 
-def open_versions(data_dir: str) -> ReadVersions | None:
+def versions_location(database_url: str, data_dir: str) -> tuple[str, str]:
+    """Where the versions file lives (directory, file name): beside a SQLite database file,
+    so that every process writing that file bumps the same counters whatever its data
+    directory; else in the data directory (one per host)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database).resolve()
+        if database.parent.is_dir():  # else the database cannot be opened: never create it
+            return str(database.parent), f"{database.name}.{FILE_NAME}"
+    return data_dir, FILE_NAME
+
+
+def single_host(database_url: str) -> bool:
+    """A SQLite database file is written on one host only, so its versions file sees every
+    write: its answers need no time bound."""
+    return make_url(database_url).get_backend_name() == "sqlite"
+
+
+def open_versions(data_dir: str, name: str = FILE_NAME) -> ReadVersions | None:
     """The host's versions file; None (no answer cache) when the directory is unusable."""
     try:
-        return ReadVersions(data_dir)
+        return ReadVersions(data_dir, name)
     except OSError as exc:
         _log.warning("read-model answer cache off: no versions file", error=str(exc))
         return None

@@ -1,7 +1,8 @@
 """Per-tenant versions of the read models, shared by every process of one host.
 
 A response cache may keep an answer only while the read models it came from are unchanged.
-Each tenant has a counter in a small memory-mapped file under ``RUSTOK_DATA_DIR``; a
+Each tenant has a counter in a small memory-mapped file (under ``RUSTOK_DATA_DIR``, or
+beside a SQLite database file, see ``read_cache.versions_location``); a
 transaction that wrote a tenant's read-model rows bumps it inside ``commit()`` (a session
 ``after_commit`` hook, so ``commit()`` returns only after the bump). A reader takes the
 version *before* it reads the database and stores its answer under that version; an
@@ -44,8 +45,8 @@ Version = tuple[int, int]  # (global generation, tenant counter)
 class ReadVersions:
     """The versions file of one data directory (open it once per process)."""
 
-    def __init__(self, data_dir: str | Path) -> None:
-        path = Path(data_dir) / FILE_NAME
+    def __init__(self, data_dir: str | Path, name: str = FILE_NAME) -> None:
+        path = Path(data_dir) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import httpx
 import msgspec
+import pytest
 
 from rustok.api.app import RustokApp, create_app
 from rustok.bootstrap import bootstrap
@@ -177,6 +178,7 @@ async def _fresh_within(client: httpx.AsyncClient, title: str, seconds: float) -
     return False
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # SQLite has one host
 async def test_redis_tells_other_instances(
     tmp_path: Path, db_url: str, redis_service: Service
 ) -> None:
@@ -201,6 +203,7 @@ async def test_redis_tells_other_instances(
             assert told is (redis is not None), redis
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # SQLite has one host
 async def test_without_redis_another_hosts_answers_live_at_most_the_ttl(
     tmp_path: Path, db_url: str
 ) -> None:
@@ -217,6 +220,33 @@ async def test_without_redis_another_hosts_answers_live_at_most_the_ttl(
         assert await _fresh_within(second_client, "Lamp", 1)  # cached on the second host
         await write(first.platform, tenant, product("Lamp after the TTL", 1))
         assert await _fresh_within(second_client, "Lamp after the TTL", 10)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_on_sqlite_every_writer_of_the_file_is_seen_at_once_and_answers_outlive_the_ttl(
+    tmp_path: Path, db_url: str
+) -> None:
+    """A SQLite file is written on one host: its versions file lies beside it, so an
+    instance with another data directory (and no Redis) still tells this one at once, and
+    an answer needs no time bound (it is kept past the TTL, read by no statement)."""
+
+    def host(name: str) -> Settings:
+        return make_settings(db_url, tmp_path / name, storefront_cache_ttl=0.2)
+
+    async with AsyncExitStack() as stack:
+        first, _ = await stack.enter_async_context(instance(host("a")))
+        second, second_client = await stack.enter_async_context(instance(host("b")))
+        tenant = await _tenant(first)
+        await write(first.platform, tenant, product("Lamp", 1))
+        await outbox_settled(second.platform)
+        assert (await second_client.get("/api/store/products/item-1")).json()["title"] == "Lamp"
+        await asyncio.sleep(0.5)  # well past the TTL
+        with count_statements(second.platform) as counted:
+            kept = await second_client.get("/api/store/products/item-1")
+        assert (kept.json()["title"], counted.counts) == ("Lamp", (0, 0))
+        await write(first.platform, tenant, product("Lamp from the other data dir", 1))
+        fresh = await second_client.get("/api/store/products/item-1")
+        assert fresh.json()["title"] == "Lamp from the other data dir"
 
 
 async def test_a_rebound_app_never_answers_from_the_previous_platforms_cache(

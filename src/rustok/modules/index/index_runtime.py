@@ -4,7 +4,7 @@ storefront reads and the answer cache, built on first use and kept in ``Platform
 from __future__ import annotations
 
 from rustok.core.platform import Platform
-from rustok.core.read_cache import ReadCache, platform_versions
+from rustok.core.read_cache import ReadCache, platform_versions, single_host
 from rustok.core.read_pool import build_read_pool
 from rustok.core.scoped_sql import ScopedReads
 from rustok.modules.index.queries import StorefrontReads
@@ -27,7 +27,8 @@ class StorefrontRuntime:
         own = settings.of(IndexSettings)
         self.cache = ReadCache(
             platform_versions(platform), platform.invalidation,
-            size=own.storefront_cache_size, ttl=own.storefront_cache_ttl,
+            size=own.storefront_cache_size,
+            ttl=None if single_host(settings.database_url) else own.storefront_cache_ttl,
         )  # fmt: skip
         cache_control = "no-cache"  # a shared cache must ask (the ETag makes that cheap)
         if own.storefront_max_age:
