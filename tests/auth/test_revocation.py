@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from rustok.auth.revocations import POLL_SECONDS, PrincipalChangeWatcher
 from tests.auth.helpers import bearer, make_user, sign_in
 from tests.auth.instances import two_instances
 from tests.outbox.support import wait_until
@@ -49,6 +50,29 @@ async def test_logout_on_one_instance_is_refused_by_the_other(db_url: str, tmp_p
         )  # fmt: skip
         refused = await two.get("/api/auth/me", headers=bearer(tokens))
         assert refused.json()["code"] == "SESSION_REVOKED"
+
+
+async def test_one_poll_of_the_change_rows_carries_a_logout(db_url: str, tmp_path: Path) -> None:
+    """Why it is within a second: every process polls the change rows every half second,
+    and a single poll is all the other instance needs to refuse the token."""
+    async with two_instances(db_url, tmp_path) as ((one, app), (two, app_two)):
+        watcher = app_two.auth.sessions.watcher
+        assert watcher._interval == POLL_SECONDS <= 0.5
+
+        async def blind() -> int:  # the second instance's own polling stops
+            return 0
+
+        watcher.poll = blind  # type: ignore[method-assign]
+        await make_user(app.platform, "leaving@example.com", "customer")
+        tokens = await sign_in(one, "leaving@example.com")
+        assert (await two.get("/api/auth/me", headers=bearer(tokens))).status_code == 200
+        assert (await one.post("/api/auth/logout", headers=bearer(tokens))).status_code == 204
+        # Unpolled, the second instance still answers from its principal cache ...
+        assert (await two.get("/api/auth/me", headers=bearer(tokens))).status_code == 200
+        assert await PrincipalChangeWatcher.poll(watcher) == 1
+        # ... and one poll later it refuses.
+        refused = await two.get("/api/auth/me", headers=bearer(tokens))
+        assert (refused.status_code, refused.json()["code"]) == (401, "SESSION_REVOKED")
 
 
 async def test_demotion_on_one_instance_reaches_the_other(db_url: str, tmp_path: Path) -> None:

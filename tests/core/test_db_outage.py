@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from rustok.api.app import create_app
+from rustok.bootstrap import bootstrap
 from rustok.core.db.outages import DatabaseUnavailable, OutageMonitor, outage_reason
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
@@ -110,6 +111,21 @@ async def test_statement_timeout_answers_503(db_url: str, tmp_path: Path) -> Non
         finally:
             await blocker.close()
         assert (await client.get(STORE)).status_code == 200
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_postgres_statements_time_out_after_15_s_by_default(
+    db_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(db_url, tmp_path, serve_events=False)
+    assert settings.db_statement_timeout == 15.0
+    platform = bootstrap(settings, modules=[])
+    try:
+        async with platform.db.engine.connect() as connection:
+            shown = await connection.exec_driver_sql("SHOW statement_timeout")
+            assert shown.scalar_one() == "15s"
+    finally:
+        await platform.aclose()
 
 
 # --- a stopped or frozen server: a PostgreSQL of the test's own -------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import msgspec
 from sqlalchemy import select, update
 
+from rustok.core.settings import load_settings
 from rustok.mail.mail_runtime import mail_runtime
 from rustok.mail.models import MailMessage
 from rustok.outbox.models import OutboxEvent
@@ -98,6 +99,50 @@ async def test_retries_end_after_the_schedule(db_url: str, tmp_path: Path) -> No
         row = await settled_mail(app.platform, "nobody-home@example.com")
         assert (row.status, row.attempts, row.secret) == ("failed", 5, None)
         assert row.last_error is not None and row.last_error.startswith("after 5 attempts")
+
+
+async def test_the_default_schedule_backs_off_from_10_s_to_10_min_over_5_attempts(
+    db_url: str, tmp_path: Path
+) -> None:
+    delays = load_settings({"RUSTOK_DATA_DIR": str(tmp_path)}, warn=False).mail_retry_delays
+    with smtp_sink(SmtpSink()) as port:
+        pass  # now nothing listens on the port: every attempt is refused
+    async with mail_app(
+        db_url, tmp_path, port, mail_retry_delays=delays, smtp_breaker_open_seconds=0.1
+    ) as (client, app):
+        runtime = mail_runtime(app.platform)
+        await make_user(app.platform, "backoff@example.com", "customer")
+        before = dt.datetime.now(dt.UTC)
+        await client.post("/api/auth/password-reset/request", json={"email": "backoff@example.com"})
+        waits: list[tuple[float, float]] = []
+        for attempt in range(1, 6):
+
+            async def made(attempt: int = attempt) -> bool:
+                [row] = await mails(app.platform)
+                return row.attempts == attempt
+
+            await wait_until(made, within=30.0, what=f"attempt {attempt}")
+            after = dt.datetime.now(dt.UTC)
+            [row] = await mails(app.platform)
+            if attempt < 5:  # the next attempt is due its delay after this one was made
+                due = _aware(row.next_attempt_at)
+                waits.append(((due - after).total_seconds(), (due - before).total_seconds()))
+                before = dt.datetime.now(dt.UTC)
+                async with app.platform.db.write_session(all_tenants=True) as session:
+                    await session.execute(update(MailMessage).values(next_attempt_at=before))
+                    await session.commit()
+                runtime.breaker.reset()
+                runtime.sender.wake()
+        [last] = await mails(app.platform)
+        assert (last.status, last.attempts) == ("failed", 5)
+        # Each delay lies between the times around its attempt: 10 s, 1, 5 and 10 min.
+        assert len(waits) == 4
+        for (low, high), delay in zip(waits, (10, 60, 300, 600), strict=True):
+            assert low <= delay <= high, waits
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 async def test_open_breaker_postpones_without_spending_attempts(

@@ -42,3 +42,10 @@ def parse_id(value: strawberry.ID | str, field: str = "id") -> uuid.UUID:
         return parse_any_id(str(value))
     except ValueError:
         raise ValidationFailed(errors={field: ["must be a UUID or a ULID"]}) from None
+
+
+def no_store(info: RustokInfo) -> None:
+    """The answer carries a secret (a token, a key): no browser or proxy may keep it."""
+    response = info.context.response
+    if response is not None:
+        response.headers["Cache-Control"] = "no-store"

@@ -10,13 +10,18 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import select
 
 from rustok.api.app import RustokApp
+from rustok.core.events import CATALOGUE
 from rustok.core.resilience import BreakerConfig
 from rustok.modules.webhooks.breakers import EndpointBreakers
 from rustok.modules.webhooks.metrics import MAX_ENDPOINT_SERIES
+from rustok.outbox.models import OutboxEvent
+from tests.auth.helpers import make_user
+from tests.conftest import outbox_settled
 from tests.modules.commerce.helpers import signed_in
-from tests.modules.webhooks.helpers import create_webhook
+from tests.modules.webhooks.helpers import create_webhook, deliveries, place_order
 from tests.modules.webhooks.receiver import receiving
 from tests.outbox.support import wait_until
 
@@ -84,6 +89,27 @@ async def test_internal_event_types_are_refused(client: httpx.AsyncClient, app: 
             headers=admin,
         )  # fmt: skip
         assert response.status_code == 400 and "internal" in response.text
+
+
+async def test_an_endpoint_for_everything_gets_no_internal_event(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    async with receiving() as receiver:
+        await create_webhook(client, admin, receiver.url)  # event_types ["*"]
+        await make_user(app.platform, "reset-me@example.com", "customer")
+        reset = await client.post(
+            "/api/auth/password-reset/request", json={"email": "reset-me@example.com"}
+        )
+        assert reset.status_code == 202
+        await place_order(client, admin)
+        await outbox_settled(app.platform)
+    async with app.platform.db.read_session(all_tenants=True) as session:
+        published = set(await session.scalars(select(OutboxEvent.event_type)))
+    assert "mail.queued" in published  # the internal event was there to be delivered
+    delivered = {d.event_type for d in await deliveries(app.platform)}
+    assert "order.placed" in delivered
+    assert not [t for t in delivered if CATALOGUE.is_internal(t)], delivered
 
 
 async def test_log_filters_redeliver_and_ping(client: httpx.AsyncClient, app: RustokApp) -> None:

@@ -25,7 +25,7 @@ from rustok.modules.webhooks.schemas import (
 )
 from rustok.modules.webhooks.webhooks_runtime import WebhooksRuntime, webhooks_runtime
 from rustok.web.connections import check_page
-from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.graphql import RustokInfo, no_store, parse_id
 from rustok.web.inputs import convert, input_dict, patch_dict
 from rustok.web.pages import MAX_LOG_PAGE
 from rustok.web.permissions import module_enabled, requires
@@ -66,11 +66,16 @@ class WebhookType:
 @strawberry.type(name="WebhookWithSecret")
 class WebhookWithSecretType:
     webhook: WebhookType
-    secret: str = strawberry.field(description="shown only here: store it now")
+    signing_secret: strawberry.Private[str]
+
+    @strawberry.field(description="shown only here: store it now")
+    def secret(self, info: RustokInfo) -> str:
+        no_store(info)  # the answer is never kept by a browser or a proxy
+        return self.signing_secret
 
     @classmethod
     def of(cls, read: WebhookWithSecret) -> WebhookWithSecretType:
-        return cls(webhook=WebhookType.of(read), secret=read.secret)
+        return cls(webhook=WebhookType.of(read), signing_secret=read.secret)
 
 
 @strawberry.type(name="WebhookAttempt")

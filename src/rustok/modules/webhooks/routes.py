@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -30,6 +31,8 @@ from rustok.web.pages import LogPage, Page, PerPage
 
 Webhooks = NamedDependency[WebhooksRuntime]
 EventType = Annotated[str, QueryParameter(min_length=1, max_length=128)]
+# The answers that show a signing secret: never kept by a browser or a proxy.
+SECRET_SHOWN = CacheControlHeader(no_store=True)
 
 
 async def provide_webhooks(platform: PlatformDep) -> WebhooksRuntime:
@@ -48,7 +51,7 @@ class WebhookController(Controller):
         """The tenant's endpoints (secrets are never listed)."""
         return await webhooks.endpoints.list_page(page, per_page)
 
-    @post("/", permission=perm.CREATE, status_code=201)
+    @post("/", permission=perm.CREATE, status_code=201, cache_control=SECRET_SHOWN)
     async def create_webhook(
         self, webhooks: Webhooks, data: JSONBody[WebhookCreate]
     ) -> WebhookWithSecret:
@@ -73,7 +76,10 @@ class WebhookController(Controller):
         """Delete an endpoint and its delivery log."""
         await webhooks.endpoints.delete(webhook_id)
 
-    @post("/{webhook_id:uuid}/rotate-secret", permission=perm.UPDATE, status_code=200)
+    @post(
+        "/{webhook_id:uuid}/rotate-secret", permission=perm.UPDATE, status_code=200,
+        cache_control=SECRET_SHOWN,
+    )  # fmt: skip
     async def rotate_secret(
         self, webhooks: Webhooks, webhook_id: FromPath[uuid.UUID]
     ) -> WebhookWithSecret:

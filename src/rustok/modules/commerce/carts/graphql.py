@@ -18,7 +18,7 @@ from rustok.modules.commerce.carts.schemas import (
     CartUpdate,
 )
 from rustok.modules.commerce.graphql_support import cart_access, runtime
-from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.graphql import RustokInfo, no_store, parse_id
 from rustok.web.inputs import convert, patch_dict
 from rustok.web.permissions import Public
 from rustok.web.scalars import MinorUnits
@@ -50,7 +50,7 @@ class CartItemType:
 @strawberry.type(name="Cart")
 class CartType:
     id: strawberry.ID
-    token: str
+    secret_token: strawberry.Private[str]
     status: str
     currency_code: str
     email: str | None
@@ -65,10 +65,15 @@ class CartType:
     shipping_total: MinorUnits
     total: MinorUnits
 
+    @strawberry.field
+    def token(self, info: RustokInfo) -> str:
+        no_store(info)  # a cart's token opens it: the answer is never kept
+        return self.secret_token
+
     @classmethod
     def of(cls, cart: CartRead) -> CartType:
         return cls(
-            id=strawberry.ID(str(cart.id)), token=cart.token, status=cart.status,
+            id=strawberry.ID(str(cart.id)), secret_token=cart.token, status=cart.status,
             currency_code=cart.currency_code, email=cart.email, discount_code=cart.discount_code,
             country_code=cart.country_code,
             shipping_method_id=_id_or_none(cart.shipping_method_id),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, patch, post
+from litestar.datastructures import CacheControlHeader
 from litestar.params import FromPath, JSONBody
 
 from rustok.modules.commerce.carts.schemas import (
@@ -22,6 +23,8 @@ class StoreCartController(Controller):
     path = "/api/store/carts"
     tags = ["storefront"]
     dependencies = COMMERCE_DEPENDENCIES
+    # Every answer carries the cart's token: never kept by a browser or a proxy.
+    cache_control = CacheControlHeader(no_store=True)
 
     @post("/", status_code=201, public=True, optional_auth=True)
     async def create_cart(

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, post
+from litestar.datastructures import CacheControlHeader
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from rustok.modules.commerce.checkout.schemas import IDEMPOTENCY_KEY_PATTERN, CheckoutRequest
@@ -29,6 +30,8 @@ class CheckoutController(Controller):
     path = "/api/store/carts"
     tags = ["storefront"]
     dependencies = COMMERCE_DEPENDENCIES
+    # The answer carries the guest's lookup token: never kept by a browser or a proxy.
+    cache_control = CacheControlHeader(no_store=True)
 
     @post("/{cart_id:uuid}/checkout", status_code=201, public=True, optional_auth=True)
     async def checkout(

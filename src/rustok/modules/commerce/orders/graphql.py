@@ -20,7 +20,7 @@ from rustok.modules.commerce.orders.schemas import (
 from rustok.modules.commerce.orders.state import OrderStateMachine
 from rustok.web.connections import PageInfo, check_first, offset_edges, offset_page_info
 from rustok.web.cursors import offset_after
-from rustok.web.graphql import RustokInfo, parse_id
+from rustok.web.graphql import RustokInfo, no_store, parse_id
 from rustok.web.inputs import convert
 from rustok.web.permissions import Public, requires
 from rustok.web.scalars import MinorUnits
@@ -74,7 +74,13 @@ class OrderType:
     history: list[OrderHistoryType]
     placed_at: dt.datetime
     # In the checkout's answer only (orders/lookup.py).
-    lookup_token: str | None = None
+    secret_lookup_token: strawberry.Private[str | None] = None
+
+    @strawberry.field
+    def lookup_token(self, info: RustokInfo) -> str | None:
+        if self.secret_lookup_token is not None:
+            no_store(info)  # it finds the guest's order: the answer is never kept
+        return self.secret_lookup_token
 
     @classmethod
     def of(cls, order: OrderRead) -> OrderType:
@@ -107,7 +113,7 @@ class OrderType:
                 )
                 for h in order.history
             ],
-            placed_at=order.placed_at, lookup_token=order.lookup_token,
+            placed_at=order.placed_at, secret_lookup_token=order.lookup_token,
         )  # fmt: skip
 
 
