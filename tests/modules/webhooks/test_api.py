@@ -100,6 +100,7 @@ async def test_log_filters_redeliver_and_ping(client: httpx.AsyncClient, app: Ru
         hook = await create_webhook(client, admin, receiver.url, event_types=["order.*"])
         ping = await client.post(f"/api/admin/webhooks/{hook['id']}/ping", headers=admin)
         assert ping.status_code == 202 and ping.json()["event_type"] == "webhook.ping"
+        assert await outbox(app, "webhook.ping") == []  # a delivery, not an outbox event
 
         async def attempted() -> bool:
             page = await client.get(f"/api/admin/webhooks/{hook['id']}/deliveries", headers=admin)
