@@ -15,13 +15,18 @@ from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core import ssrf
+from rustok.core.context import use_context
 from rustok.core.settings import Settings
+from rustok.modules.webhooks.schemas import DeliveryFilter, WebhookCreate
+from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
 from rustok.outbox.models import OutboxEvent
+from rustok.tenancy.schemas import TenantCreate
 from tests.admin.helpers import csrf_of
 from tests.admin.platform_helpers import staff
 from tests.conftest import count_queries, make_settings
-from tests.modules.commerce.helpers import signed_in
+from tests.modules.commerce.helpers import signed_in, tenant_context
 from tests.modules.webhooks.helpers import create_webhook
+from tests.security.test_route_permissions import http_routes
 
 LIST = "/admin/webhooks"
 SECRET_RE = re.compile(r'id="new-secret" readonly size="60" value="([^"]+)"')
@@ -237,3 +242,39 @@ async def test_lists_of_50_rows_cost_a_bounded_number_of_statements(
         deliveries = await client.get(log)
     assert len(DELIVERY_RE.findall(deliveries.text)) == 50
     assert counter.count <= DELIVERY_BUDGET, counter.statements
+
+
+async def test_another_tenants_endpoint_and_delivery_are_not_found(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """Every admin webhook page with an id answers 404 for another tenant's endpoint or
+    delivery (the session's tenant decides), and changes nothing of theirs."""
+    await app.tenancy.tenants().create(TenantCreate(slug="other", name="Other"))
+    runtime = webhooks_runtime(app.platform)
+    with use_context(await tenant_context(app, "other")):
+        theirs = await runtime.endpoints.create(
+            WebhookCreate(url="https://hooks.example.com/b", event_types=["order.*"])
+        )
+        ping = await runtime.deliveries.ping(theirs.id)
+    await staff(client, app, "admin")
+    token = csrf_of((await client.get(LIST)).text)
+    pages = [
+        ("GET", f"{LIST}/{theirs.id}"), ("POST", f"{LIST}/{theirs.id}"),
+        ("POST", f"{LIST}/{theirs.id}/rotate-secret"), ("POST", f"{LIST}/{theirs.id}/ping"),
+        ("GET", f"{LIST}/{theirs.id}/deliveries"), ("GET", f"{LIST}/deliveries/{ping.id}"),
+        ("POST", f"{LIST}/deliveries/{ping.id}/redeliver"),
+        ("POST", f"{LIST}/{theirs.id}/delete"),
+    ]  # fmt: skip
+    for method, path in pages:
+        data = {"_csrf": token, **_form(url="https://evil.example.com/")}
+        response = await client.request(method, path, data=data if method == "POST" else None)
+        assert response.status_code == 404, (method, path, response.status_code)
+    routes = {
+        (m, p) for m, p, _ in http_routes(app) if p.startswith(LIST) and "{" in p
+    }  # every admin webhook page with an id is in the list above
+    assert len(routes) == len(pages)
+    with use_context(await tenant_context(app, "other")):
+        after = await runtime.endpoints.get(theirs.id)
+        log = await runtime.deliveries.list_page(theirs.id, DeliveryFilter(), 1, 20)
+    assert after.url == "https://hooks.example.com/b" and after.updated_at == theirs.updated_at
+    assert after.previous_secret_expires_at is None and log.total == 1

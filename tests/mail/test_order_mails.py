@@ -218,3 +218,33 @@ async def test_graphql_checkout_takes_the_language_from_input_or_accept_language
             assert [(m.recipient, m.locale) for m in await mails(app.platform)] == [
                 ("g@example.com", "ru")
             ]
+
+
+async def test_a_paid_order_cancelled_mails_the_refund_in_the_customers_language(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A cancellation after payment refunds it, and the cancelled mail says so (W-7:
+    "cancelled/refunded"); paid and refunded are told apart from a cancel before payment."""
+    sink = SmtpSink()
+    with smtp_sink(sink) as port:
+        async with mail_app(db_url, tmp_path, port, [COMMERCE]) as (client, app):
+            await shop_tenant(app.platform)
+            admin = await shop_admin(client, app.platform)
+            variant = await stocked_variant(client, admin)
+            ivan = await place_order(
+                client, variant, email="ivan@example.com", language="ru",
+                shipping_address=address("Иван", "Петров"), payment_provider="test",
+            )  # fmt: skip
+            for action in ("confirm", "pay"):
+                await move(client, admin, ivan, action)
+            cancelled = await move(client, admin, ivan, "cancel", reason="out of stock")
+            assert cancelled["refunded"] is True
+            rows = await _all_sent(app, 3)
+    number = ivan["display_number"]
+    assert sorted((r.template, r.locale) for r in rows) == [
+        ("order/cancelled", "ru"), ("order/paid", "ru"), ("order/placed", "ru"),
+    ]  # fmt: skip
+    mail = _by_subject(sink, "ivan@example.com")[f"Заказ № {number} отменён"]
+    assert "Причина: out of stock" in body_of(mail)
+    assert "Оплата 40,00 USD возвращена." in body_of(mail)
+    assert "40,00 USD" in html_of(mail) and "возвращена" in html_of(mail)

@@ -20,7 +20,7 @@ from rustok.modules.webhooks.metrics import MAX_ENDPOINT_SERIES
 from rustok.outbox.models import OutboxEvent
 from tests.auth.helpers import make_user
 from tests.conftest import outbox_settled
-from tests.modules.commerce.helpers import signed_in
+from tests.modules.commerce.helpers import outbox, signed_in
 from tests.modules.webhooks.helpers import create_webhook, deliveries, place_order
 from tests.modules.webhooks.receiver import receiving
 from tests.outbox.support import wait_until
@@ -59,10 +59,18 @@ async def test_crud_and_secret_shown_only_twice(client: httpx.AsyncClient, app: 
     assert patched.status_code == 200, patched.text
     assert patched.json()["description"] is None and patched.json()["event_types"] == ["*"]
     assert patched.json()["headers"] == {"X-Shop": "s1"}  # left out: unchanged
+    rotated = await client.post(f"/api/admin/webhooks/{hook['id']}/rotate-secret", headers=admin)
+    assert rotated.status_code == 200
     deleted = await client.delete(f"/api/admin/webhooks/{hook['id']}", headers=admin)
     assert deleted.status_code == 204
     gone = await client.get(f"/api/admin/webhooks/{hook['id']}", headers=admin)
     assert gone.status_code == 404 and gone.json()["code"] == "WEBHOOK_NOT_FOUND"
+    # Each change raised its event, with the endpoint's id and never a secret.
+    events = await outbox(app, "webhook.")
+    assert [(e.event_type, e.payload) for e in events] == [
+        (kind, {"webhook_id": hook["id"]})
+        for kind in ("webhook.created", "webhook.updated", "webhook.updated", "webhook.deleted")
+    ]
 
 
 @pytest.mark.parametrize(("body", "field"), BAD_BODIES)
@@ -118,6 +126,7 @@ async def test_log_filters_redeliver_and_ping(client: httpx.AsyncClient, app: Ru
         hook = await create_webhook(client, admin, receiver.url, event_types=["order.*"])
         ping = await client.post(f"/api/admin/webhooks/{hook['id']}/ping", headers=admin)
         assert ping.status_code == 202 and ping.json()["event_type"] == "webhook.ping"
+        assert await outbox(app, "webhook.ping") == []  # a delivery, not an outbox event
 
         async def attempted() -> bool:
             page = await client.get(f"/api/admin/webhooks/{hook['id']}/deliveries", headers=admin)

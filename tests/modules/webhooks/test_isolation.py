@@ -86,10 +86,54 @@ async def test_another_tenants_ids_are_not_found(client: httpx.AsyncClient, app:
     assert checked == 8
     listing = await client.get("/api/admin/webhooks", headers=admin_a)
     assert listing.json()["total"] == 0
-    body = await gql(
-        client, "query($id: ID!) { webhook(id: $id) { id } }", admin_a, id=ids["webhook_id"]
-    )
-    assert error_code(body) == "WEBHOOK_NOT_FOUND"
+
+
+# Every GraphQL operation of webhooks that takes an id, with the code another tenant gets.
+GRAPHQL_BY_ID = [
+    ("query($id: ID!) { webhook(id: $id) { id } }", "webhook_id", "WEBHOOK_NOT_FOUND"),
+    ("query($id: ID!) { webhookDeliveries(webhookId: $id) { total } }", "webhook_id",
+     "WEBHOOK_NOT_FOUND"),
+    ("query($id: ID!) { webhookDelivery(id: $id) { id } }", "delivery_id", "DELIVERY_NOT_FOUND"),
+    ("mutation($id: ID!) { updateWebhook(id: $id, input: {active: false}) { id } }",
+     "webhook_id", "WEBHOOK_NOT_FOUND"),
+    ("mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }", "webhook_id",
+     "WEBHOOK_NOT_FOUND"),
+    ("mutation($id: ID!) { pingWebhook(id: $id) { id } }", "webhook_id", "WEBHOOK_NOT_FOUND"),
+    ("mutation($id: ID!) { redeliverWebhookDelivery(id: $id) { id } }", "delivery_id",
+     "DELIVERY_NOT_FOUND"),
+    ("mutation($id: ID!) { deleteWebhook(id: $id) }", "webhook_id", "WEBHOOK_NOT_FOUND"),
+]  # fmt: skip
+
+
+async def test_another_tenants_ids_are_not_found_on_graphql(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    await TenantService(app.platform).create(TenantCreate(slug="other", name="Other"))
+    admin_a = await signed_in(client, app, "admin")
+    admin_b = await signed_in(client, app, "admin", tenant="other")
+    theirs = await create_webhook(client, admin_b, "https://hooks.example.com/b")
+    ping = await client.post(f"/api/admin/webhooks/{theirs['id']}/ping", headers=admin_b)
+    assert ping.status_code == 202
+    ids = {"webhook_id": theirs["id"], "delivery_id": ping.json()["id"]}
+    field = re.compile(r"\{ (\w+)\(")
+    names = []
+    for query, kind, code in GRAPHQL_BY_ID:
+        name = field.search(query)
+        assert name is not None
+        names.append(name.group(1))
+        refused = await gql(client, query, admin_a, id=ids[kind])
+        assert error_code(refused) == code, (query, refused)
+        assert refused["data"] is None or refused["data"].get(name.group(1)) is None
+        # ... while the owner reaches them (the ids are real).
+        own = await gql(client, query, admin_b, id=ids[kind])
+        assert "errors" not in own, (query, own)
+        assert own["data"][name.group(1)] is not None
+    assert set(names) == {
+        "webhook", "webhookDeliveries", "webhookDelivery", "updateWebhook",
+        "rotateWebhookSecret", "pingWebhook", "redeliverWebhookDelivery", "deleteWebhook",
+    }  # fmt: skip
+    gone = await client.get(f"/api/admin/webhooks/{theirs['id']}", headers=admin_b)
+    assert gone.status_code == 404  # deleted by its owner, last
 
 
 async def test_roles_on_rest_and_graphql(client: httpx.AsyncClient, app: RustokApp) -> None:

@@ -1,11 +1,12 @@
 """W-3: kill -9 of the sending process between the POST and its record. After a restart
 every delivery is sent again (at least once) with the same ``webhook-id``; no delivery row
-is lost, and no event has two rows for the endpoint. PostgreSQL, real processes."""
+is lost, and no event has two rows for the endpoint. SQLite and PostgreSQL, real processes."""
 
 from __future__ import annotations
 
 import http.server
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,19 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from rustok.bootstrap import bootstrap
 from rustok.core.context import RequestContext, use_context
 from rustok.modules.webhooks.schemas import WebhookCreate
 from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
-from tests.conftest import (
-    TEST_SECRET,
-    PostgresDatabases,
-    _asyncpg_dsn,
-    make_settings,
-    run_in_thread,
-)
-from tests.crash.test_kill9 import query
+from tests.conftest import TEST_SECRET, _asyncpg_dsn, make_settings, run_in_thread
+from tests.crash.test_kill9 import query as postgres_query
 from tests.outbox.support import TENANT, Ticked
 
 EVENTS = 200
@@ -89,13 +85,19 @@ async def _prepare(url: str, data: Path, receiver_url: str) -> list[uuid.UUID]:
         await platform.aclose()
 
 
+def _query(url: str, sql: str) -> list[Any]:
+    """Rows as mappings, read beside the worker (SQLite: the file; PostgreSQL: asyncpg)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return postgres_query(_asyncpg_dsn(url), sql)
+    with sqlite3.connect(str(parsed.database), timeout=30) as conn:
+        conn.row_factory = sqlite3.Row
+        return list(conn.execute(sql).fetchall())
+
+
 @pytest.mark.slow
-def test_kill9_between_post_and_record(
-    postgres_databases: PostgresDatabases, tmp_path: Path
-) -> None:
-    name = postgres_databases.create()
-    url = postgres_databases.url_of(name)
-    dsn = _asyncpg_dsn(url)
+def test_kill9_between_post_and_record(db_url: str, tmp_path: Path) -> None:
+    url = db_url
     receiver = Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     port = receiver.server_address[1]
@@ -118,9 +120,9 @@ def test_kill9_between_post_and_record(
     kills = 0
     try:
         deadline = time.monotonic() + 300  # a liveness bound: a loaded machine restarts slowly
-        while _succeeded(dsn) < EVENTS:
+        while _succeeded(url) < EVENTS:
             assert time.monotonic() < deadline, (
-                f"not settled after {kills} kills: {_statuses(dsn)}\n"
+                f"not settled after {kills} kills: {_statuses(url)}\n"
                 + (tmp_path / "worker.log").read_text()[-3000:]
             )
             if receiver.kill_now.wait(0.2):
@@ -137,11 +139,10 @@ def test_kill9_between_post_and_record(
             worker.wait()
         receiver.shutdown()
         log.close()
-    rows = query(dsn, "SELECT event_id, status FROM webhook_deliveries")
-    postgres_databases.drop(name)
+    rows = _query(url, "SELECT event_id, status FROM webhook_deliveries")
     assert kills == len(KILL_AT)
     # One row per event for the endpoint: none lost, none doubled, all delivered.
-    assert sorted(r["event_id"] for r in rows) == sorted(committed)
+    assert sorted(uuid.UUID(str(r["event_id"])) for r in rows) == sorted(committed)
     assert {r["status"] for r in rows} == {"succeeded"}
     seen = Counter(receiver.ids)
     assert set(seen) == {str(i) for i in committed}  # every event, nothing else
@@ -149,11 +150,11 @@ def test_kill9_between_post_and_record(
         assert seen[held] >= 2, held
 
 
-def _succeeded(dsn: str) -> int:
-    rows = query(dsn, "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'succeeded'")
+def _succeeded(url: str) -> int:
+    rows = _query(url, "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'succeeded'")
     return int(rows[0]["n"])
 
 
-def _statuses(dsn: str) -> dict[str, int]:
-    rows = query(dsn, "SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status")
+def _statuses(url: str) -> dict[str, int]:
+    rows = _query(url, "SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status")
     return {r["status"]: r["n"] for r in rows}

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core.context import use_context
 from rustok.core.settings import Settings
+from rustok.modules.webhooks.figures import record_figures
 from rustok.modules.webhooks.models import WebhookAttempt, WebhookDelivery
 from rustok.modules.webhooks.sender import WebhookSender
 from tests.conftest import make_settings
@@ -122,6 +124,20 @@ async def test_retries_follow_the_schedule_and_stop_at_success(
     assert attempts[0].response_excerpt == "ok"
 
 
+def _sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def _counts() -> tuple[float, float, float, float]:
+    """Attempts by outcome (succeeded, retrying, failed) and timed attempts (W-6)."""
+    return (
+        _sample("rustok_webhook_deliveries_total", outcome="succeeded"),
+        _sample("rustok_webhook_deliveries_total", outcome="retrying"),
+        _sample("rustok_webhook_deliveries_total", outcome="failed"),
+        _sample("rustok_webhook_attempt_duration_seconds_count"),
+    )
+
+
 async def test_failing_to_the_end_marks_failed_and_publishes(
     client: httpx.AsyncClient, app: RustokApp
 ) -> None:
@@ -129,14 +145,29 @@ async def test_failing_to_the_end_marks_failed_and_publishes(
     admin = await signed_in(client, app, "admin")
     clock = FakeClock()
     sender = WebhookSender(app.platform, clock=clock)
+    counted = _counts()
     try:
         async with receiving(status=503) as receiver:
             hook = await create_webhook(client, admin, receiver.url, event_types=["test.*"])
             await _raise_ticked(app)
             delivery = await _delivery(app)
+            # The pending gauges (W-6): one delivery waiting, as old as its row.
+            figures = await record_figures(
+                app.platform.db, delivery.created_at + dt.timedelta(seconds=90)
+            )
+            assert (figures.pending, figures.oldest_pending_seconds) == (1, 90.0)
+            assert _sample("rustok_webhook_pending") == 1
+            assert _sample("rustok_webhook_oldest_pending_seconds") == 90.0
             delays = await _run_until_done(app, sender, clock, delivery.id)
     finally:
         await sender.stop()
+    # Eight attempts to retry, the ninth gave up; every attempt timed.
+    assert [b - a for a, b in zip(counted, _counts(), strict=True)] == [0, 8, 1, 9]
+    figures = await record_figures(app.platform.db, clock.now)
+    assert (figures.pending, figures.oldest_pending_seconds) == (0, 0.0)
+    assert (
+        _sample("rustok_webhook_pending") == _sample("rustok_webhook_oldest_pending_seconds") == 0
+    )
     assert len(delays) == len(SCHEDULE)
     assert all(p * 0.9 <= d <= p * 1.1 for d, p in zip(delays, SCHEDULE, strict=True))
     assert len(receiver.received) == 9 and set(receiver.ids()) == {str(delivery.event_id)}
