@@ -50,8 +50,11 @@ class McpMethodNotAllowed(RustokError):
     title = "Method not allowed"
 
 
+MCP_ROUTES = (MCP_PATH, MCP_PATH + "/")
+
+
 def _check_request(scope: Scope, max_body_size: int) -> None:
-    if scope["path"] not in (MCP_PATH, MCP_PATH + "/"):
+    if scope["path"] not in MCP_ROUTES:
         raise NotFound("the MCP endpoint is /mcp")
     if scope["method"] != "POST":
         raise McpMethodNotAllowed(
@@ -84,6 +87,10 @@ class McpEndpoint:
         return self._manager is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] in MCP_ROUTES:
+            # Litestar's router never sees /mcp: name the route for the request's server
+            # span and HTTP metrics, which otherwise file it under "<unmatched>".
+            scope["path_template"] = MCP_PATH
         record = scope.get("state", {}).get(API_KEY_STATE)
         settings = self._platform.settings
         try:

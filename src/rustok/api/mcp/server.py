@@ -18,10 +18,11 @@ from typing import Any
 
 import msgspec
 from mcp import types
-from mcp.server.context import ServerRequestContext
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import MCPError
+from opentelemetry.trace import SpanKind, StatusCode
 
 from rustok import __version__
 from rustok.api.mcp.registry import tools_for
@@ -37,6 +38,7 @@ from rustok.auth.auth_runtime import AuthRuntime
 from rustok.core.errors import NotFound, RustokError
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
+from rustok.core.tracing import child_span, current_span
 from rustok.rbac.principal import Principal
 
 Caller = Callable[[], AbstractAsyncContextManager[Principal]]
@@ -82,6 +84,25 @@ def _answer(value: object) -> types.CallToolResult:
         content=[types.TextContent(type="text", text=msgspec.json.encode(data).decode())],
         structured_content=data if isinstance(data, dict) else {"items": data},
     )
+
+
+async def message_span(ctx: Context, call_next: CallNext) -> HandlerResult:
+    """Each MCP message a span of the request's trace (``tools/call search_products``).
+
+    It replaces the SDK's own middleware, which starts its span through OpenTelemetry's
+    global tracer provider: RusToK never sets that one, so the SDK's span was a no-op that
+    hid the request's span, and the tool's SQL and child spans went unrecorded."""
+    name = ctx.params.get("name") if ctx.params else None
+    target = name if isinstance(name, str) else ""
+    attributes = {"mcp.method.name": ctx.method}
+    if ctx.method == "tools/call" and target:
+        attributes["gen_ai.tool.name"] = target
+    with child_span(f"{ctx.method} {target}".rstrip(), SpanKind.INTERNAL, **attributes):
+        result = await call_next(ctx)
+        span = current_span()
+        if span is not None and isinstance(result, types.CallToolResult) and result.is_error:
+            span.set_status(StatusCode.ERROR)
+        return result
 
 
 def build_server(platform: Platform, auth: AuthRuntime, caller: Caller) -> Server[Any]:
@@ -134,11 +155,13 @@ def build_server(platform: Platform, auth: AuthRuntime, caller: Caller) -> Serve
                                                  text=text)]
         )  # fmt: skip
 
-    return Server(
+    server: Server[Any] = Server(
         "rustok", version=__version__, title="RusToK", instructions=INSTRUCTIONS,
         on_list_tools=list_tools, on_call_tool=call_tool, on_list_resources=list_resources,
         on_read_resource=read_resource,
     )  # fmt: skip
+    server.middleware = [message_span]
+    return server
 
 
 def http_session_manager(server: Server[Any], max_body_size: int) -> StreamableHTTPSessionManager:

@@ -25,9 +25,11 @@ from typing import Any, Literal
 
 import httpx
 import msgspec
+from opentelemetry.trace import SpanKind
 
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitBreaker, CircuitOpenError
+from rustok.core.tracing import child_span, current_span
 from rustok.modules.content.errors import MediaStorageUnavailable
 from rustok.modules.content.media.storage import (
     CHUNK_SIZE,
@@ -130,11 +132,19 @@ class S3MediaStorage:
         async def attempt() -> httpx.Response:
             signed = await asyncio.to_thread(self._signed_headers, method, url, body, headers or {})
             request = self._client.build_request(method, url, content=body, headers=signed)
-            try:
-                async with asyncio.timeout(self.config.timeout):
-                    response = await self._client.send(request, stream=stream)
-            except (httpx.HTTPError, TimeoutError) as exc:
-                raise _Failure(f"{method} failed: {type(exc).__name__} {exc}".strip()) from exc
+            # The bucket's host only: object keys name tenants and uploads.
+            with child_span(f"s3 {method}", SpanKind.CLIENT, **{
+                "http.request.method": method, "server.address": request.url.host,
+                "aws.s3.bucket": self.config.bucket,
+            }):  # fmt: skip
+                try:
+                    async with asyncio.timeout(self.config.timeout):
+                        response = await self._client.send(request, stream=stream)
+                except (httpx.HTTPError, TimeoutError) as exc:
+                    raise _Failure(f"{method} failed: {type(exc).__name__} {exc}".strip()) from exc
+                span = current_span()
+                if span is not None:
+                    span.set_attribute("http.response.status_code", response.status_code)
             if response.is_success:
                 return response
             code = await _error_of(response)
