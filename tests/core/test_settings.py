@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from rustok.bootstrap import load_all_settings
-from rustok.core.settings import SettingsError, load_settings, unknown_variables
+from rustok.bootstrap import builtin_modules, load_all_settings, settings_types
+from rustok.core.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    unknown_variables,
+    variable_index,
+)
+from rustok.modules.commerce.settings import CommerceSettings
 from rustok.modules.content.settings import ContentSettings
+from rustok.modules.index.settings import IndexSettings
+from rustok.modules.webhooks.settings import WebhooksSettings
 
 BASE = {"RUSTOK_SECRET_KEY": "s" * 40}
 
@@ -131,3 +140,57 @@ def test_unreadable_settings_file(tmp_path: Path) -> None:
     bad.write_text("port = = 1")
     with pytest.raises(SettingsError, match="is not valid"):
         load_settings({"RUSTOK_SETTINGS_FILE": str(bad)}, warn=False)
+
+
+# Every variable of the platform's one settings struct before the modules declared their own
+# (issue 14: commit 1f01350, plus the storefront's four from the branch that added them).
+_VARIABLES_BEFORE = """
+ACCESS_TOKEN_TTL ALLOW_CONSOLE_MAIL BROKER_BREAKER_OPEN_SECONDS BROKER_TIMEOUT_SECONDS
+CART_TTL CONSUMER_CONCURRENCY CONSUMER_MAX_ATTEMPTS CORS_ORIGINS DATABASE_URL DATA_DIR
+DB_ECHO DB_MAX_OVERFLOW DB_POOL_SIZE DB_POOL_TIMEOUT DB_STATEMENT_TIMEOUT DEFAULT_MODULES
+ENV EVENT_QUEUE_SIZE EVENT_TRANSPORT GRAPHIQL GRAPHQL_INTROSPECTION
+GRAPHQL_MAX_DOCUMENT_SIZE GRAPHQL_MAX_TOKENS HEADER_READ_TIMEOUT HOST HTTP2
+IDEMPOTENCY_KEY_TTL JOBS_INTERVAL JWT_AUDIENCE JWT_ISSUER LOGIN_IP_RATE_LIMIT
+LOGIN_RATE_LIMIT LOG_FORMAT LOG_LEVEL MAIL_RETRY_DELAYS MAX_BODY_SIZE MAX_HEADER_SIZE
+MAX_JSON_DEPTH MEDIA_CACHE_MAX_AGE MEDIA_ROOT MEDIA_S3_ACCESS_KEY_ID MEDIA_S3_BUCKET
+MEDIA_S3_ENDPOINT MEDIA_S3_REGION MEDIA_S3_SECRET_ACCESS_KEY MEDIA_S3_TIMEOUT_SECONDS
+MEDIA_STORAGE MODULES NATS_STREAM NATS_URL ORDER_PENDING_TTL OUTBOX_BATCH_SIZE
+OUTBOX_LEASE_SECONDS OUTBOX_MAX_ATTEMPTS OUTBOX_POLL_INTERVAL PORT PREVIOUS_SECRET_KEYS
+PUBLIC_URL RATE_LIMIT REDIS_BREAKER_OPEN_SECONDS REDIS_TIMEOUT REDIS_URL REFRESH_TOKEN_TTL
+REGISTER_IP_RATE_LIMIT RELAY_LAG_DEGRADED_SECONDS SECRET_KEY SERVE_EVENTS
+SMTP_BREAKER_OPEN_SECONDS SMTP_FROM SMTP_HOST SMTP_PASSWORD SMTP_PORT SMTP_SSL
+SMTP_STARTTLS SMTP_TIMEOUT_SECONDS SMTP_USERNAME TENANT_BASE_DOMAIN TENANT_RESOLUTION
+TRUSTED_PROXIES WEBHOOKS_ALLOW_PRIVATE WEBHOOKS_CONCURRENCY WEBHOOKS_DISABLE_AFTER
+WEBHOOKS_RETENTION_DAYS WEBHOOKS_RETRY_SCHEDULE WEBHOOKS_TIMEOUT_SECONDS WORKERS
+STOREFRONT_CACHE_SIZE STOREFRONT_CACHE_TTL STOREFRONT_MAX_AGE
+STOREFRONT_STALE_WHILE_REVALIDATE
+"""
+VARIABLES_BEFORE_MODULE_SETTINGS = _VARIABLES_BEFORE.split()
+
+
+def test_variables_from_before_module_settings_keep_their_names() -> None:
+    """Moving settings into the modules renamed no variable: each old name is still the
+    name (not only an alias) of the field it set, now the platform's or a module's."""
+    index = variable_index(settings_types(builtin_modules()))
+    kept = {}
+    for suffix in VARIABLES_BEFORE_MODULE_SETTINGS:
+        variable = index.get(f"RUSTOK_{suffix}")
+        kept[suffix] = None if variable is None else (variable.name, variable.field)
+    assert kept == {s: (f"RUSTOK_{s}", s.lower().removeprefix("webhooks_")) for s in kept}
+
+
+def test_old_variable_names_set_the_module_settings(tmp_path: Path) -> None:
+    settings = load(
+        tmp_path,
+        RUSTOK_CART_TTL="120", RUSTOK_ORDER_PENDING_TTL="60", RUSTOK_IDEMPOTENCY_KEY_TTL="90",
+        RUSTOK_MEDIA_ROOT=str(tmp_path / "media"), RUSTOK_STOREFRONT_MAX_AGE="7",
+        RUSTOK_WEBHOOKS_RETENTION_DAYS="3",
+    )  # fmt: skip
+    assert isinstance(settings, Settings)
+    commerce = settings.of(CommerceSettings)
+    assert (commerce.cart_ttl, commerce.order_pending_ttl, commerce.idempotency_key_ttl) == (
+        120, 60, 90,
+    )  # fmt: skip
+    assert settings.of(ContentSettings).media_root == str(tmp_path / "media")
+    assert settings.of(IndexSettings).storefront_max_age == 7
+    assert settings.of(WebhooksSettings).retention_days == 3
