@@ -15,6 +15,7 @@ SUITES = (
     "index",
     "webhooks",
     "storefront",
+    "overhead",
     "startup",
     "tracing",
     "admin",

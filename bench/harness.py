@@ -108,6 +108,8 @@ def served(
                    f"Granian({target!r}, factory=True, address='127.0.0.1', port={port}, "
                    f"workers={workers}, interface=Interfaces.ASGI, loop=Loops.uvloop).serve()"]  # fmt: skip
     if deterministic:
+        if shutil.which("setarch") is None:
+            raise SystemExit("setarch is not installed: sudo apt-get install util-linux")
         command = ["setarch", platform.machine(), "--addr-no-randomize", *command]
         env = {**env, "PYTHONHASHSEED": "0"}
     stderr = log.open("wb") if log is not None else subprocess.PIPE

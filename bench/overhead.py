@@ -1,12 +1,14 @@
 """What the access log and the API-key check cost the storefront (issue 15: at most 5 %).
 
-Part of the storefront suite (``bench/storefront.py`` adds these rows per database), and
-runnable alone on SQLite: ``python -m bench.overhead``.
+Part of the storefront suite (``bench/storefront.py`` adds these rows per database), and a
+suite of its own on both databases: ``make bench SUITES=overhead``.
 
 - Access log: the cached list of 20 (the cheapest storefront read, so the largest share for
-  a fixed cost per request) on ``rustok serve`` with ``RUSTOK_ACCESS_LOG`` off, then on,
-  alternately, ``ROUNDS`` times each, every server at ``RUSTOK_LOG_LEVEL=info`` with JSON
-  lines written to a file (what production does; below ``info`` the line costs nothing).
+  a fixed cost per request) on two ``rustok serve``, ``RUSTOK_ACCESS_LOG`` off and on, both
+  running throughout and loaded alternately, ``ROUNDS`` times each, both at
+  ``RUSTOK_LOG_LEVEL=info`` with JSON lines written to a file (what production does; below
+  ``info`` the line costs nothing) and with the same memory layout
+  (``served(deterministic=True)``).
 - API key: the same list anonymous, then with ``X-Api-Key`` of a valid key (verified and
   cached by the tenant middleware), alternately on one server with the access log off.
 
@@ -22,11 +24,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.harness import RUSTOK, bench_env, migrate, print_table, served, sqlite_dir
+from bench.harness import RUSTOK, bench_env, migrate, on_both_databases, print_table, served
 from bench.index import seed_read_models
 from bench.storefront import LIST, Load, load
 
-ROUNDS = 3
+ROUNDS = 5
 BENCH_USER = "bench-keys@example.com"
 Rows = list[tuple[str, str]]
 
@@ -60,22 +62,31 @@ def overheads(label: str, env: dict[str, str], data: Path) -> Rows:
     logged = {**env, "RUSTOK_LOG_LEVEL": "info", "RUSTOK_LOG_FORMAT": "json"}
     off: list[Load] = []
     on: list[Load] = []
-    for n in range(ROUNDS):
-        for flag, into in (("false", off), ("true", on)):
-            server_env = {**logged, "RUSTOK_ACCESS_LOG": flag}
-            with served(server_env, log=data / f"access-{flag}-{n}.log") as server:
+    # Both servers live through every round, each with the same memory layout (no address
+    # randomisation, one hash seed): a randomised layout alone moves a process's CPU per
+    # request by more than the few µs measured here, and alternating rounds spread the
+    # machine's drift over both.
+    with (
+        served({**logged, "RUSTOK_ACCESS_LOG": "false"}, log=data / "access-false.log",
+               deterministic=True) as quiet,
+        served({**logged, "RUSTOK_ACCESS_LOG": "true"}, log=data / "access-true.log",
+               deterministic=True) as logging,
+    ):  # fmt: skip
+        for n in range(ROUNDS):
+            pair = ((quiet, off), (logging, on)) if n % 2 == 0 else ((logging, on), (quiet, off))
+            for server, into in pair:
                 into.append(load(server, LIST))
-            print(f"  access log {flag}: {into[-1].row()}", flush=True)
+            print(f"  access log off: {off[-1].row()}; on: {on[-1].row()}", flush=True)
     lines = sum(
         1
-        for path in data.glob("access-true-*.log")
-        for line in path.read_text().splitlines()
+        for line in (data / "access-true.log").read_text().splitlines()
         if '"event": "request"' in line or '"event":"request"' in line
     )
     key = _key(env)
     anonymous: list[Load] = []
     keyed: list[Load] = []
-    with served({**env, "RUSTOK_ACCESS_LOG": "false"}, log=data / "keys.log") as server:
+    with served({**env, "RUSTOK_ACCESS_LOG": "false"}, log=data / "keys.log",
+                deterministic=True) as server:  # fmt: skip
         for _ in range(ROUNDS):
             anonymous.append(load(server, LIST))
             keyed.append(load(server, LIST, headers=[f"X-Api-Key: {key}"]))
@@ -90,14 +101,16 @@ def overheads(label: str, env: dict[str, str], data: Path) -> Rows:
     ]  # fmt: skip
 
 
+def _database(label: str, database_url: str, data: Path, products: int) -> Rows:
+    env = bench_env(database_url, data, RUSTOK_RATE_LIMIT="0")
+    migrate(env)
+    asyncio.run(seed_read_models(database_url, data, products, 50))
+    print(f"{label}: seeded {products:,} products", flush=True)
+    return overheads(label, env, data)
+
+
 def run(products: int = 10_000) -> None:
-    with sqlite_dir() as data:
-        url = f"sqlite+aiosqlite:///{data}/bench.db"
-        env = bench_env(url, data, RUSTOK_RATE_LIMIT="0")
-        migrate(env)
-        asyncio.run(seed_read_models(url, data, products, 50))
-        print(f"seeded {products:,} products", flush=True)
-        rows = overheads("sqlite", env, data)
+    rows = on_both_databases(lambda label, url, data: _database(label, url, data, products))
     print_table(
         f"access log and API key: cost on the storefront list ({products:,} products)", rows
     )

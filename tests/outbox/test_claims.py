@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from rustok.core.consumer import ConsumerSpec
 from rustok.core.db import Database
 from rustok.core.platform import CheckResult, Platform
 from rustok.outbox.claims import ClaimedEvent, make_claimer
@@ -38,7 +39,9 @@ class RecordingTransport:
         self.log = log
         self.rendezvous = rendezvous
 
-    async def start(self, runners: Sequence[ConsumerRunner]) -> None: ...
+    async def start(
+        self, runners: Sequence[ConsumerRunner], subscribers: Sequence[ConsumerSpec] = ()
+    ) -> None: ...
 
     async def stop(self) -> None: ...
 

@@ -189,6 +189,32 @@ async def test_relay_and_consumers_run_in_separate_processes(
         await consumers_only.aclose()
 
 
+async def test_a_consumer_process_started_after_the_relay_published_gets_every_event(
+    platform: Platform, settings: Settings, test_modules: list[ModuleSpec]
+) -> None:
+    """A durable is declared by every process of the deployment, the relay-only one too: a
+    durable starts at the messages published after it exists, so one declared only when its
+    own process first connected missed what the relay had already sent (for ever)."""
+    relay_only = platform
+    consumers_only = bootstrap(settings, modules=test_modules)
+    recorder = Recorder()
+    for each in (relay_only, consumers_only):
+        each.consumers.append(recorder.spec())
+    limit_to(relay_only, WorkerPart.relay)
+    limit_to(consumers_only, WorkerPart.consumers)
+    try:
+        await runtime_of(relay_only).start()
+        ids = await raise_events(relay_only, [uuid.uuid4() for _ in range(3)], per_thing=5)
+        await wait_until(
+            lambda: _all_dispatched(platform, len(ids)), what="the relay publishing everything"
+        )
+        await runtime_of(consumers_only).start()  # its process starts only now
+        await wait_until(lambda: _handled(platform, recorder, len(ids)), what="consumption")
+        assert sorted(e.id for e in recorder.seen) == sorted(ids)
+    finally:
+        await consumers_only.aclose()
+
+
 async def test_only_one_part_needs_a_broker(db_url: str, tmp_path: Path) -> None:
     memory = bootstrap(make_settings(db_url, tmp_path))
     try:

@@ -92,10 +92,9 @@ class EventRuntime:
     async def start(self) -> None:
         if self.started:
             return
-        specs = [*self.platform.consumers, *(c for m in self.platform.modules for c in m.consumers)]
-        check_consumers(specs)
-        if "consumers" not in self.parts:
-            specs = []
+        every = [*self.platform.consumers, *(c for m in self.platform.modules for c in m.consumers)]
+        check_consumers(every)
+        specs = every if "consumers" in self.parts else []
         settings = self.platform.settings
         self.runners = [
             ConsumerRunner(
@@ -113,7 +112,7 @@ class EventRuntime:
         ]
         for runner in self.runners:
             runner.start()
-        await self.transport.start(self.runners)
+        await self.transport.start(self.runners, every)
         if "relay" in self.parts:
             self.relay.start()
         self._figures_task = asyncio.create_task(self._publish_figures(), name="outbox:figures")

@@ -36,8 +36,8 @@ class IndexSettings(ModuleSettings, frozen=True, kw_only=True):
         msgspec.Meta(
             ge=0.01, le=86_400,
             description="seconds an answer may be served without a sign from another instance: "
-            "the bound of staleness across instances without Redis; on one host, and through "
-            "Redis, a change is seen at once",
+            "the bound of staleness across instances without Redis on PostgreSQL; on one host, "
+            "and through Redis, a change is seen at once. Not used on SQLite, which has one host",
         ),
     ] = 5.0  # fmt: skip
     storefront_max_age: Annotated[

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from rustok.core.errors import Unavailable
 
 if TYPE_CHECKING:
+    from rustok.core.consumer import ConsumerSpec
     from rustok.core.platform import CheckResult
     from rustok.outbox.claims import ClaimedEvent
     from rustok.outbox.consumers import ConsumerRunner
@@ -35,8 +36,12 @@ class Transport(Protocol):
     name: str
     durable: bool
 
-    async def start(self, runners: Sequence[ConsumerRunner]) -> None:
-        """Connect and start delivering to the consumers of this process."""
+    async def start(
+        self, runners: Sequence[ConsumerRunner], subscribers: Sequence[ConsumerSpec] = ()
+    ) -> None:
+        """Connect and start delivering to the consumers of this process. ``subscribers``:
+        every consumer of the deployment, run here or in another process (a broker keeps
+        their messages from the first publish on)."""
 
     async def stop(self) -> None: ...
 

@@ -12,6 +12,7 @@ from rustok.core.platform import CheckResult
 from rustok.outbox.transports.base import HandledCallback, TransportUnavailable
 
 if TYPE_CHECKING:
+    from rustok.core.consumer import ConsumerSpec
     from rustok.outbox.claims import ClaimedEvent
     from rustok.outbox.consumers import ConsumerRunner
     from rustok.outbox.dispatcher import EventDispatcher
@@ -28,7 +29,9 @@ class MemoryTransport:
         self._by_type: dict[str, list[ConsumerRunner]] = {}
         self._running = False
 
-    async def start(self, runners: Sequence[ConsumerRunner]) -> None:
+    async def start(
+        self, runners: Sequence[ConsumerRunner], subscribers: Sequence[ConsumerSpec] = ()
+    ) -> None:
         by_type: defaultdict[str, list[ConsumerRunner]] = defaultdict(list)
         for runner in runners:
             for event_type in runner.spec.type_names:

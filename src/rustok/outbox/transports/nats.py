@@ -40,6 +40,7 @@ from rustok.core.tracing import received_span, span_in_trace, tracing_enabled
 from rustok.outbox.transports.base import HandledCallback, TransportUnavailable
 
 if TYPE_CHECKING:
+    from rustok.core.consumer import ConsumerSpec
     from rustok.outbox.claims import ClaimedEvent
     from rustok.outbox.consumers import ConsumerRunner
     from rustok.outbox.dispatcher import EventDispatcher
@@ -100,10 +101,19 @@ class NatsTransport:
     def connected(self) -> bool:
         return self._nc is not None and bool(self._nc.is_connected)
 
-    async def start(self, runners: Sequence[ConsumerRunner]) -> None:
-        self._tasks.append(asyncio.create_task(self._connect(list(runners)), name="nats:connect"))
+    async def start(
+        self, runners: Sequence[ConsumerRunner], subscribers: Sequence[ConsumerSpec] = ()
+    ) -> None:
+        # Every consumer's durable is declared, also those another process runs (a relay-only
+        # worker): a durable starts at the messages published after it exists, so one
+        # declared only once its process connects would miss what the relay sent before.
+        declared = {runner.spec.name: runner.spec for runner in runners}
+        for spec in subscribers:
+            declared.setdefault(spec.name, spec)
+        task = self._connect(list(runners), list(declared.values()))
+        self._tasks.append(asyncio.create_task(task, name="nats:connect"))
 
-    async def _connect(self, runners: list[ConsumerRunner]) -> None:
+    async def _connect(self, runners: list[ConsumerRunner], specs: list[ConsumerSpec]) -> None:
         delay = 0.2
         while self._nc is None:
             try:
@@ -119,7 +129,7 @@ class NatsTransport:
         self._js = self._nc.jetstream(timeout=self.timeout)
         while True:
             try:
-                await self._declare(runners)
+                await self._declare(specs)
                 break
             except Exception as exc:  # noqa: BLE001 - retried until the server answers
                 log.warning("nats set-up failed", error=repr(exc))
@@ -128,7 +138,7 @@ class NatsTransport:
             self._tasks.append(asyncio.create_task(self._fetch(runner), name=f"nats:{runner.name}"))
         self._ready.set()
 
-    async def _declare(self, runners: list[ConsumerRunner]) -> None:
+    async def _declare(self, specs: list[ConsumerSpec]) -> None:
         config = StreamConfig(
             name=self.stream, subjects=[f"{self.prefix}.>", f"{self.internal_prefix}.>"],
             storage=StorageType.FILE, max_age=STREAM_MAX_AGE, duplicate_window=DUPLICATE_WINDOW,
@@ -137,17 +147,17 @@ class NatsTransport:
             await retry(lambda: self._js.add_stream(config), on=(NatsTimeoutError,))
         except BadRequestError:  # declared by an older version (no internal subjects)
             await retry(lambda: self._js.update_stream(config), on=(NatsTimeoutError,))
-        for runner in runners:
+        for spec in specs:
             consumer = ConsumerConfig(
-                durable_name=self.durable_name(runner.name),
-                filter_subjects=sorted(self.subject("*", t) for t in runner.spec.type_names),
+                durable_name=self.durable_name(spec.name),
+                filter_subjects=sorted(self.subject("*", t) for t in spec.type_names),
                 ack_policy=AckPolicy.EXPLICIT, ack_wait=self.ack_wait,
                 deliver_policy=DeliverPolicy.NEW, max_deliver=-1,
             )  # fmt: skip
             try:
                 await self._js.add_consumer(self.stream, config=consumer)
             except BadRequestError as exc:  # exists with other settings: keep its position
-                log.warning("nats consumer kept as is", consumer=runner.name, error=repr(exc))
+                log.warning("nats consumer kept as is", consumer=spec.name, error=repr(exc))
 
     async def stop(self) -> None:
         for task in self._tasks:
