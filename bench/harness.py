@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -89,15 +88,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextmanager
 def served(
-    env: dict[str, str], *, workers: int = 1, target: str | None = None, log: Path | None = None,
-    deterministic: bool = False,
-) -> Iterator[Server]:  # fmt: skip
+    env: dict[str, str], *, workers: int = 1, target: str | None = None, log: Path | None = None
+) -> Iterator[Server]:
     """Start ``rustok serve`` (or Granian on another app factory) and wait for the first
     ``/health/live`` answer. ``log``: a file for its stderr (a server that logs every request
-    would fill the unread pipe and stall). ``deterministic``: the same memory layout in every
-    server (no address randomisation, a fixed hash seed), so that two servers differing in
-    one setting differ in that only; a randomised layout alone moves a process's CPU per
-    request by several per cent."""
+    would fill the unread pipe and stall)."""
     port = free_port()
     started = time.perf_counter()
     if target is None:
@@ -107,11 +102,6 @@ def served(
                    "from granian import Granian; from granian.constants import Interfaces, Loops; "
                    f"Granian({target!r}, factory=True, address='127.0.0.1', port={port}, "
                    f"workers={workers}, interface=Interfaces.ASGI, loop=Loops.uvloop).serve()"]  # fmt: skip
-    if deterministic:
-        if shutil.which("setarch") is None:
-            raise SystemExit("setarch is not installed: sudo apt-get install util-linux")
-        command = ["setarch", platform.machine(), "--addr-no-randomize", *command]
-        env = {**env, "PYTHONHASHSEED": "0"}
     stderr = log.open("wb") if log is not None else subprocess.PIPE
     proc = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT,

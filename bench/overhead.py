@@ -22,7 +22,9 @@ import asyncio
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from bench.harness import RUSTOK, bench_env, migrate, on_both_databases, print_table, served
 from bench.index import seed_read_models
@@ -62,16 +64,12 @@ def overheads(label: str, env: dict[str, str], data: Path) -> Rows:
     logged = {**env, "RUSTOK_LOG_LEVEL": "info", "RUSTOK_LOG_FORMAT": "json"}
     off: list[Load] = []
     on: list[Load] = []
-    # Both servers live through every round, each with the same memory layout (no address
-    # randomisation, one hash seed): a randomised layout alone moves a process's CPU per
-    # request by more than the few µs measured here, and alternating rounds spread the
-    # machine's drift over both.
+    # Both servers live through every round; alternating rounds spread the machine's drift
+    # over both.
     with (
-        served({**logged, "RUSTOK_ACCESS_LOG": "false"}, log=data / "access-false.log",
-               deterministic=True) as quiet,
-        served({**logged, "RUSTOK_ACCESS_LOG": "true"}, log=data / "access-true.log",
-               deterministic=True) as logging,
-    ):  # fmt: skip
+        served({**logged, "RUSTOK_ACCESS_LOG": "false"}, log=data / "access-false.log") as quiet,
+        served({**logged, "RUSTOK_ACCESS_LOG": "true"}, log=data / "access-true.log") as logging,
+    ):
         for n in range(ROUNDS):
             pair = ((quiet, off), (logging, on)) if n % 2 == 0 else ((logging, on), (quiet, off))
             for server, into in pair:
@@ -85,20 +83,88 @@ def overheads(label: str, env: dict[str, str], data: Path) -> Rows:
     key = _key(env)
     anonymous: list[Load] = []
     keyed: list[Load] = []
-    with served({**env, "RUSTOK_ACCESS_LOG": "false"}, log=data / "keys.log",
-                deterministic=True) as server:  # fmt: skip
+    with served({**env, "RUSTOK_ACCESS_LOG": "false"}, log=data / "keys.log") as server:
         for _ in range(ROUNDS):
             anonymous.append(load(server, LIST))
             keyed.append(load(server, LIST, headers=[f"X-Api-Key: {key}"]))
             print(f"  anonymous: {anonymous[-1].row()}; key: {keyed[-1].row()}", flush=True)
     assert all(x.non_2xx == 0 for x in [*off, *on, *anonymous, *keyed])
+    direct = asyncio.run(_in_process(logged, key, data))
     return [
         (f"{label}: {LIST}, access log off (median of {ROUNDS})",
          f"{statistics.median(x.cpu_us for x in off):,.0f} µs CPU/req, "
          f"{statistics.median(x.requests_per_second for x in off):,.0f} req/s"),
         _ratio(f"{label}:   access log on ÷ off ({lines:,} lines written)", off, on),
         _ratio(f"{label}:   with X-Api-Key ÷ anonymous", anonymous, keyed),
+        *((f"{label}: in one process, {name}", figure) for name, figure in direct),
     ]  # fmt: skip
+
+
+CALLS = 2000
+PROCESS_ROUNDS = 9
+ANONYMOUS = [(b"host", b"bench"), (b"accept", b"*/*")]
+
+
+async def _in_process(env: dict[str, str], key: str, data: Path) -> Rows:
+    """Two apps in this process, differing in the access log alone, answer ``CALLS`` direct
+    ASGI calls of the cached list in turn, ``PROCESS_ROUNDS`` rounds; then one app answers
+    them anonymous and with the key in turn. CPU µs per call, medians. No HTTP server: the
+    base is smaller than a served request's (a larger ratio for the same µs), and the two
+    sides share one process, so no process-to-process noise."""
+    from tests.lifespan import LifespanManager
+
+    from rustok.api.app import create_app
+    from rustok.bootstrap import load_all_settings
+
+    apps = {flag: create_app(load_all_settings({**env, "RUSTOK_ACCESS_LOG": flag}, warn=False))
+            for flag in ("false", "true")}  # fmt: skip
+    keyed = [*ANONYMOUS, (b"x-api-key", key.encode())]
+    spent: dict[str, list[float]] = {"off": [], "on": [], "anonymous": [], "key": []}
+    sides = {"off": (apps["false"], ANONYMOUS), "on": (apps["true"], ANONYMOUS),
+             "anonymous": (apps["false"], ANONYMOUS), "key": (apps["false"], keyed)}  # fmt: skip
+    real_stderr = sys.stderr
+    with (data / "in-process.log").open("w") as log:
+        sys.stderr = log  # the access lines of the "on" app
+        try:
+            async with LifespanManager(apps["false"]), LifespanManager(apps["true"]):
+                for side in sides.values():
+                    await _calls(*side, 300)  # warm-up: the caches
+                for n in range(PROCESS_ROUNDS):
+                    for pair in (("off", "on"), ("anonymous", "key")):
+                        for name in pair if n % 2 == 0 else reversed(pair):
+                            started = time.process_time()
+                            await _calls(*sides[name], CALLS)
+                            spent[name].append((time.process_time() - started) / CALLS * 1e6)
+        finally:
+            sys.stderr = real_stderr
+    med = {name: statistics.median(values) for name, values in spent.items()}
+    return [
+        ("access log on ÷ off",
+         f"{med['on'] / med['off']:.3f}x CPU/call ({med['off']:.1f} -> {med['on']:.1f} µs)"),
+        ("with X-Api-Key ÷ anonymous",
+         f"{med['key'] / med['anonymous']:.3f}x CPU/call "
+         f"({med['anonymous']:.1f} -> {med['key']:.1f} µs)"),
+    ]  # fmt: skip
+
+
+async def _calls(app: Any, headers: list[tuple[bytes, bytes]], count: int) -> None:
+    path, _, query = LIST.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "query_string": query.encode(), "root_path": "", "headers": headers,
+             "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8000)}  # fmt: skip
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    for _ in range(count):
+        await app(dict(scope), receive, send)
+    assert set(statuses) == {200}, set(statuses)
 
 
 def _database(label: str, database_url: str, data: Path, products: int) -> Rows:

@@ -4,6 +4,7 @@ deployment; ``RUSTOK_ACCESS_LOG=false`` (or a level above ``info``) turns it off
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from rustok.api.access_log import FLUSH_SECONDS, MAX_PENDING, AccessLog
 from rustok.api.app import create_app
 from rustok.bootstrap import bootstrap
 from rustok.core.settings import Settings
@@ -25,6 +27,8 @@ async def _logged(
     platform = bootstrap(changed)
     try:
         app = create_app(changed, platform=platform)
+        if app.access_log is not None:
+            _wait_for_shutdown(app.access_log)
         async with serve_app(app) as client:
             capsys.readouterr()
             answers = [
@@ -32,10 +36,17 @@ async def _logged(
                 await client.get(f"/api/content/nodes/{uuid.uuid4()}?token=secret-in-query"),
                 await client.post("/no/such/path", content=b"{}"),
             ]
-            lines = [line for line in capsys.readouterr().err.splitlines() if "request" in line]
+            assert "request" not in capsys.readouterr().err  # noted, not yet written
+        # The app's shutdown wrote them.
+        lines = [line for line in capsys.readouterr().err.splitlines() if "request" in line]
     finally:
         await platform.aclose()
     return lines, [answer.headers["x-request-id"] for answer in answers]
+
+
+def _wait_for_shutdown(log: AccessLog) -> None:
+    """The app's own access log, made to wait an hour: only the shutdown writes its lines."""
+    log._flush_seconds = 3600.0
 
 
 async def test_one_json_line_per_request(
@@ -78,3 +89,42 @@ async def test_the_setting_or_the_level_turns_it_off(
 ) -> None:
     lines, _ = await _logged(settings, capsys, **changes)
     assert lines == []
+
+
+async def test_noted_lines_are_written_together_after_a_moment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    log = AccessLog(json=True, flush_seconds=0.05)
+    capsys.readouterr()
+    for n in range(3):
+        log.write("GET", "/api/tenant", 200, 0.001, f"req-{n}".encode(), "default")
+    assert capsys.readouterr().err == ""  # noted only
+    written = ""
+    for _ in range(200):  # the flush is due after 0.05 s
+        await asyncio.sleep(0.01)
+        if written := capsys.readouterr().err:
+            break
+    lines = [json.loads(line) for line in written.splitlines()]
+    assert [line["request_id"] for line in lines] == ["req-0", "req-1", "req-2"]
+    assert FLUSH_SECONDS <= 0.2  # the bound the README states
+
+
+async def test_a_full_buffer_is_written_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    log = AccessLog(json=False, flush_seconds=3600.0)
+    capsys.readouterr()
+    for _ in range(MAX_PENDING - 1):
+        log.write("GET", "/x", 200, 0.001, b"r", None)
+    assert capsys.readouterr().err == ""
+    log.write("GET", "/x", 404, 0.001, b"last", None)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == MAX_PENDING
+    assert " request GET /x 404 " in lines[-1] and "request_id=last tenant=-" in lines[-1]
+    log.flush()
+    assert capsys.readouterr().err == ""  # nothing left, nothing twice
+
+
+def test_without_a_loop_a_line_is_written_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    log = AccessLog(json=True)
+    capsys.readouterr()
+    log.write("GET", "/x", 200, 0.001, b"r", None)
+    assert json.loads(capsys.readouterr().err)["route"] == "/x"

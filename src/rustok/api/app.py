@@ -67,7 +67,7 @@ from rustok.web.deps import (
 from rustok.web.guards import module_enabled
 
 if TYPE_CHECKING:
-    from rustok.core.types import ASGIApp, Receive, Scope, Send
+    from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 # Strawberry's controller still uses Litestar's inferred parameters (deprecated in 2.23); our
@@ -111,15 +111,26 @@ class RustokApp:
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)
+        self.access_log = AccessLog.of(settings)
         self._asgi = RequestContextMiddleware(
-            stack, TrustedProxies(settings.trusted_proxies), access_log=AccessLog.of(settings)
+            stack, TrustedProxies(settings.trusted_proxies), access_log=self.access_log
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await self.litestar(scope, receive, send)  # type: ignore[arg-type]
+            await self.litestar(scope, receive, self._flushing_at_shutdown(send))  # type: ignore[arg-type]
             return
         await self._asgi(scope, receive, send)
+
+    def _flushing_at_shutdown(self, send: Send) -> Send:
+        """The access lines still waiting are written before the shutdown is reported."""
+
+        async def sending(message: Message) -> None:
+            if message["type"].startswith("lifespan.shutdown") and self.access_log is not None:
+                self.access_log.flush()
+            await send(message)
+
+        return sending
 
 
 STATISTICS_EVERY_SECONDS = 3600.0

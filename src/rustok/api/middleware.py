@@ -121,7 +121,7 @@ class RequestContextMiddleware:
                 end_request(span, method, route, status)
             if self.access_log is not None:
                 self.access_log.write(
-                    method, route, status, elapsed, request_id.decode(), scope.get(TENANT_SCOPE_KEY)
+                    method, route, status, elapsed, request_id, scope.get(TENANT_SCOPE_KEY)
                 )
             reset_context(ctx_token)
             otel_context.detach(otel_token)
