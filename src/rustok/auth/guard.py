@@ -56,10 +56,12 @@ def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    # The scope's state dict itself: ``connection.state`` builds a State object each time.
+    state: dict[str, Any] = connection.scope.setdefault("state", {})
     # The admin UI's session middleware (api/admin) identified the caller by its cookie.
-    if isinstance(signed_in := connection.state.get(PRINCIPAL_KEY), Principal):
+    if isinstance(signed_in := state.get(PRINCIPAL_KEY), Principal):
         return signed_in
-    key = connection.state.get(API_KEY_STATE)
+    key = state.get(API_KEY_STATE)
     if isinstance(key, KeyRecord):
         principal = await _runtime(connection).keys.principal(key)
     else:
@@ -67,7 +69,7 @@ async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princ
         if token is None:
             return None
         principal = await _runtime(connection).sessions.authenticate(token)
-    connection.state[PRINCIPAL_KEY] = principal
+    state[PRINCIPAL_KEY] = principal
     # Later code (services, audit, events) sees the actor through the context.
     set_context(current_context().with_actor(principal.user_id, principal.api_key_id))
     return principal
