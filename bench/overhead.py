@@ -84,9 +84,10 @@ def overheads(label: str, env: dict[str, str], data: Path) -> Rows:
     anonymous: list[Load] = []
     keyed: list[Load] = []
     with served({**env, "RUSTOK_ACCESS_LOG": "false"}, log=data / "keys.log") as server:
-        for _ in range(ROUNDS):
-            anonymous.append(load(server, LIST))
-            keyed.append(load(server, LIST, headers=[f"X-Api-Key: {key}"]))
+        for n in range(ROUNDS):  # each side first in every other round
+            sides = [(anonymous, ()), (keyed, (f"X-Api-Key: {key}",))]
+            for into, headers in sides if n % 2 == 0 else reversed(sides):
+                into.append(load(server, LIST, headers=headers))
             print(f"  anonymous: {anonymous[-1].row()}; key: {keyed[-1].row()}", flush=True)
     assert all(x.non_2xx == 0 for x in [*off, *on, *anonymous, *keyed])
     direct = asyncio.run(_in_process(logged, key, data, statistics.median(x.cpu_us for x in off)))
