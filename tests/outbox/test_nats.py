@@ -161,16 +161,25 @@ async def _all_dispatched(platform: Platform, total: int) -> bool:
     return (await statuses(platform)).get("dispatched", 0) == total
 
 
-async def test_relay_and_consumers_run_in_separate_processes(
-    platform: Platform, settings: Settings, test_modules: list[ModuleSpec]
-) -> None:
-    relay_only = platform
+def _relay_and_consumer_processes(
+    relay_only: Platform, settings: Settings, test_modules: list[ModuleSpec]
+) -> tuple[Platform, Recorder]:
+    """A second platform beside ``relay_only``: two worker processes, one running only the
+    relay and one only the consumers (among them a recorder, declared in both)."""
     consumers_only = bootstrap(settings, modules=test_modules)
     recorder = Recorder()
     for each in (relay_only, consumers_only):
         each.consumers.append(recorder.spec())
     limit_to(relay_only, WorkerPart.relay)
     limit_to(consumers_only, WorkerPart.consumers)
+    return consumers_only, recorder
+
+
+async def test_relay_and_consumers_run_in_separate_processes(
+    platform: Platform, settings: Settings, test_modules: list[ModuleSpec]
+) -> None:
+    relay_only = platform
+    consumers_only, recorder = _relay_and_consumer_processes(relay_only, settings, test_modules)
     try:
         await runtime_of(consumers_only).start()
         await runtime_of(relay_only).start()
@@ -196,12 +205,7 @@ async def test_a_consumer_process_started_after_the_relay_published_gets_every_e
     durable starts at the messages published after it exists, so one declared only when its
     own process first connected missed what the relay had already sent (for ever)."""
     relay_only = platform
-    consumers_only = bootstrap(settings, modules=test_modules)
-    recorder = Recorder()
-    for each in (relay_only, consumers_only):
-        each.consumers.append(recorder.spec())
-    limit_to(relay_only, WorkerPart.relay)
-    limit_to(consumers_only, WorkerPart.consumers)
+    consumers_only, recorder = _relay_and_consumer_processes(relay_only, settings, test_modules)
     try:
         await runtime_of(relay_only).start()
         ids = await raise_events(relay_only, [uuid.uuid4() for _ in range(3)], per_thing=5)
