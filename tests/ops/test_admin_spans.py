@@ -4,31 +4,18 @@ of the page's server span."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from rustok.api.app import RustokApp
-from rustok.core import tracing
 from tests.admin.helpers import admin_sign_in
 from tests.auth.helpers import make_user
 from tests.modules.commerce.helpers import create_product, signed_in
 from tests.ops.smoke import scrape
 
 PRODUCT_PAGE = "/admin/commerce/products/{product_id}"
-
-
-@pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    tracing.install_tracing(service_name="rustok-test", sample_ratio=1.0, exporter=memory,
-                            batch=False)  # fmt: skip
-    yield memory
-    tracing.shutdown_tracing()
 
 
 def _server_spans(memory: InMemorySpanExporter) -> list[ReadableSpan]:

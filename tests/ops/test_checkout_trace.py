@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 
 from rustok.api.app import RustokApp
-from rustok.core import ssrf, tracing
+from rustok.core import ssrf
 from rustok.core.module import ModuleSpec
 from rustok.core.settings import Settings
 from rustok.modules.commerce.module import MODULE as COMMERCE
@@ -43,15 +43,6 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         db_url, tmp_path, rate_limit="0", webhooks_allow_private=True,
         webhooks_timeout_seconds=5.0, outbox_poll_interval=0.2, storefront_cache_size=0,
     )  # fmt: skip
-
-
-@pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    tracing.install_tracing(service_name="rustok-test", sample_ratio=1.0, exporter=memory,
-                            batch=False)  # fmt: skip
-    yield memory
-    tracing.shutdown_tracing()
 
 
 async def _addresses_only(host: str, port: int) -> list[str]:

@@ -4,26 +4,14 @@ the mail row's id, never the recipient. It starts a trace of its own: the mail r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from rustok.core import tracing
 from tests.auth.helpers import make_user
 from tests.mail.smtp import SmtpSink, smtp_sink
 from tests.mail.support import mail_app, settled_mail
-
-
-@pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    tracing.install_tracing(service_name="rustok-test", sample_ratio=1.0, exporter=memory,
-                            batch=False)  # fmt: skip
-    yield memory
-    tracing.shutdown_tracing()
 
 
 async def test_a_sent_mail_is_a_mail_send_span(

@@ -4,16 +4,12 @@ metrics, not ``<unmatched>``; a tool's statements are spans of the request's tra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from rustok.api.app import RustokApp
-from rustok.core import tracing
 from tests.api.mcp_support import DRAFT_PRODUCT, mcp_client, result
 from tests.auth.helpers import bearer, make_user, sign_in
 from tests.auth.keys import create_key
@@ -22,15 +18,6 @@ from tests.ops.smoke import Exposition, scrape
 
 URL = "http://testserver/mcp"
 HTTP = "rustok_http_requests_total"
-
-
-@pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    tracing.install_tracing(service_name="rustok-test", sample_ratio=1.0, exporter=memory,
-                            batch=False)  # fmt: skip
-    yield memory
-    tracing.shutdown_tracing()
 
 
 def _server_spans(memory: InMemorySpanExporter) -> list[ReadableSpan]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,6 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from rustok.core import tracing
 from rustok.core.context import RequestContext, use_context
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
@@ -35,15 +33,6 @@ def settings(db_url: str, tmp_path: Path, nats_service: Service) -> Settings:
         nats_stream=f"T{uuid.uuid4().hex[:10].upper()}", outbox_poll_interval=0.05,
         webhooks_allow_private=True,
     )  # fmt: skip
-
-
-@pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    tracing.install_tracing(service_name="rustok-test", sample_ratio=1.0, exporter=memory,
-                            batch=False)  # fmt: skip
-    yield memory
-    tracing.shutdown_tracing()
 
 
 async def test_the_trace_crosses_the_broker(

@@ -4,7 +4,6 @@ trace, carrying the bucket's host and the answer's status but never the object's
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -20,15 +19,6 @@ TENANT = uuid.UUID("7e7a7e7a-0000-4000-8000-000000000001")
 KEY = media_key(TENANT, uuid.UUID("0ed1a000-0000-4000-8000-000000000002"), 2026, 12)
 CONFIG = S3Config(bucket="media", region="us-east-1", endpoint="http://s3.test:9000",
                   access_key_id="AKIDEXAMPLE", secret_access_key="secret")  # fmt: skip
-
-
-@pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    tracing.install_tracing(service_name="rustok-test", sample_ratio=1.0, exporter=memory,
-                            batch=False)  # fmt: skip
-    yield memory
-    tracing.shutdown_tracing()
 
 
 def _bucket(request: httpx.Request) -> httpx.Response:

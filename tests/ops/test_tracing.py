@@ -3,8 +3,6 @@ template, continuing the caller's ``traceparent``; parent-based sampling; off by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
@@ -23,15 +21,6 @@ PARENT_ID = "00f067aa0ba902b7"
 @pytest.fixture
 def test_modules() -> list[ModuleSpec]:
     return [PROBE_MODULE]
-
-
-@pytest.fixture
-def exporter() -> Iterator[InMemorySpanExporter]:
-    memory = InMemorySpanExporter()
-    tracing.install_tracing(service_name="rustok-test", sample_ratio=1.0, exporter=memory,
-                            batch=False)  # fmt: skip
-    yield memory
-    tracing.shutdown_tracing()
 
 
 @pytest.mark.sql_free
