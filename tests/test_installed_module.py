@@ -164,3 +164,35 @@ def test_nothing_outside_its_folder_names_the_module() -> None:
         and ("rustok_hello" in path.read_text() or "greetings:" in path.read_text())
     ]
     assert mentions == []
+
+
+@pytest.mark.slow
+@pytest.mark.sql_free
+def test_installed_module_carries_its_generated_readme(hello_site: Path, tmp_path: Path) -> None:
+    """``rustok docs`` finds the module's README in its installed package, as a built-in's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUSTOK_", "PYTHONPATH"))}
+    env.update(
+        PYTHONPATH=str(hello_site), RUSTOK_DATA_DIR=str(tmp_path), RUSTOK_SECRET_KEY=TEST_SECRET,
+        RUSTOK_LOG_LEVEL="warning",
+    )  # fmt: skip
+    readme = hello_site / "rustok_hello" / "README.md"
+    shipped = (FIXTURE / "rustok_hello" / "README.md").read_text()
+    assert readme.read_text() == shipped
+    current = rustok(env, "docs", "--check", "--module", "hello")
+    assert current.returncode == 0, current.stderr
+    routes = rustok(env, "routes", "--markdown", "--module", "hello")
+    assert routes.stdout.startswith("| Method | Path | Permission | GraphQL |\n")
+    assert "| POST | `/api/hello/greetings` | `greetings:create` |" in routes.stdout
+    assert routes.stdout in shipped
+    settings = rustok(env, "settings", "--markdown", "--module", "hello")
+    assert "| `RUSTOK_HELLO_GREETING` | `Hello` |" in settings.stdout
+    assert settings.stdout in shipped
+
+    # A stale table is found, and rewritten; the text around it is kept.
+    readme.write_text(shipped.replace("greetings:read", "greetings:list") + "\nBy hand.\n")
+    stale = rustok(env, "docs", "--check", "--module", "hello")
+    assert stale.returncode == 1
+    assert f"stale: {readme}" in stale.stderr
+    rewritten = rustok(env, "docs", "--module", "hello")
+    assert rewritten.returncode == 0, rewritten.stderr
+    assert readme.read_text() == shipped + "\nBy hand.\n"

@@ -33,6 +33,7 @@ from rustok.api.permission_check import refuse_undeclared, route_permissions
 from rustok.api.problems import problem_handler
 from rustok.api.ratelimit import RateLimitMiddleware
 from rustok.api.request_guard import RequestGuard
+from rustok.api.route_catalogue import MODULE_OPT
 from rustok.api.security import SecurityMiddleware
 from rustok.api.sign_in_hint import invalid_credentials_handler
 from rustok.api.tenant_middleware import TenantMiddleware
@@ -160,7 +161,12 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
     built app can serve a fresh platform of the same modules and settings (the tests do).
     """
     module_routers = [
-        Router(path="/", route_handlers=list(m.route_handlers), guards=[module_enabled(m.slug)])
+        Router(
+            path="/",
+            route_handlers=list(m.route_handlers),
+            guards=[module_enabled(m.slug)],
+            opt={MODULE_OPT: m.slug},  # whose routes (docs, the parity test)
+        )
         for m in platform.modules
         if m.route_handlers
     ]

@@ -88,7 +88,13 @@ _SWAGGER_PAGE = """<!doctype html>
 """.replace("__OPENAPI_JSON__", OPENAPI_JSON_PATH)
 
 
-@get("/docs", public=True, include_in_schema=False, media_type="text/html")
+@get(
+    "/docs",
+    public=True,
+    include_in_schema=False,
+    media_type="text/html",
+    http_only="Swagger UI (HTML)",
+)
 async def swagger_ui() -> str:
     return _SWAGGER_PAGE
 
@@ -99,6 +105,7 @@ async def swagger_ui() -> str:
     include_in_schema=False,
     media_type="application/vnd.oai.openapi+json",
     sync_to_thread=True,  # the first call builds the document: seconds of CPU
+    http_only="the OpenAPI document itself",
 )
 def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(encoded_document(request.app), media_type="application/vnd.oai.openapi+json")
@@ -172,7 +179,7 @@ def document_key(app: Litestar, settings: Settings) -> str:
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
-@get("/metrics", public=True, include_in_schema=False)
+@get("/metrics", public=True, include_in_schema=False, http_only="Prometheus text exposition")
 async def metrics() -> Response[bytes]:
     body, content_type = render_metrics()
     # Litestar appends the charset itself.
@@ -184,5 +191,5 @@ def docs_assets_router() -> Router:
         path="/docs/assets",
         directories=[_swagger_static_dir()],
         include_in_schema=False,
-        opt={"public": True},
+        opt={"public": True, "http_only": "Swagger UI's static files"},
     )

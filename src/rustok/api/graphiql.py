@@ -87,5 +87,5 @@ def graphiql_assets_router() -> Router:
         path=GRAPHIQL_ASSETS_PATH,
         directories=[GRAPHIQL_DIR],
         include_in_schema=False,
-        opt={"public": True},
+        opt={"public": True, "http_only": "GraphiQL's static files"},
     )

@@ -269,7 +269,8 @@ def graphql_controller(platform: Platform) -> type[Controller]:
     )
     # Open at the HTTP level (fields carry their own permissions); a token still identifies
     # the caller, and a bad one is refused with 401 like on any route.
-    opt = {"public": True, "optional_auth": True}
+    # GraphQL itself: GET serves GraphiQL's page and GET-transported queries, POST the rest.
+    opt = {"public": True, "optional_auth": True, "http_only": "GraphQL itself"}
     dependencies = {**base.dependencies, **http_dependencies(_context)}
     return type(
         "GraphQLController",

@@ -71,13 +71,19 @@ class HealthController(Controller):
     path = "/health"
     tags = ["health"]
 
-    @get("/live", public=True, summary="Liveness: the process answers")
+    @get(
+        "/live",
+        public=True,
+        summary="Liveness: the process answers",
+        http_only="probe for orchestrators (status code, not data)",
+    )
     async def live(self) -> Live:
         return Live()
 
     @get(
         "/ready", public=True, summary="Readiness: database and other dependencies",
         responses={503: ResponseSpec(Ready, description="Not ready: a critical check is down")},
+        http_only="probe for orchestrators (status code, not data)",
     )  # fmt: skip
     async def ready(self, platform: PlatformDep) -> Response[Ready]:
         checks = [
@@ -101,7 +107,12 @@ class HealthController(Controller):
         )
         return Response(body, status_code=503 if status == "unavailable" else 200)
 
-    @get("/modules", public=True, summary="Installed modules and their health")
+    @get(
+        "/modules",
+        public=True,
+        summary="Installed modules and their health",
+        http_only="probe for orchestrators (status code, not data)",
+    )
     async def modules(self, platform: PlatformDep) -> ModulesHealth:
         reports = await asyncio.gather(*(spec.check_health() for spec in platform.modules))
         items = [

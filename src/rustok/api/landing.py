@@ -92,7 +92,13 @@ def _page(landing: Landing) -> str:
 """
 
 
-@get("/", public=True, include_in_schema=False, media_type=MediaType.JSON)
+@get(
+    "/",
+    public=True,
+    include_in_schema=False,
+    media_type=MediaType.JSON,
+    http_only="landing page for browsers and a link index for API clients",
+)
 async def landing(request: Request[Any, Any, Any]) -> Response[Any]:
     """The start page: HTML for browsers, JSON for everything else."""
     state = request.app.state

@@ -17,6 +17,7 @@ from rustok import __version__
 from rustok.cli.apikey import apikey_app
 from rustok.cli.common import CliKit, fail
 from rustok.cli.demo import demo_command
+from rustok.cli.docs import docs_command
 from rustok.cli.events import events_app
 from rustok.cli.jobs import jobs_app
 from rustok.cli.mail import mail_app
@@ -82,6 +83,7 @@ app.command("migrate")(migrate_command)
 app.command("demo")(demo_command)
 app.command("routes")(routes_command)
 app.command("settings")(settings_command)
+app.command("docs")(docs_command)
 app.command("worker")(worker_command)
 app.command("mcp")(mcp_command)
 app.add_typer(tenant_app, name="tenant")

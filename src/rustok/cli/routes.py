@@ -1,45 +1,67 @@
-"""``rustok routes``: every HTTP route with the permission it requires (A-5)."""
+"""``rustok routes``: every HTTP route with the permission it requires (A-5).
+
+The routes of every available module are listed, selected by ``RUSTOK_MODULES`` or not, as
+``rustok settings`` lists every module's settings: the reference does not depend on one
+deployment's choice. ``--module SLUG`` gives one module's (its README's table),
+``--platform`` the platform's own (``docs/routes.md``).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from rustok.cli.common import cli_settings, out_console
+from rustok.cli.common import cli_settings, fail, out_console
+
+if TYPE_CHECKING:
+    from rustok.api.route_catalogue import Operation
 
 
-def route_table() -> list[tuple[str, str, str]]:
-    """(method, path, permission or 'public') for every route of the app, sorted by path."""
-    from litestar.handlers import HTTPRouteHandler
+def route_table() -> list[Operation]:
+    """Every operation of an app serving every available module, sorted by path."""
+    import msgspec
 
     from rustok.api.app import create_app
-    from rustok.rbac.declare import PERMISSION_OPT, PUBLIC_OPT
+    from rustok.api.route_catalogue import operations
 
-    app = create_app(cli_settings())
-    rows = set()
-    for route in app.litestar.routes:
-        for handler in getattr(route, "route_handlers", []):
-            if not isinstance(handler, HTTPRouteHandler):
-                continue
-            needed = (
-                "public" if handler.opt.get(PUBLIC_OPT) else str(handler.opt.get(PERMISSION_OPT))
-            )
-            for method in handler.http_methods - {"HEAD", "OPTIONS"}:
-                rows.add((method, route.path, needed))
-    return sorted(rows, key=lambda r: (r[1], r[0]))
+    settings = msgspec.structs.replace(cli_settings(), modules=None, required_modules=())
+    return operations(create_app(settings).litestar)
+
+
+def known_module(slug: str) -> str:
+    """``slug`` if a module of that slug is available; exit 2 otherwise."""
+    from rustok.bootstrap import available_modules
+
+    slugs = sorted(found.spec.slug for found in available_modules())
+    if slug not in slugs:
+        fail(f"no module {slug!r}; the available modules are {', '.join(slugs)}", 2)
+    return slug
 
 
 def routes_command(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table.")] = False,
+    module: Annotated[
+        str | None, typer.Option("--module", help="Only this module's routes (its README's).")
+    ] = None,
+    platform: Annotated[
+        bool, typer.Option("--platform", help="Only the platform's own routes (docs/routes.md).")
+    ] = False,
 ) -> None:
     """List every route and who may call it."""
+    from rustok.api.route_catalogue import markdown_table
+
+    if module is not None and platform:
+        fail("--module and --platform exclude each other", 2)
+    slug = known_module(module) if module is not None else None
     rows = route_table()
+    if module is not None or platform:
+        rows = [row for row in rows if row.module == slug]
     if markdown:
-        lines = ["| Method | Path | Permission |", "|---|---|---|"]
-        lines += [f"| {m} | `{p}` | `{perm}` |" for m, p, perm in rows]
-        typer.echo("\n".join(lines))
+        typer.echo(markdown_table(rows), nl=False)
         return
-    width = max(len(p) for _, p, _ in rows)
-    for method, path, permission in rows:
-        out_console.print(f"{method:<7} {path:<{width}}  {permission}", markup=False)
+    if not rows:
+        return
+    width = max(len(row.path) for row in rows)
+    for row in rows:
+        out_console.print(f"{row.method:<7} {row.path:<{width}}  {row.permission}", markup=False)

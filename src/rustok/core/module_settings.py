@@ -178,9 +178,16 @@ def _shown(variable: SettingVariable) -> str:
     return f"`{default}`"
 
 
-def markdown_table(modules: Mapping[str, type[ModuleSettings]]) -> str:
-    """The README's table of module settings, generated from the declarations."""
-    lines = ["| Variable | Module | Default | Meaning |", "|---|---|---|---|"]
+def markdown_table(
+    modules: Mapping[str, type[ModuleSettings]], *, module_column: bool = True
+) -> str:
+    """The modules' settings as a Markdown table, generated from the declarations (without
+    the module column: one module's, in its README)."""
+    lines = (
+        ["| Variable | Module | Default | Meaning |", "|---|---|---|---|"]
+        if module_column
+        else ["| Variable | Default | Meaning |", "|---|---|---|"]
+    )
     for slug in sorted(modules):
         for variable in module_variables(slug, modules[slug]):
             meaning = variable.description
@@ -189,5 +196,6 @@ def markdown_table(modules: Mapping[str, type[ModuleSettings]]) -> str:
                 meaning += f" ({plain(low)}–{plain(high)})"
             if variable.aliases:
                 meaning += " Old name: " + ", ".join(f"`{a}`" for a in variable.aliases) + "."
-            lines.append(f"| `{variable.name}` | {slug} | {_shown(variable)} | {meaning} |")
+            module = f" {slug} |" if module_column else ""
+            lines.append(f"| `{variable.name}` |{module} {_shown(variable)} | {meaning} |")
     return "\n".join(lines) + "\n"

@@ -46,12 +46,12 @@ class MailTemplatesController(Controller):
     path = "/api/admin/mail-templates"
     tags = ["admin"]
 
-    @get("/", permission=READ)
+    @get("/", permission=READ, graphql_twin="mailTemplates")
     async def list_templates(self, platform: PlatformDep) -> list[MailTemplateInfo]:
         """Every mail template, its file locales and the tenant's own versions."""
         return await mail_runtime(platform).template_service.catalogue()
 
-    @get("/{group:str}/{name:str}/{locale:str}", permission=READ)
+    @get("/{group:str}/{name:str}/{locale:str}", permission=READ, graphql_twin="mailTemplate")
     async def get_template(
         self, platform: PlatformDep, group: FromPath[str], name: FromPath[str],
         locale: FromPath[str],
@@ -60,7 +60,7 @@ class MailTemplatesController(Controller):
         template, tag = _checked(group, name, locale)
         return await mail_runtime(platform).template_service.get(template, tag)
 
-    @put("/{group:str}/{name:str}/{locale:str}", permission=MANAGE)
+    @put("/{group:str}/{name:str}/{locale:str}", permission=MANAGE, graphql_twin="setMailTemplate")
     async def put_template(
         self, platform: PlatformDep, group: FromPath[str], name: FromPath[str],
         locale: FromPath[str], data: JSONBody[MailTemplateWrite],
@@ -70,7 +70,12 @@ class MailTemplatesController(Controller):
         template, tag = _checked(group, name, locale)
         return await mail_runtime(platform).template_service.put(template, tag, data)
 
-    @delete("/{group:str}/{name:str}/{locale:str}", permission=MANAGE, status_code=204)
+    @delete(
+        "/{group:str}/{name:str}/{locale:str}",
+        permission=MANAGE,
+        status_code=204,
+        graphql_twin="deleteMailTemplate",
+    )
     async def delete_template(
         self, platform: PlatformDep, group: FromPath[str], name: FromPath[str],
         locale: FromPath[str],
@@ -84,7 +89,7 @@ class MailsAdminController(Controller):
     path = "/api/admin/mails"
     tags = ["admin"]
 
-    @get("/", permission=READ)
+    @get("/", permission=READ, graphql_twin="mails")
     async def list_mails(
         self, platform: PlatformDep, status: FromQuery[MailStatus | None] = None,
         template: FromQuery[TemplateName | None] = None,

@@ -28,7 +28,7 @@ class EventsAdminController(Controller):
     tags = ["admin"]
     guards = [default_tenant_only]
 
-    @get("/", permission="logs:list")
+    @get("/", permission="logs:list", graphql_twin="outboxEvents")
     async def list_events(
         self, platform: PlatformDep, status: FromQuery[Status | None] = None,
         page: FromQuery[LogPage] = 1, per_page: FromQuery[PerPage] = 20,
@@ -39,14 +39,19 @@ class EventsAdminController(Controller):
         )
         return EventPage(items=items, page=page, per_page=per_page, total=total)
 
-    @get("/{event_id:uuid}", permission="logs:read")
+    @get("/{event_id:uuid}", permission="logs:read", graphql_twin="outboxEvent")
     async def get_event(
         self, platform: PlatformDep, event_id: FromPath[uuid.UUID]
     ) -> AdminEventRead:
         """One outbox row."""
         return await admin_event(platform, event_id, public_only=True)
 
-    @post("/{event_id:uuid}/replay", permission="logs:update", status_code=200)
+    @post(
+        "/{event_id:uuid}/replay",
+        permission="logs:update",
+        status_code=200,
+        graphql_twin="replayEvent",
+    )
     async def replay(self, platform: PlatformDep, event_id: FromPath[uuid.UUID]) -> AdminEventRead:
         """Re-queue a failed event (or one a consumer parked); 409 if nothing to replay."""
         await admin_event(platform, event_id, public_only=True)  # 404 for internal events

@@ -38,7 +38,7 @@ class CurrentTenantController(Controller):
     path = "/api/tenant"
     tags = ["tenancy"]
 
-    @get("/", public=True, optional_auth=True)
+    @get("/", public=True, optional_auth=True, graphql_twin="currentTenant")
     async def current(self) -> CurrentTenant:
         """The tenant this request resolved to (what a storefront shows in its header)."""
         tenant = current_context().tenant
@@ -54,12 +54,12 @@ class TenantAdminController(Controller):
     tags = ["admin"]
     guards = [default_tenant_only]
 
-    @post("/", permission="tenants:create", status_code=201)
+    @post("/", permission="tenants:create", status_code=201, graphql_twin="createTenant")
     async def create(self, tenancy: Tenancy, data: JSONBody[TenantCreate]) -> TenantRead:
         """Create a tenant with its system roles, locales and modules."""
         return await tenancy.tenants().create(data)
 
-    @get("/", permission="tenants:list")
+    @get("/", permission="tenants:list", graphql_twin="tenants")
     async def list_tenants(
         self, tenancy: Tenancy, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
     ) -> TenantPage:
@@ -67,12 +67,12 @@ class TenantAdminController(Controller):
         items, total = await tenancy.tenants().list(page=page, per_page=per_page)
         return TenantPage(items=items, page=page, per_page=per_page, total=total)
 
-    @get("/{tenant_id:uuid}", permission="tenants:read")
+    @get("/{tenant_id:uuid}", permission="tenants:read", graphql_twin="tenant")
     async def get_tenant(self, tenancy: Tenancy, tenant_id: FromPath[uuid.UUID]) -> TenantRead:
         """One tenant."""
         return await tenancy.tenants().get(tenant_id)
 
-    @patch("/{tenant_id:uuid}", permission="tenants:update")
+    @patch("/{tenant_id:uuid}", permission="tenants:update", graphql_twin="updateTenant")
     async def update(
         self, tenancy: Tenancy, tenant_id: FromPath[uuid.UUID], data: JSONBody[TenantUpdate]
     ) -> TenantRead:
@@ -84,12 +84,12 @@ class ModulesController(Controller):
     path = "/api/modules"
     tags = ["modules"]
 
-    @get("/", permission="modules:list")
+    @get("/", permission="modules:list", graphql_twin="tenantModules")
     async def list_modules(self, tenancy: Tenancy) -> list[ModuleRead]:
         """Installed modules and whether this tenant has them on."""
         return await tenancy.modules().list()
 
-    @put("/{slug:str}", permission="modules:update")
+    @put("/{slug:str}", permission="modules:update", graphql_twin="setModuleEnabled")
     async def toggle(
         self, tenancy: Tenancy, slug: FromPath[str], data: JSONBody[ModuleToggle]
     ) -> ModuleRead:
@@ -101,12 +101,12 @@ class StoreSettingsController(Controller):
     path = "/api/admin/store"
     tags = ["admin"]
 
-    @get("/", permission="settings:read")
+    @get("/", permission="settings:read", graphql_twin="storeSettings")
     async def store(self, tenancy: Tenancy) -> StoreRead:
         """This tenant's locales, currency and modules (with the ones it must keep on)."""
         return await tenancy.store().read()
 
-    @patch("/", permission="settings:update")
+    @patch("/", permission="settings:update", graphql_twin="updateStoreSettings")
     async def update_store(self, tenancy: Tenancy, data: JSONBody[StoreUpdate]) -> StoreRead:
         """Change this tenant's locales, default currency and modules (``{"slug": true}``),
         within what the platform allows (installed, required, dependencies: 404/409 before

@@ -18,6 +18,7 @@ from rustok.api.admin.middleware import ADMIN_ACCESS, ADMIN_ACCESS_OPT, AdminSes
 from rustok.api.admin.platform import PLATFORM_HANDLERS, PLATFORM_SCREENS, PLATFORM_TEMPLATES
 from rustok.api.admin.routes import AdminShellController
 from rustok.api.admin.tenant_switch import switch_tenant
+from rustok.api.route_catalogue import MODULE_OPT
 from rustok.core.platform import Platform
 from rustok.web.admin.csrf import check_csrf
 from rustok.web.admin.render import ADMIN_PATH, PLATFORM, AdminUi, NavEntry
@@ -42,7 +43,12 @@ def admin_ui_of(platform: Platform) -> AdminUi:
 def admin_routers(platform: Platform) -> list[Any]:
     """The admin router and its static files (outside it: no session needed)."""
     modules: list[Any] = [
-        Router(path="/", route_handlers=list(m.admin.handlers), guards=[module_enabled(m.slug)])
+        Router(
+            path="/",
+            route_handlers=list(m.admin.handlers),
+            guards=[module_enabled(m.slug)],
+            opt={MODULE_OPT: m.slug},
+        )
         for m in platform.modules
         if m.admin is not None and m.admin.handlers
     ]

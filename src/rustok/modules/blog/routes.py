@@ -32,7 +32,7 @@ class PostController(Controller):
     tags = ["blog"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @get("/", public=True, optional_auth=True)
+    @get("/", public=True, optional_auth=True, graphql_twin="blogPosts")
     async def list_posts(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep,
         status: FromQuery[NodeStatus | None] = None, tag: FromQuery[TagParam] = None,
@@ -49,28 +49,28 @@ class PostController(Controller):
             flt, chain, page=page, per_page=per_page
         )
 
-    @post("/", permission="posts:create", status_code=201)
+    @post("/", permission="posts:create", status_code=201, graphql_twin="createBlogPost")
     async def create_post(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, data: JSONBody[PostCreate]
     ) -> NodeRead:
         """Write a post (a draft unless ``publish``), tagged by name or id."""
         return await BlogService(platform, access).create_post(data, chain)
 
-    @get("/by-slug/{slug:str}", public=True, optional_auth=True)
+    @get("/by-slug/{slug:str}", public=True, optional_auth=True, graphql_twin="blogPostBySlug")
     async def post_by_slug(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, slug: FromPath[str]
     ) -> NodeRead:
         """A post by its slug in the requested locale or a fallback."""
         return await BlogService(platform, access).post_by_slug(slug, chain)
 
-    @get("/{post_id:uuid}", public=True, optional_auth=True)
+    @get("/{post_id:uuid}", public=True, optional_auth=True, graphql_twin="blogPost")
     async def get_post(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId
     ) -> NodeRead:
         """One post with its body."""
         return await BlogService(platform, access).get_post(post_id, chain)
 
-    @patch("/{post_id:uuid}", permission="posts:update")
+    @patch("/{post_id:uuid}", permission="posts:update", graphql_twin="updateBlogPost")
     async def update_post(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId,
         data: JSONBody[PostUpdate],
@@ -78,7 +78,9 @@ class PostController(Controller):
         """Change a post's translations, category, tags or metadata."""
         return await BlogService(platform, access).update_post(post_id, data, chain)
 
-    @delete("/{post_id:uuid}", permission="posts:delete", status_code=204)
+    @delete(
+        "/{post_id:uuid}", permission="posts:delete", status_code=204, graphql_twin="deleteBlogPost"
+    )
     async def delete_post(self, platform: PlatformDep, access: AccessDep, post_id: PostId) -> None:
         """Delete a post with its comments."""
         await BlogService(platform, access).delete_post(post_id)
@@ -89,35 +91,55 @@ class PostController(Controller):
     ) -> NodeRead:  # fmt: skip
         return await BlogService(platform, access).transition_post(post_id, action, chain)
 
-    @post("/{post_id:uuid}/publish", permission="posts:update", status_code=200)
+    @post(
+        "/{post_id:uuid}/publish",
+        permission="posts:update",
+        status_code=200,
+        graphql_twin="publishBlogPost",
+    )
     async def publish(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId
     ) -> NodeRead:
         """draft → published."""
         return await self._transition(platform, access, chain, post_id, "publish")
 
-    @post("/{post_id:uuid}/unpublish", permission="posts:update", status_code=200)
+    @post(
+        "/{post_id:uuid}/unpublish",
+        permission="posts:update",
+        status_code=200,
+        graphql_twin="unpublishBlogPost",
+    )
     async def unpublish(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId
     ) -> NodeRead:
         """published → draft."""
         return await self._transition(platform, access, chain, post_id, "unpublish")
 
-    @post("/{post_id:uuid}/archive", permission="posts:update", status_code=200)
+    @post(
+        "/{post_id:uuid}/archive",
+        permission="posts:update",
+        status_code=200,
+        graphql_twin="archiveBlogPost",
+    )
     async def archive(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId
     ) -> NodeRead:
         """published → archived."""
         return await self._transition(platform, access, chain, post_id, "archive")
 
-    @post("/{post_id:uuid}/restore", permission="posts:update", status_code=200)
+    @post(
+        "/{post_id:uuid}/restore",
+        permission="posts:update",
+        status_code=200,
+        graphql_twin="restoreBlogPost",
+    )
     async def restore(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId
     ) -> NodeRead:
         """archived → draft."""
         return await self._transition(platform, access, chain, post_id, "restore")
 
-    @get("/{post_id:uuid}/comments", public=True, optional_auth=True)
+    @get("/{post_id:uuid}/comments", public=True, optional_auth=True, graphql_twin="blogComments")
     async def list_comments(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId,
         page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
@@ -127,7 +149,12 @@ class PostController(Controller):
             post_id, chain, page=page, per_page=per_page
         )
 
-    @post("/{post_id:uuid}/comments", permission="comments:create", status_code=201)
+    @post(
+        "/{post_id:uuid}/comments",
+        permission="comments:create",
+        status_code=201,
+        graphql_twin="addBlogComment",
+    )
     async def add_comment(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, post_id: PostId,
         data: JSONBody[CommentCreate],
@@ -141,7 +168,7 @@ class CommentController(Controller):
     tags = ["blog"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @patch("/{comment_id:uuid}", permission="comments:update")
+    @patch("/{comment_id:uuid}", permission="comments:update", graphql_twin="editBlogComment")
     async def edit_comment(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep,
         comment_id: FromPath[uuid.UUID], data: JSONBody[CommentUpdate],
@@ -149,7 +176,12 @@ class CommentController(Controller):
         """Edit a comment (customers: their own only)."""
         return await BlogService(platform, access).edit_comment(comment_id, data, chain)
 
-    @delete("/{comment_id:uuid}", permission="comments:delete", status_code=204)
+    @delete(
+        "/{comment_id:uuid}",
+        permission="comments:delete",
+        status_code=204,
+        graphql_twin="deleteBlogComment",
+    )
     async def delete_comment(
         self, platform: PlatformDep, access: AccessDep, comment_id: FromPath[uuid.UUID]
     ) -> None:

@@ -32,7 +32,7 @@ class NodeController(Controller):
     tags = ["content"]
     dependencies = {**CONTENT_DEPENDENCIES, "access": access_provider(DEFAULT_RESOURCE)}
 
-    @get("/", public=True, optional_auth=True)
+    @get("/", public=True, optional_auth=True, graphql_twin="contentNodes")
     async def list_nodes(
         self,
         platform: PlatformDep,
@@ -60,14 +60,19 @@ class NodeController(Controller):
         )
         return await NodeService(platform, access).list(flt, chain, page=page, per_page=per_page)
 
-    @post("/", permission="nodes:create", status_code=201)
+    @post("/", permission="nodes:create", status_code=201, graphql_twin="createContentNode")
     async def create_node(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, data: JSONBody[NodeCreate]
     ) -> NodeRead:
         """Create a node (a draft unless ``status`` is ``published``) with its translations."""
         return await NodeService(platform, access).create(data, chain)
 
-    @get("/by-slug/{kind:str}/{slug:str}", public=True, optional_auth=True)
+    @get(
+        "/by-slug/{kind:str}/{slug:str}",
+        public=True,
+        optional_auth=True,
+        graphql_twin="contentNodeBySlug",
+    )
     async def node_by_slug(
         self,
         platform: PlatformDep,
@@ -79,7 +84,7 @@ class NodeController(Controller):
         """A node by its slug in the requested locale (or any of its fallbacks)."""
         return await NodeService(platform, access).by_slug(kind, slug, chain)
 
-    @get("/{node_id:uuid}", public=True, optional_auth=True)
+    @get("/{node_id:uuid}", public=True, optional_auth=True, graphql_twin="contentNode")
     async def get_node(
         self,
         platform: PlatformDep,
@@ -90,7 +95,7 @@ class NodeController(Controller):
         """One node with its body in the requested locale."""
         return await NodeService(platform, access).get(node_id, chain)
 
-    @patch("/{node_id:uuid}", permission="nodes:update")
+    @patch("/{node_id:uuid}", permission="nodes:update", graphql_twin="updateContentNode")
     async def update_node(
         self,
         platform: PlatformDep,
@@ -102,7 +107,12 @@ class NodeController(Controller):
         """Change fields, tags and translations (status changes only by transitions)."""
         return await NodeService(platform, access).update(node_id, data, chain)
 
-    @delete("/{node_id:uuid}", permission="nodes:delete", status_code=204)
+    @delete(
+        "/{node_id:uuid}",
+        permission="nodes:delete",
+        status_code=204,
+        graphql_twin="deleteContentNode",
+    )
     async def delete_node(
         self, platform: PlatformDep, access: AccessDep, node_id: FromPath[uuid.UUID]
     ) -> None:
@@ -119,7 +129,12 @@ class NodeController(Controller):
     ) -> NodeRead:
         return await NodeService(platform, access).transition(node_id, action, chain)
 
-    @post("/{node_id:uuid}/publish", permission="nodes:update", status_code=200)
+    @post(
+        "/{node_id:uuid}/publish",
+        permission="nodes:update",
+        status_code=200,
+        graphql_twin="publishContentNode",
+    )
     async def publish(
         self,
         platform: PlatformDep,
@@ -130,7 +145,12 @@ class NodeController(Controller):
         """draft → published (409 INVALID_TRANSITION otherwise)."""
         return await self._transition(platform, access, chain, node_id, "publish")
 
-    @post("/{node_id:uuid}/unpublish", permission="nodes:update", status_code=200)
+    @post(
+        "/{node_id:uuid}/unpublish",
+        permission="nodes:update",
+        status_code=200,
+        graphql_twin="unpublishContentNode",
+    )
     async def unpublish(
         self,
         platform: PlatformDep,
@@ -141,7 +161,12 @@ class NodeController(Controller):
         """published → draft (409 INVALID_TRANSITION otherwise)."""
         return await self._transition(platform, access, chain, node_id, "unpublish")
 
-    @post("/{node_id:uuid}/archive", permission="nodes:update", status_code=200)
+    @post(
+        "/{node_id:uuid}/archive",
+        permission="nodes:update",
+        status_code=200,
+        graphql_twin="archiveContentNode",
+    )
     async def archive(
         self,
         platform: PlatformDep,
@@ -152,7 +177,12 @@ class NodeController(Controller):
         """published → archived (409 INVALID_TRANSITION otherwise)."""
         return await self._transition(platform, access, chain, node_id, "archive")
 
-    @post("/{node_id:uuid}/restore", permission="nodes:update", status_code=200)
+    @post(
+        "/{node_id:uuid}/restore",
+        permission="nodes:update",
+        status_code=200,
+        graphql_twin="restoreContentNode",
+    )
     async def restore(
         self,
         platform: PlatformDep,

@@ -36,7 +36,7 @@ class ForumCategoryController(Controller):
     tags = ["forum"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @get("/", public=True, optional_auth=True)
+    @get("/", public=True, optional_auth=True, graphql_twin="forumCategories")
     async def list_categories(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep,
         page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
@@ -46,7 +46,7 @@ class ForumCategoryController(Controller):
             chain, page=page, per_page=per_page
         )
 
-    @post("/", permission="categories:create", status_code=201)
+    @post("/", permission="categories:create", status_code=201, graphql_twin="createForumCategory")
     async def create_category(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep,
         data: JSONBody[ForumCategoryCreate],
@@ -54,14 +54,16 @@ class ForumCategoryController(Controller):
         """Create a forum category (``moderated``: replies wait for a moderator)."""
         return await ForumCategoryService(platform, access).create(data, chain)
 
-    @get("/{category_id:uuid}", public=True, optional_auth=True)
+    @get("/{category_id:uuid}", public=True, optional_auth=True, graphql_twin="forumCategory")
     async def get_category(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, category_id: Id
     ) -> ForumCategoryRead:
         """One forum category."""
         return await ForumCategoryService(platform, access).get(category_id, chain)
 
-    @patch("/{category_id:uuid}", permission="categories:update")
+    @patch(
+        "/{category_id:uuid}", permission="categories:update", graphql_twin="updateForumCategory"
+    )
     async def update_category(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, category_id: Id,
         data: JSONBody[ForumCategoryUpdate],
@@ -69,7 +71,12 @@ class ForumCategoryController(Controller):
         """Rename a forum category or change its icon, colour or moderation."""
         return await ForumCategoryService(platform, access).update(category_id, data, chain)
 
-    @delete("/{category_id:uuid}", permission="categories:delete", status_code=204)
+    @delete(
+        "/{category_id:uuid}",
+        permission="categories:delete",
+        status_code=204,
+        graphql_twin="deleteForumCategory",
+    )
     async def delete_category(
         self, platform: PlatformDep, access: AccessDep, category_id: Id
     ) -> None:
@@ -82,14 +89,14 @@ class ReplyController(Controller):
     tags = ["forum"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @get("/{reply_id:uuid}", public=True, optional_auth=True)
+    @get("/{reply_id:uuid}", public=True, optional_auth=True, graphql_twin="forumReply")
     async def get_reply(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, reply_id: Id
     ) -> ReplyRead:
         """One reply (unapproved ones only for their author and moderators)."""
         return await ReplyService(platform, access).get(reply_id, chain)
 
-    @patch("/{reply_id:uuid}", permission="comments:update")
+    @patch("/{reply_id:uuid}", permission="comments:update", graphql_twin="editForumReply")
     async def edit_reply(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, reply_id: Id,
         data: JSONBody[ReplyUpdate],
@@ -97,12 +104,22 @@ class ReplyController(Controller):
         """Edit a reply (customers: their own)."""
         return await ReplyService(platform, access).edit(reply_id, data, chain)
 
-    @delete("/{reply_id:uuid}", permission="comments:delete", status_code=204)
+    @delete(
+        "/{reply_id:uuid}",
+        permission="comments:delete",
+        status_code=204,
+        graphql_twin="deleteForumReply",
+    )
     async def delete_reply(self, platform: PlatformDep, access: AccessDep, reply_id: Id) -> None:
         """Delete a reply (customers: their own); the counters follow."""
         await ReplyService(platform, access).delete(reply_id)
 
-    @post("/{reply_id:uuid}/moderate", permission="comments:manage", status_code=200)
+    @post(
+        "/{reply_id:uuid}/moderate",
+        permission="comments:manage",
+        status_code=200,
+        graphql_twin="moderateForumReply",
+    )
     async def moderate(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, reply_id: Id,
         data: JSONBody[Moderation],

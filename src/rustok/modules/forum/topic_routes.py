@@ -31,7 +31,7 @@ class TopicController(Controller):
     tags = ["forum"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @get("/", public=True, optional_auth=True)
+    @get("/", public=True, optional_auth=True, graphql_twin="forumTopics")
     async def list_topics(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep,
         category_id: FromQuery[uuid.UUID | None] = None,
@@ -43,21 +43,21 @@ class TopicController(Controller):
             chain, category_id=category_id, status=status, page=page, per_page=per_page
         )
 
-    @post("/", permission="posts:create", status_code=201)
+    @post("/", permission="posts:create", status_code=201, graphql_twin="createForumTopic")
     async def create_topic(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, data: JSONBody[TopicCreate]
     ) -> TopicRead:
         """Open a topic in a category with its first post as the body."""
         return await TopicService(platform, access).create(data, chain)
 
-    @get("/{topic_id:uuid}", public=True, optional_auth=True)
+    @get("/{topic_id:uuid}", public=True, optional_auth=True, graphql_twin="forumTopic")
     async def get_topic(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
         """One topic with its opening post."""
         return await TopicService(platform, access).get(topic_id, chain)
 
-    @patch("/{topic_id:uuid}", permission="posts:update")
+    @patch("/{topic_id:uuid}", permission="posts:update", graphql_twin="updateForumTopic")
     async def update_topic(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id,
         data: JSONBody[TopicUpdate],
@@ -65,26 +65,46 @@ class TopicController(Controller):
         """Edit a topic or move it to another category."""
         return await TopicService(platform, access).update(topic_id, data, chain)
 
-    @delete("/{topic_id:uuid}", permission="posts:delete", status_code=204)
+    @delete(
+        "/{topic_id:uuid}",
+        permission="posts:delete",
+        status_code=204,
+        graphql_twin="deleteForumTopic",
+    )
     async def delete_topic(self, platform: PlatformDep, access: AccessDep, topic_id: Id) -> None:
         """Delete a topic with its replies."""
         await TopicService(platform, access).delete(topic_id)
 
-    @post("/{topic_id:uuid}/close", permission="posts:update", status_code=200)
+    @post(
+        "/{topic_id:uuid}/close",
+        permission="posts:update",
+        status_code=200,
+        graphql_twin="changeForumTopicStatus",
+    )
     async def close(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
         """open → closed (no new replies)."""
         return await TopicService(platform, access).transition(topic_id, "close", chain)
 
-    @post("/{topic_id:uuid}/reopen", permission="posts:update", status_code=200)
+    @post(
+        "/{topic_id:uuid}/reopen",
+        permission="posts:update",
+        status_code=200,
+        graphql_twin="changeForumTopicStatus",
+    )
     async def reopen(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
         """closed or archived → open."""
         return await TopicService(platform, access).transition(topic_id, "reopen", chain)
 
-    @post("/{topic_id:uuid}/archive", permission="posts:update", status_code=200)
+    @post(
+        "/{topic_id:uuid}/archive",
+        permission="posts:update",
+        status_code=200,
+        graphql_twin="changeForumTopicStatus",
+    )
     async def archive(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
@@ -97,35 +117,55 @@ class TopicController(Controller):
     ) -> TopicRead:  # fmt: skip
         return await TopicService(platform, access).set_flag(topic_id, flag, value, chain)
 
-    @post("/{topic_id:uuid}/pin", permission="posts:manage", status_code=200)
+    @post(
+        "/{topic_id:uuid}/pin",
+        permission="posts:manage",
+        status_code=200,
+        graphql_twin="setForumTopicPinned",
+    )
     async def pin(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
         """Pin a topic to the top of its category."""
         return await self._flag(platform, access, chain, topic_id, "is_pinned", True)
 
-    @post("/{topic_id:uuid}/unpin", permission="posts:manage", status_code=200)
+    @post(
+        "/{topic_id:uuid}/unpin",
+        permission="posts:manage",
+        status_code=200,
+        graphql_twin="setForumTopicPinned",
+    )
     async def unpin(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
         """Unpin a topic."""
         return await self._flag(platform, access, chain, topic_id, "is_pinned", False)
 
-    @post("/{topic_id:uuid}/lock", permission="posts:manage", status_code=200)
+    @post(
+        "/{topic_id:uuid}/lock",
+        permission="posts:manage",
+        status_code=200,
+        graphql_twin="setForumTopicLocked",
+    )
     async def lock(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
         """Lock a topic: it refuses replies (409 TOPIC_LOCKED)."""
         return await self._flag(platform, access, chain, topic_id, "is_locked", True)
 
-    @post("/{topic_id:uuid}/unlock", permission="posts:manage", status_code=200)
+    @post(
+        "/{topic_id:uuid}/unlock",
+        permission="posts:manage",
+        status_code=200,
+        graphql_twin="setForumTopicLocked",
+    )
     async def unlock(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id
     ) -> TopicRead:
         """Unlock a topic."""
         return await self._flag(platform, access, chain, topic_id, "is_locked", False)
 
-    @get("/{topic_id:uuid}/replies", public=True, optional_auth=True)
+    @get("/{topic_id:uuid}/replies", public=True, optional_auth=True, graphql_twin="forumReplies")
     async def list_replies(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id,
         page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
@@ -135,7 +175,12 @@ class TopicController(Controller):
             topic_id, chain, page=page, per_page=per_page
         )
 
-    @post("/{topic_id:uuid}/replies", permission="comments:create", status_code=201)
+    @post(
+        "/{topic_id:uuid}/replies",
+        permission="comments:create",
+        status_code=201,
+        graphql_twin="createForumReply",
+    )
     async def reply(
         self, platform: PlatformDep, access: AccessDep, chain: ChainDep, topic_id: Id,
         data: JSONBody[ReplyCreate],

@@ -107,7 +107,7 @@ class StorefrontController(Controller):
     path = "/api/store"
     tags = ["storefront"]
 
-    @get("/products", public=True, optional_auth=True)
+    @get("/products", public=True, optional_auth=True, graphql_twin="storeProducts")
     async def products(
         self, platform: PlatformDep, request: AnyRequest, q: FromQuery[str | None] = None,
         category: FromQuery[str | None] = None, min_price: FromQuery[str | None] = None,
@@ -142,7 +142,7 @@ class StorefrontController(Controller):
             lambda: runtime.reads.list_products(tenant, locale, flt),
         )  # fmt: skip
 
-    @get("/products/{handle:str}", public=True, optional_auth=True)
+    @get("/products/{handle:str}", public=True, optional_auth=True, graphql_twin="storeProduct")
     async def product(
         self, platform: PlatformDep, request: AnyRequest, handle: FromPath[str],
         locale: FromQuery[str | None] = None, currency: FromQuery[str | None] = None,
@@ -163,7 +163,12 @@ class StorefrontController(Controller):
         key = ("product", chosen, handle, in_currency)
         return await json_answer(request, runtime, tenant.id, key, detail)
 
-    @get("/content/{kind:str}/{slug:str}", public=True, optional_auth=True)
+    @get(
+        "/content/{kind:str}/{slug:str}",
+        public=True,
+        optional_auth=True,
+        graphql_twin="storeContent",
+    )
     async def content(
         self, platform: PlatformDep, request: AnyRequest, kind: FromPath[str], slug: FromPath[str],
         locale: FromQuery[str | None] = None,
@@ -181,7 +186,7 @@ class StorefrontController(Controller):
 
         return await json_answer(request, runtime, tenant.id, ("content", chosen, kind, slug), read)
 
-    @get("/search", public=True, optional_auth=True)
+    @get("/search", public=True, optional_auth=True, graphql_twin="storeSearch")
     async def search(
         self, platform: PlatformDep, request: AnyRequest, q: FromQuery[str],
         locale: FromQuery[str | None] = None, limit: FromQuery[str | None] = None,

@@ -44,14 +44,20 @@ class WebhookController(Controller):
     tags = ["admin: webhooks"]
     dependencies = {"webhooks": Provide(provide_webhooks)}
 
-    @get("/", permission=perm.LIST)
+    @get("/", permission=perm.LIST, graphql_twin="webhooks")
     async def list_webhooks(
         self, webhooks: Webhooks, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20
     ) -> WebhookPage:
         """The tenant's endpoints (secrets are never listed)."""
         return await webhooks.endpoints.list_page(page, per_page)
 
-    @post("/", permission=perm.CREATE, status_code=201, cache_control=SECRET_SHOWN)
+    @post(
+        "/",
+        permission=perm.CREATE,
+        status_code=201,
+        cache_control=SECRET_SHOWN,
+        graphql_twin="createWebhook",
+    )
     async def create_webhook(
         self, webhooks: Webhooks, data: JSONBody[WebhookCreate]
     ) -> WebhookWithSecret:
@@ -59,26 +65,31 @@ class WebhookController(Controller):
         A URL the platform may not call is 422 ``URL_NOT_ALLOWED``."""
         return await webhooks.endpoints.create(data)
 
-    @get("/{webhook_id:uuid}", permission=perm.READ)
+    @get("/{webhook_id:uuid}", permission=perm.READ, graphql_twin="webhook")
     async def get_webhook(self, webhooks: Webhooks, webhook_id: FromPath[uuid.UUID]) -> WebhookRead:
         """One endpoint."""
         return await webhooks.endpoints.get(webhook_id)
 
-    @patch("/{webhook_id:uuid}", permission=perm.UPDATE)
+    @patch("/{webhook_id:uuid}", permission=perm.UPDATE, graphql_twin="updateWebhook")
     async def update_webhook(
         self, webhooks: Webhooks, webhook_id: FromPath[uuid.UUID], data: JSONBody[WebhookUpdate]
     ) -> WebhookRead:
         """Change an endpoint; ``active: true`` also clears an automatic switch-off."""
         return await webhooks.endpoints.update(webhook_id, data)
 
-    @delete("/{webhook_id:uuid}", permission=perm.DELETE, status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{webhook_id:uuid}",
+        permission=perm.DELETE,
+        status_code=HTTP_204_NO_CONTENT,
+        graphql_twin="deleteWebhook",
+    )
     async def delete_webhook(self, webhooks: Webhooks, webhook_id: FromPath[uuid.UUID]) -> None:
         """Delete an endpoint and its delivery log."""
         await webhooks.endpoints.delete(webhook_id)
 
     @post(
         "/{webhook_id:uuid}/rotate-secret", permission=perm.UPDATE, status_code=200,
-        cache_control=SECRET_SHOWN,
+        cache_control=SECRET_SHOWN, graphql_twin="rotateWebhookSecret",
     )  # fmt: skip
     async def rotate_secret(
         self, webhooks: Webhooks, webhook_id: FromPath[uuid.UUID]
@@ -86,12 +97,17 @@ class WebhookController(Controller):
         """A new secret (shown this once); the old one keeps signing for 24 h."""
         return await webhooks.endpoints.rotate_secret(webhook_id)
 
-    @post("/{webhook_id:uuid}/ping", permission=perm.UPDATE, status_code=HTTP_202_ACCEPTED)
+    @post(
+        "/{webhook_id:uuid}/ping",
+        permission=perm.UPDATE,
+        status_code=HTTP_202_ACCEPTED,
+        graphql_twin="pingWebhook",
+    )
     async def ping(self, webhooks: Webhooks, webhook_id: FromPath[uuid.UUID]) -> DeliveryRead:
         """Send a ``webhook.ping`` to this endpoint only (not an outbox event)."""
         return await webhooks.deliveries.ping(webhook_id)
 
-    @get("/{webhook_id:uuid}/deliveries", permission=perm.READ)
+    @get("/{webhook_id:uuid}/deliveries", permission=perm.READ, graphql_twin="webhookDeliveries")
     async def list_deliveries(
         self, webhooks: Webhooks, webhook_id: FromPath[uuid.UUID],
         status: FromQuery[DeliveryStatus | None] = None,
@@ -104,7 +120,7 @@ class WebhookController(Controller):
         filters = DeliveryFilter(status=status, event_type=event_type, since=since, until=until)
         return await webhooks.deliveries.list_page(webhook_id, filters, page, per_page)
 
-    @get("/deliveries/{delivery_id:uuid}", permission=perm.READ)
+    @get("/deliveries/{delivery_id:uuid}", permission=perm.READ, graphql_twin="webhookDelivery")
     async def get_delivery(
         self, webhooks: Webhooks, delivery_id: FromPath[uuid.UUID]
     ) -> DeliveryDetail:
@@ -115,6 +131,7 @@ class WebhookController(Controller):
         "/deliveries/{delivery_id:uuid}/redeliver",
         permission=perm.UPDATE,
         status_code=HTTP_202_ACCEPTED,
+        graphql_twin="redeliverWebhookDelivery",
     )
     async def redeliver(self, webhooks: Webhooks, delivery_id: FromPath[uuid.UUID]) -> DeliveryRead:
         """Send a delivery again now, with a fresh retry schedule (same ``webhook-id``)."""

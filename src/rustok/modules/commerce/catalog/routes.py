@@ -44,7 +44,7 @@ class ProductController(Controller):
     tags = ["commerce: catalogue"]
     dependencies = COMMERCE_DEPENDENCIES
 
-    @get("/", permission=perm.PRODUCTS_LIST)
+    @get("/", permission=perm.PRODUCTS_LIST, graphql_twin="products")
     async def list_products(
         self, commerce: Commerce, request: AnyRequest, page: FromQuery[Page] = 1,
         per_page: FromQuery[PerPage] = 20, status: FromQuery[Status | None] = None,
@@ -60,14 +60,14 @@ class ProductController(Controller):
             page=page, per_page=per_page, status=shown, q=q, category_id=category_id
         )
 
-    @post("/", permission=perm.PRODUCTS_CREATE, status_code=201)
+    @post("/", permission=perm.PRODUCTS_CREATE, status_code=201, graphql_twin="createProduct")
     async def create_product(
         self, commerce: Commerce, data: JSONBody[ProductCreate]
     ) -> ProductRead:
         """Create a product with translations, options, variants, prices and stock."""
         return await commerce.catalog.create_product(data)
 
-    @get("/{product_id:uuid}", permission=perm.PRODUCTS_READ)
+    @get("/{product_id:uuid}", permission=perm.PRODUCTS_READ, graphql_twin="product")
     async def get_product(
         self, commerce: Commerce, request: AnyRequest, product_id: FromPath[uuid.UUID]
     ) -> ProductRead:
@@ -76,34 +76,54 @@ class ProductController(Controller):
         ensure_visible(principal_of(request), product.status)
         return product
 
-    @patch("/{product_id:uuid}", permission=perm.PRODUCTS_UPDATE)
+    @patch("/{product_id:uuid}", permission=perm.PRODUCTS_UPDATE, graphql_twin="updateProduct")
     async def update_product(
         self, commerce: Commerce, product_id: FromPath[uuid.UUID], data: JSONBody[ProductUpdate]
     ) -> ProductRead:
         """Change translations (per locale), vendor, type, metadata, categories, collections."""
         return await commerce.catalog.update_product(product_id, data)
 
-    @delete("/{product_id:uuid}", permission=perm.PRODUCTS_DELETE, status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{product_id:uuid}",
+        permission=perm.PRODUCTS_DELETE,
+        status_code=HTTP_204_NO_CONTENT,
+        graphql_twin="deleteProduct",
+    )
     async def delete_product(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> None:
         """Delete a draft or archived product (409 PRODUCT_ACTIVE while active)."""
         await commerce.catalog.delete_product(product_id)
 
-    @post("/{product_id:uuid}/publish", permission=perm.PRODUCTS_UPDATE, status_code=200)
+    @post(
+        "/{product_id:uuid}/publish",
+        permission=perm.PRODUCTS_UPDATE,
+        status_code=200,
+        graphql_twin="publishProduct",
+    )
     async def publish(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> ProductRead:
         """draft → active (409 INVALID_TRANSITION otherwise)."""
         return await commerce.catalog.transition(product_id, "publish")
 
-    @post("/{product_id:uuid}/unpublish", permission=perm.PRODUCTS_UPDATE, status_code=200)
+    @post(
+        "/{product_id:uuid}/unpublish",
+        permission=perm.PRODUCTS_UPDATE,
+        status_code=200,
+        graphql_twin="unpublishProduct",
+    )
     async def unpublish(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> ProductRead:
         """active or archived → draft."""
         return await commerce.catalog.transition(product_id, "unpublish")
 
-    @post("/{product_id:uuid}/archive", permission=perm.PRODUCTS_UPDATE, status_code=200)
+    @post(
+        "/{product_id:uuid}/archive",
+        permission=perm.PRODUCTS_UPDATE,
+        status_code=200,
+        graphql_twin="archiveProduct",
+    )
     async def archive(self, commerce: Commerce, product_id: FromPath[uuid.UUID]) -> ProductRead:
         """draft or active → archived."""
         return await commerce.catalog.transition(product_id, "archive")
 
-    @get("/{product_id:uuid}/variants", permission=perm.PRODUCTS_READ)
+    @get("/{product_id:uuid}/variants", permission=perm.PRODUCTS_READ, graphql_twin="product")
     async def list_variants(
         self, commerce: Commerce, request: AnyRequest, product_id: FromPath[uuid.UUID]
     ) -> VariantList:
@@ -113,14 +133,24 @@ class ProductController(Controller):
             ensure_visible(principal, (await commerce.catalog.get_product(product_id)).status)
         return await commerce.variants.list_for_product(product_id)
 
-    @post("/{product_id:uuid}/variants", permission=perm.PRODUCTS_CREATE, status_code=201)
+    @post(
+        "/{product_id:uuid}/variants",
+        permission=perm.PRODUCTS_CREATE,
+        status_code=201,
+        graphql_twin="createVariant",
+    )
     async def create_variant(
         self, commerce: Commerce, product_id: FromPath[uuid.UUID], data: JSONBody[VariantCreate]
     ) -> VariantRead:
         """Add a variant (unique SKU, a value for each option, prices, initial stock)."""
         return await commerce.variants.create(product_id, data)
 
-    @post("/{product_id:uuid}/images", permission=perm.PRODUCTS_UPDATE, status_code=201)
+    @post(
+        "/{product_id:uuid}/images",
+        permission=perm.PRODUCTS_UPDATE,
+        status_code=201,
+        graphql_twin="addProductImage",
+    )
     async def add_image(
         self, commerce: Commerce, product_id: FromPath[uuid.UUID], data: JSONBody[ImageInput]
     ) -> ProductRead:
@@ -130,6 +160,7 @@ class ProductController(Controller):
     @delete(
         "/{product_id:uuid}/images/{image_id:uuid}",
         permission=perm.PRODUCTS_UPDATE, status_code=HTTP_204_NO_CONTENT,
+        graphql_twin="removeProductImage",
     )  # fmt: skip
     async def remove_image(
         self, commerce: Commerce, product_id: FromPath[uuid.UUID], image_id: FromPath[uuid.UUID]
@@ -143,7 +174,7 @@ class VariantController(Controller):
     tags = ["commerce: catalogue"]
     dependencies = COMMERCE_DEPENDENCIES
 
-    @get("/{variant_id:uuid}", permission=perm.PRODUCTS_READ)
+    @get("/{variant_id:uuid}", permission=perm.PRODUCTS_READ, graphql_twin="variant")
     async def get_variant(
         self, commerce: Commerce, request: AnyRequest, variant_id: FromPath[uuid.UUID]
     ) -> VariantRead:
@@ -155,19 +186,28 @@ class VariantController(Controller):
             ensure_visible(principal, product.status)
         return variant
 
-    @patch("/{variant_id:uuid}", permission=perm.PRODUCTS_UPDATE)
+    @patch("/{variant_id:uuid}", permission=perm.PRODUCTS_UPDATE, graphql_twin="updateVariant")
     async def update_variant(
         self, commerce: Commerce, variant_id: FromPath[uuid.UUID], data: JSONBody[VariantUpdate]
     ) -> VariantRead:
         """Change SKU, barcode, weight, dimensions, policy, position or option values."""
         return await commerce.variants.update(variant_id, data)
 
-    @delete("/{variant_id:uuid}", permission=perm.PRODUCTS_DELETE, status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{variant_id:uuid}",
+        permission=perm.PRODUCTS_DELETE,
+        status_code=HTTP_204_NO_CONTENT,
+        graphql_twin="deleteVariant",
+    )
     async def delete_variant(self, commerce: Commerce, variant_id: FromPath[uuid.UUID]) -> None:
         """Delete a variant (not the last one, not one with stock held by open orders)."""
         await commerce.variants.delete(variant_id)
 
-    @put("/{variant_id:uuid}/prices", permission=perm.PRODUCTS_UPDATE)
+    @put(
+        "/{variant_id:uuid}/prices",
+        permission=perm.PRODUCTS_UPDATE,
+        graphql_twin="setVariantPrices",
+    )
     async def set_prices(
         self, commerce: Commerce, variant_id: FromPath[uuid.UUID], data: JSONBody[PriceInputs]
     ) -> VariantRead:

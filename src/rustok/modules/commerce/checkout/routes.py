@@ -33,7 +33,13 @@ class CheckoutController(Controller):
     # The answer carries the guest's lookup token: never kept by a browser or a proxy.
     cache_control = CacheControlHeader(no_store=True)
 
-    @post("/{cart_id:uuid}/checkout", status_code=201, public=True, optional_auth=True)
+    @post(
+        "/{cart_id:uuid}/checkout",
+        status_code=201,
+        public=True,
+        optional_auth=True,
+        graphql_twin="checkout",
+    )
     async def checkout(
         self, commerce: Commerce, access: Access, cart_id: FromPath[uuid.UUID],
         data: JSONBody[CheckoutRequest], idempotency_key: IdempotencyKeyHeader = None,

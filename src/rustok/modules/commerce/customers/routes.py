@@ -25,12 +25,12 @@ class StoreCustomerController(Controller):
     tags = ["storefront"]
     dependencies = COMMERCE_DEPENDENCIES
 
-    @get("/", permission=AUTHENTICATED)
+    @get("/", permission=AUTHENTICATED, graphql_twin="myCustomer")
     async def me(self, commerce: Commerce, principal: Caller) -> CustomerRead:
         """The signed-in customer with the address book."""
         return await commerce.customers.me(principal.user_id)
 
-    @post("/addresses", permission=AUTHENTICATED, status_code=201)
+    @post("/addresses", permission=AUTHENTICATED, status_code=201, graphql_twin="addMyAddress")
     async def add_address(
         self, commerce: Commerce, principal: Caller, data: JSONBody[AddressCreate]
     ) -> CustomerRead:
@@ -38,7 +38,10 @@ class StoreCustomerController(Controller):
         return await commerce.customers.add_address(principal.user_id, data)
 
     @delete(
-        "/addresses/{address_id:uuid}", permission=AUTHENTICATED, status_code=HTTP_204_NO_CONTENT
+        "/addresses/{address_id:uuid}",
+        permission=AUTHENTICATED,
+        status_code=HTTP_204_NO_CONTENT,
+        graphql_twin="deleteMyAddress",
     )
     async def delete_address(
         self, commerce: Commerce, principal: Caller, address_id: FromPath[uuid.UUID]
@@ -52,7 +55,7 @@ class AdminCustomerController(Controller):
     tags = ["commerce: customers"]
     dependencies = COMMERCE_DEPENDENCIES
 
-    @get("/", permission=perm.CUSTOMERS_LIST)
+    @get("/", permission=perm.CUSTOMERS_LIST, graphql_twin="customers")
     async def list_customers(
         self, commerce: Commerce, page: FromQuery[Page] = 1, per_page: FromQuery[PerPage] = 20,
         q: Search = None,
@@ -60,7 +63,7 @@ class AdminCustomerController(Controller):
         """Users with the customer role, with addresses and order counts."""
         return await commerce.customers.list_page(page, per_page, q)
 
-    @get("/{customer_id:uuid}", permission=perm.CUSTOMERS_READ)
+    @get("/{customer_id:uuid}", permission=perm.CUSTOMERS_READ, graphql_twin="customer")
     async def get_customer(
         self, commerce: Commerce, customer_id: FromPath[uuid.UUID]
     ) -> CustomerRead:

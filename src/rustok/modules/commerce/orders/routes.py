@@ -29,7 +29,7 @@ class AdminOrderController(Controller):
     tags = ["commerce: orders"]
     dependencies = COMMERCE_DEPENDENCIES
 
-    @get("/", permission=perm.ORDERS_LIST)
+    @get("/", permission=perm.ORDERS_LIST, graphql_twin="orders")
     async def list_orders(
         self, commerce: Commerce, principal: Caller, page: FromQuery[Page] = 1,
         per_page: FromQuery[PerPage] = 20, status: FromQuery[OrderStatus | None] = None,
@@ -41,7 +41,7 @@ class AdminOrderController(Controller):
             customer_id=own.user_id if own else None,
         )  # fmt: skip
 
-    @get("/{order_id:uuid}", permission=perm.ORDERS_READ)
+    @get("/{order_id:uuid}", permission=perm.ORDERS_READ, graphql_twin="order")
     async def get_order(
         self, commerce: Commerce, principal: Caller, order_id: FromPath[uuid.UUID]
     ) -> OrderRead:
@@ -49,12 +49,22 @@ class AdminOrderController(Controller):
         own = own_scope(principal, perm.ORDERS_READ)
         return await commerce.orders.get(order_id, customer_id=own.user_id if own else None)
 
-    @post("/{order_id:uuid}/confirm", permission=perm.ORDERS_UPDATE, status_code=200)
+    @post(
+        "/{order_id:uuid}/confirm",
+        permission=perm.ORDERS_UPDATE,
+        status_code=200,
+        graphql_twin="confirmOrder",
+    )
     async def confirm(self, commerce: Commerce, order_id: FromPath[uuid.UUID]) -> OrderRead:
         """pending → confirmed (needs its stock reserved)."""
         return await commerce.orders.confirm(order_id)
 
-    @post("/{order_id:uuid}/pay", permission=perm.ORDERS_UPDATE, status_code=200)
+    @post(
+        "/{order_id:uuid}/pay",
+        permission=perm.ORDERS_UPDATE,
+        status_code=200,
+        graphql_twin="payOrder",
+    )
     async def pay(
         self,
         commerce: Commerce,
@@ -65,19 +75,34 @@ class AdminOrderController(Controller):
         external one); the body may be left out."""
         return await commerce.orders.pay(order_id, data or OrderPay())
 
-    @post("/{order_id:uuid}/ship", permission=perm.ORDERS_UPDATE, status_code=200)
+    @post(
+        "/{order_id:uuid}/ship",
+        permission=perm.ORDERS_UPDATE,
+        status_code=200,
+        graphql_twin="shipOrder",
+    )
     async def ship(
         self, commerce: Commerce, order_id: FromPath[uuid.UUID], data: JSONBody[OrderShip]
     ) -> OrderRead:
         """paid → shipped: needs a tracking number; the reserved units leave the shelf."""
         return await commerce.orders.ship(order_id, data)
 
-    @post("/{order_id:uuid}/deliver", permission=perm.ORDERS_UPDATE, status_code=200)
+    @post(
+        "/{order_id:uuid}/deliver",
+        permission=perm.ORDERS_UPDATE,
+        status_code=200,
+        graphql_twin="deliverOrder",
+    )
     async def deliver(self, commerce: Commerce, order_id: FromPath[uuid.UUID]) -> OrderRead:
         """shipped → delivered (terminal)."""
         return await commerce.orders.deliver(order_id)
 
-    @post("/{order_id:uuid}/cancel", permission=perm.ORDERS_UPDATE, status_code=200)
+    @post(
+        "/{order_id:uuid}/cancel",
+        permission=perm.ORDERS_UPDATE,
+        status_code=200,
+        graphql_twin="cancelOrder",
+    )
     async def cancel(
         self, commerce: Commerce, order_id: FromPath[uuid.UUID], data: JSONBody[OrderCancel]
     ) -> OrderRead:
@@ -91,7 +116,7 @@ class StoreOrderController(Controller):
     tags = ["storefront"]
     dependencies = COMMERCE_DEPENDENCIES
 
-    @get("/", permission=perm.ORDERS_LIST)
+    @get("/", permission=perm.ORDERS_LIST, graphql_twin="myOrders")
     async def my_orders(
         self, commerce: Commerce, principal: Caller, page: FromQuery[Page] = 1,
         per_page: FromQuery[PerPage] = 20,
@@ -101,14 +126,20 @@ class StoreOrderController(Controller):
             page=page, per_page=per_page, customer_id=principal.user_id
         )
 
-    @get("/{order_id:uuid}", permission=perm.ORDERS_READ)
+    @get("/{order_id:uuid}", permission=perm.ORDERS_READ, graphql_twin="order")
     async def my_order(
         self, commerce: Commerce, principal: Caller, order_id: FromPath[uuid.UUID]
     ) -> OrderRead:
         """One of the customer's orders (404 for anybody else's)."""
         return await commerce.orders.get(order_id, customer_id=principal.user_id)
 
-    @post("/lookup", public=True, status_code=200)
+    @post(
+        "/lookup",
+        public=True,
+        status_code=200,
+        graphql_twin="guestOrder",
+        read_over_post="the order's email and lookup token are secrets",
+    )
     async def lookup(self, commerce: Commerce, data: JSONBody[OrderLookup]) -> OrderRead:
         """A guest's order, by its number, its email and the ``lookup_token`` of the checkout
         answer or the confirmation mail; any wrong part is a 404 like an unknown order.

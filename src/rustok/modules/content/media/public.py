@@ -49,6 +49,7 @@ class PublicMediaController(Controller):
         responses=FILE_RESPONSES,
         response_headers=FILE_HEADERS,
         response_description="The file, in its sniffed type",
+        http_only="binary file for `<img src>`: GraphQL returns its URL (`ContentMedia.url`)",
     )
     async def public_file(
         self,

@@ -76,7 +76,7 @@ class MediaController(Controller):
     tags = ["content"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @get("/", permission="media:list")
+    @get("/", permission="media:list", graphql_twin="contentMediaLibrary")
     async def list_media(
         self,
         platform: PlatformDep,
@@ -88,7 +88,17 @@ class MediaController(Controller):
         """The media library, newest first."""
         return await media_service(platform).list(principal, chain, page=page, per_page=per_page)
 
-    @post("/", permission="media:create", status_code=201, operation_class=UploadOperation)
+    @post(
+        "/",
+        permission="media:create",
+        status_code=201,
+        operation_class=UploadOperation,
+        http_only=(
+            "binary upload (raw body or multipart/form-data); the GraphQL multipart request "
+            "spec is off (CSRF-prone, bypasses the document cache); metadata is editable via "
+            "updateContentMedia"
+        ),
+    )
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -101,7 +111,7 @@ class MediaController(Controller):
         upload = await read_upload(request, file_name)
         return await media_service(platform).upload(principal, upload, chain)
 
-    @get("/{media_id:uuid}", public=True)
+    @get("/{media_id:uuid}", public=True, graphql_twin="contentMedia")
     async def get_media(
         self, platform: PlatformDep, chain: ChainDep, media_id: FromPath[uuid.UUID]
     ) -> MediaRead:
@@ -114,6 +124,7 @@ class MediaController(Controller):
         responses=FILE_RESPONSES,
         response_headers=FILE_HEADERS,
         response_description="The file, in its sniffed type",
+        http_only="binary file download: GraphQL returns its URL (ContentMedia.url)",
     )
     async def download(
         self,
@@ -129,7 +140,7 @@ class MediaController(Controller):
             return not_modified_response(media, cache)
         return file_response(media, await service.chunks(media), cache, public=False)
 
-    @patch("/{media_id:uuid}", permission="media:update")
+    @patch("/{media_id:uuid}", permission="media:update", graphql_twin="updateContentMedia")
     async def update_media(
         self,
         platform: PlatformDep,
@@ -141,7 +152,12 @@ class MediaController(Controller):
         """Rename the file or change its alternative texts."""
         return await media_service(platform).update(principal, media_id, data, chain)
 
-    @delete("/{media_id:uuid}", permission="media:delete", status_code=204)
+    @delete(
+        "/{media_id:uuid}",
+        permission="media:delete",
+        status_code=204,
+        graphql_twin="deleteContentMedia",
+    )
     async def delete_media(
         self, platform: PlatformDep, principal: Caller, media_id: FromPath[uuid.UUID]
     ) -> None:

@@ -30,7 +30,7 @@ class CategoryController(Controller):
     tags = ["content"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @get("/", public=True)
+    @get("/", public=True, graphql_twin="contentCategories")
     async def list_categories(
         self,
         platform: PlatformDep,
@@ -44,21 +44,25 @@ class CategoryController(Controller):
             chain, parent_id=parent_id, page=page, per_page=per_page
         )
 
-    @post("/", permission="categories:create", status_code=201)
+    @post(
+        "/", permission="categories:create", status_code=201, graphql_twin="createContentCategory"
+    )
     async def create_category(
         self, platform: PlatformDep, chain: ChainDep, data: JSONBody[CategoryCreate]
     ) -> CategoryRead:
         """Create a category with names per locale."""
         return await CategoryService(platform).create_category(data, chain)
 
-    @get("/{category_id:uuid}", public=True)
+    @get("/{category_id:uuid}", public=True, graphql_twin="contentCategory")
     async def get_category(
         self, platform: PlatformDep, chain: ChainDep, category_id: FromPath[uuid.UUID]
     ) -> CategoryRead:
         """One category."""
         return await CategoryService(platform).get_category(category_id, chain)
 
-    @patch("/{category_id:uuid}", permission="categories:update")
+    @patch(
+        "/{category_id:uuid}", permission="categories:update", graphql_twin="updateContentCategory"
+    )
     async def update_category(
         self,
         platform: PlatformDep,
@@ -69,7 +73,12 @@ class CategoryController(Controller):
         """Rename (per locale), move or reorder a category."""
         return await CategoryService(platform).update_category(category_id, data, chain)
 
-    @delete("/{category_id:uuid}", permission="categories:delete", status_code=204)
+    @delete(
+        "/{category_id:uuid}",
+        permission="categories:delete",
+        status_code=204,
+        graphql_twin="deleteContentCategory",
+    )
     async def delete_category(
         self, platform: PlatformDep, category_id: FromPath[uuid.UUID]
     ) -> None:
@@ -82,7 +91,7 @@ class TagController(Controller):
     tags = ["content"]
     dependencies = CONTENT_DEPENDENCIES
 
-    @get("/", public=True)
+    @get("/", public=True, graphql_twin="contentTags")
     async def list_tags(
         self,
         platform: PlatformDep,
@@ -93,21 +102,21 @@ class TagController(Controller):
         """Tags, oldest first."""
         return await TagService(platform).list_tags(chain, page=page, per_page=per_page)
 
-    @post("/", permission="categories:create", status_code=201)
+    @post("/", permission="categories:create", status_code=201, graphql_twin="createContentTag")
     async def create_tag(
         self, platform: PlatformDep, chain: ChainDep, data: JSONBody[TagCreate]
     ) -> TagRead:
         """Create a tag with names per locale."""
         return await TagService(platform).create_tag(data, chain)
 
-    @get("/{tag_id:uuid}", public=True)
+    @get("/{tag_id:uuid}", public=True, graphql_twin="contentTag")
     async def get_tag(
         self, platform: PlatformDep, chain: ChainDep, tag_id: FromPath[uuid.UUID]
     ) -> TagRead:
         """One tag."""
         return await TagService(platform).get_tag(tag_id, chain)
 
-    @patch("/{tag_id:uuid}", permission="categories:update")
+    @patch("/{tag_id:uuid}", permission="categories:update", graphql_twin="updateContentTag")
     async def update_tag(
         self,
         platform: PlatformDep,
@@ -118,7 +127,12 @@ class TagController(Controller):
         """Rename a tag (upserts the locales given)."""
         return await TagService(platform).update_tag(tag_id, data, chain)
 
-    @delete("/{tag_id:uuid}", permission="categories:delete", status_code=204)
+    @delete(
+        "/{tag_id:uuid}",
+        permission="categories:delete",
+        status_code=204,
+        graphql_twin="deleteContentTag",
+    )
     async def delete_tag(self, platform: PlatformDep, tag_id: FromPath[uuid.UUID]) -> None:
         """Delete a tag and detach it from every node."""
         await TagService(platform).delete_tag(tag_id)
