@@ -70,3 +70,29 @@ async def test_duration_histogram_and_process_metrics(client: httpx.AsyncClient)
     assert samples[count_key] >= 1
     assert ("rustok_http_requests_in_flight", ()) in samples
     assert any(name == "process_resident_memory_bytes" for name, _ in samples)
+
+
+async def test_methods_a_client_makes_up_share_one_series(client: httpx.AsyncClient) -> None:
+    """A client may send any method token; each one must not become a metric series of its
+    own (an attacker's endless series), nor be remembered per method by the middleware."""
+    before = await _samples(client)
+    made_up = [f"BREW{n}" for n in range(5)]
+    for method in made_up:
+        response = await client.request(method, "/api/probe/items/x")
+        assert response.status_code in (404, 405)
+    response = await client.request("PATCH", "/no/such/route")
+    assert response.status_code == 404
+    after = await _samples(client)
+    assert not any(method in str(labels) for (_, labels) in after for method in made_up)
+    counted = sum(
+        value - before.get(key, 0.0)
+        for key, value in after.items()
+        if key[0] == "rustok_http_requests_total" and ("method", "_OTHER") in key[1]
+    )
+    assert counted == len(made_up)
+    # A known method keeps its own label.
+    assert (
+        _requests(after, "PATCH", "<unmatched>", "404")
+        - _requests(before, "PATCH", "<unmatched>", "404")
+        == 1
+    )

@@ -4,11 +4,15 @@ Every request runs under an OpenTelemetry context: the caller's ``traceparent`` 
 a valid one, else a fresh trace. With no tracer configured the span is non-recording, so this
 costs two random numbers per request, yet the trace id in logs, problem bodies and event
 envelopes is real and continues across services.
+
+The ids come from ``random`` (as the OpenTelemetry SDK's own id generator), not from the OS's
+random source: they are correlation ids, not secrets, and a read of ``/dev/urandom`` per id
+was a system call on every request. ``random`` reseeds itself in each forked worker.
 """
 
 from __future__ import annotations
 
-import secrets
+import random
 from collections.abc import Mapping
 
 from opentelemetry import context as otel_context
@@ -20,8 +24,8 @@ _PROPAGATOR = TraceContextTextMapPropagator()
 
 def _fresh_span_context() -> trace.SpanContext:
     return trace.SpanContext(
-        trace_id=secrets.randbits(128) or 1,
-        span_id=secrets.randbits(64) or 1,
+        trace_id=random.getrandbits(128) or 1,
+        span_id=random.getrandbits(64) or 1,
         is_remote=False,
         trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED),
     )
@@ -35,7 +39,7 @@ def start_trace(headers: Mapping[str, str]) -> otel_context.Context:
         # Our own span id under the caller's trace: the caller's id is our parent.
         child = trace.SpanContext(
             trace_id=span_context.trace_id,
-            span_id=secrets.randbits(64) or 1,
+            span_id=random.getrandbits(64) or 1,
             is_remote=False,
             trace_flags=span_context.trace_flags,
         )
@@ -46,6 +50,18 @@ def start_trace(headers: Mapping[str, str]) -> otel_context.Context:
 def trace_id_of(ctx: otel_context.Context | None = None) -> str:
     span_context = trace.get_current_span(ctx).get_span_context()
     return format(span_context.trace_id, "032x") if span_context.is_valid else ""
+
+
+def ids_of(ctx: otel_context.Context) -> tuple[str, str | None]:
+    """The trace id and the ``traceparent`` of the span in ``ctx`` (``""`` and ``None`` when
+    there is none): what :func:`trace_id_of` and :func:`current_traceparent` give, without
+    the propagator's carrier round trip that a request paid twice."""
+    span_context = trace.get_current_span(ctx).get_span_context()
+    if not span_context.is_valid:
+        return "", None
+    trace_id = format(span_context.trace_id, "032x")
+    flags = int(span_context.trace_flags)
+    return trace_id, f"00-{trace_id}-{span_context.span_id:016x}-{flags:02x}"
 
 
 def current_traceparent() -> str | None:
