@@ -1,5 +1,5 @@
 """A module installed from its own distribution (``tests/fixtures/rustok_hello``) migrates,
-serves, publishes and consumes, with nothing of it outside its folder.
+serves, publishes and consumes, and offers an MCP tool, with nothing of it outside its folder.
 
 The fixture is built and installed with pip into a directory of this test session, which
 only the ``rustok`` subprocesses get on their ``PYTHONPATH``: the test process, and so every
@@ -15,12 +15,15 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from rustok.migrations import head_revision
+from tests.api.mcp_support import mcp_client, result
 from tests.conftest import TEST_SECRET
+from tests.databases import run_in_thread
 from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +83,16 @@ def wait_until_live(server: subprocess.Popen[str], base: str) -> None:
                 return
         except httpx.HTTPError:
             time.sleep(0.2)
+
+
+async def call_over_mcp(
+    url: str, key: str, tool: str, arguments: dict[str, Any]
+) -> tuple[set[str], dict[str, Any], bool]:
+    """The tools an MCP client is offered with ``key``, and one call's answer and error flag."""
+    async with mcp_client(url, {"X-Api-Key": key}) as mcp:
+        offered = {t.name for t in (await mcp.list_tools()).tools}
+        answer = await mcp.call_tool(tool, arguments)
+        return offered, result(answer), answer.is_error
 
 
 @pytest.mark.slow
@@ -144,6 +157,35 @@ def test_installed_module_migrates_serves_publishes_and_consumes(
         time.sleep(0.2)
     modules = httpx.get(f"{base}/api/modules", headers=headers, timeout=30).json()
     assert "hello" in [m["slug"] for m in modules]
+
+    # Its MCP tool, declared in its folder: listed and called with an API key, as its route
+    # answers; once the tenant switches the module off, not found, as its route is.
+    created_key = httpx.post(
+        f"{base}/api/admin/api-keys", json={"name": "agent", "permissions": ["greetings:read"]},
+        headers=headers, timeout=30,
+    )  # fmt: skip
+    assert created_key.status_code == 201, created_key.text
+    key, mcp_url = created_key.json()["key"], f"{base}/mcp"
+    offered, answer, failed = run_in_thread(
+        lambda: call_over_mcp(mcp_url, key, "get_greeting", {"id": greeting["id"]})
+    )
+    assert "get_greeting" in offered and "outbox_status" in offered
+    assert not failed
+    assert answer == {"id": greeting["id"], "text": "Howdy, Ada!", "echoed": True}
+    off = httpx.patch(f"{base}/api/admin/store", json={"modules": {"hello": False}},
+                      headers=headers, timeout=30)  # fmt: skip
+    assert off.status_code == 200, off.text
+    offered, answer, failed = run_in_thread(
+        lambda: call_over_mcp(mcp_url, key, "get_greeting", {"id": greeting["id"]})
+    )
+    assert "get_greeting" in offered  # listed for the deployment, refused for the tenant
+    assert failed
+    assert answer == {
+        "code": "NOT_FOUND", "status": 404, "detail": "module hello is not enabled for this tenant"
+    }  # fmt: skip
+    hidden = httpx.get(f"{base}/api/hello/greetings/{greeting['id']}", headers=headers,
+                       timeout=30)  # fmt: skip
+    assert hidden.status_code == 404
     server.terminate()
     assert server.wait(30) == 0
 
@@ -161,7 +203,7 @@ def test_nothing_outside_its_folder_names_the_module() -> None:
         for path in (ROOT / "src").rglob("*")
         if path.is_file()
         and path.suffix in (".py", ".md", ".toml", ".txt")
-        and ("rustok_hello" in path.read_text() or "greetings:" in path.read_text())
+        and any(name in path.read_text() for name in ("rustok_hello", "greetings:", "get_greeting"))
     ]
     assert mentions == []
 

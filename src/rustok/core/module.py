@@ -4,9 +4,9 @@ A module is one package exposing ``MODULE = ModuleSpec(...)`` in its ``module.py
 is the only place it is declared. Built-in ones are listed in ``rustok.modules``, installed
 ones are found through the ``rustok.modules`` entry-point group (``rustok.core.registry``).
 The platform reads from the spec: its migrations, settings, RBAC resources and default
-grants, REST handlers, GraphQL root types and scalars, command-line commands, consumers,
-periodic jobs, hooks, health probe and demo data. Modules never import each other's models;
-dependencies are declared here. ``docs/modules.md`` shows a whole module.
+grants, REST handlers, GraphQL root types and scalars, MCP tools, command-line commands,
+consumers, periodic jobs, hooks, health probe and demo data. Modules never import each other's
+models; dependencies are declared here. ``docs/modules.md`` shows a whole module.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,6 +80,17 @@ class ModuleAdmin:
     templates: Path | None = None
 
 
+class McpToolDeclaration(Protocol):
+    """What the core reads of a module's MCP tool: ``rustok.web.mcp.McpTool`` (the core
+    imports no web framework; the MCP server accepts only that class)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def module(self) -> str | None: ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class ModuleSpec:
     slug: str
@@ -106,6 +117,9 @@ class ModuleSpec:
     graphql_mutation: type | None = None
     # The module's GraphQL scalars: a ``NewType`` → its ``strawberry.scalar(...)``.
     graphql_scalars: Mapping[object, object] = field(default_factory=dict)
+    # Tools for AI agents on ``/mcp`` and ``rustok mcp`` (``rustok.web.mcp.McpTool``): each
+    # answers 404 to a tenant that disabled the module.
+    mcp_tools: Sequence[McpToolDeclaration] = ()
     # A typer app whose commands join ``rustok``'s (``rustok reindex``); they reach the
     # settings and the platform through ``rustok.core.commands.command_kit``.
     cli: object | None = None
@@ -142,6 +156,19 @@ class ModuleSpec:
                 raise ValueError(f"{self.slug}: admin screen {screen.path!r} is not under /admin/")
         if self.slug in self.dependencies:
             raise ValueError(f"module {self.slug!r} depends on itself")
+        self._check_mcp_tools()
+
+    def _check_mcp_tools(self) -> None:
+        names = [tool.name for tool in self.mcp_tools]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"{self.slug}: two MCP tools are named {twice[0]!r}")
+        for tool in self.mcp_tools:
+            if tool.module not in (None, self.slug):
+                raise ValueError(
+                    f"{self.slug}: MCP tool {tool.name!r} names module {tool.module!r}; "
+                    "a module declares its own tools only"
+                )
 
     async def check_health(self) -> ModuleHealth:
         if self.health is None:

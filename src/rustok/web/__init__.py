@@ -7,7 +7,9 @@
 - ``graphql``: the GraphQL context (``RustokInfo``) and ids; ``scalars``: ``MinorUnits``;
 - ``cursors``: opaque typed cursors; ``connections``: GraphQL connections on offset cursors;
 - ``pages``: page-numbered REST lists and their bounds (``Page``, ``LogPage``, ``PerPage``);
-- ``inputs``: GraphQL inputs converted to their REST twins' msgspec bodies.
+- ``inputs``: GraphQL inputs converted to their REST twins' msgspec bodies;
+- ``mcp``: MCP tools as modules declare them (``McpTool``, ``McpCall``), served by
+  ``rustok.api.mcp``.
 
 It sits above ``core``, ``rbac``, ``audit`` and ``mail`` (it reads the caller's principal
 and audits denials) and below everything with an HTTP face (``outbox``, ``tenancy``,

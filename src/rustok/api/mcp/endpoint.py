@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from rustok.api.mcp.registry import tools_for
 from rustok.api.mcp.tools import MCP_PRINCIPAL
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
 from rustok.api.tenant_middleware import MCP_PATH, is_mcp
@@ -78,6 +79,8 @@ class McpEndpoint:
     def __init__(self, platform: Platform, auth: AuthRuntime) -> None:
         self._platform = platform
         self._auth = auth
+        # Built now, so that a module's bad tool stops the app at start, not at first use.
+        self._tools = tools_for(platform.modules)
         self._manager: Any = None
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -123,7 +126,7 @@ class McpEndpoint:
             if self._manager is None:
                 # ~2 s of imports: in a thread, so the loop keeps serving meanwhile.
                 server = await asyncio.to_thread(importlib.import_module, "rustok.api.mcp.server")
-                mcp_server = server.build_server(self._platform, self._auth, request_caller)
+                mcp_server = server.build_server(self._platform, self._tools, request_caller)
                 manager = server.http_session_manager(
                     mcp_server, self._platform.settings.max_body_size
                 )

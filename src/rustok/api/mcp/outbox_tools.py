@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rustok.api.mcp.tools import McpCall, McpTool, NoArguments
 from rustok.outbox.service import OutboxStatus, outbox_status
+from rustok.web.mcp import McpCall, McpTool, NoArguments
 
 
 async def read_outbox_status(call: McpCall, args: NoArguments) -> OutboxStatus:

@@ -1,31 +1,40 @@
-"""The tools of a deployment: the platform's, plus those of the installed modules."""
+"""The tools of a deployment: the platform's, plus those the installed modules declare
+(``ModuleSpec.mcp_tools``), each bound to its module so that a tenant that disabled the module
+gets 404 from it, as from the module's REST routes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 from rustok.api.mcp.outbox_tools import OUTBOX_TOOLS
-from rustok.api.mcp.tools import McpTool
-from rustok.core.platform import Platform
+from rustok.core.module import ModuleSpec
+from rustok.web.mcp import McpTool
 
 
-def tools_for(platform: Platform) -> list[McpTool]:
-    """Module tools are imported only for installed modules."""
-    installed = {module.slug for module in platform.modules}
+def module_tools(module: ModuleSpec) -> list[McpTool]:
+    """A module's tools, bound to it."""
+    tools: list[McpTool] = []
+    for tool in module.mcp_tools:
+        if not isinstance(tool, McpTool):
+            raise TypeError(
+                f"module {module.slug!r}: mcp_tools holds {tool!r}, not a rustok.web.mcp.McpTool"
+            )
+        tools.append(replace(tool, module=module.slug))
+    return tools
+
+
+def tools_for(modules: Iterable[ModuleSpec]) -> list[McpTool]:
+    """Every tool a key may be offered; two tools of one name stop the app."""
     tools: list[McpTool] = [*OUTBOX_TOOLS]
-    if "commerce" in installed:
-        from rustok.api.mcp.catalog_tools import CATALOG_TOOLS
-        from rustok.api.mcp.order_tools import ORDER_TOOLS
-
-        tools += [*CATALOG_TOOLS, *ORDER_TOOLS]
-    if "blog" in installed:
-        from rustok.api.mcp.blog_tools import BLOG_TOOLS
-
-        tools += BLOG_TOOLS
-    if "pages" in installed:
-        from rustok.api.mcp.page_tools import PAGE_TOOLS
-
-        tools += PAGE_TOOLS
-    if "index" in installed:
-        from rustok.api.mcp.store_tools import STORE_TOOLS
-
-        tools += STORE_TOOLS
+    for module in modules:
+        tools += module_tools(module)
+    owners: dict[str, str] = {}
+    for tool in tools:
+        owner = f"module {tool.module!r}" if tool.module else "the platform"
+        if tool.name in owners:
+            raise ValueError(
+                f"MCP tool {tool.name!r} is declared by {owners[tool.name]} and by {owner}"
+            )
+        owners[tool.name] = owner
     return tools

@@ -12,7 +12,7 @@ REST problem as ``data``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -25,7 +25,6 @@ from mcp.shared.exceptions import MCPError
 from opentelemetry.trace import SpanKind, StatusCode
 
 from rustok import __version__
-from rustok.api.mcp.registry import tools_for
 from rustok.api.mcp.resources import (
     CATALOGUE_DESCRIPTION,
     CATALOGUE_MIME,
@@ -33,13 +32,13 @@ from rustok.api.mcp.resources import (
     CATALOGUE_URI,
     catalogue_text,
 )
-from rustok.api.mcp.tools import McpCall, McpTool, run_tool
-from rustok.auth.auth_runtime import AuthRuntime
+from rustok.api.mcp.tools import run_tool
 from rustok.core.errors import NotFound, RustokError
 from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
 from rustok.core.tracing import child_span, current_span
 from rustok.rbac.principal import Principal
+from rustok.web.mcp import McpCall, McpTool
 
 Caller = Callable[[], AbstractAsyncContextManager[Principal]]
 Context = ServerRequestContext[Any, Any]
@@ -105,8 +104,9 @@ async def message_span(ctx: Context, call_next: CallNext) -> HandlerResult:
         return result
 
 
-def build_server(platform: Platform, auth: AuthRuntime, caller: Caller) -> Server[Any]:
-    tools = {tool.name: tool for tool in tools_for(platform)}
+def build_server(platform: Platform, offered: Sequence[McpTool], caller: Caller) -> Server[Any]:
+    """The server of ``offered`` (``registry.tools_for``), acting as ``caller``'s principal."""
+    tools = {tool.name: tool for tool in offered}
     listed = [_tool(tool) for tool in tools.values()]
 
     async def list_tools(
@@ -120,7 +120,7 @@ def build_server(platform: Platform, auth: AuthRuntime, caller: Caller) -> Serve
             if tool is None:
                 raise NotFound(f"no tool {params.name!r}")
             async with caller() as principal:
-                call = McpCall(platform=platform, auth=auth, principal=principal)
+                call = McpCall(platform=platform, principal=principal)
                 return _answer(await run_tool(tool, call, params.arguments or {}))
         except RustokError as exc:
             return _refused(exc)

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 
 from mcp.server.stdio import stdio_server
 
+from rustok.api.mcp.registry import tools_for
 from rustok.api.mcp.server import Caller, build_server
 from rustok.auth.auth_runtime import AuthRuntime
 from rustok.bootstrap import bootstrap
@@ -67,7 +68,7 @@ async def serve_stdio(settings: Settings, key: str) -> None:
             asyncio.create_task(auth.sessions.watcher.run(), name="principal-changes"),
             asyncio.create_task(auth.keys.usage.run(), name="api-key-usage"),
         ]
-        server = build_server(platform, auth, caller)
+        server = build_server(platform, tools_for(platform.modules), caller)
         async with stdio_server() as (read_stream, write_stream):
             await server.run(read_stream, write_stream, server.create_initialization_options())
     finally:

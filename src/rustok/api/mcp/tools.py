@@ -1,4 +1,5 @@
-"""The tool contract and how a call runs: validate, authorise, call the service, answer.
+"""How a tool call runs: validate, authorise, call the service, answer (the tools themselves
+are declared with ``rustok.web.mcp``).
 
 A tool's arguments are a msgspec struct (forbidding unknown fields): the same types, limits
 and messages as the REST body it mirrors. A call needs the tool's module installed and
@@ -10,76 +11,21 @@ transports, since neither goes through the REST request guard.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
 from rustok.api.text_guard import reject_nul_in_json
 from rustok.audit.log import record_now
-from rustok.auth.auth_runtime import AuthRuntime
-from rustok.core.context import DEFAULT_TENANT_ID, TenantRef, current_context
+from rustok.core.context import DEFAULT_TENANT_ID
 from rustok.core.errors import NotFound, PermissionDenied, ValidationFailed
-from rustok.core.platform import Platform
 from rustok.core.validation import NestingTooDeep, json_depth_exceeds, struct_errors
-from rustok.rbac.declare import check_syntax
 from rustok.rbac.principal import Principal
+from rustok.web.mcp import McpCall, McpTool
 
 # The principal of the current /mcp request (set by the endpoint, read by the tools).
 MCP_PRINCIPAL: ContextVar[Principal | None] = ContextVar("rustok_mcp_principal", default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class McpCall:
-    """What a tool handler gets: the platform, auth, the key's principal and its tenant."""
-
-    platform: Platform
-    auth: AuthRuntime
-    principal: Principal
-
-    @property
-    def tenant(self) -> TenantRef:
-        tenant = current_context().tenant
-        if tenant is None:
-            raise RuntimeError("an MCP call runs in its key's tenant")
-        return tenant
-
-
-class NoArguments(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    pass
-
-
-Handler = Callable[[McpCall, Any], Awaitable[object]]
-
-
-@dataclass(frozen=True, slots=True)
-class McpTool:
-    name: str
-    description: str
-    arguments: type[msgspec.Struct]
-    handler: Handler
-    # The mirrored REST route's permission; None: any valid key (public reads).
-    permission: str | None = None
-    module: str | None = None
-    read_only: bool = True
-    # Platform administration (the outbox of every tenant): default tenant only.
-    default_tenant_only: bool = False
-
-    def __post_init__(self) -> None:
-        if self.permission is not None:
-            check_syntax(self.permission)  # one no installed module declares is never granted
-
-    def input_schema(self) -> dict[str, Any]:
-        """The argument struct's JSON Schema with the struct itself at the root (MCP wants
-        ``type: object`` there), its nested types under ``$defs``."""
-        schema = msgspec.json.schema(self.arguments)
-        defs: dict[str, Any] = dict(schema.get("$defs", {}))
-        root = dict(defs.pop(schema["$ref"].rsplit("/", 1)[1]))
-        if defs:
-            root["$defs"] = defs
-        return root
 
 
 def parse_arguments(tool: McpTool, arguments: dict[str, Any], max_depth: int) -> Any:

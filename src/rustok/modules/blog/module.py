@@ -6,6 +6,7 @@ from rustok.core.module import ModuleSpec
 from rustok.modules.blog.admin import BLOG_ADMIN
 from rustok.modules.blog.demo import seed_blog
 from rustok.modules.blog.graphql import BlogMutation, BlogQuery
+from rustok.modules.blog.mcp import BLOG_TOOLS
 from rustok.modules.blog.routes import CommentController, PostController
 from rustok.modules.content.interface import ManagedContentKinds
 
@@ -32,6 +33,7 @@ MODULE = ModuleSpec(
     route_handlers=[PostController, CommentController],
     graphql_query=BlogQuery,
     graphql_mutation=BlogMutation,
+    mcp_tools=BLOG_TOOLS,
     demo=seed_blog,
     admin=BLOG_ADMIN,
     # Comments keep their post's reply_count: the generic content API must not write them.

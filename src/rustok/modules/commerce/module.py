@@ -26,6 +26,7 @@ from rustok.modules.commerce.graphql import CommerceMutation, CommerceQuery
 from rustok.modules.commerce.inventory.routes import InventoryController, StockLocationController
 from rustok.modules.commerce.inventory.stock import ensure_default_location
 from rustok.modules.commerce.jobs import JOBS
+from rustok.modules.commerce.mcp import COMMERCE_TOOLS
 from rustok.modules.commerce.notifications import mail_order_news
 from rustok.modules.commerce.orders.routes import AdminOrderController, StoreOrderController
 from rustok.modules.commerce.regions.routes import (
@@ -91,6 +92,7 @@ MODULE = ModuleSpec(
     contributions=(SALES_PANEL,),
     graphql_query=CommerceQuery,
     graphql_mutation=CommerceMutation,
+    mcp_tools=COMMERCE_TOOLS,
     consumers=[mail_order_news],
     jobs=JOBS,
     on_enable=_on_enable,

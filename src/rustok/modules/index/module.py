@@ -9,6 +9,7 @@ from rustok.core.read_cache import ReadModelQueryFields
 from rustok.modules.index.cli import cli
 from rustok.modules.index.graphql import STOREFRONT_FIELDS, StorefrontQuery
 from rustok.modules.index.index_runtime import storefront
+from rustok.modules.index.mcp import STORE_TOOLS
 from rustok.modules.index.projections.content import project_content
 from rustok.modules.index.projections.products import project_products
 from rustok.modules.index.routes import StorefrontController
@@ -23,6 +24,7 @@ MODULE = ModuleSpec(
     settings=IndexSettings,
     route_handlers=[StorefrontController],
     graphql_query=StorefrontQuery,
+    mcp_tools=STORE_TOOLS,
     consumers=[project_content, project_products],
     cli=cli,
     # Whole GraphQL answers of these fields are kept in the storefront's answer cache.

@@ -8,6 +8,7 @@ from rustok.modules.content.interface import ManagedContentKinds
 from rustok.modules.pages.admin import PAGES_ADMIN
 from rustok.modules.pages.demo import seed_pages
 from rustok.modules.pages.graphql import PagesMutation, PagesQuery
+from rustok.modules.pages.mcp import PAGE_TOOLS
 from rustok.modules.pages.routes import MenuController, PageController
 
 MODULE = ModuleSpec(
@@ -21,6 +22,7 @@ MODULE = ModuleSpec(
     route_handlers=[MenuController, PageController],
     graphql_query=PagesQuery,
     graphql_mutation=PagesMutation,
+    mcp_tools=PAGE_TOOLS,
     demo=seed_pages,
     admin=PAGES_ADMIN,
     # A page's body is its validated blocks: the generic content API must not write it.

@@ -1,5 +1,5 @@
-"""Read-model tools (``index``): the storefront's full-text search, and ``index check`` for
-the key's tenant."""
+"""The index's MCP tools (``ModuleSpec.mcp_tools``): the storefront's full-text search, and
+``index check`` for the key's tenant."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from typing import Literal
 
 import msgspec
 
-from rustok.api.mcp.fields import Locale, PerPage, SearchText
-from rustok.api.mcp.tools import McpCall, McpTool
 from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.rebuild import READ_MODELS, CheckResult, check
 from rustok.modules.index.schemas import SearchResults
+from rustok.web.mcp import Locale, McpCall, McpTool, PerPage, SearchText
 
 
 class StoreSearch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -45,11 +44,11 @@ async def index_check(call: McpCall, args: IndexCheck) -> IndexCheckResult:
 STORE_TOOLS = (
     McpTool(
         "search_store", "Full-text search of published products and content, as the "
-        "storefront shows them.", StoreSearch, search_store, module="index",
+        "storefront shows them.", StoreSearch, search_store,
     ),
     McpTool(
         "index_check", "Compare the storefront read models with the write model (as "
         "`rustok index check`) for this tenant; lists drifted listings. Needs settings:read.",
-        IndexCheck, index_check, permission="settings:read", module="index",
+        IndexCheck, index_check, permission="settings:read",
     ),
 )  # fmt: skip

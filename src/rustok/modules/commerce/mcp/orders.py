@@ -1,4 +1,4 @@
-"""Order tools (``commerce``): list and read orders, move one through its state machine
+"""Order tools: list and read orders, move one through its state machine
 (SM-2: confirm, pay, ship, deliver, cancel)."""
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from typing import Literal
 
 import msgspec
 
-from rustok.api.mcp.fields import Page, PerPage
-from rustok.api.mcp.tools import McpCall, McpTool
 from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.commerce_runtime import commerce_runtime
@@ -24,6 +22,7 @@ from rustok.modules.commerce.orders.schemas import (
     Reason,
 )
 from rustok.modules.commerce.orders.state import OrderStatus
+from rustok.web.mcp import McpCall, McpTool, Page, PerPage
 
 
 class OrderList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -84,16 +83,16 @@ async def transition_order(call: McpCall, args: OrderTransition) -> OrderRead:
 ORDER_TOOLS = (
     McpTool(
         "list_orders", "Orders newest first, optionally by status. Needs orders:list.",
-        OrderList, list_orders, permission=perm.ORDERS_LIST, module="commerce",
+        OrderList, list_orders, permission=perm.ORDERS_LIST,
     ),
     McpTool(
         "get_order", "One order with lines, payment and history. Needs orders:read.",
-        OrderId, get_order, permission=perm.ORDERS_READ, module="commerce",
+        OrderId, get_order, permission=perm.ORDERS_READ,
     ),
     McpTool(
         "transition_order", "Move an order on: confirm (pending), pay (confirmed), ship "
         "(paid; tracking_number), deliver (shipped) or cancel (pending, confirmed, paid). "
         "Needs orders:update.", OrderTransition, transition_order,
-        permission=perm.ORDERS_UPDATE, module="commerce", read_only=False,
+        permission=perm.ORDERS_UPDATE, read_only=False,
     ),
 )  # fmt: skip

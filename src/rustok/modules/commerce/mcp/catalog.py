@@ -1,4 +1,4 @@
-"""Catalogue tools: search and read products, create a draft, change one (``commerce``)."""
+"""Catalogue tools: search and read products, create a draft, change one."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Literal
 
 import msgspec
 
-from rustok.api.mcp.fields import Page, PerPage, SearchText
-from rustok.api.mcp.tools import McpCall, McpTool
 from rustok.core.errors import ValidationFailed
 from rustok.modules.commerce import permissions as perm
 from rustok.modules.commerce.catalog.schemas import (
@@ -19,6 +17,7 @@ from rustok.modules.commerce.catalog.schemas import (
 )
 from rustok.modules.commerce.catalog.visibility import HiddenStatus, ensure_visible, status_filter
 from rustok.modules.commerce.commerce_runtime import commerce_runtime
+from rustok.web.mcp import McpCall, McpTool, Page, PerPage, SearchText
 
 
 class ProductSearch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -73,22 +72,21 @@ CATALOG_TOOLS = (
     McpTool(
         "search_products", "Search the catalogue (drafts too, for callers who may edit "
         "products). Needs products:list.", ProductSearch, search_products,
-        permission=perm.PRODUCTS_LIST, module="commerce",
+        permission=perm.PRODUCTS_LIST,
     ),
     McpTool(
         "get_product", "One product with translations, variants, prices and stock. "
-        "Needs products:read.", ProductId, get_product,
-        permission=perm.PRODUCTS_READ, module="commerce",
+        "Needs products:read.", ProductId, get_product, permission=perm.PRODUCTS_READ,
     ),
     McpTool(
         "create_draft_product", "Create a draft product: the body of POST "
         "/api/commerce/products (translations, variants with SKUs and prices in minor units). "
         "Needs products:create.", ProductCreate, create_draft_product,
-        permission=perm.PRODUCTS_CREATE, module="commerce", read_only=False,
+        permission=perm.PRODUCTS_CREATE, read_only=False,
     ),
     McpTool(
         "update_product", "Change a product's translations, vendor, type, metadata, "
         "categories or collections. Needs products:update.", ProductChange, update_product,
-        permission=perm.PRODUCTS_UPDATE, module="commerce", read_only=False,
+        permission=perm.PRODUCTS_UPDATE, read_only=False,
     ),
 )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Blog tools (``blog``): list, read, draft and change posts, as their REST routes do."""
+"""The blog's MCP tools (``ModuleSpec.mcp_tools``): list, read, draft and change posts, as
+their REST routes do."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import uuid
 
 import msgspec
 
-from rustok.api.mcp.fields import Locale, Page, PerPage, SearchText
-from rustok.api.mcp.tools import McpCall, McpTool
 from rustok.core.errors import ValidationFailed
 from rustok.modules.blog.schemas import PostCreate, PostUpdate
 from rustok.modules.blog.service import BlogService
@@ -19,6 +18,7 @@ from rustok.modules.content.interface import (
     NodeStatus,
     read_chain,
 )
+from rustok.web.mcp import Locale, McpCall, McpTool, Page, PerPage, SearchText
 
 
 class PostList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -75,17 +75,16 @@ async def update_post(call: McpCall, args: PostChange) -> NodeRead:
 BLOG_TOOLS = (
     McpTool(
         "list_posts", "Blog posts newest first (drafts for callers who may edit posts).",
-        PostList, list_posts, module="blog",
+        PostList, list_posts,
     ),
-    McpTool("get_post", "One blog post with its body.", PostId, get_post, module="blog"),
+    McpTool("get_post", "One blog post with its body.", PostId, get_post),
     McpTool(
         "create_draft_post", "Write a draft blog post: the body of POST /api/blog/posts "
         "(translations with title and body, tags by name). Needs posts:create.", PostCreate,
-        create_draft_post, permission="posts:create", module="blog", read_only=False,
+        create_draft_post, permission="posts:create", read_only=False,
     ),
     McpTool(
         "update_post", "Change a post's translations, category, tags or metadata. Needs "
-        "posts:update.", PostChange, update_post, permission="posts:update", module="blog",
-        read_only=False,
+        "posts:update.", PostChange, update_post, permission="posts:update", read_only=False,
     ),
 )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Page tools (``pages``): list pages and read one with its blocks, as ``/api/pages`` does."""
+"""The pages' MCP tools (``ModuleSpec.mcp_tools``): list pages and read one with its blocks,
+as ``/api/pages`` does."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ import uuid
 
 import msgspec
 
-from rustok.api.mcp.fields import Locale, Page, PerPage
-from rustok.api.mcp.tools import McpCall, McpTool
 from rustok.modules.content.interface import ContentAccess, NodeStatus, read_chain
 from rustok.modules.pages.schemas import PagePage, PageRead
 from rustok.modules.pages.service import PageService
+from rustok.web.mcp import Locale, McpCall, McpTool, Page, PerPage
 
 
 class PageList(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -48,7 +48,7 @@ async def get_page(call: McpCall, args: PageId) -> PageRead:
 PAGE_TOOLS = (
     McpTool(
         "list_pages", "Pages in position order, without blocks (drafts for callers who may "
-        "edit pages).", PageList, list_pages, module="pages",
+        "edit pages).", PageList, list_pages,
     ),
-    McpTool("get_page", "One page with its blocks.", PageId, get_page, module="pages"),
+    McpTool("get_page", "One page with its blocks.", PageId, get_page),
 )  # fmt: skip
