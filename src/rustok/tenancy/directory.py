@@ -40,9 +40,16 @@ CACHE_ENTRIES = Gauge(
 )
 DB_LOADS = Counter("rustok_tenant_cache_loads", "Tenant loads from the database.")
 
-# Pre-create the label sets so the series exist from the first scrape.
-for _result in ("hit", "miss", "negative_hit"):
-    CACHE_REQUESTS.labels(_result)
+# Pre-create the label sets so the series exist from the first scrape; a lookup counts on its
+# series directly (``labels()`` locks and hashes, on every request).
+_REQUESTS_BY_RESULT = {
+    result: CACHE_REQUESTS.labels(result) for result in ("hit", "miss", "negative_hit")
+}
+
+
+def _count_request(result: str) -> None:
+    series = _REQUESTS_BY_RESULT.get(result)
+    (series if series is not None else CACHE_REQUESTS.labels(result)).inc()
 
 
 TENANT_KEY_PREFIXES = ("id:", "slug:", "host:")
@@ -82,7 +89,7 @@ class TenantDirectory:
             tti=CACHE_IDLE_SECONDS,
             negative_ttl=NEGATIVE_TTL_SECONDS,
             observer=CacheObserver(
-                on_request=lambda result: CACHE_REQUESTS.labels(result).inc(),
+                on_request=_count_request,
                 on_coalesced=CACHE_COALESCED.inc,
                 on_eviction=lambda cause: CACHE_EVICTIONS.labels(cause).inc(),
                 on_size=CACHE_ENTRIES.set,
