@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import sys
 import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -237,14 +236,12 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
 
 class _Litestar(Litestar):
     """Litestar without the pydantic plugins it adds whenever pydantic is installed (the MCP
-    SDK brings it): none of our handlers takes or returns pydantic models, and importing
-    pydantic costs each worker ~0.1 s of start-up and ~10 MiB. When some module imported
-    pydantic already (its handlers may use its models), Litestar's defaults stay."""
+    SDK and typer bring it): bodies and answers are msgspec structs (a module's handlers
+    too, see docs/modules.md), so they only cost start-up: the plugin's import, and its
+    checks of every handler's parameters at registration."""
 
     @staticmethod
     def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
-        if "pydantic" in sys.modules:
-            return Litestar._get_default_plugins(plugins)
         plugins.append(MsgspecDIPlugin())
         with contextlib.suppress(MissingDependencyException):
             from litestar.plugins.attrs import AttrsSchemaPlugin
