@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
 from litestar.di import Provide
+from litestar.exceptions import MissingDependencyException
+from litestar.plugins import PluginProtocol
+from litestar.plugins.core import MsgspecDIPlugin
 from sqlalchemy.exc import DBAPIError
 
 from rustok.api.access_log import AccessLog
@@ -157,8 +160,9 @@ def create_app(settings: Settings, *, platform: Platform | None = None) -> Rusto
 def build_litestar(settings: Settings, platform: Platform) -> Litestar:
     """The routed Litestar app for the platform's modules (the costly part of ``create_app``).
 
-    It keeps no reference to ``platform``: :func:`bind_platform` puts one in its state, so one
-    built app can serve a fresh platform of the same modules and settings (the tests do).
+    It serves whichever platform :func:`bind_platform` puts in its state, so one built app can
+    serve a fresh platform of the same modules and settings (the tests do); the GraphQL schema,
+    built on first use, reads the modules and settings of the ``platform`` given here.
     """
     module_routers = [
         Router(
@@ -236,17 +240,35 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
         gc.unfreeze()  # a process that builds another app (tests, a reload) frees this one
 
 
+class _Litestar(Litestar):
+    """Litestar without the pydantic plugins it adds whenever pydantic is installed (the MCP
+    SDK and typer bring it): bodies and answers are msgspec structs (a module's handlers
+    too, see docs/modules.md), so they only cost start-up: the plugin's import, and its
+    checks of every handler's parameters at registration."""
+
+    @staticmethod
+    def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
+        plugins.append(MsgspecDIPlugin())
+        with contextlib.suppress(MissingDependencyException):
+            from litestar.plugins.attrs import AttrsSchemaPlugin
+
+            if not any(isinstance(plugin, AttrsSchemaPlugin) for plugin in plugins):
+                plugins.append(AttrsSchemaPlugin())
+        return plugins
+
+
 def _litestar(
     settings: Settings, platform: Platform, lifespan: Lifespan, module_routers: list[Router]
 ) -> Litestar:
-    api = Router(
-        path="/", route_handlers=[*PLATFORM_ROUTES, *module_routers, graphql_controller(platform)]
-    )
+    # The API's controllers and the modules' routers are registered on the app itself, not
+    # in a router of their own: Litestar deep-copies a router on registration, so a nested
+    # one (each module's router, then the router holding them) was copied twice.
     handlers: list[Any] = [
         landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
-        graphiql_assets_router(), api, *admin_routers(platform),
+        graphiql_assets_router(), *PLATFORM_ROUTES, *module_routers, graphql_controller(platform),
+        *admin_routers(platform),
     ]  # fmt: skip
-    return Litestar(
+    return _Litestar(
         route_handlers=handlers,
         guards=[authorize],
         before_request=RequestGuard(settings.max_json_depth),

@@ -9,7 +9,7 @@ query text (``graphql_documents``); limits in ``graphql_limits``; the HTTP side 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -25,6 +25,7 @@ from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
 from rustok.api.graphql_dependencies import http_dependencies
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
+from rustok.api.graphql_lazy import LazySchema
 from rustok.api.graphql_leaves import LeafExecutionContext
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_mail import MailMutation, MailQuery
@@ -260,8 +261,15 @@ async def _context(request: Request[Any, Any, Any]) -> GraphQLContext:
 
 
 def graphql_controller(platform: Platform) -> type[Controller]:
+    """The ``/api/graphql`` controller; its schema is built on first use (``graphql_lazy``).
+
+    The modules' scalars are checked here, at start-up (cheap); the rest of the schema, its
+    types and the permissions its fields ask for, when the first request builds it.
+    """
+    module_scalars(platform)
+    schema = LazySchema(lambda: build_schema(platform))
     base = make_graphql_controller(
-        build_schema(platform),
+        cast("strawberry.Schema", schema),
         path="/api/graphql",
         context_getter=_context,
         graphql_ide="graphiql" if platform.settings.graphiql_enabled else None,

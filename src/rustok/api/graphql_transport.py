@@ -28,6 +28,7 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.litestar.controller import GraphQLController, GraphQLResource
 
 from rustok.api.graphql_answers import answers_of, cached_response
+from rustok.api.graphql_lazy import LazySchema
 from rustok.api.graphql_limits import NestingTooDeep
 from rustok.core.errors import BadRequest, NotFound, RustokError
 from rustok.web.deps import platform_from_state
@@ -77,6 +78,8 @@ class GraphQLTransport(GraphQLController):
     async def execute_request(
         self, request: Request[Any, Any, Any], context: Any, root_value: Any
     ) -> Response[GraphQLResource | str]:
+        if isinstance(lazy := self.schema, LazySchema):
+            await lazy.ready()  # the first request builds it, off the event loop
         answers = answers_of(platform_from_state(request.app.state))
         lookup = await answers.lookup(request) if answers.enabled else None
         if lookup is not None and lookup.answer is not None:

@@ -19,20 +19,19 @@ from rustok.core.settings import Settings, SettingsError, env_name, load_setting
 SCHEMA_HEADS_ENV = "RUSTOK_SCHEMA_HEADS"
 
 
-def _prepare_in_child(overrides: dict[str, Any]) -> None:
+def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> None:
     """Load every module's settings and migrate (development) or check the schema, in a
     forked child: this process — the server's main process, which only supervises the
-    workers — never imports the platform or the modules; the workers import them once."""
+    workers — never imports the platform or the modules; the workers import them once.
+    When the last start prepared the same code, settings and database (``prepared.py``),
+    the child only checks that the database is still where that start left it."""
     heads_out, heads_in = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: do the work, exit with its code
         code = 0
         os.close(heads_out)
         try:
-            _prepare_database(cli_settings(**overrides))
-            from rustok.migrations import head_revisions
-
-            os.write(heads_in, ",".join(head_revisions()).encode())
+            os.write(heads_in, _prepared_heads(overrides, settings).encode())
         except typer.Exit as exc:
             code = exc.exit_code
         except BaseException:  # noqa: BLE001 - reported, then the exit code says it failed
@@ -54,6 +53,28 @@ def _prepare_in_child(overrides: dict[str, Any]) -> None:
     # of importing Alembic and reading every revision again.
     if heads:
         os.environ[SCHEMA_HEADS_ENV] = heads
+
+
+def _prepared_heads(overrides: dict[str, Any], settings: Settings) -> str:
+    """The schema heads the workers check, after a full preparation unless a stamp of this
+    key says the database was prepared already."""
+    from rustok.cli.prepared import (
+        database_still_prepared,
+        preparation_key,
+        stamped_heads,
+        write_stamp,
+    )
+
+    key = preparation_key(os.environ)
+    heads = stamped_heads(settings.data_dir, key)
+    if heads and database_still_prepared(settings.database_url, heads):
+        return heads
+    _prepare_database(cli_settings(**overrides))
+    from rustok.migrations import head_revisions
+
+    heads = ",".join(head_revisions())
+    write_stamp(settings.data_dir, key, heads)
+    return heads
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -128,7 +149,7 @@ def serve_command(
     for field, value in overrides.items():
         if value is not None:
             os.environ[env_name(field)] = str(value)
-    _prepare_in_child(overrides)
+    _prepare_in_child(overrides, settings)
     print_urls(settings, settings.workers)
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)
 

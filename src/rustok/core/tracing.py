@@ -25,10 +25,6 @@ from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
@@ -36,6 +32,9 @@ from rustok import __version__
 from rustok.core.telemetry import start_trace
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SpanExporter
+
     from rustok.core.settings import Settings
 
 _PROPAGATOR = TraceContextTextMapPropagator()
@@ -57,6 +56,12 @@ def install_tracing(
     batch: bool = True,
 ) -> None:
     """Record spans from now on and hand them to ``exporter``."""
+    # The SDK is imported only by a process that records spans (off, it costs start-up).
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
     global _provider, _tracer
     shutdown_tracing()
     resource = Resource.create({

@@ -23,7 +23,6 @@ from rustok.outbox.metrics import OUTBOX_FAILED, OUTBOX_OLDEST_PENDING, OUTBOX_P
 from rustok.outbox.relay import OutboxRelay, RelayConfig
 from rustok.outbox.store import OutboxFigures, OutboxStore
 from rustok.outbox.transports.memory import MemoryTransport
-from rustok.outbox.transports.nats import NatsTransport
 
 if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
@@ -62,6 +61,9 @@ class EventRuntime:
         self.transport: Transport
         if settings.event_transport == "nats":
             assert settings.nats_url is not None  # enforced by the settings
+            # Imported here: nats-py costs a process that does not use it ~0.1 s of start-up.
+            from rustok.outbox.transports.nats import NatsTransport
+
             self.transport = NatsTransport(
                 settings.nats_url, self.dispatcher, self.breaker,
                 stream=settings.nats_stream, timeout=settings.broker_timeout_seconds,
