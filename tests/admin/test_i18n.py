@@ -5,6 +5,7 @@ language choice follows the user, then ``Accept-Language``."""
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from rustok.web.admin.i18n import (
     read_catalogue,
     set_language,
 )
+from rustok.web.admin.lists import ListSpec
 from tests.admin.helpers import admin_sign_in
 from tests.auth.helpers import make_user
 
@@ -99,6 +101,39 @@ def test_every_marked_message_has_a_russian_translation() -> None:
         own = _own_catalogue(module.spec)
         missing[module.spec.slug] = sorted(marked[module.spec.slug] - set(own) - set(platform))
     assert {owner: ids for owner, ids in missing.items() if ids} == {}
+
+
+def _list_specs(module: FoundModule) -> list[ListSpec]:
+    """The list screens declared in the module's admin package (its modules' globals)."""
+    admin = importlib.import_module(f"{module.package}.admin")
+    specs: list[ListSpec] = []
+    for info in pkgutil.iter_modules(admin.__path__, f"{admin.__name__}."):
+        values = vars(importlib.import_module(info.name)).values()
+        specs += [value for value in values if isinstance(value, ListSpec)]
+    return specs
+
+
+@pytest.mark.sql_free
+def test_a_module_list_translates_its_filter_values_without_other_modules() -> None:
+    # The values a list filters by are rendered with ``_(value)`` (the select, the badges):
+    # a value translated only by another module's catalogue stays English without it.
+    platform = set(catalogue("ru"))
+    untranslated: dict[str, list[str]] = {}
+    for module in _modules():
+        if module.spec.admin is None or not module.spec.admin.handlers:
+            continue
+        own = platform | set(_own_catalogue(module.spec))
+        dependencies = (_own_catalogue(d) for d in _dependencies(module.spec))
+        known = own.union(*dependencies)
+        values = {v for spec in _list_specs(module) for vs in spec.filters.values() for v in vs}
+        if missing := sorted(values - known):
+            untranslated[module.spec.slug] = missing
+    assert untranslated == {}
+
+
+def _dependencies(spec: ModuleSpec) -> list[ModuleSpec]:
+    by_slug = {m.spec.slug: m.spec for m in _modules()}
+    return [by_slug[slug] for slug in spec.dependencies if slug in by_slug]
 
 
 @pytest.mark.sql_free
