@@ -62,7 +62,8 @@ BackgroundFactory = Callable[["Platform"], "BackgroundService"]
 class AdminScreen:
     """A sidebar entry of the admin UI (issue 18): shown to callers holding ``permission``
     (the one its REST twin requires) when the module is enabled. ``label`` is an English
-    msgid, translated when the page renders (``rustok/web/admin/locale``)."""
+    msgid, translated when the page renders (the module's ``ModuleAdmin.locale`` catalogue or
+    the platform's, ``rustok/web/admin/locale``)."""
 
     label: str
     path: str
