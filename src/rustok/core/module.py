@@ -62,7 +62,8 @@ BackgroundFactory = Callable[["Platform"], "BackgroundService"]
 class AdminScreen:
     """A sidebar entry of the admin UI (issue 18): shown to callers holding ``permission``
     (the one its REST twin requires) when the module is enabled. ``label`` is an English
-    msgid, translated when the page renders (``rustok/web/admin/locale``)."""
+    msgid, translated when the page renders (the module's ``ModuleAdmin.locale`` catalogue or
+    the platform's, ``rustok/web/admin/locale``)."""
 
     label: str
     path: str
@@ -73,11 +74,15 @@ class AdminScreen:
 class ModuleAdmin:
     """A module's part of the admin UI (docs/admin-kit.md): Litestar handlers or controllers
     under ``/admin`` (each declaring the permission of the REST route it mirrors), its
-    sidebar entries, and the folder of its Jinja templates (names start with the slug)."""
+    sidebar entries, the folder of its Jinja templates (names start with the slug) and the
+    folder of its translations (``<locale>/<lang>/LC_MESSAGES/messages.po``, by convention
+    ``admin/locale``: the messages marked in the module's folder that the platform's
+    catalogue does not already translate)."""
 
     handlers: Sequence[Any] = ()
     screens: tuple[AdminScreen, ...] = ()
     templates: Path | None = None
+    locale: Path | None = None
 
 
 class McpToolDeclaration(Protocol):

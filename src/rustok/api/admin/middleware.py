@@ -28,7 +28,7 @@ from rustok.core.errors import PermissionDenied, RustokError
 from rustok.rbac.declare import PUBLIC_OPT
 from rustok.web.admin.csrf import ADMIN_SESSION_STATE
 from rustok.web.admin.i18n import LANGUAGE_COOKIE, choose_language, set_language
-from rustok.web.admin.render import TENANT_CHOICES_STATE
+from rustok.web.admin.render import ADMIN_UI_STATE_KEY, TENANT_CHOICES_STATE
 from rustok.web.principals import PRINCIPAL_KEY
 
 # Who may enter the admin at all (staff: administrators and managers), on top of each page's
@@ -67,7 +67,8 @@ class AdminSessionMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         cookies = request_cookies(scope)
         set_language(
-            choose_language(cookies.get(LANGUAGE_COOKIE), _header(scope, b"accept-language"))
+            choose_language(cookies.get(LANGUAGE_COOKIE), _header(scope, b"accept-language")),
+            scope["app"].state[ADMIN_UI_STATE_KEY].catalogues,
         )
         handler: Any = scope.get("route_handler")
         public = bool(handler is not None and handler.opt.get(PUBLIC_OPT))

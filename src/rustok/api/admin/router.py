@@ -21,6 +21,7 @@ from rustok.api.admin.tenant_switch import switch_tenant
 from rustok.api.route_catalogue import MODULE_OPT
 from rustok.core.platform import Platform
 from rustok.web.admin.csrf import check_csrf
+from rustok.web.admin.i18n import Catalogues
 from rustok.web.admin.render import ADMIN_PATH, PLATFORM, AdminUi, NavEntry
 from rustok.web.guards import module_enabled
 
@@ -31,12 +32,14 @@ STATIC_DIR = AdminUi.static_dir()
 def admin_ui_of(platform: Platform) -> AdminUi:
     modules = [m for m in platform.modules if m.admin is not None]
     templates = [m.admin.templates for m in modules if m.admin and m.admin.templates]
+    locales = {m.slug: m.admin.locale for m in modules if m.admin and m.admin.locale}
     return AdminUi(
         [PLATFORM_TEMPLATES, *templates],
         [
             *(NavEntry(m.slug, s) for m in modules if m.admin for s in m.admin.screens),
             *(NavEntry(PLATFORM, s) for s in PLATFORM_SCREENS),
         ],
+        Catalogues(locales),
     )
 
 

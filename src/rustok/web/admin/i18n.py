@@ -1,13 +1,19 @@
 """English and Russian for the admin UI: gettext catalogues read with Babel.
 
-The ``.po`` files are read at start-up (no compiled ``.mo``: nothing to build on a fresh
-machine). The language of a request is the user's choice (the language cookie the switcher
-sets) or else the best of ``Accept-Language``; it lives in a context variable, so templates
-and handlers translate with plain ``gettext``.
+The platform's catalogue lives here (``locale/``); each module with admin screens carries
+its own next to them (``ModuleAdmin.locale``, the same layout). An app translates with
+:class:`Catalogues`: the platform's plus its modules', merged once when the app is built (a
+msgid two of them translate differently is refused then). The ``.po`` files are read at
+start-up (no compiled ``.mo``: nothing to build on a fresh machine).
+
+The language of a request is the user's choice (the language cookie the switcher sets) or
+else the best of ``Accept-Language``; it lives in a context variable with the app's
+catalogues, so templates and handlers translate with plain ``gettext``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -22,10 +28,17 @@ LANGUAGE_COOKIE = "rustok_admin_lang"
 _language: ContextVar[str] = ContextVar("admin_language", default=DEFAULT_LANGUAGE)
 
 
-@cache
 def catalogue(language: str) -> dict[str, str]:
-    """msgid → translation for ``language`` (empty for English, the msgids' language)."""
-    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    """The platform's msgid → translation for ``language`` (empty for English, the msgids'
+    language)."""
+    return read_catalogue(LOCALE_DIR, language)
+
+
+@cache
+def read_catalogue(locale_dir: Path, language: str) -> dict[str, str]:
+    """msgid → translation of ``<locale_dir>/<language>/LC_MESSAGES/messages.po`` (empty
+    when there is none)."""
+    path = locale_dir / language / "LC_MESSAGES" / "messages.po"
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
@@ -35,6 +48,36 @@ def catalogue(language: str) -> dict[str, str]:
         for m in po
         if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
     }
+
+
+class Catalogues:
+    """The translations of one app: the platform's catalogue and its modules' (slug → locale
+    folder), merged per language. Building it reads and checks every language, so that a
+    module's msgid translated differently from the platform's (or another module's) stops
+    the app at start-up rather than changing a page elsewhere."""
+
+    def __init__(self, modules: Mapping[str, Path] | None = None) -> None:
+        self._merged: dict[str, dict[str, str]] = {}
+        for language in LANGUAGES:
+            merged = dict(catalogue(language))
+            owner = dict.fromkeys(merged, "the platform")
+            for slug, locale_dir in (modules or {}).items():
+                for msgid, text in read_catalogue(locale_dir, language).items():
+                    if merged.setdefault(msgid, text) != text:
+                        raise ValueError(
+                            f"module {slug!r}: its {language} catalogue translates "
+                            f"{msgid!r} as {text!r}, {owner[msgid]} as {merged[msgid]!r}; "
+                            "keep one translation (drop the module's entry or reword the msgid)"
+                        )
+                    owner.setdefault(msgid, f"module {slug!r}")
+            self._merged[language] = merged
+
+    def of(self, language: str) -> Mapping[str, str]:
+        return self._merged.get(language, {})
+
+
+PLATFORM_CATALOGUES = Catalogues()
+_catalogues: ContextVar[Catalogues] = ContextVar("admin_catalogues", default=PLATFORM_CATALOGUES)
 
 
 def choose_language(chosen: str | None, accept_language: str | None) -> str:
@@ -58,8 +101,10 @@ def choose_language(chosen: str | None, accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def set_language(language: str) -> None:
+def set_language(language: str, catalogues: Catalogues | None = None) -> None:
+    """The language of this request, and the app's catalogues (else the platform's)."""
     _language.set(language)
+    _catalogues.set(catalogues or PLATFORM_CATALOGUES)
 
 
 def current_language() -> str:
@@ -73,7 +118,7 @@ def N_(message: str) -> str:
 
 
 def gettext(message: str) -> str:
-    return catalogue(_language.get()).get(message, message)
+    return _catalogues.get().of(_language.get()).get(message, message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

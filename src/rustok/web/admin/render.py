@@ -24,7 +24,14 @@ from litestar.response import Redirect
 from rustok.core.context import current_context
 from rustok.core.module import AdminScreen
 from rustok.web.admin.csrf import csrf_token
-from rustok.web.admin.i18n import LANGUAGES, current_language, format_money, gettext, ngettext
+from rustok.web.admin.i18n import (
+    LANGUAGES,
+    Catalogues,
+    current_language,
+    format_money,
+    gettext,
+    ngettext,
+)
 from rustok.web.principals import principal_of
 
 ADMIN_UI_STATE_KEY = "admin_ui"
@@ -55,7 +62,12 @@ class Crumb:
 
 
 class AdminUi:
-    def __init__(self, template_dirs: Sequence[Path], entries: Sequence[NavEntry]) -> None:
+    def __init__(
+        self,
+        template_dirs: Sequence[Path],
+        entries: Sequence[NavEntry],
+        catalogues: Catalogues | None = None,
+    ) -> None:
         loaders = [FileSystemLoader(KIT_TEMPLATES), *(FileSystemLoader(d) for d in template_dirs)]
         self.env = Environment(
             loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
@@ -64,6 +76,9 @@ class AdminUi:
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["money"] = format_money
         self.entries = tuple(entries)
+        # The platform's translations and the app's modules' (set per request by the admin's
+        # session middleware with the language).
+        self.catalogues = catalogues or Catalogues()
 
     def nav(self, request: AnyRequest) -> list[NavEntry]:
         """The screens of the tenant's enabled modules that the caller may open."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.blog.admin.posts import PostAdminController
 from rustok.web.admin.i18n import N_
@@ -10,4 +12,5 @@ from rustok.web.admin.i18n import N_
 BLOG_ADMIN = ModuleAdmin(
     handlers=[PostAdminController],
     screens=(AdminScreen(N_("Posts"), "/admin/blog/posts", "posts:list"),),
+    locale=Path(__file__).parent / "locale",
 )

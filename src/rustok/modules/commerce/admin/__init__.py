@@ -54,4 +54,5 @@ COMMERCE_ADMIN = ModuleAdmin(
         AdminScreen(N_("Carts"), "/admin/commerce/carts", perm.CUSTOMERS_LIST),
     ),
     templates=Path(__file__).parent.joinpath("templates"),
+    locale=Path(__file__).parent.joinpath("locale"),
 )

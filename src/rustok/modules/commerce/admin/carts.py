@@ -28,6 +28,8 @@ from rustok.web.admin.render import Crumb, page
 
 AnyRequest = Request[Any, Any, Any]
 LIST_PATH = "/admin/commerce/carts"
+# The statuses the list shows and filters by, marked for this module's catalogue.
+STATUS_LABELS = (N_("open"), N_("completed"), N_("abandoned"))
 CART_LIST = ListSpec(
     columns=(
         Column("cart", N_("Cart")), Column("email", N_("E-mail")),

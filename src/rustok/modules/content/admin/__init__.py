@@ -26,4 +26,5 @@ CONTENT_ADMIN = ModuleAdmin(
         AdminScreen(N_("Media library"), "/admin/content/media", "media:list"),
     ),
     templates=Path(__file__).parent / "templates",
+    locale=Path(__file__).parent / "locale",
 )

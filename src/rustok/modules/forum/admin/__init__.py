@@ -20,4 +20,5 @@ FORUM_ADMIN = ModuleAdmin(
         AdminScreen(N_("Topics"), TOPICS_PATH, "posts:list"),
     ),
     templates=Path(__file__).parent / "templates",
+    locale=Path(__file__).parent / "locale",
 )

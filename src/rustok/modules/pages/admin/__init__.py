@@ -17,4 +17,5 @@ PAGES_ADMIN = ModuleAdmin(
         AdminScreen(N_("Menus"), MENUS_PATH, "pages:list"),
     ),
     templates=Path(__file__).parent / "templates",
+    locale=Path(__file__).parent / "locale",
 )

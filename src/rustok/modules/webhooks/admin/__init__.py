@@ -15,4 +15,5 @@ WEBHOOKS_ADMIN = ModuleAdmin(
     handlers=[WebhookAdminController, DeliveryAdminController],
     screens=(AdminScreen(N_("Webhooks"), "/admin/webhooks", perm.LIST),),
     templates=Path(__file__).parent.joinpath("templates"),
+    locale=Path(__file__).parent.joinpath("locale"),
 )
