@@ -41,7 +41,12 @@ from rustok.modules.webhooks.delivery_tracing import delivery_span, record_attem
 from rustok.modules.webhooks.figures import record_figures
 from rustok.modules.webhooks.settings import WebhooksSettings
 from rustok.modules.webhooks.signing import signature_headers
-from rustok.modules.webhooks.wakeup import DeliveryListener, register, unregister
+from rustok.modules.webhooks.wakeup import (
+    DeliveryListener,
+    engine_token,
+    register,
+    unregister,
+)
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
@@ -51,6 +56,8 @@ CONNECT_TIMEOUT = 5.0
 MAX_RESPONSE_BYTES = 4096
 MAX_IN_FLIGHT = 256  # per process, over all endpoints
 FIGURES_INTERVAL = 5.0
+# At a steady trickle of events, a claim per commit would cost a transaction per delivery.
+CLAIM_GATHER_SECONDS = 0.01
 USER_AGENT = "RusToK-Webhooks/1"
 Clock = Callable[[], dt.datetime]
 
@@ -86,14 +93,14 @@ class WebhookSender:
         )  # fmt: skip
         self.recorder = AttemptRecorder(
             platform.uow, token=self.token, schedule=webhooks.retry_delays,
-            disable_after=webhooks.disable_after,
+            disable_after=webhooks.disable_after, claim_next=self._claim_next,
         )  # fmt: skip
         self.breakers = EndpointBreakers(clock=lambda: clock().timestamp())
         self.allow_private = webhooks.allow_private
         self.resolver = resolver
         self._client: httpx.AsyncClient | None = None
         self._wake = asyncio.Event()
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._in_flight: set[asyncio.Task[bool]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
 
@@ -128,7 +135,10 @@ class WebhookSender:
             asyncio.create_task(self._figures(), name="webhooks:figures"),
         ]
         if not self.platform.db.is_sqlite:
-            listener = DeliveryListener(self.platform.db.url, self.wake)
+            listener = DeliveryListener(
+                self.platform.db.url, self.wake,
+                ignore=engine_token(self.platform.db.write_engine.sync_engine),
+            )  # fmt: skip
             self._tasks.append(asyncio.create_task(listener.run(), name="webhooks:listener"))
 
     async def stop(self) -> None:
@@ -161,15 +171,27 @@ class WebhookSender:
                 task = asyncio.create_task(self.deliver(delivery), name=f"webhook:{delivery.id}")
                 self._in_flight.add(task)
                 task.add_done_callback(self._finished)
-            if claimed and len(self._in_flight) < MAX_IN_FLIGHT:
-                continue  # there may be more due right now
+            # A claim takes every free slot of every endpoint with due deliveries, so claiming
+            # again at once finds nothing, unless another sender held an endpoint's lock.
+            # Deliveries committed meanwhile have set the wake-up already.
+            if claimed and self.claimer.contended and len(self._in_flight) < MAX_IN_FLIGHT:
+                continue
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.poll_interval):
                     await self._wake.wait()
+                    # Woken (deliveries committed, a slot freed): what else is committed
+                    # within a few milliseconds is claimed by the same transaction.
+                    await asyncio.sleep(CLAIM_GATHER_SECONDS)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[bool]) -> None:
+        """Claim again when a slot of this process freed up while all were taken, or when
+        the attempts' endpoint may still have due deliveries; not when its chain ended
+        because the endpoint had nothing more due (a claim would find nothing)."""
+        full = len(self._in_flight) >= MAX_IN_FLIGHT
         self._in_flight.discard(task)
-        self._wake.set()  # a slot is free
+        drained = not task.cancelled() and task.exception() is None and task.result()
+        if full or not drained:
+            self._wake.set()
 
     async def claim(self) -> list[ClaimedDelivery]:
         return await self.claimer.claim(
@@ -191,9 +213,10 @@ class WebhookSender:
 
     # --- one attempt -----------------------------------------------------------------------
 
-    async def deliver(self, delivery: ClaimedDelivery, *, chain: bool = True) -> None:
+    async def deliver(self, delivery: ClaimedDelivery, *, chain: bool = True) -> bool:
         """Attempt ``delivery``; with ``chain``, go on with the endpoint's next due ones as
-        long as there are some and its breaker is closed.
+        long as there are some and its breaker is closed. True when the chain ended because
+        the endpoint had nothing more due.
 
         Each attempt's record also claims what comes next, keeping one delivery claimed
         ahead: the next attempt is sent while the previous one is being recorded, so the
@@ -201,6 +224,7 @@ class WebhookSender:
         """
         queue: deque[ClaimedDelivery] = deque([delivery])
         recording: asyncio.Task[Recorded] | None = None
+        drained = False
         try:
             while queue:
                 current = queue.popleft()
@@ -220,14 +244,17 @@ class WebhookSender:
                     and self.breakers.state_of(current.endpoint_id) is CircuitState.CLOSED
                 )
                 want = max(0, 2 - len(queue)) if go_on else 0
-                take = self._take_next(current.endpoint_id, want) if want else None
+                take = TakeNext(want) if want else None
                 recording = asyncio.create_task(self.recorder.record(current, outcome, take))
                 if not queue:
-                    queue.extend(await self._recorded(recording))
+                    following = await self._recorded(recording)
+                    queue.extend(following)
                     recording = None
+                    drained = bool(want) and not following
         finally:
             if recording is not None:
                 await self._recorded(recording)
+        return drained
 
     async def _recorded(self, recording: asyncio.Task[Recorded]) -> list[ClaimedDelivery]:
         """What the record claimed next (nothing if it failed: claims then expire)."""
@@ -238,11 +265,10 @@ class WebhookSender:
             return []
         return following
 
-    def _take_next(self, endpoint_id: uuid.UUID, limit: int) -> TakeNext:
-        async def take(conn: AsyncConnection) -> list[ClaimedDelivery]:
-            return await self.claimer.take_next(conn, endpoint_id, self.clock(), limit)
-
-        return take
+    async def _claim_next(
+        self, conn: AsyncConnection, endpoint_id: uuid.UUID, limit: int
+    ) -> list[ClaimedDelivery]:
+        return await self.claimer.take_next(conn, endpoint_id, self.clock(), limit)
 
     async def _attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
         body = delivery.body.encode()
