@@ -1,11 +1,14 @@
 """The webhook sender (W-3, W-4): a background service next to the event runtime.
 
-    wake (deliveries committed: in-process callback, NOTIFY on PostgreSQL) or poll
+    wake (deliveries committed: in-process callback, NOTIFY from other processes on
+    PostgreSQL; then 10 ms to gather more) or poll
       -> claim due deliveries (claims.py: per-endpoint concurrency, open breakers skipped)
-      -> per delivery, its own task: sign, POST through the endpoint's breaker
+      -> per delivery, its own task (a chain): sign, POST through the endpoint's breaker
          (GuardedTransport: checked addresses only; no redirects; connect 5 s, total
          RUSTOK_WEBHOOKS_TIMEOUT_SECONDS; at most 4 KiB of the answer read)
-      -> record the attempt (attempts.py); a finished task frees a slot: claim again
+      -> record the attempt (attempts.py: with the others finished meanwhile), which claims
+         the endpoint's next ones for the chain; a chain ends when there are none (no
+         claim then: there is nothing) or its breaker is not closed (claim again)
 
 Several senders may run (every ``rustok serve`` worker and ``rustok worker``): claims never
 overlap. A sender killed between its POST and the record leaves its claim; after the lease
@@ -55,6 +58,7 @@ log = get_logger("rustok.webhooks")
 CONNECT_TIMEOUT = 5.0
 MAX_RESPONSE_BYTES = 4096
 MAX_IN_FLIGHT = 256  # per process, over all endpoints
+AHEAD = 4  # deliveries a chain keeps claimed beyond the one being sent
 FIGURES_INTERVAL = 5.0
 # At a steady trickle of events, a claim per commit would cost a transaction per delivery.
 CLAIM_GATHER_SECONDS = 0.01
@@ -218,15 +222,24 @@ class WebhookSender:
         long as there are some and its breaker is closed. True when the chain ended because
         the endpoint had nothing more due.
 
-        Each attempt's record also claims what comes next, keeping one delivery claimed
-        ahead: the next attempt is sent while the previous one is being recorded, so the
-        endpoint's pace is set by the slower of the two, not by their sum.
+        Each attempt's record also claims what comes next, keeping up to ``AHEAD``
+        deliveries claimed ahead (counting what records under way asked for): the next
+        attempt is sent while earlier ones are being recorded, so the endpoint's pace is
+        set by its answers, not by the database's round trips (records written meanwhile
+        go together).
         """
         queue: deque[ClaimedDelivery] = deque([delivery])
-        recording: asyncio.Task[Recorded] | None = None
+        recording: dict[asyncio.Task[Recorded], int] = {}  # each record: how many it asked
         drained = False
         try:
-            while queue:
+            while queue or recording:
+                if not queue:
+                    done, _ = await asyncio.wait(recording, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        following = await self._recorded(task)
+                        queue.extend(following)
+                        drained = bool(recording.pop(task)) and not following and not queue
+                    continue
                 current = queue.popleft()
                 try:
                     outcome = await self.attempt(current)
@@ -235,25 +248,23 @@ class WebhookSender:
                     for untried in (current, *queue):
                         await self._release(untried, retry_after)
                     queue.clear()
+                    drained = False
                     continue
-                if recording is not None:
-                    queue.extend(await self._recorded(recording))
+                for task in [task for task in recording if task.done()]:
+                    del recording[task]
+                    queue.extend(await self._recorded(task))
                 go_on = (
                     chain
                     and not self._stopping
                     and self.breakers.state_of(current.endpoint_id) is CircuitState.CLOSED
                 )
-                want = max(0, 2 - len(queue)) if go_on else 0
+                want = max(0, AHEAD - len(queue) - sum(recording.values())) if go_on else 0
                 take = TakeNext(want) if want else None
-                recording = asyncio.create_task(self.recorder.record(current, outcome, take))
-                if not queue:
-                    following = await self._recorded(recording)
-                    queue.extend(following)
-                    recording = None
-                    drained = bool(want) and not following
+                task = asyncio.create_task(self.recorder.record(current, outcome, take))
+                recording[task] = want
         finally:
-            if recording is not None:
-                await self._recorded(recording)
+            for task in recording:
+                await self._recorded(task)
         return drained
 
     async def _recorded(self, recording: asyncio.Task[Recorded]) -> list[ClaimedDelivery]:
