@@ -107,6 +107,7 @@ class WebhookSender:
         self._in_flight: set[asyncio.Task[bool]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._chains: dict[uuid.UUID, int] = {}  # chains running, per endpoint
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -172,9 +173,7 @@ class WebhookSender:
                 log.warning("webhook claim failed", error=f"{type(exc).__name__}: {exc}")
                 claimed = []
             for delivery in claimed:
-                task = asyncio.create_task(self.deliver(delivery), name=f"webhook:{delivery.id}")
-                self._in_flight.add(task)
-                task.add_done_callback(self._finished)
+                self._start_chain(delivery)
             # A claim takes every free slot of every endpoint with due deliveries, so claiming
             # again at once finds nothing, unless another sender held an endpoint's lock.
             # Deliveries committed meanwhile have set the wake-up already.
@@ -186,6 +185,22 @@ class WebhookSender:
                     # Woken (deliveries committed, a slot freed): what else is committed
                     # within a few milliseconds is claimed by the same transaction.
                     await asyncio.sleep(CLAIM_GATHER_SECONDS)
+
+    def _start_chain(self, delivery: ClaimedDelivery) -> None:
+        endpoint_id = delivery.endpoint_id
+        self._chains[endpoint_id] = self._chains.get(endpoint_id, 0) + 1
+        task = asyncio.create_task(self._chain(delivery), name=f"webhook:{delivery.id}")
+        self._in_flight.add(task)
+        task.add_done_callback(self._finished)
+
+    async def _chain(self, delivery: ClaimedDelivery) -> bool:
+        try:
+            return await self.deliver(delivery)
+        finally:
+            endpoint_id = delivery.endpoint_id
+            self._chains[endpoint_id] -= 1
+            if not self._chains[endpoint_id]:
+                del self._chains[endpoint_id]
 
     def _finished(self, task: asyncio.Task[bool]) -> None:
         """Claim again when a slot of this process freed up while all were taken, or when
@@ -253,6 +268,8 @@ class WebhookSender:
                 for task in [task for task in recording if task.done()]:
                     del recording[task]
                     queue.extend(await self._recorded(task))
+                if chain:
+                    self._split(queue)
                 go_on = (
                     chain
                     and not self._stopping
@@ -266,6 +283,19 @@ class WebhookSender:
             for task in recording:
                 await self._recorded(task)
         return drained
+
+    def _split(self, queue: deque[ClaimedDelivery]) -> None:
+        """Hand deliveries claimed ahead to new chains while the endpoint has fewer than its
+        concurrency here: a chain that started alone at a trickle (one due delivery) would
+        otherwise stay alone once a backlog forms, its claims ahead filling the endpoint's
+        slots."""
+        while (
+            len(queue) > 1
+            and self._chains.get(queue[0].endpoint_id, 0) < self.claimer.concurrency
+            and len(self._in_flight) < MAX_IN_FLIGHT
+            and not self._stopping
+        ):
+            self._start_chain(queue.pop())
 
     async def _recorded(self, recording: asyncio.Task[Recorded]) -> list[ClaimedDelivery]:
         """What the record claimed next (nothing if it failed: claims then expire)."""
