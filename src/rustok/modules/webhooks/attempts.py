@@ -20,11 +20,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from rustok.core.context import RequestContext, use_context
 from rustok.core.ids import new_id
@@ -37,9 +40,18 @@ from rustok.modules.webhooks.models import WebhookAttempt, WebhookEndpoint
 
 JITTER = 0.1
 BATCH = 200
+RECORD_GATHER_SECONDS = 0.002
 log = get_logger("rustok.webhooks")
-# Claims the endpoint's next due delivery inside the recording transaction (claims.py).
-TakeNext = Callable[[AsyncConnection], Awaitable[list[ClaimedDelivery]]]
+# Claims an endpoint's next due deliveries inside the recording transaction (claims.py:
+# ``DeliveryClaimer.take_next`` at the sender's clock): connection, endpoint, how many.
+ClaimNext = Callable[[AsyncConnection, uuid.UUID, int], Awaitable[list[ClaimedDelivery]]]
+
+
+@dataclass(frozen=True, slots=True)
+class TakeNext:
+    """With an attempt's record: claim up to ``limit`` more of its endpoint's deliveries."""
+
+    limit: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +94,12 @@ class AttemptRecorder:
         token: str,
         schedule: Sequence[float],
         disable_after: float,
+        claim_next: ClaimNext | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._uow = uow
         self._token = token
+        self._claim_next = claim_next
         self.schedule = tuple(schedule)
         self.disable_after = dt.timedelta(seconds=disable_after) if disable_after else None
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrecy
@@ -116,6 +130,9 @@ class AttemptRecorder:
             await asyncio.gather(self._writer, return_exceptions=True)
 
     async def _write_waiting(self) -> None:
+        # Attempts sent together finish together: a moment's wait lets the first one's
+        # record take the others along instead of a transaction each.
+        await asyncio.sleep(RECORD_GATHER_SECONDS)
         while self._waiting:
             batch, self._waiting = self._waiting[:BATCH], self._waiting[BATCH:]
             try:
@@ -134,28 +151,13 @@ class AttemptRecorder:
         with use_context(RequestContext()):
             async with self._uow(all_tenants=True) as uow:
                 session = uow.session
-                await session.execute(insert(WebhookAttempt), [_attempt_row(w) for w in batch])
-                held = set(
-                    await session.scalars(
-                        select(DELIVERIES.c.id).where(
-                            DELIVERIES.c.id.in_([w.delivery.id for w in batch]),
-                            DELIVERIES.c.claimed_by == self._token,
-                        )
-                    )
-                )
-                kept = [w for w in batch if w.delivery.id in held]
-                changes = [self._delivery_change(w) for w in kept]
-                if changes:
-                    await session.execute(_UPDATE_DELIVERY, changes)
+                await session.execute(insert(ATTEMPTS), [_attempt_row(w) for w in batch])
+                kept, changes = await self._update_held(session, batch)
                 for w, change in zip(kept, changes, strict=True):
                     if change["b_status"] == "failed":
                         uow.publish(_failed_event(w), tenant_id=w.delivery.tenant_id)
                 await self._update_endpoints(uow, kept)
-                following = {
-                    id(w): await w.then(await session.connection())
-                    for w in kept
-                    if w.then is not None
-                }
+                following = await self._take_next(await session.connection(), kept)
                 await uow.commit()
         results: list[Recorded] = []
         statuses = {w.delivery.id: c["b_status"] for w, c in zip(kept, changes, strict=True)}
@@ -165,6 +167,53 @@ class AttemptRecorder:
                 metrics.DELIVERIES.labels("retrying" if status == "pending" else status).inc()
             results.append((status, following.get(id(w), [])))
         return results
+
+    async def _update_held(
+        self, session: AsyncSession, batch: list[_Waiting]
+    ) -> tuple[list[_Waiting], list[dict[str, object]]]:
+        """Update the deliveries this sender still holds; return those and their changes.
+        One attempt (the usual batch at a steady trickle): one conditional UPDATE; more:
+        which are held, then one executemany UPDATE."""
+        if len(batch) == 1:
+            change = self._delivery_change(batch[0])
+            held = await session.execute(_UPDATE_HELD, {**change, "b_token": self._token})
+            return ([batch[0]], [change]) if held.first() is not None else ([], [])
+        held_ids = set(
+            await session.scalars(
+                select(DELIVERIES.c.id).where(
+                    DELIVERIES.c.id.in_([w.delivery.id for w in batch]),
+                    DELIVERIES.c.claimed_by == self._token,
+                )
+            )
+        )
+        kept = [w for w in batch if w.delivery.id in held_ids]
+        changes = [self._delivery_change(w) for w in kept]
+        if changes:
+            await session.execute(_UPDATE_DELIVERY, changes)
+        return kept, changes
+
+    async def _take_next(
+        self, conn: AsyncConnection, kept: list[_Waiting]
+    ) -> dict[int, list[ClaimedDelivery]]:
+        """What each attempt's ``then`` asked for: one claim per endpoint for the whole
+        batch, shared out in the batch's order."""
+        wanted: dict[uuid.UUID, int] = {}
+        for w in kept:
+            if w.then is not None and w.then.limit > 0:
+                endpoint_id = w.delivery.endpoint_id
+                wanted[endpoint_id] = wanted.get(endpoint_id, 0) + w.then.limit
+        if not wanted or self._claim_next is None:
+            return {}
+        taken = {
+            endpoint_id: deque(await self._claim_next(conn, endpoint_id, limit))
+            for endpoint_id, limit in wanted.items()
+        }
+        following: dict[int, list[ClaimedDelivery]] = {}
+        for w in kept:
+            if w.then is not None:
+                left = taken[w.delivery.endpoint_id]
+                following[id(w)] = [left.popleft() for _ in range(min(w.then.limit, len(left)))]
+        return following
 
     def _delivery_change(self, w: _Waiting) -> dict[str, object]:
         now, outcome = w.outcome.attempted_at, w.outcome
@@ -229,6 +278,12 @@ _UPDATE_DELIVERY = (
         next_attempt_at=bindparam("b_next"), completed_at=bindparam("b_completed"),
     )
 )  # fmt: skip
+
+
+_UPDATE_HELD = _UPDATE_DELIVERY.where(DELIVERIES.c.claimed_by == bindparam("b_token")).returning(
+    DELIVERIES.c.id
+)
+ATTEMPTS: Any = WebhookAttempt.__table__
 
 
 def _attempt_row(w: _Waiting) -> dict[str, object]:

@@ -68,6 +68,8 @@ class DeliveryClaimer:
         self.token = token
         self.lease = dt.timedelta(seconds=lease_seconds)
         self.concurrency = concurrency
+        # The last claim skipped an endpoint another sender was counting (PostgreSQL).
+        self.contended = False
 
     def _open_slots(self, now: dt.datetime, excluded: Sequence[uuid.UUID]) -> Any:
         """Endpoints with due, unclaimed deliveries, and how many of theirs are in flight.
@@ -91,7 +93,9 @@ class DeliveryClaimer:
             )
             .scalar_subquery()
         )
-        query = select(e.id, busy.label("busy")).where(due).order_by(e.id)
+        # Full endpoints are left out (a slot freed since is taken by the next claim; on
+        # PostgreSQL the slots of the others are counted again under their lock).
+        query = select(e.id, busy.label("busy")).where(due, busy < self.concurrency).order_by(e.id)
         return query.where(e.id.not_in(list(excluded))) if excluded else query
 
     async def claim(
@@ -100,6 +104,7 @@ class DeliveryClaimer:
         """Claim up to ``limit`` due deliveries (none of the ``excluded`` endpoints)."""
         if limit <= 0:
             return []
+        self.contended = False
         async with self.db.writer(), self.db.write_engine.begin() as conn:
             claimed: list[ClaimedDelivery] = []
             for endpoint_id, busy in (await conn.execute(self._open_slots(now, excluded))).all():
@@ -108,6 +113,7 @@ class DeliveryClaimer:
                     # this round); SQLite's single writer already does that.
                     busy = await self._lock_and_count(conn, endpoint_id, now)
                     if busy is None:
+                        self.contended = True
                         continue
                 free = min(self.concurrency - busy, limit - len(claimed))
                 if free > 0:
@@ -155,41 +161,37 @@ class DeliveryClaimer:
         )
         if not self.db.is_sqlite:
             candidate = candidate.with_for_update(skip_locked=True)
+
+        def of_endpoint(column: Any) -> Any:
+            return select(column).where(e.id == endpoint_id).scalar_subquery().label(column.name)
+
+        # The endpoint's columns come back with the rows (one statement, not two).
+        returned = (d.id, d.tenant_id, d.endpoint_id, d.event_id, d.event_type, d.body, d.attempts)
         rows = (
             await conn.execute(
                 update(DELIVERIES)
                 .where(d.id.in_(candidate))
                 .values(claimed_by=self.token, claimed_at=now)
-                .returning(*DELIVERIES.c)
+                .returning(*returned, *map(of_endpoint, _SENDING))
             )
         ).all()
-        return await self._with_endpoints(conn, rows, now)
+        return sorted((_claimed(row, now) for row in rows), key=lambda c: c.id)
 
-    async def _with_endpoints(
-        self, conn: Any, rows: Sequence[Any], now: dt.datetime
-    ) -> list[ClaimedDelivery]:
-        if not rows:
-            return []
-        endpoint_ids = {row.endpoint_id for row in rows}
-        endpoints = {
-            e.id: e
-            for e in (
-                await conn.execute(select(ENDPOINTS).where(ENDPOINTS.c.id.in_(endpoint_ids)))
-            ).all()
-        }
-        claimed = []
-        for row in rows:
-            endpoint = endpoints[row.endpoint_id]
-            secrets: tuple[str, ...] = (endpoint.secret,)
-            expires = endpoint.previous_secret_expires_at
-            if endpoint.previous_secret and expires is not None and expires > now:
-                secrets = (endpoint.secret, endpoint.previous_secret)
-            claimed.append(
-                ClaimedDelivery(
-                    id=row.id, tenant_id=row.tenant_id, endpoint_id=row.endpoint_id,
-                    event_id=row.event_id, event_type=row.event_type, body=row.body,
-                    attempts=row.attempts, url=endpoint.url, headers=dict(endpoint.headers),
-                    secrets=secrets, failing_since=endpoint.failing_since,
-                )
-            )  # fmt: skip
-        return sorted(claimed, key=lambda c: c.id)
+
+# What sending needs from the endpoint.
+_SENDING = (
+    ENDPOINTS.c.url, ENDPOINTS.c.headers, ENDPOINTS.c.secret, ENDPOINTS.c.previous_secret,
+    ENDPOINTS.c.previous_secret_expires_at, ENDPOINTS.c.failing_since,
+)  # fmt: skip
+
+
+def _claimed(row: Any, now: dt.datetime) -> ClaimedDelivery:
+    secrets: tuple[str, ...] = (row.secret,)
+    expires = row.previous_secret_expires_at
+    if row.previous_secret and expires is not None and expires > now:
+        secrets = (row.secret, row.previous_secret)
+    return ClaimedDelivery(
+        id=row.id, tenant_id=row.tenant_id, endpoint_id=row.endpoint_id, event_id=row.event_id,
+        event_type=row.event_type, body=row.body, attempts=row.attempts, url=row.url,
+        headers=dict(row.headers), secrets=secrets, failing_since=row.failing_since,
+    )  # fmt: skip

@@ -11,6 +11,7 @@ first asks.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
@@ -32,6 +33,9 @@ CONSUMER = "webhooks.dispatch"
 MODULE_SLUG = "webhooks"
 # Events about one endpoint are not sent to that endpoint (a failing one would feed itself).
 _ABOUT_AN_ENDPOINT = frozenset({WebhookDeliveryFailed.event_type, WebhookDisabled.event_type})
+_ENDPOINTS_KEY = "rustok_webhooks_endpoints"
+DELIVERIES: Any = WebhookDelivery.__table__
+ENDPOINTS: Any = WebhookEndpoint.__table__
 
 
 async def dispatch(payload: EventPayload, envelope: Envelope, uow: UnitOfWork) -> None:
@@ -41,15 +45,12 @@ async def dispatch(payload: EventPayload, envelope: Envelope, uow: UnitOfWork) -
         return
     if CATALOGUE.is_internal(envelope.event_type):
         return
-    rows = await uow.session.execute(
-        select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(WebhookEndpoint.active)
-    )
     about = (
         envelope.payload.get("webhook_id") if envelope.event_type in _ABOUT_AN_ENDPOINT else None
     )
     targets = [
         endpoint_id
-        for endpoint_id, patterns in rows.tuples()
+        for endpoint_id, patterns in await _active_endpoints(uow, envelope.tenant_id)
         if matches_any(patterns, envelope.event_type) and str(endpoint_id) != about
     ]
     if not targets:
@@ -57,7 +58,7 @@ async def dispatch(payload: EventPayload, envelope: Envelope, uow: UnitOfWork) -
     body = encode_envelope(envelope).decode()
     now = utcnow()
     await uow.session.execute(
-        insert(WebhookDelivery),
+        insert(DELIVERIES),
         [
             {
                 "id": new_id(), "tenant_id": envelope.tenant_id, "endpoint_id": endpoint_id,
@@ -68,6 +69,22 @@ async def dispatch(payload: EventPayload, envelope: Envelope, uow: UnitOfWork) -
         ],
     )  # fmt: skip
     await wake_after_commit(uow)
+
+
+async def _active_endpoints(uow: UnitOfWork, tenant_id: uuid.UUID) -> list[tuple[Any, ...]]:
+    """The tenant's active endpoints and their patterns, read once per transaction: a batch
+    of the consumer handles many events of one tenant in one transaction, which writes no
+    endpoint (a change committed meanwhile by another is seen by the next batch)."""
+    key = (_ENDPOINTS_KEY, tenant_id)
+    found: list[tuple[Any, ...]] | None = uow.session.info.get(key)
+    if found is None:
+        rows = await uow.session.execute(
+            select(ENDPOINTS.c.id, ENDPOINTS.c.event_types).where(
+                ENDPOINTS.c.tenant_id == tenant_id, ENDPOINTS.c.active
+            )
+        )
+        found = uow.session.info[key] = [tuple(row) for row in rows]
+    return found
 
 
 def _deliverable() -> tuple[type[EventPayload], ...]:

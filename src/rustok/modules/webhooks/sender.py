@@ -1,11 +1,14 @@
 """The webhook sender (W-3, W-4): a background service next to the event runtime.
 
-    wake (deliveries committed: in-process callback, NOTIFY on PostgreSQL) or poll
+    wake (deliveries committed: in-process callback, NOTIFY from other processes on
+    PostgreSQL; then 10 ms to gather more) or poll
       -> claim due deliveries (claims.py: per-endpoint concurrency, open breakers skipped)
-      -> per delivery, its own task: sign, POST through the endpoint's breaker
+      -> per delivery, its own task (a chain): sign, POST through the endpoint's breaker
          (GuardedTransport: checked addresses only; no redirects; connect 5 s, total
          RUSTOK_WEBHOOKS_TIMEOUT_SECONDS; at most 4 KiB of the answer read)
-      -> record the attempt (attempts.py); a finished task frees a slot: claim again
+      -> record the attempt (attempts.py: with the others finished meanwhile), which claims
+         the endpoint's next ones for the chain; a chain ends when there are none (no
+         claim then: there is nothing) or its breaker is not closed (claim again)
 
 Several senders may run (every ``rustok serve`` worker and ``rustok worker``): claims never
 overlap. A sender killed between its POST and the record leaves its claim; after the lease
@@ -41,7 +44,12 @@ from rustok.modules.webhooks.delivery_tracing import delivery_span, record_attem
 from rustok.modules.webhooks.figures import record_figures
 from rustok.modules.webhooks.settings import WebhooksSettings
 from rustok.modules.webhooks.signing import signature_headers
-from rustok.modules.webhooks.wakeup import DeliveryListener, register, unregister
+from rustok.modules.webhooks.wakeup import (
+    DeliveryListener,
+    engine_token,
+    register,
+    unregister,
+)
 
 if TYPE_CHECKING:
     from rustok.core.platform import Platform
@@ -50,7 +58,10 @@ log = get_logger("rustok.webhooks")
 CONNECT_TIMEOUT = 5.0
 MAX_RESPONSE_BYTES = 4096
 MAX_IN_FLIGHT = 256  # per process, over all endpoints
+AHEAD = 4  # deliveries a chain keeps claimed beyond the one being sent
 FIGURES_INTERVAL = 5.0
+# At a steady trickle of events, a claim per commit would cost a transaction per delivery.
+CLAIM_GATHER_SECONDS = 0.01
 USER_AGENT = "RusToK-Webhooks/1"
 Clock = Callable[[], dt.datetime]
 
@@ -86,16 +97,17 @@ class WebhookSender:
         )  # fmt: skip
         self.recorder = AttemptRecorder(
             platform.uow, token=self.token, schedule=webhooks.retry_delays,
-            disable_after=webhooks.disable_after,
+            disable_after=webhooks.disable_after, claim_next=self._claim_next,
         )  # fmt: skip
         self.breakers = EndpointBreakers(clock=lambda: clock().timestamp())
         self.allow_private = webhooks.allow_private
         self.resolver = resolver
         self._client: httpx.AsyncClient | None = None
         self._wake = asyncio.Event()
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._in_flight: set[asyncio.Task[bool]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._chains: dict[uuid.UUID, int] = {}  # chains running, per endpoint
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -128,7 +140,10 @@ class WebhookSender:
             asyncio.create_task(self._figures(), name="webhooks:figures"),
         ]
         if not self.platform.db.is_sqlite:
-            listener = DeliveryListener(self.platform.db.url, self.wake)
+            listener = DeliveryListener(
+                self.platform.db.url, self.wake,
+                ignore=engine_token(self.platform.db.write_engine.sync_engine),
+            )  # fmt: skip
             self._tasks.append(asyncio.create_task(listener.run(), name="webhooks:listener"))
 
     async def stop(self) -> None:
@@ -158,18 +173,44 @@ class WebhookSender:
                 log.warning("webhook claim failed", error=f"{type(exc).__name__}: {exc}")
                 claimed = []
             for delivery in claimed:
-                task = asyncio.create_task(self.deliver(delivery), name=f"webhook:{delivery.id}")
-                self._in_flight.add(task)
-                task.add_done_callback(self._finished)
-            if claimed and len(self._in_flight) < MAX_IN_FLIGHT:
-                continue  # there may be more due right now
+                self._start_chain(delivery)
+            # A claim takes every free slot of every endpoint with due deliveries, so claiming
+            # again at once finds nothing, unless another sender held an endpoint's lock.
+            # Deliveries committed meanwhile have set the wake-up already.
+            if claimed and self.claimer.contended and len(self._in_flight) < MAX_IN_FLIGHT:
+                continue
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.poll_interval):
                     await self._wake.wait()
+                    # Woken (deliveries committed, a slot freed): what else is committed
+                    # within a few milliseconds is claimed by the same transaction.
+                    await asyncio.sleep(CLAIM_GATHER_SECONDS)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _start_chain(self, delivery: ClaimedDelivery) -> None:
+        endpoint_id = delivery.endpoint_id
+        self._chains[endpoint_id] = self._chains.get(endpoint_id, 0) + 1
+        task = asyncio.create_task(self._chain(delivery), name=f"webhook:{delivery.id}")
+        self._in_flight.add(task)
+        task.add_done_callback(self._finished)
+
+    async def _chain(self, delivery: ClaimedDelivery) -> bool:
+        try:
+            return await self.deliver(delivery)
+        finally:
+            endpoint_id = delivery.endpoint_id
+            self._chains[endpoint_id] -= 1
+            if not self._chains[endpoint_id]:
+                del self._chains[endpoint_id]
+
+    def _finished(self, task: asyncio.Task[bool]) -> None:
+        """Claim again when a slot of this process freed up while all were taken, or when
+        the attempts' endpoint may still have due deliveries; not when its chain ended
+        because the endpoint had nothing more due (a claim would find nothing)."""
+        full = len(self._in_flight) >= MAX_IN_FLIGHT
         self._in_flight.discard(task)
-        self._wake.set()  # a slot is free
+        drained = not task.cancelled() and task.exception() is None and task.result()
+        if full or not drained:
+            self._wake.set()
 
     async def claim(self) -> list[ClaimedDelivery]:
         return await self.claimer.claim(
@@ -191,18 +232,29 @@ class WebhookSender:
 
     # --- one attempt -----------------------------------------------------------------------
 
-    async def deliver(self, delivery: ClaimedDelivery, *, chain: bool = True) -> None:
+    async def deliver(self, delivery: ClaimedDelivery, *, chain: bool = True) -> bool:
         """Attempt ``delivery``; with ``chain``, go on with the endpoint's next due ones as
-        long as there are some and its breaker is closed.
+        long as there are some and its breaker is closed. True when the chain ended because
+        the endpoint had nothing more due.
 
-        Each attempt's record also claims what comes next, keeping one delivery claimed
-        ahead: the next attempt is sent while the previous one is being recorded, so the
-        endpoint's pace is set by the slower of the two, not by their sum.
+        Each attempt's record also claims what comes next, keeping up to ``AHEAD``
+        deliveries claimed ahead (counting what records under way asked for): the next
+        attempt is sent while earlier ones are being recorded, so the endpoint's pace is
+        set by its answers, not by the database's round trips (records written meanwhile
+        go together).
         """
         queue: deque[ClaimedDelivery] = deque([delivery])
-        recording: asyncio.Task[Recorded] | None = None
+        recording: dict[asyncio.Task[Recorded], int] = {}  # each record: how many it asked
+        drained = False
         try:
-            while queue:
+            while queue or recording:
+                if not queue:
+                    done, _ = await asyncio.wait(recording, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        following = await self._recorded(task)
+                        queue.extend(following)
+                        drained = bool(recording.pop(task)) and not following and not queue
+                    continue
                 current = queue.popleft()
                 try:
                     outcome = await self.attempt(current)
@@ -211,23 +263,39 @@ class WebhookSender:
                     for untried in (current, *queue):
                         await self._release(untried, retry_after)
                     queue.clear()
+                    drained = False
                     continue
-                if recording is not None:
-                    queue.extend(await self._recorded(recording))
+                for task in [task for task in recording if task.done()]:
+                    del recording[task]
+                    queue.extend(await self._recorded(task))
+                if chain:
+                    self._split(queue)
                 go_on = (
                     chain
                     and not self._stopping
                     and self.breakers.state_of(current.endpoint_id) is CircuitState.CLOSED
                 )
-                want = max(0, 2 - len(queue)) if go_on else 0
-                take = self._take_next(current.endpoint_id, want) if want else None
-                recording = asyncio.create_task(self.recorder.record(current, outcome, take))
-                if not queue:
-                    queue.extend(await self._recorded(recording))
-                    recording = None
+                want = max(0, AHEAD - len(queue) - sum(recording.values())) if go_on else 0
+                take = TakeNext(want) if want else None
+                task = asyncio.create_task(self.recorder.record(current, outcome, take))
+                recording[task] = want
         finally:
-            if recording is not None:
-                await self._recorded(recording)
+            for task in recording:
+                await self._recorded(task)
+        return drained
+
+    def _split(self, queue: deque[ClaimedDelivery]) -> None:
+        """Hand deliveries claimed ahead to new chains while the endpoint has fewer than its
+        concurrency here: a chain that started alone at a trickle (one due delivery) would
+        otherwise stay alone once a backlog forms, its claims ahead filling the endpoint's
+        slots."""
+        while (
+            len(queue) > 1
+            and self._chains.get(queue[0].endpoint_id, 0) < self.claimer.concurrency
+            and len(self._in_flight) < MAX_IN_FLIGHT
+            and not self._stopping
+        ):
+            self._start_chain(queue.pop())
 
     async def _recorded(self, recording: asyncio.Task[Recorded]) -> list[ClaimedDelivery]:
         """What the record claimed next (nothing if it failed: claims then expire)."""
@@ -238,11 +306,10 @@ class WebhookSender:
             return []
         return following
 
-    def _take_next(self, endpoint_id: uuid.UUID, limit: int) -> TakeNext:
-        async def take(conn: AsyncConnection) -> list[ClaimedDelivery]:
-            return await self.claimer.take_next(conn, endpoint_id, self.clock(), limit)
-
-        return take
+    async def _claim_next(
+        self, conn: AsyncConnection, endpoint_id: uuid.UUID, limit: int
+    ) -> list[ClaimedDelivery]:
+        return await self.claimer.take_next(conn, endpoint_id, self.clock(), limit)
 
     async def _attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
         body = delivery.body.encode()

@@ -5,12 +5,16 @@
   engine, so several platforms in one process never wake each other).
 - Across processes on PostgreSQL: ``NOTIFY rustok_webhooks`` in the same transaction
   (delivered at commit, dropped on rollback); every sender ``LISTEN``s. SQLite has no such
-  channel; there the poll (``RUSTOK_OUTBOX_POLL_INTERVAL``) covers other processes.
+  channel; there the poll (``RUSTOK_OUTBOX_POLL_INTERVAL``) covers other processes. The
+  notification names the engine (and process) that wrote the deliveries, whose senders were
+  woken in-process already: they ignore it (a second wake-up was a second claim).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +29,16 @@ from rustok.core.uow import UnitOfWork
 CHANNEL = "rustok_webhooks"
 _WAKE_KEY = "rustok_webhooks_wake"
 _senders: weakref.WeakKeyDictionary[Engine, set[Callable[[], None]]] = weakref.WeakKeyDictionary()
+_tokens: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 log = get_logger("rustok.webhooks")
+
+
+def engine_token(engine: Engine) -> str:
+    """Names ``engine`` of this process in notifications (a forked copy gets a new one)."""
+    token = _tokens.get(engine)
+    if token is None or not token.startswith(f"{os.getpid()}-"):
+        token = _tokens[engine] = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    return token
 
 
 def register(engine: Engine, wake: Callable[[], None]) -> None:
@@ -45,7 +58,10 @@ async def wake_after_commit(uow: UnitOfWork) -> None:
     bind = uow.session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     if engine.dialect.name == "postgresql":
-        await uow.session.execute(text(f"NOTIFY {CHANNEL}"))
+        await uow.session.execute(
+            text("SELECT pg_notify(:channel, :token)"),
+            {"channel": CHANNEL, "token": engine_token(engine)},
+        )
 
     async def wake_local() -> None:
         for wake in list(_senders.get(engine, ())):
@@ -57,13 +73,17 @@ async def wake_after_commit(uow: UnitOfWork) -> None:
 class DeliveryListener:
     """Keeps one PostgreSQL connection listening on :data:`CHANNEL`; calls ``on_notify``."""
 
-    def __init__(self, database_url: str, on_notify: Callable[[], None]) -> None:
+    def __init__(
+        self, database_url: str, on_notify: Callable[[], None], *, ignore: str | None = None
+    ) -> None:
         url = make_url(database_url).set(drivername="postgresql")
         self._dsn = url.render_as_string(hide_password=False)
         self._on_notify = on_notify
+        self._ignore = ignore  # the token of the engine whose senders are woken in-process
 
-    def _notified(self, *_: Any) -> None:
-        self._on_notify()
+    def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        if payload != self._ignore or not payload:
+            self._on_notify()
 
     async def run(self) -> None:
         while True:
