@@ -131,7 +131,9 @@ class OutboxRelay:
                     if not await self.claimer.has_work():
                         continue
                 claimed = await self.claimer.claim(limit)
-                busy = bool(claimed)
+                # A short claim took all there was: wait for a wake (a commit, a finished
+                # event) instead of a second, empty claim, a write transaction on SQLite.
+                busy = len(claimed) >= limit
                 if claimed:
                     await self._publish(claimed)
             except Exception as exc:  # noqa: BLE001 - the loop outlives any one failure
