@@ -131,9 +131,9 @@ class OutboxRelay:
                 if not busy and not await self._idle() and not await self.claimer.has_work():
                     continue
                 claimed = await self.claimer.claim(limit)
-                # A short claim took all there was: wait for a wake (a commit, a finished
-                # event) instead of a second, empty claim, a write transaction on SQLite.
-                busy = len(claimed) >= limit
+                # On SQLite a short claim took all there was: wait for a wake (a commit,
+                # finished events) instead of a second, empty claim, a write transaction.
+                busy = len(claimed) >= limit if self.claimer.short_claim_drains else bool(claimed)
                 if claimed:
                     await self._publish(claimed)
             except Exception as exc:  # noqa: BLE001 - the loop outlives any one failure
