@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from nats.errors import ConnectionClosedError
 from nats.errors import TimeoutError as NatsTimeoutError
 
 from rustok.core.resilience import CircuitBreaker
@@ -74,3 +75,46 @@ async def test_a_timed_out_fetch_is_asked_again_at_once(
     assert delivered == ["message"]
     assert sub.calls >= 3  # both timeouts, then the message
     assert pauses == []  # no failure pause between the fetches
+
+
+class CancellationSwallowingSubscription:
+    """A fetch that, cancelled, carries on as nats-py's can: ``next_msg`` turns the
+    cancellation into ``ConnectionClosedError`` once the connection is closed (and Python
+    3.11's ``wait_for`` drops one that meets an arriving message)."""
+
+    def __init__(self) -> None:
+        self.fetches = 0
+        self.fetching = asyncio.Event()
+
+    async def fetch(self, batch: int, **_: float) -> list[str]:
+        self.fetches += 1
+        self.fetching.set()
+        if self.fetches > 1:  # only the first (a test that fails must still end)
+            await asyncio.Event().wait()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise ConnectionClosedError from None
+        return []
+
+
+async def test_stop_ends_a_fetch_loop_whose_cancellation_was_swallowed() -> None:
+    sub = CancellationSwallowingSubscription()
+    transport = NatsTransport("nats://unused", EventDispatcher(100), CircuitBreaker("nats"))
+
+    async def bind(**_: Any) -> CancellationSwallowingSubscription:
+        return sub
+
+    transport._js = type("JetStream", (), {"pull_subscribe_bind": staticmethod(bind)})()
+    task = asyncio.create_task(transport._fetch(Runner()))  # type: ignore[arg-type]
+    transport._tasks.append(task)
+    await sub.fetching.wait()
+    try:
+        # Before: the loop took the swallowed cancellation for a lost connection and fetched
+        # again, and stop() waited for it forever.
+        async with asyncio.timeout(10):
+            await transport.stop()
+    finally:
+        task.cancel()
+    assert task.done()
+    assert transport._tasks == []

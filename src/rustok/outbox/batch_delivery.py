@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 from opentelemetry.trace import SpanKind
@@ -30,8 +30,8 @@ from rustok.core.events import EventPayload, EventValidationError
 from rustok.core.logging import get_logger
 from rustok.core.tracing import batch_span, event_context
 from rustok.core.tracing import span as tracing_span
+from rustok.outbox.inbox import record_new
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED
-from rustok.outbox.models import InboxRecord
 from rustok.outbox.ordering import WaitingRoom, batch_elders_unhandled
 from rustok.outbox.single_delivery import Result, SingleDelivery, consumer_context
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 log = get_logger("rustok.events")
 BATCH_LIMIT = 64
-INBOX: Any = InboxRecord.__table__
 Item = tuple["Envelope", "DispatchTicket"]
 Lane = asyncio.Queue[Item]
 
@@ -177,18 +176,10 @@ class BatchDelivery(SingleDelivery):
                     if envelope.id not in outcome.waiting
                 ]
                 if ready:
-                    now = utcnow()
-                    rows = [
-                        {"consumer": self.name, "event_id": envelope.id, "handled_at": now}
-                        for _, envelope, _ in ready
-                    ]
-                    record_new = (
-                        _insert_ignoring_duplicates(self._db.dialect)(INBOX)
-                        .values(rows)
-                        .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-                        .returning(INBOX.c.event_id)
-                    )
-                    outcome.handled = set(await uow.session.scalars(record_new))
+                    outcome.handled = await record_new(
+                        uow.session, self._db.dialect, self.name,
+                        [envelope.id for _, envelope, _ in ready], utcnow(),
+                    )  # fmt: skip
                 for index, envelope, payload in ready:
                     if envelope.id not in outcome.handled or envelope.id in unwanted:
                         continue  # handled before (its effects are committed), or nothing to do
@@ -239,13 +230,3 @@ def _with_juniors(envelopes: Sequence[Envelope], waiting: set[uuid.UUID]) -> set
             if envelope.aggregate_id is not None:
                 held.add(envelope.aggregate_id)
     return result
-
-
-def _insert_ignoring_duplicates(dialect: str) -> Callable[..., Any]:
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert

@@ -105,6 +105,9 @@ class _BaseClaimer:
 
 
 class SqliteClaimer(_BaseClaimer):
+    # The ordering check comes before the LIMIT: fewer rows than asked means none are left.
+    short_claim_drains = True
+
     async def claim(self, limit: int) -> list[ClaimedEvent]:
         now = utcnow()
         statement = (
@@ -141,6 +144,9 @@ class SqliteClaimer(_BaseClaimer):
 
 
 class PostgresClaimer(_BaseClaimer):
+    # The LIMIT comes first (the rows locked), then the ordering check drops some of them.
+    short_claim_drains = False
+
     async def claim(self, limit: int) -> list[ClaimedEvent]:
         now = utcnow()
         async with self.db.write_engine.begin() as conn:

@@ -126,12 +126,14 @@ class OutboxRelay:
                 await self.dispatcher.wait_for_room()
                 limit = min(limit, self.dispatcher.room())
             try:
-                if not busy:
-                    await self._idle()
-                    if not await self.claimer.has_work():
-                        continue
+                # Woken by a commit or finished events: claim at once. After a quiet poll
+                # interval, a cheap read first (no write transaction when nothing is due).
+                if not busy and not await self._idle() and not await self.claimer.has_work():
+                    continue
                 claimed = await self.claimer.claim(limit)
-                busy = bool(claimed)
+                # On SQLite a short claim took all there was: wait for a wake (a commit,
+                # finished events) instead of a second, empty claim, a write transaction.
+                busy = len(claimed) >= limit if self.claimer.short_claim_drains else bool(claimed)
                 if claimed:
                     await self._publish(claimed)
             except Exception as exc:  # noqa: BLE001 - the loop outlives any one failure
@@ -139,11 +141,14 @@ class OutboxRelay:
                 self._warn("relay iteration failed", exc)
                 await asyncio.sleep(self.config.poll_interval)
 
-    async def _idle(self) -> None:
+    async def _idle(self) -> bool:
+        """Wait for a wake or the poll interval; True if woken."""
+        woken = False
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self.config.poll_interval):
-                await self._wake.wait()
+                woken = await self._wake.wait()
         self._wake.clear()
+        return woken
 
     async def _publish(self, claimed: Sequence[ClaimedEvent]) -> None:
         for event in claimed:

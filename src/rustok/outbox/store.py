@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from rustok.core.db import Database, utcnow
 from rustok.outbox.claims import EVENTS
@@ -56,13 +57,20 @@ class OutboxStore:
         async with self.db.writer(), self.db.write_engine.begin() as conn:
             yield conn
 
+    def _id_in(self, ids: Sequence[uuid.UUID]) -> Any:
+        """``id IN ids``; on PostgreSQL ``id = ANY(array)``: one statement text for any
+        number of ids (an IN list was prepared again for each count)."""
+        if self.db.is_sqlite:
+            return EVENTS.c.id.in_(ids)
+        return EVENTS.c.id == any_(bindparam("ids", list(ids), type_=ARRAY(EVENTS.c.id.type)))
+
     async def mark_dispatched(self, ids: Sequence[uuid.UUID]) -> None:
         if not ids:
             return
         async with self._write() as conn:
             await conn.execute(
                 update(EVENTS)
-                .where(in_id_order(EVENTS.c.id.in_(ids), EVENTS.c.status == "pending"))
+                .where(in_id_order(self._id_in(ids), EVENTS.c.status == "pending"))
                 .values(
                     status="dispatched",
                     dispatched_at=utcnow(),
@@ -107,7 +115,7 @@ class OutboxStore:
         async with self._write() as conn:
             await conn.execute(
                 update(EVENTS)
-                .where(in_id_order(EVENTS.c.id.in_(ids), EVENTS.c.status == "pending"))
+                .where(in_id_order(self._id_in(ids), EVENTS.c.status == "pending"))
                 .values(status="failed", last_error=error[:MAX_ERROR_LENGTH], claimed_by=None)
             )
 
@@ -117,7 +125,7 @@ class OutboxStore:
         if ids is not None:
             if not ids:
                 return
-            condition.append(EVENTS.c.id.in_(ids))
+            condition.append(self._id_in(ids))
         async with self._write() as conn:
             await conn.execute(
                 update(EVENTS)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
@@ -49,6 +50,7 @@ log = get_logger("rustok.nats")
 STREAM_MAX_AGE = 7 * 24 * 3600.0
 DUPLICATE_WINDOW = 120.0
 FETCH_BATCH = 100
+STOP_RECANCEL_SECONDS = 0.5
 
 
 async def _log_client_error(exc: Exception) -> None:
@@ -83,8 +85,11 @@ class NatsTransport:
         self._js: Any = None
         self._ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
         self._settling: set[asyncio.Task[None]] = set()
         self._policy = RetryPolicy(attempts=3, base=0.1, cap=5.0, timeout=timeout)
+        # What is left of the policy after a first attempt that timed out.
+        self._retry_policy = dataclasses.replace(self._policy, attempts=self._policy.attempts - 1)
 
     @property
     def internal_prefix(self) -> str:
@@ -115,7 +120,7 @@ class NatsTransport:
 
     async def _connect(self, runners: list[ConsumerRunner], specs: list[ConsumerSpec]) -> None:
         delay = 0.2
-        while self._nc is None:
+        while self._nc is None and not self._stopping:
             try:
                 self._nc = await nats.connect(
                     self.url, connect_timeout=2, reconnect_time_wait=0.5,
@@ -126,6 +131,8 @@ class NatsTransport:
                 log.warning("nats connect failed", url=self.url, error=repr(exc))
                 await asyncio.sleep(delay)
                 delay = min(5.0, delay * 2)
+        if self._nc is None:
+            return
         self._js = self._nc.jetstream(timeout=self.timeout)
         while True:
             try:
@@ -160,10 +167,18 @@ class NatsTransport:
                 log.warning("nats consumer kept as is", consumer=spec.name, error=repr(exc))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
+        self._stopping = True
+        # Cancelled more than once if need be: nats-py can swallow a cancellation (its
+        # next_msg turns one into ConnectionClosedError once the connection is closed, and
+        # Python 3.11's wait_for drops one that meets an arriving message), and a fetch loop
+        # that carried on kept stop() waiting forever.
+        while pending := [task for task in self._tasks if not task.done()]:
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=STOP_RECANCEL_SECONDS)
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        self._stopping = False
         if self._settling:
             await asyncio.gather(*self._settling, return_exceptions=True)
         if self._nc is not None:
@@ -209,11 +224,14 @@ class NatsTransport:
             traceparent = current_traceparent() if tracing_enabled() else envelope.traceparent
             if traceparent:
                 headers["traceparent"] = traceparent
-            await retry(
-                lambda: self._js.publish(subject, data, timeout=self.timeout, headers=headers),
-                on=(NatsTimeoutError,),
-                policy=self._policy,
+            send = functools.partial(
+                self._js.publish, subject, data, timeout=self.timeout, headers=headers
             )
+            try:  # the first attempt without the retry machinery: ~100 us less per event
+                async with asyncio.timeout(self.timeout):
+                    await send()
+            except (NatsTimeoutError, TimeoutError):
+                await retry(send, on=(NatsTimeoutError,), policy=self._retry_policy)
 
     async def _ping(self) -> None:
         if not self.connected:
@@ -235,7 +253,7 @@ class NatsTransport:
         sub = await self._js.pull_subscribe_bind(
             durable=self.durable_name(runner.name), stream=self.stream
         )
-        while True:
+        while not self._stopping:
             await self.dispatcher.wait_for_room()
             # Take only what the consumer will reach well within ack_wait: a message waiting
             # in our lanes past it would be redelivered while still queued here.

@@ -1,0 +1,71 @@
+"""The NATS publish path: the first attempt goes straight to JetStream, and only a timeout
+is tried again (the rest of the retry policy); no server needed: JetStream is a stand-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from nats.errors import TimeoutError as NatsTimeoutError
+
+from rustok.core.events import Envelope
+from rustok.core.ids import new_id
+from rustok.core.resilience import CircuitBreaker
+from rustok.outbox.claims import ClaimedEvent
+from rustok.outbox.dispatcher import EventDispatcher
+from rustok.outbox.transports.nats import NatsTransport
+
+
+class ScriptedJetStream:
+    """Answers each publish with the next scripted outcome (None: stored)."""
+
+    def __init__(self, outcomes: list[BaseException | None]) -> None:
+        self.outcomes = outcomes
+        self.subjects: list[str] = []
+
+    async def publish(self, subject: str, data: bytes, **_: Any) -> None:
+        self.subjects.append(subject)
+        outcome = self.outcomes.pop(0)
+        if outcome is not None:
+            raise outcome
+
+
+def _transport(js: ScriptedJetStream) -> NatsTransport:
+    transport = NatsTransport(
+        "nats://unused", EventDispatcher(100), CircuitBreaker("nats"), timeout=0.5
+    )
+    transport._js = js
+    transport._nc = type("Client", (), {"is_connected": True})()
+    return transport
+
+
+def _event() -> ClaimedEvent:
+    envelope = Envelope(
+        id=new_id(), event_type="test.ticked", schema_version=1, tenant_id=uuid.uuid4(),
+        occurred_at=dt.datetime.now(dt.UTC), payload={"thing_id": str(uuid.uuid4()), "n": 0},
+    )  # fmt: skip
+    return ClaimedEvent(envelope, attempts=0, replays=0)
+
+
+async def test_a_publish_that_timed_out_is_tried_again() -> None:
+    js = ScriptedJetStream([NatsTimeoutError(), None])
+    results = await _transport(js).publish([_event()], lambda *_: None)
+    assert results == [None]
+    assert len(js.subjects) == 2
+
+
+async def test_a_publish_gives_up_after_the_policys_attempts() -> None:
+    js = ScriptedJetStream([NatsTimeoutError(), NatsTimeoutError(), NatsTimeoutError()])
+    (result,) = await _transport(js).publish([_event()], lambda *_: None)
+    assert isinstance(result, NatsTimeoutError)
+    assert len(js.subjects) == 3  # the policy's 3 attempts in all
+
+
+@pytest.mark.parametrize("error", [ConnectionError("refused")], ids=["other-error"])
+async def test_other_publish_errors_are_not_tried_again(error: BaseException) -> None:
+    js = ScriptedJetStream([error])
+    (result,) = await _transport(js).publish([_event()], lambda *_: None)
+    assert result is error
+    assert len(js.subjects) == 1
