@@ -52,10 +52,10 @@ def trace_id_of(ctx: otel_context.Context | None = None) -> str:
     return format(span_context.trace_id, "032x") if span_context.is_valid else ""
 
 
-def ids_of(ctx: otel_context.Context) -> tuple[str, str | None]:
-    """The trace id and the ``traceparent`` of the span in ``ctx`` (``""`` and ``None`` when
-    there is none): what :func:`trace_id_of` and :func:`current_traceparent` give, without
-    the propagator's carrier round trip that a request paid twice."""
+def ids_of(ctx: otel_context.Context | None = None) -> tuple[str, str | None]:
+    """The trace id and the W3C ``traceparent`` of the span in ``ctx`` (the current one by
+    default), ``""`` and ``None`` when there is none. Formatted here rather than through the
+    propagator's carrier: a request needs both, and the round trip was paid per request."""
     span_context = trace.get_current_span(ctx).get_span_context()
     if not span_context.is_valid:
         return "", None
@@ -66,14 +66,12 @@ def ids_of(ctx: otel_context.Context) -> tuple[str, str | None]:
 
 def current_traceparent() -> str | None:
     """The ``traceparent`` of the active span, if any."""
-    carrier: dict[str, str] = {}
-    _PROPAGATOR.inject(carrier)
-    return carrier.get("traceparent")
+    return ids_of()[1]
 
 
 def new_traceparent() -> str:
     """A traceparent for work that starts outside any request (CLI, schedulers)."""
-    carrier: dict[str, str] = {}
     ctx = trace.set_span_in_context(trace.NonRecordingSpan(_fresh_span_context()))
-    _PROPAGATOR.inject(carrier, context=ctx)
-    return carrier["traceparent"]
+    traceparent = ids_of(ctx)[1]
+    assert traceparent is not None  # a fresh span context is valid
+    return traceparent

@@ -1,4 +1,4 @@
-"""Helpers of the webhook tests: endpoints, a placed order, delivery rows."""
+"""Helpers of the webhook tests: endpoints, a placed order, delivery and attempt rows."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core.platform import Platform
-from rustok.modules.webhooks.models import WebhookDelivery
+from rustok.modules.webhooks.models import WebhookAttempt, WebhookDelivery
 from rustok.modules.webhooks.sender import WebhookSender
 from rustok.modules.webhooks.webhooks_runtime import webhooks_runtime
-from tests.modules.commerce.helpers import add_item, checkout, create_product, new_cart
+from tests.modules.commerce.helpers import add_item, checkout, create_product, new_cart, signed_in
 
 Json = dict[str, Any]
 
@@ -48,3 +48,27 @@ async def deliveries(platform: Platform, *where: Any) -> list[WebhookDelivery]:
 
 def sender_of(app: RustokApp) -> WebhookSender:
     return webhooks_runtime(app.platform).sender
+
+
+async def only_attempt(platform: Platform) -> WebhookAttempt:
+    """The one attempt of the one delivery there is."""
+    [delivery] = await deliveries(platform)
+    async with platform.db.read_session(all_tenants=True) as session:
+        return (
+            await session.scalars(
+                select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery.id)
+            )
+        ).one()
+
+
+async def ping_once(client: httpx.AsyncClient, app: RustokApp, url: str) -> None:
+    """An endpoint at ``url`` pinged, and the ping attempted once by a sender of the test."""
+    admin = await signed_in(client, app, "admin")
+    hook = await create_webhook(client, admin, url)
+    ping = await client.post(f"/api/admin/webhooks/{hook['id']}/ping", headers=admin)
+    assert ping.status_code == 202, ping.text
+    sender = WebhookSender(app.platform)
+    try:
+        assert await sender.run_once() == 1
+    finally:
+        await sender.stop()

@@ -8,15 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core.settings import Settings
-from rustok.modules.webhooks.models import WebhookAttempt
-from rustok.modules.webhooks.sender import WebhookSender
 from tests.conftest import make_settings
-from tests.modules.commerce.helpers import signed_in
-from tests.modules.webhooks.helpers import create_webhook, deliveries
+from tests.modules.webhooks.helpers import deliveries, only_attempt, ping_once
 from tests.modules.webhooks.receiver import receiving
 
 
@@ -29,34 +25,12 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     )  # fmt: skip
 
 
-async def _only_attempt(app: RustokApp) -> WebhookAttempt:
-    [delivery] = await deliveries(app.platform)
-    async with app.platform.db.read_session(all_tenants=True) as session:
-        return (
-            await session.scalars(
-                select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery.id)
-            )
-        ).one()
-
-
-async def _ping_once(client: httpx.AsyncClient, app: RustokApp, url: str) -> None:
-    admin = await signed_in(client, app, "admin")
-    hook = await create_webhook(client, admin, url)
-    ping = await client.post(f"/api/admin/webhooks/{hook['id']}/ping", headers=admin)
-    assert ping.status_code == 202, ping.text
-    sender = WebhookSender(app.platform)
-    try:
-        assert await sender.run_once() == 1
-    finally:
-        await sender.stop()
-
-
 async def test_at_most_4_kib_of_the_answer_is_read(
     client: httpx.AsyncClient, app: RustokApp
 ) -> None:
     async with receiving(reply=b"0123456789abcdef" * 1024) as receiver:  # 16 KiB
-        await _ping_once(client, app, receiver.url)
-    attempt = await _only_attempt(app)
+        await ping_once(client, app, receiver.url)
+    attempt = await only_attempt(app.platform)
     assert attempt.status_code == 200 and attempt.error is None
     assert attempt.response_excerpt == ("0123456789abcdef" * 256)  # the first 4,096 bytes
     [delivery] = await deliveries(app.platform)
@@ -67,9 +41,9 @@ async def test_an_answer_slower_than_the_timeout_is_cut_and_retried(
     client: httpx.AsyncClient, app: RustokApp
 ) -> None:
     async with receiving(delay=5.0) as receiver:
-        await _ping_once(client, app, receiver.url)
+        await ping_once(client, app, receiver.url)
     assert len(receiver.received) == 1
-    attempt = await _only_attempt(app)
+    attempt = await only_attempt(app.platform)
     assert (attempt.status_code, attempt.error) == (None, "timed out after 1 s")
     [delivery] = await deliveries(app.platform)
     assert (delivery.status, delivery.attempts) == ("pending", 1)

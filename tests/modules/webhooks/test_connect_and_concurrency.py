@@ -12,17 +12,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from rustok.api.app import RustokApp
 from rustok.core.settings import Settings
 from rustok.modules.webhooks import sender as sender_module
-from rustok.modules.webhooks.models import WebhookAttempt
 from rustok.modules.webhooks.sender import WebhookSender
 from rustok.modules.webhooks.settings import WebhooksSettings
 from tests.conftest import make_settings
 from tests.modules.commerce.helpers import signed_in
-from tests.modules.webhooks.helpers import create_webhook, deliveries
+from tests.modules.webhooks.helpers import create_webhook, deliveries, only_attempt, ping_once
 from tests.modules.webhooks.receiver import receiving
 
 
@@ -68,23 +66,10 @@ async def test_an_endpoint_that_never_accepts_is_given_up_after_the_connect_time
     client: httpx.AsyncClient, app: RustokApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sender_module, "CONNECT_TIMEOUT", 0.5)
-    admin = await signed_in(client, app, "admin")
     with handshake_never_completes() as url:
-        hook = await create_webhook(client, admin, url)
-        ping = await client.post(f"/api/admin/webhooks/{hook['id']}/ping", headers=admin)
-        assert ping.status_code == 202, ping.text
-        sender = WebhookSender(app.platform)
-        try:
-            assert await sender.run_once() == 1
-        finally:
-            await sender.stop()
+        await ping_once(client, app, url)
+    attempt = await only_attempt(app.platform)
     [delivery] = await deliveries(app.platform)
-    async with app.platform.db.read_session(all_tenants=True) as session:
-        attempt = (
-            await session.scalars(
-                select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery.id)
-            )
-        ).one()
     assert attempt.status_code is None
     assert attempt.error is not None and attempt.error.startswith("ConnectTimeout"), attempt.error
     # Given up by the connect timeout, not by the attempt's 30 s.

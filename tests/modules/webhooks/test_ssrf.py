@@ -21,7 +21,7 @@ from rustok.modules.webhooks.rules import check_url
 from rustok.modules.webhooks.sender import WebhookSender
 from tests.conftest import make_settings
 from tests.modules.commerce.helpers import signed_in
-from tests.modules.webhooks.helpers import create_webhook, deliveries
+from tests.modules.webhooks.helpers import create_webhook, deliveries, only_attempt
 from tests.modules.webhooks.receiver import receiving
 from tests.outbox.support import count
 
@@ -85,18 +85,6 @@ def test_https_only_in_production() -> None:
 )  # fmt: skip
 def test_public_address_rules(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
-
-
-async def _attempt_of(app: RustokApp) -> WebhookAttempt:
-    [delivery] = await deliveries(app.platform)
-    from sqlalchemy import select
-
-    async with app.platform.db.read_session(all_tenants=True) as session:
-        return (
-            await session.scalars(
-                select(WebhookAttempt).where(WebhookAttempt.delivery_id == delivery.id)
-            )
-        ).one()
 
 
 async def test_a_name_resolving_privately_is_refused_when_sending(
@@ -175,7 +163,7 @@ async def test_redirects_are_not_followed(client: httpx.AsyncClient, app: Rustok
     finally:
         await sender.stop()
     assert len(receiver.received) == 1
-    attempt = await _attempt_of(app)
+    attempt = await only_attempt(app.platform)
     assert attempt.status_code == 302
     assert attempt.error == "redirect to 'http://10.0.0.1/internal' not followed"
     assert await count(app.platform, WebhookAttempt) == 1
