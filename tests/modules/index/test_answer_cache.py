@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any, cast
 
@@ -15,9 +14,9 @@ import httpx
 import msgspec
 import pytest
 
-from rustok.api.app import RustokApp, create_app
+from rustok.api.app import RustokApp
 from rustok.bootstrap import bootstrap
-from rustok.core.context import DEFAULT_TENANT_ID, TenantRef
+from rustok.core.context import TenantRef
 from rustok.core.settings import Settings
 from rustok.modules.index.queries import ProductFilter
 from rustok.modules.index.schemas import product_detail
@@ -25,28 +24,11 @@ from rustok.tenancy.schemas import TenantCreate
 from rustok.tenancy.service import tenant_ref
 from tests.conftest import make_settings, outbox_settled, serve_app
 from tests.modules.index import orm_reads
+from tests.modules.index.instances import default_tenant, fresh_within, instance
 from tests.modules.index.support import count_statements, product, write
 from tests.services import Service
 
 LIST = "/api/store/products?limit=50"
-
-
-@asynccontextmanager
-async def instance(settings: Settings) -> AsyncIterator[tuple[RustokApp, httpx.AsyncClient]]:
-    """Another app instance (another worker) on the same database and settings."""
-    platform = bootstrap(settings)
-    try:
-        app = create_app(settings, platform=platform)
-        async with serve_app(app) as client:
-            yield app, client
-    finally:
-        await platform.aclose()
-
-
-async def _tenant(app: RustokApp) -> TenantRef:
-    tenant = await app.tenancy.directory.by_id(DEFAULT_TENANT_ID)
-    assert tenant is not None
-    return tenant
 
 
 async def _truth(app: RustokApp, tenant: TenantRef, handle: str) -> tuple[bytes, bytes | None]:
@@ -68,7 +50,7 @@ async def test_after_every_write_the_next_read_on_any_instance_is_current(
     # Two instances (workers) of one host: one database, one data directory.
     settings = make_settings(db_url, tmp_path, rate_limit="0")
     async with instance(settings) as (app, client), instance(settings) as (other, other_client):
-        tenant = await _tenant(app)
+        tenant = await default_tenant(app)
         apps = [(app, client), (other, other_client)]
         for step in range(40):
             n = rng.randrange(6)
@@ -94,7 +76,7 @@ async def test_after_every_write_the_next_read_on_any_instance_is_current(
 async def test_repeated_reads_are_answered_from_the_cache(
     app: RustokApp, client: httpx.AsyncClient
 ) -> None:
-    tenant = await _tenant(app)
+    tenant = await default_tenant(app)
     await write(app.platform, tenant, *(product(f"Thing {n}", n) for n in range(3)))
     await outbox_settled(app.platform)  # tenant events handled: the tenant cache stays warm
     first = await client.get(LIST)
@@ -112,7 +94,7 @@ async def test_repeated_reads_are_answered_from_the_cache(
 async def test_a_tenants_writes_never_touch_another_tenants_answers(
     app: RustokApp, client: httpx.AsyncClient
 ) -> None:
-    default = await _tenant(app)
+    default = await default_tenant(app)
     shop = tenant_ref(await app.tenancy.tenants().create(TenantCreate(slug="shop", name="Shop")))
     shop = await app.tenancy.directory.by_id(shop.id) or shop
     await write(app.platform, default, product("Default lamp", 1))
@@ -138,7 +120,7 @@ async def test_etag_answers_304_and_cache_control_follows_the_settings(
     settings = make_settings(db_url, tmp_path, storefront_max_age=30,
                              storefront_stale_while_revalidate=120)  # fmt: skip
     async with instance(settings) as (app, client):
-        tenant = await _tenant(app)
+        tenant = await default_tenant(app)
         await write(app.platform, tenant, product("Lamp", 1))
         first = await client.get("/api/store/products/item-1")
         etag = first.headers["etag"]
@@ -159,7 +141,7 @@ async def test_etag_answers_304_and_cache_control_follows_the_settings(
 
 async def test_cache_off_reads_every_time(tmp_path: Path, db_url: str) -> None:
     async with instance(make_settings(db_url, tmp_path, storefront_cache_size=0)) as (app, client):
-        tenant = await _tenant(app)
+        tenant = await default_tenant(app)
         await write(app.platform, tenant, product("Lamp", 1))
         await outbox_settled(app.platform)
         await client.get(LIST)
@@ -168,25 +150,19 @@ async def test_cache_off_reads_every_time(tmp_path: Path, db_url: str) -> None:
         assert counted.counts == (1, 0), counted.orm
 
 
-async def _fresh_within(client: httpx.AsyncClient, title: str, seconds: float) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while loop.time() < deadline:
-        if (await client.get("/api/store/products/item-1")).json()["title"] == title:
-            return True
-        await asyncio.sleep(0.01)
-    return False
-
-
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # SQLite has one host
 async def test_redis_tells_other_instances(
     tmp_path: Path, db_url: str, redis_service: Service
 ) -> None:
-    """Two instances on two hosts (own data dirs): only Redis can tell the second one, and
-    its TTL is an hour, so a fresh answer there came through Redis."""
+    """Two instances on two hosts (own data dirs), not listening on PostgreSQL: only Redis
+    can tell the second one, and its TTL is an hour, so a fresh answer there came through
+    Redis."""
 
     def host(name: str, redis: str | None) -> Settings:
-        return make_settings(db_url, tmp_path / name, redis_url=redis, storefront_cache_ttl=3600)
+        return make_settings(
+            db_url, tmp_path / name, redis_url=redis, storefront_cache_ttl=3600,
+            storefront_cache_listen=False,
+        )  # fmt: skip
 
     for redis in (redis_service.url, None):
         async with AsyncExitStack() as stack:
@@ -194,12 +170,12 @@ async def test_redis_tells_other_instances(
             second, second_client = await stack.enter_async_context(instance(host("b", redis)))
             for app in (first, second):
                 assert await app.platform.invalidation.wait_subscribed(10) or redis is None
-            tenant = await _tenant(first)
+            tenant = await default_tenant(first)
             title = f"Lamp via {'redis' if redis else 'nothing'}"
             await write(first.platform, tenant, product("Lamp", 1))
-            assert await _fresh_within(second_client, "Lamp", 1)  # cached on the second host
+            assert await fresh_within(second_client, "Lamp", 1)  # cached on the second host
             await write(first.platform, tenant, product(title, 1))
-            told = await _fresh_within(second_client, title, 5)
+            told = await fresh_within(second_client, title, 5)
             assert told is (redis is not None), redis
 
 
@@ -207,19 +183,22 @@ async def test_redis_tells_other_instances(
 async def test_without_redis_another_hosts_answers_live_at_most_the_ttl(
     tmp_path: Path, db_url: str
 ) -> None:
-    """Another host (own data dir, no Redis) is never told; its TTL bounds the staleness."""
+    """Another host (own data dir, no Redis, not listening) is never told; its TTL bounds
+    the staleness."""
 
     def host(name: str) -> Settings:
-        return make_settings(db_url, tmp_path / name, storefront_cache_ttl=0.5)
+        return make_settings(
+            db_url, tmp_path / name, storefront_cache_ttl=0.5, storefront_cache_listen=False
+        )
 
     async with AsyncExitStack() as stack:
         first, _ = await stack.enter_async_context(instance(host("a")))
         _, second_client = await stack.enter_async_context(instance(host("b")))
-        tenant = await _tenant(first)
+        tenant = await default_tenant(first)
         await write(first.platform, tenant, product("Lamp", 1))
-        assert await _fresh_within(second_client, "Lamp", 1)  # cached on the second host
+        assert await fresh_within(second_client, "Lamp", 1)  # cached on the second host
         await write(first.platform, tenant, product("Lamp after the TTL", 1))
-        assert await _fresh_within(second_client, "Lamp after the TTL", 10)
+        assert await fresh_within(second_client, "Lamp after the TTL", 10)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -236,7 +215,7 @@ async def test_on_sqlite_every_writer_of_the_file_is_seen_at_once_and_answers_ou
     async with AsyncExitStack() as stack:
         first, _ = await stack.enter_async_context(instance(host("a")))
         second, second_client = await stack.enter_async_context(instance(host("b")))
-        tenant = await _tenant(first)
+        tenant = await default_tenant(first)
         await write(first.platform, tenant, product("Lamp", 1))
         await outbox_settled(second.platform)
         assert (await second_client.get("/api/store/products/item-1")).json()["title"] == "Lamp"
@@ -264,7 +243,7 @@ async def test_a_rebound_app_never_answers_from_the_previous_platforms_cache(
         try:
             app = built.bind(settings, platform)
             async with serve_app(app) as client:
-                await write(platform, await _tenant(app), product(title, 1))
+                await write(platform, await default_tenant(app), product(title, 1))
                 for _ in range(2):  # the second from the cache
                     response = await client.get("/api/store/products/item-1")
                     assert response.json()["title"] == title, n

@@ -4,7 +4,7 @@ storefront reads and the answer cache, built on first use and kept in ``Platform
 from __future__ import annotations
 
 from rustok.core.platform import Platform
-from rustok.core.read_cache import ReadCache, platform_versions, single_host
+from rustok.core.read_cache import ReadCache, ReadModelListener, platform_versions, single_host
 from rustok.core.read_pool import build_read_pool
 from rustok.core.scoped_sql import ScopedReads
 from rustok.modules.index.queries import StorefrontReads
@@ -25,10 +25,17 @@ class StorefrontRuntime:
         )  # fmt: skip
         self.reads = StorefrontReads(RowReader(self.pool, ScopedReads(platform.db.engine.dialect)))
         own = settings.of(IndexSettings)
+        versions = platform_versions(platform)
+        self.listener: ReadModelListener | None = None
+        one_host = single_host(settings.database_url)
+        if versions is not None and not one_host and own.storefront_cache_listen:
+            listener = ReadModelListener(settings.database_url, versions.host_id)
+            if listener.channel.start():  # else no loop to listen on (a synchronous tool)
+                self.listener = listener
         self.cache = ReadCache(
-            platform_versions(platform), platform.invalidation,
-            size=own.storefront_cache_size,
-            ttl=None if single_host(settings.database_url) else own.storefront_cache_ttl,
+            versions, platform.invalidation, size=own.storefront_cache_size,
+            ttl=None if one_host else own.storefront_cache_ttl,
+            listener=self.listener,
         )  # fmt: skip
         cache_control = "no-cache"  # a shared cache must ask (the ETag makes that cheap)
         if own.storefront_max_age:
@@ -39,6 +46,8 @@ class StorefrontRuntime:
         self.cache_control = cache_control
 
     async def aclose(self) -> None:
+        if self.listener is not None:
+            await self.listener.channel.aclose()
         await self.pool.aclose()
 
 

@@ -1,6 +1,7 @@
 """Index settings (``RUSTOK_STOREFRONT_*``, README "Configuration"): the storefront's answer
-cache — its size per process, how long an answer may be served without a sign from another
-instance — and the CDN headers of storefront answers."""
+cache — its size per process, whether it listens for other instances' commits, how long an
+answer may be served without a sign from another instance — and the CDN headers of
+storefront answers."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ class IndexSettings(ModuleSettings, frozen=True, kw_only=True):
     # RUSTOK_STOREFRONT_CACHE_SIZE, not RUSTOK_INDEX_….
     unprefixed = frozenset(
         {
-            "storefront_cache_size", "storefront_cache_ttl", "storefront_max_age",
-            "storefront_stale_while_revalidate",
+            "storefront_cache_size", "storefront_cache_ttl", "storefront_cache_listen",
+            "storefront_max_age", "storefront_stale_while_revalidate",
         }
     )  # fmt: skip
 
@@ -36,10 +37,20 @@ class IndexSettings(ModuleSettings, frozen=True, kw_only=True):
         msgspec.Meta(
             ge=0.01, le=86_400,
             description="seconds an answer may be served without a sign from another instance: "
-            "the bound of staleness across instances without Redis on PostgreSQL; on one host, "
-            "and through Redis, a change is seen at once. Not used on SQLite, which has one host",
+            "the bound of staleness across instances on PostgreSQL when "
+            "`RUSTOK_STOREFRONT_CACHE_LISTEN` is off; on one host, through `LISTEN` and "
+            "through Redis, a change is seen at once. Not used on SQLite, which has one host",
         ),
     ] = 5.0  # fmt: skip
+    storefront_cache_listen: Annotated[
+        bool,
+        msgspec.Meta(
+            description="on PostgreSQL, each server process keeps one connection that "
+            "`LISTEN`s for other instances' read-model commits, so answers need no TTL "
+            "(none is served while it is not connected); turn off where `LISTEN` does not "
+            "work, e.g. behind a transaction-pooling PgBouncer",
+        ),
+    ] = True  # fmt: skip
     storefront_max_age: Annotated[
         int,
         msgspec.Meta(
