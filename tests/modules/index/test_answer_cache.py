@@ -114,6 +114,32 @@ async def test_a_tenants_writes_never_touch_another_tenants_answers(
     assert (await client.get(LIST, headers=headers)).json()["items"][0]["title"] == "Shop lamp"
 
 
+async def test_an_answer_sent_from_the_cache_has_every_header_of_a_json_answer(
+    app: RustokApp, client: httpx.AsyncClient
+) -> None:
+    """Cached answers are sent as encoded once (``answers.py``), not through Litestar's
+    ``Response``: the same headers, the outer layers' ones too, a fresh request id each."""
+    await write(app.platform, await default_tenant(app), product("Lamp", 1))
+    first = await client.get("/api/store/products/item-1")
+    second = await client.get("/api/store/products/item-1")
+    assert second.content == first.content
+    for answer in (first, second):
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.headers["content-length"] == str(len(first.content))
+        assert answer.headers["etag"] == first.headers["etag"]
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert len(answer.headers.get_list("x-request-id")) == 1
+        assert len(answer.headers.get_list("etag")) == 1
+    assert second.headers["x-request-id"] != first.headers["x-request-id"]
+    assert sorted(second.headers.keys()) == sorted(first.headers.keys())
+    unchanged = await client.get(
+        "/api/store/products/item-1", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    assert "content-type" not in unchanged.headers
+    assert unchanged.headers["vary"] == "Accept-Language, X-Tenant-ID"
+
+
 async def test_etag_answers_304_and_cache_control_follows_the_settings(
     tmp_path: Path, db_url: str
 ) -> None:

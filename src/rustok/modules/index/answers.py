@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 import msgspec
 from litestar import Request, Response
+from litestar.response.base import ASGIResponse
+from litestar.types import Receive, Scope, Send
 
 from rustok.modules.index.index_runtime import StorefrontRuntime
 
@@ -26,10 +28,56 @@ VARY = "Accept-Language, X-Tenant-ID"
 JSON = "application/json"
 
 
+class _Sent(ASGIResponse):
+    """An answer whose status, headers and body were encoded once, when it was cached:
+    Litestar's ``Response`` builds and encodes them again on every request."""
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        # Not the parent's __init__: __call__ below is all this answer does.
+        self.status_code = status
+        self.body = body
+        self._headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A fresh list: the middlewares add their headers to the message (HEAD is GET
+        # here: ``api/head.py`` drops the body).
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": list(self._headers)})  # fmt: skip
+        await send({"type": "http.response.body", "body": self.body, "more_body": False})
+
+
+class ReadyResponse(Response[Any]):
+    """What a handler returns for a cached answer: hands Litestar the encoded one."""
+
+    __slots__ = ("_sent",)
+
+    def __init__(self, sent: _Sent) -> None:  # nothing of Response's own state is used
+        self._sent = sent
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> ASGIResponse:
+        return self._sent
+
+
+def _ready(status: int, headers: dict[str, str], body: bytes) -> ReadyResponse:
+    encoded = [(name.encode(), value.encode("latin-1")) for name, value in headers.items()]
+    if status == 200:
+        encoded += [(b"content-type", JSON.encode()), (b"content-length", b"%d" % len(body))]
+    return ReadyResponse(_Sent(status, encoded, body))
+
+
 @dataclass(frozen=True, slots=True)
 class JsonAnswer:
-    body: bytes
     etag: str
+    ok: ReadyResponse  # 200 with the body
+    not_modified: ReadyResponse  # 304
+
+
+def _json_answer(body: bytes, cache_control: str) -> JsonAnswer:
+    etag = etag_of(body)
+    headers = {"etag": etag, "cache-control": cache_control, "vary": VARY}
+    return JsonAnswer(etag, _ready(200, headers, body), _ready(304, headers, b""))
 
 
 def etag_of(body: bytes) -> str:
@@ -53,12 +101,9 @@ async def json_answer(
     answer, version = runtime.cache.get(tenant_id, key)
     if not isinstance(answer, JsonAnswer):
         body = msgspec.json.encode(await produce())
-        answer = JsonAnswer(body, etag_of(body))
+        answer = _json_answer(body, runtime.cache_control)
         runtime.cache.put(tenant_id, key, version, answer, len(body))
-    headers = {"etag": answer.etag, "cache-control": runtime.cache_control, "vary": VARY}
-    if _not_modified(request, answer.etag):
-        return Response(content=b"", status_code=304, headers=headers)
-    return Response(content=answer.body, media_type=JSON, headers=headers)
+    return answer.not_modified if _not_modified(request, answer.etag) else answer.ok
 
 
 async def cached_read(
