@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from rustok.core.context import TenantRef, current_context
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.modules.index.answers import json_answer
-from rustok.modules.index.index_runtime import storefront
+from rustok.modules.index.index_runtime import StorefrontRuntime, storefront
 from rustok.modules.index.queries import (
     ProductFilter,
     ProductPage,
@@ -28,7 +28,7 @@ from rustok.modules.index.schemas import (
     product_detail,
 )
 from rustok.modules.index.text import query_words
-from rustok.web.deps import PlatformDep
+from rustok.web.deps import platform_from_state
 
 T = TypeVar("T")
 AnyRequest = Request[Any, Any, Any]
@@ -103,13 +103,19 @@ def requested_locale(request: AnyRequest, locale: str | None) -> str | None:
     return None
 
 
+def _runtime(request: AnyRequest) -> StorefrontRuntime:
+    # From the app's state rather than the ``platform`` dependency: resolving a dependency
+    # costs these hot reads more than the rest of their Litestar call.
+    return storefront(platform_from_state(request.app.state))
+
+
 class StorefrontController(Controller):
     path = "/api/store"
     tags = ["storefront"]
 
     @get("/products", public=True, optional_auth=True, graphql_twin="storeProducts")
     async def products(
-        self, platform: PlatformDep, request: AnyRequest, q: FromQuery[str | None] = None,
+        self, request: AnyRequest, q: FromQuery[str | None] = None,
         category: FromQuery[str | None] = None, min_price: FromQuery[str | None] = None,
         max_price: FromQuery[str | None] = None, currency: FromQuery[str | None] = None,
         in_stock: FromQuery[str | None] = None, locale: FromQuery[str | None] = None,
@@ -134,7 +140,7 @@ class StorefrontController(Controller):
             # Checked before the answer cache: a forged cursor is a 400 whether or not a
             # similar list is cached (and the OpenAPI analysis sees it here).
             decode_sort_cursor(flt.cursor, list_sort(flt, query_words(flt.q or "")))
-        tenant, runtime = _tenant(), storefront(platform)
+        tenant, runtime = _tenant(), _runtime(request)
         locale = resolve_locale(tenant, requested_locale(request, params.locale))
         return await json_answer(
             # The tenant's currency too: a list without ``currency`` is priced in it.
@@ -144,13 +150,13 @@ class StorefrontController(Controller):
 
     @get("/products/{handle:str}", public=True, optional_auth=True, graphql_twin="storeProduct")
     async def product(
-        self, platform: PlatformDep, request: AnyRequest, handle: FromPath[str],
+        self, request: AnyRequest, handle: FromPath[str],
         locale: FromQuery[str | None] = None, currency: FromQuery[str | None] = None,
     ) -> Response[ProductDetail]:  # fmt: skip
         """One published product with its variants, their prices in ``currency`` (the
         tenant's by default) and availability."""
         params = checked(DetailQuery, {"locale": locale, "currency": currency})
-        tenant, runtime = _tenant(), storefront(platform)
+        tenant, runtime = _tenant(), _runtime(request)
         chosen = resolve_locale(tenant, requested_locale(request, params.locale))
         in_currency = (params.currency or tenant.currency_code).upper()
 
@@ -170,12 +176,12 @@ class StorefrontController(Controller):
         graphql_twin="storeContent",
     )
     async def content(
-        self, platform: PlatformDep, request: AnyRequest, kind: FromPath[str], slug: FromPath[str],
+        self, request: AnyRequest, kind: FromPath[str], slug: FromPath[str],
         locale: FromQuery[str | None] = None,
     ) -> Response[ContentRead]:  # fmt: skip
         """Published content by kind and slug, in the requested locale or its fallback."""
         locale = checked(LocaleQuery, {"locale": locale}).locale
-        tenant, runtime = _tenant(), storefront(platform)
+        tenant, runtime = _tenant(), _runtime(request)
         chosen = resolve_locale(tenant, requested_locale(request, locale))
 
         async def read() -> ContentRead:
@@ -188,12 +194,12 @@ class StorefrontController(Controller):
 
     @get("/search", public=True, optional_auth=True, graphql_twin="storeSearch")
     async def search(
-        self, platform: PlatformDep, request: AnyRequest, q: FromQuery[str],
+        self, request: AnyRequest, q: FromQuery[str],
         locale: FromQuery[str | None] = None, limit: FromQuery[str | None] = None,
     ) -> Response[SearchResults]:  # fmt: skip
         """Products and content matching ``q``, best first."""
         params = checked(SearchQuery, {"q": q, "locale": locale, "limit": limit})
-        tenant, runtime = _tenant(), storefront(platform)
+        tenant, runtime = _tenant(), _runtime(request)
         chosen = resolve_locale(tenant, requested_locale(request, params.locale))
 
         async def results() -> SearchResults:
