@@ -24,6 +24,7 @@ from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_u
 from rustok.api.early_stop import resend_early_stop
 from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
+from rustok.api.graphql_shortcut import GraphQLShortcut
 from rustok.api.guard_calls import guards_without_copies
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
@@ -94,9 +95,10 @@ class RustokApp:
     """The ASGI entry point: the outer middleware stack around the Litestar app.
 
     Outermost first: request context (id, trace, client address, metrics) → security headers
-    and CORS → rate limits → tenant resolution (and API keys) → ``/mcp`` (the MCP endpoint) or
-    ids in the path as ULIDs to UUIDs (``id_paths.py``) → HEAD as GET → Litestar (routing, auth
-    guard, the request guard, handlers).
+    and CORS → rate limits → tenant resolution (and API keys) → cached GraphQL answers
+    (``graphql_shortcut.py``) → ``/mcp`` (the MCP endpoint) or ids in the path as ULIDs to
+    UUIDs (``id_paths.py``) → HEAD as GET → Litestar (routing, auth guard, the request guard,
+    handlers).
     """
 
     def __init__(
@@ -112,6 +114,7 @@ class RustokApp:
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
         inner = UlidPathIds(inner, [route.path for route in litestar.routes])
         inner = McpMount(inner, mcp)
+        inner = GraphQLShortcut(inner, platform)
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)

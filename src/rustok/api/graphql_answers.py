@@ -62,18 +62,21 @@ class GraphQLAnswers:
 
     async def lookup(self, request: Request[Any, Any, Any]) -> Lookup | None:
         """The cached answer, or what is needed to keep the one about to be made."""
-        tenant = current_context().tenant
-        if tenant is None or not self._groups:
-            return None
         if request.method == "POST":
             sent = await request.body()
         elif request.method == "GET":
             sent = request.scope.get("query_string", b"")
         else:
             return None
-        if len(sent) > MAX_REQUEST_BYTES:
+        return self.lookup_sent(request.method, request.headers.get("accept-language"), sent)
+
+    def lookup_sent(self, method: str, accept_language: str | None, sent: bytes) -> Lookup | None:
+        """:meth:`lookup` of a request already read: its method, its ``Accept-Language``
+        and its body (``POST``) or query string (``GET``)."""
+        tenant = current_context().tenant
+        if tenant is None or not self._groups or len(sent) > MAX_REQUEST_BYTES:
             return None
-        key = ("graphql", tenant, request.method, request.headers.get("accept-language"), sent)
+        key = ("graphql", tenant, method, accept_language, sent)
         versions = []
         for _, cache in self._groups:
             answer, version = cache.get(tenant.id, key)
