@@ -1,7 +1,8 @@
 """Today's storefront reads through the ORM, kept as the reference the raw reads must equal
 byte for byte (``test_raw_reads.py``). This is the code the storefront ran before the raw
-read pool (issue 13), unchanged but for the search rank, which names the scope column, and
-its tie-break, the entry id (the FTS5 rowid; ``entry_id`` on PostgreSQL) instead of the key."""
+read pool (issue 13), unchanged but for the search rank, which names the scope column, its
+tie-break, the entry id (the FTS5 rowid; ``entry_id`` on PostgreSQL) instead of the key, and
+SQLite's words, which the index holds scoped (migration 20261206_0018)."""
 
 from __future__ import annotations
 
@@ -31,18 +32,19 @@ from rustok.modules.index.queries import (
     resolve_locale,
 )
 from rustok.modules.index.queries import decode_sort_cursor as _decode
-from rustok.modules.index.search import FTS5_RANK, SEARCH
+from rustok.modules.index.search import FTS5_RANK, SEARCH, word_prefix
 from rustok.modules.index.text import fts5_query, query_words, tsquery
 from rustok.web.cursors import encode_cursor
 
 
 class SearchEngine:
-    """The search match of the ORM reads: words only, no scope token."""
+    """The search match of the ORM reads: words only, no scope token (on SQLite the words
+    as the index holds them: scoped to the tenant's locale, ``search.word_prefix``)."""
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
 
-    def match(self, words: list[str]) -> tuple[Any, Any]:
+    def match(self, words: list[str], prefix: str) -> tuple[Any, Any]:
         if self.dialect == "postgresql":
             query = func.to_tsquery(
                 literal_column("'simple'::regconfig"), bindparam("search_query", tsquery(words))
@@ -50,7 +52,8 @@ class SearchEngine:
             return SEARCH.c.search_vector.op("@@")(query), -func.ts_rank(
                 SEARCH.c.search_vector, query
             )
-        match = text("index_search MATCH :search_query").bindparams(search_query=fts5_query(words))
+        scoped = fts5_query([prefix + word for word in words])
+        match = text("index_search MATCH :search_query").bindparams(search_query=scoped)
         return match, literal_column(FTS5_RANK)
 
 
@@ -104,7 +107,8 @@ async def product_edges(
     # Only products sold in the currency: one without a price there cannot be bought.
     query = query.join(price, price_join)
     if words:
-        condition, rank = SearchEngine(dialect).match(words)
+        prefix = word_prefix(tenant.id, resolve_locale(tenant, locale))
+        condition, rank = SearchEngine(dialect).match(words, prefix)
         query = query.join(SEARCH, SEARCH.c.doc_key == listing.search_key).where(condition)
     if flt.category is not None:
         query = query.where(_category_condition(flt.category, dialect))
@@ -205,8 +209,8 @@ async def search(
     if not words:
         raise ValidationFailed(errors={"q": ["type at least one word"]})
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    condition, rank = SearchEngine(dialect).match(words)
     chosen = resolve_locale(tenant, locale)
+    condition, rank = SearchEngine(dialect).match(words, word_prefix(tenant.id, chosen))
     ranked = (
         (
             await session.execute(

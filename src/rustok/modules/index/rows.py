@@ -9,6 +9,7 @@ aware UTC datetimes, decoded JSON, booleans), so answers are the same byte for b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -170,16 +171,17 @@ class RowReader:
         return ContentRow(**dict(zip(_columns(ContentRow), values, strict=True)))
 
     def search_row(self, row: Row) -> Any:
-        from rustok.modules.index.queries import SearchHit
-
+        # Only the columns the hit shows are converted (a product's or a content's).
         (_, product_id, p_title, handle, subtitle, published, node_id, kind, c_title, slug,
-         excerpt, status) = (c(v) for c, v in zip(self._search, row, strict=True))  # fmt: skip
-        if product_id is not None and published:
-            return SearchHit(type="product", id=product_id, kind="product", title=p_title,
-                             handle_or_slug=handle, excerpt=subtitle)  # fmt: skip
+         excerpt, status) = row  # fmt: skip
+        convert = self._search
+        if product_id is not None and convert[_PUBLISHED](published):
+            return _search_hit()(type="product", id=convert[_PRODUCT_ID](product_id),
+                                 kind="product", title=p_title, handle_or_slug=handle,
+                                 excerpt=subtitle)  # fmt: skip
         if node_id is not None and status == "published":
-            return SearchHit(type="content", id=node_id, kind=kind, title=c_title,
-                             handle_or_slug=slug, excerpt=excerpt)  # fmt: skip
+            return _search_hit()(type="content", id=convert[_NODE_ID](node_id), kind=kind,
+                                 title=c_title, handle_or_slug=slug, excerpt=excerpt)  # fmt: skip
         return None
 
     @staticmethod
@@ -239,3 +241,12 @@ class RowReader:
 
 _SEARCH_NAMES = ("doc_key", "product_id", "title", "handle", "subtitle", "is_published",
                  "node_id", "kind", "title", "slug", "excerpt", "status")  # fmt: skip
+_PRODUCT_ID, _PUBLISHED, _NODE_ID = 1, 5, 6
+
+
+@functools.cache
+def _search_hit() -> Any:
+    """``queries.SearchHit`` (queries imports this module)."""
+    from rustok.modules.index.queries import SearchHit
+
+    return SearchHit

@@ -5,12 +5,25 @@ the migrations (``index_search``, outside the ORM metadata). Both see the same n
 words (``text.py``) and rank title matches far above body matches, so a fixed corpus gives
 the same order on both — the tests check it.
 
-Every entry also carries one *scope* token naming its tenant and locale
-(:func:`scope_token`), indexed like a word (an FTS5 column of its own, a lexeme of the
-``tsvector``), and every query asks for it: the full-text index itself narrows a search to
-one tenant's locale instead of matching every tenant's documents and filtering afterwards.
-The token weighs nothing in the rank (weight 0 in ``bm25``; ``ts_rank`` is not asked for it),
-and a visitor's words never match it (:data:`FTS5_WORD_COLUMNS`, :data:`WORD_WEIGHTS`).
+Every entry carries its tenant and locale in the full-text index itself, so a search finds
+one tenant's locale through the index instead of matching every tenant's documents and
+filtering afterwards:
+
+- PostgreSQL: one *scope* lexeme (:func:`scope_token`, weight C) in the ``tsvector``, asked
+  for with the words (``words && scope``); ``ts_rank`` reads one document only and is not
+  asked for the scope (:data:`WORD_WEIGHTS`).
+- SQLite: each word of an entry is indexed as its *scoped word* (:func:`word_prefix` + the
+  word: ``s<tenant><locale>_red``), and a query asks for the scoped words only. The match
+  then reads this tenant's locale's entries alone, and so does ``bm25``'s count of the
+  entries holding each word (the entry count and average length stay the whole table's),
+  where a separate scope phrase made every search count every tenant's entries of each word
+  and all of its own entries (the ranking statement for "red", 1,346 matches in a
+  10,000-product shop among 1,000 others: 3.5 → 1.7 ms CPU, median). ``_`` joins the two:
+  a token character of this table's tokenizer that normalised text never holds, so no
+  written word can pass for another scope's. The ``scope`` column (the token alone) stays
+  for the entries' lengths, which ``bm25`` weighs; its weight is 0.
+
+A visitor's words never match a scope token (:data:`FTS5_WORD_COLUMNS`, :data:`WORD_WEIGHTS`).
 """
 
 from __future__ import annotations
@@ -48,9 +61,11 @@ SEARCH: Any = Table(
 # FTS5 columns: doc_key, tenant_id, locale, kind, title, body, scope. Titles weigh ten times.
 FTS5_RANK = "bm25(index_search, 0.0, 0.0, 0.0, 0.0, 10.0, 1.0, 0.0)"
 # What a visitor's words may match: never the scope token, which every entry holds (a word
-# is a prefix query, so "s" would match them all) — the FTS5 columns before it, the
-# ``tsvector`` weights of title (A) and body (D), not the scope's (C).
-FTS5_WORD_COLUMNS = "{locale kind title body}"
+# is a prefix query, so "s" would match them all) — the FTS5 word columns, the ``tsvector``
+# weights of title (A) and body (D), not the scope's (C).
+FTS5_WORD_COLUMNS = "{title body}"
+# Joins an FTS5 entry's scope token and each of its words (see the module's docstring).
+WORD_SEPARATOR = "_"
 WORD_WEIGHTS = "AD"
 SCOPE_WEIGHT = "C"
 
@@ -65,6 +80,17 @@ def scope_token(tenant_id: uuid.UUID | str, locale: str) -> str:
     whole (``s`` + the tenant's 32 hex digits + the locale without hyphens)."""
     tenant = tenant_id.hex if isinstance(tenant_id, uuid.UUID) else uuid.UUID(tenant_id).hex
     return f"s{tenant}{locale.lower().replace('-', 'x')}"
+
+
+def word_prefix(tenant_id: uuid.UUID | str, locale: str) -> str:
+    """What each word of a tenant's locale's FTS5 entries starts with."""
+    return scope_token(tenant_id, locale) + WORD_SEPARATOR
+
+
+def scoped_words(prefix: str, normalised: str) -> str:
+    """Normalised text (``text.normalise``: words and single spaces) with every word
+    scoped; the migration ``20261206_0018`` does the same in SQL."""
+    return " ".join(prefix + word for word in normalised.split())
 
 
 class SearchEngine:
@@ -94,8 +120,9 @@ class SearchEngine:
         return literal_column(f"{table.name}.rowid")
 
     def params(self, words: list[str], tenant_id: uuid.UUID, locale: str) -> dict[str, Any]:
-        scope = scope_token(tenant_id, locale)
         if self.dialect == "postgresql":
             weighted = tsquery(words).replace(":*", f":*{WORD_WEIGHTS}")
-            return {"search_query": weighted, "search_scope": scope}
-        return {"search_query": f"scope:{scope} AND ({FTS5_WORD_COLUMNS} : ({fts5_query(words)}))"}
+            return {"search_query": weighted, "search_scope": scope_token(tenant_id, locale)}
+        prefix = word_prefix(tenant_id, locale)
+        scoped = fts5_query([prefix + word for word in words])
+        return {"search_query": f"{FTS5_WORD_COLUMNS} : ({scoped})"}

@@ -20,7 +20,7 @@ from rustok.core.read_cache import mark_changed
 from rustok.core.tracing import child_span
 from rustok.modules.index.documents import ContentDocument, ProductDocument
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
-from rustok.modules.index.search import scope_token, search_entry_id
+from rustok.modules.index.search import scope_token, scoped_words, search_entry_id, word_prefix
 from rustok.modules.index.text import normalise
 
 PRODUCTS: Any = ProductListing.__table__
@@ -271,13 +271,19 @@ class ListingStore:
                 {**params, "entry_id": search_entry_id(key)},
             )
         else:
+            prefix = word_prefix(self._tenant_id, locale)  # FTS5 indexes scoped words
             await self._session.execute(
                 text(
                     "INSERT INTO index_search "
                     "(rowid, doc_key, tenant_id, locale, kind, title, body, scope) "
                     "VALUES (:rowid, :key, :tenant, :locale, :kind, :title, :body, :scope)"
                 ),
-                {**params, "rowid": search_entry_id(key)},
+                {
+                    **params,
+                    "rowid": search_entry_id(key),
+                    "title": scoped_words(prefix, params["title"]),
+                    "body": scoped_words(prefix, params["body"]),
+                },
             )
 
     async def _drop_search_entry(self, key: str) -> None:
