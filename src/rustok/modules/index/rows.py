@@ -9,7 +9,6 @@ aware UTC datetimes, decoded JSON, booleans), so answers are the same byte for b
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -108,7 +107,7 @@ def _sqlite_datetime(value: Any) -> dt.datetime | None:
 
 
 def _sqlite_json(value: Any) -> Any:
-    return None if value is None else json.loads(value)
+    return None if value is None else msgspec.json.decode(value)  # the values json gives
 
 
 def _sqlite_bool(value: Any) -> bool | None:
