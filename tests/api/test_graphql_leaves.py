@@ -89,7 +89,8 @@ class Query:
 
     @strawberry.field
     def shelf(self, kind: str) -> Shelf:
-        return SHELVES[kind]()
+        made: Shelf = SHELVES[kind]()
+        return made
 
 
 def _schema(context: type[Any]) -> strawberry.Schema:
