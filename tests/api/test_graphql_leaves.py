@@ -63,7 +63,18 @@ def _item(n: int, **changes: Any) -> Item:
     return Item(**values)
 
 
+@strawberry.type
+class Shelf:
+    """Plain list fields: of objects, of nullable objects, of lists of leaves."""
+
+    name: str
+    items: list[Item]
+    gaps: list[Item | None] | None
+    grid: list[list[int]]
+
+
 BROKEN: dict[str, list[Item]] = {}
+SHELVES: dict[str, Any] = {}
 
 
 @strawberry.type
@@ -75,6 +86,11 @@ class Query:
     @strawberry.field
     def broken(self, kind: str) -> list[Item]:
         return BROKEN[kind]
+
+    @strawberry.field
+    def shelf(self, kind: str) -> Shelf:
+        made: Shelf = SHELVES[kind]()
+        return made
 
 
 def _schema(context: type[Any]) -> strawberry.Schema:
@@ -97,13 +113,21 @@ DOCUMENTS = [
     "{ edges { cursor node { id key title subtitle colour rank } } }",
     "{ edges { c: cursor node { __typename t: title id t2: title } } }",
     "{ edges { node { price { amount currency } compareAt { amount } } } }",
-    "{ edges { node { title tags } } }",  # a list of leaves: the normal path
+    "{ edges { node { title tags } } }",  # a list of leaves
     "{ edges { node { title shout(times: 2) } } }",  # a resolver with arguments
     "{ edges { node { ...F } } } fragment F on Item { id title colour }",
     "query($s: Boolean!) { edges { node { id title @include(if: $s) subtitle @skip(if: $s) } } }",
     '{ broken(kind: "null-title") { id title } }',
     '{ broken(kind: "big") { id big } }',
     '{ broken(kind: "null-price") { id price { amount } } }',
+    '{ broken(kind: "nan-rank") { id rank } }',
+    '{ shelf(kind: "plain") { name items { id title tags price { amount } } gaps { id } grid } }',
+    '{ shelf(kind: "plain") { items { title } ...G } } fragment G on Shelf { gaps { key } }',
+    '{ shelf(kind: "null-item") { name items { id } } }',
+    '{ shelf(kind: "null-gap") { name gaps { id } } }',
+    '{ shelf(kind: "big-in-grid") { name grid } }',
+    '{ shelf(kind: "generator") { name items { id } grid } }',
+    '{ shelf(kind: "awaitable-item") { name items { id title } } }',
 ]
 
 
@@ -114,6 +138,28 @@ def broken_items() -> None:
             "null-title": [_item(1), _item(2, title=None), _item(3)],
             "big": [_item(1), _item(2, big=2**40)],
             "null-price": [_item(1, price=None)],
+            "nan-rank": [_item(1), _item(2, rank=float("nan"))],
+        }
+    )
+
+    async def later(n: int) -> Item:
+        return _item(n)
+
+    def shelf(items: Any = None, gaps: Any = None, grid: Any = None) -> Any:
+        return lambda: Shelf(
+            name="s", items=[_item(1), _item(2)] if items is None else items(),
+            gaps=[_item(3), None] if gaps is None else gaps(),
+            grid=[[1, 2], [3]] if grid is None else grid(),
+        )  # fmt: skip
+
+    SHELVES.update(
+        {
+            "plain": shelf(),
+            "null-item": shelf(items=lambda: [_item(1), None]),
+            "null-gap": shelf(gaps=lambda: None),
+            "big-in-grid": shelf(grid=lambda: [[1], [2**40]]),
+            "generator": shelf(items=lambda: (_item(n) for n in (1, 2)), grid=lambda: ([1],)),
+            "awaitable-item": shelf(items=lambda: [_item(1), later(2)]),
         }
     )
 
@@ -158,3 +204,22 @@ async def test_the_short_path_is_taken_for_plain_objects_only() -> None:
     Recording.fast = []
     await _schema(Recording).execute("{ edges { node { title shout } } }")
     assert "Item" not in Recording.fast and "Edge" not in Recording.fast
+
+
+async def test_plain_lists_are_completed_in_the_short_path() -> None:
+    Recording.fast = []
+    result = await _schema(Recording).execute(
+        '{ shelf(kind: "plain") { name items { id tags } gaps { id } grid } }'
+    )
+    assert result.errors is None
+    assert result.data == {"shelf": {
+        "name": "s", "items": [{"id": "i1", "tags": ["t1"]}, {"id": "i2", "tags": ["t2"]}],
+        "gaps": [{"id": "i3"}, None], "grid": [[1, 2], [3]],
+    }}  # fmt: skip
+    # The shelf in one go, its lists and their items inside it.
+    assert Recording.fast == ["Shelf"]
+    result = await _schema(Recording).execute(
+        '{ shelf(kind: "awaitable-item") { items { id } } }'
+    )  # an awaitable item: the normal path, which awaits it
+    assert result.errors is None
+    assert result.data == {"shelf": {"items": [{"id": "i1"}, {"id": "i2"}]}}

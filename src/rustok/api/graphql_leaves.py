@@ -8,13 +8,16 @@ from an attribute (Strawberry's basic fields: no resolver, no permission, no ext
 no arguments. When every field selected on an object is one, the object is completed here in
 one loop: read the attribute, coerce it as graphql-core would. A plain object field (an
 attribute holding an object type without ``is_type_of``) whose own selection is all plain
-leaves is completed the same way, so a connection's edges (``node`` and ``cursor``) are too.
+leaves is completed the same way, and so is a plain list field (a Python list or tuple) of
+plain leaves or plain objects: a connection's ``edges`` with their ``node`` and ``cursor``,
+a product's variants, its tags.
 
 Anything else takes the normal path, unchanged: a field with a resolver, arguments, a
-deferred fragment, an object or list type; a field middleware (an extension with a
-``resolve`` hook) in the request; and — so that errors are exactly graphql-core's — an object
-where a non-null field reads ``None``, an awaitable, or a value the scalar cannot coerce
-(the normal path then runs for that object and reports it).
+deferred fragment or a streamed list; an abstract type; a field middleware (an extension
+with a ``resolve`` hook) in the request; and — so that errors are exactly graphql-core's —
+an object where a non-null field or list item reads ``None``, an awaitable, another
+iterable than a list or tuple, or a value the scalar cannot coerce (the normal path then
+runs for that object and reports it).
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
     GraphQLObjectType,
+    GraphQLString,
     Undefined,
     get_nullable_type,
     is_leaf_type,
+    is_list_type,
     is_non_null_type,
     is_object_type,
 )
@@ -43,6 +50,9 @@ Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool]
 TYPENAME = "__typename"
 FAIL = object()
 PLAIN = frozenset({str, int, float, bool})  # never awaitable: no check needed
+# graphql-core's own scalars return a value of these exact types as it is (an Int is checked
+# for its range and a Float for being finite, so they are coerced).
+AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 
 
@@ -93,7 +103,7 @@ def _leaf(
 ) -> Leaf | None:  # fmt: skip
     """The plan of one selected field, or None when it needs the normal path."""
     node = details[0].node
-    if any(d.defer_usage is not None or d.node.arguments for d in details):
+    if any(d.defer_usage is not None or d.node.arguments or _streamed(d.node) for d in details):
         return None
     if node.name.value == TYPENAME:
         return (response_name, None, _typename(parent_type), True)
@@ -103,10 +113,29 @@ def _leaf(
     read = _reader((field.extensions or {}).get(DEFINITION_BACKREF))
     if read is None:
         return None
-    output = get_nullable_type(field.type)
-    non_null = is_non_null_type(field.type)
+    complete = _completion(context, get_nullable_type(field.type), details)
+    if complete is None:
+        return None
+    return (response_name, read, complete, is_non_null_type(field.type))
+
+
+def _streamed(node: Any) -> bool:
+    return any(directive.name.value == "stream" for directive in node.directives or ())
+
+
+def _completion(
+    context: LeafExecutionContext, output: Any, details: Any
+) -> Callable[[Any], Any] | None:
+    """How a value (not None) of the nullable type ``output`` is completed, or None when
+    the normal path must complete it."""
     if is_leaf_type(output):
-        return (response_name, read, _coercion(output.coerce_output_value), non_null)
+        return _coercion(output.coerce_output_value, AS_IS.get(output))
+    if is_list_type(output):
+        item_type = output.of_type
+        item = _completion(context, get_nullable_type(item_type), details)
+        if item is None:
+            return None
+        return _list(item, is_non_null_type(item_type), context.is_awaitable)
     if not is_object_type(output) or output.is_type_of is not None:
         return None
     grouped, deferred, _ = context.collect_subfields(output, details)
@@ -115,7 +144,7 @@ def _leaf(
     plan = context._plan(output, grouped)
     if plan is None:
         return None
-    return (response_name, read, _object(plan, output, context.is_awaitable), non_null)
+    return _object(plan, output, context.is_awaitable)
 
 
 def _reader(definition: Any) -> Callable[[Any], Any] | None:
@@ -133,8 +162,10 @@ def _typename(parent_type: GraphQLObjectType) -> Callable[[Any], Any]:
     return lambda _: parent_type.name
 
 
-def _coercion(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _coercion(coerce: Callable[[Any], Any], as_is: type | None) -> Callable[[Any], Any]:
     def complete(value: Any) -> Any:
+        if type(value) is as_is:
+            return value
         try:
             coerced = coerce(value)
         except Exception:  # noqa: BLE001 - the normal path reports it, as a field error
@@ -150,6 +181,30 @@ def _object(
     def complete(value: Any) -> Any:
         completed = _complete(plan, object_type, value, is_awaitable)
         return FAIL if completed is None else completed
+
+    return complete
+
+
+def _list(
+    item: Callable[[Any], Any], non_null: bool, is_awaitable: Callable[[Any], bool]
+) -> Callable[[Any], Any]:
+    def complete(values: Any) -> Any:
+        if type(values) is not list and type(values) is not tuple:
+            return FAIL  # another iterable (a generator may not be read twice)
+        result: list[Any] = []
+        for value in values:
+            if value is None:
+                if non_null:
+                    return FAIL
+                result.append(None)
+                continue
+            if type(value) not in PLAIN and is_awaitable(value):
+                return FAIL  # the normal path awaits it (the same object: not closed here)
+            completed = item(value)
+            if completed is FAIL:
+                return FAIL
+            result.append(completed)
+        return result
 
     return complete
 

@@ -71,3 +71,35 @@ async def test_graphql_list_costs_constant_queries(
         assert body.get("data") and len(body["data"]["storeProducts"]["edges"]) == n, body
         counts.append(counter.counts)
     assert counts == [(1, 0)] * 3  # one raw statement per list, nothing through the ORM
+
+
+async def test_edge_cursors_are_made_when_a_query_may_read_them(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """Edge cursors are encoded only when asked for (directly, by alias or in a fragment);
+    the end cursor is the same either way."""
+    tenant = await app.tenancy.directory.by_id(DEFAULT_TENANT_ID)
+    assert tenant is not None
+    await write(app.platform, tenant, *(product(f"Thing {n}", n) for n in range(4)))
+    page = "pageInfo { endCursor }"
+    asked = {
+        "direct": f"{{ storeProducts(first: 3) {{ edges {{ cursor node {{ handle }} }} {page} }} }}",
+        "alias": f"{{ storeProducts(first: 3) {{ edges {{ c: cursor }} {page} }} }}",
+        "fragment": f"{{ storeProducts(first: 3) {{ edges {{ ...E }} {page} }} }} "
+        "fragment E on StoreProductEdge { cursor }",
+        "inline": f"{{ storeProducts(first: 3) {{ ... on StoreProductConnection "
+        f"{{ edges {{ cursor }} }} {page} }} }}",
+    }
+    answers = {name: (await gql(client, query))["data"]["storeProducts"]
+               for name, query in asked.items()}  # fmt: skip
+    cursors = [e["cursor"] for e in answers["direct"]["edges"]]
+    assert len(set(cursors)) == 3 and all(cursors)
+    assert [e["c"] for e in answers["alias"]["edges"]] == cursors
+    assert [e["cursor"] for e in answers["fragment"]["edges"]] == cursors
+    assert [e["cursor"] for e in answers["inline"]["edges"]] == cursors
+    unasked = f"{{ storeProducts(first: 3) {{ edges {{ node {{ handle }} }} {page} }} }}"
+    bare = (await gql(client, unasked))["data"]["storeProducts"]
+    assert bare["pageInfo"]["endCursor"] == cursors[-1]
+    assert [e["node"]["handle"] for e in bare["edges"]] == [
+        e["node"]["handle"] for e in answers["direct"]["edges"]
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 import strawberry
+from graphql import FieldNode, SelectionSetNode
 from strawberry.scalars import JSON
 
 from rustok.core.context import TenantRef
@@ -115,6 +116,28 @@ def _tenant(info: RustokInfo) -> TenantRef:
     return tenant
 
 
+def _may_select(selection_set: SelectionSetNode | None, path: tuple[str, ...]) -> bool:
+    """Whether the field ``path`` (names from here) may be selected: a fragment on the way
+    counts as selecting it (it is not worth resolving here)."""
+    if selection_set is None:
+        return False
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode):
+            return True
+        if selection.name.value == path[0] and (
+            len(path) == 1 or _may_select(selection.selection_set, path[1:])
+        ):
+            return True
+    return False
+
+
+def _asks_edge_cursors(info: RustokInfo) -> bool:
+    """Whether an edge's ``cursor`` may be read (each costs an encoding; the end cursor
+    alone is always made)."""
+    nodes = info._raw_info.field_nodes  # graphql-core's: the selections, as parsed
+    return any(_may_select(node.selection_set, ("edges", "cursor")) for node in nodes)
+
+
 @strawberry.type
 class StorefrontQuery:
     @strawberry.field(permission_classes=[Public], description="Published products (read model).")
@@ -138,10 +161,14 @@ class StorefrontQuery:
         )  # fmt: skip
         tenant, runtime = _tenant(info), storefront(info.context.platform)
         chosen = queries.resolve_locale(tenant, params.locale)
+        every = _asks_edge_cursors(info)
         page = await cached_read(
-            runtime, tenant.id, ("edges", chosen, tenant.currency_code, flt),
-            lambda: runtime.reads.product_edges(tenant, chosen, flt),
+            runtime, tenant.id, ("edges", chosen, tenant.currency_code, flt, every),
+            lambda: runtime.reads.product_edges(tenant, chosen, flt, every_cursor=every),
         )  # fmt: skip
+        # Without edge cursors asked for, the page has the last one only (the end cursor),
+        # and the other edges' cursor is never read.
+        cursors = page.cursors if every else [""] * (len(page.items) - 1) + page.cursors
         edges = [
             StoreProductEdge(cursor=cursor, node=StoreProductSummary(
                 id=strawberry.ID(str(i.id)), handle=i.handle, title=i.title,
@@ -149,12 +176,12 @@ class StorefrontQuery:
                 compare_at_max=_money(i.compare_at_max), currency_code=i.currency_code,
                 in_stock=i.in_stock, on_sale=i.on_sale, thumbnail=i.thumbnail,
             ))
-            for i, cursor in zip(page.items, page.cursors, strict=True)
+            for i, cursor in zip(page.items, cursors, strict=True)
         ]  # fmt: skip
         return StoreProductConnection(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None
+                has_next_page=page.has_more, end_cursor=page.cursors[-1] if edges else None
             ),
         )
 

@@ -19,7 +19,7 @@ from sqlalchemy import Select, String, and_, bindparam, exists, func, literal_co
 from rustok.core.context import TenantRef
 from rustok.core.errors import ValidationFailed
 from rustok.modules.index.models import ContentListing, ProductListing, ProductPrice
-from rustok.modules.index.rows import ContentRow, ProductRow, RowReader
+from rustok.modules.index.rows import LIST_COLUMNS, ContentRow, ListRow, ProductRow, RowReader
 from rustok.modules.index.search import SEARCH, SearchEngine, scope_token
 from rustok.modules.index.text import query_words
 from rustok.web.cursors import InvalidCursor, Offset, decode_cursor, encode_cursor
@@ -156,13 +156,11 @@ _KEYS: dict[str, tuple[Any, bool]] = {
     "price": (PRICES.c.price_min, False),
     "price_desc": (PRICES.c.price_max, True),
 }
-_LIST_COLUMNS = (
-    PRODUCTS.c.product_id, PRODUCTS.c.handle, PRODUCTS.c.title, PRODUCTS.c.in_stock,
-    PRODUCTS.c.on_sale, PRODUCTS.c.thumbnail_url, PRODUCTS.c.locale, PRODUCTS.c.published_at,
-    PRODUCTS.c.sort_title, PRICES.c.price_min, PRICES.c.price_max, PRICES.c.compare_at_max,
-)  # fmt: skip
-_ID, _HANDLE, _TITLE, _IN_STOCK, _ON_SALE, _THUMB, _LOCALE, _PUBLISHED, _SORT_TITLE = range(9)
-_PRICE_MIN, _PRICE_MAX, _COMPARE_MAX = 9, 10, 11
+# ListRow's columns, in its order.
+_LIST_COLUMNS = tuple(
+    PRICES.c[name] if name.startswith(("price_", "compare_at_")) else PRODUCTS.c[name]
+    for name in LIST_COLUMNS
+)
 
 
 def _list_shape(
@@ -260,28 +258,35 @@ class StorefrontReads:
             values["offset"] = offset
         keyset = isinstance(after, DateCursor | TitleCursor | PriceCursor)
         shape = _list_shape(flt, sort, bool(words), category_id, keyset)
-        rows = await self._rows.fetch(
-            tenant.id,
-            shape,
-            lambda: _list_statement(shape, self.dialect),
-            values,
-            self._rows.list_row,
+        fetched = await self._rows.fetch(
+            tenant.id, shape, lambda: _list_statement(shape, self.dialect), values,
+            lambda found: (len(found) > limit, self._rows.list_rows(found[:limit])),
             quick=not words,
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
+        )  # fmt: skip
+        more, rows = fetched
         items = [
             ProductSummary(
-                id=row[_ID], handle=row[_HANDLE], title=row[_TITLE], price_min=row[_PRICE_MIN],
-                price_max=row[_PRICE_MAX], compare_at_max=row[_COMPARE_MAX],
-                currency_code=currency, in_stock=row[_IN_STOCK], on_sale=row[_ON_SALE],
-                thumbnail=row[_THUMB], locale=row[_LOCALE],
+                id=row.product_id, handle=row.handle, title=row.title, price_min=row.price_min,
+                price_max=row.price_max, compare_at_max=row.compare_at_max,
+                currency_code=currency, in_stock=row.in_stock, on_sale=row.on_sale,
+                thumbnail=row.thumbnail_url, locale=row.locale,
             )
             for row in rows
         ]  # fmt: skip
         first = 0 if every_cursor else max(len(rows) - 1, 0)
-        cursors = [_cursor(sort, rows[i], offset + i + 1) for i in range(first, len(rows))]
+        cursors = [self._cursor(sort, rows[i], offset + i + 1) for i in range(first, len(rows))]
         return ProductEdges(items=items, cursors=cursors, has_more=more)
+
+    def _cursor(self, sort: Sort, row: ListRow, position: int) -> str:
+        if sort == "relevance":
+            return encode_cursor(RelevanceCursor(s=sort, o=position))
+        if sort in ("newest", "oldest"):
+            published = self._rows.published(row.published_at)
+            return encode_cursor(DateCursor(s=sort, v=published, id=row.product_id))
+        if sort == "title":
+            return encode_cursor(TitleCursor(s=sort, v=row.sort_title, id=row.product_id))
+        price = row.price_min if sort == "price" else row.price_max
+        return encode_cursor(PriceCursor(s=sort, v=price, id=row.product_id))
 
     async def list_products(
         self, tenant: TenantRef, locale: str | None, flt: ProductFilter
@@ -295,7 +300,7 @@ class StorefrontReads:
     ) -> ProductRow | None:
         values = {"locale": resolve_locale(tenant, locale), "handle": handle}
         rows = await self._rows.fetch(
-            tenant.id, "product", self._rows.product_statement, values, self._rows.product_row,
+            tenant.id, "product", self._rows.product_statement, values, self._rows.product_rows,
             quick=True,
         )  # fmt: skip
         return rows[0] if rows else None
@@ -305,7 +310,7 @@ class StorefrontReads:
     ) -> ContentRow | None:
         values = {"locale": resolve_locale(tenant, locale), "kind": kind, "slug": slug}
         rows = await self._rows.fetch(
-            tenant.id, "content", self._rows.content_statement, values, self._rows.content_row,
+            tenant.id, "content", self._rows.content_statement, values, self._rows.content_rows,
             quick=True,
         )  # fmt: skip
         return rows[0] if rows else None
@@ -321,20 +326,9 @@ class StorefrontReads:
         values = {"locale": chosen, "limit": min(max(limit, 1), MAX_LIMIT),
                   **SearchEngine(self.dialect).params(words, tenant.id, chosen)}  # fmt: skip
         rows = await self._rows.fetch(
-            tenant.id, "search", self._rows.search_statement, values, self._rows.search_row
+            tenant.id, "search", self._rows.search_statement, values, self._rows.search_rows
         )
         return [hit for hit in rows if hit is not None]
-
-
-def _cursor(sort: Sort, row: Any, position: int) -> str:
-    if sort == "relevance":
-        return encode_cursor(RelevanceCursor(s=sort, o=position))
-    if sort in ("newest", "oldest"):
-        return encode_cursor(DateCursor(s=sort, v=row[_PUBLISHED], id=row[_ID]))
-    if sort == "title":
-        return encode_cursor(TitleCursor(s=sort, v=row[_SORT_TITLE], id=row[_ID]))
-    price = row[_PRICE_MIN] if sort == "price" else row[_PRICE_MAX]
-    return encode_cursor(PriceCursor(s=sort, v=price, id=row[_ID]))
 
 
 __all__ = ["scope_token"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -71,6 +70,27 @@ class ContentRow(msgspec.Struct, frozen=True, kw_only=True):
     published_at: dt.datetime | None
 
 
+class ListRow(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A row of the storefront list, its columns in the statement's order, converted by
+    msgspec in one call for all rows (UUIDs from SQLite's hex digits, booleans from its
+    0/1). ``published_at`` stays the driver's value: only a cursor reads it
+    (:meth:`RowReader.published`)."""
+
+    product_id: uuid.UUID
+    handle: str
+    title: str
+    in_stock: bool
+    on_sale: bool
+    thumbnail_url: str | None
+    locale: str
+    published_at: Any
+    sort_title: str
+    price_min: int
+    price_max: int
+    compare_at_max: int | None
+
+
+LIST_COLUMNS = ListRow.__struct_fields__
 _PRODUCT_UUIDS = {"product_id"}
 _CONTENT_UUIDS = {"node_id"}
 _JSON = {"category_ids", "category_names", "category_handles", "tags", "options", "variants",
@@ -88,7 +108,7 @@ def _sqlite_datetime(value: Any) -> dt.datetime | None:
 
 
 def _sqlite_json(value: Any) -> Any:
-    return None if value is None else json.loads(value)
+    return None if value is None else msgspec.json.decode(value)  # the values json gives
 
 
 def _sqlite_bool(value: Any) -> bool | None:
@@ -136,31 +156,33 @@ class RowReader:
         self.pool = pool
         self.reads = reads
         self.dialect = pool.dialect
-        list_names = ("product_id", "handle", "title", "in_stock", "on_sale", "thumbnail_url",
-                      "locale", "published_at", "sort_title", "price_min", "price_max",
-                      "compare_at_max")  # fmt: skip
-        self._list = converters(list_names, self.dialect)
-        # Only the columns whose driver value is not already the answer's (the rest is
-        # copied as it is: a list converts 21 rows).
-        self._list_converted = [(i, c) for i, c in enumerate(self._list) if c is not _same]
+        self.published = converters(("published_at",), self.dialect)[0]
         self._product = converters(_columns(ProductRow), self.dialect)
         self._content = converters(_columns(ContentRow), self.dialect)
         self._search = converters(_SEARCH_NAMES, self.dialect)
 
     async def fetch(
         self, tenant_id: uuid.UUID, shape: Any, build: Callable[[], Select[Any] | InnerJoined],
-        values: Mapping[str, Any], convert: Callable[[Row], T], *, quick: bool = False,
-    ) -> list[T]:  # fmt: skip
-        """``quick``: an indexed lookup (no full-text match), see ``ReadPool.fetch``."""
+        values: Mapping[str, Any], convert: Callable[[list[Row]], T], *, quick: bool = False,
+    ) -> T:  # fmt: skip
+        """``convert(rows)``; ``quick``: an indexed lookup (no full-text match), see
+        ``ReadPool.fetch``."""
         read = self.reads.get(shape, build)
-        rows = await self.pool.fetch(read.sql, read.params(tenant_id, values), quick=quick)
-        return [convert(row) for row in rows]
+        return convert(await self.pool.fetch(read.sql, read.params(tenant_id, values), quick=quick))
 
-    def list_row(self, row: Row) -> list[Any]:
-        values = list(row)
-        for i, convert in self._list_converted:
-            values[i] = convert(values[i])
-        return values
+    def list_rows(self, rows: Sequence[Row]) -> list[ListRow]:
+        if self.dialect != "sqlite":  # asyncpg's records: msgspec converts sequences
+            return msgspec.convert([tuple(row) for row in rows], list[ListRow])
+        return msgspec.convert(rows, list[ListRow], strict=False)  # 0/1 as booleans
+
+    def product_rows(self, rows: list[Row]) -> list[ProductRow]:
+        return [self.product_row(row) for row in rows]
+
+    def content_rows(self, rows: list[Row]) -> list[ContentRow]:
+        return [self.content_row(row) for row in rows]
+
+    def search_rows(self, rows: list[Row]) -> list[Any]:
+        return [self.search_row(row) for row in rows]
 
     def product_row(self, row: Row) -> ProductRow:
         values = (convert(value) for convert, value in zip(self._product, row, strict=True))
