@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.di import Provide
 from litestar.exceptions import MissingDependencyException
 from litestar.plugins import PluginProtocol
@@ -22,6 +22,7 @@ from rustok.api.admin.router import admin_routers, admin_ui_of
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.early_stop import resend_early_stop
+from rustok.api.fresh_router import FreshRouter
 from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
 from rustok.api.graphql_shortcut import GraphQLShortcut
@@ -168,7 +169,7 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
     built on first use, reads the modules and settings of the ``platform`` given here.
     """
     module_routers = [
-        Router(
+        FreshRouter(
             path="/",
             route_handlers=list(m.route_handlers),
             guards=[module_enabled(m.slug)],
@@ -261,7 +262,7 @@ class _Litestar(Litestar):
 
 
 def _litestar(
-    settings: Settings, platform: Platform, lifespan: Lifespan, module_routers: list[Router]
+    settings: Settings, platform: Platform, lifespan: Lifespan, module_routers: list[FreshRouter]
 ) -> Litestar:
     # The API's controllers and the modules' routers are registered on the app itself, not
     # in a router of their own: Litestar deep-copies a router on registration, so a nested

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.utils.version import get_version as litestar_version
 
 from rustok import __version__
+from rustok.api.fresh_router import FreshRouter
 from rustok.api.openapi import build_document
 from rustok.core.logging import get_logger
 from rustok.core.metrics import render_metrics
@@ -192,4 +193,5 @@ def docs_assets_router() -> Router:
         directories=[_swagger_static_dir()],
         include_in_schema=False,
         opt={"public": True, "http_only": "Swagger UI's static files"},
+        router_class=FreshRouter,
     )

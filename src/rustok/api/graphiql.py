@@ -14,6 +14,8 @@ from pathlib import Path
 from litestar import Router
 from litestar.static_files import create_static_files_router
 
+from rustok.api.fresh_router import FreshRouter
+
 GRAPHIQL_ASSETS_PATH = "/docs/graphiql"
 GRAPHIQL_DIR = Path(__file__).parent / "static" / "graphiql"
 
@@ -88,4 +90,5 @@ def graphiql_assets_router() -> Router:
         directories=[GRAPHIQL_DIR],
         include_in_schema=False,
         opt={"public": True, "http_only": "GraphiQL's static files"},
+        router_class=FreshRouter,
     )

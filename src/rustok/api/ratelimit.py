@@ -31,7 +31,7 @@ from rustok.auth.tokens import AccessTokens
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
 from rustok.core.logging import get_logger
-from rustok.core.redis_guard import REDIS_UNAVAILABLE, RedisGuard
+from rustok.core.redis_guard import RedisGuard
 from rustok.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class RateLimitMiddleware:
             return local
         try:
             return await redis.call(lambda: self._hit_with(shared, key, items))
-        except REDIS_UNAVAILABLE:
+        except redis.unavailable:
             return local  # the breaker counted it and logs when it opens
         except Exception as exc:  # noqa: BLE001 - a storage library error: limit locally
             _log.warning("rate limit store failed; limiting locally", error=repr(exc))

@@ -18,17 +18,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from redis.asyncio import Redis
-from redis.asyncio.client import PubSub
-from redis.exceptions import RedisError
 
 from rustok.core.checks import CheckResult
 from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
-from rustok.core.redis_guard import REDIS_UNAVAILABLE, RedisGuard
+from rustok.core.redis_guard import RedisGuard
+
+if TYPE_CHECKING:  # imported by the guard, only when Redis is configured
+    from redis.asyncio import Redis
+    from redis.asyncio.client import PubSub
 
 CHANNEL = "rustok:cache:invalidate"
 RECONNECT_DELAYS = (0.1, 0.5, 1.0, 2.0, 5.0)
@@ -75,7 +76,7 @@ class InvalidationBus:
         message = msgspec.json.encode(Invalidation(self._origin, list(keys)))
         try:
             await self._guard.call(lambda: redis.publish(CHANNEL, message))
-        except REDIS_UNAVAILABLE as exc:
+        except self._guard.unavailable as exc:
             self._last_error = f"publish failed: {type(exc).__name__}"
             _log.warning("cache invalidation not broadcast", error=str(exc) or repr(exc))
 
@@ -89,7 +90,7 @@ class InvalidationBus:
             while True:
                 try:
                     await self._listen(subscriber)
-                except REDIS_UNAVAILABLE as exc:
+                except self._guard.unavailable as exc:
                     lost = self._subscribed.is_set()
                     if lost or attempt == 0:  # once per outage, not per reconnect attempt
                         _log.warning("cache invalidation subscription lost", error=repr(exc))
@@ -133,6 +134,8 @@ class InvalidationBus:
         while (reply := await pubsub.get_message(timeout=None)) is None:
             pass
         if reply.get("type") != "subscribe":
+            from redis.exceptions import RedisError
+
             raise RedisError(f"unexpected reply to SUBSCRIBE: {reply.get('type')!r}")
 
     def _apply(self, message: dict[str, Any]) -> None:

@@ -13,6 +13,10 @@ breaker; once it is open, callers skip Redis at once instead of each paying the 
 
 The breaker's opening and closing are logged once each; ``/health/ready`` reports the
 ``redis`` check ``degraded`` (never 503) while Redis is unavailable.
+
+redis-py is imported by the guard, not by this module: a process without
+``RUSTOK_REDIS_URL`` never loads it (with the OpenTelemetry metrics SDK it pulls in, about a
+tenth of a worker's start-up).
 """
 
 from __future__ import annotations
@@ -20,20 +24,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, TypeVar
 
 from rustok.core.checks import CheckResult
 from rustok.core.logging import get_logger
 from rustok.core.resilience import BreakerConfig, CircuitBreaker, CircuitOpenError, CircuitState
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
 T = TypeVar("T")
-# What a failed Redis call raises: its own errors, socket errors, and our timeout.
-REDIS_FAILURES: tuple[type[Exception], ...] = (RedisError, OSError, TimeoutError)
-# ... and what a caller sees when Redis was not even tried.
-REDIS_UNAVAILABLE: tuple[type[Exception], ...] = (CircuitOpenError, *REDIS_FAILURES)
 _log = get_logger("rustok.redis")
 
 
@@ -41,6 +41,12 @@ class RedisGuard:
     """Makes Redis clients and runs every command through the timeout and the breaker."""
 
     def __init__(self, url: str, *, timeout: float, open_seconds: float = 5.0) -> None:
+        from redis.exceptions import RedisError
+
+        # What a failed Redis call raises: its own errors, socket errors, and our timeout;
+        # and what a caller of :meth:`call` sees when Redis was not even tried.
+        self.failures: tuple[type[Exception], ...] = (RedisError, OSError, TimeoutError)
+        self.unavailable: tuple[type[Exception], ...] = (CircuitOpenError, *self.failures)
         self.url = url
         self.timeout = timeout
         config = BreakerConfig(failure_threshold=3, success_threshold=2, open_seconds=open_seconds)
@@ -49,6 +55,8 @@ class RedisGuard:
 
     def client(self) -> Redis:
         """A client for commands: connecting and every reply bounded by the timeout."""
+        from redis.asyncio import Redis
+
         return Redis.from_url(
             self.url, socket_connect_timeout=self.timeout, socket_timeout=self.timeout
         )
@@ -56,6 +64,8 @@ class RedisGuard:
     def subscriber(self) -> Redis:
         """A client for a subscription: it connects within the timeout, but its reads wait
         for the next message as long as it takes (the listener checks health itself)."""
+        from redis.asyncio import Redis
+
         return Redis.from_url(self.url, socket_connect_timeout=self.timeout)
 
     @property
@@ -85,7 +95,7 @@ class RedisGuard:
                 detail=f"redis unavailable (circuit open, next try in "
                 f"{self.breaker.retry_after():.1f} s); rate limits kept in memory",
             )
-        except REDIS_FAILURES as exc:
+        except self.failures as exc:
             return CheckResult("degraded", detail=f"redis unavailable: {type(exc).__name__}")
         return CheckResult("ok", round((time.perf_counter() - started) * 1000, 3))
 

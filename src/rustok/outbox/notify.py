@@ -13,7 +13,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg
 from sqlalchemy.engine import make_url
 
 from rustok.core.logging import get_logger
@@ -44,6 +43,8 @@ class OutboxListener:
             await asyncio.sleep(1.0)
 
     async def _listen_once(self) -> None:
+        import asyncpg  # only PostgreSQL listens: a SQLite process never loads the driver
+
         conn = await asyncpg.connect(self._dsn, timeout=5)
         closed = asyncio.Event()
         try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Router
 from litestar.static_files import create_static_files_router
 
 from rustok.api.admin.dashboard import dashboard
@@ -18,6 +17,7 @@ from rustok.api.admin.middleware import ADMIN_ACCESS, ADMIN_ACCESS_OPT, AdminSes
 from rustok.api.admin.platform import PLATFORM_HANDLERS, PLATFORM_SCREENS, PLATFORM_TEMPLATES
 from rustok.api.admin.routes import AdminShellController
 from rustok.api.admin.tenant_switch import switch_tenant
+from rustok.api.fresh_router import FreshRouter
 from rustok.api.route_catalogue import MODULE_OPT
 from rustok.core.platform import Platform
 from rustok.web.admin.csrf import check_csrf
@@ -46,7 +46,7 @@ def admin_ui_of(platform: Platform) -> AdminUi:
 def admin_routers(platform: Platform) -> list[Any]:
     """The admin router and its static files (outside it: no session needed)."""
     modules: list[Any] = [
-        Router(
+        FreshRouter(
             path="/",
             route_handlers=list(m.admin.handlers),
             guards=[module_enabled(m.slug)],
@@ -55,7 +55,7 @@ def admin_routers(platform: Platform) -> list[Any]:
         for m in platform.modules
         if m.admin is not None and m.admin.handlers
     ]
-    admin = Router(
+    admin = FreshRouter(
         path="/", route_handlers=[
             AdminShellController, dashboard, switch_tenant, *PLATFORM_HANDLERS, *modules,
         ],
@@ -65,7 +65,7 @@ def admin_routers(platform: Platform) -> list[Any]:
     )  # fmt: skip
     static = create_static_files_router(
         path=STATIC_PATH, directories=[STATIC_DIR], include_in_schema=False,
-        opt={"public": True}, cache_control=None,
+        opt={"public": True}, cache_control=None, router_class=FreshRouter,
     )  # fmt: skip
     return [admin, static]
 

@@ -19,7 +19,6 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
@@ -94,6 +93,8 @@ class DeliveryListener:
             await asyncio.sleep(1.0)
 
     async def _listen_once(self) -> None:
+        import asyncpg  # only PostgreSQL listens: a SQLite process never loads the driver
+
         conn = await asyncpg.connect(self._dsn, timeout=5)
         closed = asyncio.Event()
         try:

@@ -1,0 +1,76 @@
+"""What a worker's start-up leaves out (issue 13): drivers and clients of services this
+deployment does not use are imported when first used, and the app's routers are registered
+as they are built."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+
+from rustok.api.app import build_litestar
+from rustok.api.fresh_router import FreshRouter
+from rustok.core.platform import Platform
+from rustok.core.settings import Settings
+from tests.conftest import TEST_SECRET
+
+# Loaded only where used: Redis (RUSTOK_REDIS_URL; it brings the OpenTelemetry metrics SDK),
+# asyncpg (PostgreSQL's LISTEN), NATS (the event transport), Markdown (rendering a page), the
+# OpenTelemetry SDK (tracing on).
+NOT_AT_START = ("redis", "asyncpg", "nats", "markdown_it", "opentelemetry.sdk")
+_WORKER = """
+import json, sys
+from rustok.api.asgi import app_from_env
+app = app_from_env()
+paths = {route.path for route in app.litestar.routes}
+print(json.dumps({"modules": sorted(sys.modules), "routes": len(paths)}))
+"""
+
+
+@pytest.mark.slow
+def test_a_sqlite_worker_without_redis_imports_no_unused_client(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUSTOK_")}
+    env.update(RUSTOK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.db",
+               RUSTOK_DATA_DIR=str(tmp_path), RUSTOK_SECRET_KEY=TEST_SECRET)  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", _WORKER], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    started = json.loads(done.stdout.splitlines()[-1])
+    assert started["routes"] > 200  # the whole app was built (241 paths)
+    loaded = [
+        name for name in started["modules"]
+        if any(name == part or name.startswith(part + ".") for part in NOT_AT_START)
+    ]  # fmt: skip
+    assert loaded == []
+
+
+def _handlers(app: Litestar) -> dict[tuple[str, str], object]:
+    return {
+        (route.path, method): handler
+        for route in app.routes
+        for method, (handler, _) in getattr(route, "route_handler_map", {}).items()
+    }
+
+
+@pytest.mark.sql_free
+def test_two_apps_built_in_one_process_share_no_route_handler(
+    settings: Settings, platform: Platform
+) -> None:
+    # Routers are registered uncopied (FreshRouter): each build makes its own, so the
+    # handlers of one app must still be objects of their own, not the other app's.
+    first, second = build_litestar(settings, platform), build_litestar(settings, platform)
+    one, two = _handlers(first), _handlers(second)
+    assert one.keys() == two.keys()
+    module_routes = [key for key in one if key[0].startswith("/api/store/")]
+    assert module_routes
+    shared = [key for key in one if one[key] is two[key]]
+    assert shared == []
+    for key in module_routes:  # under the module's router, itself under the app
+        layers = one[key].ownership_layers  # type: ignore[attr-defined]
+        assert layers[0] is first
+        assert any(isinstance(layer, FreshRouter) for layer in layers)
