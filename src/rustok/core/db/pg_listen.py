@@ -17,7 +17,6 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg
 from sqlalchemy.engine import make_url
 
 from rustok.core.logging import get_logger
@@ -82,6 +81,8 @@ class ChannelListener:
             attempt += 1
 
     async def _listen_once(self) -> None:
+        import asyncpg  # only where PostgreSQL is used (not in a SQLite process)
+
         conn = await asyncpg.connect(
             self._dsn,
             timeout=5,
