@@ -5,14 +5,16 @@ deployment; ``RUSTOK_ACCESS_LOG=false`` (or a level above ``info``) turns it off
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
+import re
 import uuid
 from typing import Any
 
 import msgspec
 import pytest
 
-from rustok.api.access_log import FLUSH_SECONDS, MAX_PENDING, AccessLog
+from rustok.api.access_log import FLUSH_SECONDS, MAX_PENDING, AccessLog, _timestamp
 from rustok.api.app import create_app
 from rustok.bootstrap import bootstrap
 from rustok.core.settings import Settings
@@ -128,3 +130,12 @@ def test_without_a_loop_a_line_is_written_at_once(capsys: pytest.CaptureFixture[
     capsys.readouterr()
     log.write("GET", "/x", 200, 0.001, b"r", None)
     assert json.loads(capsys.readouterr().err)["route"] == "/x"
+
+
+def test_timestamps_are_utc_with_microseconds_whatever_second_came_before() -> None:
+    for seconds in (1.5, 1_765_000_000.25, 1_765_000_001.000001, 1_765_000_000.999, 0.0):
+        text = _timestamp(seconds)  # the seconds change between calls: no stale date
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", text), text
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        expected = dt.datetime.fromtimestamp(seconds, dt.UTC)
+        assert abs((parsed - expected).total_seconds()) < 2e-6, (text, expected)
