@@ -25,7 +25,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
 from sqlalchemy.sql.expression import TableClause
 
 from rustok.core.db import Database, utcnow
@@ -50,6 +50,9 @@ def new_claim_token() -> str:
 
 class Claimer(Protocol):
     token: str
+    # After a claim: True when it took every row it could (nothing claimable is left
+    # beyond it), so the relay waits for a wake instead of claiming again at once.
+    drained: bool
 
     async def claim(self, limit: int) -> list[ClaimedEvent]: ...
 
@@ -95,6 +98,7 @@ class _BaseClaimer:
         self.db = db
         self.token = token
         self.lease = dt.timedelta(seconds=lease_seconds)
+        self.drained = False
 
     async def has_work(self) -> bool:
         """A cheap read (no write lock) telling whether a claim could find anything."""
@@ -105,10 +109,9 @@ class _BaseClaimer:
 
 
 class SqliteClaimer(_BaseClaimer):
-    # The ordering check comes before the LIMIT: fewer rows than asked means none are left.
-    short_claim_drains = True
-
     async def claim(self, limit: int) -> list[ClaimedEvent]:
+        """Claim up to ``limit`` rows; the ordering check comes before the LIMIT, so fewer
+        rows than asked means none are left (:attr:`drained`)."""
         now = utcnow()
         statement = (
             update(EVENTS)
@@ -118,6 +121,7 @@ class SqliteClaimer(_BaseClaimer):
         )
         async with self.db.writer(), self.db.write_engine.begin() as conn:
             rows = (await conn.execute(statement)).all()
+        self.drained = len(rows) < limit
         return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
 
     def claimable_ids(self, now: dt.datetime, limit: int) -> Any:
@@ -144,13 +148,16 @@ class SqliteClaimer(_BaseClaimer):
 
 
 class PostgresClaimer(_BaseClaimer):
-    # The LIMIT comes first (the rows locked), then the ordering check drops some of them.
-    short_claim_drains = False
-
     async def claim(self, limit: int) -> list[ClaimedEvent]:
+        """Claim up to ``limit`` rows. The LIMIT comes first (the rows locked), then the
+        ordering check drops some of them: the claim drained the outbox (:attr:`drained`)
+        when it locked fewer rows than asked, which each returned row tells."""
         now = utcnow()
-        async with self.db.write_engine.begin() as conn:
+        # Autocommit: the one statement is atomic (BEGIN and COMMIT were two round trips).
+        async with self.db.write_engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             rows = (await conn.execute(self.claim_statement(now, limit))).all()
+        self.drained = not rows or rows[0].locked < limit
         return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
 
     def claim_statement(self, now: dt.datetime, limit: int) -> Any:
@@ -177,11 +184,12 @@ class PostgresClaimer(_BaseClaimer):
             not_(held_by(older, self.token, cutoff)),
         )
         chosen = select(locked.c.id).where(or_(locked.c.aggregate_id.is_(None), not_(blocked)))
+        how_many = select(func.count()).select_from(locked).scalar_subquery()
         return (
             update(EVENTS)
             .where(EVENTS.c.id.in_(chosen))
             .values(_claim_values(self.token, now))
-            .returning(*EVENTS.c)
+            .returning(*EVENTS.c, how_many.label("locked"))
         )
 
 
