@@ -8,12 +8,17 @@ Figures, for each of memory/NATS x SQLite/PostgreSQL (private servers from tests
   event type, and skips the tenant, which has no endpoint);
 - latency: one process commits events at a steady 500/s (5 every 10 ms) while its relay and
   consumer run; commit-to-consume p50/p99 (commit returned -> handler running);
+- NATS throughput with the relay and the consumers in two processes, as ``rustok worker
+  --only relay`` and ``rustok worker --only consumers`` run them (a broker only: the memory
+  transport hands events to its own process), the backlog drained from the relay's start
+  to the last event reaching the probe in the other process;
 - the circuit breaker's cost per rejected call while open (goal < 0.1 ms).
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import statistics
 import tempfile
@@ -31,6 +36,7 @@ from tests.services import Service, start_nats, start_postgres
 from bench.harness import BENCH_SECRET, print_table
 from rustok.bootstrap import bootstrap, load_all_settings
 from rustok.cli.migrate import migrate_and_seed
+from rustok.cli.worker import WorkerPart, limit_to
 from rustok.core.consumer import ConsumerSpec
 from rustok.core.context import RequestContext, TenantRef, use_context
 from rustok.core.events import Envelope
@@ -72,17 +78,24 @@ async def _create_pg_database(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-@asynccontextmanager
-async def platform_for(
-    db_url: str, data: Path, transport: str, nats_url: str | None, batch: bool = False
-) -> AsyncIterator[tuple[Platform, Probe]]:
+def _settings(
+    db_url: str, data: Path, transport: str, nats_url: str | None, stream: str | None = None
+) -> Settings:
     extra: dict[str, Any] = {"log_level": "error", "event_queue_size": 10_000}
     if transport == "nats":
-        extra.update(nats_url=nats_url, nats_stream=f"B{uuid.uuid4().hex[:8].upper()}")
+        extra.update(nats_url=nats_url, nats_stream=stream or f"B{uuid.uuid4().hex[:8].upper()}")
     settings: Settings = load_all_settings(
         environ={}, warn=False, database_url=db_url, data_dir=str(data),
         secret_key=BENCH_SECRET, event_transport=transport, **extra,
     )  # fmt: skip
+    return settings
+
+
+@asynccontextmanager
+async def platform_for(
+    db_url: str, data: Path, transport: str, nats_url: str | None, batch: bool = False
+) -> AsyncIterator[tuple[Platform, Probe]]:
+    settings = _settings(db_url, data, transport, nats_url)
     await migrate_and_seed(settings)
     platform = bootstrap(settings)
     probe = Probe()
@@ -142,6 +155,67 @@ async def latency(platform: Platform, probe: Probe) -> tuple[float, float, int]:
     return statistics.median(lags), p99, len(lags)
 
 
+def _consumers_only(db_url: str, data: Path, nats_url: str, stream: str, link: Any) -> None:
+    """The other process of :func:`split_throughput`: the consumers (the probe among them)."""
+
+    async def consume() -> None:
+        platform = bootstrap(_settings(db_url, data, "nats", nats_url, stream))
+        probe = Probe()
+        probe.expected = BACKLOG
+        platform.consumers.append(ConsumerSpec("bench.probe", (Ticked,), probe.handle))
+        limit_to(platform, WorkerPart.consumers)
+        runtime = platform.events
+        assert isinstance(runtime, EventRuntime)
+        try:
+            await runtime.start()
+            link.send("ready")
+            await asyncio.wait_for(probe.done.wait(), 300)
+            link.send(time.perf_counter())  # CLOCK_MONOTONIC: comparable across processes
+            await runtime.stop()
+        finally:
+            await platform.aclose()
+
+    asyncio.run(consume())
+
+
+async def split_throughput(platform: Platform, probe: Probe, data: Path) -> float:
+    """NATS, the relay here and the consumers in a process of their own."""
+    settings = platform.settings
+    assert settings.nats_url is not None
+    things = [uuid.uuid4() for _ in range(200)]
+    for _ in range(BACKLOG // 100):
+        await commit(platform, 100, things)
+    mine, theirs = multiprocessing.get_context("spawn").Pipe()
+    other = multiprocessing.get_context("spawn").Process(
+        target=_consumers_only,
+        args=(settings.database_url, data, settings.nats_url, settings.nats_stream, theirs),
+    )
+    other.start()
+    try:
+        await asyncio.to_thread(_expect, mine, "ready")
+        limit_to(platform, WorkerPart.relay)
+        runtime = platform.events
+        assert isinstance(runtime, EventRuntime)
+        started = time.perf_counter()
+        await runtime.start()
+        finished = float(str(await asyncio.to_thread(_expect, mine)))
+        await runtime.stop()
+    finally:
+        other.join(60)
+        if other.is_alive():
+            other.kill()
+    return BACKLOG / (finished - started)
+
+
+def _expect(link: Any, wanted: object = None) -> object:
+    if not link.poll(300):
+        raise TimeoutError("the consumers' process did not answer")
+    got = link.recv()
+    if wanted is not None and got != wanted:
+        raise RuntimeError(f"the consumers' process said {got!r}")
+    return got
+
+
 def breaker_rejection_cost(calls: int = 200_000) -> float:
     async def failing() -> None:
         raise ConnectionError("down")
@@ -192,6 +266,17 @@ def run() -> None:
                     result = asyncio.run(_one(figure, url, data, transport, nats.url, batch))
                     rows.append((f"{label}: {figure}", result))
                     print(f"  {label}: {figure}: {result}", flush=True)
+            label = f"nats transport, batches, relay and consumers in two processes, {database}"
+            data = Path(tmp) / f"{database}-nats-split"
+            data.mkdir()
+            url = (
+                f"sqlite+aiosqlite:///{data}/bench.db"
+                if database == "sqlite"
+                else asyncio.run(_create_pg_database(postgres.url))
+            )
+            result = asyncio.run(_one("split", url, data, "nats", nats.url, True))
+            rows.append((f"{label}: throughput", result))
+            print(f"  {label}: throughput: {result}", flush=True)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     rows.append(("machine load average at the end (1, 5, 15 min)", load))
     cost = breaker_rejection_cost()
@@ -205,6 +290,9 @@ async def _one(
     async with platform_for(url, data, transport, nats_url, batch) as (platform, probe):
         if figure == "throughput":
             rate = await throughput(platform, probe)
+            return f"{rate:,.0f} events/s (backlog of {BACKLOG:,})"
+        if figure == "split":
+            rate = await split_throughput(platform, probe, data)
             return f"{rate:,.0f} events/s (backlog of {BACKLOG:,})"
         p50, p99, n = await latency(platform, probe)
         return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms at {RATE} events/s ({n:,} events)"

@@ -14,7 +14,7 @@ from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.outbox.consumers import ConsumerRunner
 from rustok.outbox.dispatcher import EventDispatcher
-from rustok.outbox.models import OutboxEvent
+from rustok.outbox.models import InboxRecord, OutboxEvent
 from tests.outbox.support import (
     TENANT,
     Echoed,
@@ -139,3 +139,37 @@ async def test_batches_do_not_mix_tenants(platform: Platform) -> None:
     assert seen == [(0, TENANT.id), (0, TENANT.id), (7, other.id)]
     assert finished == [True, True, True]
     assert dispatcher.depth == 0
+
+
+async def test_a_relay_batch_reaches_a_batch_consumer_in_one_transaction(
+    platform: Platform,
+) -> None:
+    """One lane per batch consumer (RUSTOK_CONSUMER_BATCH_LANES=1): the 12 events of one
+    claim, of 12 aggregates, are handled in one transaction (one inbox timestamp). Four lanes
+    cut them into about four; one-by-one consumers keep RUSTOK_CONSUMER_CONCURRENCY lanes."""
+    batched, single = Recorder(name="test.batched"), Recorder(name="test.single")
+    platform.consumers += [batched.spec(), single.spec(batch=False)]
+    ids = await raise_events(
+        platform, [uuid.uuid4() for _ in range(12)], per_thing=1, per_commit=12
+    )
+    runtime = runtime_of(platform)
+    await runtime.start()
+    try:
+        await wait_until(lambda: _dispatched(platform, len(ids)), what="dispatch")
+        lanes = {runner.name: runner.lanes for runner in runtime.runners}
+    finally:
+        await runtime.stop()
+    assert lanes["test.batched"] == 1
+    assert lanes["test.single"] == platform.settings.consumer_concurrency == 4
+    assert sorted(e.id for e in batched.seen) == sorted(ids)
+    async with platform.db.read_session(all_tenants=True) as session:
+        stamps = set(
+            await session.scalars(
+                select(InboxRecord.handled_at).where(InboxRecord.consumer == "test.batched")
+            )
+        )
+    assert len(stamps) == 1
+
+
+async def _dispatched(platform: Platform, count: int) -> bool:
+    return (await statuses(platform)).get("dispatched", 0) == count

@@ -149,6 +149,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     outbox_max_attempts: int = 10
     event_queue_size: int = 10_000
     consumer_concurrency: int = 4
+    consumer_batch_lanes: int = 1
     consumer_max_attempts: int = 5
     broker_timeout_seconds: float = 5.0
     broker_breaker_open_seconds: float = 60.0
@@ -241,6 +242,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "outbox_max_attempts": (1, 100),
     "event_queue_size": (10, 1_000_000),
     "consumer_concurrency": (1, 64),
+    "consumer_batch_lanes": (1, 64),
     "consumer_max_attempts": (1, 100),
     "broker_timeout_seconds": (0.05, 120),
     "broker_breaker_open_seconds": (0.1, 3600),

@@ -25,7 +25,18 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.sql.expression import TableClause
 
 from rustok.core.db import Database, utcnow
@@ -50,17 +61,20 @@ def new_claim_token() -> str:
 
 class Claimer(Protocol):
     token: str
+    # After a claim: True when it took every row it could (nothing claimable is left
+    # beyond it), so the relay waits for a wake instead of claiming again at once.
+    drained: bool
 
     async def claim(self, limit: int) -> list[ClaimedEvent]: ...
 
 
-def held_by(t: TableClause, token: str, cutoff: dt.datetime) -> ColumnElement[bool]:
+def held_by(t: TableClause, token: str, cutoff: Any) -> ColumnElement[bool]:
     c: Any = t.c
     # NULL-safe on purpose: NOT(NULL) would make an unclaimed elder block nothing.
     return and_(c.claimed_by.is_not(None), c.claimed_by == token, c.claimed_at >= cutoff)
 
 
-def claimable(t: TableClause, now: dt.datetime, cutoff: dt.datetime) -> ColumnElement[bool]:
+def claimable(t: TableClause, now: Any, cutoff: Any) -> ColumnElement[bool]:
     c: Any = t.c
     return and_(
         c.status == "pending",
@@ -69,7 +83,7 @@ def claimable(t: TableClause, now: dt.datetime, cutoff: dt.datetime) -> ColumnEl
     )
 
 
-def _claim_values(token: str, now: dt.datetime) -> dict[str, Any]:
+def _claim_values(token: str, now: Any) -> dict[str, Any]:
     return {"claimed_by": token, "claimed_at": now}
 
 
@@ -90,11 +104,32 @@ def to_claimed(row: Any) -> ClaimedEvent:
     return ClaimedEvent(envelope, row.attempts, row.replays)
 
 
+# A claimer builds its statement once: bound values for the clock, the lease's cutoff and the
+# limit (building it and its cache key on every claim cost more than running it).
+_NOW = bindparam("now", type_=EVENTS.c.claimed_at.type)
+_CUTOFF = bindparam("cutoff", type_=EVENTS.c.claimed_at.type)
+_LIMIT = bindparam("limit", type_=Integer())
+# What ``to_claimed`` reads: not the bookkeeping columns, each of them a conversion per row.
+_HANDED_OVER = [
+    EVENTS.c[name]
+    for name in (
+        "id", "event_type", "schema_version", "tenant_id", "occurred_at", "payload",
+        "actor_id", "correlation_id", "causation_id", "traceparent", "aggregate_id",
+        "attempts", "replays",
+    )
+]  # fmt: skip
+
+
 class _BaseClaimer:
     def __init__(self, db: Database, token: str, *, lease_seconds: float) -> None:
         self.db = db
         self.token = token
         self.lease = dt.timedelta(seconds=lease_seconds)
+        self.drained = False
+
+    def _params(self, limit: int) -> dict[str, Any]:
+        now = utcnow()
+        return {"now": now, "cutoff": now - self.lease, "limit": limit}
 
     async def has_work(self) -> bool:
         """A cheap read (no write lock) telling whether a claim could find anything."""
@@ -105,24 +140,29 @@ class _BaseClaimer:
 
 
 class SqliteClaimer(_BaseClaimer):
-    # The ordering check comes before the LIMIT: fewer rows than asked means none are left.
-    short_claim_drains = True
+    def __init__(self, db: Database, token: str, *, lease_seconds: float) -> None:
+        super().__init__(db, token, lease_seconds=lease_seconds)
+        self._statement = (
+            update(EVENTS)
+            .where(EVENTS.c.id.in_(self.claimable_ids(_NOW, _LIMIT, _CUTOFF)))
+            .values(_claim_values(self.token, _NOW))
+            .returning(*_HANDED_OVER)
+        )
 
     async def claim(self, limit: int) -> list[ClaimedEvent]:
-        now = utcnow()
-        statement = (
-            update(EVENTS)
-            .where(EVENTS.c.id.in_(self.claimable_ids(now, limit)))
-            .values(_claim_values(self.token, now))
-            .returning(*EVENTS.c)
-        )
+        """Claim up to ``limit`` rows; the ordering check comes before the LIMIT, so fewer
+        rows than asked means none are left (:attr:`drained`)."""
         async with self.db.writer(), self.db.write_engine.begin() as conn:
-            rows = (await conn.execute(statement)).all()
+            rows = (await conn.execute(self._statement, self._params(limit))).all()
+        self.drained = len(rows) < limit
         return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
 
-    def claimable_ids(self, now: dt.datetime, limit: int) -> Any:
-        """The ids a claim takes: the ordering check seeks ``(aggregate_id, status, id)``."""
-        cutoff = now - self.lease
+    def claimable_ids(self, now: Any, limit: Any, cutoff: Any = None) -> Any:
+        """The ids a claim takes: the ordering check seeks ``(aggregate_id, status, id)``.
+        ``now``, ``limit`` and ``cutoff`` (by default ``now`` less the lease) are values
+        or bound parameters."""
+        if cutoff is None:
+            cutoff = now - self.lease
         candidate = EVENTS.alias("candidate")
         older = EVENTS.alias("older")
         blocked = exists().where(
@@ -144,22 +184,29 @@ class SqliteClaimer(_BaseClaimer):
 
 
 class PostgresClaimer(_BaseClaimer):
-    # The LIMIT comes first (the rows locked), then the ordering check drops some of them.
-    short_claim_drains = False
+    def __init__(self, db: Database, token: str, *, lease_seconds: float) -> None:
+        super().__init__(db, token, lease_seconds=lease_seconds)
+        self._statement = self.claim_statement(_NOW, _LIMIT, _CUTOFF)
 
     async def claim(self, limit: int) -> list[ClaimedEvent]:
-        now = utcnow()
-        async with self.db.write_engine.begin() as conn:
-            rows = (await conn.execute(self.claim_statement(now, limit))).all()
+        """Claim up to ``limit`` rows. The LIMIT comes first (the rows locked), then the
+        ordering check drops some of them: the claim drained the outbox (:attr:`drained`)
+        when it locked fewer rows than asked, which each returned row tells."""
+        # Autocommit: the one statement is atomic (BEGIN and COMMIT were two round trips).
+        async with self.db.write_engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            rows = (await conn.execute(self._statement, self._params(limit))).all()
+        self.drained = not rows or rows[0].locked < limit
         return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)
 
-    def claim_statement(self, now: dt.datetime, limit: int) -> Any:
+    def claim_statement(self, now: Any, limit: Any, cutoff: Any = None) -> Any:
         """One statement: lock up to ``limit`` claimable rows (``FOR UPDATE SKIP LOCKED``:
         concurrent relays skip each other's rows instead of waiting), keep those whose
         aggregate has no older pending row that we neither locked nor hold (it is claimed by
         a live relay, backing off, or locked by a concurrent claim: the younger one waits),
-        and claim them."""
-        cutoff = now - self.lease
+        and claim them. Values or bound parameters, as for ``SqliteClaimer.claimable_ids``."""
+        if cutoff is None:
+            cutoff = now - self.lease
         locked = (
             select(EVENTS.c.id, EVENTS.c.aggregate_id)
             .where(claimable(EVENTS, now, cutoff))
@@ -177,11 +224,12 @@ class PostgresClaimer(_BaseClaimer):
             not_(held_by(older, self.token, cutoff)),
         )
         chosen = select(locked.c.id).where(or_(locked.c.aggregate_id.is_(None), not_(blocked)))
+        how_many = select(func.count()).select_from(locked).scalar_subquery()
         return (
             update(EVENTS)
             .where(EVENTS.c.id.in_(chosen))
             .values(_claim_values(self.token, now))
-            .returning(*EVENTS.c)
+            .returning(*_HANDED_OVER, how_many.label("locked"))
         )
 
 

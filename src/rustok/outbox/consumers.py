@@ -11,6 +11,12 @@ while different aggregates proceed in parallel. A lane delivers in one of three 
 - behind a broker (``order_guard``), an event whose aggregate has an elder not handled yet
   waits beside its lane (``ordering.py``) until that elder is handled here (then it is
   queued again at once) or ``order_wait`` passes (then it goes back to the broker).
+
+A batch consumer runs one lane by default (``RUSTOK_CONSUMER_BATCH_LANES``): its lane takes
+all that queued while the previous batch was in hand, so one lane already handles many
+events per transaction, and more lanes only cut a relay batch into more transactions (at
+500 events/s on SQLite, one lane took 40 % less CPU per event and a sixth of the p99). The
+price: an event retried before it is parked holds the consumer's other aggregates too.
 """
 
 from __future__ import annotations
@@ -76,6 +82,10 @@ class ConsumerRunner(BatchDelivery):
             ]
             if self.order_guard:
                 self._tasks.append(asyncio.create_task(self._waiting.expire()))
+
+    @property
+    def lanes(self) -> int:
+        return len(self._queues)
 
     @property
     def in_hand(self) -> int:

@@ -80,6 +80,7 @@ class EventDispatcher:
         self._has_room = asyncio.Event()
         self._has_room.set()
         self.peak_depth = 0
+        self._published_state = BackpressureState.NORMAL
         QUEUE_DEPTH.set(0)
         BACKPRESSURE_STATE.set(0)
 
@@ -136,4 +137,7 @@ class EventDispatcher:
 
     def _publish_state(self) -> None:
         QUEUE_DEPTH.set(self._depth)
-        BACKPRESSURE_STATE.set(int(self.state))
+        state = self.state
+        if state is not self._published_state:  # twice per event: only the changes
+            self._published_state = state
+            BACKPRESSURE_STATE.set(int(state))

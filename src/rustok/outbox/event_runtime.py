@@ -27,6 +27,7 @@ from rustok.outbox.transports.memory import MemoryTransport
 if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
     from rustok.core.platform import Platform
+    from rustok.core.settings import Settings
     from rustok.outbox.transports.base import Transport
 
 log = get_logger("rustok.events")
@@ -46,6 +47,12 @@ def check_consumers(specs: Sequence[ConsumerSpec]) -> None:
         for event_type in spec.type_names:
             if event_type not in CATALOGUE:
                 raise ValueError(f"consumer {spec.name!r}: unknown event type {event_type!r}")
+
+
+def lanes_of(spec: ConsumerSpec, settings: Settings) -> int:
+    """A batch lane takes all that is queued behind it: one lane already batches, more cut a
+    relay batch into more transactions (``consumers.py``)."""
+    return settings.consumer_batch_lanes if spec.batch else settings.consumer_concurrency
 
 
 class EventRuntime:
@@ -103,7 +110,7 @@ class EventRuntime:
                 spec,
                 self.platform.db,
                 self.platform.uow,
-                lanes=settings.consumer_concurrency,
+                lanes=lanes_of(spec, settings),
                 max_attempts=settings.consumer_max_attempts,
                 # A broker redelivers and shares durables across processes (consumers.py).
                 order_guard=self.transport.durable,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -131,9 +132,9 @@ class OutboxRelay:
                 if not busy and not await self._idle() and not await self.claimer.has_work():
                     continue
                 claimed = await self.claimer.claim(limit)
-                # On SQLite a short claim took all there was: wait for a wake (a commit,
-                # finished events) instead of a second, empty claim, a write transaction.
-                busy = len(claimed) >= limit if self.claimer.short_claim_drains else bool(claimed)
+                # A claim that took all there was waits for a wake (a commit) instead of a
+                # second, empty claim: a write transaction per wake at a trickle.
+                busy = not self.claimer.drained
                 if claimed:
                     await self._publish(claimed)
             except Exception as exc:  # noqa: BLE001 - the loop outlives any one failure
@@ -166,10 +167,11 @@ class OutboxRelay:
         ok: list[uuid.UUID] = []
         rejected: list[uuid.UUID] = []
         failures: list[tuple[uuid.UUID, int, str]] = []
+        published: Counter[str] = Counter()
         for event, result in zip(claimed, results, strict=True):
             event_id = event.envelope.id
             if result is None:
-                EVENTS_PUBLISHED.labels(event.envelope.event_type).inc()
+                published[event.envelope.event_type] += 1
                 ok.append(event_id)
                 continue
             self._in_flight.pop(event_id, None)
@@ -178,6 +180,8 @@ class OutboxRelay:
             else:
                 EVENTS_FAILED.labels(event.envelope.event_type, RELAY).inc()
                 failures.append((event_id, event.attempts, f"{type(result).__name__}: {result}"))
+        for event_type, count in published.items():  # one labels() lookup per type
+            EVENTS_PUBLISHED.labels(event_type).inc(count)
         self.published += len(ok)
         if self.transport.durable:
             for event_id in ok:
@@ -220,8 +224,8 @@ class OutboxRelay:
             self._handled[:0] = handled
             self._unhandled[:0] = unhandled
             raise
-        if handled or unhandled:
-            self.wake()  # younger events of these aggregates may be claimable now
+        # No wake: a relay's own claims never hold back its claims of younger events of the
+        # same aggregates, and a failure backs its aggregate off; the marks free nothing.
 
     async def _renewer(self) -> None:
         while True:

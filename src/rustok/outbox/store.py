@@ -57,6 +57,18 @@ class OutboxStore:
         async with self.db.writer(), self.db.write_engine.begin() as conn:
             yield conn
 
+    @asynccontextmanager
+    async def _write_one(self) -> AsyncIterator[Any]:
+        """A connection for one writing statement. On PostgreSQL in autocommit: a statement
+        is atomic on its own, and ``BEGIN`` … ``COMMIT`` around it were two more round
+        trips per batch of events. SQLite needs its ``BEGIN IMMEDIATE`` (``engines.py``)."""
+        if self.db.is_sqlite:
+            async with self._write() as conn:
+                yield conn
+            return
+        async with self.db.write_engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def _id_in(self, ids: Sequence[uuid.UUID]) -> Any:
         """``id IN ids``; on PostgreSQL ``id = ANY(array)``: one statement text for any
         number of ids (an IN list was prepared again for each count)."""
@@ -67,7 +79,7 @@ class OutboxStore:
     async def mark_dispatched(self, ids: Sequence[uuid.UUID]) -> None:
         if not ids:
             return
-        async with self._write() as conn:
+        async with self._write_one() as conn:
             await conn.execute(
                 update(EVENTS)
                 .where(in_id_order(self._id_in(ids), EVENTS.c.status == "pending"))
@@ -112,7 +124,7 @@ class OutboxStore:
         """Dead-letter rows at once (they already used up their attempts)."""
         if not ids:
             return
-        async with self._write() as conn:
+        async with self._write_one() as conn:
             await conn.execute(
                 update(EVENTS)
                 .where(in_id_order(self._id_in(ids), EVENTS.c.status == "pending"))
@@ -126,7 +138,7 @@ class OutboxStore:
             if not ids:
                 return
             condition.append(self._id_in(ids))
-        async with self._write() as conn:
+        async with self._write_one() as conn:
             await conn.execute(
                 update(EVENTS)
                 .where(in_id_order(*condition))
@@ -135,7 +147,7 @@ class OutboxStore:
 
     async def renew(self, token: str) -> int:
         """Extend the lease of every row this relay still holds (queued, not yet handled)."""
-        async with self._write() as conn:
+        async with self._write_one() as conn:
             result = await conn.execute(
                 update(EVENTS)
                 .where(in_id_order(EVENTS.c.claimed_by == token, EVENTS.c.status == "pending"))

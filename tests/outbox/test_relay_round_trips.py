@@ -1,0 +1,170 @@
+"""What the relay spends per wake: one claim when it takes all there is, and on PostgreSQL
+single statements without ``BEGIN``/``COMMIT`` and a one-statement pre-ping.
+
+At a steady trickle (one commit every few milliseconds) the relay's fixed cost per wake is
+most of an event's latency: a second, empty claim after each one that drained the outbox,
+another after each mark of finished events, and three round trips of ping plus two of
+``BEGIN``/``COMMIT`` around every one-statement write."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from rustok.core.platform import Platform
+from rustok.core.settings import Settings
+from rustok.outbox.claims import ClaimedEvent, PostgresClaimer, make_claimer
+from rustok.outbox.consumers import ConsumerRunner
+from rustok.outbox.dispatcher import EventDispatcher
+from rustok.outbox.relay import OutboxRelay, RelayConfig
+from rustok.outbox.store import OutboxStore
+from rustok.outbox.transports.memory import MemoryTransport
+from tests.conftest import make_settings
+from tests.outbox.support import Recorder, raise_events, statuses, wait_until
+
+pytestmark = pytest.mark.usefixtures("settled_outbox")
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return make_settings(db_url, tmp_path, outbox_poll_interval=60)
+
+
+async def test_one_claim_per_wake_when_it_takes_all_there_is(platform: Platform) -> None:
+    """Three events, one wake: one claim. The old relay claimed again at once on PostgreSQL
+    (an empty claim), and once more after marking the events dispatched (both databases)."""
+    recorder = Recorder()
+    dispatcher = EventDispatcher()
+    runner = ConsumerRunner(recorder.spec(), platform.db, platform.uow, lanes=1, max_attempts=1)
+    transport = MemoryTransport(dispatcher)
+    await transport.start([runner])
+    relay = OutboxRelay(platform.db, transport, dispatcher, RelayConfig(poll_interval=60))
+    relay.listener = None  # only the wake below: NOTIFY of the commit would wake it too
+    claims: list[int] = []
+    claim = relay.claimer.claim
+
+    async def counted(limit: int) -> list[ClaimedEvent]:
+        taken = await claim(limit)
+        claims.append(len(taken))
+        return taken
+
+    relay.claimer.claim = counted  # type: ignore[method-assign]
+    runner.start()
+    relay.start()
+    try:
+        await wait_until(lambda: _claimed(claims, 1), what="the relay's start-up claim")
+        ids = await raise_events(platform, [uuid.uuid4()], per_thing=3)
+        relay.wake()
+        await wait_until(lambda: _dispatched(platform, 3), what="the events marked dispatched")
+        await asyncio.sleep(0.3)  # room for any further claim the marks would trigger
+    finally:
+        await relay.stop_claiming()
+        await runner.stop()
+        await relay.stop()
+    assert [e.id for e in recorder.seen] == ids
+    assert claims == [0, 3]
+
+
+async def _claimed(claims: list[int], count: int) -> bool:
+    return len(claims) >= count
+
+
+async def _dispatched(platform: Platform, count: int) -> bool:
+    return (await statuses(platform)).get("dispatched", 0) == count
+
+
+async def test_a_claim_cut_short_by_the_order_check_is_not_drained(platform: Platform) -> None:
+    """A younger event held back by its elder (claimed by another relay) does not make a
+    full claim look like the last one: the relay claims again at once and takes the rest."""
+    held = uuid.uuid4()
+    first, second = await raise_events(platform, [held], per_thing=2)
+    others = await raise_events(platform, [uuid.uuid4() for _ in range(3)], per_thing=1)
+    other_relay = make_claimer(platform.db, "relay-other", lease_seconds=60)
+    assert [c.envelope.id for c in await other_relay.claim(1)] == [first]
+    claimer = make_claimer(platform.db, "relay-mine", lease_seconds=60)
+    taken = [c.envelope.id for c in await claimer.claim(2)]
+    if isinstance(claimer, PostgresClaimer):
+        # Two rows locked (second, others[0]); second waits for its elder: one returned.
+        assert taken == others[:1]
+    else:  # the order check comes before SQLite's LIMIT
+        assert taken == others[:2]
+    assert claimer.drained is False
+    claims = 1
+    while not claimer.drained and claims < 10:  # as the relay does: claim until drained
+        taken += [c.envelope.id for c in await claimer.claim(2)]
+        claims += 1
+    assert taken == others  # nothing claimable was left behind by a claim called drained
+    assert second not in taken
+
+
+@contextmanager
+def driver_queries(platform: Platform) -> Iterator[list[str]]:
+    """The queries asyncpg sends on the write engine's connections checked out inside the
+    block (from their checkout on: the pool's ping comes before it)."""
+    seen: list[str] = []
+
+    def log(record: Any) -> None:
+        seen.append(" ".join(record.query.split()))
+
+    engine = platform.db.write_engine.sync_engine
+    raw: list[Any] = []
+
+    def on_checkout(dbapi_connection: Any, *_: Any) -> None:
+        raw.append(dbapi_connection.driver_connection)
+        dbapi_connection.driver_connection.add_query_logger(log)
+
+    event.listen(engine.pool, "checkout", on_checkout)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.pool, "checkout", on_checkout)
+        for connection in raw:
+            connection.remove_query_logger(log)
+
+
+# SQLite's writes need their BEGIN IMMEDIATE (core/db/engines.py), and its pool does not ping.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_relay_writes_are_single_statements_on_postgres(platform: Platform) -> None:
+    """A claim and a mark are one statement each: no ``BEGIN`` and ``COMMIT`` around them."""
+    ids = await raise_events(platform, [uuid.uuid4() for _ in range(3)], per_thing=1)
+    claimer = make_claimer(platform.db, "relay-mine", lease_seconds=60)
+    store = OutboxStore(platform.db, max_attempts=10)
+    with driver_queries(platform) as claim_queries:
+        taken = await claimer.claim(100)
+    with driver_queries(platform) as mark_queries:
+        await store.mark_dispatched([c.envelope.id for c in taken])
+    assert sorted(c.envelope.id for c in taken) == sorted(ids)
+    # asyncpg logs what it sends as text (BEGIN, COMMIT, ROLLBACK, its type introspection),
+    # not the prepared statements: a one-statement write in autocommit sends no BEGIN.
+    control = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK"}
+    sent = [q.split()[0].upper().rstrip(";") for q in claim_queries + mark_queries]
+    assert not control & set(sent), claim_queries + mark_queries
+    assert (await statuses(platform)).get("dispatched", 0) == 3
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_the_pool_pings_with_one_statement_on_postgres(platform: Platform) -> None:
+    """The pre-ping of every checkout is one ``;``, not ``BEGIN``, ``;``, ``ROLLBACK``."""
+    seen: list[str] = []
+
+    def log(record: Any) -> None:
+        seen.append(record.query.strip())
+
+    async with platform.db.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        adapted: Any = raw.dbapi_connection
+        driver.add_query_logger(log)
+        try:
+            alive = await conn.run_sync(lambda sync: sync.dialect.do_ping(adapted))
+        finally:
+            driver.remove_query_logger(log)
+    assert alive is True
+    assert seen == [";"]
