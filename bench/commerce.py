@@ -3,7 +3,11 @@ SQLite and on a private PostgreSQL, and the SQL statements of one checkout.
 
 - add-to-cart: wrk (16 connections) posting items to 64 pre-made carts in rotation;
 - checkout: 16 asyncio clients checking out pre-made carts (2 lines each, 30 variants), so
-  every request places an order; latencies are measured in the client;
+  every request places an order; latencies are measured in the client; a failed checkout's
+  status and problem code are counted and printed;
+- flow: 8 asyncio clients against ``serve --workers 2``, each flow creating a cart, adding a
+  line, setting the email and country (``PATCH`` of the cart) and checking out; flows/s and
+  the latency of a whole flow;
 - statements: counted in-process (no relay running) for a 1-line and a 12-line cart;
 - expiry: 200 pending orders placed in-process, then one run of the
   ``commerce.expire_pending_orders`` job as if a day had passed: orders/s and SQL statements
@@ -54,6 +58,8 @@ from rustok.outbox.store import OutboxStore
 
 CLIENTS = 16
 CHECKOUTS = 400
+FLOW_CLIENTS = 8
+FLOWS = 400
 EXPIRED_ORDERS = 200
 ONE_DAY = dt.timedelta(days=1)
 ADMIN = ("bench-admin@example.com", "bench admin password")
@@ -106,15 +112,31 @@ async def _carts(base: str, variants: list[str], count: int, lines: int) -> list
         return list(await asyncio.gather(*(one(client) for _ in range(count))))
 
 
-async def _checkouts(base: str, carts: list[Json]) -> tuple[list[float], float, int]:
+def _problem(response: httpx.Response) -> str:
+    """``status code`` of a failed request, e.g. ``409 INSUFFICIENT_INVENTORY``."""
+    try:
+        body = response.json()
+    except ValueError:
+        return f"{response.status_code} {response.text[:80]!r}"
+    return f"{response.status_code} {body.get('code') if isinstance(body, dict) else body!r}"
+
+
+def _failures(problems: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem] = counts.get(problem, 0) + 1
+    details = ", ".join(f"{n}× {p}" for p, n in sorted(counts.items()))
+    return f"failed {len(problems)}" + (f" ({details})" if details else "")
+
+
+async def _checkouts(base: str, carts: list[Json]) -> tuple[list[float], float, list[str]]:
     queue: asyncio.Queue[Json] = asyncio.Queue()
     for cart in carts:
         queue.put_nowait(cart)
     latencies: list[float] = []
-    failures = 0
+    problems: list[str] = []
 
     async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal failures
         while not queue.empty():
             cart = queue.get_nowait()
             started = time.perf_counter()
@@ -124,14 +146,61 @@ async def _checkouts(base: str, carts: list[Json]) -> tuple[list[float], float, 
                 headers={"X-Cart-Token": cart["token"], "Idempotency-Key": f"bench-{cart['id']}"},
             )  # fmt: skip
             latencies.append((time.perf_counter() - started) * 1000)
-            failures += response.status_code != 201
+            if response.status_code != 201:
+                problems.append(_problem(response))
 
     limits = httpx.Limits(max_connections=CLIENTS)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(CLIENTS)))
         elapsed = time.perf_counter() - started
-    return latencies, elapsed, failures
+    return latencies, elapsed, problems
+
+
+async def _flows(
+    base: str, variants: list[str], flows: int = FLOWS
+) -> tuple[list[float], float, list[str]]:
+    """``flows`` checkout flows by FLOW_CLIENTS clients: create a cart, add a line, set the
+    email and country, check out. Latencies are per whole flow; a flow stops at its first
+    failed step."""
+    rng = random.Random(11)
+    todo = iter(range(flows))
+    latencies: list[float] = []
+    problems: list[str] = []
+
+    async def flow(client: httpx.AsyncClient) -> None:
+        started = time.perf_counter()
+        created = await client.post("/api/store/carts", json={})
+        if created.status_code != 201:
+            problems.append("create " + _problem(created))
+            return
+        cart = created.json()
+        token = {"X-Cart-Token": cart["token"]}
+        path = f"/api/store/carts/{cart['id']}"
+        steps = (
+            ("add", "POST", f"{path}/items",
+             {"variant_id": rng.choice(variants), "quantity": 1}, 201),
+            ("update", "PATCH", path, {"email": "flow@example.com", "country_code": "US"}, 200),
+            ("checkout", "POST", f"{path}/checkout",
+             {"email": "flow@example.com", "shipping_address": ADDRESS}, 201),
+        )  # fmt: skip
+        for name, method, url, body, expected in steps:
+            response = await client.request(method, url, json=body, headers=token)
+            if response.status_code != expected:
+                problems.append(f"{name} {_problem(response)}")
+                return
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        for _ in todo:
+            await flow(client)
+
+    limits = httpx.Limits(max_connections=FLOW_CLIENTS)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(FLOW_CLIENTS)))
+        elapsed = time.perf_counter() - started
+    return latencies, elapsed, problems
 
 
 def _add_to_cart_script(path: Path, carts: list[Json], variant: str) -> str:
@@ -166,15 +235,34 @@ def _measure(
         wrk(server.base_url + "/", connections=CLIENTS, seconds=2, script=script)  # warm-up
         added = wrk(server.base_url + "/", connections=CLIENTS, seconds=seconds, script=script)
         carts = asyncio.run(_carts(server.base_url, variants, CHECKOUTS, 2))
-        latencies, elapsed, failures = asyncio.run(_checkouts(server.base_url, carts))
+        latencies, elapsed, problems = asyncio.run(_checkouts(server.base_url, carts))
     return [
         (f"{label}: add-to-cart, wrk 16 connections",
          f"{added.requests_per_second:,.0f} req/s, p50 {added.latency_p50_ms:.1f} ms, "
          f"p99 {added.latency_p99_ms:.1f} ms, non-2xx {added.non_2xx}"),
         (f"{label}: checkout, 16 clients, {len(latencies)} orders of 2 lines",
          f"{len(latencies) / elapsed:,.0f} orders/s, p50 {percentile(latencies, 50):.1f} ms, "
-         f"p99 {percentile(latencies, 99):.1f} ms, failed {failures}"),
+         f"p99 {percentile(latencies, 99):.1f} ms, {_failures(problems)}"),
     ]  # fmt: skip
+
+
+def _measure_flow(label: str, database_url: str, data: Path) -> tuple[str, str]:
+    """The checkout flow against ``serve --workers 2`` (its own database)."""
+    env = bench_env(database_url, data, RUSTOK_RATE_LIMIT="0",
+                    RUSTOK_LOGIN_RATE_LIMIT="1000000/minute", RUSTOK_DB_POOL_SIZE="20")  # fmt: skip
+    migrate(env)
+    rustok(env, "user", "create", "--tenant", "default", "--email", ADMIN[0],
+           "--password", ADMIN[1], "--role", "admin")  # fmt: skip
+    with served(env, workers=2) as server:
+        _, variants = asyncio.run(_seed(server.base_url))
+        asyncio.run(_flows(server.base_url, variants, flows=FLOW_CLIENTS * 4))  # warm-up
+        latencies, elapsed, problems = asyncio.run(_flows(server.base_url, variants))
+    return (
+        f"{label}, 2 workers: checkout flow (cart, line, email/country, checkout), "
+        f"{FLOW_CLIENTS} clients",
+        f"{len(latencies) / elapsed:,.0f} flows/s, p50 {percentile(latencies, 50):.1f} ms, "
+        f"p99 {percentile(latencies, 99):.1f} ms per flow, {_failures(problems)}",
+    )
 
 
 @asynccontextmanager
@@ -219,9 +307,9 @@ async def _filled_cart(client: httpx.AsyncClient, variants: list[str]) -> tuple[
     return cart, token
 
 
-async def _statements(data: Path) -> list[int]:
+async def _statements(url: str, data: Path) -> list[int]:
     counts = []
-    async with _in_process(f"sqlite+aiosqlite:///{data}/count.db", data) as (app, client, admin):
+    async with _in_process(url, data) as (app, client, admin):
         variants: list[str] = []
         for i in range(4):
             variants += await _product_variants(client, admin, f"C-{i}", 3, 100)
@@ -317,11 +405,18 @@ def run(seconds: int = 8) -> None:
                          f"{rate:,.0f} orders/s, {per_order:.1f} statements per order"))  # fmt: skip
     finally:
         pg.close()
-    with sqlite_dir() as data:
-        one, twelve = asyncio.run(_statements(data))
-        rows.append(
-            ("SQL statements of a checkout (SQLite; 1 line / 12 lines)", f"{one} / {twelve}")
-        )
+    pg = start_postgres()
+    try:
+        for name, url in (
+            ("SQLite", "sqlite+aiosqlite:///{data}/count.db"),
+            ("PostgreSQL", pg.url),
+        ):
+            with sqlite_dir() as data:
+                one, twelve = asyncio.run(_statements(url.format(data=data), data))
+            rows.append((f"{name}: SQL statements of a checkout (1 line / 12 lines)",
+                         f"{one} / {twelve}"))  # fmt: skip
+    finally:
+        pg.close()
     pg = start_postgres()
     try:
         for name, url in (
@@ -347,6 +442,14 @@ def run(seconds: int = 8) -> None:
                 rows += _measure(label, pg.url, data, seconds, workers)
         finally:
             pg.close()
+    with sqlite_dir() as data:
+        rows.append(_measure_flow("SQLite", f"sqlite+aiosqlite:///{data}/flow.db", data))
+    pg = start_postgres()
+    try:
+        with sqlite_dir() as data:
+            rows.append(_measure_flow("PostgreSQL", pg.url, data))
+    finally:
+        pg.close()
     print_table("commerce: add-to-cart and checkout at 16 concurrent clients", rows)
 
 

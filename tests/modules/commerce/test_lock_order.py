@@ -19,6 +19,8 @@ from tests.modules.commerce.helpers import add_item, checkout, create_product, n
 
 Json = dict[str, Any]
 _UPDATED = re.compile(r'^\s*UPDATE\s+"?(\w+)', re.IGNORECASE)
+# A data-modifying CTE (the order number: orders/numbering.py) locks its own table first.
+_UPDATED_IN_CTE = re.compile(r'^\s*WITH\s+\w+\s+AS\s+\(\s*UPDATE\s+"?(\w+)', re.IGNORECASE)
 _LOCKED_OF = re.compile(r'\bFOR (?:NO KEY )?UPDATE OF "?(\w+)', re.IGNORECASE)
 _LOCKED = re.compile(r"\bFOR (?:NO KEY )?UPDATE\b", re.IGNORECASE)
 _FROM = re.compile(r'\bFROM\s+"?(\w+)', re.IGNORECASE)
@@ -26,7 +28,7 @@ _FROM = re.compile(r'\bFROM\s+"?(\w+)', re.IGNORECASE)
 
 def locked_table(statement: str) -> str | None:
     """The table whose rows ``statement`` locks (a row-locking read or an update), if any."""
-    if updated := _UPDATED.match(statement):
+    if updated := _UPDATED_IN_CTE.match(statement) or _UPDATED.match(statement):
         return updated[1]
     if of := _LOCKED_OF.search(statement):
         return of[1]
@@ -59,6 +61,8 @@ def test_locked_table_reads_updates_and_row_locks() -> None:
     )
     assert locked_table(joined) == "commerce_inventory_levels"
     assert locked_table("SELECT a FROM commerce_carts") is None
+    numbered = "WITH n AS (UPDATE commerce_sequences SET v=v+1) UPDATE commerce_orders SET v=1"
+    assert locked_table(numbered) == "commerce_sequences"
     assert lock_sequence(
         ["UPDATE commerce_payments SET x=1", "UPDATE commerce_orders SET x=1"] * 2
     ) == ["commerce_orders"]
@@ -126,3 +130,29 @@ async def test_checkout_and_order_transitions_lock_in_the_stated_order(
     for action in ("confirm", "pay"):
         await _transition(client, app, admin, third, action)
     assert await _transition(client, app, admin, third, "ship") == ["commerce_orders", levels]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_checkout_holds_the_order_counter_for_the_outbox_insert_only(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    """Every checkout of a tenant queues on its order counter: after locking it, a checkout
+    sends only its outbox rows before it commits (under load 16 clients timed out on this
+    lock when the order and its lines were still to be inserted), and nothing of the cart
+    runs while the stock rows are locked."""
+    admin = await signed_in(client, app, "admin")
+    variants = (await create_product(client, admin, variants=2, stock=20))["variants"]
+    for attempt in range(2):  # the first creates the counter
+        cart = await new_cart(client)
+        for variant in variants:
+            await add_item(client, cart, variant["id"], 1)
+        with count_queries(app.platform.db) as counter:
+            response = await checkout(client, cart, key=f"counter-{attempt}")
+        assert response.status_code == 201, response.text
+        assert response.json()["display_number"] == attempt + 1
+        tables = [locked_table(s) for s in counter.statements]
+        numbered = max(i for i, t in enumerate(tables) if t == "commerce_sequences")
+        after = [s.split("(")[0].strip() for s in counter.statements[numbered + 1 :]]
+        assert after == ["INSERT INTO sys_events", "NOTIFY rustok_outbox"], after
+        stock = tables.index("commerce_inventory_levels")
+        assert "commerce_carts" not in tables[stock:], tables

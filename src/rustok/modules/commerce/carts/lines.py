@@ -55,27 +55,37 @@ class PricedCart:
     shipping: ShippingMethod | None
 
 
-async def load_lines(session: AsyncSession, cart: Cart) -> list[CartLine]:
-    rows = (
-        (
-            await session.execute(
-                select(CartItem, Variant, Product.status)
-                .join(Variant, Variant.id == CartItem.variant_id)
-                .join(Product, Product.id == Variant.product_id)
-                .where(CartItem.cart_id == cart.id)
-                .order_by(CartItem.id)
-            )
-        )
-        .tuples()
-        .all()
+LineRow = tuple[CartItem, Variant, str]  # an item, its variant and its product's status
+
+
+async def line_rows(session: AsyncSession, cart: Cart) -> list[LineRow]:
+    """The cart's items with their variants and products' statuses, oldest first."""
+    rows = await session.execute(
+        select(CartItem, Variant, Product.status)
+        .join(Variant, Variant.id == CartItem.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+        .where(CartItem.cart_id == cart.id)
+        .order_by(CartItem.id)
     )
+    return list(rows.tuples().all())
+
+
+async def load_lines(session: AsyncSession, cart: Cart) -> list[CartLine]:
+    rows = await line_rows(session, cart)
     if not rows:
         return []
+    quantities: dict[uuid.UUID, int] = {v.id: item.quantity for item, v, _ in rows}
+    prices = await unit_prices(session, cart.currency_code, quantities)
+    return await titled_lines(session, rows, prices)
+
+
+async def titled_lines(
+    session: AsyncSession, rows: list[LineRow], prices: dict[uuid.UUID, int | None]
+) -> list[CartLine]:
+    """``rows`` as lines with their titles (one query) and the given unit prices."""
     titles = await translations_by_product(session, list({v.product_id for _, v, _ in rows}))
     tenant = current_context().tenant
     chain = tenant.locale_chain() if tenant else []
-    quantities: dict[uuid.UUID, int] = {v.id: item.quantity for item, v, _ in rows}
-    prices = await unit_prices(session, cart.currency_code, quantities)
     lines = []
     for item, variant, status in rows:
         chosen = pick_translation(titles.get(variant.product_id, []), chain)

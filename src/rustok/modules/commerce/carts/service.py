@@ -16,13 +16,21 @@ from dataclasses import dataclass
 from msgspec import UNSET
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.functions import coalesce
 
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.errors import NotFound, ValidationFailed
+from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
-from rustok.modules.commerce.carts.lines import PricedCart, price_cart
+from rustok.modules.commerce.carts.lines import (
+    CartLine,
+    PricedCart,
+    line_rows,
+    price_cart,
+    titled_lines,
+)
 from rustok.modules.commerce.carts.models import Cart, CartItem
 from rustok.modules.commerce.carts.schemas import (
     CartCreate,
@@ -38,6 +46,7 @@ from rustok.modules.commerce.catalog.unit_prices import unit_prices
 from rustok.modules.commerce.discounts.service import find_discount
 from rustok.modules.commerce.errors import CartNotOpen, InsufficientInventory
 from rustok.modules.commerce.events import CartAbandoned, CartCreated, CartUpdated
+from rustok.modules.commerce.inventory.models import InventoryLevel
 from rustok.modules.commerce.metrics import CARTS_ABANDONED
 from rustok.modules.commerce.money import MAX_CART_LINES, MAX_QUANTITY
 from rustok.modules.commerce.pricing import check_applicable
@@ -93,10 +102,13 @@ def to_cart_read(priced: PricedCart) -> CartRead:
     )  # fmt: skip
 
 
-async def read_cart(session: AsyncSession, cart: Cart) -> CartRead:
+async def read_cart(
+    session: AsyncSession, cart: Cart, *, lines: list[CartLine] | None = None
+) -> CartRead:
+    """The cart with today's prices; ``lines``: its lines, when the caller has them."""
     priced = await price_cart(
         session, cart, discount_code=cart.discount_code, country_code=cart.country_code,
-        shipping_method_id=cart.shipping_method_id,
+        shipping_method_id=cart.shipping_method_id, lines=lines,
     )  # fmt: skip
     return to_cart_read(priced)
 
@@ -106,6 +118,25 @@ async def lock_cart(uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess) -> 
     if cart is None or not can_access(cart, access):
         raise NotFound("no such cart")
     return cart
+
+
+async def _variant_for_sale(
+    session: AsyncSession, variant_id: uuid.UUID
+) -> tuple[Variant, str, int] | None:
+    """The variant, its product's status and its units available (over all locations)."""
+    available = (
+        select(func.sum(InventoryLevel.stocked - InventoryLevel.reserved))
+        .where(InventoryLevel.variant_id == Variant.id)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(Variant, Product.status, coalesce(available, 0))
+            .join(Product, Product.id == Variant.product_id)
+            .where(Variant.id == variant_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1], int(row[2]))
 
 
 def _open(cart: Cart) -> Cart:
@@ -145,10 +176,12 @@ class CartService:
                 raise NotFound("no such cart")
             return await read_cart(session, cart)
 
-    async def _finish(self, uow: UnitOfWork, cart: Cart) -> CartRead:
+    async def _finish(
+        self, uow: UnitOfWork, cart: Cart, *, lines: list[CartLine] | None = None
+    ) -> CartRead:
         cart.updated_at = utcnow()
         await uow.session.flush()
-        result = await read_cart(uow.session, cart)
+        result = await read_cart(uow.session, cart, lines=lines)
         uow.publish(
             CartUpdated(
                 cart_id=cart.id,
@@ -188,35 +221,41 @@ class CartService:
     async def add_item(
         self, cart_id: uuid.UUID, access: CartAccess, data: CartItemCreate
     ) -> CartRead:
+        """Add units of a variant: the cart's lines, the variant with its stock and the
+        prices are read once, and serve both the checks and the answer."""
         async with self._platform.uow() as uow:
             cart = _open(await lock_cart(uow, cart_id, access))
-            item = await uow.session.scalar(
-                select(CartItem).where(
-                    CartItem.cart_id == cart.id, CartItem.variant_id == data.variant_id
-                )
-            )
+            rows = await line_rows(uow.session, cart)
+            item = next((i for i, v, _ in rows if v.id == data.variant_id), None)
             quantity = data.quantity + (item.quantity if item else 0)
             if quantity > MAX_QUANTITY:
                 raise ValidationFailed(errors={"quantity": [f"at most {MAX_QUANTITY} per line"]})
-            await self._check_sellable(uow, cart, data.variant_id, quantity)
+            found = await _variant_for_sale(uow.session, data.variant_id)
+            if found is None or found[1] != "active":
+                raise ValidationFailed(errors={"variant_id": ["no such product for sale"]})
+            variant, status, available = found
+            quantities = {v.id: i.quantity for i, v, _ in rows} | {variant.id: quantity}
+            prices = await unit_prices(uow.session, cart.currency_code, quantities)
+            if prices.get(variant.id) is None:
+                currency = cart.currency_code
+                raise ValidationFailed(errors={"variant_id": [f"not for sale in {currency}"]})
+            if variant.inventory_policy == "deny" and quantity > available:
+                raise InsufficientInventory([(variant.id, quantity, max(available, 0))])
             if item is None:
-                await self._check_line_count(uow, cart)
-                uow.session.add(
-                    CartItem(cart_id=cart.id, variant_id=data.variant_id, quantity=quantity)
+                if len(rows) >= MAX_CART_LINES:
+                    raise ValidationFailed(
+                        errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
+                    )
+                item = CartItem(
+                    id=new_id(), cart_id=cart.id, variant_id=variant.id, quantity=quantity
                 )
+                uow.session.add(item)
+                rows.append((item, variant, status))
             else:
                 item.quantity = quantity
-            return await self._finish(uow, cart)
-
-    @staticmethod
-    async def _check_line_count(uow: UnitOfWork, cart: Cart) -> None:
-        lines = await uow.session.scalar(
-            select(func.count()).select_from(CartItem).where(CartItem.cart_id == cart.id)
-        )
-        if (lines or 0) >= MAX_CART_LINES:
-            raise ValidationFailed(
-                errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
-            )
+            rows.sort(key=lambda row: row[0].id)  # as line_rows orders them
+            lines = await titled_lines(uow.session, rows, prices)
+            return await self._finish(uow, cart, lines=lines)
 
     async def _item(self, uow: UnitOfWork, cart: Cart, item_id: uuid.UUID) -> CartItem:
         item = await uow.session.get(CartItem, item_id)

@@ -2,7 +2,8 @@
 
 Steps, each inside the one transaction (STYLE section D):
 
-1. lock the cart row (concurrent checkouts of one cart queue here);
+1. lock the cart row (concurrent checkouts of one cart queue here), reading the record of
+   the ``Idempotency-Key`` in the same statement;
 2. a known ``Idempotency-Key`` of this cart returns the order it made (another body: 422);
    keys are scoped to their cart, so one cart's requests, queued on its lock, never race;
 3. validate the cart and price it: lines, discount, region tax, flat-rate shipping;
@@ -11,11 +12,12 @@ Steps, each inside the one transaction (STYLE section D):
 5. count the discount use (conditional UPDATE: exact under concurrency);
 6. authorise the payment through its provider (a decline → 402, nothing kept);
 7. hand the cart's snapshot to orders/placement.py, which creates the order through its
-   state machine (``PendingOrder.place``), taking the next display number (the last lock,
-   see orders/numbering.py), and raises ``order.placed``;
-8. insert the reservations, payment and idempotency record; complete the cart; raise
-   ``payment.authorized``, ``cart.completed``, ``checkout.completed`` (after the
-   ``inventory.*`` events of step 4); commit.
+   state machine (``PendingOrder.place``);
+8. insert the reservations, payment and idempotency record (the cart was completed before
+   step 4, so that no statement of its own runs while stock rows are locked); give the
+   order its display number (the last lock, see orders/numbering.py); raise
+   ``order.placed``, ``payment.authorized``, ``cart.completed``, ``checkout.completed``
+   (after the ``inventory.*`` events of step 4); commit.
 
 Any failure rolls everything back, events included. The number of SQL statements does not
 depend on the number of lines. The locks follow commerce/locks.py.
@@ -27,18 +29,19 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 import msgspec
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 
 from rustok.core.db import utcnow
-from rustok.core.errors import ValidationFailed
+from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.carts.lines import PricedCart, load_lines, price_cart
 from rustok.modules.commerce.carts.models import Cart
-from rustok.modules.commerce.carts.service import CartAccess, lock_cart
+from rustok.modules.commerce.carts.service import CartAccess, can_access, lock_cart
 from rustok.modules.commerce.checkout.models import IdempotencyRecord
 from rustok.modules.commerce.checkout.schemas import CheckoutRequest
 from rustok.modules.commerce.discounts.service import claim_usage
@@ -49,7 +52,13 @@ from rustok.modules.commerce.metrics import ORDERS_PLACED
 from rustok.modules.commerce.notifications import customer_locale
 from rustok.modules.commerce.orders.lookup import lookup_token
 from rustok.modules.commerce.orders.models import Order
-from rustok.modules.commerce.orders.placement import CartSnapshot, LineSnapshot, Placement, place
+from rustok.modules.commerce.orders.placement import (
+    CartSnapshot,
+    LineSnapshot,
+    Placement,
+    announce,
+    place,
+)
 from rustok.modules.commerce.orders.queries import order_reads, to_order_read
 from rustok.modules.commerce.orders.schemas import OrderRead
 from rustok.modules.commerce.payments.models import Payment
@@ -86,11 +95,9 @@ class CheckoutService:
         locale = customer_locale(data.locale, accept_language)  # an unknown one: 400, too
         fingerprint = request_fingerprint(cart_id, data)
         async with self._platform.uow() as uow:
-            cart = await lock_cart(uow, cart_id, access)
-            if idempotency_key is not None:
-                replay = await self._replay(uow, idempotency_key, cart, fingerprint)
-                if replay is not None:
-                    return replay
+            cart, record = await _lock_cart_with_key(uow, cart_id, access, idempotency_key)
+            if record is not None:
+                return await self._replay(uow, record, cart, fingerprint)
             if cart.status != "open":
                 raise CartNotOpen(f"the cart is {cart.status}: its order was placed already")
             lines = await load_lines(uow.session, cart)
@@ -113,13 +120,15 @@ class CheckoutService:
                         order_id=order.id,
                     )
                 )
+            await uow.session.flush()
+            placement = await announce(uow, placed.placement)
+            uow.publish(authorized_event(placed.payment))
+            uow.publish(CartCompleted(cart_id=cart.id, order_id=order.id))
             uow.publish(
                 CheckoutCompleted(
                     cart_id=cart.id, order_id=order.id, idempotency_key=_short(idempotency_key)
                 )
             )
-            await uow.session.flush()
-            placement = placed.placement
             result = to_order_read(order, placement.lines, [placement.history], placed.payment)
             token = lookup_token(cart.token, order.id)
             result = msgspec.structs.replace(result, lookup_token=token)
@@ -149,15 +158,8 @@ class CheckoutService:
         return len(forgotten)
 
     async def _replay(
-        self, uow: UnitOfWork, key: str, cart: Cart, fingerprint: str
-    ) -> OrderRead | None:
-        record = await uow.session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.cart_id == cart.id, IdempotencyRecord.key == key
-            )
-        )
-        if record is None:
-            return None
+        self, uow: UnitOfWork, record: IdempotencyRecord, cart: Cart, fingerprint: str
+    ) -> OrderRead:
         if record.request_hash != fingerprint:
             raise IdempotencyKeyReused(
                 "the Idempotency-Key was used before on this cart with another body"
@@ -178,6 +180,9 @@ class CheckoutService:
     ) -> PlacedOrder:
         now = utcnow()
         snapshot = _snapshot(priced, data, access, locale, order_id=new_id())
+        # Completed first: its UPDATE runs before the stock rows are locked (autoflush).
+        cart.status, cart.completed_at, cart.order_id = "completed", now, snapshot.order_id
+        cart.email = data.email
         reservations = await reserve(
             uow,
             snapshot.order_id,
@@ -200,11 +205,42 @@ class CheckoutService:
         reserved = {r.variant_id for r in reservations}
         placement = await place(uow, snapshot, payment, reserved=reserved, at=now)
         uow.session.add_all([*reservations, payment])
-        cart.status, cart.completed_at, cart.order_id = "completed", now, placement.order.id
-        cart.email = data.email
-        uow.publish(authorized_event(payment))
-        uow.publish(CartCompleted(cart_id=cart.id, order_id=placement.order.id))
         return PlacedOrder(placement, payment)
+
+
+async def _lock_cart_with_key(
+    uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess, key: str | None
+) -> tuple[Cart, IdempotencyRecord | None]:
+    """The locked cart and the record of ``key`` on it, if any: one statement, unless the
+    lock waited for a checkout that completed the cart. On PostgreSQL the joined record is
+    then from before that checkout committed, so it is read again."""
+    if key is None:
+        return await lock_cart(uow, cart_id, access), None
+    row = (
+        (
+            await uow.session.execute(
+                select(Cart, IdempotencyRecord)
+                .outerjoin(
+                    IdempotencyRecord,
+                    and_(IdempotencyRecord.cart_id == Cart.id, IdempotencyRecord.key == key),
+                )
+                .where(Cart.id == cart_id)
+                .with_for_update(of=Cart)
+            )
+        )
+        .tuples()
+        .first()
+    )
+    if row is None or not can_access(row[0], access):
+        raise NotFound("no such cart")
+    cart, record = row[0], cast("IdempotencyRecord | None", row[1])  # an outer join
+    if record is None and cart.status != "open":
+        record = await uow.session.scalar(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.cart_id == cart.id, IdempotencyRecord.key == key
+            )
+        )
+    return cart, record
 
 
 def _snapshot(

@@ -4,9 +4,18 @@ The counter row is incremented by ``UPDATE … RETURNING`` inside the transactio
 the order: concurrent checkouts queue on the row lock (PostgreSQL) or the single writer
 (SQLite), and a checkout that rolls back rolls its increment back with it, so no number is
 skipped or given twice. Checkout takes the number as its last lock, to hold it briefly.
+
+Every checkout of a tenant queues on that one row, so on PostgreSQL the row is locked only
+at the very end: the order is inserted (with its lines, reservations, payment) under a
+provisional negative number, and one statement (:func:`assign_number`) increments the
+counter and gives the order its number; then only the outbox insert and the commit follow.
+On SQLite one writer runs at a time, so the number is taken before the order is inserted
+(:func:`next_number`), one statement fewer.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import current_context
 from rustok.core.ids import new_id
-from rustok.modules.commerce.orders.models import Sequence
+from rustok.modules.commerce.orders.models import Order, Sequence
 
 ORDER_SEQUENCE = "order"
 
@@ -31,10 +40,60 @@ async def _increment(session: AsyncSession, name: str) -> int | None:
     return None if value is None else int(value)
 
 
+def provisional_number(order_id: uuid.UUID) -> int:
+    """A number no committed order has (negative), distinct for in-flight orders (from the
+    random bits of the order's id; were two equal, the second insert would only wait for
+    the first transaction, which renumbers its order before it commits)."""
+    return -1 - order_id.int % (2**31 - 1)
+
+
+async def _assign(session: AsyncSession, order_id: uuid.UUID, name: str) -> int | None:
+    tenant_id = current_context().tenant_id
+    counter = (
+        update(Sequence)
+        .where(Sequence.tenant_id == tenant_id, Sequence.name == name)
+        .values(last_value=Sequence.last_value + 1)
+        .returning(Sequence.last_value)
+        .cte("next_number")
+    )
+    result = await session.execute(
+        update(Order)
+        # Always true (a provisional number is negative): joins the two, for the FROM linter.
+        .where(Order.id == order_id, Order.tenant_id == tenant_id)
+        .where(Order.display_number < counter.c.last_value)
+        # updated_at stays the creation time (its onupdate default is not applied here).
+        .values(display_number=counter.c.last_value, updated_at=Order.updated_at)
+        .returning(Order.display_number)
+        .execution_options(synchronize_session=False)
+    )
+    value = result.scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+async def assign_number(
+    session: AsyncSession, order_id: uuid.UUID, name: str = ORDER_SEQUENCE
+) -> int:
+    """PostgreSQL: increment the counter and give the inserted order ``order_id`` its
+    number, in one statement (a data-modifying CTE); returns the number."""
+    value = await _assign(session, order_id, name)
+    if value is None:
+        await _create_counter(session, name)
+        value = await _assign(session, order_id, name)
+    assert value is not None
+    return value
+
+
 async def next_number(session: AsyncSession, name: str = ORDER_SEQUENCE) -> int:
     value = await _increment(session, name)
     if value is not None:
         return value
+    await _create_counter(session, name)
+    value = await _increment(session, name)
+    assert value is not None
+    return value
+
+
+async def _create_counter(session: AsyncSession, name: str) -> None:
     # The tenant's first order: create the counter (a concurrent first order may win).
     tenant_id = current_context().tenant_id
     assert tenant_id is not None
@@ -45,6 +104,3 @@ async def next_number(session: AsyncSession, name: str = ORDER_SEQUENCE) -> int:
         .values(id=new_id(), tenant_id=tenant_id, name=name, last_value=0)
         .on_conflict_do_nothing(index_elements=["tenant_id", "name"])
     )
-    value = await _increment(session, name)
-    assert value is not None
-    return value

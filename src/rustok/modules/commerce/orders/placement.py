@@ -5,22 +5,31 @@ authorises the payment, then hands this module a :class:`CartSnapshot` — what 
 what price, by whom, to where — with the payment and the reserved variants.
 :func:`place_order` asks the state machine for the first state (``PendingOrder.place``:
 orders/state.py, with its guards) and returns the rows and the event of the new order;
-:func:`place` takes the display number (the checkout's last lock: orders/numbering.py), adds
-the rows and raises the event, inside the checkout's unit of work.
+:func:`place` adds the rows inside the checkout's unit of work, and :func:`announce`, called
+once the checkout flushed every other row, gives the order its display number where it is
+taken last (the checkout's last lock: orders/numbering.py) and raises the event.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+from sqlalchemy.orm.attributes import set_committed_value
+
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.events import OrderPlaced
 from rustok.modules.commerce.orders.models import Order, OrderHistory, OrderLine
-from rustok.modules.commerce.orders.numbering import next_number
+from rustok.modules.commerce.orders.numbering import (
+    assign_number,
+    next_number,
+    provisional_number,
+)
 from rustok.modules.commerce.orders.service import persist_state
 from rustok.modules.commerce.orders.state import PendingOrder, status_of
 from rustok.modules.commerce.payments.models import Payment
@@ -137,12 +146,28 @@ async def place(
     reserved: Collection[uuid.UUID],
     at: dt.datetime,
 ) -> Placement:
-    """Create the order of ``cart`` in the caller's unit of work and raise ``order.placed``.
-    The caller adds the rows that reference the order (reservations, payment)."""
-    number = await next_number(uow.session)
+    """Create the order of ``cart`` in the caller's unit of work. The caller adds the rows
+    that reference the order (reservations, payment), flushes, then calls :func:`announce`.
+    On PostgreSQL the order gets a provisional number here and its real one in ``announce``
+    (the tenant's counter is locked last, for two statements: orders/numbering.py)."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        number = provisional_number(cart.order_id)
+    else:
+        number = await next_number(uow.session)
     placement = place_order(cart, payment, reserved=reserved, number=number, at=at)
     uow.session.add(placement.order)
     await uow.session.flush()  # the rows below reference it
     uow.session.add_all([*placement.lines, placement.history])
+    return placement
+
+
+async def announce(uow: UnitOfWork, placement: Placement) -> Placement:
+    """Give a provisionally numbered order its display number, and raise ``order.placed``."""
+    order = placement.order
+    if order.display_number < 0:
+        number = await assign_number(uow.session, order.id)
+        set_committed_value(order, "display_number", number)
+        event = msgspec.structs.replace(placement.event, display_number=number)
+        placement = dataclasses.replace(placement, event=event)
     uow.publish(placement.event)
     return placement
