@@ -67,6 +67,13 @@ class Probe:
             self.done.set()
 
 
+def _fresh_database(database: str, data: Path, postgres_url: str) -> str:
+    """A new empty database of the kind ``database`` names, for one figure."""
+    if database == "sqlite":
+        return f"sqlite+aiosqlite:///{data}/bench.db"
+    return asyncio.run(_create_pg_database(postgres_url))
+
+
 async def _create_pg_database(admin_url: str) -> str:
     name = f"bench_{uuid.uuid4().hex[:10]}"
     dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
@@ -258,22 +265,14 @@ def run() -> None:
                 for figure in ("throughput", "latency"):
                     data = Path(tmp) / f"{database}-{transport}-{batch}-{figure}"
                     data.mkdir()
-                    url = (
-                        f"sqlite+aiosqlite:///{data}/bench.db"
-                        if database == "sqlite"
-                        else asyncio.run(_create_pg_database(postgres.url))
-                    )
+                    url = _fresh_database(database, data, postgres.url)
                     result = asyncio.run(_one(figure, url, data, transport, nats.url, batch))
                     rows.append((f"{label}: {figure}", result))
                     print(f"  {label}: {figure}: {result}", flush=True)
             label = f"nats transport, batches, relay and consumers in two processes, {database}"
             data = Path(tmp) / f"{database}-nats-split"
             data.mkdir()
-            url = (
-                f"sqlite+aiosqlite:///{data}/bench.db"
-                if database == "sqlite"
-                else asyncio.run(_create_pg_database(postgres.url))
-            )
+            url = _fresh_database(database, data, postgres.url)
             result = asyncio.run(_one("split", url, data, "nats", nats.url, True))
             rows.append((f"{label}: throughput", result))
             print(f"  {label}: throughput: {result}", flush=True)
