@@ -7,6 +7,7 @@ at existing servers instead. Nothing here skips: a server that cannot start fail
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import pwd
@@ -73,10 +74,19 @@ class Service:
         self.proc = None
 
     def kill(self) -> None:
-        """Stop abruptly (for outage tests)."""
+        """Stop abruptly (for outage tests): the server and its child processes at once.
+
+        Killing only the parent leaves PostgreSQL's backends serving their open connections
+        until they notice, which on a loaded machine can be after the next query."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
+            tree = self._process_tree()
+            for pid in tree:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             self.proc.wait()
+            deadline = time.monotonic() + 10
+            while any(_alive(pid) for pid in tree) and time.monotonic() < deadline:
+                time.sleep(0.01)  # a backend still attached to shared memory blocks a restart
         self.proc = None
 
     def freeze(self) -> None:
@@ -110,6 +120,15 @@ class Service:
         self.stop()
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Running (not exited, not a zombie waiting for its parent)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _process_parents() -> list[tuple[int, int]]:
