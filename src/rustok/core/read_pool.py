@@ -1,7 +1,8 @@
 """One-round-trip reads on raw driver connections, for the hot read paths (storefront).
 
 The ORM path of one read costs a session, a pooled connection with its ``BEGIN``/rollback,
-and on SQLite about nine hops to aiosqlite's thread. Here a read is one statement run on a
+and on SQLite three trips to aiosqlite's thread (``BEGIN``, the statement, the rollback:
+``core/db/sqlite_driver.py``). Here a read is one statement run on a
 connection kept for reads only:
 
 - SQLite: a few threads, each with its own ``sqlite3`` connection (``query_only``, WAL);

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from rustok.core.db.outages import OutageMonitor, guarded_pool, watch_engine
+from rustok.core.db.sqlite_driver import OneTripDBAPI
 from rustok.core.db.text_match import SQLITE_LOWER, sqlite_lower
 from rustok.core.db_metrics import instrument_engine
 
@@ -67,7 +68,11 @@ def make_engine(
     }
     if url.startswith("sqlite"):
         engine = create_async_engine(
-            url, **options, max_overflow=0, connect_args={"factory": RollbackOnClose}
+            url,
+            **options,
+            max_overflow=0,
+            connect_args={"factory": RollbackOnClose},
+            module=OneTripDBAPI(),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
