@@ -9,15 +9,27 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rustok.core.db.outages import OutageMonitor
-from rustok.core.read_pool import INLINE_STEP_BUDGET, SqliteReadPool, build_read_pool
+from rustok.core.read_pool import (
+    FULL_TEXT_STEP_BUDGET,
+    INLINE_STEP_BUDGET,
+    SqliteReadPool,
+    build_read_pool,
+)
 
 # Far more VM steps than the budget allows: counting to 200,000 in a recursive CTE.
 SLOW = (
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) "
+    "SELECT count(*), max(x) FROM c"
+)
+
+# ~30,000 VM steps (20 a row): over a quick read's budget, within a quick full-text read's.
+MEDIUM = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500) "
     "SELECT count(*), max(x) FROM c"
 )
 
@@ -115,6 +127,50 @@ async def test_a_programming_error_is_raised_not_retried(pool: SqliteReadPool) -
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         await pool.fetch("SELECT * FROM missing", (), quick=True)
     assert pool.inline_fallbacks == 0
+
+
+async def test_a_full_text_read_runs_in_one_read_transaction(
+    pool: SqliteReadPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FTS5 runs a statement of its own per match (its length); in a transaction none of
+    them ends as a commit. On the loop and on a thread alike, and never left open."""
+    traced: list[str] = []
+    connect = sqlite3.connect
+
+    def traced_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn: sqlite3.Connection = connect(*args, **kwargs)
+        conn.set_trace_callback(traced.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced_connect)  # the pool's connections
+    sql = "SELECT count(*) FROM items WHERE id < ?"
+    on_loop = await pool.fetch(sql, (10,), quick=True, full_text=True)
+    on_thread = await pool.fetch(sql, (20,), full_text=True)
+    plain = await pool.fetch(sql, (30,))
+    assert [tuple(r) for r in on_loop + on_thread + plain] == [(10,), (20,), (30,)]
+    reads = [line for line in traced if not line.startswith("PRAGMA")]
+    assert reads == [
+        "BEGIN", "SELECT count(*) FROM items WHERE id < 10", "COMMIT",
+        "BEGIN", "SELECT count(*) FROM items WHERE id < 20", "COMMIT",
+        "SELECT count(*) FROM items WHERE id < 30",
+    ]  # fmt: skip
+    assert (pool.inline_reads, pool.inline_fallbacks) == (1, 0)
+
+
+async def test_a_quick_full_text_read_has_a_budget_of_its_own(pool: SqliteReadPool) -> None:
+    """A search takes more steps than an indexed lookup: within its own budget it stays on
+    the loop; over it, it is finished on a thread with its transaction ended."""
+    assert INLINE_STEP_BUDGET < 30_000 < FULL_TEXT_STEP_BUDGET < 200_000
+    assert tuple((await pool.fetch(MEDIUM, (), quick=True))[0]) == (1500, 1500)
+    assert (pool.inline_reads, pool.inline_fallbacks) == (0, 1)
+    assert tuple((await pool.fetch(MEDIUM, (), quick=True, full_text=True))[0]) == (1500, 1500)
+    assert (pool.inline_reads, pool.inline_fallbacks) == (1, 1)
+    assert tuple((await pool.fetch(SLOW, (), quick=True, full_text=True))[0]) == (200_000, 200_000)
+    assert (pool.inline_reads, pool.inline_fallbacks) == (1, 2)
+    # The interrupted read's transaction is gone: the next one begins its own.
+    rows = await pool.fetch("SELECT count(*) FROM items", (), quick=True, full_text=True)
+    assert [tuple(r) for r in rows] == [(100,)]
+    assert (pool.inline_reads, pool.inline_fallbacks) == (2, 2)
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)

@@ -261,7 +261,7 @@ class StorefrontReads:
         fetched = await self._rows.fetch(
             tenant.id, shape, lambda: _list_statement(shape, self.dialect), values,
             lambda found: (len(found) > limit, self._rows.list_rows(found[:limit])),
-            quick=not words,
+            quick=not words, full_text=bool(words),
         )  # fmt: skip
         more, rows = fetched
         items = [
@@ -326,8 +326,9 @@ class StorefrontReads:
         values = {"locale": chosen, "limit": min(max(limit, 1), MAX_LIMIT),
                   **SearchEngine(self.dialect).params(words, tenant.id, chosen)}  # fmt: skip
         rows = await self._rows.fetch(
-            tenant.id, "search", self._rows.search_statement, values, self._rows.search_rows
-        )
+            tenant.id, "search", self._rows.search_statement, values, self._rows.search_rows,
+            quick=True, full_text=True,
+        )  # fmt: skip
         return [hit for hit in rows if hit is not None]
 
 

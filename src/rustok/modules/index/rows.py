@@ -164,11 +164,13 @@ class RowReader:
     async def fetch(
         self, tenant_id: uuid.UUID, shape: Any, build: Callable[[], Select[Any] | InnerJoined],
         values: Mapping[str, Any], convert: Callable[[list[Row]], T], *, quick: bool = False,
+        full_text: bool = False,
     ) -> T:  # fmt: skip
-        """``convert(rows)``; ``quick``: an indexed lookup (no full-text match), see
-        ``ReadPool.fetch``."""
+        """``convert(rows)``; ``quick``: a short read, ``full_text``: a ranked full-text
+        match (see ``ReadPool.fetch``)."""
         read = self.reads.get(shape, build)
-        return convert(await self.pool.fetch(read.sql, read.params(tenant_id, values), quick=quick))
+        params = read.params(tenant_id, values)
+        return convert(await self.pool.fetch(read.sql, params, quick=quick, full_text=full_text))
 
     def list_rows(self, rows: Sequence[Row]) -> list[ListRow]:
         if self.dialect != "sqlite":  # asyncpg's records: msgspec converts sequences
