@@ -250,13 +250,22 @@ def module_scalars(platform: Platform) -> dict[object, ScalarDefinition]:
     return scalars
 
 
+def graphql_context(
+    platform: Platform, auth: AuthRuntime, tenancy: TenancyRuntime
+) -> GraphQLContext:
+    """A request's context; its ``request`` and ``response`` are set by whoever serves it."""
+    return GraphQLContext(
+        platform=platform,
+        request_context=current_context(),
+        runtimes={AuthRuntime: auth, TenancyRuntime: tenancy},
+        loaders={},
+    )
+
+
 async def _context(request: Request[Any, Any, Any]) -> GraphQLContext:
     state = request.app.state
-    return GraphQLContext(
-        platform=platform_from_state(state),
-        request_context=current_context(),
-        runtimes={AuthRuntime: auth_from_state(state), TenancyRuntime: tenancy_from_state(state)},
-        loaders={},
+    return graphql_context(
+        platform_from_state(state), auth_from_state(state), tenancy_from_state(state)
     )
 
 
