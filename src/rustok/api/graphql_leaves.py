@@ -22,16 +22,20 @@ runs for that object and reports it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    FragmentDefinitionNode,
     GraphQLBoolean,
     GraphQLID,
     GraphQLObjectType,
     GraphQLString,
+    OperationDefinitionNode,
     Undefined,
+    VariableNode,
     get_nullable_type,
     is_leaf_type,
     is_list_type,
@@ -64,11 +68,21 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[int, tuple[GroupedFieldSet, list[Leaf] | None]] = {}
         manager = self.middleware_manager
         self._plain = manager is None or not manager.middlewares
+        # Across requests: the operation's plans by the document's field nodes (a cached
+        # document is executed again and again); None when variables choose its fields.
+        self._shared = shared_plans(self.operation, self.fragment_definitions)
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> list[Leaf] | None:
         known = self._plans.get(id(fields))
         if known is not None:
             return known[1]
+        shared, key = self._shared, None
+        if shared is not None:
+            key = (id(parent_type), self.is_awaitable, *_node_ids(fields))
+            found = shared.get(key)
+            if found is not None and found[0] is parent_type:
+                self._plans[id(fields)] = (fields, found[1])
+                return found[1]
         plan: list[Leaf] | None = []
         for response_name, details in fields.items():
             leaf = _leaf(self, parent_type, response_name, details)
@@ -77,6 +91,8 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 break
             plan.append(leaf)  # type: ignore[union-attr]
         self._plans[id(fields)] = (fields, plan)
+        if shared is not None:
+            shared[key] = (parent_type, plan)
         return plan
 
     def execute_fields(
@@ -95,6 +111,48 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_fields(
             parent_type, source_value, path, grouped_field_set, position_context
         )
+
+
+SharedPlans = dict[Any, tuple[GraphQLObjectType, list[Leaf] | None]]
+# By the id of an operation node (still alive: its entry goes when it is collected).
+_SHARED: dict[int, SharedPlans | None] = {}
+
+
+def shared_plans(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> SharedPlans | None:
+    """The plans kept for ``operation`` across requests, or None when they may differ from
+    one request to the next: a directive (``@skip``, ``@include``, ``@defer``…) takes a
+    variable, so the variables' values choose the fields."""
+    key = id(operation)
+    if key in _SHARED:
+        return _SHARED[key]
+    plans: SharedPlans | None = (
+        None if _variable_directives([operation, *fragments.values()]) else {}
+    )
+    _SHARED[key] = plans
+    weakref.finalize(operation, _SHARED.pop, key, None)
+    return plans
+
+
+def _variable_directives(nodes: list[Any]) -> bool:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        for directive in node.directives or ():
+            if any(isinstance(a.value, VariableNode) for a in directive.arguments or ()):
+                return True
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            stack.extend(selection_set.selections)
+    return False
+
+
+def _node_ids(fields: GroupedFieldSet) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """What identifies a grouped field set within its operation: its response names and
+    the document's field nodes behind each."""
+    for response_name, details in fields.items():
+        yield response_name, tuple(id(d.node) for d in details)
 
 
 def _leaf(
