@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from litestar import Controller, Request
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.scalar import ScalarDefinition
@@ -142,6 +143,21 @@ class RustokSchema(strawberry.Schema):
                 )
 
 
+class RememberingNameConverter(NameConverter):
+    """Strawberry's names, each converted once: it names every argument of a field again on
+    each call (to hand the resolver its arguments), a tenth of a storefront list's execution."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._names: dict[str, str] = {}
+
+    def apply_naming_config(self, name: str) -> str:
+        converted = self._names.get(name)
+        if converted is None:
+            converted = self._names[name] = super().apply_naming_config(name)
+        return converted
+
+
 @strawberry.type(name="Tenant")
 class TenantType:
     id: strawberry.ID
@@ -227,7 +243,9 @@ def build_schema(platform: Platform) -> strawberry.Schema:
     schema = RustokSchema(
         query=query,
         mutation=mutation,
-        config=StrawberryConfig(scalar_map=module_scalars(platform)),
+        config=StrawberryConfig(
+            scalar_map=module_scalars(platform), name_converter=RememberingNameConverter()
+        ),
         limits=GraphQLLimits.from_settings(platform.settings),
     )
     refuse_undeclared(schema_permissions(schema), platform)

@@ -54,6 +54,7 @@ Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool]
 TYPENAME = "__typename"
 FAIL = object()
 PLAIN = frozenset({str, int, float, bool})  # never awaitable: no check needed
+SYNC_TYPES: set[type] = set()  # Strawberry object types, never awaitable (``_awaitable``)
 # graphql-core's own scalars return a value of these exact types as it is (an Int is checked
 # for its range and a Float for being finite, so they are coerced).
 AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
@@ -256,7 +257,8 @@ def _list(
                     return FAIL
                 result.append(None)
                 continue
-            if type(value) not in PLAIN and is_awaitable(value):
+            kind = type(value)
+            if kind not in PLAIN and kind not in SYNC_TYPES and _awaitable(value, is_awaitable):
                 return FAIL  # the normal path awaits it (the same object: not closed here)
             completed = item(value)
             if completed is FAIL:
@@ -265,6 +267,20 @@ def _list(
         return result
 
     return complete
+
+
+def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
+    """``is_awaitable(value)``; a Strawberry object type found not awaitable is remembered
+    (its instances never are: no ``__await__``, no attribute hooks)."""
+    if is_awaitable(value):
+        return True
+    kind = type(value)
+    if (
+        hasattr(kind, "__strawberry_definition__") and not hasattr(kind, "__await__")
+        and not hasattr(kind, "__getattr__") and kind.__getattribute__ is object.__getattribute__
+    ):  # fmt: skip
+        SYNC_TYPES.add(kind)
+    return False
 
 
 def _complete(
@@ -280,7 +296,8 @@ def _complete(
                 return None
             result[response_name] = None
             continue
-        if type(value) not in PLAIN and is_awaitable(value):
+        kind = type(value)
+        if kind not in PLAIN and kind not in SYNC_TYPES and _awaitable(value, is_awaitable):
             close = getattr(value, "close", None)
             if close is not None:
                 close()  # a coroutine never awaited would warn; the normal path calls again
