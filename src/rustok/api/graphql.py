@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.scalar import ScalarDefinition
 
 from rustok import API_VERSION
@@ -156,6 +157,15 @@ class RememberingNameConverter(NameConverter):
         if converted is None:
             converted = self._names[name] = super().apply_naming_config(name)
         return converted
+
+    def from_argument(self, argument: StrawberryArgument) -> str:
+        # get_graphql_name's, without its two calls
+        if argument.graphql_name is not None:
+            return argument.graphql_name
+        assert argument.python_name
+        return self._names.get(argument.python_name) or self.apply_naming_config(
+            argument.python_name
+        )
 
 
 @strawberry.type(name="Tenant")

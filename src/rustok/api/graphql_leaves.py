@@ -23,7 +23,7 @@ runs for that object and reports it).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from operator import attrgetter
 from typing import Any
 
@@ -149,11 +149,13 @@ def _variable_directives(nodes: list[Any]) -> bool:
     return False
 
 
-def _node_ids(fields: GroupedFieldSet) -> Iterator[tuple[str, tuple[int, ...]]]:
-    """What identifies a grouped field set within its operation: its response names and
-    the document's field nodes behind each."""
-    for response_name, details in fields.items():
-        yield response_name, tuple(id(d.node) for d in details)
+def _node_ids(fields: GroupedFieldSet) -> list[Any]:
+    """What identifies a grouped field set within its operation: the document's field nodes
+    behind each response name (a node has the name, its alias and its selections)."""
+    return [
+        id(details[0].node) if len(details) == 1 else tuple([id(d.node) for d in details])
+        for details in fields.values()
+    ]
 
 
 def _leaf(

@@ -36,10 +36,13 @@ ERRORS = Counter(
     "Errors in GraphQL responses, by extensions.code.",
     ["code"],
 )
-for _type in OPERATION_TYPES:
-    for _outcome in ("ok", "error"):
-        OPERATIONS.labels(_type, _outcome)
-    DURATION.labels(_type)
+# Every series, made once (``labels()`` looks one up under a lock on each call).
+OPERATIONS_OF = {
+    (kind, outcome): OPERATIONS.labels(kind, outcome)
+    for kind in OPERATION_TYPES
+    for outcome in ("ok", "error")
+}
+DURATION_OF = {kind: DURATION.labels(kind) for kind in OPERATION_TYPES}
 for _code in ("GRAPHQL_VALIDATION_FAILED", "INTERNAL_ERROR"):
     ERRORS.labels(_code)
 
@@ -66,8 +69,8 @@ def record_operation(
 
 def record_operation_of(kind: str, errors: list[GraphQLError] | None, seconds: float) -> None:
     """:func:`record_operation` of an operation whose type is known."""
-    OPERATIONS.labels(kind, "error" if errors else "ok").inc()
-    DURATION.labels(kind).observe(seconds)
+    OPERATIONS_OF[kind, "error" if errors else "ok"].inc()
+    DURATION_OF[kind].observe(seconds)
     for error in errors or ():
         code = (error.extensions or {}).get("code")
         ERRORS.labels(code if isinstance(code, str) else "INTERNAL_ERROR").inc()
