@@ -302,5 +302,5 @@ def _litestar(
         logging_config=None,
         debug=False,
     )
-    litestar.state[GRAPHQL_SCHEMA_STATE_KEY] = graphql.schema
+    litestar.state[GRAPHQL_SCHEMA_STATE_KEY] = graphql.schema  # type: ignore[attr-defined]
     return litestar

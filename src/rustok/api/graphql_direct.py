@@ -96,7 +96,7 @@ class DirectQueries:
             return None
         response: Response[Any] = Response({}, background=BackgroundTasks([]))
         context = graphql_context(self.platform, self.auth, self.tenancy)
-        context.request = Request(scope, receive)
+        context.request = Request(scope, receive)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
         context.response = response
         started = time.perf_counter()
         with child_span("graphql.operation"):
@@ -106,7 +106,7 @@ class DirectQueries:
                 schema._schema, checked.document, context_value=context,
                 variable_values=sent.variables, operation_name=sent.operation_name,
                 middleware=MiddlewareManager(), executor_class=schema.execution_context_class,
-                is_awaitable=optimized_is_awaitable,
+                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
                 **schema._get_custom_context_kwargs(None),
             )  # fmt: skip
             if not isinstance(result, ExecutionResult):

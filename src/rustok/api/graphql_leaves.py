@@ -55,6 +55,7 @@ TYPENAME = "__typename"
 FAIL = object()
 PLAIN = frozenset({str, int, float, bool})  # never awaitable: no check needed
 SYNC_TYPES: set[type] = set()  # Strawberry object types, never awaitable (``_awaitable``)
+_GET_ATTRIBUTE: Any = object.__getattribute__
 # graphql-core's own scalars return a value of these exact types as it is (an Int is checked
 # for its range and a Float for being finite, so they are coerced).
 AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
@@ -276,10 +277,10 @@ def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
     (its instances never are: no ``__await__``, no attribute hooks)."""
     if is_awaitable(value):
         return True
-    kind = type(value)
+    kind: Any = type(value)
     if (
         hasattr(kind, "__strawberry_definition__") and not hasattr(kind, "__await__")
-        and not hasattr(kind, "__getattr__") and kind.__getattribute__ is object.__getattribute__
+        and not hasattr(kind, "__getattr__") and kind.__getattribute__ is _GET_ATTRIBUTE
     ):  # fmt: skip
         SYNC_TYPES.add(kind)
     return False
