@@ -25,6 +25,8 @@ from rustok.api.early_stop import resend_early_stop
 from rustok.api.fresh_router import FreshRouter
 from rustok.api.graphiql import graphiql_assets_router
 from rustok.api.graphql import graphql_controller
+from rustok.api.graphql_direct import DirectQueries
+from rustok.api.graphql_lazy import LazySchema
 from rustok.api.graphql_shortcut import GraphQLShortcut
 from rustok.api.guard_calls import guards_without_copies
 from rustok.api.head import HeadAsGet
@@ -115,7 +117,13 @@ class RustokApp:
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
         inner = UlidPathIds(inner, [route.path for route in litestar.routes])
         inner = McpMount(inner, mcp)
-        inner = GraphQLShortcut(inner, platform)
+        schema = litestar.state.get(GRAPHQL_SCHEMA_STATE_KEY)
+        direct = (
+            DirectQueries(schema, platform, auth, tenancy)
+            if isinstance(schema, LazySchema)
+            else None
+        )
+        inner = GraphQLShortcut(inner, platform, direct)
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
         stack = SecurityMiddleware(stack, settings)
@@ -143,6 +151,7 @@ class RustokApp:
 
 STATISTICS_EVERY_SECONDS = 3600.0
 MCP_STATE_KEY = "mcp"
+GRAPHQL_SCHEMA_STATE_KEY = "graphql_schema"  # the GraphQL controller's (lazy) schema
 _log = get_logger(__name__)
 
 
@@ -267,12 +276,13 @@ def _litestar(
     # The API's controllers and the modules' routers are registered on the app itself, not
     # in a router of their own: Litestar deep-copies a router on registration, so a nested
     # one (each module's router, then the router holding them) was copied twice.
+    graphql = graphql_controller(platform)
     handlers: list[Any] = [
         landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
-        graphiql_assets_router(), *PLATFORM_ROUTES, *module_routers, graphql_controller(platform),
+        graphiql_assets_router(), *PLATFORM_ROUTES, *module_routers, graphql,
         *admin_routers(platform),
     ]  # fmt: skip
-    return _Litestar(
+    litestar = _Litestar(
         route_handlers=handlers,
         guards=[authorize],
         before_request=RequestGuard(settings.max_json_depth),
@@ -292,3 +302,5 @@ def _litestar(
         logging_config=None,
         debug=False,
     )
+    litestar.state[GRAPHQL_SCHEMA_STATE_KEY] = graphql.schema  # type: ignore[attr-defined]
+    return litestar

@@ -16,8 +16,10 @@ from graphql import GraphQLError
 from litestar import Controller, Request
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.arguments import StrawberryArgument
 from strawberry.types.scalar import ScalarDefinition
 
 from rustok import API_VERSION
@@ -142,6 +144,30 @@ class RustokSchema(strawberry.Schema):
                 )
 
 
+class RememberingNameConverter(NameConverter):
+    """Strawberry's names, each converted once: it names every argument of a field again on
+    each call (to hand the resolver its arguments), a tenth of a storefront list's execution."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._names: dict[str, str] = {}
+
+    def apply_naming_config(self, name: str) -> str:
+        converted = self._names.get(name)
+        if converted is None:
+            converted = self._names[name] = super().apply_naming_config(name)
+        return converted
+
+    def from_argument(self, argument: StrawberryArgument) -> str:
+        # get_graphql_name's, without its two calls
+        if argument.graphql_name is not None:
+            return argument.graphql_name
+        assert argument.python_name
+        return self._names.get(argument.python_name) or self.apply_naming_config(
+            argument.python_name
+        )
+
+
 @strawberry.type(name="Tenant")
 class TenantType:
     id: strawberry.ID
@@ -227,7 +253,9 @@ def build_schema(platform: Platform) -> strawberry.Schema:
     schema = RustokSchema(
         query=query,
         mutation=mutation,
-        config=StrawberryConfig(scalar_map=module_scalars(platform)),
+        config=StrawberryConfig(
+            scalar_map=module_scalars(platform), name_converter=RememberingNameConverter()
+        ),
         limits=GraphQLLimits.from_settings(platform.settings),
     )
     refuse_undeclared(schema_permissions(schema), platform)
@@ -250,13 +278,22 @@ def module_scalars(platform: Platform) -> dict[object, ScalarDefinition]:
     return scalars
 
 
+def graphql_context(
+    platform: Platform, auth: AuthRuntime, tenancy: TenancyRuntime
+) -> GraphQLContext:
+    """A request's context; its ``request`` and ``response`` are set by whoever serves it."""
+    return GraphQLContext(
+        platform=platform,
+        request_context=current_context(),
+        runtimes={AuthRuntime: auth, TenancyRuntime: tenancy},
+        loaders={},
+    )
+
+
 async def _context(request: Request[Any, Any, Any]) -> GraphQLContext:
     state = request.app.state
-    return GraphQLContext(
-        platform=platform_from_state(state),
-        request_context=current_context(),
-        runtimes={AuthRuntime: auth_from_state(state), TenancyRuntime: tenancy_from_state(state)},
-        loaders={},
+    return graphql_context(
+        platform_from_state(state), auth_from_state(state), tenancy_from_state(state)
     )
 
 

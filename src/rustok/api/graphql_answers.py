@@ -99,9 +99,18 @@ class GraphQLAnswers:
         sent = sent_query(request, lookup)
         if sent is None or not sent.query:
             return
-        fields = _root_fields(parsed(sent.query), sent.operation_name)
-        if fields is None:
-            return
+        fields = root_fields(parsed(sent.query), sent.operation_name)
+        if fields is not None:
+            self.keep_answer(lookup, fields, body)
+
+    def read_model_only(self, fields: frozenset[str]) -> bool:
+        """Whether ``fields`` (root fields of a query) are all read-model fields of one
+        module's declaration (or ``__typename``)."""
+        return any(fields <= declared | {"__typename"} for declared, _ in self._groups)
+
+    def keep_answer(self, lookup: Lookup, fields: frozenset[str], body: bytes) -> None:
+        """Keep ``body``, an answer without errors to a query for the root ``fields``, in
+        the cache of the declaration holding them all (if one does)."""
         for (declared, cache), version in zip(self._groups, lookup.versions, strict=True):
             if fields <= declared | {"__typename"}:
                 cache.put(lookup.tenant_id, lookup.key, version, body, len(body))
@@ -129,7 +138,7 @@ def sent_query(request: Request[Any, Any, Any], lookup: Lookup) -> _Request | No
         return None
 
 
-def _root_fields(document: Any, operation_name: str | None) -> frozenset[str] | None:
+def root_fields(document: Any, operation_name: str | None) -> frozenset[str] | None:
     """The root field names of the chosen query operation; None when it is not one, or its
     root holds anything but plain fields."""
     if document is None:

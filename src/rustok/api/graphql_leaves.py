@@ -22,16 +22,20 @@ runs for that object and reports it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Mapping
 from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    FragmentDefinitionNode,
     GraphQLBoolean,
     GraphQLID,
     GraphQLObjectType,
     GraphQLString,
+    OperationDefinitionNode,
     Undefined,
+    VariableNode,
     get_nullable_type,
     is_leaf_type,
     is_list_type,
@@ -50,6 +54,8 @@ Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool]
 TYPENAME = "__typename"
 FAIL = object()
 PLAIN = frozenset({str, int, float, bool})  # never awaitable: no check needed
+SYNC_TYPES: set[type] = set()  # Strawberry object types, never awaitable (``_awaitable``)
+_GET_ATTRIBUTE: Any = object.__getattribute__
 # graphql-core's own scalars return a value of these exact types as it is (an Int is checked
 # for its range and a Float for being finite, so they are coerced).
 AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
@@ -64,11 +70,21 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[int, tuple[GroupedFieldSet, list[Leaf] | None]] = {}
         manager = self.middleware_manager
         self._plain = manager is None or not manager.middlewares
+        # Across requests: the operation's plans by the document's field nodes (a cached
+        # document is executed again and again); None when variables choose its fields.
+        self._shared = shared_plans(self.operation, self.fragment_definitions)
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> list[Leaf] | None:
         known = self._plans.get(id(fields))
         if known is not None:
             return known[1]
+        shared, key = self._shared, None
+        if shared is not None:
+            key = (id(parent_type), self.is_awaitable, *_node_ids(fields))
+            found = shared.get(key)
+            if found is not None and found[0] is parent_type:
+                self._plans[id(fields)] = (fields, found[1])
+                return found[1]
         plan: list[Leaf] | None = []
         for response_name, details in fields.items():
             leaf = _leaf(self, parent_type, response_name, details)
@@ -77,6 +93,8 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 break
             plan.append(leaf)  # type: ignore[union-attr]
         self._plans[id(fields)] = (fields, plan)
+        if shared is not None:
+            shared[key] = (parent_type, plan)
         return plan
 
     def execute_fields(
@@ -95,6 +113,50 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_fields(
             parent_type, source_value, path, grouped_field_set, position_context
         )
+
+
+SharedPlans = dict[Any, tuple[GraphQLObjectType, list[Leaf] | None]]
+# By the id of an operation node (still alive: its entry goes when it is collected).
+_SHARED: dict[int, SharedPlans | None] = {}
+
+
+def shared_plans(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> SharedPlans | None:
+    """The plans kept for ``operation`` across requests, or None when they may differ from
+    one request to the next: a directive (``@skip``, ``@include``, ``@defer``…) takes a
+    variable, so the variables' values choose the fields."""
+    key = id(operation)
+    if key in _SHARED:
+        return _SHARED[key]
+    plans: SharedPlans | None = (
+        None if _variable_directives([operation, *fragments.values()]) else {}
+    )
+    _SHARED[key] = plans
+    weakref.finalize(operation, _SHARED.pop, key, None)
+    return plans
+
+
+def _variable_directives(nodes: list[Any]) -> bool:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        for directive in node.directives or ():
+            if any(isinstance(a.value, VariableNode) for a in directive.arguments or ()):
+                return True
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            stack.extend(selection_set.selections)
+    return False
+
+
+def _node_ids(fields: GroupedFieldSet) -> list[Any]:
+    """What identifies a grouped field set within its operation: the document's field nodes
+    behind each response name (a node has the name, its alias and its selections)."""
+    return [
+        id(details[0].node) if len(details) == 1 else tuple([id(d.node) for d in details])
+        for details in fields.values()
+    ]
 
 
 def _leaf(
@@ -198,7 +260,8 @@ def _list(
                     return FAIL
                 result.append(None)
                 continue
-            if type(value) not in PLAIN and is_awaitable(value):
+            kind = type(value)
+            if kind not in PLAIN and kind not in SYNC_TYPES and _awaitable(value, is_awaitable):
                 return FAIL  # the normal path awaits it (the same object: not closed here)
             completed = item(value)
             if completed is FAIL:
@@ -207,6 +270,20 @@ def _list(
         return result
 
     return complete
+
+
+def _awaitable(value: Any, is_awaitable: Callable[[Any], bool]) -> bool:
+    """``is_awaitable(value)``; a Strawberry object type found not awaitable is remembered
+    (its instances never are: no ``__await__``, no attribute hooks)."""
+    if is_awaitable(value):
+        return True
+    kind: Any = type(value)
+    if (
+        hasattr(kind, "__strawberry_definition__") and not hasattr(kind, "__await__")
+        and not hasattr(kind, "__getattr__") and kind.__getattribute__ is _GET_ATTRIBUTE
+    ):  # fmt: skip
+        SYNC_TYPES.add(kind)
+    return False
 
 
 def _complete(
@@ -222,7 +299,8 @@ def _complete(
                 return None
             result[response_name] = None
             continue
-        if type(value) not in PLAIN and is_awaitable(value):
+        kind = type(value)
+        if kind not in PLAIN and kind not in SYNC_TYPES and _awaitable(value, is_awaitable):
             close = getattr(value, "close", None)
             if close is not None:
                 close()  # a coroutine never awaited would warn; the normal path calls again

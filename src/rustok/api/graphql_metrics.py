@@ -36,10 +36,13 @@ ERRORS = Counter(
     "Errors in GraphQL responses, by extensions.code.",
     ["code"],
 )
-for _type in OPERATION_TYPES:
-    for _outcome in ("ok", "error"):
-        OPERATIONS.labels(_type, _outcome)
-    DURATION.labels(_type)
+# Every series, made once (``labels()`` looks one up under a lock on each call).
+OPERATIONS_OF = {
+    (kind, outcome): OPERATIONS.labels(kind, outcome)
+    for kind in OPERATION_TYPES
+    for outcome in ("ok", "error")
+}
+DURATION_OF = {kind: DURATION.labels(kind) for kind in OPERATION_TYPES}
 for _code in ("GRAPHQL_VALIDATION_FAILED", "INTERNAL_ERROR"):
     ERRORS.labels(_code)
 
@@ -61,9 +64,13 @@ def operation_type(context: ExecutionContext | None) -> str:
 def record_operation(
     context: ExecutionContext | None, errors: list[GraphQLError] | None, seconds: float
 ) -> None:
-    kind = operation_type(context)
-    OPERATIONS.labels(kind, "error" if errors else "ok").inc()
-    DURATION.labels(kind).observe(seconds)
+    record_operation_of(operation_type(context), errors, seconds)
+
+
+def record_operation_of(kind: str, errors: list[GraphQLError] | None, seconds: float) -> None:
+    """:func:`record_operation` of an operation whose type is known."""
+    OPERATIONS_OF[kind, "error" if errors else "ok"].inc()
+    DURATION_OF[kind].observe(seconds)
     for error in errors or ():
         code = (error.extensions or {}).get("code")
         ERRORS.labels(code if isinstance(code, str) else "INTERNAL_ERROR").inc()
@@ -73,11 +80,18 @@ def name_operation_span(
     context: ExecutionContext | None, errors: list[GraphQLError] | None
 ) -> None:
     """Name the current ``graphql.operation`` span after the operation, when recorded."""
+    if current_span() is None:
+        return
+    name = context.operation_name if context is not None else None
+    name_span_of(operation_type(context), name, errors)
+
+
+def name_span_of(kind: str, name: str | None, errors: list[GraphQLError] | None) -> None:
+    """:func:`name_operation_span` of an operation whose type and name are known."""
     span = current_span()
     if span is None:
         return
-    kind = operation_type(context)
-    name = (context.operation_name or "")[:100] if context is not None else ""
+    name = (name or "")[:100]
     span.update_name(f"{kind} {name}" if name else kind)
     span.set_attribute("graphql.operation.type", kind)
     if name:

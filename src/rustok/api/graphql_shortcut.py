@@ -13,22 +13,29 @@ request as usual; its route is ``/api/graphql``.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rustok.api.graphql_answers import MAX_REQUEST_BYTES, answers_of
 from rustok.core.platform import Platform
 
 if TYPE_CHECKING:
+    from rustok.api.graphql_direct import DirectQueries
     from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
 
 GRAPHQL_PATH = "/api/graphql"
 _CALLER_HEADERS = frozenset({b"authorization", b"x-api-key", b"cookie"})
+# An ``Accept`` asking for a streamed answer (multipart or server-sent events): Strawberry's.
+_STREAMED = re.compile(rb"multipart/mixed|text/event-stream", re.IGNORECASE)
 
 
 class GraphQLShortcut:
-    def __init__(self, app: ASGIApp, platform: Platform) -> None:
+    def __init__(
+        self, app: ASGIApp, platform: Platform, direct: DirectQueries | None = None
+    ) -> None:
         self.app = app
         self.platform = platform
+        self.direct = direct
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -37,21 +44,14 @@ class GraphQLShortcut:
         ):  # fmt: skip
             await self.app(scope, receive, send)
             return
-        json = False
-        language: str | None = None
-        length = -1
-        for name, value in scope["headers"]:
-            if name in _CALLER_HEADERS:
-                await self.app(scope, receive, send)
-                return
-            if name == b"content-type":
-                json = value.split(b";", 1)[0].strip().lower() == b"application/json"
-            elif name == b"accept-language":
-                language = value.decode("latin-1")
-            elif name == b"content-length":
-                length = int(value) if value.isdigit() else -1
+        headers = _read_headers(scope)
+        if headers is None:  # a caller to identify: the full path
+            await self.app(scope, receive, send)
+            return
+        json, language, length, streamed = headers
         answers = answers_of(self.platform)
-        if not json or not 0 <= length <= MAX_REQUEST_BYTES or not answers.enabled:
+        direct = None if streamed else self.direct
+        if not json or not 0 <= length <= MAX_REQUEST_BYTES or not (answers.enabled or direct):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -67,16 +67,40 @@ class GraphQLShortcut:
         if more:
             await self.app(scope, _replaying(body, True, receive), send)
             return
-        found = answers.lookup_sent("POST", language, body)
-        if found is None or found.answer is None:
+        found = answers.lookup_sent("POST", language, body) if answers.enabled else None
+        answer = found.answer if found is not None else None
+        if answer is None and direct is not None:
+            answer = await direct.answer(
+                scope, _replaying(body, False, receive), body, answers, found
+            )
+        if answer is None:
             await self.app(scope, _replaying(body, False, receive), send)
             return
         scope["path_template"] = GRAPHQL_PATH  # the route of the metrics and the access log
-        answer = found.answer
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", b"application/json"), (b"content-length", b"%d" % len(answer)),
         ]})  # fmt: skip
         await send({"type": "http.response.body", "body": answer, "more_body": False})
+
+
+def _read_headers(scope: Scope) -> tuple[bool, str | None, int, bool] | None:
+    """Whether the body is JSON, the ``Accept-Language``, the length (-1: not said) and
+    whether a streamed answer is asked for; None when a header could identify a caller."""
+    json = streamed = False
+    language: str | None = None
+    length = -1
+    for name, value in scope["headers"]:
+        if name in _CALLER_HEADERS:
+            return None
+        if name == b"content-type":
+            json = value.split(b";", 1)[0].strip().lower() == b"application/json"
+        elif name == b"accept-language":
+            language = value.decode("latin-1")
+        elif name == b"content-length":
+            length = int(value) if value.isdigit() else -1
+        elif name == b"accept":
+            streamed = _STREAMED.search(value) is not None
+    return json, language, length, streamed
 
 
 def _replaying(body: bytes, more: bool, receive: Receive) -> Receive:
