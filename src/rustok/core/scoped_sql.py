@@ -14,6 +14,7 @@ datetimes on SQLite), so the statements use the same indexes as the ORM's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,8 +58,27 @@ class ScopedRead:
     def params(self, tenant_id: uuid.UUID, values: Mapping[str, Any]) -> list[Any]:
         if not isinstance(tenant_id, uuid.UUID):
             raise UnscopedRead("a scoped read needs the tenant's id")
-        merged = {**self.defaults, **values, TENANT_UUID: tenant_id, TENANT_TEXT: str(tenant_id)}
-        return [_bind(merged[name], self.dialect) for name in self.names]
+        # The tenant's values, then ``values``, then the defaults; only the values that need
+        # converting go through _bind (a storefront read binds a handful per request).
+        tenant = _tenant_params(tenant_id, self.dialect)
+        bound = []
+        for name in self.names:
+            value = tenant.get(name, _UNSET)
+            if value is _UNSET:
+                value = values[name] if name in values else self.defaults[name]
+                if type(value) not in _AS_THEY_ARE:
+                    value = _bind(value, self.dialect)
+            bound.append(value)
+        return bound
+
+
+_UNSET: Any = object()
+_AS_THEY_ARE = frozenset({str, int, float, type(None)})  # bound unchanged on both databases
+
+
+@functools.lru_cache(maxsize=1024)
+def _tenant_params(tenant_id: uuid.UUID, dialect: str) -> dict[str, Any]:
+    return {TENANT_UUID: _bind(tenant_id, dialect), TENANT_TEXT: str(tenant_id)}
 
 
 def scoped_tables(statement: Select[Any]) -> list[Any]:

@@ -13,7 +13,6 @@ import base64
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
@@ -67,17 +66,22 @@ def _ready(status: int, headers: dict[str, str], body: bytes) -> ReadyResponse:
     return ReadyResponse(_Sent(status, encoded, body))
 
 
-@dataclass(frozen=True, slots=True)
 class JsonAnswer:
-    etag: str
-    ok: ReadyResponse  # 200 with the body
-    not_modified: ReadyResponse  # 304
+    """An answer's 200 (with the body), and its 304 built on the first ``If-None-Match``
+    that matches: an answer read once (uncached) needs none."""
 
+    __slots__ = ("_headers", "_not_modified", "etag", "ok")
 
-def _json_answer(body: bytes, cache_control: str) -> JsonAnswer:
-    etag = etag_of(body)
-    headers = {"etag": etag, "cache-control": cache_control, "vary": VARY}
-    return JsonAnswer(etag, _ready(200, headers, body), _ready(304, headers, b""))
+    def __init__(self, body: bytes, cache_control: str) -> None:
+        self.etag = etag_of(body)
+        self._headers = {"etag": self.etag, "cache-control": cache_control, "vary": VARY}
+        self.ok = _ready(200, self._headers, body)
+        self._not_modified: ReadyResponse | None = None
+
+    def not_modified(self) -> ReadyResponse:
+        if self._not_modified is None:
+            self._not_modified = _ready(304, self._headers, b"")
+        return self._not_modified
 
 
 def etag_of(body: bytes) -> str:
@@ -101,9 +105,9 @@ async def json_answer(
     answer, version = runtime.cache.get(tenant_id, key)
     if not isinstance(answer, JsonAnswer):
         body = msgspec.json.encode(await produce())
-        answer = _json_answer(body, runtime.cache_control)
+        answer = JsonAnswer(body, runtime.cache_control)
         runtime.cache.put(tenant_id, key, version, answer, len(body))
-    return answer.not_modified if _not_modified(request, answer.etag) else answer.ok
+    return answer.not_modified() if _not_modified(request, answer.etag) else answer.ok
 
 
 async def cached_read(

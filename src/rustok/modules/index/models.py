@@ -21,7 +21,15 @@ class ProductListing(HasId, TenantScoped, Base):
     __tablename__ = "index_products"
     __table_args__ = (
         UniqueConstraint("tenant_id", "product_id", "locale"),
-        Index("ix_index_products_list", "tenant_id", "locale", "is_published", "published_at"),
+        # In the list's order: newest or oldest, then the id (the keyset cursor's tie-break).
+        Index(
+            "ix_index_products_list",
+            "tenant_id",
+            "locale",
+            "is_published",
+            "published_at",
+            "product_id",
+        ),
         Index("ix_index_products_handle", "tenant_id", "locale", "handle"),
     )
 

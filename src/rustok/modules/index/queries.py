@@ -108,6 +108,7 @@ class PriceCursor(_Cursor, frozen=True, kw_only=True, forbid_unknown_fields=True
     id: uuid.UUID
 
 
+_KEYSET_CURSORS = (DateCursor, TitleCursor, PriceCursor)
 _CURSOR_TYPES: dict[str, type[_Cursor]] = {
     "relevance": RelevanceCursor, "newest": DateCursor, "oldest": DateCursor,
     "title": TitleCursor, "price": PriceCursor, "price_desc": PriceCursor,
@@ -238,10 +239,10 @@ class StorefrontReads:
         other, and each costs an encoding)."""
         limit = min(max(flt.limit, 1), MAX_LIMIT)
         currency = (flt.currency or tenant.currency_code).upper()
-        words = query_words(flt.q or "")
+        words = query_words(flt.q) if flt.q else []
         sort = list_sort(flt, words)
         after = decode_sort_cursor(flt.cursor, sort) if flt.cursor else None
-        category_id, category = _category_param(flt.category or "")
+        category_id, category = _category_param(flt.category) if flt.category else (False, "")
         values: dict[str, Any] = {
             "currency": currency, "locale": resolve_locale(tenant, locale), "limit": limit + 1,
             "category": category, "min_price": flt.min_price,
@@ -252,11 +253,11 @@ class StorefrontReads:
         offset = 0
         if isinstance(after, RelevanceCursor):
             offset = after.o
-        elif isinstance(after, DateCursor | TitleCursor | PriceCursor):
+        elif isinstance(after, _KEYSET_CURSORS):
             values.update(after_value=after.v, after_id=after.id)
         if sort == "relevance":
             values["offset"] = offset
-        keyset = isinstance(after, DateCursor | TitleCursor | PriceCursor)
+        keyset = isinstance(after, _KEYSET_CURSORS)
         shape = _list_shape(flt, sort, bool(words), category_id, keyset)
         fetched = await self._rows.fetch(
             tenant.id, shape, lambda: _list_statement(shape, self.dialect), values,
