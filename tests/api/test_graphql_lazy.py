@@ -27,18 +27,17 @@ QUERY = '{ health modules { slug } probeEcho(text: "hi") }'
 ANSWER = {"data": {"health": "ok", "modules": [{"slug": "probe"}], "probeEcho": "hi"}}
 
 
-def lazy_schema_of(litestar: Litestar) -> LazySchema:
+def lazy_schema_of(litestar: Litestar) -> LazySchema[Any]:
+    """The route's view, built with its schema on first use."""
     controllers = [
         getattr(handler.fn, "__self__", None)
         for route in litestar.routes
         if route.path == "/api/graphql"
         for handler in getattr(route, "route_handlers", ())
     ]
-    schemas = {
-        id(s): s for o in controllers if isinstance(s := getattr(o, "schema", None), LazySchema)
-    }
-    (schema,) = schemas.values()
-    return schema
+    views = {id(v): v for o in controllers if isinstance(v := getattr(o, "view", None), LazySchema)}
+    (view,) = views.values()
+    return view
 
 
 async def test_the_schema_is_built_once_by_simultaneous_first_requests(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_u
 from rustok.api.early_stop import resend_early_stop
 from rustok.api.fresh_router import FreshRouter
 from rustok.api.graphiql import graphiql_assets_router
-from rustok.api.graphql import graphql_controller
+from rustok.api.graphql_route import graphql_route
 from rustok.api.graphql_shortcut import GraphQLShortcut
 from rustok.api.guard_calls import guards_without_copies
 from rustok.api.head import HeadAsGet
@@ -76,9 +75,6 @@ if TYPE_CHECKING:
     from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
-# Strawberry's controller still uses Litestar's inferred parameters (deprecated in 2.23); our
-# own handlers use explicit markers, and the test suite turns warnings into errors.
-_STRAWBERRY_HANDLERS = r".*handler='(handle_http_get|handle_http_post|websocket_endpoint)'"
 PLATFORM_ROUTES = [
     AuthController,
     CurrentTenantController,
@@ -178,9 +174,7 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
         for m in platform.modules
         if m.route_handlers
     ]
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
-        litestar = _litestar(settings, platform, _lifespan, module_routers)
+    litestar = _litestar(settings, platform, _lifespan, module_routers)
     refuse_undeclared(route_permissions(litestar), platform)
     guards_without_copies(litestar)
     litestar.state[ADMIN_UI_STATE_KEY] = admin_ui_of(platform)
@@ -269,7 +263,7 @@ def _litestar(
     # one (each module's router, then the router holding them) was copied twice.
     handlers: list[Any] = [
         landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
-        graphiql_assets_router(), *PLATFORM_ROUTES, *module_routers, graphql_controller(platform),
+        graphiql_assets_router(), *PLATFORM_ROUTES, *module_routers, graphql_route(platform),
         *admin_routers(platform),
     ]  # fmt: skip
     return _Litestar(
