@@ -1,5 +1,5 @@
 """A GraphQL request resolves its dependencies without a task group or a worker thread
-(``api/graphql_dependencies.py``), and still answers with its context and sub-response."""
+(``GraphQLTransport.answer``), and still answers with its context and sub-response."""
 
 from __future__ import annotations
 

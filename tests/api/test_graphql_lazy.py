@@ -27,18 +27,17 @@ QUERY = '{ health modules { slug } probeEcho(text: "hi") }'
 ANSWER = {"data": {"health": "ok", "modules": [{"slug": "probe"}], "probeEcho": "hi"}}
 
 
-def lazy_schema_of(litestar: Litestar) -> LazySchema:
+def lazy_schema_of(litestar: Litestar) -> LazySchema[Any]:
+    """The route's view, built with its schema on first use."""
     controllers = [
         getattr(handler.fn, "__self__", None)
         for route in litestar.routes
         if route.path == "/api/graphql"
         for handler in getattr(route, "route_handlers", ())
     ]
-    schemas = {
-        id(s): s for o in controllers if isinstance(s := getattr(o, "schema", None), LazySchema)
-    }
-    (schema,) = schemas.values()
-    return schema
+    views = {id(v): v for o in controllers if isinstance(v := getattr(o, "view", None), LazySchema)}
+    (view,) = views.values()
+    return view
 
 
 async def test_the_schema_is_built_once_by_simultaneous_first_requests(
@@ -128,3 +127,26 @@ async def test_a_schema_that_cannot_be_built_fails_graphql_requests_only(
         assert lazy.builds == 1  # the failure is kept, not rebuilt per request
     with pytest.raises(SchemaNotBuilt, match="nosuchresource:read"):
         lazy.get()
+
+
+MISNAMED_MODULE = ModuleSpec(
+    slug="misnamed",
+    name="Misnamed",
+    description="Test-only module naming a GraphQL root that is not a type",
+    version="0.0.1",
+    graphql_query="tests.probe_module:SECRET",
+)
+
+
+@pytest.mark.sql_free
+async def test_a_root_named_by_where_it_is_must_be_a_type(settings: Settings) -> None:
+    app = create_app(settings, platform=bootstrap(settings, modules=[MISNAMED_MODULE]))
+    lazy = lazy_schema_of(app.litestar)
+    async with serve_app(app) as client:
+        answer = await client.post("/api/graphql", json={"query": "{ health }"})
+        assert answer.status_code == 500, answer.text
+    with pytest.raises(SchemaNotBuilt) as info:
+        lazy.get()
+    cause = info.value.__cause__
+    assert isinstance(cause, TypeError)
+    assert str(cause) == ("module 'misnamed': 'tests.probe_module:SECRET' is not a GraphQL type")

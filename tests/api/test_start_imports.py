@@ -1,6 +1,7 @@
 """What a worker's start-up leaves out (issue 13): drivers and clients of services this
-deployment does not use are imported when first used, and the app's routers are registered
-as they are built."""
+deployment does not use are imported when first used, so are the GraphQL libraries and
+types (a worker answering REST only never imports them), and the app's routers are
+registered as they are built."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from rustok.core.platform import Platform
 from rustok.core.settings import Settings
 from tests.conftest import TEST_SECRET
 
+ROOT = Path(__file__).parents[2]  # the tests package is imported from there
+
 # Loaded only where used: Redis (RUSTOK_REDIS_URL; it brings the OpenTelemetry metrics SDK),
 # asyncpg (PostgreSQL's LISTEN), NATS (the event transport), Markdown (rendering a page), the
 # OpenTelemetry SDK (tracing on).
@@ -30,13 +33,52 @@ app = app_from_env()
 paths = {route.path for route in app.litestar.routes}
 print(json.dumps({"modules": sorted(sys.modules), "routes": len(paths)}))
 """
+GRAPHQL_LIBRARIES = ("strawberry", "graphql")
+# A worker that answers a storefront list over REST, then a GraphQL query.
+_REST_THEN_GRAPHQL = """
+import asyncio, json, sys
+import httpx
+from tests.lifespan import LifespanManager
+from rustok.api.asgi import app_from_env
+
+def graphql_modules():
+    # the libraries, and the GraphQL types (rustok.api.graphql, rustok.modules.blog.graphql …)
+    return sorted(name for name in sys.modules
+                  if name.split(".")[0] in ("strawberry", "graphql") or "graphql" in name.split(".")[1:])
+
+async def main():
+    app = app_from_env()
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            rest = await client.get("/api/store/products?limit=20")
+            after_rest = graphql_modules()
+            graphql = await client.post("/api/graphql", json={"query": "{ health }"})
+    print(json.dumps({"rest": [rest.status_code, rest.json()["items"]], "after_rest": after_rest,
+                      "graphql": [graphql.status_code, graphql.json()],
+                      "after_graphql": graphql_modules()}))
+
+asyncio.run(main())
+"""
+
+
+def _worker_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUSTOK_")}
+    env.update(RUSTOK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.db",
+               RUSTOK_DATA_DIR=str(tmp_path), RUSTOK_SECRET_KEY=TEST_SECRET)  # fmt: skip
+    return env
+
+
+def _run(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True,
+                          timeout=180, check=False, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
 
 
 @pytest.mark.slow
 def test_a_sqlite_worker_without_redis_imports_no_unused_client(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUSTOK_")}
-    env.update(RUSTOK_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/start.db",
-               RUSTOK_DATA_DIR=str(tmp_path), RUSTOK_SECRET_KEY=TEST_SECRET)  # fmt: skip
+    env = _worker_env(tmp_path)
     done = subprocess.run([sys.executable, "-c", _WORKER], env=env, capture_output=True,
                           text=True, timeout=120, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
@@ -47,6 +89,21 @@ def test_a_sqlite_worker_without_redis_imports_no_unused_client(tmp_path: Path) 
         if any(name == part or name.startswith(part + ".") for part in NOT_AT_START)
     ]  # fmt: skip
     assert loaded == []
+
+
+@pytest.mark.slow
+def test_a_worker_answering_rest_imports_no_graphql_until_a_graphql_request(
+    tmp_path: Path,
+) -> None:
+    env = _worker_env(tmp_path)
+    _run(env, "-m", "rustok", "migrate")
+    answered = json.loads(_run(env, "-c", _REST_THEN_GRAPHQL).splitlines()[-1])
+    assert answered["rest"] == [200, []]
+    assert answered["after_rest"] == []  # neither the libraries nor any module's types
+    assert answered["graphql"] == [200, {"data": {"health": "ok"}}]
+    loaded = {name.split(".")[0] for name in answered["after_graphql"]}
+    assert set(GRAPHQL_LIBRARIES) <= loaded
+    assert "rustok.modules.index.graphql" in answered["after_graphql"]
 
 
 def _handlers(app: Litestar) -> dict[tuple[str, str], object]:

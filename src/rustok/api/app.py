@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import warnings
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -24,9 +23,8 @@ from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_u
 from rustok.api.early_stop import resend_early_stop
 from rustok.api.fresh_router import FreshRouter
 from rustok.api.graphiql import graphiql_assets_router
-from rustok.api.graphql import graphql_controller
-from rustok.api.graphql_direct import DirectQueries
 from rustok.api.graphql_lazy import LazySchema
+from rustok.api.graphql_route import graphql_route
 from rustok.api.graphql_shortcut import GraphQLShortcut
 from rustok.api.guard_calls import guards_without_copies
 from rustok.api.head import HeadAsGet
@@ -75,12 +73,10 @@ from rustok.web.deps import (
 from rustok.web.guards import module_enabled
 
 if TYPE_CHECKING:
+    from rustok.api.graphql_direct import DirectQueries
     from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
-# Strawberry's controller still uses Litestar's inferred parameters (deprecated in 2.23); our
-# own handlers use explicit markers, and the test suite turns warnings into errors.
-_STRAWBERRY_HANDLERS = r".*handler='(handle_http_get|handle_http_post|websocket_endpoint)'"
 PLATFORM_ROUTES = [
     AuthController,
     CurrentTenantController,
@@ -117,12 +113,15 @@ class RustokApp:
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
         inner = UlidPathIds(inner, [route.path for route in litestar.routes])
         inner = McpMount(inner, mcp)
-        schema = litestar.state.get(GRAPHQL_SCHEMA_STATE_KEY)
-        direct = (
-            DirectQueries(schema, platform, auth, tenancy)
-            if isinstance(schema, LazySchema)
-            else None
-        )
+        view = litestar.state.get(GRAPHQL_VIEW_STATE_KEY)
+
+        def direct() -> DirectQueries | None:
+            if not isinstance(view, LazySchema) or not view.built:
+                return None
+            from rustok.api.graphql_direct import DirectQueries  # GraphQL libraries: now
+
+            return DirectQueries(view, platform, auth, tenancy)
+
         inner = GraphQLShortcut(inner, platform, direct)
         stack: ASGIApp = TenantMiddleware(inner, tenancy.resolver, auth.keys)
         stack = RateLimitMiddleware(stack, settings, auth.tokens, platform.redis, auth.keys)
@@ -151,7 +150,7 @@ class RustokApp:
 
 STATISTICS_EVERY_SECONDS = 3600.0
 MCP_STATE_KEY = "mcp"
-GRAPHQL_SCHEMA_STATE_KEY = "graphql_schema"  # the GraphQL controller's (lazy) schema
+GRAPHQL_VIEW_STATE_KEY = "graphql_view"  # the GraphQL route's (lazy) view
 _log = get_logger(__name__)
 
 
@@ -187,9 +186,7 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
         for m in platform.modules
         if m.route_handlers
     ]
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=_STRAWBERRY_HANDLERS, category=DeprecationWarning)
-        litestar = _litestar(settings, platform, _lifespan, module_routers)
+    litestar = _litestar(settings, platform, _lifespan, module_routers)
     refuse_undeclared(route_permissions(litestar), platform)
     guards_without_copies(litestar)
     litestar.state[ADMIN_UI_STATE_KEY] = admin_ui_of(platform)
@@ -276,7 +273,7 @@ def _litestar(
     # The API's controllers and the modules' routers are registered on the app itself, not
     # in a router of their own: Litestar deep-copies a router on registration, so a nested
     # one (each module's router, then the router holding them) was copied twice.
-    graphql = graphql_controller(platform)
+    graphql = graphql_route(platform)
     handlers: list[Any] = [
         landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
         graphiql_assets_router(), *PLATFORM_ROUTES, *module_routers, graphql,
@@ -302,5 +299,5 @@ def _litestar(
         logging_config=None,
         debug=False,
     )
-    litestar.state[GRAPHQL_SCHEMA_STATE_KEY] = graphql.schema  # type: ignore[attr-defined]
+    litestar.state[GRAPHQL_VIEW_STATE_KEY] = graphql.view
     return litestar

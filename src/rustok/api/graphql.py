@@ -8,12 +8,14 @@ query text (``graphql_documents``); limits in ``graphql_limits``; the HTTP side 
 
 from __future__ import annotations
 
+import importlib
 import time
-from typing import Any, cast
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from litestar import Controller, Request
+from litestar import Router
+from litestar.connection import ASGIConnection
 from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.name_converter import NameConverter
@@ -25,14 +27,13 @@ from strawberry.types.scalar import ScalarDefinition
 from rustok import API_VERSION
 from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.api.graphiql import LocalGraphiQL
-from rustok.api.graphql_dependencies import http_dependencies
 from rustok.api.graphql_documents import DocumentCache, DocumentGuard, GraphQLLimits
-from rustok.api.graphql_lazy import LazySchema
 from rustok.api.graphql_leaves import LeafExecutionContext
 from rustok.api.graphql_limits import PersistedQueries
 from rustok.api.graphql_mail import MailMutation, MailQuery
 from rustok.api.graphql_metrics import current_execution, name_operation_span, record_operation
 from rustok.api.graphql_modules import guard_module_fields
+from rustok.api.graphql_route import GRAPHQL_PATH
 from rustok.api.graphql_transport import GraphQLTransport
 from rustok.api.permission_check import refuse_undeclared, schema_permissions
 from rustok.auth.api_keys.graphql import ApiKeyMutation, ApiKeyQuery
@@ -42,6 +43,7 @@ from rustok.auth.graphql_flows import AuthFlowMutation, AuthFlowQuery
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
 from rustok.core.logging import get_logger
+from rustok.core.module import ModuleSpec
 from rustok.core.platform import Platform
 from rustok.core.tracing import child_span
 from rustok.outbox.graphql import OutboxMutation, OutboxQuery
@@ -224,9 +226,25 @@ class PlatformQuery:
         ]
 
 
+def graphql_roots(module: ModuleSpec) -> tuple[type | None, type | None]:
+    """A module's query and mutation types, imported if named by where they are."""
+    return _root_type(module, module.graphql_query), _root_type(module, module.graphql_mutation)
+
+
+def _root_type(module: ModuleSpec, named: type | str | None) -> type | None:
+    if not isinstance(named, str):
+        return named
+    path, _, attribute = named.partition(":")
+    found = getattr(importlib.import_module(path), attribute, None)
+    if not isinstance(found, type):
+        raise TypeError(f"module {module.slug!r}: {named!r} is not a GraphQL type")
+    return found
+
+
 def build_schema(platform: Platform) -> strawberry.Schema:
-    for module in platform.modules:
-        for kind in (module.graphql_query, module.graphql_mutation):
+    roots = [(module, *graphql_roots(module)) for module in platform.modules]
+    for module, *kinds in roots:
+        for kind in kinds:
             if kind is not None:
                 guard_module_fields(kind, module.slug)
     queries = [
@@ -237,7 +255,7 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         TenancyQuery,
         OutboxQuery,
         MailQuery,
-        *(m.graphql_query for m in platform.modules if m.graphql_query),
+        *(query for _, query, _ in roots if query is not None),
     ]
     mutations = [
         AuthMutation,
@@ -246,7 +264,7 @@ def build_schema(platform: Platform) -> strawberry.Schema:
         TenancyMutation,
         OutboxMutation,
         MailMutation,
-        *(m.graphql_mutation for m in platform.modules if m.graphql_mutation),
+        *(mutation for _, _, mutation in roots if mutation is not None),
     ]
     query = merge_types("Query", tuple(queries))
     mutation = merge_types("Mutation", tuple(mutations)) if mutations else None
@@ -290,35 +308,23 @@ def graphql_context(
     )
 
 
-async def _context(request: Request[Any, Any, Any]) -> GraphQLContext:
-    state = request.app.state
+async def _context(connection: ASGIConnection[Any, Any, Any, Any]) -> GraphQLContext:
+    state = connection.app.state
     return graphql_context(
         platform_from_state(state), auth_from_state(state), tenancy_from_state(state)
     )
 
 
-def graphql_controller(platform: Platform) -> type[Controller]:
-    """The ``/api/graphql`` controller; its schema is built on first use (``graphql_lazy``).
-
-    The modules' scalars are checked here, at start-up (cheap); the rest of the schema, its
-    types and the permissions its fields ask for, when the first request builds it.
-    """
-    module_scalars(platform)
-    schema = LazySchema(lambda: build_schema(platform))
+def graphql_view(platform: Platform) -> GraphQLTransport:
+    """What answers ``/api/graphql`` (``graphql_route``): strawberry's Litestar view with
+    ``platform``'s schema, built here (the first GraphQL request of a worker calls this)."""
     base = make_graphql_controller(
-        cast("strawberry.Schema", schema),
-        path="/api/graphql",
-        context_getter=_context,
+        build_schema(platform),
+        path=GRAPHQL_PATH,
         graphql_ide="graphiql" if platform.settings.graphiql_enabled else None,
         allow_queries_via_get=True,
     )
-    # Open at the HTTP level (fields carry their own permissions); a token still identifies
-    # the caller, and a bad one is refused with 401 like on any route.
-    # GraphQL itself: GET serves GraphiQL's page and GET-transported queries, POST the rest.
-    opt = {"public": True, "optional_auth": True, "http_only": "GraphQL itself"}
-    dependencies = {**base.dependencies, **http_dependencies(_context)}
-    return type(
-        "GraphQLController",
-        (LocalGraphiQL, GraphQLTransport, base),
-        {"opt": opt, "dependencies": dependencies},
-    )
+    view_class = type("GraphQLView", (LocalGraphiQL, GraphQLTransport, base), {})
+    view: GraphQLTransport = view_class(Router(path="/", route_handlers=[]))  # never routed
+    view.custom_context = _context
+    return view

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from graphql import FieldNode, OperationDefinitionNode, OperationType
 from litestar import Request, Response
 
 from rustok.core.context import current_context
@@ -86,11 +85,12 @@ class GraphQLAnswers:
         return Lookup(key, tenant.id, tuple(versions), None)
 
     def keep(
-        self, request: Request[Any, Any, Any], lookup: Lookup, parsed: Callable[[str], Any],
-        body: bytes,
+        self, request: Request[Any, Any, Any], lookup: Lookup,
+        root_fields: Callable[[str, str | None], frozenset[str] | None], body: bytes,
     ) -> None:  # fmt: skip
         """Keep ``body`` if it has no error and its request asked for read-model fields of
-        one cache only; ``parsed`` gives the (cached) document of a query text."""
+        one cache only; ``root_fields`` reads the root fields of a query text's operation
+        (``graphql_documents.root_fields``: None when they are not plain fields of a query)."""
         try:
             if msgspec.json.decode(body, type=_Result).errors is not None:
                 return
@@ -99,7 +99,7 @@ class GraphQLAnswers:
         sent = sent_query(request, lookup)
         if sent is None or not sent.query:
             return
-        fields = root_fields(parsed(sent.query), sent.operation_name)
+        fields = root_fields(sent.query, sent.operation_name)
         if fields is not None:
             self.keep_answer(lookup, fields, body)
 
@@ -136,27 +136,6 @@ def sent_query(request: Request[Any, Any, Any], lookup: Lookup) -> _Request | No
         return msgspec.json.decode(sent, type=_Request)
     except (msgspec.DecodeError, RecursionError):
         return None
-
-
-def root_fields(document: Any, operation_name: str | None) -> frozenset[str] | None:
-    """The root field names of the chosen query operation; None when it is not one, or its
-    root holds anything but plain fields."""
-    if document is None:
-        return None
-    chosen = [
-        d
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode)
-        and (operation_name is None or (d.name is not None and d.name.value == operation_name))
-    ]
-    if len(chosen) != 1 or chosen[0].operation is not OperationType.QUERY:
-        return None
-    names = set()
-    for selection in chosen[0].selection_set.selections:
-        if not isinstance(selection, FieldNode):
-            return None
-        names.add(selection.name.value)
-    return frozenset(names)
 
 
 def cached_response(body: bytes) -> Response[bytes]:

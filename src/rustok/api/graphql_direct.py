@@ -33,8 +33,8 @@ from litestar.background_tasks import BackgroundTasks
 from strawberry.execution import optimized_is_awaitable
 
 from rustok.api.graphql import RustokSchema, graphql_context
-from rustok.api.graphql_answers import GraphQLAnswers, Lookup, root_fields
-from rustok.api.graphql_documents import operation_cost
+from rustok.api.graphql_answers import GraphQLAnswers, Lookup
+from rustok.api.graphql_documents import operation_cost, root_fields
 from rustok.api.graphql_lazy import LazySchema
 from rustok.api.graphql_limits import MAX_COMPLEXITY, check_nesting
 from rustok.api.graphql_metrics import name_span_of, record_operation_of
@@ -61,9 +61,11 @@ class _Sent(msgspec.Struct, frozen=True):
 
 class DirectQueries:
     def __init__(
-        self, schema: LazySchema, platform: Platform, auth: AuthRuntime, tenancy: TenancyRuntime
-    ) -> None:
-        self.schema = schema
+        self, view: LazySchema[Any], platform: Platform, auth: AuthRuntime,
+        tenancy: TenancyRuntime,
+    ) -> None:  # fmt: skip
+        """``view``: the GraphQL route's (``graphql_route``), whose ``schema`` is executed."""
+        self.view = view
         self.platform = platform
         self.auth = auth
         self.tenancy = tenancy
@@ -74,9 +76,9 @@ class DirectQueries:
         lookup: Lookup | None,
     ) -> bytes | None:  # fmt: skip
         """The answer to a ``POST`` of ``body``, or None: the full path must answer it."""
-        if not self.schema.built or current_context().tenant is None:
+        if not self.view.built or current_context().tenant is None:
             return None  # the first request builds the schema; no tenant: the full path's error
-        schema = self.schema.get()
+        schema = self.view.get().schema
         if not isinstance(schema, RustokSchema):
             return None
         sent = _sent(body, self.max_json_depth)

@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
     OperationDefinitionNode,
+    OperationType,
     specified_rules,
     validate,
 )
@@ -254,3 +256,24 @@ class DocumentGuard(SchemaExtension):
                 )
             context.pre_execution_errors = []
         yield
+
+
+def root_fields(document: Any, operation_name: str | None) -> frozenset[str] | None:
+    """The root field names of the chosen query operation; None when it is not one, or its
+    root holds anything but plain fields."""
+    if document is None:
+        return None
+    chosen = [
+        d
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+        and (operation_name is None or (d.name is not None and d.name.value == operation_name))
+    ]
+    if len(chosen) != 1 or chosen[0].operation is not OperationType.QUERY:
+        return None
+    names = set()
+    for selection in chosen[0].selection_set.selections:
+        if not isinstance(selection, FieldNode):
+            return None
+        names.add(selection.name.value)
+    return frozenset(names)

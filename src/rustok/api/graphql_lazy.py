@@ -2,10 +2,11 @@
 
 Building it (every module's types converted to graphql-core's, the validation rules, the
 check that every permission a field asks for is declared) cost each worker a fifth of a
-second of start-up, and a worker that serves only REST never needs it. The controller holds a
-:class:`LazySchema` in its place: the first request builds it off the event loop, requests
-arriving meanwhile wait for that one build, and anything that reads the schema first (a
-websocket) builds it in place. A schema that cannot be built is logged once with its cause,
+second of start-up, and importing the GraphQL libraries and types as much again; a worker
+that serves only REST never needs them. The route holds a :class:`LazySchema` of its view
+(the schema and strawberry's view serving it): the first request builds it off the event
+loop, requests arriving meanwhile wait for that one build, and anything that reads it
+directly builds it in place. A schema that cannot be built is logged once with its cause,
 and every GraphQL request then fails with that error (500), where start-up failed before.
 """
 
@@ -14,13 +15,11 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from rustok.core.logging import get_logger
 
-if TYPE_CHECKING:
-    from strawberry import Schema
-
+T = TypeVar("T")
 _log = get_logger("rustok.graphql")
 
 
@@ -28,13 +27,14 @@ class SchemaNotBuilt(RuntimeError):
     """The GraphQL schema could not be built (its cause is chained and was logged)."""
 
 
-class LazySchema:
-    """Stands in for the schema: attribute reads go to the schema, built once on first use."""
+class LazySchema(Generic[T]):
+    """Stands in for the schema (or what serves it): attribute reads go to it, built once on
+    first use."""
 
-    def __init__(self, build: Callable[[], Schema]) -> None:
+    def __init__(self, build: Callable[[], T]) -> None:
         self._build = build
         self._lock = threading.Lock()
-        self._schema: Schema | None = None
+        self._schema: T | None = None
         self._failure: Exception | None = None
         self.builds = 0  # attempts, for the tests: one per process
 
@@ -42,7 +42,7 @@ class LazySchema:
     def built(self) -> bool:
         return self._schema is not None
 
-    def get(self) -> Schema:
+    def get(self) -> T:
         """The schema, built by the first caller (whichever thread) while the others wait."""
         schema = self._schema
         if schema is not None:
@@ -61,7 +61,7 @@ class LazySchema:
                 )
             return self._schema
 
-    async def ready(self) -> Schema:
+    async def ready(self) -> T:
         """The schema; its first build runs in a thread, so the event loop keeps serving."""
         schema = self._schema
         if schema is not None:

@@ -14,6 +14,7 @@ request as usual; its route is ``/api/graphql``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rustok.api.graphql_answers import MAX_REQUEST_BYTES, answers_of
@@ -31,11 +32,15 @@ _STREAMED = re.compile(rb"multipart/mixed|text/event-stream", re.IGNORECASE)
 
 class GraphQLShortcut:
     def __init__(
-        self, app: ASGIApp, platform: Platform, direct: DirectQueries | None = None
-    ) -> None:
+        self, app: ASGIApp, platform: Platform,
+        direct: Callable[[], DirectQueries | None] = lambda: None,
+    ) -> None:  # fmt: skip
+        """``direct``: the executor of uncached read-model queries once the GraphQL view is
+        built (``graphql_direct``; None before: the GraphQL libraries are not imported yet)."""
         self.app = app
         self.platform = platform
-        self.direct = direct
+        self._direct = direct
+        self.direct: DirectQueries | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -50,6 +55,8 @@ class GraphQLShortcut:
             return
         json, language, length, streamed = headers
         answers = answers_of(self.platform)
+        if self.direct is None:
+            self.direct = self._direct()
         direct = None if streamed else self.direct
         if not json or not 0 <= length <= MAX_REQUEST_BYTES or not (answers.enabled or direct):
             await self.app(scope, receive, send)

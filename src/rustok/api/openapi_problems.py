@@ -28,6 +28,7 @@ from typing import Any
 import msgspec
 from litestar.handlers import HTTPRouteHandler
 
+from rustok.api.graphql_route import GraphQLRoute
 from rustok.api.openapi_raises import ProblemRef, RaiseAnalyzer
 from rustok.api.problems import Problem, problem_for
 from rustok.api.ratelimit import EXEMPT_PREFIXES, RateLimitMiddleware
@@ -120,11 +121,13 @@ class ProblemCatalogue:
             found |= self._analyzer.problems(RateLimitMiddleware.__call__, RateLimitMiddleware)
         found |= self._guards(handler)
         found |= self._request(facts)
-        if overrides := _overrides(handler):
+        for function in [*_used_providers(handler), handler.fn]:
+            found |= self._analyzer.problems(function)
+        if isinstance(getattr(handler.fn, "__self__", None), GraphQLRoute):
             # strawberry's transport errors become Litestar's HTTP 400 (graphql_transport.py).
             found.add((400, "BAD_REQUEST"))
-        for function in [*_used_providers(handler), handler.fn, *overrides]:
-            found |= self._analyzer.problems(function)
+            for method, owner in _graphql_view_methods():
+                found |= self._analyzer.problems(method, owner)
         by_status: dict[int, set[str]] = {}
         for status, code in found:
             by_status.setdefault(status, set()).add(code)
@@ -183,19 +186,17 @@ def _used_providers(handler: HTTPRouteHandler) -> list[Callable[..., Any]]:
     return providers
 
 
-def _overrides(handler: HTTPRouteHandler) -> list[Callable[..., Any]]:
-    """A handler from a library (strawberry's GraphQL view) is not ours to read; the methods
-    our subclass overrides on its controller are."""
-    fn = getattr(handler.fn, "__func__", handler.fn)
-    if str(getattr(fn, "__module__", "")).startswith("rustok."):
-        return []
-    owner = getattr(handler.fn, "__self__", None)
-    if owner is None:
-        return []
+def _graphql_view_methods() -> list[tuple[Callable[..., Any], type]]:
+    """The GraphQL route hands its requests to strawberry's view (a library's, not ours to
+    read), made on the first request: the methods our subclass overrides on it are read
+    (importing the GraphQL libraries, when the document is built before any GraphQL
+    request)."""
+    from rustok.api.graphql_transport import GraphQLTransport
+
     return [
-        getattr(owner, name)
-        for klass in type(owner).__mro__
+        (member, GraphQLTransport)
+        for klass in GraphQLTransport.__mro__
         if klass.__module__.startswith("rustok.")
-        for name, member in vars(klass).items()
+        for member in vars(klass).values()
         if inspect.isfunction(member)
     ]

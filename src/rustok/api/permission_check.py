@@ -4,13 +4,16 @@ of the available modules (``rustok.rbac.catalogue``), or nobody could ever hold 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import strawberry
 from litestar import Litestar
 
 from rustok.core.platform import Platform
 from rustok.rbac.catalogue import build_catalogue
 from rustok.rbac.declare import PERMISSION_OPT, undeclared
+
+if TYPE_CHECKING:  # the schema's fields are checked when it is built (``graphql_lazy``)
+    import strawberry
 
 
 def route_permissions(app: Litestar) -> list[str]:

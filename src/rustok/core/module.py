@@ -118,8 +118,11 @@ class ModuleSpec:
     route_handlers: Sequence[Any] = ()
     # The module's admin UI pages, sidebar entries and templates (issue 18).
     admin: ModuleAdmin | None = None
-    graphql_query: type | None = None
-    graphql_mutation: type | None = None
+    # The module's root GraphQL types, or where they are ("package.module:Attribute"):
+    # imported when the schema is first built, so a worker serving REST only never imports
+    # the GraphQL libraries (issue 13).
+    graphql_query: type | str | None = None
+    graphql_mutation: type | str | None = None
     # The module's GraphQL scalars: a ``NewType`` → its ``strawberry.scalar(...)``.
     graphql_scalars: Mapping[object, object] = field(default_factory=dict)
     # Tools for AI agents on ``/mcp`` and ``rustok mcp`` (``rustok.web.mcp.McpTool``): each

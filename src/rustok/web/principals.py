@@ -6,13 +6,15 @@ routes, dependencies, GraphQL resolvers and DataLoaders read it from there.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.connection import ASGIConnection
-from strawberry.types import Info
 
 from rustok.core.errors import Unauthenticated
 from rustok.rbac.principal import Principal
+
+if TYPE_CHECKING:  # GraphQL's types are imported when the schema is built, not at start
+    from strawberry.types import Info
 
 PRINCIPAL_KEY = "principal"
 

@@ -8,7 +8,7 @@ import httpx
 from strawberry.types.base import get_object_definition
 
 from rustok.api.app import RustokApp
-from rustok.api.graphql import build_schema
+from rustok.api.graphql import build_schema, graphql_roots
 from tests.modules.commerce.helpers import signed_in
 from tests.modules.commerce.test_graphql import code, gql
 
@@ -37,7 +37,7 @@ async def test_disabled_modules_hide_their_graphql_fields(
 def test_every_module_field_checks_its_module(app: RustokApp) -> None:
     schema = build_schema(app.platform)
     for module in app.platform.modules:
-        for kind in (module.graphql_query, module.graphql_mutation):
+        for kind in graphql_roots(module):
             if kind is None:
                 continue
             for field in get_object_definition(kind, strict=True).fields:

@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from rustok.api.app import RustokApp
 from rustok.api.graphql import build_schema
 from rustok.core.context import DEFAULT_TENANT_ID, TenantRef
-from rustok.modules.index.graphql import STOREFRONT_FIELDS
+from rustok.modules.index.cached_fields import STOREFRONT_FIELDS
 from rustok.tenancy.schemas import TenantCreate
 from rustok.tenancy.service import tenant_ref
 from tests.conftest import outbox_settled

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from rustok.modules.blog.schemas import CommentCreate, CommentUpdate, PostCreate, PostUpdate
 from rustok.modules.blog.service import COMMENT, POST, BlogService
 from rustok.modules.content.interface import NodeAction, NodeFilter, NodeNotFound, NodeReader
-from rustok.modules.content.web import (
+from rustok.modules.content.web_graphql import (
     NodeConnection,
     NodeType,
     TranslationInputType,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rustok.core.module import ModuleSpec
 from rustok.modules.blog.admin import BLOG_ADMIN
 from rustok.modules.blog.demo import seed_blog
-from rustok.modules.blog.graphql import BlogMutation, BlogQuery
 from rustok.modules.blog.mcp import BLOG_TOOLS
 from rustok.modules.blog.routes import CommentController, PostController
 from rustok.modules.content.interface import ManagedContentKinds
@@ -31,8 +30,8 @@ MODULE = ModuleSpec(
     resources=("posts", "comments"),
     grants=GRANTS,
     route_handlers=[PostController, CommentController],
-    graphql_query=BlogQuery,
-    graphql_mutation=BlogMutation,
+    graphql_query="rustok.modules.blog.graphql:BlogQuery",
+    graphql_mutation="rustok.modules.blog.graphql:BlogMutation",
     mcp_tools=BLOG_TOOLS,
     demo=seed_blog,
     admin=BLOG_ADMIN,

@@ -22,7 +22,6 @@ from rustok.modules.commerce.customers.routes import (
 )
 from rustok.modules.commerce.demo import seed_demo
 from rustok.modules.commerce.discounts.routes import DiscountController
-from rustok.modules.commerce.graphql import CommerceMutation, CommerceQuery
 from rustok.modules.commerce.inventory.routes import InventoryController, StockLocationController
 from rustok.modules.commerce.inventory.stock import ensure_default_location
 from rustok.modules.commerce.jobs import JOBS
@@ -90,8 +89,8 @@ MODULE = ModuleSpec(
     ],
     admin=COMMERCE_ADMIN,
     contributions=(SALES_PANEL,),
-    graphql_query=CommerceQuery,
-    graphql_mutation=CommerceMutation,
+    graphql_query="rustok.modules.commerce.graphql:CommerceQuery",
+    graphql_mutation="rustok.modules.commerce.graphql:CommerceMutation",
     mcp_tools=COMMERCE_TOOLS,
     consumers=[mail_order_news],
     jobs=JOBS,

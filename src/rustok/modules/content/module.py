@@ -7,7 +7,6 @@ from pathlib import Path
 from rustok.core.module import ModuleSpec
 from rustok.modules.content.admin import CONTENT_ADMIN
 from rustok.modules.content.demo import seed_content
-from rustok.modules.content.graphql import ContentMutation, ContentQuery
 from rustok.modules.content.media.public import PublicMediaController
 from rustok.modules.content.media.routes import MediaController
 from rustok.modules.content.routes import NodeController
@@ -38,8 +37,8 @@ MODULE = ModuleSpec(
         MediaController,
         PublicMediaController,
     ],
-    graphql_query=ContentQuery,
-    graphql_mutation=ContentMutation,
+    graphql_query="rustok.modules.content.graphql:ContentQuery",
+    graphql_mutation="rustok.modules.content.graphql:ContentMutation",
     demo=seed_content,
     admin=CONTENT_ADMIN,
 )

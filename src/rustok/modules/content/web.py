@@ -1,10 +1,7 @@
-"""The content module's web half, for its own transports and those of blog, forum and pages
-(``interface.py`` is the domain half):
-
-- REST: the shared dependencies ``access`` (:class:`ContentAccess` of the caller) and
-  ``chain`` (the read's locale chain), :data:`CONTENT_DEPENDENCIES`;
-- GraphQL: the ``ContentNode`` type and its connection (DataLoaders included), the
-  translation inputs, and the helpers turning inputs into the REST bodies' structs.
+"""The content module's web half for REST, its own routes' and those of blog, forum and
+pages (``interface.py`` is the domain half, ``web_graphql.py`` the GraphQL one): the shared
+dependencies ``access`` (:class:`ContentAccess` of the caller) and ``chain`` (the read's
+locale chain), :data:`CONTENT_DEPENDENCIES`.
 
 Pagination, ids, ``PlatformDep`` and guards come from the web kit (``rustok.web``).
 """
@@ -18,10 +15,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, HeaderParameter, QueryParameter
 
 from rustok.modules.content.access import ContentAccess
-from rustok.modules.content.graphql.nodes import TranslationInputType, TranslationPatchType
-from rustok.modules.content.graphql.support import access_of, chain_of, to_struct
-from rustok.modules.content.graphql.types import NodeConnection, NodeType, connection
-from rustok.modules.content.loaders import content_loaders
 from rustok.modules.content.locales import LOCALE_PATTERN, read_chain
 from rustok.web.deps import current_tenant
 from rustok.web.principals import principal_of
@@ -59,18 +52,4 @@ def access_provider(via: str | None = None) -> Provide:
 
 CONTENT_DEPENDENCIES = {"chain": Provide(provide_chain), "access": access_provider()}
 
-__all__ = [
-    "CONTENT_DEPENDENCIES",
-    "AccessDep",
-    "ChainDep",
-    "NodeConnection",
-    "NodeType",
-    "TranslationInputType",
-    "TranslationPatchType",
-    "access_of",
-    "access_provider",
-    "chain_of",
-    "connection",
-    "content_loaders",
-    "to_struct",
-]
+__all__ = ["CONTENT_DEPENDENCIES", "AccessDep", "ChainDep", "access_provider"]

@@ -7,7 +7,6 @@ from rustok.core.module import ModuleSpec
 from rustok.modules.content.interface import ManagedContentKinds
 from rustok.modules.forum.admin import FORUM_ADMIN
 from rustok.modules.forum.demo import seed_forum
-from rustok.modules.forum.graphql import ForumMutation, ForumQuery
 from rustok.modules.forum.routes import ForumCategoryController, ReplyController
 from rustok.modules.forum.topic_routes import TopicController
 
@@ -32,8 +31,8 @@ MODULE = ModuleSpec(
     resources=("posts", "comments"),
     grants=GRANTS,
     route_handlers=[ForumCategoryController, TopicController, ReplyController],
-    graphql_query=ForumQuery,
-    graphql_mutation=ForumMutation,
+    graphql_query="rustok.modules.forum.graphql:ForumQuery",
+    graphql_mutation="rustok.modules.forum.graphql:ForumMutation",
     demo=seed_forum,
     admin=FORUM_ADMIN,
     # Their rows here and their counters must change with them: not through /api/content.

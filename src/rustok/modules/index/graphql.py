@@ -263,8 +263,3 @@ class StorefrontQuery:
             )
             for h in hits
         ]
-
-
-# Read-model answers only (public; a function of tenant, locale and arguments): whole
-# GraphQL answers made of these are cached (``api/graphql_answers.py``).
-STOREFRONT_FIELDS = frozenset({"storeProducts", "storeProduct", "storeContent", "storeSearch"})

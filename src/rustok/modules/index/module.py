@@ -6,8 +6,8 @@ from pathlib import Path
 
 from rustok.core.module import ModuleSpec
 from rustok.core.read_cache import ReadModelQueryFields
+from rustok.modules.index.cached_fields import STOREFRONT_FIELDS
 from rustok.modules.index.cli import cli
-from rustok.modules.index.graphql import STOREFRONT_FIELDS, StorefrontQuery
 from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.mcp import STORE_TOOLS
 from rustok.modules.index.projections.content import project_content
@@ -23,7 +23,7 @@ MODULE = ModuleSpec(
     migrations=Path(__file__).parent / "migrations",
     settings=IndexSettings,
     route_handlers=[StorefrontController],
-    graphql_query=StorefrontQuery,
+    graphql_query="rustok.modules.index.graphql:StorefrontQuery",
     mcp_tools=STORE_TOOLS,
     consumers=[project_content, project_products],
     cli=cli,

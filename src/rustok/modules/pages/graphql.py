@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from rustok.core.errors import ValidationFailed
 from rustok.modules.content.interface import NodeStatus
-from rustok.modules.content.web import NodeType, access_of, chain_of, content_loaders
+from rustok.modules.content.web_graphql import NodeType, access_of, chain_of, content_loaders
 from rustok.modules.pages.graphql_inputs import (
     MenuCreateInput,
     MenuUpdateInput,

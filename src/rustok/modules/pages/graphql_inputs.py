@@ -14,7 +14,7 @@ import strawberry
 from strawberry import UNSET
 
 from rustok.core.errors import ValidationFailed
-from rustok.modules.content.web import to_struct
+from rustok.modules.content.web_graphql import to_struct
 from rustok.modules.pages.schemas import MenuCreate, MenuUpdate, PageCreate, PageUpdate
 from rustok.web.inputs import input_dict
 

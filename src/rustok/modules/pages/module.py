@@ -7,7 +7,6 @@ from rustok.core.module import ModuleSpec
 from rustok.modules.content.interface import ManagedContentKinds
 from rustok.modules.pages.admin import PAGES_ADMIN
 from rustok.modules.pages.demo import seed_pages
-from rustok.modules.pages.graphql import PagesMutation, PagesQuery
 from rustok.modules.pages.mcp import PAGE_TOOLS
 from rustok.modules.pages.routes import MenuController, PageController
 
@@ -20,8 +19,8 @@ MODULE = ModuleSpec(
     resources=("pages",),
     grants={"admin": ("pages:manage",)},
     route_handlers=[MenuController, PageController],
-    graphql_query=PagesQuery,
-    graphql_mutation=PagesMutation,
+    graphql_query="rustok.modules.pages.graphql:PagesQuery",
+    graphql_mutation="rustok.modules.pages.graphql:PagesMutation",
     mcp_tools=PAGE_TOOLS,
     demo=seed_pages,
     admin=PAGES_ADMIN,

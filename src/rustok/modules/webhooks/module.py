@@ -11,7 +11,6 @@ from rustok.core.module import ModuleSpec
 from rustok.modules.webhooks.admin import WEBHOOKS_ADMIN
 from rustok.modules.webhooks.cli import cli
 from rustok.modules.webhooks.consumer import DispatchConsumers
-from rustok.modules.webhooks.graphql import WebhooksMutation, WebhooksQuery
 from rustok.modules.webhooks.jobs import JOBS
 from rustok.modules.webhooks.notifications import mail_webhook_disabled
 from rustok.modules.webhooks.routes import WebhookController
@@ -28,8 +27,8 @@ MODULE = ModuleSpec(
     resources=("webhooks",),
     grants={"admin": ("webhooks:manage",)},
     route_handlers=[WebhookController],
-    graphql_query=WebhooksQuery,
-    graphql_mutation=WebhooksMutation,
+    graphql_query="rustok.modules.webhooks.graphql:WebhooksQuery",
+    graphql_mutation="rustok.modules.webhooks.graphql:WebhooksMutation",
     consumers=DispatchConsumers(mail_webhook_disabled),
     jobs=JOBS,
     background=[build_sender],

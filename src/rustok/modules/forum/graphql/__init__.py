@@ -6,7 +6,7 @@ import uuid
 
 import strawberry
 
-from rustok.modules.content.web import access_of, chain_of, to_struct
+from rustok.modules.content.web_graphql import access_of, chain_of, to_struct
 from rustok.modules.forum.categories import ForumCategoryService
 from rustok.modules.forum.graphql.types import (
     CategoryInput,

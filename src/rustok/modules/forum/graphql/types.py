@@ -9,7 +9,7 @@ import uuid
 import strawberry
 
 from rustok.core.errors import ValidationFailed
-from rustok.modules.content.web import (
+from rustok.modules.content.web_graphql import (
     NodeType,
     TranslationInputType,
     TranslationPatchType,
