@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from rustok.auth.models import User
 from rustok.core.context import RequestContext, TenantRef, use_context
@@ -128,3 +128,32 @@ def test_every_tenant_owned_table_is_scoped() -> None:
     assert scoped == with_tenant_column
     assert {"users", "sessions", "roles", "permissions", "role_permissions", "user_roles",
             "tenant_modules", "tenant_locales"} <= scoped  # fmt: skip
+
+
+async def test_one_statement_built_once_runs_scoped_to_each_tenant_in_turn(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement built once (with a bound parameter) gets each session's tenant criteria;
+    the criteria option of a tenant is built once and reused, never shared across tenants."""
+    import rustok.core.db.tenant_scope as tenant_scope
+
+    a, b = await _two_tenants(platform)
+    await _add_user(platform, a, "a@example.com")
+    await _add_user(platform, b, "b@example.com")
+    built: list[object] = []
+    original = tenant_scope.with_loader_criteria
+
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append(args[0])
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tenant_scope, "with_loader_criteria", counting)
+    tenant_scope._tenant_criteria.clear()
+    emails = select(User.email).where(User.email.like(bindparam("pattern")))
+    seen = []
+    for tenant in (a, b, a, b, a):
+        with use_context(RequestContext(tenant=tenant)):
+            async with platform.db.read_session() as session:
+                seen.append(set(await session.scalars(emails, {"pattern": "%@example.com"})))
+    assert seen == [{"a@example.com"}, {"b@example.com"}] * 2 + [{"a@example.com"}]
+    assert len(built) == 2  # one option per tenant, not one per statement
