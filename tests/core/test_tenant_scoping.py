@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import with_loader_criteria
 
 from rustok.auth.models import User
 from rustok.core.context import RequestContext, TenantRef, use_context
@@ -141,11 +143,10 @@ async def test_one_statement_built_once_runs_scoped_to_each_tenant_in_turn(
     await _add_user(platform, a, "a@example.com")
     await _add_user(platform, b, "b@example.com")
     built: list[object] = []
-    original = tenant_scope.with_loader_criteria
 
-    def counting(*args: object, **kwargs: object) -> object:
+    def counting(*args: Any, **kwargs: Any) -> Any:
         built.append(args[0])
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+        return with_loader_criteria(*args, **kwargs)
 
     monkeypatch.setattr(tenant_scope, "with_loader_criteria", counting)
     tenant_scope._tenant_criteria.clear()

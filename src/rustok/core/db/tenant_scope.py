@@ -124,6 +124,7 @@ def _scope_statement(state: ORMExecuteState) -> None:
             raise TenantContextMissing("tenant-scoped query in a session without a tenant")
         criteria = _NO_TENANT_CRITERIA
     else:
+        assert isinstance(tenant, uuid.UUID)  # ALL_TENANTS returned above
         criteria = _criteria_of(tenant)
     state.statement = state.statement.options(criteria)
 

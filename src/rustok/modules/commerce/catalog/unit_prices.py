@@ -8,14 +8,14 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
 from rustok.modules.commerce.catalog.models import Price, PriceList
 from rustok.modules.commerce.pricing import PriceCandidate, select_unit_prices
 
-_NOW = bindparam("now")
+_NOW: BindParameter[dt.datetime] = bindparam("now")
 _ACTIVE_LIST = and_(
     PriceList.status == "active",
     or_(PriceList.starts_at.is_(None), PriceList.starts_at <= _NOW),
