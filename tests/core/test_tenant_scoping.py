@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -158,3 +159,23 @@ async def test_one_statement_built_once_runs_scoped_to_each_tenant_in_turn(
                 seen.append(set(await session.scalars(emails, {"pattern": "%@example.com"})))
     assert seen == [{"a@example.com"}, {"b@example.com"}] * 2 + [{"a@example.com"}]
     assert len(built) == 2  # one option per tenant, not one per statement
+
+
+class DriverUUID(uuid.UUID):
+    """A tenant id as a driver may read it (asyncpg returns a subclass of ``uuid.UUID``)."""
+
+
+async def test_a_tenant_id_read_as_a_uuid_subclass_scopes_like_the_plain_one(
+    platform: Platform,
+) -> None:
+    """The criteria of a tenant are kept for its plain id: one process may meet the same
+    tenant id as asyncpg's subclass (PostgreSQL) and as ``uuid.UUID`` (SQLite)."""
+    a, _ = await _two_tenants(platform)
+    await _add_user(platform, a, "a@example.com")
+    as_driver_read = dataclasses.replace(a, id=DriverUUID(int=a.id.int))
+    seen = []
+    for tenant in (as_driver_read, a):
+        with use_context(RequestContext(tenant=tenant)):
+            async with platform.db.read_session() as session:
+                seen.append(set(await session.scalars(select(User.email))))
+    assert seen == [{"a@example.com"}, {"a@example.com"}]

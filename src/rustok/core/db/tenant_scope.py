@@ -89,10 +89,13 @@ def _criteria_of(tenant: uuid.UUID) -> LoaderCriteriaOption:
     if criteria is None:
         if len(_tenant_criteria) >= _CRITERIA_CACHE_SIZE:
             _tenant_criteria.clear()
+        # A plain UUID: an equal one read by a driver (asyncpg's subclass) would be bound
+        # as it is, and SQLite's adapter knows the plain type only.
+        plain = uuid.UUID(int=tenant.int)
         criteria = with_loader_criteria(
-            TenantScoped, lambda cls: cls.tenant_id == tenant, include_aliases=True
+            TenantScoped, lambda cls: cls.tenant_id == plain, include_aliases=True
         )
-        _tenant_criteria[tenant] = criteria
+        _tenant_criteria[plain] = criteria
     return criteria
 
 
