@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import with_loader_criteria
 
 from rustok.auth.models import User
 from rustok.core.context import RequestContext, TenantRef, use_context
@@ -128,3 +131,51 @@ def test_every_tenant_owned_table_is_scoped() -> None:
     assert scoped == with_tenant_column
     assert {"users", "sessions", "roles", "permissions", "role_permissions", "user_roles",
             "tenant_modules", "tenant_locales"} <= scoped  # fmt: skip
+
+
+async def test_one_statement_built_once_runs_scoped_to_each_tenant_in_turn(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement built once (with a bound parameter) gets each session's tenant criteria;
+    the criteria option of a tenant is built once and reused, never shared across tenants."""
+    import rustok.core.db.tenant_scope as tenant_scope
+
+    a, b = await _two_tenants(platform)
+    await _add_user(platform, a, "a@example.com")
+    await _add_user(platform, b, "b@example.com")
+    built: list[object] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append(args[0])
+        return with_loader_criteria(*args, **kwargs)
+
+    monkeypatch.setattr(tenant_scope, "with_loader_criteria", counting)
+    tenant_scope._tenant_criteria.clear()
+    emails = select(User.email).where(User.email.like(bindparam("pattern")))
+    seen = []
+    for tenant in (a, b, a, b, a):
+        with use_context(RequestContext(tenant=tenant)):
+            async with platform.db.read_session() as session:
+                seen.append(set(await session.scalars(emails, {"pattern": "%@example.com"})))
+    assert seen == [{"a@example.com"}, {"b@example.com"}] * 2 + [{"a@example.com"}]
+    assert len(built) == 2  # one option per tenant, not one per statement
+
+
+class DriverUUID(uuid.UUID):
+    """A tenant id as a driver may read it (asyncpg returns a subclass of ``uuid.UUID``)."""
+
+
+async def test_a_tenant_id_read_as_a_uuid_subclass_scopes_like_the_plain_one(
+    platform: Platform,
+) -> None:
+    """The criteria of a tenant are kept for its plain id: one process may meet the same
+    tenant id as asyncpg's subclass (PostgreSQL) and as ``uuid.UUID`` (SQLite)."""
+    a, _ = await _two_tenants(platform)
+    await _add_user(platform, a, "a@example.com")
+    as_driver_read = dataclasses.replace(a, id=DriverUUID(int=a.id.int))
+    seen = []
+    for tenant in (as_driver_read, a):
+        with use_context(RequestContext(tenant=tenant)):
+            async with platform.db.read_session() as session:
+                seen.append(set(await session.scalars(select(User.email))))
+    assert seen == [{"a@example.com"}, {"a@example.com"}]

@@ -15,6 +15,9 @@ from rustok.core.events import Envelope
 from rustok.outbox.models import OutboxEvent
 from rustok.outbox.notify import CHANNEL
 
+_INSERT_EVENTS = insert(OutboxEvent)  # built once: it runs in every unit of work
+_NOTIFY = text(f"NOTIFY {CHANNEL}")
+
 
 class OutboxWriter:
     """The :class:`rustok.core.uow.EventSink` of the platform: one multi-row INSERT."""
@@ -39,6 +42,6 @@ class OutboxWriter:
             }
             for e in envelopes
         ]
-        await session.execute(insert(OutboxEvent), rows)
+        await session.execute(_INSERT_EVENTS, rows)
         if session.get_bind().dialect.name == "postgresql":
-            await session.execute(text(f"NOTIFY {CHANNEL}"))
+            await session.execute(_NOTIFY)

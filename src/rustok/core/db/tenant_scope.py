@@ -18,6 +18,7 @@ from typing import Any, Final, TypeAlias
 
 from sqlalchemy import ForeignKey, event, false
 from sqlalchemy.orm import (
+    LoaderCriteriaOption,
     Mapped,
     ORMExecuteState,
     Session,
@@ -72,6 +73,32 @@ def _session_tenant(session: Session) -> TenantMarker:
     raise TypeError(f"bad tenant marker {value!r}")
 
 
+# Joins to scoped models from an unscoped root still match nothing.
+_NO_TENANT_CRITERIA: Final = with_loader_criteria(
+    TenantScoped, lambda cls: false(), include_aliases=True
+)
+# One option per tenant, built once: building it (its lambda analysed) cost more than the
+# rest of scoping a statement. The tenant is the lambda's closure variable, a bound
+# parameter of the cached SQL. Cleared when full, so it stays small.
+_CRITERIA_CACHE_SIZE: Final = 1024
+_tenant_criteria: dict[uuid.UUID, LoaderCriteriaOption] = {}
+
+
+def _criteria_of(tenant: uuid.UUID) -> LoaderCriteriaOption:
+    criteria = _tenant_criteria.get(tenant)
+    if criteria is None:
+        if len(_tenant_criteria) >= _CRITERIA_CACHE_SIZE:
+            _tenant_criteria.clear()
+        # A plain UUID: an equal one read by a driver (asyncpg's subclass) would be bound
+        # as it is, and SQLite's adapter knows the plain type only.
+        plain = uuid.UUID(int=tenant.int)
+        criteria = with_loader_criteria(
+            TenantScoped, lambda cls: cls.tenant_id == plain, include_aliases=True
+        )
+        _tenant_criteria[plain] = criteria
+    return criteria
+
+
 def _touches_scoped(state: ORMExecuteState) -> bool:
     return any(issubclass(m.class_, TenantScoped) for m in state.all_mappers)
 
@@ -98,12 +125,10 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if tenant is None:
         if _touches_scoped(state):
             raise TenantContextMissing("tenant-scoped query in a session without a tenant")
-        # Joins to scoped models from an unscoped root still match nothing.
-        criteria = with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
+        criteria = _NO_TENANT_CRITERIA
     else:
-        criteria = with_loader_criteria(
-            TenantScoped, lambda cls: cls.tenant_id == tenant, include_aliases=True
-        )
+        assert isinstance(tenant, uuid.UUID)  # ALL_TENANTS returned above
+        criteria = _criteria_of(tenant)
     state.statement = state.statement.options(criteria)
 
 

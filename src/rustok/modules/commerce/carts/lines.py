@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import current_context
@@ -57,16 +57,19 @@ class PricedCart:
 
 LineRow = tuple[CartItem, Variant, str]  # an item, its variant and its product's status
 
+# Built once, run with the cart's id (the session adds the tenant's criteria).
+_LINE_ROWS = (
+    select(CartItem, Variant, Product.status)
+    .join(Variant, Variant.id == CartItem.variant_id)
+    .join(Product, Product.id == Variant.product_id)
+    .where(CartItem.cart_id == bindparam("cart_id"))
+    .order_by(CartItem.id)
+)
+
 
 async def line_rows(session: AsyncSession, cart: Cart) -> list[LineRow]:
     """The cart's items with their variants and products' statuses, oldest first."""
-    rows = await session.execute(
-        select(CartItem, Variant, Product.status)
-        .join(Variant, Variant.id == CartItem.variant_id)
-        .join(Product, Product.id == Variant.product_id)
-        .where(CartItem.cart_id == cart.id)
-        .order_by(CartItem.id)
-    )
+    rows = await session.execute(_LINE_ROWS, {"cart_id": cart.id})
     return list(rows.tuples().all())
 
 

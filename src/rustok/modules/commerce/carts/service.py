@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from msgspec import UNSET
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.functions import coalesce
 
@@ -113,8 +113,23 @@ async def read_cart(
     return to_cart_read(priced)
 
 
+# The statements of every cart write, built once and run with parameters (building them
+# cost more CPU than running them); the session adds the tenant's criteria to each.
+_LOCK_CART = select(Cart).where(Cart.id == bindparam("cart_id")).with_for_update()
+_AVAILABLE = (
+    select(func.sum(InventoryLevel.stocked - InventoryLevel.reserved))
+    .where(InventoryLevel.variant_id == Variant.id)
+    .scalar_subquery()
+)
+_VARIANT_FOR_SALE = (
+    select(Variant, Product.status, coalesce(_AVAILABLE, 0))
+    .join(Product, Product.id == Variant.product_id)
+    .where(Variant.id == bindparam("variant_id"))
+)
+
+
 async def lock_cart(uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess) -> Cart:
-    cart = await uow.session.scalar(select(Cart).where(Cart.id == cart_id).with_for_update())
+    cart = await uow.session.scalar(_LOCK_CART, {"cart_id": cart_id})
     if cart is None or not can_access(cart, access):
         raise NotFound("no such cart")
     return cart
@@ -124,18 +139,7 @@ async def _variant_for_sale(
     session: AsyncSession, variant_id: uuid.UUID
 ) -> tuple[Variant, str, int] | None:
     """The variant, its product's status and its units available (over all locations)."""
-    available = (
-        select(func.sum(InventoryLevel.stocked - InventoryLevel.reserved))
-        .where(InventoryLevel.variant_id == Variant.id)
-        .scalar_subquery()
-    )
-    row = (
-        await session.execute(
-            select(Variant, Product.status, coalesce(available, 0))
-            .join(Product, Product.id == Variant.product_id)
-            .where(Variant.id == variant_id)
-        )
-    ).first()
+    row = (await session.execute(_VARIANT_FOR_SALE, {"variant_id": variant_id})).first()
     return None if row is None else (row[0], row[1], int(row[2]))
 
 

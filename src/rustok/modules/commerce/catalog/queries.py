@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.locales import pick_by_locale
@@ -55,16 +55,20 @@ def to_price_read(row: Price) -> PriceRead:
     )  # fmt: skip
 
 
+# Built once (the session adds the tenant's criteria when it runs).
+_TRANSLATIONS = (
+    select(ProductTranslation)
+    .where(ProductTranslation.product_id.in_(bindparam("product_ids", expanding=True)))
+    .order_by(ProductTranslation.locale)
+)
+
+
 async def translations_by_product(
     session: AsyncSession, ids: Ids
 ) -> dict[uuid.UUID, list[ProductTranslation]]:
     found: dict[uuid.UUID, list[ProductTranslation]] = defaultdict(list)
     if ids:
-        rows = await session.scalars(
-            select(ProductTranslation)
-            .where(ProductTranslation.product_id.in_(ids))
-            .order_by(ProductTranslation.locale)
-        )
+        rows = await session.scalars(_TRANSLATIONS, {"product_ids": list(ids)})
         for row in rows:
             found[row.product_id].append(row)
     return found

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import cast
 
 import msgspec
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, bindparam, delete, select
 
 from rustok.core.db import utcnow
 from rustok.core.errors import NotFound, ValidationFailed
@@ -208,6 +208,21 @@ class CheckoutService:
         return PlacedOrder(placement, payment)
 
 
+# Built once, run with parameters (the session adds the tenant's criteria to each).
+_CART_WITH_KEY = (
+    select(Cart, IdempotencyRecord)
+    .outerjoin(
+        IdempotencyRecord,
+        and_(IdempotencyRecord.cart_id == Cart.id, IdempotencyRecord.key == bindparam("key")),
+    )
+    .where(Cart.id == bindparam("cart_id"))
+    .with_for_update(of=Cart)
+)
+_KEY_RECORD = select(IdempotencyRecord).where(
+    IdempotencyRecord.cart_id == bindparam("cart_id"), IdempotencyRecord.key == bindparam("key")
+)
+
+
 async def _lock_cart_with_key(
     uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess, key: str | None
 ) -> tuple[Cart, IdempotencyRecord | None]:
@@ -216,30 +231,13 @@ async def _lock_cart_with_key(
     then from before that checkout committed, so it is read again."""
     if key is None:
         return await lock_cart(uow, cart_id, access), None
-    row = (
-        (
-            await uow.session.execute(
-                select(Cart, IdempotencyRecord)
-                .outerjoin(
-                    IdempotencyRecord,
-                    and_(IdempotencyRecord.cart_id == Cart.id, IdempotencyRecord.key == key),
-                )
-                .where(Cart.id == cart_id)
-                .with_for_update(of=Cart)
-            )
-        )
-        .tuples()
-        .first()
-    )
+    found = await uow.session.execute(_CART_WITH_KEY, {"cart_id": cart_id, "key": key})
+    row = found.tuples().first()
     if row is None or not can_access(row[0], access):
         raise NotFound("no such cart")
     cart, record = row[0], cast("IdempotencyRecord | None", row[1])  # an outer join
     if record is None and cart.status != "open":
-        record = await uow.session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.cart_id == cart.id, IdempotencyRecord.key == key
-            )
-        )
+        record = await uow.session.scalar(_KEY_RECORD, {"cart_id": cart.id, "key": key})
     return cart, record
 
 

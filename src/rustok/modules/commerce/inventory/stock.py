@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -167,16 +167,20 @@ async def _apply(uow: UnitOfWork, changes: Sequence[LevelChange], *, guard: bool
         set_committed_value(level, "stocked", level.stocked + change.stocked_delta)
 
 
+# Built once (the session adds the tenant's criteria when it runs).
+_LOCKED_LEVELS = (
+    select(InventoryLevel, StockLocation.is_default)
+    .join(StockLocation, StockLocation.id == InventoryLevel.location_id)
+    .where(InventoryLevel.variant_id.in_(bindparam("variant_ids", expanding=True)))
+    .order_by(InventoryLevel.id)
+    .with_for_update(of=InventoryLevel)
+)
+
+
 async def _locked_levels(
     session: AsyncSession, variant_ids: Sequence[uuid.UUID]
 ) -> list[tuple[InventoryLevel, bool]]:
-    rows = await session.execute(
-        select(InventoryLevel, StockLocation.is_default)
-        .join(StockLocation, StockLocation.id == InventoryLevel.location_id)
-        .where(InventoryLevel.variant_id.in_(variant_ids))
-        .order_by(InventoryLevel.id)
-        .with_for_update(of=InventoryLevel)
-    )
+    rows = await session.execute(_LOCKED_LEVELS, {"variant_ids": list(variant_ids)})
     return list(rows.tuples())
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,14 +28,42 @@ from rustok.modules.commerce.orders.models import Order, Sequence
 ORDER_SEQUENCE = "order"
 
 
-async def _increment(session: AsyncSession, name: str) -> int | None:
-    result = await session.execute(
-        update(Sequence)
-        .where(Sequence.name == name)
-        .values(last_value=Sequence.last_value + 1)
-        .returning(Sequence.last_value)
-        .execution_options(synchronize_session=False)
+# Both statements are built once and run with parameters (the session adds the tenant's
+# criteria as well).
+_INCREMENT = (
+    update(Sequence)
+    .where(Sequence.name == bindparam("counter_name"))
+    .values(last_value=Sequence.last_value + 1)
+    .returning(Sequence.last_value)
+    .execution_options(synchronize_session=False)
+)
+_COUNTER = (
+    update(Sequence)
+    .where(
+        Sequence.tenant_id == bindparam("counter_tenant_id"),
+        Sequence.name == bindparam("counter_name"),
     )
+    .values(last_value=Sequence.last_value + 1)
+    .returning(Sequence.last_value)
+    .cte("next_number")
+)
+_ASSIGN = (
+    update(Order)
+    # Always true (a provisional number is negative): joins the two, for the FROM linter.
+    .where(
+        Order.id == bindparam("numbered_order_id"),
+        Order.tenant_id == bindparam("counter_tenant_id"),
+    )
+    .where(Order.display_number < _COUNTER.c.last_value)
+    # updated_at stays the creation time (its onupdate default is not applied here).
+    .values(display_number=_COUNTER.c.last_value, updated_at=Order.updated_at)
+    .returning(Order.display_number)
+    .execution_options(synchronize_session=False)
+)
+
+
+async def _increment(session: AsyncSession, name: str) -> int | None:
+    result = await session.execute(_INCREMENT, {"counter_name": name})
     value = result.scalar_one_or_none()
     return None if value is None else int(value)
 
@@ -49,22 +77,10 @@ def provisional_number(order_id: uuid.UUID) -> int:
 
 async def _assign(session: AsyncSession, order_id: uuid.UUID, name: str) -> int | None:
     tenant_id = current_context().tenant_id
-    counter = (
-        update(Sequence)
-        .where(Sequence.tenant_id == tenant_id, Sequence.name == name)
-        .values(last_value=Sequence.last_value + 1)
-        .returning(Sequence.last_value)
-        .cte("next_number")
-    )
+    assert tenant_id is not None
     result = await session.execute(
-        update(Order)
-        # Always true (a provisional number is negative): joins the two, for the FROM linter.
-        .where(Order.id == order_id, Order.tenant_id == tenant_id)
-        .where(Order.display_number < counter.c.last_value)
-        # updated_at stays the creation time (its onupdate default is not applied here).
-        .values(display_number=counter.c.last_value, updated_at=Order.updated_at)
-        .returning(Order.display_number)
-        .execution_options(synchronize_session=False)
+        _ASSIGN,
+        {"numbered_order_id": order_id, "counter_tenant_id": tenant_id, "counter_name": name},
     )
     value = result.scalar_one_or_none()
     return None if value is None else int(value)

@@ -13,7 +13,7 @@ import uuid
 from typing import Annotated
 
 import msgspec
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.errors import NotFound, ValidationFailed
@@ -78,12 +78,24 @@ def to_method_read(row: ShippingMethod) -> ShippingMethodRead:
     )  # fmt: skip
 
 
+# The reads of every cart pricing, built once (the session adds the tenant's criteria).
+_REGIONS = select(Region).where(Region.currency_code == bindparam("currency")).order_by(Region.id)
+_METHODS = (
+    select(ShippingMethod)
+    .where(ShippingMethod.currency_code == bindparam("currency"))
+    .where(ShippingMethod.is_active.is_(True))
+    .order_by(ShippingMethod.amount, ShippingMethod.id)
+)
+_METHODS_ANY_REGION = _METHODS.where(ShippingMethod.region_id.is_(None))
+_METHODS_OF_REGION = _METHODS.where(
+    or_(ShippingMethod.region_id.is_(None), ShippingMethod.region_id == bindparam("region_id"))
+)
+
+
 async def find_region(session: AsyncSession, currency: str, country: str | None) -> Region | None:
     if country is None:
         return None
-    regions = await session.scalars(
-        select(Region).where(Region.currency_code == currency).order_by(Region.id)
-    )
+    regions = await session.scalars(_REGIONS, {"currency": currency})
     return next((r for r in regions if country in r.countries), None)
 
 
@@ -91,16 +103,12 @@ async def shipping_options(
     session: AsyncSession, currency: str, region_id: uuid.UUID | None
 ) -> list[ShippingMethod]:
     """Active methods for the currency (and the region, when there is one), cheapest first."""
-    scope = (
-        ShippingMethod.region_id.is_(None)
-        if region_id is None
-        else or_(ShippingMethod.region_id.is_(None), ShippingMethod.region_id == region_id)
-    )
-    rows = await session.scalars(
-        select(ShippingMethod)
-        .where(ShippingMethod.currency_code == currency, ShippingMethod.is_active.is_(True), scope)
-        .order_by(ShippingMethod.amount, ShippingMethod.id)
-    )
+    if region_id is None:
+        rows = await session.scalars(_METHODS_ANY_REGION, {"currency": currency})
+    else:
+        rows = await session.scalars(
+            _METHODS_OF_REGION, {"currency": currency, "region_id": region_id}
+        )
     return list(rows)
 
 
