@@ -17,7 +17,6 @@ from prometheus_client import REGISTRY
 from rustok.api import graphql_leaves
 from rustok.api.app import RustokApp
 from rustok.api.graphql_direct import DirectQueries
-from rustok.api.graphql_transport import GraphQLTransport
 from rustok.core.settings import Settings
 from tests.conftest import make_settings, outbox_settled
 from tests.modules.index.instances import default_tenant
@@ -56,20 +55,6 @@ DOCUMENTS: list[dict[str, Any]] = [
 def settings(db_url: str, tmp_path: Path) -> Settings:
     # No answer cache: every request executes (a kept answer would be sent by the shortcut).
     return make_settings(db_url, tmp_path, storefront_cache_size=0)
-
-
-@pytest.fixture
-def executed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Each call of the GraphQL route's handler (the full path)."""
-    calls: list[int] = []
-    original = GraphQLTransport.execute_request
-
-    async def counting(self: GraphQLTransport, *args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(GraphQLTransport, "execute_request", counting)
-    return calls
 
 
 async def _catalogue(app: RustokApp, client: httpx.AsyncClient) -> None:

@@ -10,32 +10,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 from prometheus_client import REGISTRY
 
 from rustok.api.app import RustokApp
 from rustok.api.graphql_answers import MAX_REQUEST_BYTES
-from rustok.api.graphql_transport import GraphQLTransport
 from tests.conftest import outbox_settled
 from tests.modules.index.instances import default_tenant
 from tests.modules.index.support import product, write
 
 GQL = "/api/graphql"
 LIST = "{ storeProducts(first: 5) { edges { node { title handle } } } }"
-
-
-@pytest.fixture
-def executed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Each call of the GraphQL route's handler (the full path, cached or not)."""
-    calls: list[int] = []
-    original = GraphQLTransport.execute_request
-
-    async def counting(self: GraphQLTransport, *args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return await original(self, *args, **kwargs)
-
-    monkeypatch.setattr(GraphQLTransport, "execute_request", counting)
-    return calls
 
 
 def _requests_of_route(route: str) -> float:
