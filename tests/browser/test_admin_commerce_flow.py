@@ -16,7 +16,12 @@ from typing import Any
 import httpx
 
 from rustok.cli.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD
-from tests.browser.test_admin_flow import SCREENSHOTS, _screen, sign_in_as_demo_admin
+from tests.browser.test_admin_flow import (
+    SCREENSHOTS,
+    _screen,
+    sign_in_as_demo_admin,
+    wait_for_htmx,
+)
 from tests.browser.test_swagger_demo_flow import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -242,6 +247,7 @@ def _drive(base: str) -> dict[str, Any]:
 
             sections.get_by_role("link", name="Carts").click()
             page.get_by_role("heading", name="Carts", exact=True).wait_for()
+            wait_for_htmx(page)  # the filter is an htmx "change from:select"
             page.get_by_label("Status").select_option("completed")
             page.wait_for_url(re.compile(r".*status=completed.*"))
             _screen(page, "carts", seen)

@@ -18,7 +18,12 @@ from typing import Any
 import httpx
 
 from rustok.cli.demo import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
-from tests.browser.test_admin_flow import SCREENSHOTS, _screen, sign_in_as_demo_admin
+from tests.browser.test_admin_flow import (
+    SCREENSHOTS,
+    _screen,
+    sign_in_as_demo_admin,
+    wait_for_htmx,
+)
 from tests.browser.test_swagger_demo_flow import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -95,7 +100,7 @@ def _drive(base: str) -> dict[str, Any]:
             # htmx notes a field's value when it takes the page in: on a loaded machine
             # that can come after a fill, and "keyup changed" then sees no change. So wait
             # for htmx, and type the last character (a change and a keyup either way).
-            page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
+            wait_for_htmx(page)
             body_en = page.get_by_label("Body, Markdown (en)")
             body_en.fill("Hello **world*")
             body_en.press("*")  # a keyup after a change: htmx posts the preview

@@ -52,6 +52,12 @@ def sign_in_as_demo_admin(page: Any, base: str) -> None:
     page.get_by_role("heading", name="Dashboard").wait_for()
 
 
+def wait_for_htmx(page: Any) -> None:
+    """htmx is a deferred script: a page's heading can show before htmx has taken the page in,
+    and a change made then (a select, a keyup) triggers nothing."""
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
+
+
 def _screen(page: Any, name: str, seen: dict[str, Any]) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"admin-{name}.png"), full_page=True)
