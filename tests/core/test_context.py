@@ -6,6 +6,8 @@ import dataclasses
 import uuid
 from typing import Any
 
+import pytest
+
 from rustok.core.context import RequestContext, TenantRef
 
 
@@ -38,3 +40,30 @@ def test_with_actor_changes_only_the_actor_and_key() -> None:
     actor, key = uuid.uuid4(), uuid.uuid4()
     assert ctx.with_actor(actor, key) == dataclasses.replace(ctx, actor_id=actor, api_key_id=key)
     assert ctx.with_actor(None) == dataclasses.replace(ctx, actor_id=None, api_key_id=None)
+
+
+def test_with_caller_changes_the_tenant_actor_and_key_only() -> None:
+    ctx, tenant = _full(), _tenant()
+    actor, key = uuid.uuid4(), uuid.uuid4()
+    assert ctx.with_caller(tenant, actor, key) == dataclasses.replace(
+        ctx, tenant=tenant, actor_id=actor, api_key_id=key
+    )
+
+
+def test_the_written_out_constructor_takes_every_field_and_its_declared_default() -> None:
+    """``__init__`` is spelled out for speed: it must agree with the declared fields."""
+    assert RequestContext() == RequestContext(
+        **{f.name: f.default for f in dataclasses.fields(RequestContext)}
+    )
+    full = _full()
+    for field in dataclasses.fields(RequestContext):
+        value = getattr(full, field.name)
+        one = RequestContext(**{field.name: value})
+        assert getattr(one, field.name) == value
+        assert all(
+            getattr(one, other.name) == other.default
+            for other in dataclasses.fields(RequestContext)
+            if other.name != field.name
+        )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        full.actor_id = None  # type: ignore[misc]

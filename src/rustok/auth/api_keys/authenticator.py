@@ -102,5 +102,5 @@ class KeyAuthenticator:
             role=creator.role, email=row.email,
             grants=narrow_grants(creator, record.permissions), api_key_id=record.id,
         )  # fmt: skip
-        self.cache.put_principal(principal, started)
+        self.cache.put_principal(record, principal, started)
         return principal

@@ -1,7 +1,8 @@
 """What a process remembers about keys, for ``PRINCIPAL_TTL_SECONDS``, dropped on change.
 
-Two maps: the key as presented → the key's row (:class:`KeyRecord`), and key id → the
-principal it acts as. The first is keyed by the key itself, not its hash, so that a repeated
+One map: the key as presented → the key's row (:class:`KeyRecord`), which holds the principal
+the key acts as once that is loaded (so a request finds both with one lookup). It is keyed
+by the key itself, not its hash, so that a repeated
 key costs one lookup (no checksum, no SHA-256); only keys found in the database are ever
 stored, so made-up keys cannot fill it, and the process holds a key no longer than its
 requests do plus the TTL. Both obey the principal cache's invalidation keys
@@ -19,7 +20,7 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from moka_py import Moka
 
@@ -45,16 +46,21 @@ class KeyRecord:
     permissions: tuple[str, ...]
     expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    # The principal the key acts as, when it was loaded and in which generation of the cache
+    # (KeyCache.principal): kept on the record the cache hands every request.
+    acting: list[tuple[Principal, float, int]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
 
 class KeyCache:
     def __init__(self, ttl: float = PRINCIPAL_TTL_SECONDS) -> None:
         self.ttl = ttl
         self._records: Moka[str, tuple[KeyRecord, float]] = Moka(PRINCIPAL_CACHE_SIZE, ttl=ttl)
-        self._principals: Moka[uuid.UUID, tuple[Principal, float]] = Moka(
-            PRINCIPAL_CACHE_SIZE, ttl=ttl
-        )
         self._changed: dict[uuid.UUID, float] = {}
+        # Bumped when everything is dropped: a principal held by a record from before (one a
+        # caller kept, e.g. an MCP stdio session) is not trusted after it.
+        self._generation = 0
 
     @staticmethod
     def clock() -> float:
@@ -81,24 +87,27 @@ class KeyCache:
         self._records.set(key, (record, loaded_at))
 
     def principal(self, record: KeyRecord) -> Principal | None:
-        cached = self._principals.get(record.id)
-        if cached is None:
+        """The principal ``record`` acts as, if loaded within the TTL and not changed since."""
+        if not record.acting:
             return None
-        principal, loaded_at = cached
-        if self._stale(loaded_at, record):
-            self._principals.remove(record.id)
+        principal, loaded_at, generation = record.acting[0]
+        if (
+            generation != self._generation
+            or self.clock() - loaded_at > self.ttl
+            or self._stale(loaded_at, record)
+        ):
+            record.acting.clear()
             return None
         return principal
 
-    def put_principal(self, principal: Principal, loaded_at: float) -> None:
-        assert principal.api_key_id is not None
-        self._principals.set(principal.api_key_id, (principal, loaded_at))
+    def put_principal(self, record: KeyRecord, principal: Principal, loaded_at: float) -> None:
+        record.acting[:] = [(principal, loaded_at, self._generation)]
 
     def drop(self, keys: Sequence[str]) -> None:
         """Invalidation handler (the principal cache's keys)."""
         if ALL_KEYS in keys or ALL_PRINCIPALS in keys:
             self._records.clear()
-            self._principals.clear()
+            self._generation += 1
             return
         now = self.clock()
         for key in keys:
@@ -107,7 +116,6 @@ class KeyCache:
                     with contextlib.suppress(ValueError):
                         changed = uuid.UUID(key[len(prefix) :])
                         self._changed[changed] = now
-                        self._principals.remove(changed)
         stale = [k for k, seen in self._changed.items() if seen < now - self.ttl]
         for k in stale:
             del self._changed[k]
