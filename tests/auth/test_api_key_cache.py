@@ -149,7 +149,7 @@ async def test_a_repeated_key_loads_its_principal_once_and_names_the_actor(
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "authz.denied"))
         ).one()
     assert entry.details["api_key_id"] == created["id"]
-    assert str(entry.actor_id) == admin["user"]["id"]
+    assert str(entry.actor_id) == admin["user"]["id"]  # type: ignore[index]
 
 
 async def test_an_expired_key_is_refused_though_its_principal_is_cached(

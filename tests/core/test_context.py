@@ -52,9 +52,8 @@ def test_with_caller_changes_the_tenant_actor_and_key_only() -> None:
 
 def test_the_written_out_constructor_takes_every_field_and_its_declared_default() -> None:
     """``__init__`` is spelled out for speed: it must agree with the declared fields."""
-    assert RequestContext() == RequestContext(
-        **{f.name: f.default for f in dataclasses.fields(RequestContext)}
-    )
+    declared: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(RequestContext)}
+    assert RequestContext() == RequestContext(**declared)
     full = _full()
     for field in dataclasses.fields(RequestContext):
         value = getattr(full, field.name)
