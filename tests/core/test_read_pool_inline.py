@@ -173,6 +173,38 @@ async def test_a_quick_full_text_read_has_a_budget_of_its_own(pool: SqliteReadPo
     assert (pool.inline_reads, pool.inline_fallbacks) == (2, 2)
 
 
+async def test_the_budget_is_checked_ten_times_a_budget_not_every_500_steps(
+    pool: SqliteReadPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each check is a call into Python that takes the GIL back: a search of ~30,000 steps
+    was checked ~60 times; now every tenth of its budget, whichever read came before."""
+    checks: list[int] = []
+    over_budget = pool._over_budget
+
+    def counted() -> int:
+        checks.append(1)
+        return over_budget()
+
+    monkeypatch.setattr(pool, "_over_budget", counted)  # before the loop's connection opens
+    for full_text in (True, False, True):
+        checks.clear()
+        assert tuple((await pool.fetch(MEDIUM, (), quick=True, full_text=True))[0]) == (
+            1500,
+            1500,
+        )
+        # ~30,000 steps in all, a check every 5,000 (50,000 / 10)
+        assert 3 <= len(checks) <= 7, len(checks)
+        checks.clear()
+        rows = await pool.fetch("SELECT count(*) FROM items", (), quick=True, full_text=full_text)
+        assert [tuple(r) for r in rows] == [(100,)]
+        assert len(checks) == 0  # a short read: no check at all
+    # Over the quick budget (20,000): interrupted after 10 checks of 2,000 steps.
+    checks.clear()
+    assert tuple((await pool.fetch(MEDIUM, (), quick=True))[0]) == (1500, 1500)
+    assert len(checks) == 11
+    assert (pool.inline_reads, pool.inline_fallbacks) == (6, 1)
+
+
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_postgres_reads_are_planned_for_their_values(db_url: str) -> None:
     # A prepared statement's generic plan cannot see the tenant or the LIMIT: 16 ms instead

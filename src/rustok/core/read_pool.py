@@ -49,13 +49,17 @@ from rustok.core.tracing import sql_span
 Row = Sequence[Any]
 StatementObserver = Callable[[str], None]
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-# A quick read's budget on the event loop, in SQLite VM steps, checked every
-# STEPS_PER_CHECK: a list page of 20 takes ~1,200 steps (~90 µs), a product by handle ~100.
+# A quick read's budget on the event loop, in SQLite VM steps: a list page of 20 takes
+# ~1,200 steps (~90 µs), a product by handle ~100.
 INLINE_STEP_BUDGET = 20_000
 # A quick full-text read's budget on the loop: ~20 steps a match, so a one-word search of
 # ~2,500 matches (~2.5 ms); a broader one is finished on a thread.
 FULL_TEXT_STEP_BUDGET = 50_000
-STEPS_PER_CHECK = 500
+# Checks of the budget while a read runs (every budget / CHECKS_PER_BUDGET steps): each is
+# a call into Python that takes the GIL back from Granian's threads, and a check every 500
+# steps was ~55 of them per search ("red": ~27,800 steps, ~60 µs CPU). A read ends at most
+# a tenth of its budget late.
+CHECKS_PER_BUDGET = 10
 
 
 class ReadPool(Protocol):
@@ -89,6 +93,7 @@ class SqliteReadPool:
         self._inline: sqlite3.Connection | None = None
         self._inline_thread = 0
         self._checks_left = 0
+        self._steps_per_check = 0  # the loop connection's progress handler's interval
         # Reads finished on the loop, and quick reads sent on to a thread (tests, metrics).
         self.inline_reads = 0
         self.inline_fallbacks = 0
@@ -124,7 +129,6 @@ class SqliteReadPool:
             conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout=0")  # never sleep on the loop: a thread waits
             conn.execute("PRAGMA query_only=ON")
-            conn.set_progress_handler(self._over_budget, STEPS_PER_CHECK)
             self._inline, self._inline_thread = conn, thread
             with self._lock:
                 self._connections.append(conn)
@@ -139,8 +143,11 @@ class SqliteReadPool:
             return None
         if conn is None:
             return None
-        budget = FULL_TEXT_STEP_BUDGET if full_text else INLINE_STEP_BUDGET
-        self._checks_left = budget // STEPS_PER_CHECK
+        steps = (FULL_TEXT_STEP_BUDGET if full_text else INLINE_STEP_BUDGET) // CHECKS_PER_BUDGET
+        if steps != self._steps_per_check:  # a list after a search, or the first read
+            conn.set_progress_handler(self._over_budget, steps)
+            self._steps_per_check = steps
+        self._checks_left = CHECKS_PER_BUDGET
         try:
             rows = _execute(conn, sql, params, full_text)
         except sqlite3.OperationalError as exc:
@@ -170,7 +177,7 @@ class SqliteReadPool:
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
-        self._inline = None
+        self._inline, self._steps_per_check = None, 0
 
 
 def _execute(

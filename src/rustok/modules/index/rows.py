@@ -91,6 +91,27 @@ class ListRow(msgspec.Struct, array_like=True, frozen=True, gc=False):
 
 
 LIST_COLUMNS = ListRow.__struct_fields__
+
+
+class SearchRow(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A row of the search statement, in its order, converted by msgspec in one call for all
+    rows on SQLite (UUIDs from hex digits, booleans from 0/1): a UUID made in Python and a
+    converter call per column cost ~3 µs a hit."""
+
+    doc_key: str
+    product_id: uuid.UUID | None
+    product_title: str | None
+    handle: str | None
+    subtitle: str | None
+    is_published: bool | None
+    node_id: uuid.UUID | None
+    kind: str | None
+    content_title: str | None
+    slug: str | None
+    excerpt: str | None
+    status: str | None
+
+
 _PRODUCT_UUIDS = {"product_id"}
 _CONTENT_UUIDS = {"node_id"}
 _JSON = {"category_ids", "category_names", "category_handles", "tags", "options", "variants",
@@ -184,7 +205,23 @@ class RowReader:
         return [self.content_row(row) for row in rows]
 
     def search_rows(self, rows: list[Row]) -> list[Any]:
-        return [self.search_row(row) for row in rows]
+        """Each row's hit, or None for an entry whose listing is not published."""
+        if self.dialect != "sqlite":
+            return [self.search_row(row) for row in rows]
+        hit = _search_hit()
+        hits: list[Any] = []
+        for row in msgspec.convert(rows, list[SearchRow], strict=False):
+            if row.product_id is not None and row.is_published:
+                hits.append(hit(type="product", id=row.product_id, kind="product",
+                                title=row.product_title, handle_or_slug=row.handle,
+                                excerpt=row.subtitle))  # fmt: skip
+            elif row.node_id is not None and row.status == "published":
+                hits.append(hit(type="content", id=row.node_id, kind=row.kind,
+                                title=row.content_title, handle_or_slug=row.slug,
+                                excerpt=row.excerpt))  # fmt: skip
+            else:
+                hits.append(None)
+        return hits
 
     def product_row(self, row: Row) -> ProductRow:
         values = (convert(value) for convert, value in zip(self._product, row, strict=True))
