@@ -5,6 +5,7 @@ plans kept across requests (``api/graphql_leaves.py``) unless variables choose t
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
 from pathlib import Path
@@ -206,3 +207,25 @@ async def test_plans_are_kept_across_requests_unless_variables_choose_the_fields
         else:
             assert planned == []
         planned.clear()
+
+
+async def test_an_executed_query_is_freed_without_the_cyclic_collector(
+    app: RustokApp, client: httpx.AsyncClient
+) -> None:
+    await _catalogue(app, client)
+    for body in DOCUMENTS[:2]:
+        await client.post(GQL, json=body)  # its document checked and its plans made
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector frees is kept in gc.garbage
+    try:
+        for body in DOCUMENTS[:2] * 3:
+            answer = await client.post(GQL, json=body)
+            assert answer.status_code == 200 and "errors" not in answer.json()
+        gc.collect()
+        cyclic = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    # The execution context, and with it the request's GraphQL context, were freed when the
+    # request ended (a cycle would have kept them, and all they hold, until a collection).
+    assert not cyclic & {"LeafExecutionContext", "GraphQLContext", "GraphQLResolveInfoHelpers"}

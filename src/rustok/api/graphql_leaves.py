@@ -48,6 +48,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from rustok.api.graphql_acyclic import acyclic_helpers
+
 # One selected field: response name, reader (None: ``__typename``), completion of a value
 # that is not None (returning FAIL when the normal path must run), non-null.
 Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool]
@@ -65,6 +67,7 @@ DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.async_helpers = acyclic_helpers(self)  # freed without the cyclic collector
         # Per request: graphql-core reuses one grouped field set for every item of a list,
         # so each is planned once (the set is kept, so its id is not reused meanwhile).
         self._plans: dict[int, tuple[GroupedFieldSet, list[Leaf] | None]] = {}
