@@ -30,6 +30,7 @@ from typing import Any
 from graphql import (
     FragmentDefinitionNode,
     GraphQLBoolean,
+    GraphQLField,
     GraphQLID,
     GraphQLObjectType,
     GraphQLString,
@@ -49,6 +50,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from rustok.api.graphql_acyclic import acyclic_helpers
+from rustok.api.graphql_roots import RootCall, root_call
 
 # One selected field: response name, reader (None: ``__typename``), completion of a value
 # that is not None (returning FAIL when the normal path must run), non-null.
@@ -86,8 +88,9 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
             key = (id(parent_type), self.is_awaitable, *_node_ids(fields))
             found = shared.get(key)
             if found is not None and found[0] is parent_type:
-                self._plans[id(fields)] = (fields, found[1])
-                return found[1]
+                known_plan: list[Leaf] | None = found[1]
+                self._plans[id(fields)] = (fields, known_plan)
+                return known_plan
         plan: list[Leaf] | None = []
         for response_name, details in fields.items():
             leaf = _leaf(self, parent_type, response_name, details)
@@ -99,6 +102,46 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if shared is not None:
             shared[key] = (parent_type, plan)
         return plan
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        call = self._root(parent_type, field_details_list) if path.prev is None else None
+        if call is None:
+            return super().execute_field(
+                parent_type, source, field_details_list, path, position_context
+            )
+        field_def, resolver = call
+        nodes = [details.node for details in field_details_list]
+        info = self.build_resolve_info(field_def, nodes, parent_type, path)
+        # As graphql-core goes on with the awaitable Strawberry's resolver returns.
+        return self.complete_awaitable_value(
+            field_def.type, field_details_list, info, path, resolver.resolve(source, info),
+            position_context,
+        )  # fmt: skip
+
+    def _root(
+        self, parent_type: GraphQLObjectType, details: Any
+    ) -> tuple[GraphQLField, RootCall] | None:
+        """A root field's resolver with its arguments converted (``graphql_roots``), kept
+        with the document's plans; None: the normal path."""
+        shared = self._shared
+        if shared is None or not self._plain:
+            return None
+        key = ("root", id(parent_type), *_node_ids({"": details}))
+        found = shared.get(key)
+        if found is not None and found[0] is parent_type:
+            return found[1]  # type: ignore[no-any-return]
+        field_def = self.schema.get_field(parent_type, details[0].node.name.value)
+        call = None if field_def is None else root_call(self, field_def, details)
+        planned = None if call is None or field_def is None else (field_def, call)
+        shared[key] = (parent_type, planned)
+        return planned
 
     def execute_fields(
         self,
@@ -118,7 +161,8 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-SharedPlans = dict[Any, tuple[GraphQLObjectType, list[Leaf] | None]]
+# Values: a grouped field set's plan, or a root field's call (``_root``).
+SharedPlans = dict[Any, tuple[GraphQLObjectType, Any]]
 # By the id of an operation node (still alive: its entry goes when it is collected).
 _SHARED: dict[int, SharedPlans | None] = {}
 
