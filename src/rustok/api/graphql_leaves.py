@@ -43,7 +43,7 @@ from graphql import (
     is_non_null_type,
     is_object_type,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import CollectedFields, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -143,6 +143,24 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         shared[key] = (parent_type, planned)
         return planned
 
+    def collect_subfields(
+        self, return_type: GraphQLObjectType, field_details_list: Any
+    ) -> CollectedFields:
+        """graphql-core's, kept with the document's plans: an object's selections are
+        collected once per document rather than once per request."""
+        shared = self._shared
+        if shared is None:
+            return super().collect_subfields(return_type, field_details_list)
+        key = ("subfields", id(return_type), *_node_ids({"": field_details_list}))
+        found = shared.get(key)
+        if found is not None and found[0] is return_type:
+            kept: CollectedFields = found[1]
+            return kept
+        collected = super().collect_subfields(return_type, field_details_list)
+        if _plain_collection(field_details_list, collected):
+            shared[key] = (return_type, collected)
+        return collected
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -182,6 +200,18 @@ def shared_plans(
     _SHARED[key] = plans
     weakref.finalize(operation, _SHARED.pop, key, None)
     return plans
+
+
+def _plain_collection(parents: Any, collected: CollectedFields) -> bool:
+    """Whether collected fields are the same for every request of the document: nothing
+    deferred, no directive to report, no fragment variables."""
+    if collected.new_defer_usages or collected.forbidden_directive_instances:
+        return False
+    return all(
+        d.defer_usage is None and d.fragment_variable_values is None
+        for details in (parents, *collected.grouped_field_set.values())
+        for d in details
+    )
 
 
 def _variable_directives(nodes: list[Any]) -> bool:
