@@ -54,7 +54,8 @@ from rustok.api.graphql_roots import RootCall, root_call
 
 # One selected field: response name, reader (None: ``__typename``), completion of a value
 # that is not None (returning FAIL when the normal path must run), non-null.
-Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool]
+# Last, the type whose values are the answer as they are (checked first: no call).
+Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool, type | None]
 TYPENAME = "__typename"
 FAIL = object()
 PLAIN = frozenset({str, int, float, bool})  # never awaitable: no check needed
@@ -83,24 +84,35 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         known = self._plans.get(id(fields))
         if known is not None:
             return known[1]
-        shared, key = self._shared, None
+        shared, key, kept = self._shared, None, None
         if shared is not None:
+            # A field set kept by ``collect_subfields``: found by its id, no key to build.
+            kept = shared.get(id(fields))
+            if kept is not None and kept[0] is fields and kept[2] is self.is_awaitable:
+                self._plans[id(fields)] = (fields, kept[1])
+                return kept[1]  # type: ignore[no-any-return]
             key = (id(parent_type), self.is_awaitable, *_node_ids(fields))
             found = shared.get(key)
-            if found is not None and found[0] is parent_type:
-                known_plan: list[Leaf] | None = found[1]
-                self._plans[id(fields)] = (fields, known_plan)
-                return known_plan
-        plan: list[Leaf] | None = []
+            plan: list[Leaf] | None = found[1] if found is not None else None
+            if found is None or found[0] is not parent_type:
+                plan = self._new_plan(parent_type, fields)
+                shared[key] = (parent_type, plan)
+            if kept is not None and kept[0] is fields:
+                shared[id(fields)] = (fields, plan, self.is_awaitable)
+        else:
+            plan = self._new_plan(parent_type, fields)
+        self._plans[id(fields)] = (fields, plan)
+        return plan
+
+    def _new_plan(
+        self, parent_type: GraphQLObjectType, fields: GroupedFieldSet
+    ) -> list[Leaf] | None:
+        plan: list[Leaf] = []
         for response_name, details in fields.items():
             leaf = _leaf(self, parent_type, response_name, details)
             if leaf is None:
-                plan = None
-                break
-            plan.append(leaf)  # type: ignore[union-attr]
-        self._plans[id(fields)] = (fields, plan)
-        if shared is not None:
-            shared[key] = (parent_type, plan)
+                return None
+            plan.append(leaf)
         return plan
 
     def execute_field(
@@ -159,6 +171,8 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         collected = super().collect_subfields(return_type, field_details_list)
         if _plain_collection(field_details_list, collected):
             shared[key] = (return_type, collected)
+            fields = collected.grouped_field_set  # kept: its plan may be found by its id
+            shared[id(fields)] = (fields, None, None)
         return collected
 
     def execute_fields(
@@ -179,8 +193,9 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-# Values: a grouped field set's plan, or a root field's call (``_root``).
-SharedPlans = dict[Any, tuple[GraphQLObjectType, Any]]
+# Values: a grouped field set's plan, a root field's call (``_root``), selections collected
+# (``collect_subfields``) and, by the id of a kept field set, its plan.
+SharedPlans = dict[Any, tuple[Any, ...]]
 # By the id of an operation node (still alive: its entry goes when it is collected).
 _SHARED: dict[int, SharedPlans | None] = {}
 
@@ -245,7 +260,7 @@ def _leaf(
     if any(d.defer_usage is not None or d.node.arguments or _streamed(d.node) for d in details):
         return None
     if node.name.value == TYPENAME:
-        return (response_name, None, _typename(parent_type), True)
+        return (response_name, None, _typename(parent_type), True, None)
     field = context.schema.get_field(parent_type, node.name.value)
     if field is None or field.args or not getattr(field.resolve, "_is_default", False):
         return None  # a resolver of our own, a permission, an extension: the normal path
@@ -255,7 +270,8 @@ def _leaf(
     complete = _completion(context, get_nullable_type(field.type), details)
     if complete is None:
         return None
-    return (response_name, read, complete, is_non_null_type(field.type))
+    as_is = AS_IS.get(get_nullable_type(field.type))
+    return (response_name, read, complete, is_non_null_type(field.type), as_is)
 
 
 def _streamed(node: Any) -> bool:
@@ -369,14 +385,17 @@ def _complete(
 ) -> dict[str, Any] | None:  # fmt: skip
     """The object's answer, or None when one field needs the normal path (its error)."""
     result: dict[str, Any] = {}
-    for response_name, read, complete, non_null in plan:
+    for response_name, read, complete, non_null, as_is in plan:
         value = source if read is None else read(source)
+        kind = type(value)
+        if kind is as_is:
+            result[response_name] = value
+            continue
         if value is None:
             if non_null:
                 return None
             result[response_name] = None
             continue
-        kind = type(value)
         if kind not in PLAIN and kind not in SYNC_TYPES and _awaitable(value, is_awaitable):
             close = getattr(value, "close", None)
             if close is not None:
