@@ -5,12 +5,14 @@ plans kept across requests (``api/graphql_leaves.py``) unless variables choose t
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 from prometheus_client import REGISTRY
 
@@ -206,3 +208,45 @@ async def test_plans_are_kept_across_requests_unless_variables_choose_the_fields
         else:
             assert planned == []
         planned.clear()
+
+
+async def test_an_executed_query_is_freed_without_the_cyclic_collector(
+    app: RustokApp, client: httpx.AsyncClient
+) -> None:
+    await _catalogue(app, client)
+    for body in DOCUMENTS[:2]:
+        await client.post(GQL, json=body)  # its document checked and its plans made
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector frees is kept in gc.garbage
+    try:
+        for body in DOCUMENTS[:2] * 3:
+            answer = await client.post(GQL, json=body)
+            assert answer.status_code == 200 and "errors" not in answer.json()
+        gc.collect()
+        cyclic = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    # The execution context, and with it the request's GraphQL context, were freed when the
+    # request ended (a cycle would have kept them, and all they hold, until a collection).
+    assert not cyclic & {"LeafExecutionContext", "GraphQLContext", "GraphQLResolveInfoHelpers"}
+
+
+async def test_without_the_answer_cache_a_read_is_not_weighed(
+    app: RustokApp, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _catalogue(app, client)
+    encoded: list[str] = []
+    original = msgspec.json.encode
+
+    def recording(value: Any, *args: Any, **kwargs: Any) -> bytes:
+        encoded.append(type(value).__name__)
+        return original(value, *args, **kwargs)
+
+    monkeypatch.setattr(msgspec.json, "encode", recording)
+    for body in DOCUMENTS[:2]:
+        answer = await client.post(GQL, json=body)
+        assert answer.status_code == 200 and "errors" not in answer.json()
+    # The answers and the end cursor only: the rows read (a page, a product) were not
+    # encoded to be weighed for a cache that keeps nothing.
+    assert encoded == ["DateCursor", "dict", "dict"]

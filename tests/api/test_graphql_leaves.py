@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import GraphQLObjectType
+from graphql import ExecutionResult, GraphQLObjectType, execute, parse
+from graphql.execution import executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from rustok.api.graphql_leaves import LeafExecutionContext
@@ -223,3 +224,36 @@ async def test_plain_lists_are_completed_in_the_short_path() -> None:
     )  # an awaitable item: the normal path, which awaits it
     assert result.errors is None
     assert result.data == {"shelf": {"items": [{"id": "i1"}, {"id": "i2"}]}}
+
+
+async def test_selections_are_collected_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    collected: list[str] = []
+    original = getattr(executor, "collect_subfields")  # noqa: B009 - not exported
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        collected.append(args[4].name)  # the object type whose selections are collected
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(executor, "collect_subfields", counting)
+    schema = _schema(LeafExecutionContext)._schema
+    # Parsed once, as the document cache does (plans are kept with a document's nodes).
+    document = parse('{ shelf(kind: "plain") { name items { id price { amount } } } }')
+    for _ in range(3):
+        result = await _execute(schema, document)
+        assert result.data == {"shelf": {"name": "s", "items": [
+            {"id": "i1", "price": {"amount": 100}}, {"id": "i2", "price": {"amount": 200}},
+        ]}}  # fmt: skip
+    assert sorted(collected) == ["Item", "Money", "Shelf"]  # the first request's only
+    collected.clear()
+    chosen = parse('query($s: Boolean!) { shelf(kind: "plain") { name @include(if: $s) } }')
+    for include in (True, False, True):
+        result = await _execute(schema, chosen, {"s": include})
+        assert result.data == {"shelf": {"name": "s"} if include else {}}
+    assert collected == ["Shelf"] * 3  # variables choose the fields: collected each time
+
+
+async def _execute(schema: Any, document: Any, variables: Any = None) -> ExecutionResult:
+    result = execute(
+        schema, document, variable_values=variables, executor_class=LeafExecutionContext
+    )
+    return await result if not isinstance(result, ExecutionResult) else result

@@ -30,6 +30,7 @@ from typing import Any
 from graphql import (
     FragmentDefinitionNode,
     GraphQLBoolean,
+    GraphQLField,
     GraphQLID,
     GraphQLObjectType,
     GraphQLString,
@@ -42,15 +43,19 @@ from graphql import (
     is_non_null_type,
     is_object_type,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import CollectedFields, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from rustok.api.graphql_acyclic import acyclic_helpers
+from rustok.api.graphql_roots import RootCall, root_call
+
 # One selected field: response name, reader (None: ``__typename``), completion of a value
 # that is not None (returning FAIL when the normal path must run), non-null.
-Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool]
+# Last, the type whose values are the answer as they are (checked first: no call).
+Leaf = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any], bool, type | None]
 TYPENAME = "__typename"
 FAIL = object()
 PLAIN = frozenset({str, int, float, bool})  # never awaitable: no check needed
@@ -65,6 +70,7 @@ DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.async_helpers = acyclic_helpers(self)  # freed without the cyclic collector
         # Per request: graphql-core reuses one grouped field set for every item of a list,
         # so each is planned once (the set is kept, so its id is not reused meanwhile).
         self._plans: dict[int, tuple[GroupedFieldSet, list[Leaf] | None]] = {}
@@ -78,24 +84,96 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         known = self._plans.get(id(fields))
         if known is not None:
             return known[1]
-        shared, key = self._shared, None
+        shared, key, kept = self._shared, None, None
         if shared is not None:
+            # A field set kept by ``collect_subfields``: found by its id, no key to build.
+            kept = shared.get(id(fields))
+            if kept is not None and kept[0] is fields and kept[2] is self.is_awaitable:
+                self._plans[id(fields)] = (fields, kept[1])
+                return kept[1]  # type: ignore[no-any-return]
             key = (id(parent_type), self.is_awaitable, *_node_ids(fields))
             found = shared.get(key)
-            if found is not None and found[0] is parent_type:
-                self._plans[id(fields)] = (fields, found[1])
-                return found[1]
-        plan: list[Leaf] | None = []
+            plan: list[Leaf] | None = found[1] if found is not None else None
+            if found is None or found[0] is not parent_type:
+                plan = self._new_plan(parent_type, fields)
+                shared[key] = (parent_type, plan)
+            if kept is not None and kept[0] is fields:
+                shared[id(fields)] = (fields, plan, self.is_awaitable)
+        else:
+            plan = self._new_plan(parent_type, fields)
+        self._plans[id(fields)] = (fields, plan)
+        return plan
+
+    def _new_plan(
+        self, parent_type: GraphQLObjectType, fields: GroupedFieldSet
+    ) -> list[Leaf] | None:
+        plan: list[Leaf] = []
         for response_name, details in fields.items():
             leaf = _leaf(self, parent_type, response_name, details)
             if leaf is None:
-                plan = None
-                break
-            plan.append(leaf)  # type: ignore[union-attr]
-        self._plans[id(fields)] = (fields, plan)
-        if shared is not None:
-            shared[key] = (parent_type, plan)
+                return None
+            plan.append(leaf)
         return plan
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        call = self._root(parent_type, field_details_list) if path.prev is None else None
+        if call is None:
+            return super().execute_field(
+                parent_type, source, field_details_list, path, position_context
+            )
+        field_def, resolver = call
+        nodes = [details.node for details in field_details_list]
+        info = self.build_resolve_info(field_def, nodes, parent_type, path)
+        # As graphql-core goes on with the awaitable Strawberry's resolver returns.
+        return self.complete_awaitable_value(
+            field_def.type, field_details_list, info, path, resolver.resolve(source, info),
+            position_context,
+        )  # fmt: skip
+
+    def _root(
+        self, parent_type: GraphQLObjectType, details: Any
+    ) -> tuple[GraphQLField, RootCall] | None:
+        """A root field's resolver with its arguments converted (``graphql_roots``), kept
+        with the document's plans; None: the normal path."""
+        shared = self._shared
+        if shared is None or not self._plain:
+            return None
+        key = ("root", id(parent_type), *_node_ids({"": details}))
+        found = shared.get(key)
+        if found is not None and found[0] is parent_type:
+            return found[1]  # type: ignore[no-any-return]
+        field_def = self.schema.get_field(parent_type, details[0].node.name.value)
+        call = None if field_def is None else root_call(self, field_def, details)
+        planned = None if call is None or field_def is None else (field_def, call)
+        shared[key] = (parent_type, planned)
+        return planned
+
+    def collect_subfields(
+        self, return_type: GraphQLObjectType, field_details_list: Any
+    ) -> CollectedFields:
+        """graphql-core's, kept with the document's plans: an object's selections are
+        collected once per document rather than once per request."""
+        shared = self._shared
+        if shared is None:
+            return super().collect_subfields(return_type, field_details_list)
+        key = ("subfields", id(return_type), *_node_ids({"": field_details_list}))
+        found = shared.get(key)
+        if found is not None and found[0] is return_type:
+            kept: CollectedFields = found[1]
+            return kept
+        collected = super().collect_subfields(return_type, field_details_list)
+        if _plain_collection(field_details_list, collected):
+            shared[key] = (return_type, collected)
+            fields = collected.grouped_field_set  # kept: its plan may be found by its id
+            shared[id(fields)] = (fields, None, None)
+        return collected
 
     def execute_fields(
         self,
@@ -115,7 +193,9 @@ class LeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-SharedPlans = dict[Any, tuple[GraphQLObjectType, list[Leaf] | None]]
+# Values: a grouped field set's plan, a root field's call (``_root``), selections collected
+# (``collect_subfields``) and, by the id of a kept field set, its plan.
+SharedPlans = dict[Any, tuple[Any, ...]]
 # By the id of an operation node (still alive: its entry goes when it is collected).
 _SHARED: dict[int, SharedPlans | None] = {}
 
@@ -135,6 +215,18 @@ def shared_plans(
     _SHARED[key] = plans
     weakref.finalize(operation, _SHARED.pop, key, None)
     return plans
+
+
+def _plain_collection(parents: Any, collected: CollectedFields) -> bool:
+    """Whether collected fields are the same for every request of the document: nothing
+    deferred, no directive to report, no fragment variables."""
+    if collected.new_defer_usages or collected.forbidden_directive_instances:
+        return False
+    return all(
+        d.defer_usage is None and d.fragment_variable_values is None
+        for details in (parents, *collected.grouped_field_set.values())
+        for d in details
+    )
 
 
 def _variable_directives(nodes: list[Any]) -> bool:
@@ -168,7 +260,7 @@ def _leaf(
     if any(d.defer_usage is not None or d.node.arguments or _streamed(d.node) for d in details):
         return None
     if node.name.value == TYPENAME:
-        return (response_name, None, _typename(parent_type), True)
+        return (response_name, None, _typename(parent_type), True, None)
     field = context.schema.get_field(parent_type, node.name.value)
     if field is None or field.args or not getattr(field.resolve, "_is_default", False):
         return None  # a resolver of our own, a permission, an extension: the normal path
@@ -178,7 +270,8 @@ def _leaf(
     complete = _completion(context, get_nullable_type(field.type), details)
     if complete is None:
         return None
-    return (response_name, read, complete, is_non_null_type(field.type))
+    as_is = AS_IS.get(get_nullable_type(field.type))
+    return (response_name, read, complete, is_non_null_type(field.type), as_is)
 
 
 def _streamed(node: Any) -> bool:
@@ -292,14 +385,17 @@ def _complete(
 ) -> dict[str, Any] | None:  # fmt: skip
     """The object's answer, or None when one field needs the normal path (its error)."""
     result: dict[str, Any] = {}
-    for response_name, read, complete, non_null in plan:
+    for response_name, read, complete, non_null, as_is in plan:
         value = source if read is None else read(source)
+        kind = type(value)
+        if kind is as_is:
+            result[response_name] = value
+            continue
         if value is None:
             if non_null:
                 return None
             result[response_name] = None
             continue
-        kind = type(value)
         if kind not in PLAIN and kind not in SYNC_TYPES and _awaitable(value, is_awaitable):
             close = getattr(value, "close", None)
             if close is not None:

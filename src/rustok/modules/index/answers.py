@@ -118,6 +118,6 @@ async def cached_read(
     if value is not None:
         return value  # type: ignore[no-any-return]
     value = await read()
-    if value is not None:
+    if value is not None and version is not None:  # None: not kept, so not weighed
         runtime.cache.put(tenant_id, key, version, value, len(msgspec.json.encode(value)))
     return value
