@@ -189,10 +189,9 @@ asyncio.run(main())
 
 @pytest.mark.slow
 def test_jinja2_is_imported_by_the_first_admin_page_not_by_a_worker_answering_rest(
-    tmp_path: Path,
+    tmp_path: Path, db_url: str
 ) -> None:
-    env = _worker_env(tmp_path)
-    _run(env, "-m", "rustok", "migrate")
+    env = {**_worker_env(tmp_path), "RUSTOK_DATABASE_URL": db_url}
     answered = json.loads(_run(env, "-c", _REST_ADMIN_MAIL).splitlines()[-1])
     assert answered["rest"] == 200
     assert answered["after_rest"] is False  # neither the admin's templates nor the mails'
