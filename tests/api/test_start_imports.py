@@ -131,3 +131,70 @@ def test_two_apps_built_in_one_process_share_no_route_handler(
         layers = one[key].ownership_layers  # type: ignore[attr-defined]
         assert layers[0] is first
         assert any(isinstance(layer, FreshRouter) for layer in layers)
+
+
+# A worker's start: the module Granian imports is light; the factory builds with the collector
+# off, then freezes what it built and turns the collector on again.
+_FACTORY_GC = """
+import gc, json, sys
+import rustok.api.asgi
+imported_platform = "rustok.api.app" in sys.modules
+app = rustok.api.asgi.app_from_env()
+print(json.dumps({"platform_at_import": imported_platform, "enabled": gc.isenabled(),
+                  "frozen": gc.get_freeze_count(), "routes": len(app.litestar.routes)}))
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_builds_its_app_with_the_collector_off_and_freezes_it(tmp_path: Path) -> None:
+    started = json.loads(_run(_worker_env(tmp_path), "-c", _FACTORY_GC).splitlines()[-1])
+    assert started["platform_at_import"] is False
+    assert started["routes"] > 200
+    assert started["enabled"] is True
+    # modules, classes, mappings and routes: some 300,000 objects no collection walks again
+    assert started["frozen"] > 100_000
+
+
+# A worker answers a storefront list, then renders an admin page; a mail is rendered last.
+_REST_ADMIN_MAIL = """
+import asyncio, json, sys
+import httpx
+from tests.lifespan import LifespanManager
+from rustok.api.asgi import app_from_env
+from rustok.mail.catalogue import sample_of
+from rustok.mail.mail_runtime import mail_runtime
+
+def jinja() -> bool:
+    return "jinja2" in sys.modules
+
+async def main():
+    app = app_from_env()
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            rest = await client.get("/api/store/products?limit=20")
+            after_rest = jinja()
+            admin = await client.get("/admin/login")
+        after_admin = jinja()
+    mail = mail_runtime(app.platform).templates.render(
+        "account/password_reset", "en", sample_of("account/password_reset"))
+    print(json.dumps({"rest": rest.status_code, "after_rest": after_rest,
+                      "admin": [admin.status_code, admin.headers["content-type"],
+                                'action="/admin/login"' in admin.text],
+                      "after_admin": after_admin, "subject": mail.subject}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_jinja2_is_imported_by_the_first_admin_page_not_by_a_worker_answering_rest(
+    tmp_path: Path, db_url: str
+) -> None:
+    env = {**_worker_env(tmp_path), "RUSTOK_DATABASE_URL": db_url}
+    answered = json.loads(_run(env, "-c", _REST_ADMIN_MAIL).splitlines()[-1])
+    assert answered["rest"] == 200
+    assert answered["after_rest"] is False  # neither the admin's templates nor the mails'
+    assert answered["admin"] == [200, "text/html; charset=utf-8", True]
+    assert answered["after_admin"] is True
+    assert answered["subject"] == "Reset your password"

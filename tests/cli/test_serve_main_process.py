@@ -87,3 +87,35 @@ def test_a_bad_module_setting_stops_serve_with_exit_2(tmp_path: Path) -> None:
     assert "RUSTOK_STOREFRONT_CACHE_TTL" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "serve.db").exists()  # stopped before the migration
+
+
+# ``rustok serve`` up to the point where Granian would fork the workers.
+_SERVE_UNTIL_GRANIAN = """
+import gc, sys
+from granian import Granian
+
+def report(self):
+    print("frozen", gc.get_freeze_count(), "platform", "rustok.api.app" in sys.modules)
+
+Granian.serve = report
+sys.argv = ["rustok", "serve", "--port", sys.argv[1], "--workers", "2"]
+from rustok.cli.main import main
+main()
+"""
+
+
+@pytest.mark.slow
+def test_the_main_process_freezes_its_objects_before_granian_forks_the_workers(
+    tmp_path: Path,
+) -> None:
+    # Frozen, they are neither walked nor written by the workers' collectors: their pages
+    # stay shared between the main process and the workers.
+    env = _env(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", _SERVE_UNTIL_GRANIAN, str(free_port())], env=env, cwd=tmp_path,
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    words = done.stdout.splitlines()[-1].split()
+    assert words[0] == "frozen" and int(words[1]) > 10_000
+    assert words[2:] == ["platform", "False"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -158,6 +159,9 @@ def serve_command(
     from granian.http import HTTP1Settings, HTTP2Settings
     from granian.log import LogLevels
 
+    # The workers are forked from this process: with its objects frozen, their collectors
+    # neither walk them nor write to them, so the pages holding them stay shared.
+    gc.freeze()
     try:
         Granian(
             "rustok.api.asgi:app_from_env",

@@ -22,7 +22,6 @@ from rustok.core.platform import Platform
 from rustok.mail.catalogue import MAIL_KINDS
 from rustok.mail.models import MailTemplateOverride
 from rustok.mail.templates import MailTemplates, TemplateSource
-from rustok.mail.validation import check_override
 
 MAX_SUBJECT_CHARS = 255
 MAX_TEXT_CHARS = 64 * 1024
@@ -126,6 +125,8 @@ class MailTemplateService:
 
     async def put(self, name: str, locale: str, body: MailTemplateWrite) -> MailTemplateRead:
         """Save the tenant's version after checking it (422 ``TEMPLATE_REFUSED``)."""
+        from rustok.mail.validation import check_override  # Jinja2's parser: on first use
+
         source = TemplateSource(subject=body.subject, text=body.text, html=body.html)
         check_override(self._templates, known_template(name), locale, source)
         actor = current_context().actor_id

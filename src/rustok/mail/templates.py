@@ -22,13 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from jinja2 import FileSystemLoader, Template, TemplateNotFound
+from typing import TYPE_CHECKING, Any
 
 from rustok.core.logging import get_logger
-from rustok.mail.sandbox import MAX_OUTPUT_CHARS, MailSandbox
+
+if TYPE_CHECKING:
+    from jinja2 import FileSystemLoader, Template
+
+    from rustok.mail.sandbox import MailSandbox
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 FALLBACK_LOCALE = "en"
@@ -69,6 +72,8 @@ def one_line(subject: str) -> str:
 
 
 def _stream(chunks: Iterator[str], name: str) -> str:
+    from rustok.mail.sandbox import MAX_OUTPUT_CHARS
+
     parts: list[str] = []
     size = 0
     for chunk in chunks:
@@ -91,13 +96,31 @@ def render_template(template: Template, values: Mapping[str, Any], name: str) ->
 
 
 class MailTemplates:
+    """The files' loader and the two sandboxes are made when first used (Jinja2 with them):
+    a worker that sends no mail and edits no template never imports Jinja2 for mail."""
+
     def __init__(self, directory: Path | None = None, *, builtin: Path = TEMPLATES_DIR) -> None:
         self.directories = [d for d in (directory, builtin) if d is not None]
-        self.loader = FileSystemLoader([str(d) for d in self.directories])
-        self.text_env = MailSandbox(self.loader, html=False)
-        self.html_env = MailSandbox(self.loader, html=True)
         # A deployment folder's file that fails falls back to the built-in files alone.
         self._builtin = MailTemplates(builtin=builtin) if directory is not None else None
+
+    @cached_property
+    def loader(self) -> FileSystemLoader:
+        from jinja2 import FileSystemLoader
+
+        return FileSystemLoader([str(d) for d in self.directories])
+
+    @cached_property
+    def text_env(self) -> MailSandbox:
+        from rustok.mail.sandbox import MailSandbox
+
+        return MailSandbox(self.loader, html=False)
+
+    @cached_property
+    def html_env(self) -> MailSandbox:
+        from rustok.mail.sandbox import MailSandbox
+
+        return MailSandbox(self.loader, html=True)
 
     def file_locales(self, name: str) -> list[str]:
         """Locales that have a file version of ``name`` (its ``.txt``), sorted."""
@@ -119,6 +142,8 @@ class MailTemplates:
     def file_source(self, name: str, locale: str) -> tuple[TemplateSource, str] | None:
         """The file version of ``name`` in exactly ``locale`` and where it comes from
         (``folder``: ``RUSTOK_MAIL_TEMPLATES_DIR``, or ``built-in``), for the admin API."""
+        from jinja2 import TemplateNotFound
+
         try:
             text, path, _ = self.loader.get_source(self.text_env, f"{name}.{locale}.txt")
         except TemplateNotFound:
@@ -167,6 +192,8 @@ class MailTemplates:
             return built_in
 
     def _render_files(self, name: str, tag: str, values: dict[str, Any]) -> Rendered | None:
+        from jinja2 import TemplateNotFound
+
         try:
             text_template = self.text_env.get_template(f"{name}.{tag}.txt")
         except TemplateNotFound:

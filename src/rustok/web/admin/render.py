@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.enums import MediaType
@@ -33,6 +33,9 @@ from rustok.web.admin.i18n import (
     ngettext,
 )
 from rustok.web.principals import principal_of
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 ADMIN_UI_STATE_KEY = "admin_ui"
 # The tenants a super admin's header switcher lists, as (id, label, selected) (set by the
@@ -68,17 +71,29 @@ class AdminUi:
         entries: Sequence[NavEntry],
         catalogues: Catalogues | None = None,
     ) -> None:
-        loaders = [FileSystemLoader(KIT_TEMPLATES), *(FileSystemLoader(d) for d in template_dirs)]
-        self.env = Environment(
-            loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-            extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
-        )  # fmt: skip
-        self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-        self.env.filters["money"] = format_money
+        self.template_dirs = tuple(template_dirs)
         self.entries = tuple(entries)
         # The platform's translations and the app's modules' (set per request by the admin's
         # session middleware with the language).
         self.catalogues = catalogues or Catalogues()
+
+    @cached_property
+    def env(self) -> Environment:
+        """Made (Jinja2 imported) by the first page rendered: a worker that serves no admin
+        page never imports Jinja2."""
+        from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+        loaders = [
+            FileSystemLoader(KIT_TEMPLATES),
+            *(FileSystemLoader(d) for d in self.template_dirs),
+        ]
+        env = Environment(
+            loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+        )  # fmt: skip
+        env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+        env.filters["money"] = format_money
+        return env
 
     def nav(self, request: AnyRequest) -> list[NavEntry]:
         """The screens of the tenant's enabled modules that the caller may open."""
