@@ -6,7 +6,7 @@ import asyncio
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rustok.core.context import RequestContext, use_context
 from rustok.core.events import Envelope
@@ -173,3 +173,35 @@ async def test_a_relay_batch_reaches_a_batch_consumer_in_one_transaction(
 
 async def _dispatched(platform: Platform, count: int) -> bool:
     return (await statuses(platform)).get("dispatched", 0) == count
+
+
+async def test_a_backlog_is_handled_in_few_transactions_on_postgres(platform: Platform) -> None:
+    """250 events of 250 aggregates waiting: on PostgreSQL one claim (five times
+    RUSTOK_OUTBOX_BATCH_SIZE) reaches the batch consumer as one transaction, one inbox
+    timestamp (claims of 100 and batches of 64 made at least four). SQLite keeps its
+    batches of at most 64: each holds the one writer lock."""
+    batched = Recorder(name="test.batched")
+    platform.consumers.append(batched.spec())
+    ids = await raise_events(
+        platform, [uuid.uuid4() for _ in range(250)], per_thing=1, per_commit=250
+    )
+    runtime = runtime_of(platform)
+    await runtime.start()
+    try:
+        await wait_until(lambda: _dispatched(platform, len(ids)), what="dispatch")
+    finally:
+        await runtime.stop()
+    assert sorted(e.id for e in batched.seen) == sorted(ids)
+    async with platform.db.read_session(all_tenants=True) as session:
+        per_stamp = list(
+            await session.scalars(
+                select(func.count())
+                .where(InboxRecord.consumer == "test.batched")
+                .group_by(InboxRecord.handled_at)
+            )
+        )
+    assert sum(per_stamp) == 250
+    if platform.db.is_sqlite:
+        assert max(per_stamp) <= 64 and len(per_stamp) >= 4
+    else:
+        assert per_stamp == [250]

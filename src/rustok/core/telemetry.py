@@ -47,6 +47,37 @@ def start_trace(headers: Mapping[str, str]) -> otel_context.Context:
     return trace.set_span_in_context(trace.NonRecordingSpan(_fresh_span_context()))
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def continue_trace(traceparent: str | None) -> otel_context.Context:
+    """``start_trace({"traceparent": traceparent})``: an event's ``traceparent``, which
+    RusToK wrote itself (version 00, lower-case hex), read by slicing; anything else goes
+    through the propagator. Its regular expression and context lookups were a tenth of a
+    batch consumer's CPU per event."""
+    if (
+        traceparent is None
+        or len(traceparent) != 55
+        or not traceparent.startswith("00-")
+        or traceparent[35] != "-"
+        or traceparent[52] != "-"
+        or not _HEX.issuperset(traceparent[3:35])
+        or not _HEX.issuperset(traceparent[36:52])
+        or not _HEX.issuperset(traceparent[53:])
+    ):
+        return start_trace({"traceparent": traceparent} if traceparent else {})
+    trace_id, parent_id = int(traceparent[3:35], 16), int(traceparent[36:52], 16)
+    if not trace_id or not parent_id:
+        return start_trace({"traceparent": traceparent})
+    child = trace.SpanContext(
+        trace_id=trace_id,
+        span_id=random.getrandbits(64) or 1,
+        is_remote=False,
+        trace_flags=trace.TraceFlags(int(traceparent[53:], 16)),
+    )
+    return trace.set_span_in_context(trace.NonRecordingSpan(child), otel_context.Context())
+
+
 def trace_id_of(ctx: otel_context.Context | None = None) -> str:
     span_context = trace.get_current_span(ctx).get_span_context()
     return format(span_context.trace_id, "032x") if span_context.is_valid else ""

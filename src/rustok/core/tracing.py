@@ -29,7 +29,7 @@ from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from rustok import __version__
-from rustok.core.telemetry import start_trace
+from rustok.core.telemetry import continue_trace, start_trace
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -124,10 +124,9 @@ def end_request(span: Span, method: str, route: str, status: int) -> None:
 
 def event_context(traceparent: str | None) -> otel_context.Context:
     """The context to handle an event in: the trace of the request that raised it."""
-    carrier = {"traceparent": traceparent} if traceparent else {}
     if _tracer is None:
-        return start_trace(carrier)
-    return _PROPAGATOR.extract(carrier)
+        return continue_trace(traceparent)
+    return _PROPAGATOR.extract({"traceparent": traceparent} if traceparent else {})
 
 
 def span(

@@ -1,6 +1,6 @@
 """Batches, for consumers declared with ``batch=True`` (the default).
 
-A lane that finds several events waiting handles up to ``BATCH_LIMIT`` of them a tenant at a
+A lane that finds several events waiting handles up to ``BATCH_LIMITS`` of them a tenant at a
 time, in one unit of work per tenant: behind a broker (``order_guard``) one query for the
 whole batch tells which events must wait for an elder (``ordering.py``), one multi-row
 inbox insert (``ON CONFLICT DO NOTHING RETURNING`` tells the new ones from the duplicates),
@@ -41,7 +41,10 @@ if TYPE_CHECKING:
     from rustok.outbox.dispatcher import DispatchTicket
 
 log = get_logger("rustok.events")
-BATCH_LIMIT = 64
+# Events per batch transaction. SQLite holds its single writer lock for the whole batch, so
+# its batches stay short; on PostgreSQL a batch costs four round trips whatever its size
+# (ping, BEGIN, the inbox insert, COMMIT), and a relay claim is up to 500 rows.
+BATCH_LIMITS = {"sqlite": 64, "postgresql": 256}
 Item = tuple["Envelope", "DispatchTicket"]
 Lane = asyncio.Queue[Item]
 
@@ -69,7 +72,9 @@ class BatchDelivery(SingleDelivery):
         """Handle ``first`` and the events already queued behind it, a tenant at a time."""
         taken, again = [first], []
         ids = {first[0].id}
-        while len(taken) < BATCH_LIMIT and not queue.empty():
+        # Behind a broker the order guard's statement grows with the batch's aggregates.
+        limit = BATCH_LIMITS["sqlite" if self.order_guard else self._db.dialect]
+        while len(taken) < limit and not queue.empty():
             item = queue.get_nowait()
             if item[0].id in ids:  # a broker's redelivery of one in hand: after this batch
                 again.append(item)

@@ -35,6 +35,11 @@ FIGURES_INTERVAL = 5.0
 # What a process runs of the event backbone: both by default; ``rustok worker --only``
 # splits them between processes (behind a broker only: see ``run_worker``).
 EVENT_PARTS = frozenset({"relay", "consumers"})
+# A claim on PostgreSQL locks its own rows only (SKIP LOCKED), and what a batch costs is
+# mostly round trips (the claim, the consumers' transactions, the mark), whatever its size:
+# it takes this many times RUSTOK_OUTBOX_BATCH_SIZE. SQLite's claim holds the database's
+# one writer lock, so there it takes the setting as it is.
+POSTGRES_CLAIM_FACTOR = 5
 
 
 def check_consumers(specs: Sequence[ConsumerSpec]) -> None:
@@ -47,6 +52,11 @@ def check_consumers(specs: Sequence[ConsumerSpec]) -> None:
         for event_type in spec.type_names:
             if event_type not in CATALOGUE:
                 raise ValueError(f"consumer {spec.name!r}: unknown event type {event_type!r}")
+
+
+def claim_size(settings: Settings, *, sqlite: bool) -> int:
+    """Rows per relay claim (see :data:`POSTGRES_CLAIM_FACTOR`)."""
+    return settings.outbox_batch_size * (1 if sqlite else POSTGRES_CLAIM_FACTOR)
 
 
 def lanes_of(spec: ConsumerSpec, settings: Settings) -> int:
@@ -83,7 +93,7 @@ class EventRuntime:
             self.transport,
             self.dispatcher,
             RelayConfig(
-                batch_size=settings.outbox_batch_size,
+                batch_size=claim_size(settings, sqlite=platform.db.is_sqlite),
                 poll_interval=settings.outbox_poll_interval,
                 lease_seconds=settings.outbox_lease_seconds,
                 max_attempts=settings.outbox_max_attempts,

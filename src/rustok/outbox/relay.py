@@ -35,7 +35,7 @@ from rustok.outbox.transports.base import Transport
 
 log = get_logger("rustok.outbox")
 RELAY = "<relay>"  # consumer label of relay-side failures in rustok_events_failed_total
-FLUSH_DELAY = 0.02
+FLUSH_DELAY = 0.1
 
 
 @dataclass(frozen=True, slots=True)
