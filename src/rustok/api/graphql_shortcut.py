@@ -18,13 +18,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rustok.api.graphql_answers import MAX_REQUEST_BYTES, answers_of
+from rustok.api.graphql_route import GRAPHQL_PATH
 from rustok.core.platform import Platform
 
 if TYPE_CHECKING:
     from rustok.api.graphql_direct import DirectQueries
     from rustok.core.types import ASGIApp, Message, Receive, Scope, Send
 
-GRAPHQL_PATH = "/api/graphql"
 _CALLER_HEADERS = frozenset({b"authorization", b"x-api-key", b"cookie"})
 # An ``Accept`` asking for a streamed answer (multipart or server-sent events): Strawberry's.
 _STREAMED = re.compile(rb"multipart/mixed|text/event-stream", re.IGNORECASE)
