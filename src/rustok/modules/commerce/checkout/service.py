@@ -99,9 +99,11 @@ class CheckoutService:
         fingerprint = request_fingerprint(cart_id, data)
         attempt = _Attempt(cart_id, access, data, idempotency_key, locale, fingerprint)
         try:
-            return await self._attempt(attempt, locked=False)
+            result = await self._attempt(attempt, locked=False)
         except CartChanged:
-            return await self._attempt(attempt, locked=True)
+            result = await self._attempt(attempt, locked=True)
+        ORDERS_PLACED.labels(result.currency_code).inc()
+        return result
 
     async def _attempt(self, attempt: _Attempt, *, locked: bool) -> OrderRead:
         """One try at the checkout. Not ``locked``: the cart is read without a lock, and
@@ -143,7 +145,6 @@ class CheckoutService:
         token = lookup_token(cart.token, order.id)
         result = msgspec.structs.replace(result, lookup_token=token)
         await uow.commit()
-        ORDERS_PLACED.labels(result.currency_code).inc()  # a replay places none
         return result
 
     async def forget_keys(self, *, created_before: dt.datetime, limit: int) -> int:
