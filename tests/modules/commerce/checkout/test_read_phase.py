@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -38,23 +37,19 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return make_settings(db_url, tmp_path, rate_limit="0", serve_events=False)
 
 
-_COUNTING: ContextVar[bool] = ContextVar("counting", default=False)
-
-
 @contextmanager
 def statements(db: Database) -> Iterator[list[tuple[bool, str]]]:
-    """Every statement this task runs inside the block, with whether it ran on SQLite's
-    writer engine (always false on PostgreSQL, which has one engine)."""
+    """Every statement run inside the block, with whether it ran on SQLite's writer engine
+    (always false on PostgreSQL, which has one engine)."""
     seen: list[tuple[bool, str]] = []
     listeners = []
-    token = _COUNTING.set(True)
     for engine in db.engines:
         on_writer = db.is_sqlite and engine is db.write_engine
 
         def listener(
             conn: Any, cursor: Any, statement: str, *args: Any, w: bool = on_writer
         ) -> None:
-            if _COUNTING.get() and not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
                 seen.append((w, statement))
 
         event.listen(engine.sync_engine, "before_cursor_execute", listener)
@@ -62,7 +57,6 @@ def statements(db: Database) -> Iterator[list[tuple[bool, str]]]:
     try:
         yield seen
     finally:
-        _COUNTING.reset(token)
         for engine, listener in listeners:
             event.remove(engine.sync_engine, "before_cursor_execute", listener)
 
