@@ -1,26 +1,23 @@
-"""``CheckoutService.place_order``: a cart becomes a pending order (STYLE section D).
+"""``CheckoutService.place_order``: a cart becomes a pending order, in one unit of work.
 
-Read phase (checkout/quote.py): the cart with the record of its ``Idempotency-Key``, its
-lines priced (discount, region tax, flat-rate shipping). On SQLite it runs on a read
-session before the writer lock is taken, so the lock is held for the writes alone.
+Steps, each inside the one transaction (STYLE section D):
 
-1. a known ``Idempotency-Key`` of this cart returns the order it made (another body: 422);
-2. in the unit of work: complete the cart if it is as read (``UPDATE … WHERE status =
-   'open' AND updated_at = <as read>``: concurrent checkouts of one cart queue on its row
-   here); a cart changed since the read starts the checkout again with the cart locked
-   from its first statement, as every checkout was before (its key's record found then
-   answers with that order: keys are scoped to their cart, so one cart's requests never
-   race past its lock);
-3. reserve stock (inventory/stock.py: level rows locked in id order, one conditional
+1. lock the cart row (concurrent checkouts of one cart queue here), reading the record of
+   the ``Idempotency-Key`` in the same statement;
+2. a known ``Idempotency-Key`` of this cart returns the order it made (another body: 422);
+   keys are scoped to their cart, so one cart's requests, queued on its lock, never race;
+3. validate the cart and price it: lines, discount, region tax, flat-rate shipping;
+4. reserve stock (inventory/stock.py: level rows locked in id order, one conditional
    UPDATE; short variants → 409 ``INSUFFICIENT_INVENTORY`` naming them);
-4. count the discount use (conditional UPDATE: exact under concurrency);
-5. authorise the payment through its provider (a decline → 402, nothing kept);
-6. hand the cart's snapshot to orders/placement.py, which creates the order through its
+5. count the discount use (conditional UPDATE: exact under concurrency);
+6. authorise the payment through its provider (a decline → 402, nothing kept);
+7. hand the cart's snapshot to orders/placement.py, which creates the order through its
    state machine (``PendingOrder.place``);
-7. insert the reservations, payment and idempotency record; give the order its display
-   number (the last lock, see orders/numbering.py); raise ``order.placed``,
-   ``payment.authorized``, ``cart.completed``, ``checkout.completed`` (after the
-   ``inventory.*`` events of step 3); commit.
+8. insert the reservations, payment and idempotency record (the cart was completed before
+   step 4, so that no statement of its own runs while stock rows are locked); give the
+   order its display number (the last lock, see orders/numbering.py); raise
+   ``order.placed``, ``payment.authorized``, ``cart.completed``, ``checkout.completed``
+   (after the ``inventory.*`` events of step 4); commit.
 
 Any failure rolls everything back, events included. The number of SQL statements does not
 depend on the number of lines. The locks follow commerce/locks.py.
@@ -32,23 +29,23 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 import msgspec
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, bindparam, delete, select
 
 from rustok.core.db import utcnow
+from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
-from rustok.modules.commerce.carts.lines import PricedCart
+from rustok.modules.commerce.carts.lines import PricedCart, load_lines, price_cart
 from rustok.modules.commerce.carts.models import Cart
-from rustok.modules.commerce.carts.service import CartAccess
+from rustok.modules.commerce.carts.service import CartAccess, can_access, lock_cart
 from rustok.modules.commerce.checkout.models import IdempotencyRecord
-from rustok.modules.commerce.checkout.quote import CartChanged, KnownKey, Quote, quote
 from rustok.modules.commerce.checkout.schemas import CheckoutRequest
 from rustok.modules.commerce.discounts.service import claim_usage
-from rustok.modules.commerce.errors import IdempotencyKeyReused
+from rustok.modules.commerce.errors import CartNotOpen, IdempotencyKeyReused
 from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted
 from rustok.modules.commerce.inventory.stock import StockRequest, reserve
 from rustok.modules.commerce.metrics import ORDERS_PLACED
@@ -97,54 +94,46 @@ class CheckoutService:
         self._payments.get(data.payment_provider)  # an unknown provider is a 400, up front
         locale = customer_locale(data.locale, accept_language)  # an unknown one: 400, too
         fingerprint = request_fingerprint(cart_id, data)
-        attempt = _Attempt(cart_id, access, data, idempotency_key, locale, fingerprint)
-        try:
-            result = await self._attempt(attempt, locked=False)
-        except CartChanged:
-            result = await self._attempt(attempt, locked=True)
-        ORDERS_PLACED.labels(result.currency_code).inc()
-        return result
-
-    async def _attempt(self, attempt: _Attempt, *, locked: bool) -> OrderRead:
-        """One try at the checkout. Not ``locked``: the cart is read without a lock, and
-        ``CartChanged`` says it changed before the write phase (checkout/quote.py); on
-        SQLite the reads then run before the writer lock, on a read session of their own."""
-        a = attempt
-        if self._platform.db.is_sqlite and not locked:
-            async with self._platform.db.read_session() as session:
-                found = await quote(session, a.cart_id, a.access, a.data, a.key, lock=False)
-                if isinstance(found, KnownKey):
-                    return await _replay(session, found, a.fingerprint)
-            async with self._platform.uow() as uow:
-                return await self._write(uow, found, a)
         async with self._platform.uow() as uow:
-            found = await quote(uow.session, a.cart_id, a.access, a.data, a.key, lock=locked)
-            if isinstance(found, KnownKey):
-                return await _replay(uow.session, found, a.fingerprint)
-            return await self._write(uow, found, a)
-
-    async def _write(self, uow: UnitOfWork, found: Quote, a: _Attempt) -> OrderRead:
-        """The write phase: complete the cart if it is as read, then place the order."""
-        cart = found.cart
-        placed = await self._place(uow, found, a)
-        order = placed.placement.order
-        if a.key is not None:
-            uow.session.add(
-                IdempotencyRecord(
-                    key=a.key, cart_id=cart.id, request_hash=a.fingerprint, order_id=order.id
+            cart, record = await _lock_cart_with_key(uow, cart_id, access, idempotency_key)
+            if record is not None:
+                return await self._replay(uow, record, cart, fingerprint)
+            if cart.status != "open":
+                raise CartNotOpen(f"the cart is {cart.status}: its order was placed already")
+            lines = await load_lines(uow.session, cart)
+            if not lines:
+                raise ValidationFailed(errors={"items": ["the cart is empty"]})
+            priced = await price_cart(
+                uow.session, cart, lines=lines, strict=True,
+                discount_code=data.discount_code or cart.discount_code,
+                country_code=data.shipping_address.country_code,
+                shipping_method_id=data.shipping_method or cart.shipping_method_id,
+            )  # fmt: skip
+            placed = await self._place(uow, cart, priced, data, access, locale)
+            order = placed.placement.order
+            if idempotency_key is not None:
+                uow.session.add(
+                    IdempotencyRecord(
+                        key=idempotency_key,
+                        cart_id=cart.id,
+                        request_hash=fingerprint,
+                        order_id=order.id,
+                    )
+                )
+            await uow.session.flush()
+            placement = await announce(uow, placed.placement)
+            uow.publish(authorized_event(placed.payment))
+            uow.publish(CartCompleted(cart_id=cart.id, order_id=order.id))
+            uow.publish(
+                CheckoutCompleted(
+                    cart_id=cart.id, order_id=order.id, idempotency_key=_short(idempotency_key)
                 )
             )
-        await uow.session.flush()
-        placement = await announce(uow, placed.placement)
-        uow.publish(authorized_event(placed.payment))
-        uow.publish(CartCompleted(cart_id=cart.id, order_id=order.id))
-        uow.publish(
-            CheckoutCompleted(cart_id=cart.id, order_id=order.id, idempotency_key=_short(a.key))
-        )
-        result = to_order_read(order, placement.lines, [placement.history], placed.payment)
-        token = lookup_token(cart.token, order.id)
-        result = msgspec.structs.replace(result, lookup_token=token)
-        await uow.commit()
+            result = to_order_read(order, placement.lines, [placement.history], placed.payment)
+            token = lookup_token(cart.token, order.id)
+            result = msgspec.structs.replace(result, lookup_token=token)
+            await uow.commit()
+        ORDERS_PLACED.labels(result.currency_code).inc()
         return result
 
     async def forget_keys(self, *, created_before: dt.datetime, limit: int) -> int:
@@ -168,12 +157,32 @@ class CheckoutService:
             await uow.commit()
         return len(forgotten)
 
-    async def _place(self, uow: UnitOfWork, found: Quote, a: _Attempt) -> PlacedOrder:
-        cart, priced, data = found.cart, found.priced, a.data
+    async def _replay(
+        self, uow: UnitOfWork, record: IdempotencyRecord, cart: Cart, fingerprint: str
+    ) -> OrderRead:
+        if record.request_hash != fingerprint:
+            raise IdempotencyKeyReused(
+                "the Idempotency-Key was used before on this cart with another body"
+            )
+        order = await uow.session.get(Order, record.order_id)
+        assert order is not None
+        (read,) = await order_reads(uow.session, [order])
+        return msgspec.structs.replace(read, lookup_token=lookup_token(cart.token, order.id))
+
+    async def _place(
+        self,
+        uow: UnitOfWork,
+        cart: Cart,
+        priced: PricedCart,
+        data: CheckoutRequest,
+        access: CartAccess,
+        locale: str,
+    ) -> PlacedOrder:
         now = utcnow()
-        snapshot = _snapshot(priced, data, a.access, a.locale, order_id=new_id())
-        # Completed first: its UPDATE runs before the stock rows are locked.
-        await _complete_cart(uow, found, snapshot.order_id, data.email, now)
+        snapshot = _snapshot(priced, data, access, locale, order_id=new_id())
+        # Completed first: its UPDATE runs before the stock rows are locked (autoflush).
+        cart.status, cart.completed_at, cart.order_id = "completed", now, snapshot.order_id
+        cart.email = data.email
         reservations = await reserve(
             uow,
             snapshot.order_id,
@@ -199,57 +208,37 @@ class CheckoutService:
         return PlacedOrder(placement, payment)
 
 
-@dataclass(frozen=True, slots=True)
-class _Attempt:
-    """What a checkout was asked, for each of its tries."""
-
-    cart_id: uuid.UUID
-    access: CartAccess
-    data: CheckoutRequest
-    key: str | None
-    locale: str
-    fingerprint: str
-
-
-# Built once, run with parameters (the session adds the tenant's criteria).
-_COMPLETE_CART = (
-    update(Cart)
-    .where(
-        Cart.id == bindparam("cart_id"),
-        Cart.status == "open",
-        Cart.updated_at == bindparam("seen_updated_at"),
+# Built once, run with parameters (the session adds the tenant's criteria to each).
+_CART_WITH_KEY = (
+    select(Cart, IdempotencyRecord)
+    .outerjoin(
+        IdempotencyRecord,
+        and_(IdempotencyRecord.cart_id == Cart.id, IdempotencyRecord.key == bindparam("key")),
     )
-    .values(
-        status="completed",
-        completed_at=bindparam("now"),
-        order_id=bindparam("order_id"),
-        email=bindparam("email"),
-        updated_at=bindparam("now"),
-    )
-    .execution_options(synchronize_session=False)
+    .where(Cart.id == bindparam("cart_id"))
+    .with_for_update(of=Cart)
+)
+_KEY_RECORD = select(IdempotencyRecord).where(
+    IdempotencyRecord.cart_id == bindparam("cart_id"), IdempotencyRecord.key == bindparam("key")
 )
 
 
-async def _complete_cart(
-    uow: UnitOfWork, found: Quote, order_id: uuid.UUID, email: str, now: dt.datetime
-) -> None:
-    """Complete the cart if it is still as the read phase saw it, else ``CartChanged``."""
-    params = {"cart_id": found.cart.id, "seen_updated_at": found.seen_updated_at, "now": now,
-              "order_id": order_id, "email": email}  # fmt: skip
-    result = await uow.session.execute(_COMPLETE_CART, params)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise CartChanged
-
-
-async def _replay(session: AsyncSession, known: KnownKey, fingerprint: str) -> OrderRead:
-    if known.record.request_hash != fingerprint:
-        raise IdempotencyKeyReused(
-            "the Idempotency-Key was used before on this cart with another body"
-        )
-    order = await session.get(Order, known.record.order_id)
-    assert order is not None
-    (read,) = await order_reads(session, [order])
-    return msgspec.structs.replace(read, lookup_token=lookup_token(known.cart.token, order.id))
+async def _lock_cart_with_key(
+    uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess, key: str | None
+) -> tuple[Cart, IdempotencyRecord | None]:
+    """The locked cart and the record of ``key`` on it, if any: one statement, unless the
+    lock waited for a checkout that completed the cart. On PostgreSQL the joined record is
+    then from before that checkout committed, so it is read again."""
+    if key is None:
+        return await lock_cart(uow, cart_id, access), None
+    found = await uow.session.execute(_CART_WITH_KEY, {"cart_id": cart_id, "key": key})
+    row = found.tuples().first()
+    if row is None or not can_access(row[0], access):
+        raise NotFound("no such cart")
+    cart, record = row[0], cast("IdempotencyRecord | None", row[1])  # an outer join
+    if record is None and cart.status != "open":
+        record = await uow.session.scalar(_KEY_RECORD, {"cart_id": cart.id, "key": key})
+    return cart, record
 
 
 def _snapshot(
