@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,30 @@ async def test_a_rolled_back_write_is_gone_and_a_committed_one_stays(ours: Async
         await transaction.rollback()
     async with ours.connect() as conn:
         assert (await conn.execute(text("SELECT x FROM kept"))).scalars().all() == [1]
+
+
+async def test_a_transaction_begins_with_its_first_statement(
+    ours: AsyncEngine, trips: list[int], tmp_path: Path
+) -> None:
+    """``BEGIN IMMEDIATE`` goes in the first statement's trip, and still takes the writer
+    lock there; a transaction that runs nothing costs no trip, nor does the pool's reset of a
+    connection after its commit."""
+    async with ours.begin() as conn:
+        await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    trips.clear()
+    async with ours.begin() as conn:
+        pass
+    assert trips == []
+    async with ours.begin() as conn:
+        assert (await conn.exec_driver_sql("SELECT count(*) FROM t")).scalar_one() == 0
+        assert len(trips) == 1
+        other = sqlite3.connect(tmp_path / "ours.db", timeout=0, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+        await conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+    assert len(trips) == 3  # the SELECT with its BEGIN, the INSERT, the COMMIT: no reset
+    async with ours.connect() as conn:
+        assert (await conn.exec_driver_sql("SELECT x FROM t")).scalars().all() == [1]

@@ -6,6 +6,12 @@ an event-loop wake-up — about as much CPU as a short statement itself. Here th
 opened, executed, read and closed in one call on that thread. What SQLAlchemy sees is the
 same: the description, every row (no server-side cursor here; those keep the stock class),
 ``rowcount`` and ``lastrowid`` exactly as the stock adapter sets them.
+
+A transaction's ``BEGIN`` (``BEGIN IMMEDIATE`` on the writer engine: engines.py) travels
+with its first statement: the engine's ``begin`` hook runs it just before that statement
+anyway, and as a trip of its own it cost a wake-up of the loop, under SQLite's writer lock
+for a writer. A commit or rollback with no transaction open (one that ran no statement, or
+the pool's reset of a connection returned after its commit) makes no trip.
 """
 
 from __future__ import annotations
@@ -41,6 +47,18 @@ def _execute(connection: aiosqlite.Connection, operation: str, parameters: Any) 
         cursor.close()
 
 
+def _begin_then(
+    connection: aiosqlite.Connection, begin: str, call: Any, operation: str, parameters: Any
+) -> Outcome:
+    """On the connection's thread: the deferred ``BEGIN``, then the statement."""
+    connection._conn.execute(begin).close()
+    result: Outcome = call(connection, operation, parameters)
+    return result
+
+
+_BEGINS = frozenset({"BEGIN", "BEGIN IMMEDIATE"})
+
+
 def _execute_many(connection: aiosqlite.Connection, operation: str, parameters: Any) -> Outcome:
     cursor = connection._conn.cursor()
     try:
@@ -54,6 +72,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
+        if operation in _BEGINS and not parameters:
+            # Sent with the next statement (see the module's docstring).
+            self._adapt_connection.pending_begin = operation  # type: ignore[attr-defined]
+            self.description, self.lastrowid, self.rowcount = None, 0, -1
+            self._rows = deque()
+            return
         self._run(_execute, operation, parameters)
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
@@ -61,10 +85,16 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     def _run(self, call: Any, operation: Any, parameters: Any) -> None:
         connection = self._connection
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        begin, adapted.pending_begin = adapted.pending_begin, None
         try:
-            outcome: Outcome = self.await_(
-                connection._execute(call, connection, operation, parameters)
-            )
+            if begin is None:
+                run = connection._execute(call, connection, operation, parameters)
+            else:
+                run = connection._execute(
+                    _begin_then, connection, begin, call, operation, parameters
+                )
+            outcome: Outcome = self.await_(run)
         except Exception as error:  # noqa: BLE001 - translated as the stock adapter does
             self._adapt_connection._handle_exception(error)
         self.description, rows, self.lastrowid, self.rowcount = outcome
@@ -72,10 +102,41 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("pending_begin",)
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.pending_begin: str | None = None  # a BEGIN not sent yet
+
+    def commit(self) -> None:
+        if self._idle():
+            return
+        super().commit()
+
+    def rollback(self) -> None:
+        if self._idle():
+            return
+        super().rollback()
+
+    def _idle(self) -> bool:
+        """No transaction to end (``sqlite3`` would do nothing), so no trip: a ``BEGIN``
+        still pending, or none (the pool's rollback of every returned connection)."""
+        if self.pending_begin is not None:
+            self.pending_begin = None
+            return True
+        try:
+            return not self._connection._conn.in_transaction
+        except ValueError:  # closed: the stock path reports it
+            return False
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
-        if server_side:
+        if server_side:  # the stock cursor: its transaction's BEGIN goes first, alone
+            begin, self.pending_begin = self.pending_begin, None
+            if begin is not None:
+                try:
+                    self.await_(self._connection._execute(_execute, self._connection, begin, None))
+                except Exception as error:  # noqa: BLE001 - translated as the stock adapter does
+                    self._handle_exception(error)
             return super().cursor(server_side=True)
         return OneTripCursor(self)
 
