@@ -235,6 +235,13 @@ class TypeInference:
             _bind(child.target, self.values(child.iter, frame), frame)
         elif isinstance(child, ast.withitem) and child.optional_vars is not None:
             _bind(child.optional_vars, self._entered(child.context_expr, frame), frame)
+        elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
+            # Imported where it is used (a library loaded on first use): bound like a global.
+            module = importlib.import_module(child.module)
+            for alias in child.names:
+                if hasattr(module, alias.name):
+                    found = classify(getattr(module, alias.name))
+                    _bind(ast.Name(id=alias.asname or alias.name), found, frame)
         elif isinstance(child, ast.ExceptHandler) and child.name and child.type:
             caught: set[Value] = {
                 Inst(v.cls) for v in self.values(child.type, frame) if isinstance(v, Cls)
