@@ -5,6 +5,7 @@ itself. What a principal change, the TTL or a full invalidation must end, they s
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 
@@ -20,6 +21,7 @@ from rustok.auth.principals import ALL_PRINCIPALS, SESSION_KEY_PREFIX, USER_KEY_
 from rustok.rbac.principal import Principal
 from tests.auth.helpers import make_user, sign_in
 from tests.auth.keys import create_key, with_key
+from tests.conftest import count_queries
 
 
 def _record() -> KeyRecord:
@@ -165,3 +167,29 @@ async def test_an_expired_key_is_refused_though_its_principal_is_cached(
     object.__setattr__(record, "expires_at", dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
     expired = await client.get("/api/auth/me", headers=with_key(created["key"]))
     assert expired.status_code == 401 and expired.json()["code"] == "API_KEY_EXPIRED"
+
+
+async def test_requests_that_miss_one_key_together_share_one_load(
+    client: httpx.AsyncClient, app: RustokApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a key's entries end (the TTL), the requests in flight then share one lookup of
+    its row and one load of its principal, instead of one each."""
+    await make_user(app.platform, "admin@example.com", "admin")
+    admin = await sign_in(client, "admin@example.com")
+    created = await create_key(client, admin, ["products:list"])
+    principal_loads: list[uuid.UUID] = []
+    load = KeyAuthenticator._load_principal
+
+    async def counted(self: KeyAuthenticator, record: KeyRecord) -> Principal:
+        principal_loads.append(record.id)
+        return await load(self, record)
+
+    monkeypatch.setattr(KeyAuthenticator, "_load_principal", counted)
+    with count_queries(app.platform.db) as queries:
+        answers = await asyncio.gather(
+            *(client.get("/api/auth/me", headers=with_key(created["key"])) for _ in range(20))
+        )
+    assert [a.status_code for a in answers] == [200] * 20
+    assert {a.json()["email"] for a in answers} == {"admin@example.com"}
+    assert len([q for q in queries.statements if "FROM api_keys" in q]) == 1
+    assert principal_loads == [uuid.UUID(created["id"])]

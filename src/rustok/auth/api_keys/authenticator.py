@@ -9,9 +9,14 @@ load grants in:
 2. :meth:`KeyAuthenticator.principal` — in the key's tenant: the creator's status and
    current grants (cached), the key's permissions narrowed to them. A creator who is no
    longer active ends the key.
+
+Concurrent requests that miss the same key (its entries end together after the TTL) share
+one load of its row and one of its principal.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from sqlalchemy import select
 
@@ -28,6 +33,7 @@ from rustok.auth.api_keys.usage import UsageRecorder
 from rustok.auth.models import User
 from rustok.core.context import current_context
 from rustok.core.db import Database, utcnow
+from rustok.core.single_flight import SingleFlight
 from rustok.rbac.grants import GrantStore
 from rustok.rbac.principal import Principal, highest_role, narrow_grants
 
@@ -46,6 +52,9 @@ class KeyAuthenticator:
         self._grants = grants
         self.usage = usage
         self.cache = KeyCache()
+        # A key's entries end together (TTL): the requests in flight then would each load it.
+        self._record_loads: SingleFlight[str, KeyRecord] = SingleFlight()
+        self._principal_loads: SingleFlight[uuid.UUID, Principal] = SingleFlight()
 
     def verified(self, key: str) -> KeyRecord | None:
         """The key's record if this process verified it lately (no lookup; rate limiter)."""
@@ -63,14 +72,7 @@ class KeyAuthenticator:
         if record is None:
             if not well_formed(key):
                 raise InvalidApiKey("not an API key of this platform")
-            key_hash = hash_key(key)
-            started = self.cache.clock()
-            async with self._db.read_session(all_tenants=True) as session:
-                row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
-            if row is None:
-                raise InvalidApiKey("unknown API key")
-            record = record_of(row)
-            self.cache.put_record(key, record, started)
+            record = await self._record_loads.run(key, lambda: self._load_record(key))
         if record.revoked_at is not None:
             raise ApiKeyRevoked("this API key was revoked")
         if record.expires_at is not None and record.expires_at <= utcnow():
@@ -78,11 +80,25 @@ class KeyAuthenticator:
         self.usage.note(record.id, current_context().client_ip)
         return record
 
+    async def _load_record(self, key: str) -> KeyRecord:
+        key_hash = hash_key(key)
+        started = self.cache.clock()
+        async with self._db.read_session(all_tenants=True) as session:
+            row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
+        if row is None:
+            raise InvalidApiKey("unknown API key")
+        record = record_of(row)
+        self.cache.put_record(key, record, started)
+        return record
+
     async def principal(self, record: KeyRecord) -> Principal:
         """Who the key acts as, in its tenant (the request context's)."""
         cached = self.cache.principal(record)
         if cached is not None:
             return cached
+        return await self._principal_loads.run(record.id, lambda: self._load_principal(record))
+
+    async def _load_principal(self, record: KeyRecord) -> Principal:
         started = self.cache.clock()
         async with self._db.read_session() as session:
             row = (
