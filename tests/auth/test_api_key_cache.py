@@ -123,20 +123,27 @@ def test_dropping_everything_ends_principals_held_outside_the_cache() -> None:
     assert cache.principal(record) is None
 
 
+def _count_calls(monkeypatch: pytest.MonkeyPatch, method: str) -> list[uuid.UUID]:
+    """The key ids ``KeyAuthenticator.<method>`` is called for, from now on."""
+    seen: list[uuid.UUID] = []
+    original = getattr(KeyAuthenticator, method)
+
+    async def counted(self: KeyAuthenticator, record: KeyRecord) -> Principal:
+        seen.append(record.id)
+        principal: Principal = await original(self, record)
+        return principal
+
+    monkeypatch.setattr(KeyAuthenticator, method, counted)
+    return seen
+
+
 async def test_a_repeated_key_loads_its_principal_once_and_names_the_actor(
     client: httpx.AsyncClient, app: RustokApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await make_user(app.platform, "admin@example.com", "admin")
     admin = await sign_in(client, "admin@example.com")
     created = await create_key(client, admin, ["products:list"])
-    loads: list[uuid.UUID] = []
-    load = KeyAuthenticator.principal
-
-    async def counted(self: KeyAuthenticator, record: KeyRecord) -> Principal:
-        loads.append(record.id)
-        return await load(self, record)
-
-    monkeypatch.setattr(KeyAuthenticator, "principal", counted)
+    loads = _count_calls(monkeypatch, "principal")
     for style in ("x-api-key", "bearer", "x-api-key"):
         me = await client.get("/api/auth/me", headers=with_key(created["key"], style=style))
         assert me.status_code == 200 and me.json()["email"] == "admin@example.com", me.text
@@ -177,14 +184,7 @@ async def test_requests_that_miss_one_key_together_share_one_load(
     await make_user(app.platform, "admin@example.com", "admin")
     admin = await sign_in(client, "admin@example.com")
     created = await create_key(client, admin, ["products:list"])
-    principal_loads: list[uuid.UUID] = []
-    load = KeyAuthenticator._load_principal
-
-    async def counted(self: KeyAuthenticator, record: KeyRecord) -> Principal:
-        principal_loads.append(record.id)
-        return await load(self, record)
-
-    monkeypatch.setattr(KeyAuthenticator, "_load_principal", counted)
+    principal_loads = _count_calls(monkeypatch, "_load_principal")
     with count_queries(app.platform.db) as queries:
         answers = await asyncio.gather(
             *(client.get("/api/auth/me", headers=with_key(created["key"])) for _ in range(20))
