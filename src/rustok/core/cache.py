@@ -22,6 +22,8 @@ from typing import Generic, TypeVar
 
 from moka_py import Moka
 
+from rustok.core.single_flight import LoadAbandoned, SingleFlight
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -32,10 +34,6 @@ class _Negative:
 
 _NEGATIVE = _Negative()
 _MISSING = object()
-
-
-class LoadAbandoned(Exception):
-    """The caller that was loading a key was cancelled; waiters load again themselves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +65,7 @@ class LoadingCache(Generic[K, V]):
             eviction_listener=(lambda k, v, cause: on_eviction(cause)) if on_eviction else None,
         )
         self._negative_ttl = negative_ttl
-        self._inflight: dict[K, asyncio.Future[V | None]] = {}
+        self._flight: SingleFlight[K, V | None] = SingleFlight()
         self._stale: set[K] = set()  # keys invalidated while their load was in flight
 
     def _count(self, result: str) -> None:
@@ -93,7 +91,7 @@ class LoadingCache(Generic[K, V]):
             if value is not _MISSING:
                 self._count("hit")
                 return value  # type: ignore[return-value]
-            pending = self._inflight.get(key)
+            pending = self._flight.pending(key)
             if pending is None:
                 break
             if key in self._stale:
@@ -108,23 +106,12 @@ class LoadingCache(Generic[K, V]):
             except LoadAbandoned:
                 continue  # the loader was cancelled: try again (maybe loading ourselves)
         self._count("miss")
-        return await self._load(key, load)
+        return await self._flight.lead(key, lambda: self._load(key, load))
 
     async def _load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
-        future: asyncio.Future[V | None] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
         try:
             value = await load()
-        except asyncio.CancelledError:
-            future.set_exception(LoadAbandoned())
-            future.exception()  # retrieved: nobody may be waiting
-            raise
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()
-            raise
         finally:
-            self._inflight.pop(key, None)
             stale = key in self._stale
             self._stale.discard(key)
         if not stale:
@@ -133,18 +120,17 @@ class LoadingCache(Generic[K, V]):
             else:
                 self._store.set(key, value)
             self._report_size()
-        future.set_result(value)
         return value
 
     def invalidate(self, *keys: K) -> None:
         for key in keys:
             self._store.remove(key)
-            if key in self._inflight:
+            if self._flight.pending(key) is not None:
                 self._stale.add(key)
         self._report_size()
 
     def invalidate_all(self) -> None:
-        self._stale.update(self._inflight)
+        self._stale.update(self._flight.keys())
         self._store.clear()
         self._report_size()
 
