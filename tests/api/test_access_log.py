@@ -75,6 +75,12 @@ async def test_one_json_line_per_request(
     )
     assert all(line["timestamp"].endswith("Z") and len(line["trace_id"]) == 32 for line in access)
     assert "secret-in-query" not in "".join(lines)
+    # The keys in one order, the lines compact (what log shippers were set up for).
+    assert [list(line) for line in access] == [
+        ["method", "route", "status", "duration_ms", "request_id", "tenant", "trace_id",
+         "event", "level", "logger", "timestamp"]
+    ] * 3  # fmt: skip
+    assert all(line.startswith('{"method":"') and ", " not in line for line in lines)
 
 
 async def test_console_lines(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:

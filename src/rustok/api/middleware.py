@@ -133,9 +133,8 @@ class RequestContextMiddleware:
             if span is not None:
                 end_request(span, method, route, status)
             if self.access_log is not None:
-                self.access_log.write(
-                    method, route, status, elapsed, request_id, scope.get(TENANT_SCOPE_KEY)
-                )
+                tenant = scope.get(TENANT_SCOPE_KEY)
+                self.access_log.write(method, route, status, elapsed, request_id, tenant, trace_id)
             reset_context(ctx_token)
             otel_context.detach(otel_token)
 
