@@ -141,10 +141,10 @@ async def test_the_next_claim_does_not_wait_for_the_marks(platform: Platform) ->
     marks: list[list[uuid.UUID]] = []
     mark_dispatched = relay.store.mark_dispatched
 
-    async def held_marks(event_ids: Sequence[uuid.UUID]) -> None:
+    async def held_marks(ids: Sequence[uuid.UUID]) -> None:
         await marking.wait()
-        marks.append(list(event_ids))
-        await mark_dispatched(event_ids)
+        marks.append(list(ids))
+        await mark_dispatched(ids)
 
     relay.store.mark_dispatched = held_marks  # type: ignore[method-assign]
     relay.start()
