@@ -74,9 +74,6 @@ class CheckedElders:
         known = self._newest.get(aggregate)
         return known if known is not None and known < below else NIL_UUID
 
-    def __len__(self) -> int:
-        return len(self._newest)
-
 
 async def elders_unhandled(
     session: AsyncSession, envelope: Envelope, spec: ConsumerSpec, floor: uuid.UUID = NIL_UUID
@@ -108,11 +105,11 @@ async def batch_elders_unhandled(
 
     One statement for the batch, two parts per aggregate: the nearest elders of its first
     event in the batch above the aggregate's floor (each of them was checked against its
-    own elders; so was the floor, :class:`CheckedElders`), and every event
-    between its first and last in the batch (one missing from the batch holds back the
-    younger ones). Its text depends only on the consumer's types and the number of
-    aggregates, so it is built once per number (:func:`batch_elders_statement`) and the
-    database prepares it once too."""
+    own elders; so was the floor, :class:`CheckedElders`), and every event between its
+    first and last in the batch (one missing from the batch holds back the younger ones).
+    Its text depends only on the consumer's types and the number of aggregates, so it is
+    built once per number (:func:`batch_elders_statement`) and the database prepares it
+    once too."""
     by_aggregate: dict[uuid.UUID, list[Envelope]] = {}
     for envelope in envelopes:
         if envelope.aggregate_id is not None:
@@ -165,10 +162,10 @@ def batch_elders_statement(types: frozenset[str], aggregates: int) -> TextualSel
     """The order guard's statement for ``aggregates`` aggregates, parameters ``a<i>`` (the
     aggregate), ``f<i>``/``l<i>`` (its first and last event in the batch), ``p<i>`` (the
     id its nearest elders are above), ``c<i>`` (the oldest creation time looked at) and
-    ``consumer``. Built as a SQLAlchemy expression it
-    cost more CPU than handling the batch (40 ms per batch of 2 x 64 parts: building, its
-    cache key and the expansion of each part's type list at every execution): this text is
-    made once per number of aggregates, with the consumer's types written in it."""
+    ``consumer``. Built as a SQLAlchemy expression it cost more CPU than handling the batch
+    (40 ms per batch of 2 x 64 parts: building, its cache key and the expansion of each
+    part's type list at every execution): this text is made once per number of aggregates,
+    with the consumer's types written in it."""
     quoted = ", ".join("'" + name.replace("'", "''") + "'" for name in sorted(types))
     parts: list[str] = []
     for i in range(aggregates):
