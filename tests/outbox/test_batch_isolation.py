@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from rustok.core.consumer import ConsumerSpec
-from rustok.core.events import Envelope
+from rustok.core.events import NIL_UUID, Envelope
+from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.outbox.claims import to_claimed
@@ -182,3 +183,33 @@ async def test_broker_redelivery_in_the_same_batch_has_no_second_effect(
     assert finished == [True] * 3
     assert _order_by_thing(handled.committed) == {thing: [0, 1]}
     assert await inbox_count(platform, "test.isolation") == 2
+
+
+async def test_broker_guard_looks_above_the_newest_event_it_let_through(
+    platform: Platform,
+) -> None:
+    """After n=0 and n=1, the guard of n=3 looks only above n=1 (their elders were checked
+    then), and still finds n=2 missing there."""
+    thing = uuid.uuid4()
+    e0, e1, e2, e3 = await _envelopes(platform, await raise_events(platform, [thing], per_thing=4))
+    handled = Handled(platform, fail=set())
+    runner = ConsumerRunner(handled.spec(), platform.db, platform.uow, lanes=1, max_attempts=2,
+                            order_guard=True, order_wait=60)  # fmt: skip
+    finished: list[bool] = []
+    queue = _lane([e0, e1], finished)
+    await runner._batch(queue, queue.get_nowait())
+    assert finished == [True, True]
+    assert runner._checked.floor(thing, e3.id) == e1.id
+    assert runner._checked.floor(thing, e0.id) == NIL_UUID  # an older one: no floor
+
+    queue = _lane([e3], finished)
+    await runner._batch(queue, queue.get_nowait())
+    assert finished == [True, True]  # n=3 waits for n=2
+    assert runner._checked.floor(thing, e3.id) == e1.id
+    elder = _lane([e2], finished)
+    await runner._handle(queue, *elder.get_nowait())
+    assert queue.qsize() == 1  # n=3, given back at once
+    await runner._handle(queue, *queue.get_nowait())
+    assert finished == [True] * 4
+    assert _order_by_thing(handled.committed) == {thing: [0, 1, 2, 3]}
+    assert runner._checked.floor(thing, new_id()) == e3.id

@@ -77,6 +77,8 @@ async def test_events_flow_through_jetstream_once(
     try:
         ids = await raise_events(platform, [uuid.uuid4() for _ in range(5)], per_thing=20)
         await wait_until(lambda: _handled(platform, recorder, 100), what="consumption")
+        # The relay marks what the broker stored a moment later, in one write (relay.py).
+        await wait_until(lambda: _all_dispatched(platform, 100), what="marks")
         assert await statuses(platform) == {"dispatched": 100}
         assert await _stream_messages(nats_service.url, stream) == 100
         # A relay that publishes the same rows again (crash before marking) stores nothing new.
@@ -189,6 +191,7 @@ async def test_relay_and_consumers_run_in_separate_processes(
         assert recorder.name in {r.name for r in runtime_of(consumers_only).runners}
         ids = await raise_events(consumers_only, [uuid.uuid4() for _ in range(4)], per_thing=10)
         await wait_until(lambda: _handled(platform, recorder, len(ids)), what="consumption")
+        await wait_until(lambda: _all_dispatched(platform, len(ids)), what="marks")
         assert await statuses(platform) == {"dispatched": len(ids)}
         by_thing: dict[str, list[int]] = {}
         for envelope in recorder.seen:

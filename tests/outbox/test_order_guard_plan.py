@@ -1,7 +1,9 @@
 """The order guard's queries seek the aggregate's events through
 ``(aggregate_id, status, id)`` (issue 13): SQLite without statistics took the
 ``(event_type, schema_version)`` index for a consumer of one type and walked every event of
-that type for each aggregate of a batch (NATS batches: 50 ms a query at 5,000 events)."""
+that type for each aggregate of a batch (NATS batches: 50 ms a query at 5,000 events). The
+statuses it looks at are spelled out and the ids bounded on both sides, so the seek ranges
+over the ids in question instead of walking every event of the aggregate."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from rustok.core.ids import new_id
 from rustok.outbox.ordering import batch_elders_statement, elders_query
 from tests.outbox.support import Recorder
 
-AGGREGATE_INDEX = "USING INDEX ix_sys_events_aggregate_id_status_id (aggregate_id=?)"
+AGGREGATE_INDEX = "USING INDEX ix_sys_events_aggregate_id_status_id (aggregate_id=? AND status=? AND id>? AND id<?)"
 
 
 def _plan(template: Path, sql: str) -> list[str]:

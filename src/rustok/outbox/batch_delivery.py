@@ -171,9 +171,10 @@ class BatchDelivery(SingleDelivery):
         with use_context(consumer_context(envelopes[0], tenant)):
             async with self._uow() as uow:
                 if self.order_guard:
-                    outcome.waiting = _with_juniors(
-                        envelopes, await batch_elders_unhandled(uow.session, envelopes, self.spec)
+                    waiting = await batch_elders_unhandled(
+                        uow.session, envelopes, self.spec, self._checked
                     )
+                    outcome.waiting = _with_juniors(envelopes, waiting)
                 ready = [
                     (index, envelope, payload)
                     for index, (envelope, payload) in enumerate(
@@ -207,16 +208,22 @@ class BatchDelivery(SingleDelivery):
                         otel_context.detach(token)
                 if not uow.committed:
                     await uow.commit()
-        now = utcnow()
-        lag = CONSUMER_LAG.labels(self.name)
-        handled: Counter[str] = Counter()
-        for envelope in envelopes:
-            if envelope.id in outcome.handled:
-                handled[envelope.event_type] += 1
-                lag.observe(max(0.0, (now - envelope.occurred_at).total_seconds()))
-        for event_type, count in handled.items():  # one labels() lookup per type
-            EVENTS_DISPATCHED.labels(event_type, self.name).inc(count)
+        if self.order_guard:
+            self._checked.note([e for e in envelopes if e.id not in outcome.waiting])
+        _count_handled(self.name, envelopes, outcome.handled)
         return outcome
+
+
+def _count_handled(consumer: str, envelopes: Sequence[Envelope], handled: set[uuid.UUID]) -> None:
+    now = utcnow()
+    lag = CONSUMER_LAG.labels(consumer)
+    by_type: Counter[str] = Counter()
+    for envelope in envelopes:
+        if envelope.id in handled:
+            by_type[envelope.event_type] += 1
+            lag.observe(max(0.0, (now - envelope.occurred_at).total_seconds()))
+    for event_type, count in by_type.items():  # one labels() lookup per type
+        EVENTS_DISPATCHED.labels(event_type, consumer).inc(count)
 
 
 def _leaving(batch: Sequence[Item], index: int) -> set[uuid.UUID]:

@@ -5,7 +5,8 @@
       -> wait until the transport may succeed (breaker) and the dispatch queue has room
       -> claim up to 100 rows (claims.py)       -> publish in id order
       -> durable transport: mark dispatched      | failure: attempts+1, back off 1 s .. 60 s,
-         memory: mark once consumers recorded    |   ``failed`` after RUSTOK_OUTBOX_MAX_ATTEMPTS
+         (by the flusher, FLUSH_DELAY later)     |   ``failed`` after RUSTOK_OUTBOX_MAX_ATTEMPTS
+         memory: mark once consumers recorded    |
 
 Claims live for a lease (30 s) that the relay renews while it still holds rows, so a relay
 that dies leaves rows another relay (or its own restart) takes over after the lease. On a
@@ -183,10 +184,15 @@ class OutboxRelay:
         for event_type, count in published.items():  # one labels() lookup per type
             EVENTS_PUBLISHED.labels(event_type).inc(count)
         self.published += len(ok)
-        if self.transport.durable:
+        if self.transport.durable and ok:
+            # Marked by the flusher, with what else was stored meanwhile: the next claim does
+            # not wait for this write. The rows stay claimed by this relay until then, which
+            # holds back none of its own claims (claims.py), and a crash before the mark only
+            # means a second publish, which the broker drops (Nats-Msg-Id).
             for event_id in ok:
                 self._in_flight.pop(event_id, None)
-            await self.store.mark_dispatched(ok)
+            self._handled.extend(ok)
+            self._flush.set()
         await self.store.release(self.token, rejected)
         if await self.store.record_failures(failures):
             log.error("events failed for good", relay=self.token, count=len(failures))
@@ -230,7 +236,7 @@ class OutboxRelay:
     async def _renewer(self) -> None:
         while True:
             await asyncio.sleep(self.config.lease_seconds / 3)
-            if self._in_flight:
+            if self._in_flight or self._handled:
                 try:
                     await self.store.renew(self.token)
                 except Exception as exc:  # noqa: BLE001 - the next round tries again

@@ -34,7 +34,7 @@ from rustok.core.tracing import event_context
 from rustok.core.tracing import span as tracing_span
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED, EVENTS_FAILED, EVENTS_PARKED
 from rustok.outbox.models import DeadLetter, InboxRecord
-from rustok.outbox.ordering import elders_unhandled
+from rustok.outbox.ordering import CheckedElders, elders_unhandled
 
 if TYPE_CHECKING:
     from rustok.core.consumer import ConsumerSpec
@@ -91,6 +91,8 @@ class SingleDelivery:
         self._db = db
         self._uow = uow_factory
         self.max_attempts = spec.max_attempts or max_attempts
+        # Behind a broker: per aggregate, the newest event the guard let through here.
+        self._checked = CheckedElders()
 
     async def process(self, envelope: Envelope) -> bool:
         """Handle, skip (already in the inbox) or park one event; False if none of these
@@ -158,7 +160,12 @@ class SingleDelivery:
                     if (
                         self.order_guard
                         and envelope.aggregate_id is not None
-                        and await elders_unhandled(uow.session, envelope, self.spec)
+                        and await elders_unhandled(
+                            uow.session,
+                            envelope,
+                            self.spec,
+                            self._checked.floor(envelope.aggregate_id, envelope.id),
+                        )
                     ):
                         return "waiting"
                     try:
@@ -169,11 +176,15 @@ class SingleDelivery:
                             )
                         )
                     except IntegrityError:
+                        if self.order_guard:
+                            self._checked.note([envelope])
                         return "duplicate"  # handled before: its effects are committed
                     if wanted:
                         await self.spec.handler(payload, envelope, uow)
                     if not uow.committed:
                         await uow.commit()
+                if self.order_guard:
+                    self._checked.note([envelope])
                 return "handled"
         finally:
             otel_context.detach(token)

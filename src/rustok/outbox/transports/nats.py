@@ -10,10 +10,12 @@
   filtered on its event types, ``ack_wait`` = the outbox lease) into the dispatch queue, and
   acks a message only once the consumer recorded it (inbox or dead letter). A message not
   acked (crash, database down) comes back after ``ack_wait``; the inbox makes that harmless.
-- Every publish goes through the ``nats`` circuit breaker, a retry of timeouts (3 attempts,
-  100 ms base, jittered) and ``asyncio.timeout``. While the breaker is not closed the relay
-  waits in :meth:`NatsTransport.wait_until_available`, which probes the server with a PING
-  instead of spending the outbox rows' attempts.
+- A relay's batch is sent at once, in id order, and its acks awaited together (one round
+  trip per batch, not per event of an aggregate); an event counts as published only when
+  it and its elders in the batch were acked. Each ack goes through the ``nats`` circuit
+  breaker; a timeout is tried again (3 attempts in all, 100 ms base, jittered). While the
+  breaker is not closed the relay waits in :meth:`NatsTransport.wait_until_available`,
+  which probes the server with a PING instead of spending the outbox rows' attempts.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import contextlib
 import dataclasses
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import nats
@@ -51,6 +53,14 @@ STREAM_MAX_AGE = 7 * 24 * 3600.0
 DUPLICATE_WINDOW = 120.0
 FETCH_BATCH = 100
 STOP_RECANCEL_SECONDS = 0.5
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Sent:
+    """An event sent to JetStream: its ack to come, and how to publish it again."""
+
+    ack: asyncio.Future[Any]
+    again: functools.partial[Awaitable[Any]]
 
 
 async def _log_client_error(exc: Exception) -> None:
@@ -191,26 +201,50 @@ class NatsTransport:
     async def publish(
         self, events: Sequence[ClaimedEvent], on_handled: HandledCallback
     ) -> list[BaseException | None]:
-        # One chain per aggregate keeps its events in stream order; chains run concurrently.
+        # Every event is sent before any ack is awaited: in id order on the one connection,
+        # which the stream keeps, so a batch costs one round trip, not one per event of an
+        # aggregate. Then, per aggregate in order, each ack is confirmed through the breaker;
+        # an event is published only if it and its elders in the batch were acked.
         results: list[BaseException | None] = [None] * len(events)
         chains: defaultdict[object, list[int]] = defaultdict(list)
         for index, event in enumerate(events):
             chains[event.envelope.aggregate_id or event.envelope.id].append(index)
+        sent = await self._send_all(events)
+        outcomes = await self._acks(sent)
 
-        async def run_chain(indexes: list[int]) -> None:
+        async def confirm_chain(indexes: list[int]) -> None:
             for position, index in enumerate(indexes):
-                event = events[index]
+                confirm = functools.partial(self._confirm, sent[index], outcomes[index])
                 try:
-                    await self.breaker.call(functools.partial(self._publish_one, event))
+                    await self.breaker.call(confirm)
                 except Exception as exc:  # noqa: BLE001 - reported per event to the relay
                     for later in indexes[position:]:
-                        results[later] = exc  # later events of the aggregate wait with it
+                        # Later events of the aggregate wait with it, even if acked: they
+                        # are sent again after it (the stream drops the copies: Nats-Msg-Id).
+                        results[later] = exc
                     return
 
-        await asyncio.gather(*(run_chain(indexes) for indexes in chains.values()))
+        await asyncio.gather(*(confirm_chain(indexes) for indexes in chains.values()))
         return results
 
-    async def _publish_one(self, event: ClaimedEvent) -> None:
+    async def _send_all(self, events: Sequence[ClaimedEvent]) -> list[Sent | BaseException]:
+        """Send each event without waiting for its ack; an aggregate whose event could not be
+        sent has its later events left unsent (they would be stored before it)."""
+        sent: list[Sent | BaseException] = []
+        unsent: dict[object, BaseException] = {}
+        for event in events:
+            key = event.envelope.aggregate_id or event.envelope.id
+            if (error := unsent.get(key)) is not None:
+                sent.append(error)
+                continue
+            try:
+                sent.append(await self._send(event))
+            except Exception as exc:  # noqa: BLE001 - that event's outcome
+                unsent[key] = exc
+                sent.append(exc)
+        return sent
+
+    async def _send(self, event: ClaimedEvent) -> Sent:
         if not self.connected:
             raise TransportUnavailable("not connected to NATS")
         envelope = event.envelope
@@ -224,14 +258,40 @@ class NatsTransport:
             traceparent = current_traceparent() if tracing_enabled() else envelope.traceparent
             if traceparent:
                 headers["traceparent"] = traceparent
-            send = functools.partial(
-                self._js.publish, subject, data, timeout=self.timeout, headers=headers
-            )
-            try:  # the first attempt without the retry machinery: ~100 us less per event
-                async with asyncio.timeout(self.timeout):
-                    await send()
-            except (NatsTimeoutError, TimeoutError):
-                await retry(send, on=(NatsTimeoutError,), policy=self._retry_policy)
+            ack = await self._js.publish_async(subject, data, headers=headers)
+        again = functools.partial(
+            self._js.publish, subject, data, timeout=self.timeout, headers=headers
+        )
+        return Sent(ack, again)
+
+    async def _acks(self, sent: Sequence[Sent | BaseException]) -> list[BaseException | None]:
+        """Wait for every ack at once, up to the timeout: None (stored) or the error."""
+        waiting = [item.ack for item in sent if isinstance(item, Sent)]
+        try:
+            if waiting:
+                await asyncio.wait(waiting, timeout=self.timeout)
+        finally:  # timed out (or cancelled): nats-py forgets a cancelled ack's reply
+            for ack in waiting:
+                ack.cancel()
+        outcomes: list[BaseException | None] = []
+        for item in sent:
+            if not isinstance(item, Sent):
+                outcomes.append(item)
+            elif item.ack.cancelled():
+                outcomes.append(NatsTimeoutError())
+            else:
+                outcomes.append(item.ack.exception())
+        return outcomes
+
+    async def _confirm(self, sent: Sent | BaseException, outcome: BaseException | None) -> None:
+        """Through the breaker, per event: an ack received, or one more go after a timeout
+        (the rest of the retry policy), or the error."""
+        if outcome is None:
+            return
+        if isinstance(sent, Sent) and isinstance(outcome, NatsTimeoutError | TimeoutError):
+            await retry(sent.again, on=(NatsTimeoutError,), policy=self._retry_policy)
+            return
+        raise outcome
 
     async def _ping(self) -> None:
         if not self.connected:
