@@ -9,7 +9,8 @@ with the schema's execution context and Strawberry's resolvers, permissions and 
 as always. What is skipped is the per-request cost of the layers around execution — Litestar's
 routing, guards, dependencies and ``Response``; Strawberry's view, schema extensions and
 execution context — which cost such a query more than its fields (a ``{ health }`` cost
-400–500 µs in process).
+400–500 µs in process). A document whose fields cannot depend on the request is run from its
+plan (``graphql_planned``), without graphql-core's executor.
 
 Only a request this path answers exactly as the full path would is taken; anything else is
 handed on to Litestar with the body read: a body the request guard refuses (nested too deeply,
