@@ -19,6 +19,7 @@ from prometheus_client import REGISTRY
 from rustok.api import graphql_leaves
 from rustok.api.app import RustokApp
 from rustok.api.graphql_direct import DirectQueries
+from rustok.api.graphql_leaves import LeafExecutionContext
 from rustok.core.settings import Settings
 from tests.conftest import make_settings, outbox_settled
 from tests.modules.index.instances import default_tenant
@@ -208,6 +209,44 @@ async def test_plans_are_kept_across_requests_unless_variables_choose_the_fields
         else:
             assert planned == []
         planned.clear()
+
+
+async def test_a_plain_read_model_query_builds_graphql_cores_executor_once_per_document(
+    app: RustokApp, client: httpx.AsyncClient, executed: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    await _catalogue(app, client)
+    built: list[str] = []
+    original = LeafExecutionContext.__init__
+
+    def counting(self: LeafExecutionContext, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        built.append(self.operation.name.value if self.operation.name else "")
+
+    monkeypatch.setattr(LeafExecutionContext, "__init__", counting)
+    executed.clear()
+    # Documents of their own: the schema and its cached documents outlive a test.
+    plain = f"Plain{uuid.uuid4().hex}"
+    chosen = f"Chosen{uuid.uuid4().hex}"
+    bodies = {
+        plain: {**DOCUMENTS[1], "query": DOCUMENTS[1]["query"].replace("{", f"query {plain} {{", 1)},
+        # Variables choose its page size: graphql-core executes it on every request.
+        chosen: {**DOCUMENTS[4], "query": DOCUMENTS[4]["query"].replace("query", f"query {chosen}", 1)},
+    }  # fmt: skip
+    answers: dict[str, list[bytes]] = {plain: [], chosen: []}
+    for _ in range(3):
+        for name, body in bodies.items():
+            answer = await client.post(GQL, json=body)
+            assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+            answers[name].append(answer.content)
+    assert executed == []  # all answered before Litestar
+    assert built.count(plain) == 1  # its plan, made by the first request
+    assert built.count(chosen) == 3
+    product = json.loads(answers[plain][0])["data"]["storeProduct"]
+    assert (product["handle"], product["title"]) == ("item-1", "Lamp 1")
+    assert len(set(answers[plain])) == 1 and len(set(answers[chosen])) == 1
+    full = await client.post(FULL, json=bodies[plain])
+    assert full.content == answers[plain][0]
 
 
 async def test_an_executed_query_is_freed_without_the_cyclic_collector(

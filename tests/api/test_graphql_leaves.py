@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import enum
 import uuid
-from typing import Any
+from typing import Any, NewType
 
 import pytest
 import strawberry
 from graphql import ExecutionResult, GraphQLObjectType, execute, parse
 from graphql.execution import executor
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from rustok.api.graphql_leaves import LeafExecutionContext
@@ -44,6 +45,17 @@ class Item:
     @strawberry.field
     def shout(self, times: int = 1) -> str:
         return self.title.upper() * times
+
+
+# Coerced by a builtin (like ``MinorUnits``): an int is answered as it is, a bool made 1.
+Cents = NewType("Cents", int)
+CENTS = strawberry.scalar(name="Cents", serialize=int, parse_value=int)
+
+
+@strawberry.type
+class Tip:
+    cents: Cents
+    label: str
 
 
 @strawberry.type
@@ -85,6 +97,10 @@ class Query:
         return [Edge(cursor=f"c{n}", node=_item(n)) for n in range(1, 7)]
 
     @strawberry.field
+    def tips(self) -> list[Tip]:
+        return [Tip(cents=Cents(250), label="a"), Tip(cents=Cents(True), label="b")]
+
+    @strawberry.field
     def broken(self, kind: str) -> list[Item]:
         return BROKEN[kind]
 
@@ -95,7 +111,10 @@ class Query:
 
 
 def _schema(context: type[Any]) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, execution_context_class=context)
+    return strawberry.Schema(
+        query=Query, execution_context_class=context,
+        config=StrawberryConfig(scalar_map={Cents: CENTS}),
+    )  # fmt: skip
 
 
 class Recording(LeafExecutionContext):
@@ -119,6 +138,7 @@ DOCUMENTS = [
     "{ edges { node { ...F } } } fragment F on Item { id title colour }",
     "query($s: Boolean!) { edges { node { id title @include(if: $s) subtitle @skip(if: $s) } } }",
     '{ broken(kind: "null-title") { id title } }',
+    "{ tips { cents label } }",
     '{ broken(kind: "big") { id big } }',
     '{ broken(kind: "null-price") { id price { amount } } }',
     '{ broken(kind: "nan-rank") { id rank } }',
@@ -205,6 +225,31 @@ async def test_the_short_path_is_taken_for_plain_objects_only() -> None:
     Recording.fast = []
     await _schema(Recording).execute("{ edges { node { title shout } } }")
     assert "Item" not in Recording.fast and "Edge" not in Recording.fast
+
+
+class Planning(LeafExecutionContext):
+    """Notes the plans made, by object type."""
+
+    plans: list[tuple[str, Any]] = []
+
+    def _new_plan(self, parent_type: GraphQLObjectType, fields: Any) -> Any:
+        plan = super()._new_plan(parent_type, fields)
+        Planning.plans.append((parent_type.name, plan))
+        return plan
+
+
+async def test_a_scalar_coerced_by_a_builtin_answers_values_of_its_type_as_they_are() -> None:
+    Planning.plans = []
+    document = "{ tips { cents label } }"
+    result = await _schema(Planning).execute(document)
+    plain = await _schema(StrawberryGraphQLCoreExecutionContext).execute(document)
+    assert result.errors is None
+    assert result.data == plain.data == {"tips": [
+        {"cents": 250, "label": "a"}, {"cents": 1, "label": "b"},
+    ]}  # fmt: skip
+    [plan] = [plan for name, plan in Planning.plans if name == "Tip"]
+    # By response name, the type answered without calling the scalar's coercion.
+    assert {leaf[0]: leaf[4] for leaf in plan} == {"cents": int, "label": str}
 
 
 async def test_plain_lists_are_completed_in_the_short_path() -> None:

@@ -9,7 +9,8 @@ with the schema's execution context and Strawberry's resolvers, permissions and 
 as always. What is skipped is the per-request cost of the layers around execution — Litestar's
 routing, guards, dependencies and ``Response``; Strawberry's view, schema extensions and
 execution context — which cost such a query more than its fields (a ``{ health }`` cost
-400–500 µs in process).
+400–500 µs in process). A document whose fields cannot depend on the request is run from its
+plan (``graphql_planned``), without graphql-core's executor.
 
 Only a request this path answers exactly as the full path would is taken; anything else is
 handed on to Litestar with the body read: a body the request guard refuses (nested too deeply,
@@ -38,6 +39,7 @@ from rustok.api.graphql_documents import operation_cost, root_fields
 from rustok.api.graphql_lazy import LazySchema
 from rustok.api.graphql_limits import MAX_COMPLEXITY, check_nesting
 from rustok.api.graphql_metrics import name_span_of, record_operation_of
+from rustok.api.graphql_planned import planned_operation
 from rustok.api.text_guard import reject_nul_in_json
 from rustok.core.context import current_context
 from rustok.core.errors import RustokError
@@ -104,23 +106,34 @@ class DirectQueries:
         with child_span("graphql.operation"):
             if (span := current_span()) is not None:
                 span.set_attribute("graphql.operation.complexity", cost)
-            result = execute(
-                schema._schema, checked.document, context_value=context,
-                variable_values=sent.variables, operation_name=sent.operation_name,
-                middleware=MiddlewareManager(), executor_class=schema.execution_context_class,
-                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                **schema._get_custom_context_kwargs(None),
-            )  # fmt: skip
-            if not isinstance(result, ExecutionResult):
-                result = await result
-            if result.errors or _touched(response):
+            planned = planned_operation(schema, checked.document, sent.operation_name)
+            if planned is not None:
+                data = await planned.run(context)
+            else:
+                data = await self._executed(schema, checked.document, sent, context)
+            if data is None or _touched(response):
                 return None  # the full path runs it again: its errors, logs and headers
             name_span_of("query", sent.operation_name, None)
         record_operation_of("query", None, time.perf_counter() - started)
-        encoded = msgspec.json.encode({"data": result.data})
+        encoded = msgspec.json.encode({"data": data})
         if lookup is not None and answers.enabled:
             answers.keep_answer(lookup, fields, encoded)
         return encoded
+
+    async def _executed(
+        self, schema: RustokSchema, document: Any, sent: _Sent, context: Any
+    ) -> dict[str, Any] | None:
+        """The ``data`` of the operation executed by graphql-core; None: it had errors."""
+        result = execute(
+            schema._schema, document, context_value=context, variable_values=sent.variables,
+            operation_name=sent.operation_name, middleware=MiddlewareManager(),
+            executor_class=schema.execution_context_class,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+            **schema._get_custom_context_kwargs(None),
+        )  # fmt: skip
+        if not isinstance(result, ExecutionResult):
+            result = await result
+        return None if result.errors else result.data
 
 
 def _sent(body: bytes, max_json_depth: int) -> _Sent | None:

@@ -33,6 +33,7 @@ from graphql import (
     GraphQLField,
     GraphQLID,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLString,
     OperationDefinitionNode,
     Undefined,
@@ -64,6 +65,9 @@ _GET_ATTRIBUTE: Any = object.__getattribute__
 # graphql-core's own scalars return a value of these exact types as it is (an Int is checked
 # for its range and a Float for being finite, so they are coerced).
 AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+# A scalar whose coercion is one of these builtins returns a value of exactly that type as it
+# is (``int(n)`` of an int is ``n``): a module's ``MinorUnits`` (``serialize=int``).
+_BUILTIN_COERCIONS = (int, float, str, bool)
 DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 
 
@@ -270,7 +274,7 @@ def _leaf(
     complete = _completion(context, get_nullable_type(field.type), details)
     if complete is None:
         return None
-    as_is = AS_IS.get(get_nullable_type(field.type))
+    as_is = as_is_type(get_nullable_type(field.type))
     return (response_name, read, complete, is_non_null_type(field.type), as_is)
 
 
@@ -284,7 +288,7 @@ def _completion(
     """How a value (not None) of the nullable type ``output`` is completed, or None when
     the normal path must complete it."""
     if is_leaf_type(output):
-        return _coercion(output.coerce_output_value, AS_IS.get(output))
+        return _coercion(output.coerce_output_value, as_is_type(output))
     if is_list_type(output):
         item_type = output.of_type
         item = _completion(context, get_nullable_type(item_type), details)
@@ -300,6 +304,15 @@ def _completion(
     if plan is None:
         return None
     return _object(plan, output, context.is_awaitable)
+
+
+def as_is_type(output: Any) -> type | None:
+    """The type whose values the leaf type ``output`` answers as they are, or None."""
+    found = AS_IS.get(output)
+    if found is None and isinstance(output, GraphQLScalarType):
+        coerce = output.coerce_output_value
+        found = next((kind for kind in _BUILTIN_COERCIONS if coerce is kind), None)
+    return found
 
 
 def _reader(definition: Any) -> Callable[[Any], Any] | None:
