@@ -92,6 +92,7 @@ async def test_redis_outage_then_recovery_resubscribes(
         assert app_b.tenancy.directory.cache.peek("slug:acme") is not None
         # B's own relay could claim A's tenant.updated from the shared outbox and drop the entry
         # (the durable path, tested below); with it stopped, B hears of changes only via Redis.
+        assert app_b.platform.events is not None
         await app_b.platform.events.stop()
         redis_service.kill()
         try:
