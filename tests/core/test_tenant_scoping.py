@@ -179,3 +179,34 @@ async def test_a_tenant_id_read_as_a_uuid_subclass_scopes_like_the_plain_one(
             async with platform.db.read_session() as session:
                 seen.append(set(await session.scalars(select(User.email))))
     assert seen == [{"a@example.com"}, {"a@example.com"}]
+
+
+async def test_a_statement_built_once_gets_one_scoped_copy_per_tenant(platform: Platform) -> None:
+    """Each run of a statement built once with one tenant's criteria is the same statement
+    (SQLAlchemy computes its cache key once, not a walk of the statement per run); another
+    tenant gets its own copy, and each copy reads its tenant's rows only."""
+    from sqlalchemy import event
+
+    from rustok.core.db.tenant_scope import ScopedSession
+
+    a, b = await _two_tenants(platform)
+    await _add_user(platform, a, "a@example.com")
+    await _add_user(platform, b, "b@example.com")
+    ran: list[object] = []
+
+    def record(state: Any) -> None:  # after the scoping listener: what actually runs
+        ran.append(state.statement)
+
+    emails = select(User.email).where(User.email.like(bindparam("pattern")))
+    seen = []
+    event.listen(ScopedSession, "do_orm_execute", record)
+    try:
+        for tenant in (a, b, a, b):
+            with use_context(RequestContext(tenant=tenant)):
+                async with platform.db.read_session() as session:
+                    seen.append(set(await session.scalars(emails, {"pattern": "%@example.com"})))
+    finally:
+        event.remove(ScopedSession, "do_orm_execute", record)
+    assert seen == [{"a@example.com"}, {"b@example.com"}] * 2
+    assert ran[0] is ran[2] and ran[1] is ran[3]
+    assert ran[0] is not ran[1] and emails not in ran

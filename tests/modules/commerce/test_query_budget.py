@@ -16,13 +16,17 @@ import pytest
 from rustok.api.app import RustokApp
 from rustok.core.context import use_context
 from rustok.core.settings import Settings
+from rustok.mail.models import MailMessage
+from rustok.modules.commerce.notifications import mail_order_news
 from rustok.modules.index.projections.products import ProductProjector
+from rustok.outbox.claims import to_claimed
 from tests.conftest import count_queries, make_settings
 from tests.modules.commerce.helpers import (
     add_item,
     checkout,
     create_product,
     new_cart,
+    outbox,
     signed_in,
     tenant_context,
 )
@@ -175,3 +179,31 @@ async def test_graphql_products_use_dataloaders(client: httpx.AsyncClient, app: 
     # count + page, then one query per loader (translations, options, variants, images,
     # prices, stock, option values): the same for 1 product or 10.
     assert counts[0] == counts[1] == 9, counts
+
+
+async def test_an_order_mail_reads_its_order_in_two_statements(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    variants = (await create_product(client, admin, title="Mailed", variants=3))["variants"]
+    cart = await _cart_with(client, variants)
+    placed = await checkout(client, cart)
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    (event,) = await outbox(app, "order.placed")
+    payload = to_claimed(event).envelope.decode_payload()
+    context = await tenant_context(app)
+    with use_context(context):
+        async with app.platform.uow() as uow:
+            with count_queries(app.platform.db) as counter:
+                await mail_order_news.handler(payload, to_claimed(event).envelope, uow)
+            (mail,) = [m for m in uow.session.new if isinstance(m, MailMessage)]
+            await uow.commit()
+    # The order with its cart's token, then its lines (it was five: the order, its lines,
+    # history and payment, then the cart), whatever the number of lines.
+    assert counter.count == 2, counter.statements
+    shown = mail.data["order"]
+    assert (mail.recipient, mail.template) == ("ada@example.com", "order/placed")
+    assert shown["lookup_token"] == order["lookup_token"]
+    assert (shown["number"], shown["total"]) == (order["display_number"], order["total"])
+    assert [line["sku"] for line in shown["lines"]] == [line["sku"] for line in order["lines"]]

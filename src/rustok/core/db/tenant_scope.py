@@ -14,9 +14,10 @@ with ``all_tenants=True``: the escape hatch is explicit and greppable.
 from __future__ import annotations
 
 import uuid
+import weakref
 from typing import Any, Final, TypeAlias
 
-from sqlalchemy import ForeignKey, event, false
+from sqlalchemy import Executable, ForeignKey, event, false
 from sqlalchemy.orm import (
     LoaderCriteriaOption,
     Mapped,
@@ -129,7 +130,27 @@ def _scope_statement(state: ORMExecuteState) -> None:
     else:
         assert isinstance(tenant, uuid.UUID)  # ALL_TENANTS returned above
         criteria = _criteria_of(tenant)
-    state.statement = state.statement.options(criteria)
+    state.statement = _scoped(state.statement, criteria)
+
+
+# Each statement with each tenant's criteria, kept while the statement lives: a statement
+# built once (a module's constant) then gets the same scoped copy on every run, whose cache
+# key SQLAlchemy computes once (a walk of the whole statement: about a third of running a
+# short SELECT). Statements are immutable, so a copy stays right for its statement.
+_scoped_copies: weakref.WeakKeyDictionary[Executable, dict[LoaderCriteriaOption, Executable]]
+_scoped_copies = weakref.WeakKeyDictionary()
+
+
+def _scoped(statement: Executable, criteria: LoaderCriteriaOption) -> Executable:
+    copies = _scoped_copies.get(statement)
+    if copies is None:
+        copies = _scoped_copies[statement] = {}
+    scoped = copies.get(criteria)
+    if scoped is None:
+        if len(copies) >= _CRITERIA_CACHE_SIZE:
+            copies.clear()
+        scoped = copies[criteria] = statement.options(criteria)
+    return scoped
 
 
 @event.listens_for(ScopedSession, "before_flush")
