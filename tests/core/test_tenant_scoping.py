@@ -27,6 +27,10 @@ async def _two_tenants(platform: Platform) -> tuple[TenantRef, TenantRef]:
     return a, b
 
 
+async def _tenant(platform: Platform, slug: str) -> TenantRef:
+    return tenant_ref(await TenantService(platform).create(TenantCreate(slug=slug, name=slug)))
+
+
 async def _add_user(platform: Platform, tenant: TenantRef, email: str) -> uuid.UUID:
     with use_context(RequestContext(tenant=tenant)):
         async with platform.uow() as uow:
@@ -182,9 +186,10 @@ async def test_a_tenant_id_read_as_a_uuid_subclass_scopes_like_the_plain_one(
 
 
 async def test_a_statement_built_once_gets_one_scoped_copy_per_tenant(platform: Platform) -> None:
-    """Each run of a statement built once with one tenant's criteria is the same statement
-    (SQLAlchemy computes its cache key once, not a walk of the statement per run); another
-    tenant gets its own copy, and each copy reads its tenant's rows only."""
+    """From its second run on, each run of a statement built once with one tenant's
+    criteria is the same statement (SQLAlchemy computes its cache key once, not a walk of
+    the statement per run); another tenant gets its own copy, and each copy reads its
+    tenant's rows only."""
     from sqlalchemy import event
 
     from rustok.core.db.tenant_scope import ScopedSession
@@ -201,12 +206,33 @@ async def test_a_statement_built_once_gets_one_scoped_copy_per_tenant(platform: 
     seen = []
     event.listen(ScopedSession, "do_orm_execute", record)
     try:
-        for tenant in (a, b, a, b):
+        for tenant in (a, b, a, b, a, b):
             with use_context(RequestContext(tenant=tenant)):
                 async with platform.db.read_session() as session:
                     seen.append(set(await session.scalars(emails, {"pattern": "%@example.com"})))
     finally:
         event.remove(ScopedSession, "do_orm_execute", record)
-    assert seen == [{"a@example.com"}, {"b@example.com"}] * 2
-    assert ran[0] is ran[2] and ran[1] is ran[3]
-    assert ran[0] is not ran[1] and emails not in ran
+    assert seen == [{"a@example.com"}, {"b@example.com"}] * 3
+    assert ran[2] is ran[4] and ran[3] is ran[5]
+    assert ran[2] is not ran[3] and emails not in ran
+
+
+async def test_scoped_copies_are_bounded_over_many_tenants(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement run for ever more tenants keeps at most the bound's copies (a platform of
+    many tenants would otherwise hold constants × tenants of them); its answers stay right."""
+    from rustok.core.db import tenant_scope
+
+    monkeypatch.setattr(tenant_scope, "_MAX_SCOPED_COPIES", 3)
+    tenants = [await _tenant(platform, f"t{n}") for n in range(6)]
+    for n, tenant in enumerate(tenants):
+        await _add_user(platform, tenant, f"u{n}@example.com")
+    emails = select(User.email)
+    for _ in range(2):
+        for n, tenant in enumerate(tenants):
+            with use_context(RequestContext(tenant=tenant)):
+                async with platform.db.read_session() as session:
+                    assert set(await session.scalars(emails)) == {f"u{n}@example.com"}
+            assert len(tenant_scope._scoped_copies.get(emails, {})) <= 3
+    assert sum(len(copies) for copies in tenant_scope._scoped_copies.values()) <= 3

@@ -136,20 +136,29 @@ def _scope_statement(state: ORMExecuteState) -> None:
 # Each statement with each tenant's criteria, kept while the statement lives: a statement
 # built once (a module's constant) then gets the same scoped copy on every run, whose cache
 # key SQLAlchemy computes once (a walk of the whole statement: about a third of running a
-# short SELECT). Statements are immutable, so a copy stays right for its statement.
+# short SELECT). Statements are immutable, so a copy stays right for its statement. A copy is
+# kept from a statement's second run on (one built per call never comes back), and at most
+# _MAX_SCOPED_COPIES in all (~5 KB each with its cache key: constants × tenants would grow
+# without bound on a platform of many tenants): when full, every copy is dropped.
+_MAX_SCOPED_COPIES: Final = 4096
 _scoped_copies: weakref.WeakKeyDictionary[Executable, dict[LoaderCriteriaOption, Executable]]
 _scoped_copies = weakref.WeakKeyDictionary()
+_kept = [0]  # copies made since the last drop (some of them freed with their statement)
 
 
 def _scoped(statement: Executable, criteria: LoaderCriteriaOption) -> Executable:
     copies = _scoped_copies.get(statement)
-    if copies is None:
-        copies = _scoped_copies[statement] = {}
+    if copies is None:  # its first run
+        _scoped_copies[statement] = {}
+        return statement.options(criteria)
     scoped = copies.get(criteria)
     if scoped is None:
-        if len(copies) >= _CRITERIA_CACHE_SIZE:
-            copies.clear()
-        scoped = copies[criteria] = statement.options(criteria)
+        if _kept[0] >= _MAX_SCOPED_COPIES:
+            _scoped_copies.clear()
+            _kept[0] = 0
+        scoped = statement.options(criteria)
+        _scoped_copies.setdefault(statement, {})[criteria] = scoped
+        _kept[0] += 1
     return scoped
 
 
