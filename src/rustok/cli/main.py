@@ -30,6 +30,7 @@ from rustok.cli.settings import settings_command
 from rustok.cli.tenant import tenant_app
 from rustok.cli.user import user_app
 from rustok.cli.worker import worker_command
+from rustok.core.module import imported
 
 
 def module_commands() -> dict[str, click.Command]:
@@ -38,7 +39,7 @@ def module_commands() -> dict[str, click.Command]:
 
     commands: dict[str, click.Command] = {}
     for found in available_modules():
-        cli = found.spec.cli
+        cli = imported(found.spec.cli) if isinstance(found.spec.cli, str) else found.spec.cli
         if cli is None:
             continue
         if not isinstance(cli, typer.Typer):
