@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
 from rustok.api.app import create_app
-from rustok.cli import serve
+from rustok.cli import serving
 from rustok.cli.migrate import migrate_and_seed
 from rustok.core.db import Database
 from rustok.migrations import (
@@ -206,4 +206,4 @@ def test_a_serve_worker_does_not_import_alembic(db_url: str) -> None:
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
-    assert SCHEMA_HEADS_ENV == serve.SCHEMA_HEADS_ENV  # the name serve sets
+    assert SCHEMA_HEADS_ENV == serving.SCHEMA_HEADS_ENV  # the name serve sets

@@ -37,6 +37,9 @@ from rustok.outbox.writer import OutboxWriter
 from rustok.tenancy.tenancy_runtime import attach_directory
 
 _PACKAGE_ROOT = Path(__file__).parent
+# Web and command-line layers: their ``events.py`` are an admin page and a command (they
+# declare no event, and importing them cost a worker the admin kit, typer and rich).
+_NOT_EVENT_PACKAGES = frozenset({"api", "cli", "web"})
 
 
 def event_modules() -> list[str]:
@@ -44,7 +47,7 @@ def event_modules() -> list[str]:
     names = []
     for path in sorted(_PACKAGE_ROOT.rglob("events.py")):
         parts = path.relative_to(_PACKAGE_ROOT).with_suffix("").parts
-        if parts != ("core", "events"):
+        if parts != ("core", "events") and parts[0] not in _NOT_EVENT_PACKAGES:
             names.append(".".join(("rustok", *parts)))
     return names
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from rustok.api.admin_mount import with_admin
 from rustok.api.app import RustokApp
 from rustok.core.settings import Settings
 from rustok.outbox.models import OutboxEvent
@@ -181,7 +182,7 @@ async def test_a_transition_the_state_machine_refuses_writes_nothing(
 
 def _admin_routes(app: RustokApp) -> list[tuple[str, str]]:
     routes = []
-    for route in app.litestar.routes:
+    for route in with_admin(app.litestar).routes:
         if not route.path.startswith("/admin") or route.path.startswith("/admin/static"):
             continue
         for handler in getattr(route, "route_handlers", []):

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import msgspec
 
+from rustok.api.admin_mount import with_admin
 from rustok.api.app import RustokApp, create_app
 from rustok.core.platform import Platform
 from tests.api.test_problems import assert_problem
@@ -191,7 +192,7 @@ def test_every_json_route_body_has_a_strict_decoder(app: RustokApp) -> None:
 
     routes = [
         handler
-        for route in app.litestar.routes
+        for route in with_admin(app.litestar).routes
         for handler in getattr(route, "route_handlers", [])
         if "data" in handler.parsed_fn_signature.parameters
     ]

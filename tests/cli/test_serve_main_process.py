@@ -95,7 +95,8 @@ import gc, sys
 from granian import Granian
 
 def report(self):
-    print("frozen", gc.get_freeze_count(), "platform", "rustok.api.app" in sys.modules)
+    print("frozen", gc.get_freeze_count(), "platform", "rustok.api.app" in sys.modules,
+          "framework", sorted({"typer", "click", "pydantic"} & set(sys.modules)))
 
 Granian.serve = report
 sys.argv = ["rustok", "serve", "--port", sys.argv[1], "--workers", "2"]
@@ -118,4 +119,6 @@ def test_the_main_process_freezes_its_objects_before_granian_forks_the_workers(
     assert done.returncode == 0, done.stderr[-3000:]
     words = done.stdout.splitlines()[-1].split()
     assert words[0] == "frozen" and int(words[1]) > 10_000
-    assert words[2:] == ["platform", "False"]
+    assert words[2:4] == ["platform", "False"]
+    # Plain options: no command framework either (typer, and pydantic for its options).
+    assert " ".join(words[4:]) == "framework []"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rustok.cli import serve
+from rustok.cli import serving
 from rustok.cli.prepared import (
     database_still_prepared,
     preparation_key,
@@ -91,23 +91,23 @@ def test_a_restart_prepares_in_full_only_when_the_database_changed(
 ) -> None:
     settings = _serve_settings(monkeypatch, db_url, tmp_path)
     full: list[Settings] = []
-    prepare = serve._prepare_database
+    prepare = serving._prepare_database
 
     def counted(given: Settings) -> None:
         full.append(given)
         prepare(given)
 
-    monkeypatch.setattr(serve, "_prepare_database", counted)
-    assert serve._prepared_heads({}, settings) == HEADS
-    assert serve._prepared_heads({}, settings) == HEADS
+    monkeypatch.setattr(serving, "_prepare_database", counted)
+    assert serving._prepared_heads({}, settings) == HEADS
+    assert serving._prepared_heads({}, settings) == HEADS
     assert len(full) == 1  # the second start read the stamp
     monkeypatch.setenv("RUSTOK_CART_TTL", "120")
-    assert serve._prepared_heads({}, settings) == HEADS
+    assert serving._prepared_heads({}, settings) == HEADS
     assert len(full) == 2  # other settings: prepared (and validated) again
     if db_url.startswith("sqlite"):
         # The database was replaced by an empty one: the full preparation migrates it.
         Path(db_url.split("///", 1)[1]).unlink()
-        assert serve._prepared_heads({}, settings) == HEADS
+        assert serving._prepared_heads({}, settings) == HEADS
         assert len(full) == 3
         with sqlite3.connect(db_url.split("///", 1)[1]) as db:
             rows = db.execute("SELECT count(*) FROM tenants WHERE slug = 'default'").fetchone()

@@ -17,6 +17,7 @@ import pytest
 from litestar.handlers import HTTPRouteHandler
 
 from rustok.api.admin.middleware import ADMIN_ACCESS_OPT
+from rustok.api.admin_mount import with_admin
 from rustok.api.app import RustokApp
 from rustok.bootstrap import builtin_modules
 from rustok.core.module import ModuleSpec
@@ -54,7 +55,7 @@ PARAM_RE = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 def http_routes(app: RustokApp) -> list[tuple[str, str, HTTPRouteHandler]]:
     routes: list[tuple[str, str, HTTPRouteHandler]] = []
-    for route in app.litestar.routes:
+    for route in with_admin(app.litestar).routes:  # the admin is mounted on first use
         for handler in getattr(route, "route_handlers", []):
             if isinstance(handler, HTTPRouteHandler):
                 for method in sorted(handler.http_methods):

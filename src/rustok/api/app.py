@@ -17,7 +17,7 @@ from litestar.plugins.core import MsgspecDIPlugin
 from sqlalchemy.exc import DBAPIError
 
 from rustok.api.access_log import AccessLog
-from rustok.api.admin.router import admin_routers, admin_ui_of
+from rustok.api.admin_mount import ADMIN_MOUNT_STATE_KEY, AdminMount, AdminOnFirstUse
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.early_stop import resend_early_stop
@@ -63,7 +63,6 @@ from rustok.tenancy.routes import (
     TenantAdminController,
 )
 from rustok.tenancy.tenancy_runtime import TenancyRuntime
-from rustok.web.admin.render import ADMIN_UI_STATE_KEY
 from rustok.web.deps import (
     PLATFORM_STATE_KEY,
     platform_from_state,
@@ -111,7 +110,11 @@ class RustokApp:
         self.mcp = mcp
         settings = platform.settings
         inner: ASGIApp = HeadAsGet(litestar)  # type: ignore[arg-type]  # Litestar's Scope is a TypedDict
-        inner = UlidPathIds(inner, [route.path for route in litestar.routes])
+        ulid_paths = UlidPathIds(inner, [route.path for route in litestar.routes])
+        inner = ulid_paths
+        admin = litestar.state.get(ADMIN_MOUNT_STATE_KEY)
+        if isinstance(admin, AdminMount):
+            inner = AdminOnFirstUse(inner, admin, ulid_paths)
         inner = McpMount(inner, mcp)
         view = litestar.state.get(GRAPHQL_VIEW_STATE_KEY)
 
@@ -189,7 +192,7 @@ def build_litestar(settings: Settings, platform: Platform) -> Litestar:
     litestar = _litestar(settings, platform, _lifespan, module_routers)
     refuse_undeclared(route_permissions(litestar), platform)
     guards_without_copies(litestar)
-    litestar.state[ADMIN_UI_STATE_KEY] = admin_ui_of(platform)
+    litestar.state[ADMIN_MOUNT_STATE_KEY] = AdminMount(litestar, platform)
     return litestar
 
 
@@ -275,10 +278,17 @@ def _litestar(
     # one (each module's router, then the router holding them) was copied twice.
     graphql = graphql_route(platform)
     handlers: list[Any] = [
-        landing, HealthController, swagger_ui, openapi_json, metrics, docs_assets_router(),
-        graphiql_assets_router(), *PLATFORM_ROUTES, *module_routers, graphql,
-        *admin_routers(platform),
-    ]  # fmt: skip
+        landing,
+        HealthController,
+        swagger_ui,
+        openapi_json,
+        metrics,
+        docs_assets_router(),
+        graphiql_assets_router(),
+        *PLATFORM_ROUTES,
+        *module_routers,
+        graphql,
+    ]  # fmt: skip  (the admin's routes follow on first use: admin_mount.py)
     litestar = _Litestar(
         route_handlers=handlers,
         guards=[authorize],

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.utils.version import get_version as litestar_version
 
 from rustok import __version__
+from rustok.api.admin_mount import is_admin_path
 from rustok.api.fresh_router import FreshRouter
 from rustok.api.openapi import build_document
 from rustok.core.logging import get_logger
@@ -164,6 +165,8 @@ def document_key(app: Litestar, settings: Settings) -> str:
     digest.update(f"{versions} {settings.tenant_resolution} {rate_limited}\n".encode())
     sources = {str(path) for path in _PACKAGE_DIR.rglob("*.py")}
     for route in app.routes:
+        if is_admin_path(route.path):  # not in the document, and registered on first use
+            continue
         methods = sorted(getattr(route, "methods", ()))
         digest.update(f"{route.path} {' '.join(methods)}\n".encode())
         for handler in getattr(route, "route_handlers", ()):

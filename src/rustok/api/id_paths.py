@@ -42,7 +42,15 @@ class UlidPathIds:
     def __init__(self, app: ASGIApp, route_paths: Iterable[str]) -> None:
         self.app = app
         self._templates: dict[int, list[_Template]] = defaultdict(list)
+        self._paths: set[str] = set()
+        self.add(route_paths)
+
+    def add(self, route_paths: Iterable[str]) -> None:
+        """Rewrite the paths of these routes too (routes registered after the app was built)."""
         for path in route_paths:
+            if path in self._paths:
+                continue
+            self._paths.add(path)
             template = _Template(path)
             if template.uuid_positions and ":path}" not in path:
                 self._templates[len(template.literals)].append(template)

@@ -12,11 +12,11 @@ from litestar import Litestar, Request, Response, get
 from litestar.enums import MediaType
 
 from rustok import __version__
+from rustok.api.admin_mount import ADMIN_PATH, admin_mount_of
 from rustok.core.settings import Settings
 from rustok.web.deps import platform_from_state
 
 LANDING_STATE_KEY = "landing"
-ADMIN_PATH = "/admin"
 _SELECTORS = {
     "header": "send `X-Tenant-ID: <tenant slug>` (e.g. `X-Tenant-ID: demo`); without it, "
     "requests go to the default tenant",
@@ -51,7 +51,7 @@ def landing_of(app: Litestar, settings: Settings) -> Landing:
     else:
         links.append(Link("graphql", "/api/graphql", "GraphQL endpoint (POST)"))
     links.append(Link("health", "/health/ready", "Health"))
-    if ADMIN_PATH in paths:
+    if ADMIN_PATH in paths or admin_mount_of(app) is not None:  # mounted on first use
         links.append(Link("admin", ADMIN_PATH, "Admin"))
     mode = settings.tenant_resolution
     return Landing(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from litestar import Litestar
+from litestar.routes import BaseRoute
 
 from rustok.core.platform import Platform
 from rustok.rbac.catalogue import build_catalogue
@@ -18,9 +19,14 @@ if TYPE_CHECKING:  # the schema's fields are checked when it is built (``graphql
 
 def route_permissions(app: Litestar) -> list[str]:
     """The permissions the app's routes declare."""
+    return permissions_of(app.routes)
+
+
+def permissions_of(routes: Iterable[BaseRoute]) -> list[str]:
+    """The permissions ``routes`` declare."""
     return [
         handler.opt[PERMISSION_OPT]
-        for route in app.routes
+        for route in routes
         for handler in getattr(route, "route_handlers", [])
         if PERMISSION_OPT in handler.opt
     ]

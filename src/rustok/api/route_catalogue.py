@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from litestar.handlers import HTTPRouteHandler
 
+from rustok.api.admin_mount import with_admin
 from rustok.rbac.declare import PERMISSION_OPT, PUBLIC_OPT
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class Operation:
 def operations(app: Litestar) -> list[Operation]:
     """Every operation (HEAD and OPTIONS left out), sorted by path, then method."""
     found = []
-    for route in app.routes:
+    for route in with_admin(app).routes:
         for handler in getattr(route, "route_handlers", []):
             if not isinstance(handler, HTTPRouteHandler):
                 continue

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rustok.api.admin.middleware import parse_cookies
-from rustok.api.admin.sessions import TENANT_COOKIE as ADMIN_TENANT_COOKIE
+from rustok.api.admin.cookie_names import TENANT_COOKIE as ADMIN_TENANT_COOKIE
+from rustok.api.cookie_header import parse_cookies
 from rustok.api.middleware import TENANT_SCOPE_KEY
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
 from rustok.auth.api_keys.authenticator import KeyAuthenticator

@@ -4,6 +4,9 @@ Signing keys are derived from ``RUSTOK_SECRET_KEY`` (and verification keys also 
 ``RUSTOK_PREVIOUS_SECRET_KEYS``), each named by a ``kid`` in the token header, so a key can
 be rotated without signing everybody out: new tokens use the new key while tokens signed
 with a previous one stay valid until they expire.
+
+PyJWT is imported by the first token issued or checked: with it comes ``cryptography`` (for
+algorithms this platform does not use), which a worker serving anonymous reads never needs.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-import jwt
 from moka_py import Moka
 
 from rustok.core.errors import Unauthenticated
@@ -86,6 +88,8 @@ class AccessTokens:
             "iat": int(now.timestamp()),
             "exp": int(now.timestamp()) + self.ttl,
         }
+        import jwt
+
         return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid})
 
     def verify(self, token: str) -> AccessClaims:
@@ -104,6 +108,8 @@ class AccessTokens:
         return claims
 
     def _verify(self, token: str) -> AccessClaims:
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:

@@ -12,19 +12,18 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+from rustok.cli.consoles import err_console as err_console
+from rustok.cli.consoles import out_console as out_console
+from rustok.cli.consoles import print_error
 from rustok.core.errors import RustokError
 from rustok.core.settings import Settings, SettingsError
 
 T = TypeVar("T")
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    print_error(message)
     raise typer.Exit(code)
 
 

@@ -1,116 +1,73 @@
-"""``rustok``: the platform's command line (ID-3).
+"""``rustok``'s entry point.
 
-The platform's commands are listed here; each module adds its own through ``ModuleSpec.cli``
-(the index module's ``rustok reindex`` and ``rustok index check``, the webhooks module's
-``rustok webhooks``). Those are looked up only when the name is not one of the platform's, or
-for ``--help``: importing every module costs seconds, and ``rustok serve`` should not wait for
-it twice.
+``rustok serve`` with nothing but valid ``--host``, ``--port`` and ``--workers`` options goes
+straight to :func:`rustok.cli.serving.serve`: typer (``app.py``, every command's module, and
+the pydantic models it checks each option with) cost the server's main process some 90 ms
+of CPU before anything else could start, and memory it kept. Anything else (another
+command, ``--help``, a value out of range, an unknown option) is typer's, as before, with the
+same messages.
 """
 
 from __future__ import annotations
 
-import typer
-from typer import _click as click  # typer 0.29 vendors click: its own Context and Command
-from typer.core import TyperGroup
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from rustok import __version__
-from rustok.cli.apikey import apikey_app
-from rustok.cli.common import CliKit, fail
-from rustok.cli.demo import demo_command
-from rustok.cli.docs import docs_command
-from rustok.cli.events import events_app
-from rustok.cli.jobs import jobs_app
-from rustok.cli.mail import mail_app
-from rustok.cli.mcp import mcp_command
-from rustok.cli.migrate import migrate_command
-from rustok.cli.outbox import outbox_app
-from rustok.cli.routes import routes_command
-from rustok.cli.serve import serve_command
-from rustok.cli.settings import settings_command
-from rustok.cli.tenant import tenant_app
-from rustok.cli.user import user_app
-from rustok.cli.worker import worker_command
+if TYPE_CHECKING:
+    import typer
 
-
-def module_commands() -> dict[str, click.Command]:
-    """The commands of every available module's typer app, by name."""
-    from rustok.bootstrap import available_modules
-
-    commands: dict[str, click.Command] = {}
-    for found in available_modules():
-        cli = found.spec.cli
-        if cli is None:
-            continue
-        if not isinstance(cli, typer.Typer):
-            fail(f"module {found.spec.slug!r}: ModuleSpec.cli is not a typer app", 2)
-        for name, command in typer.main.get_group(cli).commands.items():
-            if name in commands:
-                fail(f"module {found.spec.slug!r}: command {name!r} is taken", 2)
-            commands[name] = command
-    return commands
-
-
-class RootGroup(TyperGroup):
-    """The platform's commands, then the modules' (loaded on first need)."""
-
-    _modules: dict[str, click.Command] | None = None
-
-    def _module_commands(self) -> dict[str, click.Command]:
-        if self._modules is None:
-            found = module_commands()
-            if taken := sorted(set(found) & set(self.commands)):
-                fail(f"module command {taken[0]!r} is one of the platform's", 2)
-            self._modules = found
-        return self._modules
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*super().list_commands(ctx), *sorted(self._module_commands())]
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return super().get_command(ctx, cmd_name) or self._module_commands().get(cmd_name)
-
-
-app = typer.Typer(
-    name="rustok",
-    help="RusToK: multi-tenant headless content + commerce platform.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    cls=RootGroup,
-)
-app.command("serve")(serve_command)
-app.command("migrate")(migrate_command)
-app.command("demo")(demo_command)
-app.command("routes")(routes_command)
-app.command("settings")(settings_command)
-app.command("docs")(docs_command)
-app.command("worker")(worker_command)
-app.command("mcp")(mcp_command)
-app.add_typer(tenant_app, name="tenant")
-app.add_typer(user_app, name="user")
-app.add_typer(events_app, name="events")
-app.add_typer(outbox_app, name="outbox")
-app.add_typer(jobs_app, name="jobs")
-app.add_typer(mail_app, name="mail")
-app.add_typer(apikey_app, name="apikey")
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"rustok {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """RusToK command line."""
-    ctx.obj = CliKit()  # what the modules' commands use (rustok.core.commands)
+# The serve options (``serve.py``'s), each with the bounds of its integer (None: a string).
+_SERVE_OPTIONS: dict[str, tuple[int, int] | None] = {
+    "--host": None,
+    "--port": (1, 65535),
+    "--workers": (1, 64),
+}
 
 
 def main() -> None:
-    app()
+    options = plain_serve_options(sys.argv[1:])
+    if options is None:
+        from rustok.cli.app import app
+
+        app()
+        return
+    from rustok.cli.serving import serve
+
+    serve(**options)
+
+
+def plain_serve_options(args: Sequence[str]) -> dict[str, Any] | None:
+    """``serve``'s options when ``args`` are ``serve`` and those options only, each given once
+    with a valid value (``--port 80`` or ``--port=80``); None for anything else."""
+    if not args or args[0] != "serve":
+        return None
+    options: dict[str, Any] = {}
+    rest = list(args[1:])
+    while rest:
+        name, equals, value = rest.pop(0).partition("=")
+        if name not in _SERVE_OPTIONS or name[2:] in options:
+            return None
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        bounds = _SERVE_OPTIONS[name]
+        if bounds is None:
+            if not value or value.startswith("-"):
+                return None
+            options[name[2:]] = value
+            continue
+        if not (value.isascii() and value.isdigit()) or not bounds[0] <= int(value) <= bounds[1]:
+            return None
+        options[name[2:]] = int(value)
+    return options
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``, the typer application (``app.py``), where it was imported from before."""
+    if name == "app":
+        from rustok.cli.app import app
+
+        return app
+    raise AttributeError(name)

@@ -11,6 +11,7 @@ models; dependencies are declared here. ``docs/modules.md`` shows a whole module
 
 from __future__ import annotations
 
+import importlib
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -79,10 +80,25 @@ class ModuleAdmin:
     ``admin/locale``: the messages marked in the module's folder that the platform's
     catalogue does not already translate)."""
 
-    handlers: Sequence[Any] = ()
+    # The handlers, or where their list is ("package.module:ATTRIBUTE"): imported when the
+    # admin is first asked for, so a worker that serves no admin page never imports its
+    # pages (issue 13).
+    handlers: Sequence[Any] | str = ()
     screens: tuple[AdminScreen, ...] = ()
     templates: Path | None = None
     locale: Path | None = None
+
+    def handler_list(self) -> list[Any]:
+        """The handlers, imported if they are given by where they are."""
+        if isinstance(self.handlers, str):
+            return list(imported(self.handlers))
+        return list(self.handlers)
+
+
+def imported(path: str) -> Any:
+    """The attribute ``path`` ("package.module:ATTRIBUTE") names, its module imported."""
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 class McpToolDeclaration(Protocol):
@@ -128,9 +144,11 @@ class ModuleSpec:
     # Tools for AI agents on ``/mcp`` and ``rustok mcp`` (``rustok.web.mcp.McpTool``): each
     # answers 404 to a tenant that disabled the module.
     mcp_tools: Sequence[McpToolDeclaration] = ()
-    # A typer app whose commands join ``rustok``'s (``rustok reindex``); they reach the
-    # settings and the platform through ``rustok.core.commands.command_kit``.
-    cli: object | None = None
+    # A typer app whose commands join ``rustok``'s (``rustok reindex``), or where it is
+    # ("package.module:ATTRIBUTE", imported by the command line only: a server never needs
+    # typer); they reach the settings and the platform through
+    # ``rustok.core.commands.command_kit``.
+    cli: object | str | None = None
     consumers: Sequence[ConsumerSpec] = ()
     # Housekeeping on a timer (rustok.core.jobs), run where the event runtime runs.
     jobs: Sequence[PeriodicJob] = ()

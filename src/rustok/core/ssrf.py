@@ -11,7 +11,8 @@ Two checks, at two moments:
 - :func:`check_url_literal` when a URL is stored: scheme, host, port, and a host that *is*
   an address (also in the numeric forms ``2130706433``, ``0x7f.1``, ``127.1``) or
   ``localhost``. No DNS: names may resolve differently later anyway.
-- :class:`GuardedTransport` when a request is sent: its network backend resolves the
+- :class:`~rustok.core.ssrf_transport.GuardedTransport` when a request is sent (a module
+  of its own: what only stores URLs does not import httpx): its network backend resolves the
   name, refuses the connection unless every address is allowed, and connects to one of
   the addresses it checked — never resolving twice, so there is no DNS-rebinding window.
   TLS (SNI, certificate) and ``Host`` still use the name. Redirects are the caller's
@@ -23,12 +24,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
-
-import httpcore
-import httpx
 
 from rustok.core.errors import UnprocessableContent
 
@@ -42,7 +39,6 @@ METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("168.63.129.16", "192.0.0.192", "100.100.100.200")
 )
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 _LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
 
 
@@ -101,6 +97,8 @@ def check_url_literal(
     """Return ``url`` if it may be stored, else raise :class:`OutboundUrlRefused`."""
     if any(c.isspace() or not c.isprintable() for c in url):
         raise _refuse(field, "the URL contains spaces or control characters")
+    import httpx  # on the first URL stored, not at start-up
+
     try:
         parts = urlsplit(url)
         httpx.URL(url)
@@ -160,74 +158,3 @@ async def check_outbound_url(url: str, *, allow_private: bool = False, field: st
     port = parts.port or (443 if parts.scheme == "https" else 80)
     await resolve_checked(parts.hostname, port, allow_private=allow_private, field=field)
     return url
-
-
-class CheckedAddressBackend(httpcore.AsyncNetworkBackend):
-    """Connects only to addresses it resolved and checked itself (see the module docstring)."""
-
-    def __init__(self, *, allow_private: bool, resolver: Resolver | None = None) -> None:
-        self._inner = httpcore.AnyIOBackend()
-        self._allow_private = allow_private
-        self._resolver = resolver
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                addresses = await resolve_checked(
-                    host, port, allow_private=self._allow_private,
-                    resolver=self._resolver,
-                )  # fmt: skip
-        except TimeoutError:
-            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
-        error: Exception | None = None
-        for address in addresses:  # the checked addresses, in the resolver's order
-            try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-        assert error is not None
-        raise error
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not outbound targets")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with :class:`CheckedAddressBackend` under its connection pool.
-
-    Proxies from the environment are ignored (``trust_env=False``): a proxy would connect
-    to the target for us, unchecked.
-    """
-
-    def __init__(
-        self,
-        *,
-        allow_private: bool,
-        resolver: Resolver | None = None,
-        limits: httpx.Limits = POOL_LIMITS,
-    ) -> None:
-        super().__init__(trust_env=False, limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=CheckedAddressBackend(allow_private=allow_private, resolver=resolver),
-        )

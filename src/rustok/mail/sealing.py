@@ -14,9 +14,8 @@ import hmac
 import os
 import uuid
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+# cryptography is imported by the first mail sealed or opened: a worker that sends none
+# (the storefront's) does without it.
 NONCE_BYTES = 12
 
 
@@ -35,6 +34,8 @@ class SecretSealer:
         self._keys = dict(_derive(secret) for secret in (current, *previous))
 
     def seal(self, secret: str, mail_id: uuid.UUID) -> str:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = os.urandom(NONCE_BYTES)
         sealed = AESGCM(self._key).encrypt(nonce, secret.encode(), mail_id.bytes)
         return f"{self._kid}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
@@ -44,6 +45,9 @@ class SecretSealer:
         key = self._keys.get(kid)
         if key is None:
             raise SealError("sealed with a key this server does not know")
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             raw = base64.urlsafe_b64decode(body.encode())
             plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], mail_id.bytes)

@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 
-from rustok.api.admin.sessions import SESSION_COOKIE
+from rustok.api.admin.cookie_names import SESSION_COOKIE
 from rustok.api.deps import auth_from_state
 from rustok.core.context import DEFAULT_TENANT_ID, current_context
 from rustok.core.errors import RustokError, Unauthenticated

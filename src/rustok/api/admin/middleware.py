@@ -13,13 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.middleware import ASGIMiddleware
 
-from rustok.api.admin.sessions import (
-    SESSION_COOKIE,
-    AdminSession,
-    AdminSessionEnded,
-    AdminSessions,
-)
+from rustok.api.admin.cookie_names import SESSION_COOKIE
+from rustok.api.admin.sessions import AdminSession, AdminSessionEnded, AdminSessions
 from rustok.api.admin.tenant_switch import HOME_TENANT_OPT, is_platform_admin, load_tenant_choices
+from rustok.api.cookie_header import parse_cookies
 from rustok.api.deps import tenancy_from_state
 from rustok.audit.log import record_now
 from rustok.auth.auth_runtime import AUTH_STATE_KEY, AuthRuntime
@@ -38,16 +35,6 @@ ADMIN_ACCESS_OPT = "admin_access"
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
-
-
-def parse_cookies(header: str) -> dict[str, str]:
-    """``a=1; b="2"`` → its pairs (a malformed pair is skipped, never an error)."""
-    cookies: dict[str, str] = {}
-    for part in header.split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep and name:
-            cookies.setdefault(name, value.strip().strip('"'))
-    return cookies
 
 
 def request_cookies(scope: Scope) -> dict[str, str]:

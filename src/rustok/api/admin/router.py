@@ -48,7 +48,7 @@ def admin_routers(platform: Platform) -> list[Any]:
     modules: list[Any] = [
         FreshRouter(
             path="/",
-            route_handlers=list(m.admin.handlers),
+            route_handlers=m.admin.handler_list(),
             guards=[module_enabled(m.slug)],
             opt={MODULE_OPT: m.slug},
         )

@@ -14,8 +14,9 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect
 
+from rustok.api.admin.cookie_names import SESSION_COOKIE, TENANT_COOKIE
 from rustok.api.admin.cookies import admin_cookie
-from rustok.api.admin.sessions import SESSION_COOKIE, TENANT_COOKIE, AdminSessions
+from rustok.api.admin.sessions import AdminSessions
 from rustok.api.deps import auth_from_state, tenancy_from_state
 from rustok.auth.errors import InvalidCredentials
 from rustok.core.context import DEFAULT_TENANT_ID, current_context, set_context

@@ -25,8 +25,6 @@ from rustok.core.db import utcnow
 from rustok.core.errors import Unauthenticated
 from rustok.rbac.principal import Principal
 
-SESSION_COOKIE = "rustok_admin"
-TENANT_COOKIE = "rustok_admin_tenant"
 TOUCH_EVERY = dt.timedelta(minutes=1)
 MAX_TOKEN_LENGTH = 128
 

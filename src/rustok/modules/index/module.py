@@ -7,7 +7,6 @@ from pathlib import Path
 from rustok.core.module import ModuleSpec
 from rustok.core.read_cache import ReadModelQueryFields
 from rustok.modules.index.cached_fields import STOREFRONT_FIELDS
-from rustok.modules.index.cli import cli
 from rustok.modules.index.index_runtime import storefront
 from rustok.modules.index.mcp import STORE_TOOLS
 from rustok.modules.index.projections.content import project_content
@@ -26,7 +25,7 @@ MODULE = ModuleSpec(
     graphql_query="rustok.modules.index.graphql:StorefrontQuery",
     mcp_tools=STORE_TOOLS,
     consumers=[project_content, project_products],
-    cli=cli,
+    cli="rustok.modules.index.cli:cli",
     # Whole GraphQL answers of these fields are kept in the storefront's answer cache.
     contributions=(
         ReadModelQueryFields(STOREFRONT_FIELDS, lambda platform: storefront(platform).cache),

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from rustok.core.module import ModuleSpec
 from rustok.modules.webhooks.admin import WEBHOOKS_ADMIN
-from rustok.modules.webhooks.cli import cli
 from rustok.modules.webhooks.consumer import DispatchConsumers
 from rustok.modules.webhooks.jobs import JOBS
 from rustok.modules.webhooks.notifications import mail_webhook_disabled
@@ -32,6 +31,6 @@ MODULE = ModuleSpec(
     consumers=DispatchConsumers(mail_webhook_disabled),
     jobs=JOBS,
     background=[build_sender],
-    cli=cli,
+    cli="rustok.modules.webhooks.cli:cli",
     admin=WEBHOOKS_ADMIN,
 )

@@ -27,7 +27,6 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -35,7 +34,7 @@ from rustok.core.db import utcnow
 from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitOpenError, CircuitState
-from rustok.core.ssrf import GuardedTransport, OutboundUrlRefused, Resolver
+from rustok.core.ssrf import OutboundUrlRefused, Resolver
 from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.modules.webhooks.attempts import AttemptOutcome, AttemptRecorder, Recorded, TakeNext
 from rustok.modules.webhooks.breakers import EndpointBreakers
@@ -52,6 +51,8 @@ from rustok.modules.webhooks.wakeup import (
 )
 
 if TYPE_CHECKING:
+    import httpx
+
     from rustok.core.platform import Platform
 
 log = get_logger("rustok.webhooks")
@@ -113,6 +114,11 @@ class WebhookSender:
 
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
+            # httpx is imported for the first delivery, not by every worker's start.
+            import httpx
+
+            from rustok.core.ssrf_transport import GuardedTransport
+
             self._client = httpx.AsyncClient(
                 transport=GuardedTransport(
                     allow_private=self.allow_private, resolver=self.resolver
@@ -312,6 +318,8 @@ class WebhookSender:
         return await self.claimer.take_next(conn, endpoint_id, self.clock(), limit)
 
     async def _attempt(self, delivery: ClaimedDelivery) -> AttemptOutcome:
+        import httpx  # its errors are caught below
+
         body = delivery.body.encode()
         now = self.clock()
         headers = {

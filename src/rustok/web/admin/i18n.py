@@ -2,9 +2,10 @@
 
 The platform's catalogue lives here (``locale/``); each module with admin screens carries
 its own next to them (``ModuleAdmin.locale``, the same layout). An app translates with
-:class:`Catalogues`: the platform's plus its modules', merged once when the app is built (a
-msgid two of them translate differently is refused then). The ``.po`` files are read at
-start-up (no compiled ``.mo``: nothing to build on a fresh machine).
+:class:`Catalogues`: the platform's plus its modules', merged once when the app mounts its
+admin (``rustok.api.admin_mount``, on first use; a msgid two of them translate differently
+is refused then). The ``.po`` files are read then (no compiled ``.mo``: nothing to build on
+a fresh machine), with Babel imported for it.
 
 The language of a request is the user's choice (the language cookie the switcher sets) or
 else the best of ``Accept-Language``; it lives in a context variable with the app's
@@ -17,9 +18,6 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-
-from babel.messages.pofile import read_po
-from babel.numbers import format_currency, get_currency_precision
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "ru")
@@ -41,6 +39,10 @@ def read_catalogue(locale_dir: Path, language: str) -> dict[str, str]:
     path = locale_dir / language / "LC_MESSAGES" / "messages.po"
     if not path.is_file():
         return {}
+    # Babel is imported by the first page that needs it: the modules mark their sidebar
+    # entries with ``N_`` from here, and a worker serving no admin page needs nothing else.
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as handle:
         po = read_po(handle, locale=language)
     return {
@@ -76,8 +78,14 @@ class Catalogues:
         return self._merged.get(language, {})
 
 
-PLATFORM_CATALOGUES = Catalogues()
-_catalogues: ContextVar[Catalogues] = ContextVar("admin_catalogues", default=PLATFORM_CATALOGUES)
+@cache
+def platform_catalogues() -> Catalogues:
+    """The platform's catalogues alone, read when first needed (not when a module marks its
+    sidebar entries with ``N_`` from here)."""
+    return Catalogues()
+
+
+_catalogues: ContextVar[Catalogues | None] = ContextVar("admin_catalogues", default=None)
 
 
 def choose_language(chosen: str | None, accept_language: str | None) -> str:
@@ -104,7 +112,7 @@ def choose_language(chosen: str | None, accept_language: str | None) -> str:
 def set_language(language: str, catalogues: Catalogues | None = None) -> None:
     """The language of this request, and the app's catalogues (else the platform's)."""
     _language.set(language)
-    _catalogues.set(catalogues or PLATFORM_CATALOGUES)
+    _catalogues.set(catalogues or platform_catalogues())
 
 
 def current_language() -> str:
@@ -118,7 +126,8 @@ def N_(message: str) -> str:
 
 
 def gettext(message: str) -> str:
-    return _catalogues.get().of(_language.get()).get(message, message)
+    catalogues = _catalogues.get() or platform_catalogues()
+    return catalogues.of(_language.get()).get(message, message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -128,5 +137,7 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def format_money(minor_units: int, currency: str) -> str:
     """An amount in minor units (cents), as the page's language writes it: ``$19.99``."""
+    from babel.numbers import format_currency, get_currency_precision
+
     amount = minor_units / 10 ** get_currency_precision(currency)
     return str(format_currency(amount, currency, locale=current_language()))

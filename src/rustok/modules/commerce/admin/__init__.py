@@ -6,41 +6,10 @@ from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.commerce import permissions as perm
-from rustok.modules.commerce.admin.carts import CartAdminController
-from rustok.modules.commerce.admin.customers import CustomerAdminController
-from rustok.modules.commerce.admin.discounts import DiscountAdminController
-from rustok.modules.commerce.admin.orders import OrderAdminController
-from rustok.modules.commerce.admin.price_lists import PriceListAdminController
-from rustok.modules.commerce.admin.product_images import ProductImageAdminController
-from rustok.modules.commerce.admin.product_translations import ProductTranslationAdminController
-from rustok.modules.commerce.admin.product_variants import ProductVariantAdminController
-from rustok.modules.commerce.admin.products import ProductAdminController
-from rustok.modules.commerce.admin.regions import RegionAdminController
-from rustok.modules.commerce.admin.stock_locations import StockLocationAdminController
-from rustok.modules.commerce.admin.taxonomy import (
-    CategoryAdminController,
-    CollectionAdminController,
-)
-from rustok.modules.commerce.admin.variant_edit import VariantEditAdminController
 from rustok.web.admin.i18n import N_
 
 COMMERCE_ADMIN = ModuleAdmin(
-    handlers=[
-        ProductAdminController,
-        ProductVariantAdminController,
-        ProductTranslationAdminController,
-        ProductImageAdminController,
-        VariantEditAdminController,
-        OrderAdminController,
-        CustomerAdminController,
-        StockLocationAdminController,
-        RegionAdminController,
-        DiscountAdminController,
-        CategoryAdminController,
-        CollectionAdminController,
-        PriceListAdminController,
-        CartAdminController,
-    ],
+    handlers="rustok.modules.commerce.admin.handlers:HANDLERS",
     screens=(
         AdminScreen(N_("Products"), "/admin/commerce/products", perm.PRODUCTS_LIST),
         AdminScreen(N_("Orders"), "/admin/commerce/orders", perm.ORDERS_LIST),

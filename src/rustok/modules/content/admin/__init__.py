@@ -6,19 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
-from rustok.modules.content.admin.categories import ContentCategoryAdminController
-from rustok.modules.content.admin.media import MediaAdminController
-from rustok.modules.content.admin.nodes import NodeAdminController
-from rustok.modules.content.admin.tags import TAGS_PATH, TagAdminController
+from rustok.modules.content.admin.paths import TAGS_PATH
 from rustok.web.admin.i18n import N_
 
 CONTENT_ADMIN = ModuleAdmin(
-    handlers=[
-        NodeAdminController,
-        TagAdminController,
-        ContentCategoryAdminController,
-        MediaAdminController,
-    ],
+    handlers="rustok.modules.content.admin.handlers:HANDLERS",
     screens=(
         AdminScreen(N_("Content nodes"), "/admin/content/nodes", "nodes:list"),
         AdminScreen(N_("Tags"), TAGS_PATH, "categories:list"),

@@ -15,6 +15,7 @@ from litestar import Controller, Request, Response, get, post
 from rustok.core.errors import RustokError
 from rustok.core.platform import Platform
 from rustok.modules.content.admin.editor import form_failed, posted_strings, tenant_locales
+from rustok.modules.content.admin.paths import TAGS_PATH
 from rustok.modules.content.admin.screens import edit_chain
 from rustok.modules.content.taxonomy.schemas import TagCreate
 from rustok.modules.content.taxonomy.tags import TagService
@@ -26,7 +27,6 @@ from rustok.web.admin.render import Crumb, page, redirect_with_flash
 from rustok.web.deps import PlatformDep
 
 AnyRequest = Request[Any, Any, Any]
-TAGS_PATH = "/admin/content/tags"
 TAG_LIST = ListSpec(
     columns=(Column("name", N_("Name")), Column("slug", N_("Slug")),
              Column("locales", N_("Languages")), Column("created", N_("Created"))),

@@ -5,16 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
-from rustok.modules.forum.admin.moderation import (
-    REPLIES_PATH,
-    TOPICS_PATH,
-    ReplyModerationController,
-    TopicModerationController,
-)
+from rustok.modules.forum.admin.paths import REPLIES_PATH, TOPICS_PATH
 from rustok.web.admin.i18n import N_
 
 FORUM_ADMIN = ModuleAdmin(
-    handlers=[ReplyModerationController, TopicModerationController],
+    handlers="rustok.modules.forum.admin.handlers:HANDLERS",
     screens=(
         AdminScreen(N_("Moderation queue"), REPLIES_PATH, "comments:manage"),
         AdminScreen(N_("Topics"), TOPICS_PATH, "posts:list"),

@@ -22,6 +22,7 @@ from rustok.core.context import current_context
 from rustok.core.errors import InvalidTransition, ValidationFailed
 from rustok.modules.content.interface import read_chain
 from rustok.modules.content.web import CONTENT_DEPENDENCIES, AccessDep
+from rustok.modules.forum.admin.paths import REPLIES_PATH, TOPICS_PATH
 from rustok.modules.forum.replies import ReplyService
 from rustok.modules.forum.state import (
     ModerationTarget,
@@ -39,8 +40,6 @@ from rustok.web.deps import PlatformDep
 
 AnyRequest = Request[Any, Any, Any]
 T = TypeVar("T", bound=str)
-REPLIES_PATH = "/admin/forum/replies"
-TOPICS_PATH = "/admin/forum/topics"
 TARGETS: tuple[ModerationTarget, ...] = ("approved", "rejected", "hidden")
 TARGET_LABELS = {"approved": N_("Approve"), "rejected": N_("Reject"), "hidden": N_("Hide")}
 TOPIC_ACTIONS: tuple[TopicAction, ...] = ("close", "reopen", "archive")

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
-from rustok.modules.pages.admin.menus import MENUS_PATH, MenuAdminController
-from rustok.modules.pages.admin.pages import PAGES_PATH, PageAdminController
+from rustok.modules.pages.admin.paths import MENUS_PATH, PAGES_PATH
 from rustok.web.admin.i18n import N_
 
 PAGES_ADMIN = ModuleAdmin(
-    handlers=[PageAdminController, MenuAdminController],
+    handlers="rustok.modules.pages.admin.handlers:HANDLERS",
     screens=(
         AdminScreen(N_("Pages"), PAGES_PATH, "pages:list"),
         AdminScreen(N_("Menus"), MENUS_PATH, "pages:list"),

@@ -35,6 +35,7 @@ from rustok.modules.pages.admin.menu_form import (
     read_rows,
     row_values,
 )
+from rustok.modules.pages.admin.paths import MENUS_PATH
 from rustok.modules.pages.events import MenuLocation
 from rustok.modules.pages.menus import MenuLocationTaken, MenuService
 from rustok.modules.pages.schemas import MenuCreate, MenuRead, MenuUpdate
@@ -46,7 +47,6 @@ from rustok.web.admin.render import Crumb, page, redirect_with_flash
 from rustok.web.deps import PlatformDep
 
 AnyRequest = Request[Any, Any, Any]
-MENUS_PATH = "/admin/pages/menus"
 LOCATIONS: tuple[MenuLocation, ...] = ("header", "footer", "sidebar", "mobile")
 # The location names, marked for the catalogue (the list's filter and the forms show them).
 LOCATION_LABELS = (N_("header"), N_("footer"), N_("sidebar"), N_("mobile"))

@@ -45,6 +45,7 @@ from rustok.modules.pages.admin.block_form import (
     number,
     posted_blocks,
 )
+from rustok.modules.pages.admin.paths import PAGES_PATH
 from rustok.modules.pages.blocks import BLOCK_TYPES
 from rustok.modules.pages.schemas import PageCreate, PageRead, PageUpdate
 from rustok.modules.pages.service import PageService
@@ -55,7 +56,6 @@ from rustok.web.admin.render import Crumb, page, redirect_with_flash
 from rustok.web.deps import PlatformDep
 
 AnyRequest = Request[Any, Any, Any]
-PAGES_PATH = "/admin/pages/pages"
 PAGE_FIELDS = ("title", "slug", "meta_title", "meta_description")
 _BLOCK_KEY = re.compile(r"^b\d+-")
 NEW_FIELDS = {

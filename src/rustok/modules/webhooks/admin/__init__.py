@@ -7,12 +7,10 @@ from pathlib import Path
 
 from rustok.core.module import AdminScreen, ModuleAdmin
 from rustok.modules.webhooks import permissions as perm
-from rustok.modules.webhooks.admin.deliveries import DeliveryAdminController
-from rustok.modules.webhooks.admin.endpoints import WebhookAdminController
 from rustok.web.admin.i18n import N_
 
 WEBHOOKS_ADMIN = ModuleAdmin(
-    handlers=[WebhookAdminController, DeliveryAdminController],
+    handlers="rustok.modules.webhooks.admin.handlers:HANDLERS",
     screens=(AdminScreen(N_("Webhooks"), "/admin/webhooks", perm.LIST),),
     templates=Path(__file__).parent.joinpath("templates"),
     locale=Path(__file__).parent.joinpath("locale"),

@@ -1,0 +1,10 @@
+"""The blog module's admin pages: ``ModuleAdmin.handlers`` names this list, imported when
+the admin is first asked for (``rustok.api.admin_mount``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rustok.modules.blog.admin.posts import PostAdminController
+
+HANDLERS: list[Any] = [PostAdminController]
