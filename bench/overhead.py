@@ -4,10 +4,11 @@ Part of the storefront suite (``bench/storefront.py`` adds these rows per databa
 suite of its own on both databases: ``make bench SUITES=overhead``.
 
 - Access log: the cached list of 20 (the cheapest storefront read, so the largest share for
-  a fixed cost per request) on two ``rustok serve``, ``RUSTOK_ACCESS_LOG`` off and on, both
-  loaded alternately, ``ROUNDS`` times each (a fresh pair every ``ROUNDS_PER_PAIR``), both at
-  ``RUSTOK_LOG_LEVEL=info`` with JSON lines written to a file (what production does; below
-  ``info`` the line costs nothing).
+  a fixed cost per request) from two apps, ``RUSTOK_ACCESS_LOG`` off and on, served by one
+  Granian process and chosen by a header (``bench/two_apps.py``: two servers differ by a few
+  percent round to round whatever they run), loaded alternately, ``ROUNDS`` times each, both
+  at ``RUSTOK_LOG_LEVEL=info`` with JSON lines written to a file (what production does;
+  below ``info`` the line costs nothing); besides the ratio of medians, each round's own.
 - API key: the same list anonymous, with ``X-Api-Key`` of a valid key (verified and cached
   by the tenant middleware), and with a header the app ignores of the same size, in turn on
   one server with the access log off, ``KEY_ROUNDS`` rounds (each side in each place of the
@@ -34,11 +35,9 @@ from typing import Any
 from bench.harness import RUSTOK, bench_env, migrate, on_both_databases, print_table, served
 from bench.index import seed_read_models
 from bench.storefront import LIST, Load, load
+from bench.two_apps import OFF, ON
 
-# Two servers differ by more than their access log (where each lands in memory and on the
-# CPUs): a fresh pair every ROUNDS_PER_PAIR rounds, so that no one pair's luck passes for a cost.
 ROUNDS = 12
-ROUNDS_PER_PAIR = 4
 # The key's cost is a few percent, within the round-to-round drift of a served process: more
 # rounds, and each round's own ratio besides the ratio of medians.
 KEY_ROUNDS = 12  # each of the six orders of three sides twice
@@ -85,28 +84,24 @@ def _key(env: dict[str, str]) -> str:
 
 def overheads(label: str, env: dict[str, str], data: Path) -> Rows:
     """The access log's and the API key's cost on the cached list (seeded read models)."""
-    # One hash seed for both servers: their dicts and sets alike, one difference less.
-    logged = {**env, "RUSTOK_LOG_LEVEL": "info", "RUSTOK_LOG_FORMAT": "json", "PYTHONHASHSEED": "0"}
+    logged = {**env, "RUSTOK_LOG_LEVEL": "info", "RUSTOK_LOG_FORMAT": "json"}
     off: list[Load] = []
     on: list[Load] = []
-    lines = 0
-    for first in range(0, ROUNDS, ROUNDS_PER_PAIR):
-        # Both servers of a pair live through its rounds; alternating rounds spread the
-        # machine's drift over both.
-        with (
-            served({**logged, "RUSTOK_ACCESS_LOG": "false"}, log=data / "access-false.log") as quiet,
-            served({**logged, "RUSTOK_ACCESS_LOG": "true"}, log=data / "access-true.log") as logging,
-        ):  # fmt: skip
-            for n in range(first, min(first + ROUNDS_PER_PAIR, ROUNDS)):
-                pair = (quiet, off), (logging, on)
-                for server, into in pair if n % 2 == 0 else reversed(pair):
-                    into.append(load(server, LIST))
-                print(f"  access log off: {off[-1].row()}; on: {on[-1].row()}", flush=True)
-        lines += sum(
-            1
-            for line in (data / "access-true.log").read_text().splitlines()
-            if '"event": "request"' in line or '"event":"request"' in line
-        )
+    halves: list[tuple[list[Load], tuple[str, ...]]] = [
+        (off, (f"X-Bench-Side: {OFF.decode()}",)),
+        (on, (f"X-Bench-Side: {ON.decode()}",)),
+    ]
+    # Both apps in one served process (bench/two_apps.py), loaded in turn.
+    with served(logged, target="bench.two_apps:access_log_pair", log=data / "access.log") as pair:
+        for n in range(ROUNDS):
+            for into, headers in halves if n % 2 == 0 else reversed(halves):
+                into.append(load(pair, LIST, headers=headers))
+            print(f"  access log off: {off[-1].row()}; on: {on[-1].row()}", flush=True)
+    lines = sum(
+        1
+        for line in (data / "access.log").read_text().splitlines()
+        if '"event": "request"' in line or '"event":"request"' in line
+    )
     key = _key(env)
     anonymous: list[Load] = []
     keyed: list[Load] = []
