@@ -6,25 +6,25 @@ suite of its own on both databases: ``make bench SUITES=overhead``.
 - Access log: the cached list of 20 (the cheapest storefront read, so the largest share for
   a fixed cost per request) from two apps, ``RUSTOK_ACCESS_LOG`` off and on, served by one
   Granian process and chosen by a header (``bench/two_apps.py``: two servers differ by a few
-  percent round to round whatever they run), loaded alternately, ``ROUNDS`` times each, both
-  at ``RUSTOK_LOG_LEVEL=info`` with JSON lines written to a file (what production does;
-  below ``info`` the line costs nothing); besides the ratio of medians, each round's own.
+  percent whatever they run), both at ``RUSTOK_LOG_LEVEL=info`` with JSON lines written to a
+  file (what production does; below ``info`` the line costs nothing).
 - API key: the same list anonymous, with ``X-Api-Key`` of a valid key (verified and cached
-  by the tenant middleware), and with a header the app ignores of the same size, in turn on
-  one server with the access log off, ``KEY_ROUNDS`` rounds (each side in each place of the
-  order alike often); besides the ratio of medians, each round's own key ÷ anonymous ratio
-  (back to back, so a drift between rounds does not pass for a cost). The ignored header
-  splits a served key's cost in two: the bytes of a credential on the wire, which any
-  authenticated request carries (Granian parses them, the middlewares copy them), and the
-  check itself.
+  by the tenant middleware), and with a header the app ignores of the same size, on one
+  server with the access log off. The ignored header splits a served key's cost in two: the
+  bytes of a credential on the wire, which any authenticated request carries (Granian parses
+  them, the middlewares copy them), and the check itself.
 
-The ratios are of medians of server CPU µs per request (the figure least disturbed by the
-machine's noise) and of requests/s.
+Each comparison is ``ROUNDS`` short rounds with the sides back to back; the figure is the
+median of the rounds' own ratios of server CPU µs per request, with a 90 % bootstrap
+interval (one round against the next moves by up to ±10 % on this VM: a ratio of two
+loads, or of medians over few rounds, moved by ±3-5 % from run to run of the same code).
+Then the same costs without HTTP: direct ASGI calls in this process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import subprocess
 import sys
@@ -32,17 +32,32 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import RUSTOK, bench_env, migrate, on_both_databases, print_table, served
+from bench.harness import RUSTOK, Server, bench_env, migrate, on_both_databases, print_table, served
 from bench.index import seed_read_models
 from bench.storefront import LIST, Load, load
 from bench.two_apps import OFF, ON
 
-ROUNDS = 12
-# The key's cost is a few percent, within the round-to-round drift of a served process: more
-# rounds, and each round's own ratio besides the ratio of medians.
-KEY_ROUNDS = 12  # each of the six orders of three sides twice
+# Round to round, a served process's CPU per request moves by up to ±10 % whatever it runs
+# (other guests on this VM, the CPU's clock): many short rounds, the sides back to back in
+# each, and the median of the rounds' own ratios with a bootstrap interval, so that a drift
+# between rounds does not pass for a cost and one figure stays put from run to run.
+ROUNDS = 40
+ROUND_SECONDS = 2
+BOOTSTRAP = 2000
 BENCH_USER = "bench-keys@example.com"
 Rows = list[tuple[str, str]]
+Side = tuple[list[Load], tuple[str, ...]]
+
+
+def _alternate(server: Server, sides: list[Side]) -> None:
+    """``ROUNDS`` rounds of every side back to back, each side in each place of the order
+    alike often (rotated, and reversed every other round); warmed once."""
+    for _, headers in sides:
+        load(server, LIST, headers=headers, seconds=1)
+    for n in range(ROUNDS):
+        turn = sides[n % len(sides) :] + sides[: n % len(sides)]
+        for into, headers in turn if n % 2 == 0 else reversed(turn):
+            into.append(load(server, LIST, headers=headers, seconds=ROUND_SECONDS, warm=False))
 
 
 def _ratio(name: str, base: list[Load], other: list[Load]) -> tuple[str, str]:
@@ -50,19 +65,32 @@ def _ratio(name: str, base: list[Load], other: list[Load]) -> tuple[str, str]:
     rps = statistics.median(x.requests_per_second for x in base) / statistics.median(
         x.requests_per_second for x in other
     )
-    detail = ", ".join(f"{x.cpu_us:,.0f}" for x in other)
-    return name, f"{cpu:.3f}x CPU/req (µs: {detail}), {rps:.3f}x by req/s"
+    return (
+        name,
+        f"{cpu:.3f}x CPU/req, {rps:.3f}x by req/s (ratios of the {len(base)} rounds' medians)",
+    )
 
 
 def _pairwise(name: str, base: list[Load], other: list[Load]) -> tuple[str, str]:
-    """Each round's ratio (both sides measured back to back), so a drift between rounds
-    does not pass for a cost."""
+    """The median of each round's own ratio (both sides measured back to back) and its 90 %
+    bootstrap interval: the figure the 5 % goal is read from."""
     ratios = [o.cpu_us / b.cpu_us for b, o in zip(base, other, strict=True)]
+    draw = random.Random(15)
+    medians = sorted(
+        statistics.median(draw.choices(ratios, k=len(ratios))) for _ in range(BOOTSTRAP)
+    )
+    low, high = medians[BOOTSTRAP // 20], medians[BOOTSTRAP - 1 - BOOTSTRAP // 20]
     dearer = sum(1 for ratio in ratios if ratio > 1)
     return name, (
-        f"median {statistics.median(ratios):.3f}x CPU/req, dearer in {dearer} of {len(ratios)} "
-        f"rounds ({', '.join(f'{ratio:.2f}' for ratio in ratios)})"
+        f"{statistics.median(ratios):.3f}x CPU/req (90 % interval {low:.3f}-{high:.3f}), "
+        f"dearer in {dearer} of {len(ratios)} rounds"
     )
+
+
+def _spread(loads: list[Load]) -> str:
+    cpu = sorted(x.cpu_us for x in loads)
+    return (f"{statistics.median(cpu):,.0f} µs CPU/req (rounds {cpu[0]:,.0f}-{cpu[-1]:,.0f}), "
+            f"{statistics.median(x.requests_per_second for x in loads):,.0f} req/s")  # fmt: skip
 
 
 def _key(env: dict[str, str]) -> str:
@@ -87,45 +115,37 @@ def overheads(label: str, env: dict[str, str], data: Path) -> Rows:
     logged = {**env, "RUSTOK_LOG_LEVEL": "info", "RUSTOK_LOG_FORMAT": "json"}
     off: list[Load] = []
     on: list[Load] = []
-    halves: list[tuple[list[Load], tuple[str, ...]]] = [
-        (off, (f"X-Bench-Side: {OFF.decode()}",)),
-        (on, (f"X-Bench-Side: {ON.decode()}",)),
-    ]
     # Both apps in one served process (bench/two_apps.py), loaded in turn.
     with served(logged, target="bench.two_apps:access_log_pair", log=data / "access.log") as pair:
-        for n in range(ROUNDS):
-            for into, headers in halves if n % 2 == 0 else reversed(halves):
-                into.append(load(pair, LIST, headers=headers))
-            print(f"  access log off: {off[-1].row()}; on: {on[-1].row()}", flush=True)
+        _alternate(pair, [(off, (f"X-Bench-Side: {OFF.decode()}",)),
+                          (on, (f"X-Bench-Side: {ON.decode()}",))])  # fmt: skip
     lines = sum(
         1
         for line in (data / "access.log").read_text().splitlines()
         if '"event": "request"' in line or '"event":"request"' in line
     )
+    print(f"  access log off: {_spread(off)}; on: {_spread(on)}", flush=True)
     key = _key(env)
     anonymous: list[Load] = []
     keyed: list[Load] = []
     sized: list[Load] = []  # a header the app ignores, as long as the key's
-    sides = [(anonymous, ()), (keyed, (f"X-Api-Key: {key}",)), (sized, (f"X-Api-Kez: {key}",))]
     with served({**env, "RUSTOK_ACCESS_LOG": "false"}, log=data / "keys.log") as server:
-        for n in range(KEY_ROUNDS):  # each side in each place of the order, alike often
-            turn = sides[n % 3 :] + sides[: n % 3]
-            for into, headers in turn if n % 2 == 0 else reversed(turn):
-                into.append(load(server, LIST, headers=headers))
-            print(f"  anonymous: {anonymous[-1].row()}; key: {keyed[-1].row()}; "
-                  f"same-size header: {sized[-1].row()}", flush=True)  # fmt: skip
+        _alternate(server, [(anonymous, ()), (keyed, (f"X-Api-Key: {key}",)),
+                            (sized, (f"X-Api-Kez: {key}",))])  # fmt: skip
+    print(f"  anonymous: {_spread(anonymous)}; key: {_spread(keyed)}; "
+          f"same-size header: {_spread(sized)}", flush=True)  # fmt: skip
     assert all(x.non_2xx == 0 for x in [*off, *on, *anonymous, *keyed, *sized])
     direct = asyncio.run(_in_process(logged, key, data, statistics.median(x.cpu_us for x in off)))
     return [
-        (f"{label}: {LIST}, access log off (median of {ROUNDS})",
+        (f"{label}: {LIST}, access log off (median of {ROUNDS} rounds of {ROUND_SECONDS} s)",
          f"{statistics.median(x.cpu_us for x in off):,.0f} µs CPU/req, "
          f"{statistics.median(x.requests_per_second for x in off):,.0f} req/s"),
-        _ratio(f"{label}:   access log on ÷ off ({lines:,} lines written)", off, on),
-        _pairwise(f"{label}:     the same, round by round", off, on),
-        _ratio(f"{label}:   with X-Api-Key ÷ anonymous", anonymous, keyed),
-        _pairwise(f"{label}:     the same, round by round", anonymous, keyed),
-        _ratio(f"{label}:   an ignored header of the key's size ÷ anonymous", anonymous, sized),
-        _ratio(f"{label}:   with X-Api-Key ÷ that header (the check alone)", sized, keyed),
+        _pairwise(f"{label}:   access log on ÷ off ({lines:,} lines written)", off, on),
+        _ratio(f"{label}:     the same", off, on),
+        _pairwise(f"{label}:   with X-Api-Key ÷ anonymous", anonymous, keyed),
+        _ratio(f"{label}:     the same", anonymous, keyed),
+        _pairwise(f"{label}:   an ignored header of the key's size ÷ anonymous", anonymous, sized),
+        _pairwise(f"{label}:   with X-Api-Key ÷ that header (the check alone)", sized, keyed),
         *((f"{label}: in one process, {name}", figure) for name, figure in direct),
     ]  # fmt: skip
 

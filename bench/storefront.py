@@ -129,9 +129,12 @@ def _wrk(url: str, seconds: float, script: str | None, headers: Sequence[str]) -
 
 
 def load(server: Server, path: str, *, script: str | None = None, headers: Sequence[str] = (),
-         seconds: float = SECONDS) -> Load:  # fmt: skip
+         seconds: int = SECONDS, warm: bool = True) -> Load:  # fmt: skip
+    """``seconds`` of wrk (whole seconds: wrk takes no fractions), after one of warm-up
+    unless ``warm`` is false (a caller loading the same path many times warms it once)."""
     url = server.base_url + path
-    _wrk(url, 1, script, headers)  # warm-up
+    if warm:
+        _wrk(url, 1, script, headers)
     processes = server_processes(server)
     before = _cpu_seconds(processes)
     rps, p99, total, non_2xx = _wrk(url, seconds, script, headers)

@@ -193,3 +193,33 @@ async def test_requests_that_miss_one_key_together_share_one_load(
     assert {a.json()["email"] for a in answers} == {"admin@example.com"}
     assert len([q for q in queries.statements if "FROM api_keys" in q]) == 1
     assert principal_loads == [uuid.UUID(created["id"])]
+
+
+async def test_a_repeated_key_is_verified_without_awaiting_and_still_refused_when_revoked(
+    client: httpx.AsyncClient, app: RustokApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After its first request, a key's record comes from ``verify_cached`` (no coroutine,
+    no lookup); a revocation seen on the cached record still answers 401 at once."""
+    await make_user(app.platform, "admin@example.com", "admin")
+    admin = await sign_in(client, "admin@example.com")
+    created = await create_key(client, admin, ["products:list"])
+    awaited: list[str] = []
+    original = KeyAuthenticator.verify
+
+    async def verify(self: KeyAuthenticator, key: str) -> KeyRecord:
+        awaited.append(key)
+        return await original(self, key)
+
+    monkeypatch.setattr(KeyAuthenticator, "verify", verify)
+    for _ in range(3):
+        me = await client.get("/api/auth/me", headers=with_key(created["key"]))
+        assert me.status_code == 200 and me.json()["email"] == "admin@example.com", me.text
+    assert len(awaited) == 1  # the first request loaded the row; the others did not await
+    usage = app.auth.keys.usage
+    assert usage.pending == 1  # every request noted the use, the cached ones too
+    record = app.auth.keys.cache.record(created["key"])
+    assert record is not None
+    object.__setattr__(record, "revoked_at", dt.datetime.now(dt.UTC))
+    revoked = await client.get("/api/auth/me", headers=with_key(created["key"]))
+    assert revoked.status_code == 401 and revoked.json()["code"] == "API_KEY_REVOKED"
+    assert len(awaited) == 1

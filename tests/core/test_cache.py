@@ -203,3 +203,25 @@ async def test_invalidate_all_discards_loads_in_flight() -> None:
     gate.set()
     assert await task == "old"
     assert cache.peek("k") is None
+
+
+async def test_get_cached_answers_held_keys_only_and_counts_like_get() -> None:
+    events: list[str] = []
+    cache = make_cache(events)
+    assert cache.get_cached("k") == (False, None)  # would load: the caller must await get()
+    assert events == []
+
+    async def load_value() -> str:
+        return "value"
+
+    async def load_nothing() -> None:
+        return None
+
+    assert await cache.get("k", load_value) == "value"
+    assert await cache.get("gone", load_nothing) is None
+    events.clear()
+    assert cache.get_cached("k") == (True, "value")
+    assert cache.get_cached("gone") == (True, None)  # a negative entry is an answer too
+    assert events == ["hit", "negative_hit"]
+    cache.invalidate("k")
+    assert cache.get_cached("k") == (False, None)

@@ -101,7 +101,9 @@ class TenantMiddleware:
             elif is_admin(scope["path"]) and self.resolver.mode in ("header", "path"):
                 resolution = await self._admin(scope["path"], headers, peer)
             else:
-                resolution = await self.resolver.resolve(scope["path"], headers, peer)
+                resolution = self.resolver.resolve_cached(
+                    scope["path"], headers, peer
+                ) or await self.resolver.resolve(scope["path"], headers, peer)
         except RustokError as exc:
             await _send_problem(send, scope["path"], exc)
             return
@@ -145,18 +147,22 @@ class TenantMiddleware:
         (left for the guard and put in the context here, saving the guard a lookup and a
         second copy of the context); otherwise the guard loads it."""
         assert self.keys is not None
-        record = await self.keys.verify(key)
+        record = self.keys.verify_cached(key) or await self.keys.verify(key)
         state = scope.setdefault("state", {})
         state[API_KEY_STATE] = record
         path = scope["path"]
         header_mode = self.resolver.mode == "header"
         if header_mode and headers.get(TENANT_HEADER, "").strip():
-            resolution = await self.resolver.resolve(path, headers, peer)
+            resolution = self.resolver.resolve_cached(
+                path, headers, peer
+            ) or await self.resolver.resolve(path, headers, peer)
         elif header_mode or is_mcp(path):
-            resolution = await self.resolver.resolve_id(record.tenant_id, path)
+            resolution = self.resolver.resolve_id_cached(
+                record.tenant_id, path
+            ) or await self.resolver.resolve_id(record.tenant_id, path)
         else:
             resolution = await self.resolver.resolve(path, headers, peer)
-        if resolution.tenant.id != record.tenant_id:
+        if resolution.tenant.id.int != record.tenant_id.int:  # ints: UUID.__eq__ is Python
             raise TenantMismatch("this API key belongs to another tenant")
         acting = self.keys.cache.principal(record)
         if acting is not None:

@@ -81,6 +81,19 @@ class LoadingCache(Generic[K, V]):
         value = self._store.get(key, _MISSING)
         return None if value is _MISSING or value is _NEGATIVE else value  # type: ignore[return-value]
 
+    def get_cached(self, key: K) -> tuple[bool, V | None]:
+        """``(True, value)`` for a key held (value None for a negative entry), counted like
+        :meth:`get`; ``(False, None)`` when :meth:`get` would load or wait: no await for a
+        hit, on paths every request takes."""
+        value = self._store.get(key, _MISSING)
+        if value is _MISSING:
+            return False, None
+        if value is _NEGATIVE:
+            self._count("negative_hit")
+            return True, None
+        self._count("hit")
+        return True, value  # type: ignore[return-value]
+
     async def get(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
         """The value for ``key``, loading it at most once across concurrent callers."""
         while True:

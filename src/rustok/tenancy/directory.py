@@ -55,8 +55,20 @@ def _count_request(result: str) -> None:
 TENANT_KEY_PREFIXES = ("id:", "slug:", "host:")
 
 
+# Cache keys of tenant ids, by the id's int (UUID's own hash and str are Python code): a
+# request pays a dict lookup, not formatting. Bounded: cleared when full.
+_ID_KEYS: dict[int, str] = {}
+_ID_KEYS_MAX = 10_000
+
+
 def id_key(tenant_id: uuid.UUID) -> str:
-    return f"id:{tenant_id}"
+    number = tenant_id.int
+    key = _ID_KEYS.get(number)
+    if key is None:
+        if len(_ID_KEYS) >= _ID_KEYS_MAX:
+            _ID_KEYS.clear()
+        key = _ID_KEYS[number] = f"id:{tenant_id}"
+    return key
 
 
 def slug_key(slug: str) -> str:
@@ -98,6 +110,13 @@ class TenantDirectory:
 
     async def by_id(self, tenant_id: uuid.UUID) -> TenantRef | None:
         return await self.cache.get(id_key(tenant_id), lambda: self._load(Tenant.id == tenant_id))
+
+    def cached_by_id(self, tenant_id: uuid.UUID) -> tuple[bool, TenantRef | None]:
+        """:meth:`by_id` when the cache holds the answer (see ``LoadingCache.get_cached``)."""
+        return self.cache.get_cached(id_key(tenant_id))
+
+    def cached_by_slug(self, slug: str) -> tuple[bool, TenantRef | None]:
+        return self.cache.get_cached(slug_key(slug))
 
     async def by_slug(self, slug: str) -> TenantRef | None:
         return await self.cache.get(slug_key(slug), lambda: self._load(Tenant.slug == slug))

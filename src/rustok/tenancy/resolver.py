@@ -53,6 +53,37 @@ class TenantResolver:
         """A tenant chosen by something other than the request's selector (an API key)."""
         return Resolution(_usable(await self.directory.by_id(tenant_id)), path)
 
+    def resolve_cached(
+        self, path: str, headers: Mapping[str, str], peer: str | None
+    ) -> Resolution | None:
+        """:meth:`resolve` without awaiting, when the tenant cache holds the answer (header
+        and disabled modes: a storefront's usual request); None when it must be awaited.
+        Errors as :meth:`resolve`'s."""
+        if self.mode == "header":
+            value = headers.get(TENANT_HEADER, "").strip()
+            found, tenant = (
+                self._cached_by_header(value)
+                if value
+                else self.directory.cached_by_id(DEFAULT_TENANT_ID)
+            )
+        elif self.mode in ("host", "subdomain", "path"):
+            return None
+        else:
+            found, tenant = self.directory.cached_by_id(DEFAULT_TENANT_ID)
+        return Resolution(_usable(tenant), path) if found else None
+
+    def resolve_id_cached(self, tenant_id: uuid.UUID, path: str) -> Resolution | None:
+        """:meth:`resolve_id` when the tenant cache holds the answer; else None."""
+        found, tenant = self.directory.cached_by_id(tenant_id)
+        return Resolution(_usable(tenant), path) if found else None
+
+    def _cached_by_header(self, value: str) -> tuple[bool, TenantRef | None]:
+        if UUID_RE.match(value):
+            return self.directory.cached_by_id(uuid.UUID(value))
+        if _UUID_ANY_CASE.match(value):
+            raise InvalidTenantIdentifier("tenant id must be a canonical lower-case UUID")
+        return self.directory.cached_by_slug(validate_slug(value))
+
     async def resolve_media(self, path: str) -> Resolution:
         """The tenant of a public media URL, by the id that follows ``/media/``; a segment
         that is not a tenant id is simply no tenant (404), like a wrong file URL."""

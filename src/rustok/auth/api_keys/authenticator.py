@@ -66,6 +66,15 @@ class KeyAuthenticator:
             return None
         return record
 
+    def verify_cached(self, key: str) -> KeyRecord | None:
+        """:meth:`verify` without awaiting, for a key this process verified lately (the
+        usual request of an integration): its record, noted as used, or a 401 error; None
+        when the row must be loaded (then await :meth:`verify`)."""
+        record = self.cache.record(key)
+        if record is None:
+            return None
+        return self._live(record)
+
     async def verify(self, key: str) -> KeyRecord:
         """The live key ``key`` stands for, or a 401 error."""
         record = self.cache.record(key)
@@ -73,6 +82,9 @@ class KeyAuthenticator:
             if not well_formed(key):
                 raise InvalidApiKey("not an API key of this platform")
             record = await self._record_loads.run(key, lambda: self._load_record(key))
+        return self._live(record)
+
+    def _live(self, record: KeyRecord) -> KeyRecord:
         if record.revoked_at is not None:
             raise ApiKeyRevoked("this API key was revoked")
         if record.expires_at is not None and record.expires_at <= utcnow():
