@@ -147,3 +147,22 @@ async def _write_poison_event(url: str, data_dir: Path, event_id: uuid.UUID) -> 
             ))  # fmt: skip
     finally:
         await platform.aclose()
+
+
+async def test_pool_housekeeping_is_not_logged_at_info(
+    db_url: str, tmp_path: Path, json_logs: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLAlchemy's pool says "Pool disposed" / "Pool recreating" at info when an engine is
+    disposed (every start does it): noise in an info-level JSON log, not events."""
+    platform = bootstrap(make_settings(db_url, tmp_path))
+    try:
+        async with platform.db.read_session(all_tenants=True) as session:
+            await session.scalar(select(User.id).limit(1))
+        capsys.readouterr()
+        await platform.db.dispose()
+        async with platform.db.read_session(all_tenants=True) as session:
+            await session.scalar(select(User.id).limit(1))
+    finally:
+        await platform.aclose()
+    err = capsys.readouterr().err
+    assert "Pool disposed" not in err and "Pool recreating" not in err, err

@@ -77,7 +77,10 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(numeric)
-    for noisy in ("httpx", "httpcore", "asyncio", "aiosqlite"):
+    # Pools say "Pool disposed" / "Pool recreating" at info on every start (SQLAlchemy names
+    # a pool's logger after its class: ours is db/outages.py's GuardedPool).
+    for noisy in ("httpx", "httpcore", "asyncio", "aiosqlite", "sqlalchemy.pool",
+                  "rustok.core.db.outages.GuardedPool"):  # fmt: skip
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
     logging.getLogger("alembic").setLevel(max(numeric, logging.WARNING))
 
