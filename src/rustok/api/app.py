@@ -27,6 +27,7 @@ from rustok.api.graphql_lazy import LazySchema
 from rustok.api.graphql_route import graphql_route
 from rustok.api.graphql_shortcut import GraphQLShortcut
 from rustok.api.guard_calls import guards_without_copies
+from rustok.api.handlers_on_first_use import register_routes
 from rustok.api.head import HeadAsGet
 from rustok.api.health import HealthController
 from rustok.api.id_paths import UlidPathIds
@@ -257,7 +258,11 @@ class _Litestar(Litestar):
     """Litestar without the pydantic plugins it adds whenever pydantic is installed (the MCP
     SDK and typer bring it): bodies and answers are msgspec structs (a module's handlers
     too, see docs/modules.md), so they only cost start-up: the plugin's import, and its
-    checks of every handler's parameters at registration."""
+    checks of every handler's parameters at registration. Its HTTP routes' handlers are
+    readied for requests on their route's first use (``handlers_on_first_use.py``)."""
+
+    def register(self, value: Any) -> None:  # type: ignore[override]  # as Litestar's
+        register_routes(self, value)
 
     @staticmethod
     def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:

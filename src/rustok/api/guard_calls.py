@@ -47,7 +47,8 @@ def guards_without_copies(app: Litestar) -> None:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
-        for handler, _ in route.route_handler_map.values():
+        # Its handlers, without readying them (handlers_on_first_use.py): the handler map's.
+        for handler in route.route_handlers:
             if hasattr(handler, "__dict__"):
                 handler.__dict__["authorize_connection"] = MethodType(
                     _authorize_connection, handler

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import stamina
 from prometheus_client import Counter, Gauge
 
 from rustok.core.errors import Unavailable
@@ -205,6 +204,10 @@ async def retry(
     policy: RetryPolicy = RetryPolicy(),
 ) -> T:
     """Call ``fn`` with a timeout per attempt; retry ``on`` errors (and timeouts) with jitter."""
+    # Imported by the first retry (stamina brings tenacity): only the NATS transport
+    # retries, and a worker without it would import them at start for nothing (~10 ms).
+    import stamina
+
     async for attempt in stamina.retry_context(
         on=(*on, TimeoutError),
         attempts=policy.attempts,
