@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from rustok.api.admin.cookie_names import TENANT_COOKIE as ADMIN_TENANT_COOKIE
 from rustok.api.cookie_header import parse_cookies
+from rustok.api.key_passes import KeyPasses
 from rustok.api.middleware import TENANT_SCOPE_KEY
 from rustok.api.problems import PROBLEM_MEDIA_TYPE, build_problem, problem_bytes
 from rustok.auth.api_keys.authenticator import KeyAuthenticator
@@ -80,6 +81,7 @@ class TenantMiddleware:
         self.app = app
         self.resolver = resolver
         self.keys = keys
+        self.passes = None if keys is None else KeyPasses(keys, resolver.directory.cache)
         self._path_mode = resolver.mode == "path"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -147,16 +149,24 @@ class TenantMiddleware:
         (left for the guard and put in the context here, saving the guard a lookup and a
         second copy of the context); otherwise the guard loads it."""
         assert self.keys is not None
-        record = self.keys.verify_cached(key) or await self.keys.verify(key)
+        assert self.passes is not None
         state = scope.setdefault("state", {})
-        state[API_KEY_STATE] = record
         path = scope["path"]
         header_mode = self.resolver.mode == "header"
-        if header_mode and headers.get(TENANT_HEADER, "").strip():
+        selected = header_mode and bool(headers.get(TENANT_HEADER, "").strip())
+        by_key = not selected and (header_mode or is_mcp(path))  # the key chooses the tenant
+        if by_key and (known := self.passes.get(key)) is not None:
+            state[API_KEY_STATE] = self.keys.live(known.record)
+            state[PRINCIPAL_KEY] = known.acting
+            return Resolution(known.tenant, path), known.acting
+        seen = self.passes.epochs()
+        record = self.keys.verify_cached(key) or await self.keys.verify(key)
+        state[API_KEY_STATE] = record
+        if selected:
             resolution = self.resolver.resolve_cached(
                 path, headers, peer
             ) or await self.resolver.resolve(path, headers, peer)
-        elif header_mode or is_mcp(path):
+        elif by_key:
             resolution = self.resolver.resolve_id_cached(
                 record.tenant_id, path
             ) or await self.resolver.resolve_id(record.tenant_id, path)
@@ -167,6 +177,8 @@ class TenantMiddleware:
         acting = self.keys.cache.principal(record)
         if acting is not None:
             state[PRINCIPAL_KEY] = acting
+            if by_key:
+                self.passes.put(key, record, resolution.tenant, acting, seen)
         return resolution, acting
 
 

@@ -67,6 +67,9 @@ class LoadingCache(Generic[K, V]):
         self._negative_ttl = negative_ttl
         self._flight: SingleFlight[K, V | None] = SingleFlight()
         self._stale: set[K] = set()  # keys invalidated while their load was in flight
+        # Bumped by every invalidation: what a caller derived from this cache before is not
+        # trusted after it.
+        self.epoch = 0
 
     def _count(self, result: str) -> None:
         if self._observer.on_request is not None:
@@ -136,6 +139,7 @@ class LoadingCache(Generic[K, V]):
         return value
 
     def invalidate(self, *keys: K) -> None:
+        self.epoch += 1
         for key in keys:
             self._store.remove(key)
             if self._flight.pending(key) is not None:
@@ -143,6 +147,7 @@ class LoadingCache(Generic[K, V]):
         self._report_size()
 
     def invalidate_all(self) -> None:
+        self.epoch += 1
         self._stale.update(self._flight.keys())
         self._store.clear()
         self._report_size()

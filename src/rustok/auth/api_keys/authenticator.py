@@ -73,7 +73,7 @@ class KeyAuthenticator:
         record = self.cache.record(key)
         if record is None:
             return None
-        return self._live(record)
+        return self.live(record)
 
     async def verify(self, key: str) -> KeyRecord:
         """The live key ``key`` stands for, or a 401 error."""
@@ -82,9 +82,10 @@ class KeyAuthenticator:
             if not well_formed(key):
                 raise InvalidApiKey("not an API key of this platform")
             record = await self._record_loads.run(key, lambda: self._load_record(key))
-        return self._live(record)
+        return self.live(record)
 
-    def _live(self, record: KeyRecord) -> KeyRecord:
+    def live(self, record: KeyRecord) -> KeyRecord:
+        """``record`` if not revoked or expired (else a 401 error), its use noted."""
         if record.revoked_at is not None:
             raise ApiKeyRevoked("this API key was revoked")
         if record.expires_at is not None and record.expires_at <= utcnow():

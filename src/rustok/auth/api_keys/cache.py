@@ -61,6 +61,9 @@ class KeyCache:
         # Bumped when everything is dropped: a principal held by a record from before (one a
         # caller kept, e.g. an MCP stdio session) is not trusted after it.
         self._generation = 0
+        # Bumped by every change: what a caller derived from this cache before is not trusted
+        # after it (api/key_passes.py).
+        self.epoch = 0
 
     @staticmethod
     def clock() -> float:
@@ -103,8 +106,17 @@ class KeyCache:
     def put_principal(self, record: KeyRecord, principal: Principal, loaded_at: float) -> None:
         record.acting[:] = [(principal, loaded_at, self._generation)]
 
+    def valid_until(self, key: str, record: KeyRecord) -> float:
+        """Until when (``clock``) both ``key``'s record and its principal are trusted, if
+        nothing changes: the older load plus the TTL; 0 when either is not held."""
+        cached = self._records.get(key)
+        if cached is None or cached[0] is not record or not record.acting:
+            return 0.0
+        return min(cached[1], record.acting[0][1]) + self.ttl
+
     def drop(self, keys: Sequence[str]) -> None:
         """Invalidation handler (the principal cache's keys)."""
+        self.epoch += 1
         if ALL_KEYS in keys or ALL_PRINCIPALS in keys:
             self._records.clear()
             self._generation += 1
