@@ -13,6 +13,7 @@ from rustok.core.context import current_context
 from rustok.core.db.engines import make_engine
 from rustok.core.db.outages import OutageMonitor
 from rustok.core.db.tenant_scope import ALL_TENANTS, TENANT_KEY, ScopedSession, TenantMarker
+from rustok.core.db.writer_lock import ProcessWriterLock, writer_lock_path
 
 
 class Database:
@@ -50,8 +51,11 @@ class Database:
         self._write_factory = async_sessionmaker(
             self.write_engine, expire_on_commit=False, sync_session_class=ScopedSession
         )
-        # One writer at a time per process on SQLite (see the docstring of engines.py).
+        # One writer at a time per process on SQLite (see the docstring of engines.py), and
+        # across the processes of the host (writer_lock.py).
         self._write_lock: asyncio.Lock | None = None
+        lock_path = writer_lock_path(url) if self.is_sqlite else None
+        self._process_lock = ProcessWriterLock(lock_path) if lock_path else None
 
     @property
     def dialect(self) -> str:
@@ -82,7 +86,14 @@ class Database:
         if self._write_lock is None:
             self._write_lock = asyncio.Lock()
         async with self._write_lock:
-            yield
+            if self._process_lock is None:
+                yield
+                return
+            await self._process_lock.acquire()
+            try:
+                yield
+            finally:
+                self._process_lock.release()
 
     async def refresh_statistics(self) -> None:
         """Let SQLite's planner know the tables' sizes (``ANALYZE``, sampled).
@@ -108,3 +119,5 @@ class Database:
     async def dispose(self) -> None:
         for engine in self.engines:
             await engine.dispose()
+        if self._process_lock is not None:
+            self._process_lock.close()
