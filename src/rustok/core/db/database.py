@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -13,7 +12,7 @@ from rustok.core.context import current_context
 from rustok.core.db.engines import make_engine
 from rustok.core.db.outages import OutageMonitor
 from rustok.core.db.tenant_scope import ALL_TENANTS, TENANT_KEY, ScopedSession, TenantMarker
-from rustok.core.db.writer_lock import ProcessWriterLock, writer_lock_path
+from rustok.core.db.writer_lock import ProcessWriterLock, WriterQueue, writer_lock_path
 
 
 class Database:
@@ -53,9 +52,8 @@ class Database:
         )
         # One writer at a time per process on SQLite (see the docstring of engines.py), and
         # across the processes of the host (writer_lock.py).
-        self._write_lock: asyncio.Lock | None = None
         lock_path = writer_lock_path(url) if self.is_sqlite else None
-        self._process_lock = ProcessWriterLock(lock_path) if lock_path else None
+        self._writers = WriterQueue(ProcessWriterLock(lock_path) if lock_path else None)
 
     @property
     def dialect(self) -> str:
@@ -83,17 +81,8 @@ class Database:
         if not self.is_sqlite:
             yield
             return
-        if self._write_lock is None:
-            self._write_lock = asyncio.Lock()
-        async with self._write_lock:
-            if self._process_lock is None:
-                yield
-                return
-            await self._process_lock.acquire()
-            try:
-                yield
-            finally:
-                self._process_lock.release()
+        async with self._writers.turn():
+            yield
 
     async def refresh_statistics(self) -> None:
         """Let SQLite's planner know the tables' sizes (``ANALYZE``, sampled).
@@ -119,5 +108,4 @@ class Database:
     async def dispose(self) -> None:
         for engine in self.engines:
             await engine.dispose()
-        if self._process_lock is not None:
-            self._process_lock.close()
+        self._writers.close()
