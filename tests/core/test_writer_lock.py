@@ -190,13 +190,13 @@ def _child_env() -> dict[str, str]:
 
 async def test_a_killed_holder_frees_the_lock(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/shared.db"
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, url], env=_child_env(),
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _HOLDER, url, env=_child_env(), stdout=subprocess.PIPE
+    )
     db = Database(url)
     try:
         assert holder.stdout is not None
-        line = await asyncio.to_thread(holder.stdout.readline)
-        assert line == "held\n"
+        assert await asyncio.wait_for(holder.stdout.readline(), 60) == b"held\n"
         entered = asyncio.Event()
 
         async def write() -> None:
@@ -207,12 +207,13 @@ async def test_a_killed_holder_frees_the_lock(tmp_path: Path) -> None:
         await asyncio.sleep(0.3)
         assert not entered.is_set()
         holder.kill()
-        await asyncio.to_thread(holder.wait)
+        await holder.wait()
         await asyncio.wait_for(writer, 10)
         assert entered.is_set()
     finally:
-        holder.kill()
-        holder.wait()
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
         await db.dispose()
 
 
@@ -263,8 +264,13 @@ def test_two_processes_writing_at_once_take_turns_and_lose_nothing(tmp_path: Pat
     url = f"sqlite+aiosqlite:///{database}"
     inside = str(tmp_path / "inside")
     children = [
-        subprocess.Popen([sys.executable, "-c", _WRITER, url, name, inside], env=_child_env(),
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, url, name, inside],
+            env=_child_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for name in ("a", "b")
     ]
     try:
