@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rustok.core.db import Database
 from rustok.core.db.writer_lock import MAX_TURNS, writer_lock_path
 
@@ -188,6 +190,7 @@ def _child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
 
 
+@pytest.mark.slow
 async def test_a_killed_holder_frees_the_lock(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/shared.db"
     holder = await asyncio.create_subprocess_exec(
@@ -256,6 +259,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_take_turns_and_lose_nothing(tmp_path: Path) -> None:
     database = tmp_path / "shared.db"
     with sqlite3.connect(database) as conn:
