@@ -29,7 +29,7 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind
 from prometheus_client import Counter
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Row, and_, delete, or_, select, update
 
 from rustok.core.db import Database, utcnow
 from rustok.core.ids import new_id
@@ -39,11 +39,16 @@ from rustok.core.tasks import STOP_GRACE_SECONDS, finish_or_cancel
 from rustok.core.tracing import span as tracing_span
 from rustok.mail.mailer import Mail, Mailer, MailRejected
 from rustok.mail.models import SETTLED, UNSETTLED, MailMessage
-from rustok.mail.overrides import tenant_overrides
+from rustok.mail.overrides import Overrides, overrides_of
 from rustok.mail.sealing import SealError, SecretSealer
 from rustok.mail.templates import MailTemplates, TemplateError
 
 MAILS: Any = MailMessage.__table__
+# What sending a claimed mail reads of its row: returned by the claim itself.
+CLAIMED = (
+    MAILS.c.id, MAILS.c.tenant_id, MAILS.c.recipient, MAILS.c.template, MAILS.c.locale,
+    MAILS.c.data, MAILS.c.secret, MAILS.c.expires_at, MAILS.c.attempts,
+)  # fmt: skip
 MAIL_OUTCOMES = Counter(
     "rustok_mail_messages_total",
     "Mail sending outcomes (sent, retried, failed, dropped, postponed).",
@@ -149,14 +154,20 @@ class MailSender:
         if room <= 0:
             return 0
         claimed = await self._claim(room)
-        for mail_id in claimed:
-            self._in_hand.add(mail_id)
-            task = asyncio.create_task(self._deliver_claimed(mail_id), name=f"mail:{mail_id}")
+        if not claimed:
+            return 0
+        # The tenants' own template versions for all of them, read once per claim.
+        overrides = await overrides_of(self._db, {(r.tenant_id, r.template) for r in claimed})
+        for row in claimed:
+            self._in_hand.add(row.id)
+            versions = overrides[(row.tenant_id, row.template)]
+            task = asyncio.create_task(self._deliver_claimed(row, versions), name=f"mail:{row.id}")
             self._sends.add(task)
             task.add_done_callback(self._sends.discard)
         return len(claimed)
 
-    async def _claim(self, limit: int) -> list[uuid.UUID]:
+    async def _claim(self, limit: int) -> list[Row[Any]]:
+        """Claim up to ``limit`` due mails; return what sending them needs of their rows."""
         now = utcnow()
         due = and_(
             MAILS.c.status.in_(UNSETTLED),
@@ -175,9 +186,9 @@ class MailSender:
                 update(MAILS)
                 .where(MAILS.c.id.in_(candidates.scalar_subquery()), due)
                 .values(claimed_by=self.token, claimed_at=now)
-                .returning(MAILS.c.id)
+                .returning(*CLAIMED)
             )
-            return list(rows.scalars())
+            return list(rows)
 
     async def purge(self, now: dt.datetime | None = None) -> int:
         """Delete the mails settled more than ``KEEP_SETTLED`` ago; return how many."""
@@ -188,25 +199,22 @@ class MailSender:
             )
         return int(result.rowcount or 0)
 
-    async def _deliver_claimed(self, mail_id: uuid.UUID) -> None:
+    async def _deliver_claimed(self, row: Row[Any], overrides: Overrides) -> None:
         try:
-            await self.deliver(mail_id)
+            await self.deliver(row, overrides)
         except Exception as exc:  # noqa: BLE001 - left claimed: retaken after the lease
-            _log.error("mail delivery not recorded", mail_id=str(mail_id), error=repr(exc))
+            _log.error("mail delivery not recorded", mail_id=str(row.id), error=repr(exc))
         finally:
-            self._in_hand.discard(mail_id)
+            self._in_hand.discard(row.id)
             self.wake()  # room again: look for more
 
-    async def deliver(self, mail_id: uuid.UUID) -> str:
-        """Send one mail this sender claimed; return the outcome it recorded."""
-        async with self._db.read_session(all_tenants=True) as session:
-            row = await session.get(MailMessage, mail_id)
-        if row is None or row.claimed_by != self.token or row.status not in UNSETTLED:
-            return "skipped"
+    async def deliver(self, row: Row[Any], overrides: Overrides) -> str:
+        """Send one mail this sender just claimed (``row``: its columns as claimed, under the
+        claim), rendered with the tenant's ``overrides``; return the outcome it recorded."""
         if row.expires_at is not None and row.expires_at <= utcnow():
             return await self._settle(row, "dropped", "its token expired before it was sent")
         try:
-            mail = await self._render(row)
+            mail = self._render(row, overrides)
         except (SealError, TemplateError) as exc:
             return await self._settle(row, "failed", str(exc), attempted=False)
         try:
@@ -223,12 +231,11 @@ class MailSender:
             return await self._settle(row, "failed", f"{type(exc).__name__}: {exc}")
         return await self._settle(row, "sent", None)
 
-    async def _render(self, row: MailMessage) -> Mail:
+    def _render(self, row: Row[Any], overrides: Overrides) -> Mail:
         values = dict(row.data)
         values.setdefault("shop_name", values.get("tenant_name", ""))  # rows queued earlier
         if row.secret is not None:
             values["token"] = self._sealer.open(row.secret, row.id)
-        overrides = await tenant_overrides(self._db, row.tenant_id, row.template)
         rendered = self._templates.render(row.template, row.locale, values, overrides)
         return Mail(
             to=row.recipient, subject=rendered.subject, text=rendered.text, html=rendered.html,
@@ -244,7 +251,7 @@ class MailSender:
             )
 
     async def _settle(
-        self, row: MailMessage, status: str, error: str | None, *, attempted: bool = True
+        self, row: Row[Any], status: str, error: str | None, *, attempted: bool = True
     ) -> str:
         values: dict[str, Any] = {"status": status, "secret": None}
         if attempted and status != "dropped":
@@ -259,7 +266,7 @@ class MailSender:
             _log.warning("mail not sent", mail_id=str(row.id), status=status, error=error)
         return status
 
-    async def _retry(self, row: MailMessage, error: str) -> str:
+    async def _retry(self, row: Row[Any], error: str) -> str:
         attempts = row.attempts + 1
         if attempts >= self.config.max_attempts:
             return await self._settle(row, "failed", f"after {attempts} attempts: {error}")
@@ -273,7 +280,7 @@ class MailSender:
                      in_seconds=delay, error=error)  # fmt: skip
         return "retrying"
 
-    async def _postpone(self, row: MailMessage) -> str:
+    async def _postpone(self, row: Row[Any]) -> str:
         # The breaker is open: no attempt was made, so none is spent.
         wait = max(self.breaker.retry_after(), 1.0)
         await self._record(row.id, next_attempt_at=utcnow() + dt.timedelta(seconds=wait))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -13,6 +12,7 @@ from rustok.core.context import current_context
 from rustok.core.db.engines import make_engine
 from rustok.core.db.outages import OutageMonitor
 from rustok.core.db.tenant_scope import ALL_TENANTS, TENANT_KEY, ScopedSession, TenantMarker
+from rustok.core.db.writer_lock import ProcessWriterLock, WriterQueue, writer_lock_path
 
 
 class Database:
@@ -50,8 +50,10 @@ class Database:
         self._write_factory = async_sessionmaker(
             self.write_engine, expire_on_commit=False, sync_session_class=ScopedSession
         )
-        # One writer at a time per process on SQLite (see the docstring of engines.py).
-        self._write_lock: asyncio.Lock | None = None
+        # One writer at a time per process on SQLite (see the docstring of engines.py), and
+        # across the processes of the host (writer_lock.py).
+        lock_path = writer_lock_path(url) if self.is_sqlite else None
+        self._writers = WriterQueue(ProcessWriterLock(lock_path) if lock_path else None)
 
     @property
     def dialect(self) -> str:
@@ -79,9 +81,7 @@ class Database:
         if not self.is_sqlite:
             yield
             return
-        if self._write_lock is None:
-            self._write_lock = asyncio.Lock()
-        async with self._write_lock:
+        async with self._writers.turn():
             yield
 
     async def refresh_statistics(self) -> None:
@@ -108,3 +108,4 @@ class Database:
     async def dispose(self) -> None:
         for engine in self.engines:
             await engine.dispose()
+        self._writers.close()
