@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from rustok.core.checks import CheckResult, ReadinessCheck
 from rustok.core.consumer import ConsumerSpec, consumer
-from rustok.core.db import Database
 from rustok.core.events import Envelope
 from rustok.core.platform import Platform
 from rustok.core.resilience import BreakerConfig, CircuitBreaker, CircuitState
@@ -91,20 +90,11 @@ class MailRuntime:
 
 
 def mail_consumer(sender: MailSender) -> ConsumerSpec:
-    """``mail``: a queued mail wakes this process's sender, which claims and sends it.
+    """``mail``: a queued mail wakes this process's sender, which claims and sends it."""
 
-    Waking needs no transaction: the consumer's filter wakes the sender and answers that the
-    handler has nothing to do, so no inbox row is written for it (a write transaction per
-    batch of queued mails before; the sender finds due mails in ``mail_messages`` itself,
-    when woken and every second). Behind a broker the event is recorded as any other."""
-
-    async def wake(db: Database, envelope: Envelope, received: float) -> bool:
-        sender.wake()
-        return False
-
-    @consumer("mail", on=[MailQueued], wants=wake)
+    @consumer("mail", on=[MailQueued])
     async def wake_sender(payload: MailQueued, envelope: Envelope, uow: UnitOfWork) -> None:
-        sender.wake()  # only when the filter failed
+        sender.wake()
 
     return wake_sender
 
