@@ -72,7 +72,10 @@ _OVERRIDES_OF = select(
     OVERRIDES.c.tenant_id, OVERRIDES.c.template, OVERRIDES.c.locale,
     OVERRIDES.c.subject, OVERRIDES.c.text, OVERRIDES.c.html,
 ).where(
-    OVERRIDES.c.tenant_id.in_(bindparam("tenants", expanding=True)),
+    # Typed here: tenant_id takes its type from tenants.id, whose table may be imported after
+    # this module (a worker's import order), and the bind would keep no type: raw UUIDs then
+    # reach sqlite3, which refuses them. Every id column has this type.
+    OVERRIDES.c.tenant_id.in_(bindparam("tenants", expanding=True, type_=OVERRIDES.c.id.type)),
     OVERRIDES.c.template.in_(bindparam("templates", expanding=True)),
 )  # fmt: skip
 Overrides = dict[str, TemplateSource]  # by locale

@@ -29,7 +29,10 @@ ORDER_SEQUENCE = "order"
 
 
 # Both statements are built once and run with parameters (the session adds the tenant's
-# criteria as well).
+# criteria as well). The tenant's bind is typed here: tenant_id takes its type from
+# tenants.id, whose table a process may import after this module, and an untyped bind would
+# hand sqlite3 a raw UUID.
+_TENANT_ID = bindparam("counter_tenant_id", type_=Order.__table__.c.id.type)
 _INCREMENT = (
     update(Sequence)
     .where(Sequence.name == bindparam("counter_name"))
@@ -40,7 +43,7 @@ _INCREMENT = (
 _COUNTER = (
     update(Sequence)
     .where(
-        Sequence.tenant_id == bindparam("counter_tenant_id"),
+        Sequence.tenant_id == _TENANT_ID,
         Sequence.name == bindparam("counter_name"),
     )
     .values(last_value=Sequence.last_value + 1)
@@ -52,7 +55,7 @@ _ASSIGN = (
     # Always true (a provisional number is negative): joins the two, for the FROM linter.
     .where(
         Order.id == bindparam("numbered_order_id"),
-        Order.tenant_id == bindparam("counter_tenant_id"),
+        Order.tenant_id == _TENANT_ID,
     )
     .where(Order.display_number < _COUNTER.c.last_value)
     # updated_at stays the creation time (its onupdate default is not applied here).
