@@ -139,7 +139,7 @@ async def test_checkout_holds_the_order_counter_for_the_outbox_insert_only(
     """Every checkout of a tenant queues on its order counter: after locking it, a checkout
     sends only its outbox rows before it commits (under load 16 clients timed out on this
     lock when the order and its lines were still to be inserted), and nothing of the cart
-    runs while the stock rows are locked."""
+    runs while the stock rows are locked: they are locked after the order's rows are in."""
     admin = await signed_in(client, app, "admin")
     variants = (await create_product(client, admin, variants=2, stock=20))["variants"]
     for attempt in range(2):  # the first creates the counter
@@ -156,3 +156,11 @@ async def test_checkout_holds_the_order_counter_for_the_outbox_insert_only(
         assert after == ["INSERT INTO sys_events", "NOTIFY rustok_outbox"], after
         stock = tables.index("commerce_inventory_levels")
         assert "commerce_carts" not in tables[stock:], tables
+        if attempt == 0:
+            continue  # the first order also creates the counter
+        # The stock rows are locked late: then only the reservations, the number, the outbox.
+        held = [" ".join(s.split("(")[0].split()) for s in counter.statements[stock:]]
+        assert held == [
+            "WITH wanted AS", "INSERT INTO commerce_reservations", "WITH next_number AS",
+            "INSERT INTO sys_events", "NOTIFY rustok_outbox",
+        ], held  # fmt: skip

@@ -7,20 +7,24 @@ Steps, each inside the one transaction (STYLE section D):
 2. a known ``Idempotency-Key`` of this cart returns the order it made (another body: 422);
    keys are scoped to their cart, so one cart's requests, queued on its lock, never race;
 3. validate the cart and price it: lines, discount, region tax, flat-rate shipping;
-4. reserve stock (inventory/stock.py: level rows locked in id order, one conditional
-   UPDATE; short variants → 409 ``INSUFFICIENT_INVENTORY`` naming them);
-5. count the discount use (conditional UPDATE: exact under concurrency);
-6. authorise the payment through its provider (a decline → 402, nothing kept);
-7. hand the cart's snapshot to orders/placement.py, which creates the order through its
-   state machine (``PendingOrder.place``);
-8. insert the reservations, payment and idempotency record (the cart was completed before
-   step 4, so that no statement of its own runs while stock rows are locked); give the
-   order its display number (the last lock, see orders/numbering.py); raise
-   ``order.placed``, ``payment.authorized``, ``cart.completed``, ``checkout.completed``
-   (after the ``inventory.*`` events of step 4); commit.
+4. complete the cart and plan the stock on the levels as read, locking none of them
+   (inventory/stock.py: short variants → 409 ``INSUFFICIENT_INVENTORY`` naming them);
+5. authorise the payment through its provider (a decline → 402, nothing kept): no stock
+   row is locked during the provider's call;
+6. hand the cart's snapshot to orders/placement.py, which creates the order through its
+   state machine (``PendingOrder.place``); insert it, its lines, payment and idempotency
+   record;
+7. take the locks, late and briefly: the stock levels (one statement: locked in level-id
+   order, the planned units added all or nothing; if a concurrent order took them since
+   step 4, the order is planned again on the locked rows and a shortage is a 409), then the
+   reservations are inserted; the discount's use (conditional UPDATE: exact under
+   concurrency); the order's display number (the last lock, see orders/numbering.py);
+8. raise ``order.placed``, ``payment.authorized``, ``cart.completed``,
+   ``checkout.completed`` (after the ``inventory.*`` events of step 7); commit.
 
-Any failure rolls everything back, events included. The number of SQL statements does not
-depend on the number of lines. The locks follow commerce/locks.py.
+Any failure rolls everything back, events included; one after step 5 also voids the
+authorisation at the provider. The number of SQL statements does not depend on the number
+of lines. The locks follow commerce/locks.py.
 """
 
 from __future__ import annotations
@@ -35,8 +39,9 @@ import msgspec
 from sqlalchemy import and_, bindparam, delete, select
 
 from rustok.core.db import utcnow
-from rustok.core.errors import NotFound, ValidationFailed
+from rustok.core.errors import NotFound, RustokError, ValidationFailed
 from rustok.core.ids import new_id
+from rustok.core.logging import get_logger
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.carts.lines import PricedCart, load_lines, price_cart
@@ -47,7 +52,12 @@ from rustok.modules.commerce.checkout.schemas import CheckoutRequest
 from rustok.modules.commerce.discounts.service import claim_usage
 from rustok.modules.commerce.errors import CartNotOpen, IdempotencyKeyReused
 from rustok.modules.commerce.events import CartCompleted, CheckoutCompleted
-from rustok.modules.commerce.inventory.stock import StockRequest, reserve
+from rustok.modules.commerce.inventory.stock import (
+    ReservationPlan,
+    StockRequest,
+    hold,
+    plan_reservations,
+)
 from rustok.modules.commerce.metrics import ORDERS_PLACED
 from rustok.modules.commerce.notifications import customer_locale
 from rustok.modules.commerce.orders.lookup import lookup_token
@@ -65,11 +75,17 @@ from rustok.modules.commerce.payments.models import Payment
 from rustok.modules.commerce.payments.providers import PaymentProviders, payment_providers
 from rustok.modules.commerce.payments.service import authorize_payment, authorized_event
 
+_log = get_logger("rustok.commerce.checkout")
+
 
 @dataclass(frozen=True, slots=True)
-class PlacedOrder:
-    placement: Placement
+class AuthorizedCheckout:
+    """A checkout whose stock is planned and payment authorised, its order not yet added."""
+
+    snapshot: CartSnapshot
+    plan: ReservationPlan
     payment: Payment
+    at: dt.datetime
 
 
 def request_fingerprint(cart_id: uuid.UUID, data: CheckoutRequest) -> str:
@@ -109,27 +125,29 @@ class CheckoutService:
                 country_code=data.shipping_address.country_code,
                 shipping_method_id=data.shipping_method or cart.shipping_method_id,
             )  # fmt: skip
-            placed = await self._place(uow, cart, priced, data, access, locale)
-            order = placed.placement.order
+            authorized = await self._authorize(uow, cart, priced, data, access, locale)
+            new_record = None
             if idempotency_key is not None:
-                uow.session.add(
-                    IdempotencyRecord(
-                        key=idempotency_key,
-                        cart_id=cart.id,
-                        request_hash=fingerprint,
-                        order_id=order.id,
-                    )
+                new_record = IdempotencyRecord(
+                    key=idempotency_key,
+                    cart_id=cart.id,
+                    request_hash=fingerprint,
+                    order_id=authorized.snapshot.order_id,
                 )
-            await uow.session.flush()
-            placement = await announce(uow, placed.placement)
-            uow.publish(authorized_event(placed.payment))
+            try:
+                placement = await _record(uow, authorized, new_record, priced)
+            except Exception:
+                await self._void(authorized.payment)  # nothing kept: nor the authorisation
+                raise
+            order, payment = placement.order, authorized.payment
+            uow.publish(authorized_event(payment))
             uow.publish(CartCompleted(cart_id=cart.id, order_id=order.id))
             uow.publish(
                 CheckoutCompleted(
                     cart_id=cart.id, order_id=order.id, idempotency_key=_short(idempotency_key)
                 )
             )
-            result = to_order_read(order, placement.lines, [placement.history], placed.payment)
+            result = to_order_read(order, placement.lines, [placement.history], payment)
             token = lookup_token(cart.token, order.id)
             result = msgspec.structs.replace(result, lookup_token=token)
             await uow.commit()
@@ -169,7 +187,7 @@ class CheckoutService:
         (read,) = await order_reads(uow.session, [order])
         return msgspec.structs.replace(read, lookup_token=lookup_token(cart.token, order.id))
 
-    async def _place(
+    async def _authorize(
         self,
         uow: UnitOfWork,
         cart: Cart,
@@ -177,14 +195,16 @@ class CheckoutService:
         data: CheckoutRequest,
         access: CartAccess,
         locale: str,
-    ) -> PlacedOrder:
+    ) -> AuthorizedCheckout:
+        """Complete the cart, plan the stock (a shortage is refused here) and authorise the
+        payment: no stock row is locked yet, so none is held during the provider's call."""
         now = utcnow()
         snapshot = _snapshot(priced, data, access, locale, order_id=new_id())
         # Completed first: its UPDATE runs before the stock rows are locked (autoflush).
         cart.status, cart.completed_at, cart.order_id = "completed", now, snapshot.order_id
         cart.email = data.email
-        reservations = await reserve(
-            uow,
+        plan = await plan_reservations(
+            uow.session,
             snapshot.order_id,
             [
                 StockRequest(
@@ -196,16 +216,40 @@ class CheckoutService:
                 for line in priced.lines
             ],
         )
-        if priced.discount is not None:
-            await claim_usage(uow.session, priced.discount.id)
         payment = await authorize_payment(
             self._payments, order_id=snapshot.order_id, provider=data.payment_provider,
             amount=snapshot.totals.total, currency=cart.currency_code, token=data.payment_token,
         )  # fmt: skip
-        reserved = {r.variant_id for r in reservations}
-        placement = await place(uow, snapshot, payment, reserved=reserved, at=now)
-        uow.session.add_all([*reservations, payment])
-        return PlacedOrder(placement, payment)
+        return AuthorizedCheckout(snapshot, plan, payment, now)
+
+    async def _void(self, payment: Payment) -> None:
+        """Release an authorisation whose order was not placed (the stock or the discount
+        was taken by a concurrent checkout since it was read). A provider that fails here
+        keeps it until it lapses: the checkout's own error is the one reported."""
+        reference = payment.provider_reference or str(payment.id)
+        try:
+            await self._payments.call(payment.provider, lambda p: p.void(reference))
+        except (RustokError, TimeoutError, OSError):
+            _log.warning("authorisation not voided", payment_id=str(payment.id))
+
+
+async def _record(
+    uow: UnitOfWork,
+    authorized: AuthorizedCheckout,
+    record: IdempotencyRecord | None,
+    priced: PricedCart,
+) -> Placement:
+    """Insert the order with its rows, then take the locks, late and in LOCK_ORDER: the
+    stock levels (one statement), the discount's use count, the order number."""
+    snapshot, plan, payment = authorized.snapshot, authorized.plan, authorized.payment
+    placement = await place(uow, snapshot, payment, reserved=plan.variants, at=authorized.at)
+    uow.session.add_all([payment] if record is None else [payment, record])
+    await uow.session.flush()
+    uow.session.add_all(await hold(uow, plan))
+    await uow.session.flush()
+    if priced.discount is not None:
+        await claim_usage(uow.session, priced.discount.id)
+    return await announce(uow, placement)
 
 
 # Built once, run with parameters (the session adds the tenant's criteria to each).

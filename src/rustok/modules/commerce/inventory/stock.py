@@ -20,7 +20,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import bindparam, case, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Update,
+    Uuid,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -168,20 +181,76 @@ async def _apply(uow: UnitOfWork, changes: Sequence[LevelChange], *, guard: bool
 
 
 # Built once (the session adds the tenant's criteria when it runs).
-_LOCKED_LEVELS = (
+_LEVELS = (
     select(InventoryLevel, StockLocation.is_default)
     .join(StockLocation, StockLocation.id == InventoryLevel.location_id)
     .where(InventoryLevel.variant_id.in_(bindparam("variant_ids", expanding=True)))
     .order_by(InventoryLevel.id)
-    .with_for_update(of=InventoryLevel)
+)
+# FOR NO KEY UPDATE: the lock an UPDATE of these (non-key) columns takes; it lets the
+# reservations that reference a level be inserted while another checkout holds the level.
+_LOCKED_LEVELS = _LEVELS.with_for_update(of=InventoryLevel, key_share=True).execution_options(
+    populate_existing=True
 )
 
 
-async def _locked_levels(
-    session: AsyncSession, variant_ids: Sequence[uuid.UUID]
-) -> list[tuple[InventoryLevel, bool]]:
-    rows = await session.execute(_LOCKED_LEVELS, {"variant_ids": list(variant_ids)})
-    return list(rows.tuples())
+def _hold_statement() -> Update:
+    """PostgreSQL: lock the levels of an order's variants in level-id order, then add the
+    planned units to ``reserved``, all or nothing: no level is updated if a planned level is
+    gone or a ``deny`` one has fewer units available (on its locked, current row) than
+    planned. Returns the updated rows."""
+    planned = func.unnest(
+        bindparam("level_ids", type_=postgresql.ARRAY(InventoryLevel.id.type)),
+        bindparam("deltas", type_=postgresql.ARRAY(BigInteger())),
+        bindparam("guarded", type_=postgresql.ARRAY(Boolean())),
+    ).table_valued(
+        column("id", Uuid()), column("delta", BigInteger()), column("guarded", Boolean())
+    )
+    wanted = select(planned.render_derived()).cte("wanted")
+    locked = (
+        select(InventoryLevel.id, InventoryLevel.stocked, InventoryLevel.reserved)
+        .where(InventoryLevel.variant_id.in_(bindparam("variant_ids", expanding=True)))
+        .order_by(InventoryLevel.id)
+        .with_for_update(of=InventoryLevel, key_share=True)
+        .cte("locked")
+    )
+    # A planned level gone (deleted since the plan) or short: nothing is updated.
+    short = (
+        select(wanted.c.id)
+        .outerjoin(locked, locked.c.id == wanted.c.id)
+        .where(
+            or_(
+                locked.c.id.is_(None),
+                and_(wanted.c.guarded, locked.c.stocked - locked.c.reserved < wanted.c.delta),
+            )
+        )
+        .exists()
+    )
+    return (
+        update(InventoryLevel)
+        .where(InventoryLevel.id == wanted.c.id, ~short)
+        .values(reserved=InventoryLevel.reserved + wanted.c.delta, updated_at=bindparam("now"))
+        .returning(InventoryLevel.id, InventoryLevel.stocked, InventoryLevel.reserved)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_HOLD = _hold_statement()
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationPlan:
+    """Where an order's units come from, planned on the levels as read before any lock:
+    :func:`hold` applies it under the row locks (or plans again if the stock moved)."""
+
+    order_id: uuid.UUID
+    requests: tuple[StockRequest, ...]
+    changes: tuple[LevelChange, ...]
+    reservations: tuple[Reservation, ...]
+
+    @property
+    def variants(self) -> set[uuid.UUID]:
+        return {r.variant_id for r in self.reservations}
 
 
 def _allocate(
@@ -204,13 +273,13 @@ def _allocate(
     return takes, remaining
 
 
-async def reserve(
-    uow: UnitOfWork, order_id: uuid.UUID, requests: Sequence[StockRequest]
-) -> list[Reservation]:
-    """Hold stock for an order, all or nothing; :class:`InsufficientInventory` names every
-    variant that falls short. The returned reservations are for the caller to add once the
-    order row exists (they reference it)."""
-    rows = await _locked_levels(uow.session, [r.variant_id for r in requests])
+def _plan(
+    order_id: uuid.UUID,
+    requests: Sequence[StockRequest],
+    rows: Sequence[tuple[InventoryLevel, bool]],
+) -> ReservationPlan:
+    """Allocate ``requests`` on the level ``rows``; :class:`InsufficientInventory` names
+    every variant that falls short."""
     by_variant: dict[uuid.UUID, list[tuple[InventoryLevel, bool]]] = defaultdict(list)
     for level, is_default in rows:
         by_variant[level.variant_id].append((level, is_default))
@@ -240,24 +309,81 @@ async def reserve(
             )
     if shortages:
         raise InsufficientInventory(shortages)
-    before = {c.level.id: _available(c.level) for c in changes}
-    # Only deny variants are guarded: a continue variant may go below zero on purpose.
-    policy = {r.variant_id: r.policy for r in requests}
-    guarded = [c for c in changes if policy[c.level.variant_id] == "deny"]
-    await _apply(uow, guarded, guard=True)
-    await _apply(uow, [c for c in changes if policy[c.level.variant_id] != "deny"], guard=False)
-    for change, reservation in zip(changes, reservations, strict=True):
+    return ReservationPlan(order_id, tuple(requests), tuple(changes), tuple(reservations))
+
+
+async def plan_reservations(
+    session: AsyncSession, order_id: uuid.UUID, requests: Sequence[StockRequest]
+) -> ReservationPlan:
+    """Plan an order's reservations on the levels as they are now, locking nothing: a
+    shortage is refused here, before the payment is authorised."""
+    rows = await session.execute(_LEVELS, {"variant_ids": [r.variant_id for r in requests]})
+    return _plan(order_id, requests, list(rows.tuples()))
+
+
+async def _held_on_postgresql(
+    session: AsyncSession, plan: ReservationPlan, policy: dict[uuid.UUID, str]
+) -> bool:
+    """Apply ``plan`` in one statement (:data:`_HOLD`); False if a level had moved so that
+    it no longer fits (nothing is updated then, and every level of the variants is locked)."""
+    changes = plan.changes
+    result = await session.execute(
+        _HOLD,
+        {
+            "level_ids": [c.level.id for c in changes],
+            "deltas": [c.reserved_delta for c in changes],
+            "guarded": [policy[c.level.variant_id] == "deny" for c in changes],
+            "variant_ids": list(policy),
+            "now": utcnow(),
+        },
+    )
+    held = {level_id: (stocked, reserved) for level_id, stocked, reserved in result.tuples()}
+    if len(held) != len({c.level.id for c in changes}):
+        return False
+    for change in changes:  # keep the loaded rows true without another query
+        stocked, reserved = held[change.level.id]
+        set_committed_value(change.level, "stocked", stocked)
+        set_committed_value(change.level, "reserved", reserved)
+    return True
+
+
+async def hold(uow: UnitOfWork, plan: ReservationPlan) -> list[Reservation]:
+    """Reserve the planned units, all or nothing, with no oversell; returns the reservations
+    for the caller to add (after the order row). On PostgreSQL the levels are locked here,
+    late and in one statement; if another order took their units since the plan was read,
+    the order is planned again on the locked rows (a shortage then raises). SQLite runs one
+    writer at a time, so the plan read in this transaction still holds."""
+    policy = {r.variant_id: r.policy for r in plan.requests}
+    session = uow.session
+    if not plan.changes:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        if not await _held_on_postgresql(session, plan, policy):
+            rows = await session.execute(_LOCKED_LEVELS, {"variant_ids": list(policy)})
+            plan = _plan(plan.order_id, plan.requests, list(rows.tuples()))
+            await _apply_plan(uow, plan, policy)
+    else:
+        await _apply_plan(uow, plan, policy)
+    for change, reservation in zip(plan.changes, plan.reservations, strict=True):
         uow.publish(
             InventoryReserved(
                 product_id=change.product_id,
                 variant_id=reservation.variant_id,
                 location_id=reservation.location_id,
-                order_id=order_id,
+                order_id=plan.order_id,
                 quantity=reservation.quantity,
             )
         )
-        publish_level_change(uow, change, "reserve", old_available=before[change.level.id])
-    return reservations
+        old_available = _available(change.level) + change.reserved_delta
+        publish_level_change(uow, change, "reserve", old_available=old_available)
+    return list(plan.reservations)
+
+
+async def _apply_plan(uow: UnitOfWork, plan: ReservationPlan, policy: dict[uuid.UUID, str]) -> None:
+    # Only deny variants are guarded: a continue variant may go below zero on purpose.
+    changes = plan.changes
+    await _apply(uow, [c for c in changes if policy[c.level.variant_id] == "deny"], guard=True)
+    await _apply(uow, [c for c in changes if policy[c.level.variant_id] != "deny"], guard=False)
 
 
 async def close_reservations(
