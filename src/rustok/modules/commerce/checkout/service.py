@@ -59,6 +59,7 @@ from rustok.modules.commerce.inventory.stock import (
     plan_reservations,
 )
 from rustok.modules.commerce.metrics import ORDERS_PLACED
+from rustok.modules.commerce.new_rows import insert_new
 from rustok.modules.commerce.notifications import customer_locale
 from rustok.modules.commerce.orders.lookup import lookup_token
 from rustok.modules.commerce.orders.models import Order
@@ -243,10 +244,8 @@ async def _record(
     stock levels (one statement), the discount's use count, the order number."""
     snapshot, plan, payment = authorized.snapshot, authorized.plan, authorized.payment
     placement = await place(uow, snapshot, payment, reserved=plan.variants, at=authorized.at)
-    uow.session.add_all([payment] if record is None else [payment, record])
-    await uow.session.flush()
-    uow.session.add_all(await hold(uow, plan))
-    await uow.session.flush()
+    await insert_new(uow.session, [payment] if record is None else [payment, record])
+    await insert_new(uow.session, await hold(uow, plan))
     if priced.discount is not None:
         await claim_usage(uow.session, priced.discount.id)
     return await announce(uow, placement)

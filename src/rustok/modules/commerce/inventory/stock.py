@@ -14,15 +14,17 @@ created, stock adjusted without a location, a listing) and when the module is en
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Case,
     Update,
     Uuid,
     and_,
@@ -144,6 +146,39 @@ def publish_level_change(
         )
 
 
+@functools.lru_cache(maxsize=64)
+def _apply_statement(levels: int, *, guard: bool) -> Update:
+    """:func:`_apply`'s UPDATE for ``levels`` distinct levels, built once per shape: the
+    session then reuses its tenant-scoped copy and that copy's cache key (building and
+    keying a new statement each time cost more than running it)."""
+    ids = [bindparam(f"level_{i}", type_=InventoryLevel.id.type) for i in range(levels)]
+
+    def per_level(name: str) -> Case[Any]:
+        deltas = [bindparam(f"{name}_{i}", type_=BigInteger()) for i in range(levels)]
+        whens = [(InventoryLevel.id == i, d) for i, d in zip(ids, deltas, strict=True)]
+        return case(*whens, else_=0)
+
+    statement = (
+        update(InventoryLevel)
+        .where(InventoryLevel.id.in_(bindparam("level_ids", expanding=True)))
+        .values(
+            reserved=InventoryLevel.reserved + per_level("reserved"),
+            stocked=InventoryLevel.stocked + per_level("stocked"),
+            updated_at=bindparam("now"),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if guard:
+        # Re-checked by the database on the locked rows: a deny level never goes negative.
+        statement = statement.where(
+            or_(
+                InventoryLevel.id.in_(bindparam("free_ids", expanding=True)),
+                InventoryLevel.stocked - InventoryLevel.reserved >= per_level("reserved"),
+            )
+        )
+    return statement
+
+
 async def _apply(uow: UnitOfWork, changes: Sequence[LevelChange], *, guard: bool) -> None:
     """One UPDATE for every level; with ``guard``, refuse to take a deny level below zero."""
     if not changes:
@@ -151,27 +186,15 @@ async def _apply(uow: UnitOfWork, changes: Sequence[LevelChange], *, guard: bool
     ids = [c.level.id for c in changes]
     reserved = {c.level.id: c.reserved_delta for c in changes}
     stocked = {c.level.id: c.stocked_delta for c in changes}
-    statement = (
-        update(InventoryLevel)
-        .where(InventoryLevel.id.in_(ids))
-        .values(
-            reserved=InventoryLevel.reserved + case(reserved, value=InventoryLevel.id, else_=0),
-            stocked=InventoryLevel.stocked + case(stocked, value=InventoryLevel.id, else_=0),
-            updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    )
+    params: dict[str, Any] = {"level_ids": ids, "now": utcnow()}
+    for i, level_id in enumerate(reserved):
+        params[f"level_{i}"] = level_id
+        params[f"reserved_{i}"] = reserved[level_id]
+        params[f"stocked_{i}"] = stocked[level_id]
     if guard:
-        # Re-checked by the database on the locked rows: a deny level never goes negative.
-        needed = case(reserved, value=InventoryLevel.id, else_=0)
         free = [c.level.id for c in changes if c.reserved_delta <= 0]
-        statement = statement.where(
-            or_(
-                InventoryLevel.id.in_(free or [uuid.UUID(int=1)]),
-                InventoryLevel.stocked - InventoryLevel.reserved >= needed,
-            )
-        )
-    result = await uow.session.execute(statement)
+        params["free_ids"] = free or [uuid.UUID(int=1)]
+    result = await uow.session.execute(_apply_statement(len(reserved), guard=guard), params)
     if result.rowcount != len(ids):  # type: ignore[attr-defined]
         raise InsufficientInventory([(c.level.variant_id, c.reserved_delta, 0) for c in changes])
     for change in changes:  # keep the loaded rows true without another query

@@ -5,8 +5,8 @@ authorises the payment, then hands this module a :class:`CartSnapshot` — what 
 what price, by whom, to where — with the payment and the reserved variants.
 :func:`place_order` asks the state machine for the first state (``PendingOrder.place``:
 orders/state.py, with its guards) and returns the rows and the event of the new order;
-:func:`place` adds the rows inside the checkout's unit of work, and :func:`announce`, called
-once the checkout flushed every other row, gives the order its display number where it is
+:func:`place` inserts the rows inside the checkout's unit of work, and :func:`announce`, called
+once the checkout inserted every other row, gives the order its display number where it is
 taken last (the checkout's last lock: orders/numbering.py) and raises the event.
 """
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.events import OrderPlaced
+from rustok.modules.commerce.new_rows import insert_new
 from rustok.modules.commerce.orders.models import Order, OrderHistory, OrderLine
 from rustok.modules.commerce.orders.numbering import (
     assign_number,
@@ -146,8 +147,9 @@ async def place(
     reserved: Collection[uuid.UUID],
     at: dt.datetime,
 ) -> Placement:
-    """Create the order of ``cart`` in the caller's unit of work. The caller adds the rows
-    that reference the order (reservations, payment), flushes, then calls :func:`announce`.
+    """Create the order of ``cart`` in the caller's unit of work: its row, lines and history
+    are inserted here (commerce/new_rows.py: not added to the session). The caller inserts
+    the rows that reference the order (reservations, payment), then calls :func:`announce`.
     On PostgreSQL the order gets a provisional number here and its real one in ``announce``
     (the tenant's counter is locked last, for two statements: orders/numbering.py)."""
     if uow.session.get_bind().dialect.name == "postgresql":
@@ -155,9 +157,7 @@ async def place(
     else:
         number = await next_number(uow.session)
     placement = place_order(cart, payment, reserved=reserved, number=number, at=at)
-    uow.session.add(placement.order)
-    await uow.session.flush()  # the rows below reference it
-    uow.session.add_all([*placement.lines, placement.history])
+    await insert_new(uow.session, [placement.order, *placement.lines, placement.history])
     return placement
 
 
