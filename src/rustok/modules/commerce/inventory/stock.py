@@ -1,11 +1,14 @@
 """Stock changes inside the caller's unit of work: reserve, release, fulfil, adjust, set.
 
-No oversell under concurrency: every change first locks the affected level rows
-(``SELECT … FOR UPDATE`` in level-id order on PostgreSQL, so two checkouts never wait on each
-other in a cycle; SQLite serialises writers with ``BEGIN IMMEDIATE`` and the process-wide
-writer lock), then writes one conditional ``UPDATE`` whose ``WHERE`` re-checks availability
-for ``deny`` variants; a row count short of the levels touched aborts the transaction. The
-number of statements does not depend on the number of lines.
+No oversell under concurrency: every change locks the affected level rows (in level-id
+order on PostgreSQL, so two transactions never wait on each other in a cycle; SQLite
+serialises writers with ``BEGIN IMMEDIATE`` and the process-wide writer lock) and writes one
+conditional ``UPDATE`` whose ``WHERE`` re-checks availability for ``deny`` variants; a row
+count short of the levels touched aborts the transaction. Checkout locks late: it plans its
+reservations on the levels as read (:func:`plan_reservations`, no lock), and :func:`hold`
+then locks and updates them in one statement, planning again on the locked rows if another
+order took their units meanwhile. The number of statements does not depend on the number
+of lines.
 
 Default stock location: created lazily, the first time a tenant needs one (a variant
 created, stock adjusted without a location, a listing) and when the module is enabled; an
