@@ -72,7 +72,7 @@ def make_engine(
             **options,
             max_overflow=0,
             connect_args={"factory": RollbackOnClose},
-            module=OneTripDBAPI(),
+            module=OneTripDBAPI(inline_writes=immediate),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
