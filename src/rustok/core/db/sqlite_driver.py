@@ -19,9 +19,10 @@ write lock from its ``BEGIN IMMEDIATE`` on, so nothing it runs waits for a lock,
 trip cost a thread hand-off plus the time the loop spent on other tasks before resuming the
 writer, all of it under the writer lock that every other writer of the host queues for
 (``serve --workers 2``: 9 write transactions per checkout flow held it ~4 ms each, and the
-flow's writers waited 57-70 ms for it on average). The ``BEGIN IMMEDIATE``, which may wait
-for a writer outside this host's writer queue, stays on the thread; so does everything on a
-connection whose trip was cancelled (that trip may still be running there).
+flow's writers waited 57-70 ms for it on average). Its ``BEGIN IMMEDIATE`` is tried there
+too, with no busy handler: when another connection holds SQLite's write lock (a writer
+outside this host's writer queue), it is sent to the thread, which waits as before. A
+connection whose trip was cancelled keeps using the thread (that trip may still run there).
 """
 
 from __future__ import annotations
@@ -67,6 +68,27 @@ def _begin_then(
 
 
 _BEGINS = frozenset({"BEGIN", "BEGIN IMMEDIATE"})
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # the engines' busy handler (engines.py)
+_NOT_NOW: Any = object()
+
+
+def _begin_now_then(
+    connection: aiosqlite.Connection, begin: str, call: Any, operation: str, parameters: Any
+) -> Outcome:
+    """On the loop's thread: the ``BEGIN`` if it takes the write lock without waiting, then
+    the statement; ``_NOT_NOW`` (nothing done) when another connection holds the lock."""
+    conn = connection._conn
+    conn.execute("PRAGMA busy_timeout=0").close()
+    try:
+        conn.execute(begin).close()
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+            return _NOT_NOW  # type: ignore[no-any-return]
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}").close()
+    result: Outcome = call(connection, operation, parameters)
+    return result
 
 
 async def _at_once(call: Any, *args: Any) -> Any:
@@ -109,9 +131,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             elif begin is None:
                 outcome = adapted.trip(connection._execute(call, connection, operation, parameters))
             else:
-                outcome = adapted.trip(
-                    connection._execute(_begin_then, connection, begin, call, operation, parameters)
-                )
+                outcome = _NOT_NOW
+                if adapted.inline_writes and not adapted.trip_in_flight:
+                    outcome = self.await_(
+                        _at_once(_begin_now_then, connection, begin, call, operation, parameters)
+                    )
+                if outcome is _NOT_NOW:  # queued behind the lock's holder, on the thread
+                    outcome = adapted.trip(
+                        connection._execute(
+                            _begin_then, connection, begin, call, operation, parameters
+                        )
+                    )
         except Exception as error:  # noqa: BLE001 - translated as the stock adapter does
             self._adapt_connection._handle_exception(error)
         self.description, rows, self.lastrowid, self.rowcount = outcome
