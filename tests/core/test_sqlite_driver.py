@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -42,6 +43,14 @@ async def ours(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
+async def reader(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ours.db'}"
+    engine = make_engine(url, immediate=False, pool=POOL, echo=False, outages=OutageMonitor())
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
 async def stock(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'stock.db'}")
     yield engine
@@ -49,9 +58,9 @@ async def stock(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
 
 
 async def test_a_statement_is_one_trip(
-    ours: AsyncEngine, stock: AsyncEngine, trips: list[int]
+    reader: AsyncEngine, stock: AsyncEngine, trips: list[int]
 ) -> None:
-    for engine in (ours, stock):
+    for engine in (reader, stock):
         async with engine.connect() as conn:
             await conn.exec_driver_sql("SELECT 1")  # the pool's first connection
             trips.clear()
@@ -59,7 +68,7 @@ async def test_a_statement_is_one_trip(
             assert [tuple(r) for r in rows] == [(1, "a"), (2, "b")]
             await conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS t (x INTEGER)")
             counted = len(trips)
-        assert counted == (2 if engine is ours else 7)  # stock: cursor, execute, fetch, close
+        assert counted == (2 if engine is reader else 7)  # stock: cursor, execute, fetch, close
 
 
 async def _script(conn: AsyncConnection) -> list[Any]:
@@ -114,9 +123,11 @@ async def test_a_rolled_back_write_is_gone_and_a_committed_one_stays(ours: Async
 async def test_a_transaction_begins_with_its_first_statement(
     ours: AsyncEngine, trips: list[int], tmp_path: Path
 ) -> None:
-    """``BEGIN IMMEDIATE`` goes in the first statement's trip, and still takes the writer
-    lock there; a transaction that runs nothing costs no trip, nor does the pool's reset of a
-    connection after its commit."""
+    """``BEGIN IMMEDIATE`` goes with the first statement, and still takes the writer lock
+    there; with the lock free, the whole transaction runs on the loop's thread, its commit
+    included, with no trip at all (it was three: the first statement with its BEGIN, the
+    INSERT, the COMMIT); a transaction that runs nothing costs no trip, nor does the pool's
+    reset of a connection after its commit."""
     async with ours.begin() as conn:
         await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
     trips.clear()
@@ -125,7 +136,7 @@ async def test_a_transaction_begins_with_its_first_statement(
     assert trips == []
     async with ours.begin() as conn:
         assert (await conn.exec_driver_sql("SELECT count(*) FROM t")).scalar_one() == 0
-        assert len(trips) == 1
+        assert trips == []
         other = sqlite3.connect(tmp_path / "ours.db", timeout=0, isolation_level=None)
         try:
             with pytest.raises(sqlite3.OperationalError, match="locked"):
@@ -133,6 +144,65 @@ async def test_a_transaction_begins_with_its_first_statement(
         finally:
             other.close()
         await conn.exec_driver_sql("INSERT INTO t VALUES (1)")
-    assert len(trips) == 3  # the SELECT with its BEGIN, the INSERT, the COMMIT: no reset
+    assert trips == []
+    async with ours.connect() as conn:
+        assert (await conn.exec_driver_sql("SELECT x FROM t")).scalars().all() == [1]
+
+
+async def test_a_writer_keeps_the_loop_between_its_statements(ours: AsyncEngine) -> None:
+    """After its ``BEGIN IMMEDIATE``, no other task runs between a write transaction's
+    statements: each trip to the thread let the loop serve other tasks first, with SQLite's
+    write lock (and the host's writer queue) held all the while."""
+    ticks = 0
+
+    async def ticking() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(ticking())
+    try:
+        async with ours.begin() as conn:
+            await conn.exec_driver_sql("CREATE TABLE w (x INTEGER)")
+            before = ticks
+            for n in range(5):
+                await conn.exec_driver_sql("INSERT INTO w VALUES (?)", (n,))
+            rows = (await conn.exec_driver_sql("SELECT x FROM w ORDER BY x")).scalars().all()
+            during = ticks - before
+        assert rows == [0, 1, 2, 3, 4] and during == 0
+        async with ours.connect() as conn:  # committed
+            assert (await conn.exec_driver_sql("SELECT count(*) FROM w")).scalar_one() == 5
+    finally:
+        other.cancel()
+
+
+async def test_a_writer_waits_on_its_thread_for_a_lock_held_elsewhere(
+    ours: AsyncEngine, trips: list[int], tmp_path: Path
+) -> None:
+    """A ``BEGIN IMMEDIATE`` that finds SQLite's write lock taken (a writer outside the
+    host's writer queue) is not refused: it waits on the connection's thread, under the busy
+    handler, while the loop goes on, and the busy handler is the engines' again after it."""
+    async with ours.begin() as conn:
+        await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    other = sqlite3.connect(tmp_path / "ours.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    trips.clear()
+
+    async def write() -> int:
+        async with ours.begin() as conn:
+            await conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+            timeout = await conn.exec_driver_sql("PRAGMA busy_timeout")
+            return int(timeout.scalar_one())
+
+    writer = asyncio.create_task(write())
+    try:
+        await asyncio.sleep(0.2)
+        assert not writer.done()  # waiting for the lock, the loop free
+    finally:
+        other.commit()
+        other.close()
+    assert await writer == 10_000
+    assert len(trips) == 1  # the INSERT with its BEGIN, on the thread; the rest on the loop
     async with ours.connect() as conn:
         assert (await conn.exec_driver_sql("SELECT x FROM t")).scalars().all() == [1]

@@ -4,6 +4,7 @@ row of every aggregate (``status_id``) for each candidate."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -29,3 +30,26 @@ def test_the_ordering_check_of_a_claim_seeks_the_aggregates_older_rows(
         "SEARCH older USING INDEX ix_sys_events_aggregate_id_status_id "
         "(aggregate_id=? AND status=? AND id<?)"
     ], plan
+
+
+async def test_statistics_of_a_small_outbox_do_not_make_a_claim_scan_it(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """Statistics taken at start-up said ``sys_events`` held a row or two, and for as long
+    as they stood every claim scanned the whole, growing outbox under the writer lock."""
+    path = tmp_path / "rustok.db"
+    shutil.copyfile(sqlite_template, path)
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        await db.refresh_statistics()
+    finally:
+        await db.dispose()
+    claimer = SqliteClaimer(db, new_claim_token(), lease_seconds=60)
+    claim = claimer._statement.compile(dialect=sqlite.dialect())
+    values = claim.construct_params(claimer._params(100))
+    params = [str(values[name]) for name in claim.positiontup or ()]
+    with sqlite3.connect(path) as conn:  # a new connection loads the statistics
+        stats = conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'sys_events'")
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {claim}", params)]
+    assert [step for step in plan if step.startswith("SCAN")] == [], plan
+    assert stats.fetchone() == (0,)

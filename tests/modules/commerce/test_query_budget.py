@@ -107,6 +107,20 @@ async def test_checkout_statements_do_not_depend_on_the_number_of_lines(
     assert counter.count <= 6
 
 
+async def test_a_new_cart_reads_no_lines(client: httpx.AsyncClient, app: RustokApp) -> None:
+    """A cart just made has no lines to read (it cost a query for them), and answers the
+    same: empty, with zero totals."""
+    await new_cart(client)  # the tenant is read once, by the first request
+    with count_queries(app.platform.db) as counter:
+        cart = await new_cart(client)
+    assert (cart["items"], cart["item_count"], cart["total"]) == ([], 0, 0)
+    reads = [s for s in counter.statements if "commerce_cart_items" in s]
+    # The cart, its outbox row (and NOTIFY on PostgreSQL).
+    assert reads == [] and counter.count == (2 if app.platform.db.is_sqlite else 3), (
+        counter.statements
+    )
+
+
 async def test_add_to_cart_statements_do_not_depend_on_the_cart(
     client: httpx.AsyncClient, app: RustokApp
 ) -> None:

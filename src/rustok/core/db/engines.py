@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from rustok.core.db.outages import OutageMonitor, guarded_pool, watch_engine
-from rustok.core.db.sqlite_driver import OneTripDBAPI
+from rustok.core.db.sqlite_driver import SQLITE_BUSY_TIMEOUT_MS, OneTripDBAPI
 from rustok.core.db.text_match import SQLITE_LOWER, sqlite_lower
 from rustok.core.db_metrics import instrument_engine
 
@@ -32,7 +32,7 @@ def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     for pragma in (
         "journal_mode=WAL",
         "foreign_keys=ON",
-        "busy_timeout=10000",
+        f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
         "synchronous=NORMAL",
     ):
         cursor.execute(f"PRAGMA {pragma}")
@@ -72,7 +72,7 @@ def make_engine(
             **options,
             max_overflow=0,
             connect_args={"factory": RollbackOnClose},
-            module=OneTripDBAPI(),
+            module=OneTripDBAPI(inline_writes=immediate),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"

@@ -169,7 +169,7 @@ class CartService:
                     cart_id=cart.id, currency=cart.currency_code, customer_id=cart.customer_id
                 )
             )
-            result = await read_cart(uow.session, cart)
+            result = await read_cart(uow.session, cart, lines=[])  # a new cart has none
             await uow.commit()
         return result
 
