@@ -95,7 +95,6 @@ import gc, sys
 from granian import Granian
 
 def report(self):
-    print("shared", *(name for name in ("litestar", "structlog") if name in sys.modules))
     print("frozen", gc.get_freeze_count(), "platform", "rustok.api.app" in sys.modules,
           "framework", sorted({"typer", "click", "pydantic"} & set(sys.modules)))
 
@@ -123,17 +122,3 @@ def test_the_main_process_freezes_its_objects_before_granian_forks_the_workers(
     assert words[2:4] == ["platform", "False"]
     # Plain options: no command framework either (typer, and pydantic for its options).
     assert " ".join(words[4:]) == "framework []"
-
-
-@pytest.mark.slow
-def test_the_main_process_imports_the_libraries_every_worker_needs_before_the_fork(
-    tmp_path: Path,
-) -> None:
-    # The workers inherit them from the fork instead of each importing its own copy.
-    done = subprocess.run(
-        [sys.executable, "-c", _SERVE_UNTIL_GRANIAN, str(free_port())], env=_env(tmp_path),
-        cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    shared = next(line for line in done.stdout.splitlines() if line.startswith("shared"))
-    assert shared.split() == ["shared", "litestar", "structlog"]

@@ -8,7 +8,6 @@ which was a third of that process's start. The forked child imports whatever pre
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import shutil
 import sys
@@ -22,13 +21,6 @@ from rustok.core.settings import Settings, SettingsError, env_name, load_setting
 
 # rustok.migrations.SCHEMA_HEADS_ENV, named here so that this process does not import it.
 SCHEMA_HEADS_ENV = "RUSTOK_SCHEMA_HEADS"
-# Libraries every worker imports first thing while it builds the app (the web framework, and
-# the logging library with the rich tracebacks it loads). This process imports them while
-# the child prepares (``_prepare_in_child``), and the workers forked from it by Granian
-# inherit them instead of each importing its own copy: some 130 ms of CPU per worker, spent
-# once, at a time this process would only wait. Not the platform, SQLAlchemy or the modules:
-# their memory would stay in this process as well, whose PSS issue 13 bounds at 30 MiB.
-SHARED_WITH_WORKERS = ("litestar", "structlog")
 
 
 def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> None:
@@ -36,8 +28,7 @@ def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> None:
     forked child: this process — the server's main process, which only supervises the
     workers — never imports the platform or the modules; the workers import them once.
     When the last start prepared the same code, settings and database (``prepared.py``),
-    the child only checks that the database is still where that start left it. Meanwhile
-    this process imports the libraries the workers share (``SHARED_WITH_WORKERS``)."""
+    the child only checks that the database is still where that start left it."""
     heads_out, heads_in = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: do the work, exit with its code
@@ -51,8 +42,6 @@ def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> None:
         sys.stderr.flush()
         os._exit(code)
     os.close(heads_in)
-    for name in SHARED_WITH_WORKERS:
-        importlib.import_module(name)
     with os.fdopen(heads_out, "rb") as pipe:
         heads = pipe.read().decode()
     _, status = os.waitpid(pid, 0)
