@@ -44,11 +44,11 @@ from sqlalchemy.engine import make_url
 
 from rustok.core.db.engines import CLIENT_TIMEOUT_GRACE_SECONDS
 from rustok.core.db.outages import DatabaseUnavailable, OutageMonitor
+from rustok.core.db.sqlite_driver import SQLITE_BUSY_TIMEOUT_MS
 from rustok.core.tracing import sql_span
 
 Row = Sequence[Any]
 StatementObserver = Callable[[str], None]
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A quick read's budget on the event loop, in SQLite VM steps: a list page of 20 takes
 # ~1,200 steps (~90 µs), a product by handle ~100.
 INLINE_STEP_BUDGET = 20_000

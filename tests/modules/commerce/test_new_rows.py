@@ -1,4 +1,4 @@
-"""``insert_new`` (commerce/new_rows.py): rows inserted without the flush keep the session's
+"""``insert_new`` (core/db/new_rows.py): rows inserted without the flush keep the session's
 tenant scoping (stamped; another tenant's row refused) and get their defaults, on the
 object too."""
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from rustok.api.app import RustokApp
 from rustok.core.context import use_context
 from rustok.core.db import TenantContextMissing
-from rustok.modules.commerce.new_rows import insert_new
+from rustok.core.db.new_rows import insert_new
 from rustok.modules.commerce.orders.models import Sequence
 from tests.modules.commerce.helpers import tenant_context
 

@@ -68,7 +68,7 @@ def _begin_then(
 
 
 _BEGINS = frozenset({"BEGIN", "BEGIN IMMEDIATE"})
-SQLITE_BUSY_TIMEOUT_MS = 10_000  # the engines' busy handler (engines.py)
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # every SQLite connection's busy handler (engines, read pool)
 _NOT_NOW: Any = object()
 
 

@@ -39,6 +39,7 @@ import msgspec
 from sqlalchemy import and_, bindparam, delete, select
 
 from rustok.core.db import utcnow
+from rustok.core.db.new_rows import insert_new
 from rustok.core.errors import NotFound, RustokError, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.logging import get_logger
@@ -59,7 +60,6 @@ from rustok.modules.commerce.inventory.stock import (
     plan_reservations,
 )
 from rustok.modules.commerce.metrics import ORDERS_PLACED
-from rustok.modules.commerce.new_rows import insert_new
 from rustok.modules.commerce.notifications import customer_locale
 from rustok.modules.commerce.orders.lookup import lookup_token
 from rustok.modules.commerce.orders.models import Order

@@ -22,9 +22,9 @@ from typing import Any
 import msgspec
 from sqlalchemy.orm.attributes import set_committed_value
 
+from rustok.core.db.new_rows import insert_new
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.events import OrderPlaced
-from rustok.modules.commerce.new_rows import insert_new
 from rustok.modules.commerce.orders.models import Order, OrderHistory, OrderLine
 from rustok.modules.commerce.orders.numbering import (
     assign_number,
@@ -148,7 +148,7 @@ async def place(
     at: dt.datetime,
 ) -> Placement:
     """Create the order of ``cart`` in the caller's unit of work: its row, lines and history
-    are inserted here (commerce/new_rows.py: not added to the session). The caller inserts
+    are inserted here (core/db/new_rows.py: not added to the session). The caller inserts
     the rows that reference the order (reservations, payment), then calls :func:`announce`.
     On PostgreSQL the order gets a provisional number here and its real one in ``announce``
     (the tenant's counter is locked last, for two statements: orders/numbering.py)."""

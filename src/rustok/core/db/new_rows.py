@@ -1,7 +1,8 @@
 """New rows inserted as they were built, without the session's unit-of-work flush.
 
-Checkout creates about ten rows in six tables and never changes them in the request: the
-flush (state tracking, dependency sort, per-object bookkeeping) cost more than the INSERTs.
+For a write that creates rows it never changes afterwards (a checkout: about ten rows in six
+tables), the flush (state tracking, dependency sort, per-object bookkeeping) cost more than
+the INSERTs.
 :func:`insert_new` sends one ORM ``INSERT`` per table instead, with the rows' values: the
 session stamps the tenant on each row as it does at flush (core/db/tenant_scope.py), and
 refuses a row of another tenant. The objects stay transient, readable as built: every column
