@@ -110,13 +110,18 @@ def test_no_server_errors(api_schema: Any) -> None:
     assert failures == []
     assert ledger.undocumented() == []
     assert len(ledger.codes()) >= 8, ledger.codes()
-    # The fuzzer really reached the handlers, signed in as super admin.
+    # The fuzzer really reached the handlers, signed in as super admin: a write answered
+    # with a validation error, a creation or a conflict got past authentication and RBAC
+    # (which of them twelve random cases hit varies from run to run).
+    reached = {200, 201, 400, 409}
     assert 200 in seen["GET /api/modules"]
     assert 200 in seen["GET /api/admin/tenants"]
-    assert 400 in seen["POST /api/admin/tenants"]
+    assert seen["POST /api/admin/tenants"] & reached, seen["POST /api/admin/tenants"]
+    assert not seen["POST /api/admin/tenants"] & {401, 403}
     # The modules' routes are fuzzed too (commerce: admin and storefront).
     assert 200 in seen["GET /api/commerce/products"]
-    assert 400 in seen["POST /api/commerce/products"]
+    assert seen["POST /api/commerce/products"] & reached, seen["POST /api/commerce/products"]
+    assert not seen["POST /api/commerce/products"] & {401, 403}
     assert 200 in seen["GET /api/store/products"]
     assert seen["POST /api/store/carts/{cart_id}/checkout"] & {400, 404}
     assert calls > 150
