@@ -109,6 +109,19 @@ def _criterion(table: Any) -> Any:
     return column == bindparam(TENANT_UUID, type_=Uuid())
 
 
+def _explicit_joins(statement: Select[Any]) -> Select[Any]:
+    """``select(...).join(...)`` keeps its joins aside until it is compiled, where no
+    traversal meets them as joins: rebuilt over its final FROM items (the same joins, as
+    ``Join`` objects), so an outer-joined table gets its criterion in ON, not in WHERE."""
+    if not statement._setup_joins:
+        return statement
+    froms = statement.get_final_froms()
+    plain = statement._generate()
+    plain._setup_joins = ()
+    plain._from_obj = ()
+    return plain.select_from(*froms)
+
+
 def compile_scoped(
     statement: Select[Any], dialect: Dialect, *, inner_joined: Sequence[Any] = ()
 ) -> ScopedRead:
@@ -119,6 +132,7 @@ def compile_scoped(
     ranked ids, say) that get no criterion of their own because each of their rows reaches
     the result only through an inner join with a scoped table; that join is checked here.
     """
+    statement = _explicit_joins(statement)
     tables = [item for item in scoped_tables(statement) if item not in inner_joined]
     if not tables:
         raise UnscopedRead("a scoped read must select from a table")
