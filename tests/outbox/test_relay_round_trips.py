@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
@@ -27,7 +24,7 @@ from rustok.outbox.relay import OutboxRelay, RelayConfig
 from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.memory import MemoryTransport
 from tests.conftest import make_settings
-from tests.outbox.support import Recorder, raise_events, statuses, wait_until
+from tests.outbox.support import Recorder, driver_queries, raise_events, statuses, wait_until
 
 pytestmark = pytest.mark.usefixtures("settled_outbox")
 
@@ -102,31 +99,6 @@ async def test_a_claim_cut_short_by_the_order_check_is_not_drained(platform: Pla
         claims += 1
     assert taken == others  # nothing claimable was left behind by a claim called drained
     assert second not in taken
-
-
-@contextmanager
-def driver_queries(platform: Platform) -> Iterator[list[str]]:
-    """The queries asyncpg sends on the write engine's connections checked out inside the
-    block (from their checkout on: the pool's ping comes before it)."""
-    seen: list[str] = []
-
-    def log(record: Any) -> None:
-        seen.append(" ".join(record.query.split()))
-
-    engine = platform.db.write_engine.sync_engine
-    raw: list[Any] = []
-
-    def on_checkout(dbapi_connection: Any, *_: Any) -> None:
-        raw.append(dbapi_connection.driver_connection)
-        dbapi_connection.driver_connection.add_query_logger(log)
-
-    event.listen(engine.pool, "checkout", on_checkout)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.pool, "checkout", on_checkout)
-        for connection in raw:
-            connection.remove_query_logger(log)
 
 
 # SQLite's writes need their BEGIN IMMEDIATE (core/db/engines.py), and its pool does not ping.
