@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 from rustok.core.platform import Platform
@@ -23,7 +25,7 @@ from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.relay import OutboxRelay, RelayConfig
 from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.memory import MemoryTransport
-from tests.conftest import make_settings
+from tests.conftest import _asyncpg_dsn, make_settings
 from tests.outbox.support import Recorder, driver_queries, raise_events, statuses, wait_until
 
 pytestmark = pytest.mark.usefixtures("settled_outbox")
@@ -122,8 +124,13 @@ async def test_relay_writes_are_single_statements_on_postgres(platform: Platform
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
-async def test_the_pool_pings_with_one_statement_on_postgres(platform: Platform) -> None:
-    """The pre-ping of every checkout is one ``;``, not ``BEGIN``, ``;``, ``ROLLBACK``."""
+async def test_the_pool_pings_with_one_statement_on_postgres(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-ping of a checkout is one ``;``, not ``BEGIN``, ``;``, ``ROLLBACK``."""
+    from rustok.core.db import engines
+
+    monkeypatch.setattr(engines, "FRESH_SECONDS", 0.0)  # pinged however recently given back
     seen: list[str] = []
 
     def log(record: Any) -> None:
@@ -140,3 +147,47 @@ async def test_the_pool_pings_with_one_statement_on_postgres(platform: Platform)
             driver.remove_query_logger(log)
     assert alive is True
     assert seen == [";"]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_connection_given_back_a_moment_ago_is_not_pinged_on_postgres(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout moments after the connection came back skips the pre-ping (one round trip
+    of four in a short transaction); one that waited longer is pinged, and one the server
+    closed is replaced, as before."""
+    from rustok.core.db import engines
+
+    seen: list[str] = []
+    engine = platform.db.engine
+
+    async def checked_out() -> Any:
+        """Check a connection out and in; the asyncpg connection it was."""
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            return raw.driver_connection
+
+    driver = await checked_out()
+    driver.add_query_logger(lambda record: seen.append(record.query.strip()))
+    assert await checked_out() is driver  # the same pooled connection, not pinged
+    assert seen == []
+    monkeypatch.setattr(engines, "FRESH_SECONDS", 0.0)
+    assert await checked_out() is driver
+    assert seen == [";"]  # back too long ago: pinged
+    monkeypatch.undo()
+
+    other = await asyncpg.connect(_asyncpg_dsn(platform.db.url))
+    try:  # the server ends the pooled connection's session
+        await other.execute("SELECT pg_terminate_backend($1)", driver.get_server_pid())
+    finally:
+        await other.close()
+    await wait_until(_closed(driver), what="the driver to see its connection closed")
+    replacement = await checked_out()
+    assert replacement is not driver and not replacement.is_closed()
+
+
+def _closed(driver: Any) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return bool(driver.is_closed())
+
+    return check
