@@ -115,11 +115,12 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
         if settings.redis_url
         else None
     )
+    writer = OutboxWriter()
     platform = Platform(
         settings=settings,
         db=db,
         modules=registry,
-        uow=UnitOfWorkFactory(db, OutboxWriter()),
+        uow=UnitOfWorkFactory(db, writer),
         invalidation=InvalidationBus(redis),
         redis=redis,
     )
@@ -128,7 +129,8 @@ def bootstrap(settings: Settings, *, modules: Sequence[ModuleSpec] | None = None
     attach_directory(platform)
     attach_mail(platform)
     attach_read_model_versions(platform)
-    events = EventRuntime(platform)
+    # The writer's commits wake the relay here (the hook), not by their NOTIFY as well.
+    events = EventRuntime(platform, local_origin=writer.origin)
     platform.events = events
     platform.uow.after_commit.append(events.wake)
     platform.readiness.extend(events.readiness_checks())

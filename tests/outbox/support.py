@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from rustok.core.consumer import ConsumerSpec
 from rustok.core.context import RequestContext, TenantRef, use_context
@@ -125,3 +126,28 @@ async def dead_letters(platform: Platform, consumer: str) -> list[DeadLetter]:
 def runtime_of(platform: Platform) -> EventRuntime:
     assert isinstance(platform.events, EventRuntime)
     return platform.events
+
+
+@contextmanager
+def driver_queries(platform: Platform) -> Iterator[list[str]]:
+    """The queries asyncpg sends on the write engine's connections checked out inside the
+    block (from their checkout on: the pool's ping comes before it)."""
+    seen: list[str] = []
+
+    def log(record: Any) -> None:
+        seen.append(" ".join(record.query.split()))
+
+    engine = platform.db.write_engine.sync_engine
+    raw: list[Any] = []
+
+    def on_checkout(dbapi_connection: Any, *_: Any) -> None:
+        raw.append(dbapi_connection.driver_connection)
+        dbapi_connection.driver_connection.add_query_logger(log)
+
+    event.listen(engine.pool, "checkout", on_checkout)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.pool, "checkout", on_checkout)
+        for connection in raw:
+            connection.remove_query_logger(log)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import func, select
@@ -30,15 +30,13 @@ class GatedRunner(ConsumerRunner):
 
     gate: asyncio.Event
 
-    async def attempt(self, envelope: Envelope, *, wanted: bool = True) -> Result:
+    async def attempt(self, envelope: Envelope) -> Result:
         await self.gate.wait()
-        return await super().attempt(envelope, wanted=wanted)
+        return await super().attempt(envelope)
 
-    async def _handle_batch(
-        self, envelopes: Sequence[Envelope], unwanted: Collection[uuid.UUID] = ()
-    ) -> BatchOutcome:
+    async def _handle_batch(self, envelopes: Sequence[Envelope]) -> BatchOutcome:
         await self.gate.wait()  # batches too
-        return await super()._handle_batch(envelopes, unwanted)
+        return await super()._handle_batch(envelopes)
 
 
 async def _claimed_rows(platform: Platform, token: str) -> int:

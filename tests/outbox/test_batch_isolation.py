@@ -213,3 +213,37 @@ async def test_broker_guard_looks_above_the_newest_event_it_let_through(
     assert finished == [True] * 4
     assert _order_by_thing(handled.committed) == {thing: [0, 1, 2, 3]}
     assert runner._checked.floor(thing, new_id()) == e3.id
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["alone", "in-a-batch"])
+async def test_broker_records_an_unwanted_event_at_once_and_keeps_the_order(
+    platform: Platform, together: bool
+) -> None:
+    """An event the filter has nothing to do for is recorded at once, without waiting for
+    its elder (it runs nothing); the old runner held it back with its aggregate. A wanted
+    junior still waits for that elder, and runs after it."""
+    thing = uuid.uuid4()
+    e0, e1, e2 = await _envelopes(platform, await raise_events(platform, [thing], per_thing=3))
+    handled = Handled(platform, fail=set())
+
+    async def wants(_db: object, envelope: Envelope, _received: float) -> bool:
+        return envelope.id != e1.id
+
+    spec = ConsumerSpec("test.isolation", (Ticked,), handled.handle, wants=wants)
+    runner = ConsumerRunner(spec, platform.db, platform.uow, lanes=1, max_attempts=2,
+                            order_guard=True, order_wait=60)  # fmt: skip
+    finished: list[bool] = []
+    queue = _lane([e1, e2] if together else [e1], finished)
+    await runner._handle(queue, *queue.get_nowait())
+    if not together:
+        await runner._handle(queue, *_lane([e2], finished).get_nowait())
+
+    assert finished == [True]  # n=1 recorded; n=2 waits for n=0
+    assert await inbox_count(platform, "test.isolation") == 1
+    assert handled.committed == []
+    await runner._handle(queue, *_lane([e0], finished).get_nowait())
+    assert queue.qsize() == 1  # n=2, given back once n=0 was handled
+    await runner._handle(queue, *queue.get_nowait())
+    assert finished == [True] * 3
+    assert _order_by_thing(handled.committed) == {thing: [0, 2]}
+    assert await inbox_count(platform, "test.isolation") == 3

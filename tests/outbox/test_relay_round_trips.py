@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
-from sqlalchemy import event
 
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
@@ -26,8 +25,8 @@ from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.relay import OutboxRelay, RelayConfig
 from rustok.outbox.store import OutboxStore
 from rustok.outbox.transports.memory import MemoryTransport
-from tests.conftest import make_settings
-from tests.outbox.support import Recorder, raise_events, statuses, wait_until
+from tests.conftest import _asyncpg_dsn, make_settings
+from tests.outbox.support import Recorder, driver_queries, raise_events, statuses, wait_until
 
 pytestmark = pytest.mark.usefixtures("settled_outbox")
 
@@ -104,31 +103,6 @@ async def test_a_claim_cut_short_by_the_order_check_is_not_drained(platform: Pla
     assert second not in taken
 
 
-@contextmanager
-def driver_queries(platform: Platform) -> Iterator[list[str]]:
-    """The queries asyncpg sends on the write engine's connections checked out inside the
-    block (from their checkout on: the pool's ping comes before it)."""
-    seen: list[str] = []
-
-    def log(record: Any) -> None:
-        seen.append(" ".join(record.query.split()))
-
-    engine = platform.db.write_engine.sync_engine
-    raw: list[Any] = []
-
-    def on_checkout(dbapi_connection: Any, *_: Any) -> None:
-        raw.append(dbapi_connection.driver_connection)
-        dbapi_connection.driver_connection.add_query_logger(log)
-
-    event.listen(engine.pool, "checkout", on_checkout)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.pool, "checkout", on_checkout)
-        for connection in raw:
-            connection.remove_query_logger(log)
-
-
 # SQLite's writes need their BEGIN IMMEDIATE (core/db/engines.py), and its pool does not ping.
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_relay_writes_are_single_statements_on_postgres(platform: Platform) -> None:
@@ -150,8 +124,13 @@ async def test_relay_writes_are_single_statements_on_postgres(platform: Platform
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
-async def test_the_pool_pings_with_one_statement_on_postgres(platform: Platform) -> None:
-    """The pre-ping of every checkout is one ``;``, not ``BEGIN``, ``;``, ``ROLLBACK``."""
+async def test_the_pool_pings_with_one_statement_on_postgres(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-ping of a checkout is one ``;``, not ``BEGIN``, ``;``, ``ROLLBACK``."""
+    from rustok.core.db import engines
+
+    monkeypatch.setattr(engines, "FRESH_SECONDS", 0.0)  # pinged however recently given back
     seen: list[str] = []
 
     def log(record: Any) -> None:
@@ -168,3 +147,47 @@ async def test_the_pool_pings_with_one_statement_on_postgres(platform: Platform)
             driver.remove_query_logger(log)
     assert alive is True
     assert seen == [";"]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_connection_given_back_a_moment_ago_is_not_pinged_on_postgres(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout moments after the connection came back skips the pre-ping (one round trip
+    of four in a short transaction); one that waited longer is pinged, and one the server
+    closed is replaced, as before."""
+    from rustok.core.db import engines
+
+    seen: list[str] = []
+    engine = platform.db.engine
+
+    async def checked_out() -> Any:
+        """Check a connection out and in; the asyncpg connection it was."""
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            return raw.driver_connection
+
+    driver = await checked_out()
+    driver.add_query_logger(lambda record: seen.append(record.query.strip()))
+    assert await checked_out() is driver  # the same pooled connection, not pinged
+    assert seen == []
+    monkeypatch.setattr(engines, "FRESH_SECONDS", 0.0)
+    assert await checked_out() is driver
+    assert seen == [";"]  # back too long ago: pinged
+    monkeypatch.undo()
+
+    other = await asyncpg.connect(_asyncpg_dsn(platform.db.url))
+    try:  # the server ends the pooled connection's session
+        await other.execute("SELECT pg_terminate_backend($1)", driver.get_server_pid())
+    finally:
+        await other.close()
+    await wait_until(_closed(driver), what="the driver to see its connection closed")
+    replacement = await checked_out()
+    assert replacement is not driver and not replacement.is_closed()
+
+
+def _closed(driver: Any) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return bool(driver.is_closed())
+
+    return check

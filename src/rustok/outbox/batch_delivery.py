@@ -4,7 +4,9 @@ A lane that finds several events waiting handles up to ``BATCH_LIMITS`` of them 
 time, in one unit of work per tenant: behind a broker (``order_guard``) one query for the
 whole batch tells which events must wait for an elder (``ordering.py``), one multi-row
 inbox insert (``ON CONFLICT DO NOTHING RETURNING`` tells the new ones from the duplicates),
-the handlers in order, one commit.
+the handlers in order, one commit. The events the consumer's filter has nothing to do for
+are left out of it: nothing records them (memory transport), or one statement of their own
+does (behind a broker: ``SingleDelivery.record_unwanted``).
 
 A batch changes the cost, never the outcome. When a handler fails, the transaction rolls
 back, that event and the younger events of its aggregate in the batch leave it, and the
@@ -18,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -101,11 +103,17 @@ class BatchDelivery(SingleDelivery):
         self, queue: Lane, group: list[Item], unsettled: dict[uuid.UUID, Item]
     ) -> None:
         unwanted = await self.unwanted(group)
-        if unwanted and not self.order_guard:
-            # Nothing to do, and nothing to record: no order guard reads this inbox.
-            for envelope, ticket in (item for item in group if item[0].id in unwanted):
+        if unwanted:
+            skipped = [item for item in group if item[0].id in unwanted]
+            # Nothing to do. Recorded behind a broker only: no other order guard reads this
+            # inbox. A transaction of their own: the guard's query, BEGIN and COMMIT were
+            # three more round trips for events that run nothing.
+            result = Result.RECORDED
+            if self.order_guard:
+                result = await self.record_unwanted([envelope for envelope, _ in skipped])
+            for envelope, ticket in skipped:
                 del unsettled[envelope.id]
-                self._settle(queue, envelope, ticket, Result.RECORDED)
+                self._settle(queue, envelope, ticket, result)
             group = [item for item in group if item[0].id not in unwanted]
         batch = list(group)
         alone: set[uuid.UUID] = set()
@@ -116,7 +124,7 @@ class BatchDelivery(SingleDelivery):
                 # Tracing: one consumer span for the batch's commit, linked to each event's trace.
                 with batch_span(f"consumer.batch {self.name}", [e.traceparent for e in envelopes],
                                 SpanKind.CONSUMER, events=len(envelopes)):  # fmt: skip
-                    outcome = await self._handle_batch(envelopes, unwanted)
+                    outcome = await self._handle_batch(envelopes)
                 break
             except EventFailed as failed:
                 leaving = _leaving(batch, failed.index)
@@ -136,7 +144,7 @@ class BatchDelivery(SingleDelivery):
         for envelope, ticket in (item for item in group if item[0].id in alone):
             result = Result.UNRECORDED
             try:
-                result = await self.attempt(envelope, wanted=envelope.id not in unwanted)
+                result = await self.attempt(envelope)
             finally:
                 del unsettled[envelope.id]
                 self._settle(queue, envelope, ticket, result)
@@ -154,12 +162,9 @@ class BatchDelivery(SingleDelivery):
             for junior in self._waiting.release(envelope.aggregate_id):
                 queue.put_nowait(junior)
 
-    async def _handle_batch(
-        self, envelopes: Sequence[Envelope], unwanted: Collection[uuid.UUID] = ()
-    ) -> BatchOutcome:
-        """Handle the events of one tenant (in this order) in one transaction, recording the
-        ``unwanted`` ones without their handler; raises :class:`EventFailed` (nothing
-        committed) when one of them cannot be handled."""
+    async def _handle_batch(self, envelopes: Sequence[Envelope]) -> BatchOutcome:
+        """Handle the events of one tenant (in this order) in one transaction; raises
+        :class:`EventFailed` (nothing committed) when one of them cannot be handled."""
         payloads: list[EventPayload] = []
         for index, envelope in enumerate(envelopes):
             try:
@@ -188,8 +193,8 @@ class BatchDelivery(SingleDelivery):
                         [envelope.id for _, envelope, _ in ready], utcnow(),
                     )  # fmt: skip
                 for index, envelope, payload in ready:
-                    if envelope.id not in outcome.handled or envelope.id in unwanted:
-                        continue  # handled before (its effects are committed), or nothing to do
+                    if envelope.id not in outcome.handled:
+                        continue  # handled before: its effects are committed
                     token = otel_context.attach(event_context(envelope.traceparent))
                     try:
                         with (

@@ -146,7 +146,7 @@ class ConsumerRunner(BatchDelivery):
             if not await self.unwanted([(envelope, ticket)]):
                 result = await self.attempt(envelope)
             elif self.order_guard:  # recorded for the guard, without the handler
-                result = await self.attempt(envelope, wanted=False)
+                result = await self.record_unwanted([envelope])
             else:
                 result = Result.RECORDED  # nothing to do, nothing to record
         finally:

@@ -68,7 +68,9 @@ def lanes_of(spec: ConsumerSpec, settings: Settings) -> int:
 class EventRuntime:
     """Implements ``core.platform.BackgroundService`` for the event backbone."""
 
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Platform, *, local_origin: str | None = None) -> None:
+        """``local_origin``: the origin of the platform's outbox writer, whose commits wake
+        the relay through :meth:`wake` (so its relay ignores their notifications)."""
         settings = platform.settings
         self.platform = platform
         self.dispatcher = EventDispatcher(settings.event_queue_size)
@@ -98,6 +100,7 @@ class EventRuntime:
                 lease_seconds=settings.outbox_lease_seconds,
                 max_attempts=settings.outbox_max_attempts,
             ),
+            local_origin=local_origin,
         )
         self.store = OutboxStore(platform.db, max_attempts=settings.outbox_max_attempts)
         self.runners: list[ConsumerRunner] = []

@@ -4,7 +4,8 @@
 are to be committed now) from the duplicates (handled before). The ids go in as one
 parameter (an array on PostgreSQL, a JSON list on SQLite), so the statement's text is the
 same for every batch: a multi-row ``VALUES`` was compiled again for each batch size and, on
-PostgreSQL, prepared again too.
+PostgreSQL, prepared again too. :func:`record_alone` runs it as a transaction of its own,
+for events recorded without a handler.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from rustok.outbox.models import InboxRecord
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+    from rustok.core.db import Database
 
 INBOX: Any = InboxRecord.__table__
 _POSTGRESQL = """INSERT INTO sys_event_inbox (consumer, event_id, handled_at)
@@ -60,7 +63,11 @@ _STATEMENTS = {"postgresql": _postgresql(), "sqlite": _sqlite()}
 
 
 async def record_new(
-    session: AsyncSession, dialect: str, consumer: str, ids: Sequence[uuid.UUID], now: dt.datetime
+    session: AsyncSession | AsyncConnection,
+    dialect: str,
+    consumer: str,
+    ids: Sequence[uuid.UUID],
+    now: dt.datetime,
 ) -> set[uuid.UUID]:
     """Insert ``(consumer, id)`` for each id; return the ids that were not there yet."""
     if not ids:
@@ -69,3 +76,17 @@ async def record_new(
     values: Any = list(ids) if dialect == "postgresql" else json.dumps([i.hex for i in ids])
     params = {"consumer": consumer, "ids": values, "now": now}
     return set(await session.scalars(_STATEMENTS[dialect], params))
+
+
+async def record_alone(
+    db: Database, consumer: str, ids: Sequence[uuid.UUID], now: dt.datetime
+) -> set[uuid.UUID]:
+    """:func:`record_new` as a transaction of its own: on PostgreSQL the one statement in
+    autocommit (``BEGIN`` and ``COMMIT`` were two more round trips), on SQLite under the
+    writer lock with its ``BEGIN IMMEDIATE``."""
+    if db.is_sqlite:
+        async with db.writer(), db.write_engine.begin() as conn:
+            return await record_new(conn, db.dialect, consumer, ids, now)
+    async with db.write_engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        return await record_new(conn, db.dialect, consumer, ids, now)

@@ -1,7 +1,7 @@
 """The outbox relay (E-4): claims pending ``sys_events`` rows and hands them to the transport.
 
-    wake (a commit that wrote events: in-process hook, or NOTIFY from another process on
-    PostgreSQL) or poll (fallback, RUSTOK_OUTBOX_POLL_INTERVAL)
+    wake (a commit that wrote events: in-process hook, or NOTIFY from another platform, as a
+    process, on PostgreSQL) or poll (fallback, RUSTOK_OUTBOX_POLL_INTERVAL)
       -> wait until the transport may succeed (breaker) and the dispatch queue has room
       -> claim up to 100 rows (claims.py)       -> publish in id order
       -> durable transport: mark dispatched      | failure: attempts+1, back off 1 s .. 60 s,
@@ -58,7 +58,10 @@ class OutboxRelay:
         config: RelayConfig | None = None,
         *,
         token: str | None = None,
+        local_origin: str | None = None,
     ) -> None:
+        """``local_origin``: the writer (``writer.py``) whose commits call :meth:`wake`
+        directly; its notifications are ignored (they would wake the relay a second time)."""
         self.config = config or RelayConfig()
         self.token = token or new_claim_token()
         self.transport = transport
@@ -73,7 +76,9 @@ class OutboxRelay:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self.published = 0
-        self.listener = None if db.is_sqlite else OutboxListener(db.url, self.wake)
+        self.listener = (
+            None if db.is_sqlite else OutboxListener(db.url, self.wake, ignore=local_origin)
+        )
 
     @property
     def running(self) -> bool:

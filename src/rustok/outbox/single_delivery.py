@@ -9,6 +9,9 @@ the event is parked in ``sys_event_dead_letters`` with the error.
 
 Behind a broker (``order_guard``), the handling transaction first checks that the older
 events of the event's aggregate are handled (``ordering.py``); if not, the event waits.
+The events the consumer's filter has nothing to do for are recorded all the same there (the
+guard of a later event of their aggregate looks for them), but by one statement alone
+(:meth:`SingleDelivery.record_unwanted`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from rustok.core.logging import get_logger
 from rustok.core.telemetry import current_traceparent, trace_id_of
 from rustok.core.tracing import event_context
 from rustok.core.tracing import span as tracing_span
+from rustok.outbox.inbox import record_alone
 from rustok.outbox.metrics import CONSUMER_LAG, EVENTS_DISPATCHED, EVENTS_FAILED, EVENTS_PARKED
 from rustok.outbox.models import DeadLetter, InboxRecord
 from rustok.outbox.ordering import CheckedElders, elders_unhandled
@@ -99,18 +103,18 @@ class SingleDelivery:
         could be recorded (the database is gone, or an elder is not handled yet)."""
         return await self.attempt(envelope) is Result.RECORDED
 
-    async def attempt(self, envelope: Envelope, *, wanted: bool = True) -> Result:
-        """Handle the event (``wanted``: else only record it), with retries, or park it."""
+    async def attempt(self, envelope: Envelope) -> Result:
+        """Handle the event, with retries, or park it."""
         # Logging: the lines of this attempt (failures, parking) carry the event's trace,
         # tenant and id, in ``rustok worker`` as in ``rustok serve``.
         token = otel_context.attach(event_context(envelope.traceparent))
         try:
             with use_context(consumer_context(envelope)):
-                return await self._attempt(envelope, wanted=wanted)
+                return await self._attempt(envelope)
         finally:
             otel_context.detach(token)
 
-    async def _attempt(self, envelope: Envelope, *, wanted: bool) -> Result:
+    async def _attempt(self, envelope: Envelope) -> Result:
         try:
             payload = envelope.decode_payload()
         except EventValidationError as exc:
@@ -119,7 +123,7 @@ class SingleDelivery:
         while True:
             attempt += 1
             try:
-                outcome = await self._handle_once(envelope, payload, wanted)
+                outcome = await self._handle_once(envelope, payload)
                 if outcome == "handled":
                     EVENTS_DISPATCHED.labels(envelope.event_type, self.name).inc()
                     lag = (utcnow() - envelope.occurred_at).total_seconds()
@@ -141,7 +145,7 @@ class SingleDelivery:
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
 
     async def _handle_once(
-        self, envelope: Envelope, payload: EventPayload, wanted: bool = True
+        self, envelope: Envelope, payload: EventPayload
     ) -> Literal["handled", "duplicate", "waiting"]:
         tenant = await self._tenant(envelope)
         token = otel_context.attach(event_context(envelope.traceparent))
@@ -179,8 +183,7 @@ class SingleDelivery:
                         if self.order_guard:
                             self._checked.note([envelope])
                         return "duplicate"  # handled before: its effects are committed
-                    if wanted:
-                        await self.spec.handler(payload, envelope, uow)
+                    await self.spec.handler(payload, envelope, uow)
                     if not uow.committed:
                         await uow.commit()
                 if self.order_guard:
@@ -199,6 +202,19 @@ class SingleDelivery:
         except Exception as exc:  # noqa: BLE001 - the handler decides, as without a filter
             log.warning("consumer filter failed", consumer=self.name, error=repr(exc))
             return set()
+
+    async def record_unwanted(self, envelopes: Sequence[Envelope]) -> Result:
+        """Behind a broker, record events the filter has nothing to do for: the guard of a
+        later event of their aggregate looks for them in the inbox. One statement alone,
+        without the guard: nothing runs for them, so nothing has to wait for their elders;
+        nor are they noted as checked (``CheckedElders``): their elders may still be
+        unrecorded. On failure they go back to the broker, to be recorded on redelivery."""
+        try:
+            await record_alone(self._db, self.name, [e.id for e in envelopes], utcnow())
+        except Exception as exc:  # noqa: BLE001 - unrecorded: delivered again later
+            log.warning("recording skipped events failed", consumer=self.name, error=repr(exc))
+            return Result.UNRECORDED
+        return Result.RECORDED
 
     async def _tenant(self, envelope: Envelope) -> TenantRef | None:
         """The event's tenant from the (cached) directory; None for a removed tenant."""

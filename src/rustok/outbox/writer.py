@@ -5,7 +5,8 @@ listening relay when (and only if) the transaction commits (``notify.py``): in t
 itself (``RETURNING pg_notify(…)``; notifications alike in one transaction are delivered
 once), not as a statement of its own. The INSERT is often the last statement before the
 commit of a transaction that holds a contended lock (checkout: the tenant's order counter),
-and each round trip there is one more wait for every transaction queued on that lock.
+and each round trip there is one more wait for every transaction queued on that lock. The
+payload is the writer's origin: the relay its platform's commits wake directly ignores it.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.events import Envelope
 from rustok.outbox.models import OutboxEvent
-from rustok.outbox.notify import CHANNEL
+from rustok.outbox.notify import CHANNEL, new_origin
 
 # Built once: they run in every unit of work.
 _INSERT_EVENTS = insert(OutboxEvent)
-_INSERT_EVENTS_AND_NOTIFY = insert(OutboxEvent).returning(func.pg_notify(CHANNEL, ""))
 
 
 class OutboxWriter:
     """The :class:`rustok.core.uow.EventSink` of the platform: one multi-row INSERT."""
+
+    def __init__(self, origin: str | None = None) -> None:
+        self.origin = origin or new_origin()
+        self._insert_and_notify = insert(OutboxEvent).returning(
+            func.pg_notify(CHANNEL, self.origin)
+        )
 
     async def write(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
         rows = [
@@ -48,6 +54,6 @@ class OutboxWriter:
             for e in envelopes
         ]
         if session.get_bind().dialect.name == "postgresql":
-            await session.execute(_INSERT_EVENTS_AND_NOTIFY, rows)
+            await session.execute(self._insert_and_notify, rows)
         else:
             await session.execute(_INSERT_EVENTS, rows)

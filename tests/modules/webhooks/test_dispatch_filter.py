@@ -27,7 +27,7 @@ from rustok.outbox.consumers import ConsumerRunner
 from rustok.outbox.dispatcher import DispatchTicket, EventDispatcher
 from rustok.outbox.models import OutboxEvent
 from tests.conftest import count_queries
-from tests.outbox.support import TENANT, Ticked, inbox_count
+from tests.outbox.support import TENANT, Ticked, driver_queries, inbox_count
 
 Lane = asyncio.Queue[tuple[Envelope, DispatchTicket]]
 
@@ -101,11 +101,33 @@ async def test_events_of_a_tenant_without_endpoints_cost_one_read(
     endpoint_reads = [s for s in counter.statements if "webhook_endpoints" in s]
     assert len(endpoint_reads) == 1, counter.statements
     assert endpoint_tenants(platform.db).reads == 1
-    # Behind a broker they are recorded (the order guard reads the inbox) in one statement;
+    # Behind a broker they are recorded (the order guard reads the inbox) in one statement,
+    # without the order guard's query (they run nothing: nothing waits for their elders);
     # with the memory transport nothing is written at all.
     inbox_writes = [s for s in counter.statements if s.startswith("INSERT INTO sys_event_inbox")]
     assert len(inbox_writes) == (1 if order_guard else 0), counter.statements
+    assert [s for s in counter.statements if "sys_events" in s] == []
     assert await inbox_count(platform, CONSUMER) == (20 if order_guard else 0)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("count", [1, 20])
+async def test_events_of_a_tenant_without_endpoints_take_no_transaction_on_postgres(
+    platform: Platform, count: int
+) -> None:
+    """Behind a broker, the endpoint read and the inbox rows are one statement each, in
+    autocommit: no BEGIN and ROLLBACK around the read, no BEGIN and COMMIT around the rows
+    (each a round trip), for an event alone as for a batch."""
+    runner = _runner(platform, order_guard=True)
+    finished: list[bool] = []
+    envelopes = await _tick(platform, count)
+    with driver_queries(platform) as sent:
+        await _handle(runner, _arrive(envelopes, finished))
+    assert finished == [True] * count
+    control = {"BEGIN", "START", "COMMIT", "END", "ROLLBACK"}
+    assert not control & {q.split()[0].upper().rstrip(";") for q in sent}, sent
+    assert endpoint_tenants(platform.db).reads == 1
+    assert await inbox_count(platform, CONSUMER) == count
 
 
 async def test_an_event_after_an_endpoint_of_another_process_reaches_it(

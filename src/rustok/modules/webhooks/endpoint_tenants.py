@@ -61,6 +61,8 @@ class EndpointTenants:
         started = time.monotonic()
         query = select(ENDPOINTS.c.tenant_id).where(ENDPOINTS.c.active).distinct()
         async with self._db.engine.connect() as conn:
+            if not self._db.is_sqlite:  # one statement: BEGIN and ROLLBACK were two more trips
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             tenants = frozenset((await conn.execute(query)).scalars())
         self._tenants, self._read_at = tenants, started
         self.reads += 1
