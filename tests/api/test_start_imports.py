@@ -109,8 +109,8 @@ def test_a_worker_answering_rest_imports_no_graphql_until_a_graphql_request(
     assert "rustok.modules.index.graphql" in answered["after_graphql"]
 
 
-# A SQLite worker starts (its event runtime and jobs too) and answers a storefront list.
-_SQLITE_WORKER_ANSWERS = """
+# A worker starts (its event runtime and jobs too) and answers a storefront list.
+_WORKER_ANSWERS = """
 import asyncio, json, sys
 import httpx
 from tests.lifespan import LifespanManager
@@ -122,25 +122,29 @@ async def main():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             rest = await client.get("/api/store/products?limit=20")
-        dialects = sorted(name for name in sys.modules if name.startswith("sqlalchemy.dialects."))
-    print(json.dumps({"rest": rest.status_code, "dialects": dialects}))
+        drivers = sorted(name for name in sys.modules
+                         if name.startswith(("sqlalchemy.dialects.", "aiosqlite", "asyncpg")))
+    print(json.dumps({"rest": rest.status_code, "drivers": drivers}))
 
 asyncio.run(main())
 """
 
 
 @pytest.mark.slow
-def test_a_sqlite_worker_never_imports_the_postgresql_dialect(tmp_path: Path) -> None:
-    # Its column types (JSONB, ARRAY, tsvector) and statements are PostgreSQL's only there.
-    # The heads come from `rustok serve`, whose child checked the schema (Alembic, which
-    # imports every dialect, is not the worker's).
-    env = _worker_env(tmp_path)
-    _run(env, "-m", "rustok", "migrate")
+def test_a_worker_imports_the_dialect_of_its_database_only(
+    tmp_path: Path, db_url: str, backend: str
+) -> None:
+    # Its column types (JSONB, ARRAY, tsvector), statements and driver are the other
+    # database's only there. The heads come from `rustok serve`, whose child checked the
+    # schema (Alembic, which imports every dialect, is not the worker's).
+    env = {**_worker_env(tmp_path), "RUSTOK_DATABASE_URL": db_url}
     env[SCHEMA_HEADS_ENV] = ",".join(head_revisions())
-    answered = json.loads(_run(env, "-c", _SQLITE_WORKER_ANSWERS).splitlines()[-1])
+    answered = json.loads(_run(env, "-c", _WORKER_ANSWERS).splitlines()[-1])
     assert answered["rest"] == 200
-    assert "sqlalchemy.dialects.sqlite" in answered["dialects"]
-    assert [name for name in answered["dialects"] if "postgresql" in name] == []
+    ours, other = ("sqlite", "postgresql") if backend == "sqlite" else ("postgresql", "sqlite")
+    assert f"sqlalchemy.dialects.{ours}" in answered["drivers"]
+    assert [name for name in answered["drivers"] if other in name] == []
+    assert ("aiosqlite" in answered["drivers"]) is (backend == "sqlite")
 
 
 def _handlers(app: Litestar) -> dict[tuple[str, str], object]:
