@@ -165,7 +165,11 @@ _log = get_logger(__name__)
 async def _refresh_statistics(platform: Platform) -> None:
     """Shortly after start-up (at once if the database has none) and hourly: the planner's
     statistics follow the data as it grows."""
-    if await platform.db.has_statistics():
+    try:
+        held = await platform.db.has_statistics()
+    except (DBAPIError, OSError, DatabaseUnavailable):  # the refresh below says why
+        held = False
+    if held:
         await asyncio.sleep(STATISTICS_AFTER_START_SECONDS)
     while True:
         try:
