@@ -18,6 +18,7 @@ from rustok.api.app import build_litestar
 from rustok.api.fresh_router import FreshRouter
 from rustok.core.platform import Platform
 from rustok.core.settings import Settings
+from rustok.migrations import SCHEMA_HEADS_ENV, head_revisions
 from tests.conftest import TEST_SECRET
 
 ROOT = Path(__file__).parents[2]  # the tests package is imported from there
@@ -106,6 +107,44 @@ def test_a_worker_answering_rest_imports_no_graphql_until_a_graphql_request(
     loaded = {name.split(".")[0] for name in answered["after_graphql"]}
     assert set(GRAPHQL_LIBRARIES) <= loaded
     assert "rustok.modules.index.graphql" in answered["after_graphql"]
+
+
+# A worker starts (its event runtime and jobs too) and answers a storefront list.
+_WORKER_ANSWERS = """
+import asyncio, json, sys
+import httpx
+from tests.lifespan import LifespanManager
+from rustok.api.asgi import app_from_env
+
+async def main():
+    app = app_from_env()
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            rest = await client.get("/api/store/products?limit=20")
+        drivers = sorted(name for name in sys.modules
+                         if name.startswith(("sqlalchemy.dialects.", "aiosqlite", "asyncpg")))
+    print(json.dumps({"rest": rest.status_code, "drivers": drivers}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_imports_the_dialect_of_its_database_only(
+    tmp_path: Path, db_url: str, backend: str
+) -> None:
+    # Its column types (JSONB, ARRAY, tsvector), statements and driver are the other
+    # database's only there. The heads come from `rustok serve`, whose child checked the
+    # schema (Alembic, which imports every dialect, is not the worker's).
+    env = {**_worker_env(tmp_path), "RUSTOK_DATABASE_URL": db_url}
+    env[SCHEMA_HEADS_ENV] = ",".join(head_revisions())
+    answered = json.loads(_run(env, "-c", _WORKER_ANSWERS).splitlines()[-1])
+    assert answered["rest"] == 200
+    ours, other = ("sqlite", "postgresql") if backend == "sqlite" else ("postgresql", "sqlite")
+    assert f"sqlalchemy.dialects.{ours}" in answered["drivers"]
+    assert [name for name in answered["drivers"] if other in name] == []
+    assert ("aiosqlite" in answered["drivers"]) is (backend == "sqlite")
 
 
 def _handlers(app: Litestar) -> dict[tuple[str, str], object]:

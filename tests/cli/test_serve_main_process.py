@@ -122,3 +122,43 @@ def test_the_main_process_freezes_its_objects_before_granian_forks_the_workers(
     assert words[2:4] == ["platform", "False"]
     # Plain options: no command framework either (typer, and pydantic for its options).
     assert " ".join(words[4:]) == "framework []"
+
+
+# ``rustok serve`` up to Granian again, saying what was imported when the main process began
+# to wait for its preparing child, and whether it imported ``limits``.
+_SERVE_WAITING_FOR_THE_CHILD = """
+import os, sys
+import rustok.cli.serving as serving
+
+waited = []
+os_waitpid = os.waitpid
+
+def waitpid(pid, options):
+    waited.append("granian" in sys.modules)
+    return os_waitpid(pid, options)
+
+def print_urls(settings, workers):  # after the wait, before Granian serves
+    from granian import Granian
+
+    Granian.serve = lambda self: print("granian before the wait", waited, "limits",
+                                       "limits" in sys.modules)
+
+os.waitpid = waitpid
+serving.print_urls = print_urls
+sys.argv = ["rustok", "serve", "--port", sys.argv[1], "--workers", "2"]
+from rustok.cli.main import main
+main()
+"""
+
+
+@pytest.mark.slow
+def test_the_main_process_imports_granian_while_the_child_prepares(tmp_path: Path) -> None:
+    # The child's work and Granian's import both stand before the first answer: they run
+    # side by side. A rate limit switched off ("0") needs no `limits` to be checked.
+    env = _env(tmp_path, RUSTOK_RATE_LIMIT="0")
+    done = subprocess.run(
+        [sys.executable, "-c", _SERVE_WAITING_FOR_THE_CHILD, str(free_port())], env=env,
+        cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines()[-1] == "granian before the wait [True] limits False"

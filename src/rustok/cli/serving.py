@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,12 +24,15 @@ from rustok.core.settings import Settings, SettingsError, env_name, load_setting
 SCHEMA_HEADS_ENV = "RUSTOK_SCHEMA_HEADS"
 
 
-def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> None:
+def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> Callable[[], None]:
     """Load every module's settings and migrate (development) or check the schema, in a
     forked child: this process — the server's main process, which only supervises the
     workers — never imports the platform or the modules; the workers import them once.
     When the last start prepared the same code, settings and database (``prepared.py``),
-    the child only checks that the database is still where that start left it."""
+    the child only checks that the database is still where that start left it.
+
+    Returns the wait for the child (``SystemExit`` with its code if it failed): this process
+    imports Granian meanwhile, on the way to the first answer either way."""
     heads_out, heads_in = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: do the work, exit with its code
@@ -42,16 +46,20 @@ def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> None:
         sys.stderr.flush()
         os._exit(code)
     os.close(heads_in)
-    with os.fdopen(heads_out, "rb") as pipe:
-        heads = pipe.read().decode()
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise SystemExit(code if code > 0 else 1)
-    # The workers check that the database is still at these heads with one query, instead
-    # of importing Alembic and reading every revision again.
-    if heads:
-        os.environ[SCHEMA_HEADS_ENV] = heads
+
+    def wait() -> None:
+        with os.fdopen(heads_out, "rb") as pipe:
+            heads = pipe.read().decode()
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise SystemExit(code if code > 0 else 1)
+        # The workers check that the database is still at these heads with one query,
+        # instead of importing Alembic and reading every revision again.
+        if heads:
+            os.environ[SCHEMA_HEADS_ENV] = heads
+
+    return wait
 
 
 def _exit_code(exc: BaseException) -> int:
@@ -162,15 +170,15 @@ def serve(host: str | None = None, port: int | None = None, workers: int | None 
     for field, value in overrides.items():
         if value is not None:
             os.environ[env_name(field)] = str(value)
-    _prepare_in_child(overrides, settings)
-    print_urls(settings, settings.workers)
-    os.environ["RUSTOK_SERVE_STARTED"] = str(started)
-
+    prepared = _prepare_in_child(overrides, settings)
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces, Loops
     from granian.http import HTTP1Settings, HTTP2Settings
     from granian.log import LogLevels
 
+    prepared()
+    print_urls(settings, settings.workers)
+    os.environ["RUSTOK_SERVE_STARTED"] = str(started)
     # The workers are forked from this process: with its objects frozen, their collectors
     # neither walk them nor write to them, so the pages holding them stay shared.
     gc.freeze()

@@ -42,9 +42,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import make_url
 
-from rustok.core.db.engines import CLIENT_TIMEOUT_GRACE_SECONDS
+from rustok.core.db.engines import CLIENT_TIMEOUT_GRACE_SECONDS, SQLITE_BUSY_TIMEOUT_MS
 from rustok.core.db.outages import DatabaseUnavailable, OutageMonitor
-from rustok.core.db.sqlite_driver import SQLITE_BUSY_TIMEOUT_MS
 from rustok.core.tracing import sql_span
 
 Row = Sequence[Any]

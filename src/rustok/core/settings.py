@@ -406,11 +406,11 @@ def _check_mail(values: dict[str, Any]) -> None:
 
 
 def _check_rate_limit(field: str, value: str) -> None:
-    from limits import parse_many
-
     may_be_off = field in ("rate_limit", "api_key_rate_limit")
     if may_be_off and value.strip() == "0":
-        return
+        return  # before importing `limits`: ``rustok serve``'s main process never needs it
+    from limits import parse_many
+
     try:
         parse_many(value)
     except ValueError:

@@ -11,13 +11,13 @@ for events recorded without a handler.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import TextualSelect, bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from rustok.outbox.models import InboxRecord
 
@@ -37,6 +37,8 @@ ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id"""
 
 
 def _postgresql() -> TextualSelect:
+    from sqlalchemy.dialects.postgresql import ARRAY  # not imported on SQLite
+
     return (
         text(_POSTGRESQL)
         .bindparams(
@@ -59,7 +61,8 @@ def _sqlite() -> TextualSelect:
     )
 
 
-_STATEMENTS = {"postgresql": _postgresql(), "sqlite": _sqlite()}
+# Each built once, when its dialect first records (a SQLite server never builds PostgreSQL's).
+_STATEMENTS = {"postgresql": functools.cache(_postgresql), "sqlite": functools.cache(_sqlite)}
 
 
 async def record_new(
@@ -75,7 +78,7 @@ async def record_new(
     # SQLite keeps a UUID as its 32 hex digits (SQLAlchemy's Uuid without a native type).
     values: Any = list(ids) if dialect == "postgresql" else json.dumps([i.hex for i in ids])
     params = {"consumer": consumer, "ids": values, "now": now}
-    return set(await session.scalars(_STATEMENTS[dialect], params))
+    return set(await session.scalars(_STATEMENTS[dialect](), params))
 
 
 async def record_alone(

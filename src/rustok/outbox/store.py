@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import any_, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from rustok.core.db import Database, utcnow
 from rustok.outbox.claims import EVENTS
@@ -74,6 +73,8 @@ class OutboxStore:
         number of ids (an IN list was prepared again for each count)."""
         if self.db.is_sqlite:
             return EVENTS.c.id.in_(ids)
+        from sqlalchemy.dialects.postgresql import ARRAY  # not imported on SQLite
+
         return EVENTS.c.id == any_(bindparam("ids", list(ids), type_=ARRAY(EVENTS.c.id.type)))
 
     async def mark_dispatched(self, ids: Sequence[uuid.UUID]) -> None:

@@ -19,7 +19,6 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from rustok.core.db.outages import OutageMonitor, guarded_pool, watch_engine
-from rustok.core.db.sqlite_driver import SQLITE_BUSY_TIMEOUT_MS, OneTripDBAPI
 from rustok.core.db.text_match import SQLITE_LOWER, sqlite_lower
 from rustok.core.db_metrics import instrument_engine
 
@@ -30,6 +29,7 @@ CLIENT_TIMEOUT_GRACE_SECONDS = 2.0
 FRESH_SECONDS = 1.0
 # When each pooled PostgreSQL connection was last given back (keyed by asyncpg's connection).
 _given_back: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # every SQLite connection's busy handler (engines, read pool)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
@@ -74,6 +74,10 @@ def make_engine(
         "pool_timeout": pool["pool_timeout"],
     }
     if url.startswith("sqlite"):
+        # SQLite's driver (aiosqlite and SQLAlchemy's dialect): a server on PostgreSQL never
+        # imports it.
+        from rustok.core.db.sqlite_driver import OneTripDBAPI
+
         engine = create_async_engine(
             url,
             **options,

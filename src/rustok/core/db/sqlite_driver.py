@@ -39,6 +39,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util.concurrency import await_only
 
+from rustok.core.db.engines import SQLITE_BUSY_TIMEOUT_MS
+
 # (description, rows, lastrowid, rowcount) of one statement
 Outcome = tuple[Any, list[Any], Any, int]
 
@@ -68,7 +70,6 @@ def _begin_then(
 
 
 _BEGINS = frozenset({"BEGIN", "BEGIN IMMEDIATE"})
-SQLITE_BUSY_TIMEOUT_MS = 10_000  # every SQLite connection's busy handler (engines, read pool)
 _NOT_NOW: Any = object()
 
 

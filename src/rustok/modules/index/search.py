@@ -48,9 +48,20 @@ from sqlalchemy import (
     literal_column,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.types import UserDefinedType
 
 from rustok.modules.index.text import fts5_query, tsquery
+
+
+class TSVector(UserDefinedType[Any]):
+    """PostgreSQL's ``tsvector`` (matched with ``@@``, never read back): a type of its own,
+    so that a server on SQLite does not import the PostgreSQL dialect for its one type."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "TSVECTOR"
+
 
 SEARCH: Any = Table(
     "index_search",
@@ -59,7 +70,7 @@ SEARCH: Any = Table(
     Column("tenant_id", String),
     Column("locale", String),
     Column("kind", String),
-    Column("search_vector", TSVECTOR),
+    Column("search_vector", TSVector()),
     Column("entry_id", BigInteger),  # PostgreSQL's copy of the FTS5 rowid (search_entry_id)
 )
 # FTS5 columns: doc_key, tenant_id, locale, kind, title, body, scope. Titles weigh ten times.

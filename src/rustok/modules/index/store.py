@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db import utcnow
+from rustok.core.db.upsert import upsert_for
 from rustok.core.read_cache import mark_changed
 from rustok.core.tracing import child_span
 from rustok.modules.index.documents import ContentDocument, ProductDocument
@@ -39,17 +40,6 @@ def product_key(product_id: uuid.UUID, locale: str) -> str:
 
 def content_key(node_id: uuid.UUID, locale: str) -> str:
     return f"c:{node_id}:{locale}"
-
-
-def _upsert(dialect: str) -> Any:
-    """The dialect's INSERT with ``ON CONFLICT`` (SQLite and PostgreSQL share the syntax)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.insert
 
 
 class ListingStore:
@@ -98,7 +88,7 @@ class ListingStore:
         return [dict(row) for row in (await self._session.execute(statement)).mappings()]
 
     async def _guarded_upsert(self, table: Any, keys: list[str], values: dict[str, Any]) -> bool:
-        statement = _upsert(self._dialect)(table).values(values)
+        statement = upsert_for(self._dialect)(table).values(values)
         updates = {k: statement.excluded[k] for k in values if k not in ("id", *keys)}
         statement = statement.on_conflict_do_update(
             index_elements=keys,

@@ -39,12 +39,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
+from rustok.core.db.upsert import upsert_for
 from rustok.core.ids import new_id
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.errors import InsufficientInventory
@@ -92,7 +92,7 @@ async def ensure_default_location(session: AsyncSession) -> StockLocation:
     tenant_id = current_context().tenant_id
     assert tenant_id is not None
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_for(dialect)
     now = utcnow()
     statement = (
         insert(StockLocation)
@@ -220,15 +220,18 @@ _LOCKED_LEVELS = _LEVELS.with_for_update(of=InventoryLevel, key_share=True).exec
 )
 
 
+@functools.cache  # built once, by the first hold on PostgreSQL (SQLite never builds it)
 def _hold_statement() -> Update:
     """PostgreSQL: lock the levels of an order's variants in level-id order, then add the
     planned units to ``reserved``, all or nothing: no level is updated if a planned level is
     gone or a ``deny`` one has fewer units available (on its locked, current row) than
     planned. Returns the updated rows."""
+    from sqlalchemy.dialects.postgresql import ARRAY  # not imported on SQLite
+
     planned = func.unnest(
-        bindparam("level_ids", type_=postgresql.ARRAY(InventoryLevel.id.type)),
-        bindparam("deltas", type_=postgresql.ARRAY(BigInteger())),
-        bindparam("guarded", type_=postgresql.ARRAY(Boolean())),
+        bindparam("level_ids", type_=ARRAY(InventoryLevel.id.type)),
+        bindparam("deltas", type_=ARRAY(BigInteger())),
+        bindparam("guarded", type_=ARRAY(Boolean())),
     ).table_valued(
         column("id", Uuid()), column("delta", BigInteger()), column("guarded", Boolean())
     )
@@ -259,9 +262,6 @@ def _hold_statement() -> Update:
         .returning(InventoryLevel.id, InventoryLevel.stocked, InventoryLevel.reserved)
         .execution_options(synchronize_session=False)
     )
-
-
-_HOLD = _hold_statement()
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,11 +350,11 @@ async def plan_reservations(
 async def _held_on_postgresql(
     session: AsyncSession, plan: ReservationPlan, policy: dict[uuid.UUID, str]
 ) -> bool:
-    """Apply ``plan`` in one statement (:data:`_HOLD`); False if a level had moved so that
+    """Apply ``plan`` in one statement (:func:`_hold_statement`); False if a level had moved so that
     it no longer fits (nothing is updated then, and every level of the variants is locked)."""
     changes = plan.changes
     result = await session.execute(
-        _HOLD,
+        _hold_statement(),
         {
             "level_ids": [c.level.id for c in changes],
             "deltas": [c.reserved_delta for c in changes],

@@ -18,10 +18,10 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import current_context
+from rustok.core.db.upsert import upsert_for
 from rustok.core.ids import new_id
 from rustok.modules.commerce.orders.models import Order, Sequence
 
@@ -117,7 +117,7 @@ async def _create_counter(session: AsyncSession, name: str) -> None:
     tenant_id = current_context().tenant_id
     assert tenant_id is not None
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_for(dialect)
     await session.execute(
         insert(Sequence)
         .values(id=new_id(), tenant_id=tenant_id, name=name, last_value=0)
