@@ -191,3 +191,48 @@ def _closed(driver: Any) -> Callable[[], Awaitable[bool]]:
         return bool(driver.is_closed())
 
     return check
+
+
+async def test_on_sqlite_a_claim_marks_what_was_handled_since(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite, memory transport: the events the consumers finished are marked dispatched in
+    the relay's next claim, not in a write transaction of their own (the flusher's, here
+    held off); on PostgreSQL a claim is one autocommit statement and marks nothing."""
+    monkeypatch.setattr("rustok.outbox.relay.FLUSH_DELAY", 3600.0)
+    recorder = Recorder()
+    dispatcher = EventDispatcher()
+    runner = ConsumerRunner(recorder.spec(), platform.db, platform.uow, lanes=1, max_attempts=1)
+    transport = MemoryTransport(dispatcher)
+    await transport.start([runner])
+    relay = OutboxRelay(platform.db, transport, dispatcher, RelayConfig(poll_interval=60))
+    relay.listener = None
+    runner.start()
+    relay.start()
+    try:
+        await raise_events(platform, [uuid.uuid4()], per_thing=2)
+        relay.wake()
+        await wait_until(lambda: _held_marks(relay, 2), what="two events handled, not marked")
+        [third] = await raise_events(platform, [uuid.uuid4()], per_thing=1)
+        relay.wake()
+        await wait_until(lambda: _handled(relay, third), what="the third event handled")
+        found = await statuses(platform)
+    finally:
+        await relay.stop_claiming()
+        await runner.stop()
+        await relay.stop()
+    if platform.db.is_sqlite:
+        assert found == {"dispatched": 2, "pending": 1}
+    else:
+        assert found == {"pending": 3}
+    assert await statuses(platform) == {"dispatched": 3}  # the stop marks the rest
+
+
+async def _held_marks(relay: OutboxRelay, count: int) -> bool:
+    await asyncio.sleep(0)
+    return len(relay._handled) == count
+
+
+async def _handled(relay: OutboxRelay, event_id: uuid.UUID) -> bool:
+    await asyncio.sleep(0)
+    return event_id in relay._handled

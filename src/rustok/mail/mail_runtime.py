@@ -6,20 +6,23 @@ send (where the events run) and every process can queue.
 
 from __future__ import annotations
 
+import uuid
 from email.utils import parseaddr
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.checks import CheckResult, ReadinessCheck
 from rustok.core.consumer import ConsumerSpec, consumer
+from rustok.core.db import Database
 from rustok.core.events import Envelope
 from rustok.core.platform import Platform
 from rustok.core.resilience import BreakerConfig, CircuitBreaker, CircuitState
 from rustok.core.uow import UnitOfWork
 from rustok.mail.events import MailQueued
 from rustok.mail.mailer import Mailer, SmtpMailer, build_mailer
-from rustok.mail.models import MailMessage
+from rustok.mail.models import UNSETTLED, MailMessage
 from rustok.mail.overrides import MailTemplateService
 from rustok.mail.queue import MailQueue
 from rustok.mail.sealing import SecretSealer
@@ -90,13 +93,35 @@ class MailRuntime:
 
 
 def mail_consumer(sender: MailSender) -> ConsumerSpec:
-    """``mail``: a queued mail wakes this process's sender, which claims and sends it."""
+    """``mail``: a queued mail wakes this process's sender, which claims and sends it.
 
-    @consumer("mail", on=[MailQueued])
+    Nothing to do for a mail handed to this sender at its commit (its filter says so: no
+    handler, and with the memory transport no inbox row, no transaction); for another, the
+    handler wakes the sender only if no sender claimed the mail meanwhile (one handed over
+    in another process, or swept): that sweep would find nothing."""
+
+    async def not_handed_here(db: Database, envelope: Envelope, received: float) -> bool:
+        return not sender.handed_over(uuid.UUID(envelope.payload["mail_id"]))
+
+    @consumer("mail", on=[MailQueued], wants=not_handed_here)
     async def wake_sender(payload: MailQueued, envelope: Envelope, uow: UnitOfWork) -> None:
-        sender.wake()
+        if await unclaimed(uow.session, payload.mail_id):
+            sender.wake()
 
     return wake_sender
+
+
+async def unclaimed(session: AsyncSession, mail_id: uuid.UUID) -> bool:
+    """Whether the mail waits for a sender: unsettled and claimed by none."""
+    found = await session.execute(_UNCLAIMED, {"mail_id": mail_id})
+    return found.first() is not None
+
+
+_UNCLAIMED = select(MailMessage.id).where(
+    MailMessage.id == bindparam("mail_id"),
+    MailMessage.status.in_(UNSETTLED),
+    MailMessage.claimed_by.is_(None),
+)
 
 
 def attach_mail(platform: Platform, mailer: Mailer | None = None) -> MailRuntime:

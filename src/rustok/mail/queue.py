@@ -2,7 +2,9 @@
 
 :func:`queue_mail` is the mail package's interface for the modules (order mails, …): a
 row and its internal ``mail.queued`` event in the caller's transaction, so a consumer that
-queues a mail does it exactly once per event (its inbox mark commits with the row).
+queues a mail does it exactly once per event (its inbox mark commits with the row). When a
+sender runs in this process with room, the row is inserted claimed by it and handed over
+at the commit (``handoff.py``).
 :class:`MailQueue` adds a one-time token, sealed on the row (account mails).
 """
 
@@ -17,6 +19,7 @@ from rustok.core.context import current_context
 from rustok.core.ids import new_id
 from rustok.core.settings import Settings
 from rustok.core.uow import UnitOfWork
+from rustok.mail import handoff
 from rustok.mail.events import MailQueued
 from rustok.mail.models import MailMessage
 from rustok.mail.sealing import SecretSealer
@@ -38,15 +41,16 @@ def queue_mail(
     """Add a mail of the current tenant and its ``mail.queued`` event to ``uow``; it is
     sent after the commit. ``data`` must be JSON-serialisable; it gets ``shop_name`` (the
     tenant's name) unless it has one. ``secret`` must already be sealed for ``mail_id``."""
-    tenant = current_context().tenant
+    context = current_context()
+    tenant = context.tenant
     values = {"shop_name": tenant.name if tenant and tenant.name else DEFAULT_SHOP_NAME, **data}
     mail_id = mail_id or new_id()
-    uow.session.add(
-        MailMessage(
-            id=mail_id, recipient=to, template=template, locale=locale, data=values,
-            secret=secret, expires_at=expires_at,
-        )
+    row = MailMessage(
+        id=mail_id, recipient=to, template=template, locale=locale, data=values,
+        secret=secret, expires_at=expires_at,
     )  # fmt: skip
+    handoff.hand_over(uow, row, context.tenant_id)
+    uow.session.add(row)
     uow.publish(MailQueued(mail_id=mail_id))
     return mail_id
 

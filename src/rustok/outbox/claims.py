@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -149,10 +150,13 @@ class SqliteClaimer(_BaseClaimer):
             .returning(*_HANDED_OVER)
         )
 
-    async def claim(self, limit: int) -> list[ClaimedEvent]:
-        """Claim up to ``limit`` rows; the ordering check comes before the LIMIT, so fewer
-        rows than asked means none are left (:attr:`drained`)."""
+    async def claim(self, limit: int, first: Sequence[Any] = ()) -> list[ClaimedEvent]:
+        """Claim up to ``limit`` rows, after running the statements ``first`` in the same
+        transaction; the ordering check comes before the LIMIT, so fewer rows than asked
+        means none are left (:attr:`drained`)."""
         async with self.db.writer(), self.db.write_engine.begin() as conn:
+            for statement in first:
+                await conn.execute(statement)
             rows = (await conn.execute(self._statement, self._params(limit))).all()
         self.drained = len(rows) < limit
         return sorted((to_claimed(r) for r in rows), key=lambda c: c.envelope.id)

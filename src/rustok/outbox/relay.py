@@ -27,7 +27,7 @@ from rustok.core.db.outages import DatabaseUnavailable
 from rustok.core.logging import get_logger
 from rustok.core.resilience import CircuitOpenError
 from rustok.core.tracing import batch_span
-from rustok.outbox.claims import ClaimedEvent, make_claimer, new_claim_token
+from rustok.outbox.claims import ClaimedEvent, SqliteClaimer, make_claimer, new_claim_token
 from rustok.outbox.dispatcher import EventDispatcher
 from rustok.outbox.metrics import EVENTS_FAILED, EVENTS_PUBLISHED
 from rustok.outbox.notify import OutboxListener
@@ -137,7 +137,7 @@ class OutboxRelay:
                 # interval, a cheap read first (no write transaction when nothing is due).
                 if not busy and not await self._idle() and not await self.claimer.has_work():
                     continue
-                claimed = await self.claimer.claim(limit)
+                claimed = await self._claim(limit)
                 # A claim that took all there was waits for a wake (a commit) instead of a
                 # second, empty claim: a write transaction per wake at a trickle.
                 busy = not self.claimer.drained
@@ -147,6 +147,22 @@ class OutboxRelay:
                 busy = False
                 self._warn("relay iteration failed", exc)
                 await asyncio.sleep(self.config.poll_interval)
+
+    async def _claim(self, limit: int) -> list[ClaimedEvent]:
+        """Claim; on SQLite with the memory transport, mark what the consumers finished
+        since in the same write transaction, one less under its single writer lock (the
+        flusher marks it otherwise, ``FLUSH_DELAY`` later; PostgreSQL's claim is one
+        autocommit statement, and a broker's publishes are marked by the flusher alone)."""
+        claimer = self.claimer
+        if not isinstance(claimer, SqliteClaimer) or self.transport.durable or not self._handled:
+            return await claimer.claim(limit)
+        handled, self._handled = self._handled, []
+        marks = [self.store.dispatched(handled[i : i + 500]) for i in range(0, len(handled), 500)]
+        try:
+            return await claimer.claim(limit, marks)
+        except BaseException:
+            self._handled[:0] = handled
+            raise
 
     async def _idle(self) -> bool:
         """Wait for a wake or the poll interval; True if woken."""

@@ -81,18 +81,22 @@ class OutboxStore:
         if not ids:
             return
         async with self._write_one() as conn:
-            await conn.execute(
-                update(EVENTS)
-                .where(in_id_order(self._id_in(ids), EVENTS.c.status == "pending"))
-                .values(
-                    status="dispatched",
-                    dispatched_at=utcnow(),
-                    claimed_by=None,
-                    claimed_at=None,
-                    next_attempt_at=None,
-                    last_error=None,
-                )
+            await conn.execute(self.dispatched(ids))
+
+    def dispatched(self, ids: Sequence[uuid.UUID]) -> Any:
+        """The statement marking rows dispatched (run alone, or in a relay's claim)."""
+        return (
+            update(EVENTS)
+            .where(in_id_order(self._id_in(ids), EVENTS.c.status == "pending"))
+            .values(
+                status="dispatched",
+                dispatched_at=utcnow(),
+                claimed_by=None,
+                claimed_at=None,
+                next_attempt_at=None,
+                last_error=None,
             )
+        )
 
     async def record_failures(self, failures: Sequence[tuple[uuid.UUID, int, str]]) -> int:
         """Count a failed attempt for each ``(id, attempts so far, error)``; return how many
