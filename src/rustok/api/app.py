@@ -153,24 +153,13 @@ class RustokApp:
 
 
 STATISTICS_EVERY_SECONDS = 3600.0
-# The statistics a database already holds (SQLite keeps them in the file) serve the first
-# requests: refreshing them (an ANALYZE that holds the write lock, and on SQLite the event
-# loop, in every worker at once) waits until start-up is over.
-STATISTICS_AFTER_START_SECONDS = 60.0
 MCP_STATE_KEY = "mcp"
 GRAPHQL_VIEW_STATE_KEY = "graphql_view"  # the GraphQL route's (lazy) view
 _log = get_logger(__name__)
 
 
 async def _refresh_statistics(platform: Platform) -> None:
-    """Shortly after start-up (at once if the database has none) and hourly: the planner's
-    statistics follow the data as it grows."""
-    try:
-        held = await platform.db.has_statistics()
-    except (DBAPIError, OSError, DatabaseUnavailable):  # the refresh below says why
-        held = False
-    if held:
-        await asyncio.sleep(STATISTICS_AFTER_START_SECONDS)
+    """At start-up and hourly: the planner's statistics follow the data as it grows."""
     while True:
         try:
             await platform.db.refresh_statistics()

@@ -6,7 +6,6 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from rustok.core.context import current_context
@@ -112,18 +111,6 @@ class Database:
             )
             await conn.exec_driver_sql("ANALYZE sqlite_schema")  # reload what is left
             await conn.commit()
-
-    async def has_statistics(self) -> bool:
-        """Whether the planner has statistics to work with: on SQLite, those of the last
-        :meth:`refresh_statistics` (kept in the file); PostgreSQL's autovacuum keeps its own."""
-        if not self.is_sqlite:
-            return True
-        async with self.engine.connect() as conn:
-            try:
-                found = await conn.exec_driver_sql("SELECT 1 FROM sqlite_stat1 LIMIT 1")
-            except OperationalError:  # no such table: never analysed
-                return False
-            return found.first() is not None
 
     async def ping(self) -> float:
         """Run ``SELECT 1``; return the latency in milliseconds or raise."""
