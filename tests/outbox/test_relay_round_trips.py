@@ -40,17 +40,12 @@ async def test_one_claim_per_wake_when_it_takes_all_there_is(platform: Platform)
     """Three events, one wake: one claim. The old relay claimed again at once on PostgreSQL
     (an empty claim), and once more after marking the events dispatched (both databases)."""
     recorder = Recorder()
-    dispatcher = EventDispatcher()
-    runner = ConsumerRunner(recorder.spec(), platform.db, platform.uow, lanes=1, max_attempts=1)
-    transport = MemoryTransport(dispatcher)
-    await transport.start([runner])
-    relay = OutboxRelay(platform.db, transport, dispatcher, RelayConfig(poll_interval=60))
-    relay.listener = None  # only the wake below: NOTIFY of the commit would wake it too
+    runner, relay = await _memory_relay(platform, recorder)
     claims: list[int] = []
     claim = relay.claimer.claim
 
-    async def counted(limit: int) -> list[ClaimedEvent]:
-        taken = await claim(limit)
+    async def counted(limit: int, *first: Any) -> list[ClaimedEvent]:
+        taken = await claim(limit, *first)
         claims.append(len(taken))
         return taken
 
@@ -69,6 +64,20 @@ async def test_one_claim_per_wake_when_it_takes_all_there_is(platform: Platform)
         await relay.stop()
     assert [e.id for e in recorder.seen] == ids
     assert claims == [0, 3]
+
+
+async def _memory_relay(
+    platform: Platform, recorder: Recorder
+) -> tuple[ConsumerRunner, OutboxRelay]:
+    """A relay and one consumer over the memory transport, woken only by ``relay.wake()``
+    (a commit's NOTIFY would wake it too), neither started."""
+    dispatcher = EventDispatcher()
+    runner = ConsumerRunner(recorder.spec(), platform.db, platform.uow, lanes=1, max_attempts=1)
+    transport = MemoryTransport(dispatcher)
+    await transport.start([runner])
+    relay = OutboxRelay(platform.db, transport, dispatcher, RelayConfig(poll_interval=60))
+    relay.listener = None
+    return runner, relay
 
 
 async def _claimed(claims: list[int], count: int) -> bool:
@@ -200,13 +209,7 @@ async def test_on_sqlite_a_claim_marks_what_was_handled_since(
     the relay's next claim, not in a write transaction of their own (the flusher's, here
     held off); on PostgreSQL a claim is one autocommit statement and marks nothing."""
     monkeypatch.setattr("rustok.outbox.relay.FLUSH_DELAY", 3600.0)
-    recorder = Recorder()
-    dispatcher = EventDispatcher()
-    runner = ConsumerRunner(recorder.spec(), platform.db, platform.uow, lanes=1, max_attempts=1)
-    transport = MemoryTransport(dispatcher)
-    await transport.start([runner])
-    relay = OutboxRelay(platform.db, transport, dispatcher, RelayConfig(poll_interval=60))
-    relay.listener = None
+    runner, relay = await _memory_relay(platform, Recorder())
     runner.start()
     relay.start()
     try:
