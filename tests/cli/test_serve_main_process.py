@@ -15,6 +15,7 @@ import httpx
 import psutil
 import pytest
 
+from rustok import __version__
 from rustok.migrations import head_revision
 from tests.conftest import TEST_SECRET
 from tests.services import free_port
@@ -96,7 +97,8 @@ from granian import Granian
 
 def report(self):
     print("frozen", gc.get_freeze_count(), "platform", "rustok.api.app" in sys.modules,
-          "framework", sorted({"typer", "click", "pydantic"} & set(sys.modules)))
+          "framework", sorted({"typer", "click", "pydantic"} & set(sys.modules)),
+          "consoles and file parsers", sorted({"rich", "yaml", "tomllib"} & set(sys.modules)))
 
 Granian.serve = report
 sys.argv = ["rustok", "serve", "--port", sys.argv[1], "--workers", "2"]
@@ -112,39 +114,46 @@ def test_the_main_process_freezes_its_objects_before_granian_forks_the_workers(
     # Frozen, they are neither walked nor written by the workers' collectors: their pages
     # stay shared between the main process and the workers.
     env = _env(tmp_path)
+    port = free_port()
     done = subprocess.run(
-        [sys.executable, "-c", _SERVE_UNTIL_GRANIAN, str(free_port())], env=env, cwd=tmp_path,
+        [sys.executable, "-c", _SERVE_UNTIL_GRANIAN, str(port)], env=env, cwd=tmp_path,
         capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    words = done.stdout.splitlines()[-1].split()
+    *printed, last = done.stdout.splitlines()
+    words = last.split()
     assert words[0] == "frozen" and int(words[1]) > 10_000
     assert words[2:4] == ["platform", "False"]
-    # Plain options: no command framework either (typer, and pydantic for its options).
-    assert " ".join(words[4:]) == "framework []"
+    # Plain options: no command framework either (typer, and pydantic for its options); the
+    # preparing child printed the addresses (rich), and there is no settings file to parse.
+    assert " ".join(words[4:]) == "framework [] consoles and file parsers []"
+    # The child's report of the migration, then the addresses, before Granian serves.
+    base = f"http://127.0.0.1:{port}"
+    assert printed[0].startswith("database migrated from empty to ")
+    assert printed[2:] == [
+        f"RusToK {__version__} on {base} (development, 2 workers, sqlite)",
+        f"  Home      {base}/", f"  Admin     {base}/admin", f"  API docs  {base}/docs",
+        f"  OpenAPI   {base}/api/openapi.json", f"  GraphQL   {base}/api/graphql",
+        f"  Metrics   {base}/metrics", f"  Health    {base}/health/ready",
+    ]  # fmt: skip
 
 
 # ``rustok serve`` up to Granian again, saying what was imported when the main process began
 # to wait for its preparing child, and whether it imported ``limits``.
 _SERVE_WAITING_FOR_THE_CHILD = """
 import os, sys
-import rustok.cli.serving as serving
 
 waited = []
 os_waitpid = os.waitpid
 
 def waitpid(pid, options):
     waited.append("granian" in sys.modules)
+    # Granian is imported by now (else the assertion fails): it reports instead of serving.
+    sys.modules["granian"].Granian.serve = lambda self: print(
+        "granian before the wait", waited, "limits", "limits" in sys.modules)
     return os_waitpid(pid, options)
 
-def print_urls(settings, workers):  # after the wait, before Granian serves
-    from granian import Granian
-
-    Granian.serve = lambda self: print("granian before the wait", waited, "limits",
-                                       "limits" in sys.modules)
-
 os.waitpid = waitpid
-serving.print_urls = print_urls
 sys.argv = ["rustok", "serve", "--port", sys.argv[1], "--workers", "2"]
 from rustok.cli.main import main
 main()

@@ -5,11 +5,13 @@ database check with the bare driver, and the fall-back to a full preparation."""
 from __future__ import annotations
 
 import sqlite3
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from rustok.cli import serving
+from rustok.cli import prepared, serving
 from rustok.cli.prepared import (
     database_still_prepared,
     preparation_key,
@@ -39,6 +41,40 @@ def test_the_key_follows_the_settings_file(tmp_path: Path) -> None:
     key = preparation_key(env)
     file.write_text('cart_ttl = "61"\n')
     assert preparation_key(env) != key
+
+
+def _distribution(folder: Path, name: str, entry_points: str | None) -> None:
+    info = folder / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    if entry_points is not None:
+        (info / "entry_points.txt").write_text(entry_points)
+
+
+def test_only_a_distribution_naming_the_group_may_declare_a_module(tmp_path: Path) -> None:
+    # The shortcut that spares the preparing child importlib.metadata (no extra module
+    # installed) must see every distribution that could declare one.
+    plain, scripts, declaring = tmp_path / "plain", tmp_path / "scripts", tmp_path / "declaring"
+    _distribution(plain, "plain", None)
+    _distribution(scripts, "tool", "[console_scripts]\ntool = tool:main\n")
+    _distribution(declaring, "shop", "[rustok.modules]\nshop = shop.module:MODULE\n")
+    missing = str(tmp_path / "missing")
+    assert not prepared._may_declare_modules([str(plain), str(scripts), missing])
+    assert prepared._may_declare_modules([str(plain), str(declaring)])
+    archive = tmp_path / "packages.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("plain.py", "")
+    assert prepared._may_declare_modules([str(plain), str(archive)])  # read by importlib
+
+
+def test_the_key_is_the_same_with_or_without_the_shortcut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    env = {"RUSTOK_DATABASE_URL": "sqlite+aiosqlite:///x.db"}
+    assert not prepared._may_declare_modules(sys.path)  # this environment has no extra module
+    key = preparation_key(env)
+    monkeypatch.setattr(prepared, "_may_declare_modules", lambda path: True)
+    assert preparation_key(env) == key
 
 
 def test_a_stamp_is_read_back_and_replaces_the_older_one(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 Nothing here imports the command framework (typer, and the pydantic it validates options
 with): the main process of a server started with plain options (``main.py``) never loads it,
-which was a third of that process's start. The forked child imports whatever preparing needs.
+which was a third of that process's start. The forked child imports whatever preparing needs,
+and prints the server's addresses once it succeeded: the consoles (rich, some 25 ms of CPU)
+are imported there, beside the main process's import of Granian, not before the workers
+start. The main process imports them only to report an error.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from rustok import __version__
-from rustok.cli.consoles import out_console, print_error
 from rustok.core.settings import Settings, SettingsError, env_name, load_settings
 
 # rustok.migrations.SCHEMA_HEADS_ENV, named here so that this process does not import it.
@@ -25,9 +27,10 @@ SCHEMA_HEADS_ENV = "RUSTOK_SCHEMA_HEADS"
 
 
 def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> Callable[[], None]:
-    """Load every module's settings and migrate (development) or check the schema, in a
-    forked child: this process — the server's main process, which only supervises the
-    workers — never imports the platform or the modules; the workers import them once.
+    """Load every module's settings and migrate (development) or check the schema, then print
+    the server's addresses, in a forked child: this process — the server's main process,
+    which only supervises the workers — never imports the platform or the modules (nor the
+    consoles); the workers import them once.
     When the last start prepared the same code, settings and database (``prepared.py``),
     the child only checks that the database is still where that start left it.
 
@@ -40,6 +43,7 @@ def _prepare_in_child(overrides: dict[str, Any], settings: Settings) -> Callable
         os.close(heads_out)
         try:
             os.write(heads_in, _prepared_heads(overrides, settings).encode())
+            print_urls(settings, settings.workers)
         except BaseException as exc:  # noqa: BLE001 - reported, then the exit code says it failed
             code = _exit_code(exc)
         sys.stdout.flush()
@@ -76,6 +80,8 @@ def _exit_code(exc: BaseException) -> int:
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
+    from rustok.cli.consoles import print_error
+
     print_error(message)
     raise SystemExit(code)
 
@@ -133,6 +139,8 @@ def _prometheus_dir(settings: Settings, workers: int) -> None:
 
 
 def print_urls(settings: Settings, workers: int) -> None:
+    from rustok.cli.consoles import out_console
+
     base = f"http://{settings.host}:{settings.port}"
     database = "sqlite" if settings.is_sqlite else "postgresql"
     out_console.print(
@@ -177,7 +185,6 @@ def serve(host: str | None = None, port: int | None = None, workers: int | None 
     from granian.log import LogLevels
 
     prepared()
-    print_urls(settings, settings.workers)
     os.environ["RUSTOK_SERVE_STARTED"] = str(started)
     # The workers are forked from this process: with its objects frozen, their collectors
     # neither walk them nor write to them, so the pages holding them stay shared.

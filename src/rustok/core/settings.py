@@ -17,14 +17,12 @@ import os
 import re
 import secrets
 import sys
-import tomllib
 import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import msgspec
-import yaml
 
 from rustok.core.module_settings import (
     ENV_PREFIX,
@@ -298,6 +296,12 @@ def _read_file(path: str) -> dict[str, Any]:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise SettingsError(f"RUSTOK_SETTINGS_FILE: cannot read {path}: {exc.strerror}") from None
+    # The parsers are imported here, for a settings file only: ``rustok serve``'s main
+    # process reads its settings before anything else and mostly has no file.
+    import tomllib
+
+    import yaml
+
     try:
         if file.suffix in (".yaml", ".yml"):
             data = yaml.safe_load(text) or {}
