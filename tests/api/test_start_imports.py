@@ -25,9 +25,11 @@ ROOT = Path(__file__).parents[2]  # the tests package is imported from there
 
 # Loaded only where used: Redis (RUSTOK_REDIS_URL; it brings the OpenTelemetry metrics SDK),
 # asyncpg (PostgreSQL's LISTEN), NATS (the event transport), Markdown (rendering a page), the
-# OpenTelemetry SDK (tracing on), stamina and tenacity (retries: the NATS transport's).
+# OpenTelemetry SDK (tracing on), stamina and tenacity (retries: the NATS transport's), rich
+# and pygments (the console log's tracebacks: rustok.core.logging).
 NOT_AT_START = (
     "redis", "asyncpg", "nats", "markdown_it", "opentelemetry.sdk", "stamina", "tenacity",
+    "rich", "pygments",
 )  # fmt: skip
 _WORKER = """
 import json, sys

@@ -11,12 +11,52 @@ from __future__ import annotations
 import logging
 import sys
 import weakref
-from typing import Any
+from typing import IO, Any
 
-import structlog
 from opentelemetry import trace
 
 from rustok.core.context import current_context
+
+
+def _import_structlog_without_rich() -> None:
+    """Import structlog with rich hidden, unless something imported rich already.
+
+    structlog imports rich (with pygments and attrs, some 65 modules and 35-50 ms of CPU) as
+    it is imported, for one use: the console renderer's traceback, which a server writes
+    only when a foreign (stdlib) log record carries an exception. Hidden, structlog falls
+    back to its plain formatters; the renderer below gets rich's traceback, imported then.
+    """
+    if "structlog" in sys.modules or "rich" in sys.modules:
+        return
+    sys.modules["rich"] = None  # type: ignore[assignment]  # "import rich" raises ImportError
+    try:
+        import structlog  # noqa: F401 - imported now, with rich hidden
+    finally:
+        del sys.modules["rich"]
+
+
+_import_structlog_without_rich()
+import structlog  # noqa: E402 - after the import above
+import structlog.dev  # noqa: E402
+
+
+class RichTracebackOnFirstUse:
+    """structlog's rich traceback (its ``RichTracebackFormatter``, with the options its
+    console renderer uses by default), rich being imported by the first exception written."""
+
+    def __init__(self, color_system: str | None) -> None:
+        self.color_system = color_system
+
+    def __call__(self, sio: IO[str], exc_info: Any) -> None:
+        dev = structlog.dev
+        if getattr(dev, "rich", None) is None:  # imported without it: give it rich's names
+            import rich
+            from rich.console import Console
+            from rich.traceback import Traceback
+
+            for name, value in (("rich", rich), ("Console", Console), ("Traceback", Traceback)):
+                setattr(dev, name, value)
+        dev.RichTracebackFormatter(color_system=self.color_system)(sio, exc_info)  # type: ignore[arg-type]
 
 
 def _add_request_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -55,10 +95,15 @@ def configure_logging(fmt: str = "console", level: str = "info") -> None:
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
+    colors = sys.stderr.isatty()
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if fmt == "json"
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(
+            colors=colors,
+            # As structlog's default with rich installed: in colour on a terminal, else not.
+            exception_formatter=RichTracebackOnFirstUse("truecolor" if colors else None),
+        )
     )
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
