@@ -26,10 +26,11 @@ ROOT = Path(__file__).parents[2]  # the tests package is imported from there
 # Loaded only where used: Redis (RUSTOK_REDIS_URL; it brings the OpenTelemetry metrics SDK),
 # asyncpg (PostgreSQL's LISTEN), NATS (the event transport), Markdown (rendering a page), the
 # OpenTelemetry SDK (tracing on), stamina and tenacity (retries: the NATS transport's), rich
-# and pygments (the console log's tracebacks: rustok.core.logging).
+# and pygments (the console log's tracebacks: rustok.core.logging), attrs (the OpenAPI
+# document's attrs classes: rustok.api.attrs_schemas).
 NOT_AT_START = (
     "redis", "asyncpg", "nats", "markdown_it", "opentelemetry.sdk", "stamina", "tenacity",
-    "rich", "pygments",
+    "rich", "pygments", "attr", "attrs",
 )  # fmt: skip
 _WORKER = """
 import json, sys

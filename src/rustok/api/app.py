@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
 from litestar.di import Provide
-from litestar.exceptions import MissingDependencyException
 from litestar.plugins import PluginProtocol
 from litestar.plugins.core import MsgspecDIPlugin
 from sqlalchemy.exc import DBAPIError
 
 from rustok.api.access_log import AccessLog
 from rustok.api.admin_mount import ADMIN_MOUNT_STATE_KEY, AdminMount, AdminOnFirstUse
+from rustok.api.attrs_schemas import AttrsSchemasOnFirstUse, attrs_installed
 from rustok.api.deps import TENANCY_STATE_KEY, auth_from_state, provide_auth, provide_tenancy
 from rustok.api.docs import docs_assets_router, metrics, openapi_json, swagger_ui
 from rustok.api.early_stop import resend_early_stop
@@ -267,11 +267,11 @@ class _Litestar(Litestar):
     @staticmethod
     def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
         plugins.append(MsgspecDIPlugin())
-        with contextlib.suppress(MissingDependencyException):
-            from litestar.plugins.attrs import AttrsSchemaPlugin
-
-            if not any(isinstance(plugin, AttrsSchemaPlugin) for plugin in plugins):
-                plugins.append(AttrsSchemaPlugin())
+        # Litestar's attrs plugin, which imports attrs, once an attrs class may exist.
+        if attrs_installed() and not any(
+            type(plugin).__name__ == "AttrsSchemaPlugin" for plugin in plugins
+        ):
+            plugins.append(AttrsSchemasOnFirstUse())
         return plugins
 
 
