@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 import weakref
-from typing import IO, Any
+from typing import Any, TextIO
 
 from opentelemetry import trace
 
@@ -47,13 +47,16 @@ class RichTracebackOnFirstUse:
     def __init__(self, color_system: str | None) -> None:
         self.color_system = color_system
 
-    def __call__(self, sio: IO[str], exc_info: Any) -> None:
+    def __call__(self, sio: TextIO, exc_info: Any) -> None:
         dev = structlog.dev
         if getattr(dev, "rich", None) is None:  # imported without it: give it rich's names
-            import rich
-            from rich.console import Console
-            from rich.traceback import Traceback
-
+            try:
+                import rich
+                from rich.console import Console
+                from rich.traceback import Traceback
+            except ImportError:  # as structlog's default without rich
+                dev.plain_traceback(sio, exc_info)
+                return
             for name, value in (("rich", rich), ("Console", Console), ("Traceback", Traceback)):
                 setattr(dev, name, value)
         dev.RichTracebackFormatter(color_system=self.color_system)(sio, exc_info)  # type: ignore[arg-type]
