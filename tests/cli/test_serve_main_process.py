@@ -92,8 +92,16 @@ def test_a_bad_module_setting_stops_serve_with_exit_2(tmp_path: Path) -> None:
 
 # ``rustok serve`` up to the point where Granian would fork the workers.
 _SERVE_UNTIL_GRANIAN = """
-import gc, sys
+import gc, os, sys
 from granian import Granian
+
+exit_child = os._exit
+
+def child_exit(code):  # the preparing child's last step
+    print("child imported rich", "rich" in sys.modules, flush=True)
+    exit_child(code)
+
+os._exit = child_exit
 
 def report(self):
     print("frozen", gc.get_freeze_count(), "platform", "rustok.api.app" in sys.modules,
@@ -107,35 +115,56 @@ main()
 """
 
 
+def _serve_until_granian(tmp_path: Path, port: int, **env: str) -> tuple[list[str], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _SERVE_UNTIL_GRANIAN, str(port)], env=_env(tmp_path, **env),
+        cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    *printed, last = done.stdout.splitlines()
+    return printed, last
+
+
+def _addresses(port: int) -> list[str]:
+    base = f"http://127.0.0.1:{port}"
+    return [
+        f"RusToK {__version__} on {base} (development, 2 workers, sqlite)",
+        f"  Home      {base}/", f"  Admin     {base}/admin", f"  API docs  {base}/docs",
+        f"  OpenAPI   {base}/api/openapi.json", f"  GraphQL   {base}/api/graphql",
+        f"  Metrics   {base}/metrics", f"  Health    {base}/health/ready",
+    ]  # fmt: skip
+
+
 @pytest.mark.slow
 def test_the_main_process_freezes_its_objects_before_granian_forks_the_workers(
     tmp_path: Path,
 ) -> None:
     # Frozen, they are neither walked nor written by the workers' collectors: their pages
     # stay shared between the main process and the workers.
-    env = _env(tmp_path)
     port = free_port()
-    done = subprocess.run(
-        [sys.executable, "-c", _SERVE_UNTIL_GRANIAN, str(port)], env=env, cwd=tmp_path,
-        capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    *printed, last = done.stdout.splitlines()
+    printed, last = _serve_until_granian(tmp_path, port)
     words = last.split()
     assert words[0] == "frozen" and int(words[1]) > 10_000
     assert words[2:4] == ["platform", "False"]
     # Plain options: no command framework either (typer, and pydantic for its options); the
-    # preparing child printed the addresses (rich), and there is no settings file to parse.
+    # preparing child printed the addresses, and there is no settings file to parse.
     assert " ".join(words[4:]) == "framework [] consoles and file parsers []"
     # The child's report of the migration, then the addresses, before Granian serves.
-    base = f"http://127.0.0.1:{port}"
     assert printed[0].startswith("database migrated from empty to ")
-    assert printed[2:] == [
-        f"RusToK {__version__} on {base} (development, 2 workers, sqlite)",
-        f"  Home      {base}/", f"  Admin     {base}/admin", f"  API docs  {base}/docs",
-        f"  OpenAPI   {base}/api/openapi.json", f"  GraphQL   {base}/api/graphql",
-        f"  Metrics   {base}/metrics", f"  Health    {base}/health/ready",
-    ]  # fmt: skip
+    assert printed[2:-1] == _addresses(port)
+    # Restarted (the database prepared): the child prints the addresses as plain text (not a
+    # terminal) without importing rich.
+    printed, _ = _serve_until_granian(tmp_path, port)
+    assert printed == [*_addresses(port), "child imported rich False"]
+
+
+@pytest.mark.slow
+def test_the_addresses_are_rich_text_where_rich_would_style_them(tmp_path: Path) -> None:
+    port = free_port()
+    printed, _ = _serve_until_granian(tmp_path, port, FORCE_COLOR="1")
+    title, *lines = _addresses(port)
+    bold, rest = title.split(" on ", 1)
+    assert printed[2:] == [f"\x1b[1m{bold}\x1b[0m on {rest}", *lines, "child imported rich True"]
 
 
 # ``rustok serve`` up to Granian again, saying what was imported when the main process began

@@ -3,9 +3,9 @@
 Nothing here imports the command framework (typer, and the pydantic it validates options
 with): the main process of a server started with plain options (``main.py``) never loads it,
 which was a third of that process's start. The forked child imports whatever preparing needs,
-and prints the server's addresses once it succeeded: the consoles (rich, some 25 ms of CPU)
-are imported there, beside the main process's import of Granian, not before the workers
-start. The main process imports them only to report an error.
+and prints the server's addresses once it succeeded, beside the main process's import of
+Granian: as plain text when rich would write no escape codes (not a terminal), else through
+rich (some 25 ms of CPU). The main process imports the consoles only to report an error.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from rustok import __version__
 from rustok.core.settings import Settings, SettingsError, env_name, load_settings
@@ -139,24 +139,48 @@ def _prometheus_dir(settings: Settings, workers: int) -> None:
 
 
 def print_urls(settings: Settings, workers: int) -> None:
-    from rustok.cli.consoles import out_console
-
     base = f"http://{settings.host}:{settings.port}"
     database = "sqlite" if settings.is_sqlite else "postgresql"
-    out_console.print(
-        f"[bold]RusToK {__version__}[/] on {base} "
+    title = (
+        f"RusToK {__version__}[/] on {base} "
         f"({settings.env}, {workers} worker{'s' if workers > 1 else ''}, {database})"
     )
-    for label, path in (
-        ("Home", "/"),
-        ("Admin", "/admin"),
-        ("API docs", "/docs"),
-        ("OpenAPI", "/api/openapi.json"),
-        ("GraphQL", "/api/graphql"),
-        ("Metrics", "/metrics"),
-        ("Health", "/health/ready"),
-    ):
-        out_console.print(f"  {label:<9} {base}{path}")
+    lines = [
+        f"  {label:<9} {base}{path}"
+        for label, path in (
+            ("Home", "/"),
+            ("Admin", "/admin"),
+            ("API docs", "/docs"),
+            ("OpenAPI", "/api/openapi.json"),
+            ("GraphQL", "/api/graphql"),
+            ("Metrics", "/metrics"),
+            ("Health", "/health/ready"),
+        )
+    ]
+    if _rich_writes_plain_text(os.environ, sys.stdout):
+        # What rich would write (no escape codes, no wrapping), without importing it.
+        sys.stdout.write("\n".join([title.replace("[/]", ""), *lines, ""]))
+        return
+    from rustok.cli.consoles import out_console
+
+    out_console.print("[bold]" + title)
+    for line in lines:
+        out_console.print(line)
+
+
+def _rich_writes_plain_text(environ: Mapping[str, str], stream: TextIO) -> bool:
+    """Whether rich's console would write to ``stream`` as to no terminal (by its rules:
+    ``TTY_COMPATIBLE``, then ``FORCE_COLOR``, then ``isatty``): a server's output, mostly."""
+    compatible = environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "0"
+    force = environ.get("FORCE_COLOR")
+    if force is not None:
+        return force == ""
+    try:
+        return not stream.isatty()
+    except ValueError:  # closed
+        return True
 
 
 def serve(host: str | None = None, port: int | None = None, workers: int | None = None) -> None:
