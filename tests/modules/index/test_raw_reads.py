@@ -175,6 +175,24 @@ def test_every_storefront_statement_is_scoped_to_the_tenant(dialect: Any) -> Non
         search.params(None, {})  # type: ignore[arg-type]
 
 
+SHOWN = ["product_id", "handle", "title", "in_stock", "on_sale", "thumbnail_url", "price_min",
+         "price_max", "compare_at_max"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sort", "key"),
+    [("newest", ["published_at"]), ("oldest", ["published_at"]), ("title", ["sort_title"]),
+     ("price", []), ("price_desc", []), ("relevance", [])],
+)  # fmt: skip
+def test_a_list_row_carries_the_page_and_its_sorts_key_only(sort: str, key: list[str]) -> None:
+    """Each column of each row costs the SQLite driver a GIL release and an object: no
+    locale (the filter's), and only the key the sort's cursor reads."""
+    shape = _list_shape(ProductFilter(q="x" if sort == "relevance" else None), sort,  # type: ignore[arg-type]
+                        sort == "relevance", False, False)  # fmt: skip
+    columns = [column.name for column in _list_statement(shape, "sqlite").selected_columns]
+    assert columns == [*SHOWN, *key]
+
+
 def test_a_read_without_tenant_scope_cannot_be_built() -> None:
     dialect = sqlite.dialect()
     from sqlalchemy import column, table

@@ -157,11 +157,14 @@ _KEYS: dict[str, tuple[Any, bool]] = {
     "price": (PRICES.c.price_min, False),
     "price_desc": (PRICES.c.price_max, True),
 }
-# ListRow's columns, in its order.
+# ListRow's columns, in its order, then its ``key``: the sort's column unless the row has it.
 _LIST_COLUMNS = tuple(
     PRICES.c[name] if name.startswith(("price_", "compare_at_")) else PRODUCTS.c[name]
     for name in LIST_COLUMNS
 )
+_ROW_KEYS: dict[str, Any] = {
+    sort: column for sort, (column, _) in _KEYS.items() if column.name not in LIST_COLUMNS
+}
 
 
 def _list_shape(
@@ -177,8 +180,9 @@ def _list_shape(
 def _list_statement(shape: tuple[Any, ...], dialect: str) -> Select[Any]:
     """The list's SELECT for one shape; every value is a named bind parameter."""
     _, sort, words, category, category_id, in_stock, min_price, max_price, after = shape
+    key = _ROW_KEYS.get(sort)
     query = (
-        select(*_LIST_COLUMNS)
+        select(*_LIST_COLUMNS, *([] if key is None else [key]))
         .join(PRICES, and_(PRICES.c.product_id == PRODUCTS.c.product_id,
                            PRICES.c.tenant_id == PRODUCTS.c.tenant_id,
                            PRICES.c.currency_code == bindparam("currency")))
@@ -265,12 +269,13 @@ class StorefrontReads:
             quick=not words, full_text=bool(words),
         )  # fmt: skip
         more, rows = fetched
+        chosen = values["locale"]  # every row's: the statement's filter
         items = [
             ProductSummary(
                 id=row.product_id, handle=row.handle, title=row.title, price_min=row.price_min,
                 price_max=row.price_max, compare_at_max=row.compare_at_max,
                 currency_code=currency, in_stock=row.in_stock, on_sale=row.on_sale,
-                thumbnail=row.thumbnail_url, locale=row.locale,
+                thumbnail=row.thumbnail_url, locale=chosen,
             )
             for row in rows
         ]  # fmt: skip
@@ -282,10 +287,10 @@ class StorefrontReads:
         if sort == "relevance":
             return encode_cursor(RelevanceCursor(s=sort, o=position))
         if sort in ("newest", "oldest"):
-            published = self._rows.published(row.published_at)
+            published = self._rows.published(row.key)
             return encode_cursor(DateCursor(s=sort, v=published, id=row.product_id))
         if sort == "title":
-            return encode_cursor(TitleCursor(s=sort, v=row.sort_title, id=row.product_id))
+            return encode_cursor(TitleCursor(s=sort, v=row.key, id=row.product_id))
         price = row.price_min if sort == "price" else row.price_max
         return encode_cursor(PriceCursor(s=sort, v=price, id=row.product_id))
 

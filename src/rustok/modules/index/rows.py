@@ -73,8 +73,11 @@ class ContentRow(msgspec.Struct, frozen=True, kw_only=True):
 class ListRow(msgspec.Struct, array_like=True, frozen=True, gc=False):
     """A row of the storefront list, its columns in the statement's order, converted by
     msgspec in one call for all rows (UUIDs from SQLite's hex digits, booleans from its
-    0/1). ``published_at`` stays the driver's value: only a cursor reads it
-    (:meth:`RowReader.published`)."""
+    0/1). Only what the page shows and its sort's cursor needs: the locale is the one asked
+    for (the statement's filter), and ``key`` is the sort's own column when the prices are
+    not it — the driver's ``published_at`` (newest, oldest: :meth:`RowReader.published`
+    converts the one a cursor reads) or the ``sort_title`` (title). Each column a row
+    carries costs the SQLite driver a GIL release and a Python object, 21 rows a page."""
 
     product_id: uuid.UUID
     handle: str
@@ -82,15 +85,13 @@ class ListRow(msgspec.Struct, array_like=True, frozen=True, gc=False):
     in_stock: bool
     on_sale: bool
     thumbnail_url: str | None
-    locale: str
-    published_at: Any
-    sort_title: str
     price_min: int
     price_max: int
     compare_at_max: int | None
+    key: Any = None
 
 
-LIST_COLUMNS = ListRow.__struct_fields__
+LIST_COLUMNS = ListRow.__struct_fields__[:-1]  # and the sort's key, if any
 
 
 class SearchRow(msgspec.Struct, array_like=True, frozen=True, gc=False):
