@@ -11,7 +11,7 @@ import datetime as dt
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from msgspec import UNSET
 from sqlalchemy import bindparam, func, select, update
@@ -20,12 +20,14 @@ from sqlalchemy.sql.functions import coalesce
 
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
+from rustok.core.db.new_rows import insert_new
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.carts.lines import (
     CartLine,
+    LineRow,
     PricedCart,
     line_rows,
     price_cart,
@@ -73,16 +75,17 @@ def to_cart_read(priced: PricedCart) -> CartRead:
     by_item = {line.key: line for line in totals.lines}
     items = []
     for line in priced.lines:
-        figures = by_item[line.item.id]
+        row = line.row
+        figures = by_item[row.item_id]
         items.append(
             CartItemRead(
-                id=line.item.id,
-                variant_id=line.variant.id,
-                product_id=line.variant.product_id,
-                sku=line.variant.sku,
+                id=row.item_id,
+                variant_id=row.variant_id,
+                product_id=row.product_id,
+                sku=row.sku,
                 title=line.title,
-                variant_title=line.variant.title,
-                quantity=line.item.quantity,
+                variant_title=row.variant_title,
+                quantity=row.quantity,
                 unit_price=figures.unit_price,
                 subtotal=figures.subtotal,
                 discount=figures.discount,
@@ -122,9 +125,22 @@ _AVAILABLE = (
     .scalar_subquery()
 )
 _VARIANT_FOR_SALE = (
-    select(Variant, Product.status, coalesce(_AVAILABLE, 0))
+    select(
+        Variant.product_id,
+        Variant.sku,
+        Variant.title,
+        Variant.inventory_policy,
+        Product.status,
+        coalesce(_AVAILABLE, 0),
+    )
     .join(Product, Product.id == Variant.product_id)
     .where(Variant.id == bindparam("variant_id"))
+)
+_SET_QUANTITY = (
+    update(CartItem)
+    .where(CartItem.id == bindparam("item_id"))
+    .values(quantity=bindparam("quantity"))
+    .execution_options(synchronize_session=False)
 )
 
 
@@ -137,10 +153,19 @@ async def lock_cart(uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess) -> 
 
 async def _variant_for_sale(
     session: AsyncSession, variant_id: uuid.UUID
-) -> tuple[Variant, str, int] | None:
-    """The variant, its product's status and its units available (over all locations)."""
-    row = (await session.execute(_VARIANT_FOR_SALE, {"variant_id": variant_id})).first()
-    return None if row is None else (row[0], row[1], int(row[2]))
+) -> tuple[LineRow, int] | None:
+    """The variant as a new line of no quantity yet, and its units available (over all
+    locations)."""
+    found = (await session.execute(_VARIANT_FOR_SALE, {"variant_id": variant_id})).tuples()
+    first = found.first()
+    if first is None:
+        return None
+    product_id, sku, title, policy, status, available = first
+    row = LineRow(
+        item_id=new_id(), quantity=0, variant_id=variant_id, product_id=product_id, sku=sku,
+        variant_title=title, inventory_policy=policy, product_status=status,
+    )  # fmt: skip
+    return row, int(available)
 
 
 def _open(cart: Cart) -> Cart:
@@ -230,34 +255,38 @@ class CartService:
         async with self._platform.uow() as uow:
             cart = _open(await lock_cart(uow, cart_id, access))
             rows = await line_rows(uow.session, cart)
-            item = next((i for i, v, _ in rows if v.id == data.variant_id), None)
-            quantity = data.quantity + (item.quantity if item else 0)
+            index = next((n for n, r in enumerate(rows) if r.variant_id == data.variant_id), None)
+            quantity = data.quantity + (rows[index].quantity if index is not None else 0)
             if quantity > MAX_QUANTITY:
                 raise ValidationFailed(errors={"quantity": [f"at most {MAX_QUANTITY} per line"]})
             found = await _variant_for_sale(uow.session, data.variant_id)
-            if found is None or found[1] != "active":
+            if found is None or found[0].product_status != "active":
                 raise ValidationFailed(errors={"variant_id": ["no such product for sale"]})
-            variant, status, available = found
-            quantities = {v.id: i.quantity for i, v, _ in rows} | {variant.id: quantity}
+            variant, available = found
+            quantities = {r.variant_id: r.quantity for r in rows} | {variant.variant_id: quantity}
             prices = await unit_prices(uow.session, cart.currency_code, quantities)
-            if prices.get(variant.id) is None:
+            if prices.get(variant.variant_id) is None:
                 currency = cart.currency_code
                 raise ValidationFailed(errors={"variant_id": [f"not for sale in {currency}"]})
             if variant.inventory_policy == "deny" and quantity > available:
-                raise InsufficientInventory([(variant.id, quantity, max(available, 0))])
-            if item is None:
+                raise InsufficientInventory([(variant.variant_id, quantity, max(available, 0))])
+            if index is None:
                 if len(rows) >= MAX_CART_LINES:
                     raise ValidationFailed(
                         errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
                     )
+                row = replace(variant, quantity=quantity)
                 item = CartItem(
-                    id=new_id(), cart_id=cart.id, variant_id=variant.id, quantity=quantity
+                    id=row.item_id, cart_id=cart.id, variant_id=row.variant_id, quantity=quantity
                 )
-                uow.session.add(item)
-                rows.append((item, variant, status))
+                await insert_new(uow.session, [item])
+                rows.append(row)
             else:
-                item.quantity = quantity
-            rows.sort(key=lambda row: row[0].id)  # as line_rows orders them
+                row = rows[index] = replace(rows[index], quantity=quantity)
+                await uow.session.execute(
+                    _SET_QUANTITY, {"item_id": row.item_id, "quantity": quantity}
+                )
+            rows.sort(key=lambda r: r.item_id)  # as line_rows orders them
             lines = await titled_lines(uow.session, rows, prices)
             return await self._finish(uow, cart, lines=lines)
 

@@ -63,6 +63,32 @@ _TRANSLATIONS = (
 )
 
 
+_TITLES = (
+    select(ProductTranslation.product_id, ProductTranslation.locale, ProductTranslation.title)
+    .where(ProductTranslation.product_id.in_(bindparam("product_ids", expanding=True)))
+    .order_by(ProductTranslation.locale)
+)
+
+
+async def product_titles(
+    session: AsyncSession, ids: Ids, chain: Sequence[str]
+) -> dict[uuid.UUID, str]:
+    """Each product's title in the first locale of ``chain`` it has (else its first): the
+    title :func:`pick_translation` picks, read as columns (a cart's lines need no more)."""
+    found: dict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
+    if ids:
+        for product_id, locale, title in (
+            await session.execute(_TITLES, {"product_ids": list(ids)})
+        ).tuples():
+            found[product_id].append((locale, title))
+    titles = {}
+    for product_id, rows in found.items():
+        chosen = pick_by_locale(rows, chain, lambda row: row[0])
+        if chosen is not None:
+            titles[product_id] = chosen[1]
+    return titles
+
+
 async def translations_by_product(
     session: AsyncSession, ids: Ids
 ) -> dict[uuid.UUID, list[ProductTranslation]]:
