@@ -11,8 +11,10 @@ import datetime as dt
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
+import msgspec
 from msgspec import UNSET
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +23,7 @@ from sqlalchemy.sql.functions import coalesce
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.db.new_rows import insert_new
+from rustok.core.db.scoped_rows import fetch_scoped
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.platform import Platform
@@ -119,23 +122,44 @@ async def read_cart(
 # The statements of every cart write, built once and run with parameters (building them
 # cost more CPU than running them); the session adds the tenant's criteria to each.
 _LOCK_CART = select(Cart).where(Cart.id == bindparam("cart_id")).with_for_update()
-_AVAILABLE = (
-    select(func.sum(InventoryLevel.stocked - InventoryLevel.reserved))
-    .where(InventoryLevel.variant_id == Variant.id)
-    .scalar_subquery()
-)
+# The variant with its product's status and its units available over all locations (the
+# levels outer-joined: compiled, every table read gets the tenant's criteria).
 _VARIANT_FOR_SALE = (
     select(
+        Variant.id,
         Variant.product_id,
         Variant.sku,
         Variant.title,
         Variant.inventory_policy,
         Product.status,
-        coalesce(_AVAILABLE, 0),
+        coalesce(func.sum(InventoryLevel.stocked - InventoryLevel.reserved), 0),
     )
     .join(Product, Product.id == Variant.product_id)
+    .outerjoin(InventoryLevel, InventoryLevel.variant_id == Variant.id)
     .where(Variant.id == bindparam("variant_id"))
+    .group_by(
+        Variant.id,
+        Variant.product_id,
+        Variant.sku,
+        Variant.title,
+        Variant.inventory_policy,
+        Product.status,
+    )
 )
+
+
+class _ForSale(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A row of ``_VARIANT_FOR_SALE``."""
+
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    sku: str
+    title: str | None
+    inventory_policy: str
+    product_status: str
+    available: Any  # PostgreSQL sums the levels' bigints as a numeric (a Decimal)
+
+
 _SET_QUANTITY = (
     update(CartItem)
     .where(CartItem.id == bindparam("item_id"))
@@ -156,16 +180,18 @@ async def _variant_for_sale(
 ) -> tuple[LineRow, int] | None:
     """The variant as a new line of no quantity yet, and its units available (over all
     locations)."""
-    found = (await session.execute(_VARIANT_FOR_SALE, {"variant_id": variant_id})).tuples()
-    first = found.first()
-    if first is None:
+    found = await fetch_scoped(
+        session, _VARIANT_FOR_SALE, lambda: _VARIANT_FOR_SALE, {"variant_id": variant_id}
+    )
+    if not found:
         return None
-    product_id, sku, title, policy, status, available = first
+    (variant,) = msgspec.convert(found, list[_ForSale], strict=False)  # SQLite: hex UUIDs
     row = LineRow(
-        item_id=new_id(), quantity=0, variant_id=variant_id, product_id=product_id, sku=sku,
-        variant_title=title, inventory_policy=policy, product_status=status,
+        item_id=new_id(), quantity=0, variant_id=variant.variant_id,
+        product_id=variant.product_id, sku=variant.sku, variant_title=variant.title,
+        inventory_policy=variant.inventory_policy, product_status=variant.product_status,
     )  # fmt: skip
-    return row, int(available)
+    return row, int(variant.available)
 
 
 def _open(cart: Cart) -> Cart:
@@ -275,14 +301,14 @@ class CartService:
                     raise ValidationFailed(
                         errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
                     )
-                row = replace(variant, quantity=quantity)
+                row = msgspec.structs.replace(variant, quantity=quantity)
                 item = CartItem(
                     id=row.item_id, cart_id=cart.id, variant_id=row.variant_id, quantity=quantity
                 )
                 await insert_new(uow.session, [item])
                 rows.append(row)
             else:
-                row = rows[index] = replace(rows[index], quantity=quantity)
+                row = rows[index] = msgspec.structs.replace(rows[index], quantity=quantity)
                 await uow.session.execute(
                     _SET_QUANTITY, {"item_id": row.item_id, "quantity": quantity}
                 )

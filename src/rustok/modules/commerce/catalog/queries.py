@@ -9,10 +9,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+import msgspec
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rustok.core.db.scoped_rows import fetch_scoped, in_list_size, in_list_values
 from rustok.core.locales import pick_by_locale
 from rustok.modules.commerce.catalog.models import (
     CollectionProduct,
@@ -63,29 +66,42 @@ _TRANSLATIONS = (
 )
 
 
-_TITLES = (
-    select(ProductTranslation.product_id, ProductTranslation.locale, ProductTranslation.title)
-    .where(ProductTranslation.product_id.in_(bindparam("product_ids", expanding=True)))
-    .order_by(ProductTranslation.locale)
-)
+class _Title(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    product_id: uuid.UUID
+    locale: str
+    title: str
+
+
+def _titles(size: int) -> Select[Any]:
+    ids: list[BindParameter[uuid.UUID]] = [bindparam(f"product_id{n}") for n in range(size)]
+    return (
+        select(ProductTranslation.product_id, ProductTranslation.locale, ProductTranslation.title)
+        .where(ProductTranslation.product_id.in_(ids))
+        .order_by(ProductTranslation.locale)
+    )
 
 
 async def product_titles(
     session: AsyncSession, ids: Ids, chain: Sequence[str]
 ) -> dict[uuid.UUID, str]:
     """Each product's title in the first locale of ``chain`` it has (else its first): the
-    title :func:`pick_translation` picks, read as columns (a cart's lines need no more)."""
-    found: dict[uuid.UUID, list[tuple[str, str]]] = defaultdict(list)
-    if ids:
-        for product_id, locale, title in (
-            await session.execute(_TITLES, {"product_ids": list(ids)})
-        ).tuples():
-            found[product_id].append((locale, title))
+    title :func:`pick_translation` picks, read as columns (a cart's lines need no more),
+    compiled once per size of ``ids`` (core/db/scoped_rows.py)."""
+    if not ids:
+        return {}
+    size = in_list_size(len(ids))
+    rows = await fetch_scoped(
+        session, ("product_titles", size), lambda: _titles(size),
+        in_list_values("product_id", list(ids)),
+    )  # fmt: skip
+    found: dict[uuid.UUID, list[_Title]] = defaultdict(list)
+    for row in msgspec.convert(rows, list[_Title], strict=False):  # SQLite: hex-digit UUIDs
+        found[row.product_id].append(row)
     titles = {}
-    for product_id, rows in found.items():
-        chosen = pick_by_locale(rows, chain, lambda row: row[0])
+    for product_id, translations in found.items():
+        chosen = pick_by_locale(translations, chain, lambda row: row.locale)
         if chosen is not None:
-            titles[product_id] = chosen[1]
+            titles[product_id] = chosen.title
     return titles
 
 
