@@ -37,8 +37,13 @@ from rustok.modules.commerce.pricing import (
     compute_totals,
     rule_of,
 )
-from rustok.modules.commerce.regions.models import Region, ShippingMethod
-from rustok.modules.commerce.regions.service import choose_shipping, find_region, shipping_options
+from rustok.modules.commerce.regions.service import (
+    CartRegion,
+    ShippingOption,
+    choose_shipping,
+    find_region,
+    shipping_options,
+)
 
 
 class LineRow(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -68,8 +73,8 @@ class PricedCart:
     lines: list[CartLine]
     totals: Totals
     discount: Discount | None
-    region: Region | None
-    shipping: ShippingMethod | None
+    region: CartRegion | None
+    shipping: ShippingOption | None
 
 
 # Compiled once with the tenant's criteria, run with the cart's id.
