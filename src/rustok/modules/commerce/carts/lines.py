@@ -22,8 +22,8 @@ from rustok.core.db import utcnow
 from rustok.core.db.scoped_rows import fetch_scoped
 from rustok.core.errors import Conflict, ValidationFailed
 from rustok.modules.commerce.carts.models import Cart, CartItem
-from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.queries import product_titles
+from rustok.modules.commerce.catalog.models import Product, ProductTranslation, Variant
+from rustok.modules.commerce.catalog.queries import pick_title, product_titles
 from rustok.modules.commerce.catalog.unit_prices import unit_prices
 from rustok.modules.commerce.discounts.models import Discount
 from rustok.modules.commerce.discounts.service import find_discount
@@ -77,7 +77,9 @@ class PricedCart:
     shipping: ShippingOption | None
 
 
-# Compiled once with the tenant's criteria, run with the cart's id.
+# Compiled once with the tenant's criteria, run with the cart's id: each line once per
+# translation of its product (once, with no locale, when it has none), so the lines and their
+# titles are one statement.
 _LINE_ROWS = (
     select(
         CartItem.id,
@@ -88,44 +90,92 @@ _LINE_ROWS = (
         Variant.title,
         Variant.inventory_policy,
         Product.status,
+        ProductTranslation.locale,
+        ProductTranslation.title,
     )
     .join(Variant, Variant.id == CartItem.variant_id)
     .join(Product, Product.id == Variant.product_id)
+    .outerjoin(ProductTranslation, ProductTranslation.product_id == Product.id)
     .where(CartItem.cart_id == bindparam("cart_id"))
-    .order_by(CartItem.id)
+    .order_by(CartItem.id, ProductTranslation.locale)
 )
 
 
-async def line_rows(session: AsyncSession, cart: Cart) -> list[LineRow]:
-    """The cart's items with their variants and products' statuses, oldest first."""
-    rows = await fetch_scoped(session, _LINE_ROWS, lambda: _LINE_ROWS, {"cart_id": cart.id})
-    return msgspec.convert(rows, list[LineRow], strict=False)  # SQLite: UUIDs as hex digits
+class _TranslatedLine(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A row of ``_LINE_ROWS``: a :class:`LineRow`'s columns, then a translation's."""
+
+    item_id: uuid.UUID
+    quantity: int
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    sku: str
+    variant_title: str | None
+    inventory_policy: str
+    product_status: str
+    locale: str | None
+    title: str | None
+
+
+# Each product's title in the tenant's locales (None: it has no translation).
+Titles = dict[uuid.UUID, str | None]
+
+
+def _chain() -> list[str]:
+    tenant = current_context().tenant
+    return tenant.locale_chain() if tenant else []
+
+
+async def line_rows(session: AsyncSession, cart: Cart) -> tuple[list[LineRow], Titles]:
+    """The cart's items with their variants and products' statuses, oldest first, and
+    their products' titles."""
+    found = await fetch_scoped(session, _LINE_ROWS, lambda: _LINE_ROWS, {"cart_id": cart.id})
+    rows: list[LineRow] = []
+    translations: dict[uuid.UUID, dict[str, str]] = {}
+    for r in msgspec.convert(found, list[_TranslatedLine], strict=False):  # SQLite: hex UUIDs
+        if not rows or rows[-1].item_id != r.item_id:
+            row = LineRow(
+                item_id=r.item_id, quantity=r.quantity, variant_id=r.variant_id,
+                product_id=r.product_id, sku=r.sku, variant_title=r.variant_title,
+                inventory_policy=r.inventory_policy, product_status=r.product_status,
+            )  # fmt: skip
+            rows.append(row)
+        pairs = translations.setdefault(r.product_id, {})
+        if r.locale is not None and r.title is not None:
+            pairs[r.locale] = r.title  # a product of two lines: its translations twice
+    chain = _chain()
+    titles = {p: pick_title(list(pairs.items()), chain) for p, pairs in translations.items()}
+    return rows, titles
 
 
 async def load_lines(session: AsyncSession, cart: Cart) -> list[CartLine]:
-    rows = await line_rows(session, cart)
+    rows, titles = await line_rows(session, cart)
     if not rows:
         return []
     quantities = {row.variant_id: row.quantity for row in rows}
     prices = await unit_prices(session, cart.currency_code, quantities)
-    return await titled_lines(session, rows, prices)
+    return await titled_lines(session, rows, prices, titles)
 
 
 async def titled_lines(
-    session: AsyncSession, rows: list[LineRow], prices: dict[uuid.UUID, int | None]
-) -> list[CartLine]:
-    """``rows`` as lines with their titles (one query) and the given unit prices."""
-    tenant = current_context().tenant
-    chain = tenant.locale_chain() if tenant else []
-    titles = await product_titles(session, list({row.product_id for row in rows}), chain)
-    return [
-        CartLine(
-            row=row,
-            title=titles.get(row.product_id, row.sku),
-            unit_price=prices.get(row.variant_id),
+    session: AsyncSession, rows: list[LineRow], prices: dict[uuid.UUID, int | None],
+    titles: Titles,
+) -> list[CartLine]:  # fmt: skip
+    """``rows`` as lines with their titles (read for the products ``titles`` lacks: one
+    query) and the given unit prices."""
+    missing = list({row.product_id for row in rows if row.product_id not in titles})
+    if missing:
+        titles = titles | await product_titles(session, missing, _chain())
+    lines = []
+    for row in rows:
+        title = titles.get(row.product_id)
+        lines.append(
+            CartLine(
+                row=row,
+                title=row.sku if title is None else title,
+                unit_price=prices.get(row.variant_id),
+            )
         )
-        for row in rows
-    ]
+    return lines
 
 
 def unsellable(lines: list[CartLine]) -> list[uuid.UUID]:

@@ -280,7 +280,7 @@ class CartService:
         prices are read once, and serve both the checks and the answer."""
         async with self._platform.uow() as uow:
             cart = _open(await lock_cart(uow, cart_id, access))
-            rows = await line_rows(uow.session, cart)
+            rows, titles = await line_rows(uow.session, cart)
             index = next((n for n, r in enumerate(rows) if r.variant_id == data.variant_id), None)
             quantity = data.quantity + (rows[index].quantity if index is not None else 0)
             if quantity > MAX_QUANTITY:
@@ -313,7 +313,7 @@ class CartService:
                     _SET_QUANTITY, {"item_id": row.item_id, "quantity": quantity}
                 )
             rows.sort(key=lambda r: r.item_id)  # as line_rows orders them
-            lines = await titled_lines(uow.session, rows, prices)
+            lines = await titled_lines(uow.session, rows, prices, titles)
             return await self._finish(uow, cart, lines=lines)
 
     async def _item(self, uow: UnitOfWork, cart: Cart, item_id: uuid.UUID) -> CartItem:

@@ -81,12 +81,18 @@ def _titles(size: int) -> Select[Any]:
     )
 
 
+def pick_title(translations: Sequence[tuple[str, str]], chain: Sequence[str]) -> str | None:
+    """Of a product's (locale, title) pairs, the title :func:`pick_translation` picks."""
+    chosen = pick_by_locale(translations, chain, lambda pair: pair[0])
+    return None if chosen is None else chosen[1]
+
+
 async def product_titles(
     session: AsyncSession, ids: Ids, chain: Sequence[str]
-) -> dict[uuid.UUID, str]:
-    """Each product's title in the first locale of ``chain`` it has (else its first): the
-    title :func:`pick_translation` picks, read as columns (a cart's lines need no more),
-    compiled once per size of ``ids`` (core/db/scoped_rows.py)."""
+) -> dict[uuid.UUID, str | None]:
+    """Each product's title in the first locale of ``chain`` it has, else its first (None:
+    it has no translation), read as columns (a cart's lines need no more), compiled once
+    per size of ``ids`` (core/db/scoped_rows.py)."""
     if not ids:
         return {}
     size = in_list_size(len(ids))
@@ -94,15 +100,10 @@ async def product_titles(
         session, ("product_titles", size), lambda: _titles(size),
         in_list_values("product_id", list(ids)),
     )  # fmt: skip
-    found: dict[uuid.UUID, list[_Title]] = defaultdict(list)
+    found: dict[uuid.UUID, list[tuple[str, str]]] = {product_id: [] for product_id in ids}
     for row in msgspec.convert(rows, list[_Title], strict=False):  # SQLite: hex-digit UUIDs
-        found[row.product_id].append(row)
-    titles = {}
-    for product_id, translations in found.items():
-        chosen = pick_by_locale(translations, chain, lambda row: row.locale)
-        if chosen is not None:
-            titles[product_id] = chosen.title
-    return titles
+        found[row.product_id].append((row.locale, row.title))
+    return {product_id: pick_title(pairs, chain) for product_id, pairs in found.items()}
 
 
 async def translations_by_product(
