@@ -43,6 +43,10 @@ ADD_TO_CART_BUDGET = 9
 # Setting a cart's email and country (lock, update, lines with their titles, prices, region,
 # shipping, outbox): 7 (it was 8).
 CART_PATCH_BUDGET = 7
+# Changing a line's quantity (lock, the item, the variant with its stock, its price, the item
+# and the cart's timestamp, lines with their titles, prices, shipping, outbox): 10 (it was 12:
+# the stock and the titles were reads of their own).
+QUANTITY_CHANGE_BUDGET = 10
 Json = dict[str, Any]
 
 
@@ -172,6 +176,24 @@ async def test_a_cart_patch_reads_its_lines_and_titles_in_one_statement(
     assert [item["title"] for item in patched["items"]] == [f"T{n // 2}" for n in range(6)]
     assert (patched["email"], patched["country_code"]) == ("ada@example.com", "US")
     assert counts == [CART_PATCH_BUDGET] * 2, counts
+
+
+async def test_a_quantity_change_reads_the_variant_with_its_stock(
+    client: httpx.AsyncClient, app: RustokApp
+) -> None:
+    admin = await signed_in(client, app, "admin")
+    variants = (await create_product(client, admin, title="Q", variants=3))["variants"]
+    cart = await _cart_with(client, variants)
+    item = cart["items"][1]
+    with count_queries(app.platform.db) as counter:
+        response = await client.patch(
+            f"/api/store/carts/{cart['id']}/items/{item['id']}",
+            json={"quantity": 4},
+            headers={"X-Cart-Token": cart["token"]},
+        )
+    assert response.status_code == 200, response.text
+    assert [line["quantity"] for line in response.json()["items"]] == [1, 4, 1]
+    assert counter.count == QUANTITY_CHANGE_BUDGET, counter.statements
 
 
 async def test_cart_read_and_store_page_are_constant(

@@ -46,7 +46,6 @@ from rustok.modules.commerce.carts.schemas import (
     CartUpdate,
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.queries import available_by_variant
 from rustok.modules.commerce.catalog.unit_prices import unit_prices
 from rustok.modules.commerce.discounts.service import find_discount
 from rustok.modules.commerce.errors import CartNotOpen, InsufficientInventory
@@ -251,27 +250,15 @@ class CartService:
     async def _check_sellable(
         self, uow: UnitOfWork, cart: Cart, variant_id: uuid.UUID, quantity: int
     ) -> None:
-        row = (
-            (
-                await uow.session.execute(
-                    select(Variant, Product.status)
-                    .join(Product, Product.id == Variant.product_id)
-                    .where(Variant.id == variant_id)
-                )
-            )
-            .tuples()
-            .first()
-        )
-        if row is None or row[1] != "active":
+        found = await _variant_for_sale(uow.session, variant_id)  # with its stock: one read
+        if found is None or found[0].product_status != "active":
             raise ValidationFailed(errors={"variant_id": ["no such product for sale"]})
-        variant = row[0]
-        price = await unit_prices(uow.session, cart.currency_code, {variant.id: quantity})
-        if price.get(variant.id) is None:
+        variant, available = found
+        price = await unit_prices(uow.session, cart.currency_code, {variant_id: quantity})
+        if price.get(variant_id) is None:
             raise ValidationFailed(errors={"variant_id": [f"not for sale in {cart.currency_code}"]})
-        if variant.inventory_policy == "deny":
-            available = (await available_by_variant(uow.session, [variant.id])).get(variant.id, 0)
-            if quantity > available:
-                raise InsufficientInventory([(variant.id, quantity, max(available, 0))])
+        if variant.inventory_policy == "deny" and quantity > available:
+            raise InsufficientInventory([(variant_id, quantity, max(available, 0))])
 
     async def add_item(
         self, cart_id: uuid.UUID, access: CartAccess, data: CartItemCreate
