@@ -135,7 +135,9 @@ async def test_add_to_cart_statements_do_not_depend_on_the_cart(
     for i in range(4):
         variants += (await create_product(client, admin, title=f"A{i}", variants=3))["variants"]
     cart = await new_cart(client)
-    new_product, known_product, added = [], [], {}
+    new_product: list[int] = []
+    known_product: list[int] = []
+    added: Json = {}
     for n, variant in enumerate(variants):
         with count_queries(app.platform.db) as counter:
             added = await add_item(client, cart, variant["id"], 1)
