@@ -8,7 +8,8 @@ lives in a file of its own:
 - ``engines.py``: the SQLAlchemy engines (SQLite pragmas and writers, PostgreSQL timeouts);
 - ``database.py``: :class:`Database`, owning the engines and handing out sessions;
 - ``outages.py``: refused or lost connections and timeouts as ``DatabaseUnavailable`` (503);
-- ``paging.py``: :func:`fetch_page`, a page of a statement's rows and their count.
+- ``paging.py``: :func:`fetch_page`, a page of a statement's rows and their count;
+- ``scoped_rows.py``: compiled tenant-scoped reads run on a session's connection (hot paths).
 """
 
 from __future__ import annotations

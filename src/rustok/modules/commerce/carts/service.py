@@ -12,7 +12,9 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+import msgspec
 from msgspec import UNSET
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,12 +22,15 @@ from sqlalchemy.sql.functions import coalesce
 
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
+from rustok.core.db.new_rows import insert_new
+from rustok.core.db.scoped_rows import fetch_scoped
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.carts.lines import (
     CartLine,
+    LineRow,
     PricedCart,
     line_rows,
     price_cart,
@@ -41,7 +46,6 @@ from rustok.modules.commerce.carts.schemas import (
     CartUpdate,
 )
 from rustok.modules.commerce.catalog.models import Product, Variant
-from rustok.modules.commerce.catalog.queries import available_by_variant
 from rustok.modules.commerce.catalog.unit_prices import unit_prices
 from rustok.modules.commerce.discounts.service import find_discount
 from rustok.modules.commerce.errors import CartNotOpen, InsufficientInventory
@@ -73,16 +77,17 @@ def to_cart_read(priced: PricedCart) -> CartRead:
     by_item = {line.key: line for line in totals.lines}
     items = []
     for line in priced.lines:
-        figures = by_item[line.item.id]
+        row = line.row
+        figures = by_item[row.item_id]
         items.append(
             CartItemRead(
-                id=line.item.id,
-                variant_id=line.variant.id,
-                product_id=line.variant.product_id,
-                sku=line.variant.sku,
+                id=row.item_id,
+                variant_id=row.variant_id,
+                product_id=row.product_id,
+                sku=row.sku,
                 title=line.title,
-                variant_title=line.variant.title,
-                quantity=line.item.quantity,
+                variant_title=row.variant_title,
+                quantity=row.quantity,
                 unit_price=figures.unit_price,
                 subtotal=figures.subtotal,
                 discount=figures.discount,
@@ -116,15 +121,49 @@ async def read_cart(
 # The statements of every cart write, built once and run with parameters (building them
 # cost more CPU than running them); the session adds the tenant's criteria to each.
 _LOCK_CART = select(Cart).where(Cart.id == bindparam("cart_id")).with_for_update()
-_AVAILABLE = (
-    select(func.sum(InventoryLevel.stocked - InventoryLevel.reserved))
-    .where(InventoryLevel.variant_id == Variant.id)
-    .scalar_subquery()
-)
+# The variant with its product's status and its units available over all locations (the
+# levels outer-joined: compiled, every table read gets the tenant's criteria).
 _VARIANT_FOR_SALE = (
-    select(Variant, Product.status, coalesce(_AVAILABLE, 0))
+    select(
+        Variant.id,
+        Variant.product_id,
+        Variant.sku,
+        Variant.title,
+        Variant.inventory_policy,
+        Product.status,
+        coalesce(func.sum(InventoryLevel.stocked - InventoryLevel.reserved), 0),
+    )
     .join(Product, Product.id == Variant.product_id)
+    .outerjoin(InventoryLevel, InventoryLevel.variant_id == Variant.id)
     .where(Variant.id == bindparam("variant_id"))
+    .group_by(
+        Variant.id,
+        Variant.product_id,
+        Variant.sku,
+        Variant.title,
+        Variant.inventory_policy,
+        Product.status,
+    )
+)
+
+
+class _ForSale(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A row of ``_VARIANT_FOR_SALE``."""
+
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    sku: str
+    title: str | None
+    inventory_policy: str
+    product_status: str
+    available: Any  # PostgreSQL sums the levels' bigints as a numeric (a Decimal)
+
+
+_SET_QUANTITY = (
+    update(CartItem)
+    .where(CartItem.id == bindparam("item_id"))
+    .values(quantity=bindparam("quantity"))
+    .execution_options(synchronize_session=False)
 )
 
 
@@ -137,10 +176,21 @@ async def lock_cart(uow: UnitOfWork, cart_id: uuid.UUID, access: CartAccess) -> 
 
 async def _variant_for_sale(
     session: AsyncSession, variant_id: uuid.UUID
-) -> tuple[Variant, str, int] | None:
-    """The variant, its product's status and its units available (over all locations)."""
-    row = (await session.execute(_VARIANT_FOR_SALE, {"variant_id": variant_id})).first()
-    return None if row is None else (row[0], row[1], int(row[2]))
+) -> tuple[LineRow, int] | None:
+    """The variant as a new line of no quantity yet, and its units available (over all
+    locations)."""
+    found = await fetch_scoped(
+        session, _VARIANT_FOR_SALE, lambda: _VARIANT_FOR_SALE, {"variant_id": variant_id}
+    )
+    if not found:
+        return None
+    (variant,) = msgspec.convert(found, list[_ForSale], strict=False)  # SQLite: hex UUIDs
+    row = LineRow(
+        item_id=new_id(), quantity=0, variant_id=variant.variant_id,
+        product_id=variant.product_id, sku=variant.sku, variant_title=variant.title,
+        inventory_policy=variant.inventory_policy, product_status=variant.product_status,
+    )  # fmt: skip
+    return row, int(variant.available)
 
 
 def _open(cart: Cart) -> Cart:
@@ -200,27 +250,15 @@ class CartService:
     async def _check_sellable(
         self, uow: UnitOfWork, cart: Cart, variant_id: uuid.UUID, quantity: int
     ) -> None:
-        row = (
-            (
-                await uow.session.execute(
-                    select(Variant, Product.status)
-                    .join(Product, Product.id == Variant.product_id)
-                    .where(Variant.id == variant_id)
-                )
-            )
-            .tuples()
-            .first()
-        )
-        if row is None or row[1] != "active":
+        found = await _variant_for_sale(uow.session, variant_id)  # with its stock: one read
+        if found is None or found[0].product_status != "active":
             raise ValidationFailed(errors={"variant_id": ["no such product for sale"]})
-        variant = row[0]
-        price = await unit_prices(uow.session, cart.currency_code, {variant.id: quantity})
-        if price.get(variant.id) is None:
+        variant, available = found
+        price = await unit_prices(uow.session, cart.currency_code, {variant_id: quantity})
+        if price.get(variant_id) is None:
             raise ValidationFailed(errors={"variant_id": [f"not for sale in {cart.currency_code}"]})
-        if variant.inventory_policy == "deny":
-            available = (await available_by_variant(uow.session, [variant.id])).get(variant.id, 0)
-            if quantity > available:
-                raise InsufficientInventory([(variant.id, quantity, max(available, 0))])
+        if variant.inventory_policy == "deny" and quantity > available:
+            raise InsufficientInventory([(variant_id, quantity, max(available, 0))])
 
     async def add_item(
         self, cart_id: uuid.UUID, access: CartAccess, data: CartItemCreate
@@ -229,36 +267,40 @@ class CartService:
         prices are read once, and serve both the checks and the answer."""
         async with self._platform.uow() as uow:
             cart = _open(await lock_cart(uow, cart_id, access))
-            rows = await line_rows(uow.session, cart)
-            item = next((i for i, v, _ in rows if v.id == data.variant_id), None)
-            quantity = data.quantity + (item.quantity if item else 0)
+            rows, titles = await line_rows(uow.session, cart)
+            index = next((n for n, r in enumerate(rows) if r.variant_id == data.variant_id), None)
+            quantity = data.quantity + (rows[index].quantity if index is not None else 0)
             if quantity > MAX_QUANTITY:
                 raise ValidationFailed(errors={"quantity": [f"at most {MAX_QUANTITY} per line"]})
             found = await _variant_for_sale(uow.session, data.variant_id)
-            if found is None or found[1] != "active":
+            if found is None or found[0].product_status != "active":
                 raise ValidationFailed(errors={"variant_id": ["no such product for sale"]})
-            variant, status, available = found
-            quantities = {v.id: i.quantity for i, v, _ in rows} | {variant.id: quantity}
+            variant, available = found
+            quantities = {r.variant_id: r.quantity for r in rows} | {variant.variant_id: quantity}
             prices = await unit_prices(uow.session, cart.currency_code, quantities)
-            if prices.get(variant.id) is None:
+            if prices.get(variant.variant_id) is None:
                 currency = cart.currency_code
                 raise ValidationFailed(errors={"variant_id": [f"not for sale in {currency}"]})
             if variant.inventory_policy == "deny" and quantity > available:
-                raise InsufficientInventory([(variant.id, quantity, max(available, 0))])
-            if item is None:
+                raise InsufficientInventory([(variant.variant_id, quantity, max(available, 0))])
+            if index is None:
                 if len(rows) >= MAX_CART_LINES:
                     raise ValidationFailed(
                         errors={"items": [f"a cart holds at most {MAX_CART_LINES} lines"]}
                     )
+                row = msgspec.structs.replace(variant, quantity=quantity)
                 item = CartItem(
-                    id=new_id(), cart_id=cart.id, variant_id=variant.id, quantity=quantity
+                    id=row.item_id, cart_id=cart.id, variant_id=row.variant_id, quantity=quantity
                 )
-                uow.session.add(item)
-                rows.append((item, variant, status))
+                await insert_new(uow.session, [item])
+                rows.append(row)
             else:
-                item.quantity = quantity
-            rows.sort(key=lambda row: row[0].id)  # as line_rows orders them
-            lines = await titled_lines(uow.session, rows, prices)
+                row = rows[index] = msgspec.structs.replace(rows[index], quantity=quantity)
+                await uow.session.execute(
+                    _SET_QUANTITY, {"item_id": row.item_id, "quantity": quantity}
+                )
+            rows.sort(key=lambda r: r.item_id)  # as line_rows orders them
+            lines = await titled_lines(uow.session, rows, prices, titles)
             return await self._finish(uow, cart, lines=lines)
 
     async def _item(self, uow: UnitOfWork, cart: Cart, item_id: uuid.UUID) -> CartItem:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+import msgspec
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rustok.core.db.scoped_rows import fetch_scoped, in_list_size, in_list_values
 from rustok.core.locales import pick_by_locale
 from rustok.modules.commerce.catalog.models import (
     CollectionProduct,
@@ -61,6 +64,46 @@ _TRANSLATIONS = (
     .where(ProductTranslation.product_id.in_(bindparam("product_ids", expanding=True)))
     .order_by(ProductTranslation.locale)
 )
+
+
+class _Title(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    product_id: uuid.UUID
+    locale: str
+    title: str
+
+
+def _titles(size: int) -> Select[Any]:
+    ids: list[BindParameter[uuid.UUID]] = [bindparam(f"product_id{n}") for n in range(size)]
+    return (
+        select(ProductTranslation.product_id, ProductTranslation.locale, ProductTranslation.title)
+        .where(ProductTranslation.product_id.in_(ids))
+        .order_by(ProductTranslation.locale)
+    )
+
+
+def pick_title(translations: Sequence[tuple[str, str]], chain: Sequence[str]) -> str | None:
+    """Of a product's (locale, title) pairs, the title :func:`pick_translation` picks."""
+    chosen = pick_by_locale(translations, chain, lambda pair: pair[0])
+    return None if chosen is None else chosen[1]
+
+
+async def product_titles(
+    session: AsyncSession, ids: Ids, chain: Sequence[str]
+) -> dict[uuid.UUID, str | None]:
+    """Each product's title in the first locale of ``chain`` it has, else its first (None:
+    it has no translation), read as columns (a cart's lines need no more), compiled once
+    per size of ``ids`` (core/db/scoped_rows.py)."""
+    if not ids:
+        return {}
+    size = in_list_size(len(ids))
+    rows = await fetch_scoped(
+        session, ("product_titles", size), lambda: _titles(size),
+        in_list_values("product_id", list(ids)),
+    )  # fmt: skip
+    found: dict[uuid.UUID, list[tuple[str, str]]] = {product_id: [] for product_id in ids}
+    for row in msgspec.convert(rows, list[_Title], strict=False):  # SQLite: hex-digit UUIDs
+        found[row.product_id].append((row.locale, row.title))
+    return {product_id: pick_title(pairs, chain) for product_id, pairs in found.items()}
 
 
 async def translations_by_product(

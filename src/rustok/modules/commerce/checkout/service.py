@@ -209,10 +209,10 @@ class CheckoutService:
             snapshot.order_id,
             [
                 StockRequest(
-                    variant_id=line.variant.id,
-                    product_id=line.variant.product_id,
-                    quantity=line.item.quantity,
-                    policy=line.variant.inventory_policy,
+                    variant_id=line.row.variant_id,
+                    product_id=line.row.product_id,
+                    quantity=line.row.quantity,
+                    policy=line.row.inventory_policy,
                 )
                 for line in priced.lines
             ],
@@ -293,12 +293,12 @@ def _snapshot(
     figures = {line.key: line for line in totals.lines}
     lines = tuple(
         LineSnapshot(
-            variant_id=line.variant.id,
-            product_id=line.variant.product_id,
-            sku=line.variant.sku,
+            variant_id=line.row.variant_id,
+            product_id=line.row.product_id,
+            sku=line.row.sku,
             title=line.title,
-            variant_title=line.variant.title,
-            figures=figures[line.item.id],
+            variant_title=line.row.variant_title,
+            figures=figures[line.row.item_id],
         )
         for line in priced.lines
     )

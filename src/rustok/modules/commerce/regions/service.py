@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rustok.core.db.scoped_rows import fetch_scoped
 from rustok.core.errors import NotFound, ValidationFailed
 from rustok.core.platform import Platform
 from rustok.modules.commerce.fields import Amount, CountryCode, CurrencyCode, RateBps, Text
@@ -71,17 +72,48 @@ def to_region_read(row: Region) -> RegionRead:
     )  # fmt: skip
 
 
-def to_method_read(row: ShippingMethod) -> ShippingMethodRead:
+def to_method_read(row: ShippingMethod | ShippingOption) -> ShippingMethodRead:
     return ShippingMethodRead(
         id=row.id, name=row.name, currency_code=row.currency_code, amount=row.amount,
         region_id=row.region_id, is_active=row.is_active,
     )  # fmt: skip
 
 
-# The reads of every cart pricing, built once (the session adds the tenant's criteria).
-_REGIONS = select(Region).where(Region.currency_code == bindparam("currency")).order_by(Region.id)
+class CartRegion(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """What pricing a cart needs of a region (a row of ``_REGIONS``)."""
+
+    id: uuid.UUID
+    tax_rate_bps: int
+    countries: Any  # JSON: SQLite and asyncpg give its text
+
+
+class ShippingOption(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """An active shipping method (a row of ``_METHODS``)."""
+
+    id: uuid.UUID
+    region_id: uuid.UUID | None
+    name: str
+    currency_code: str
+    amount: int
+    is_active: bool
+
+
+# The reads of every cart pricing: compiled once with the tenant's criteria and run on the
+# session's connection (core/db/scoped_rows.py).
+_REGIONS = (
+    select(Region.id, Region.tax_rate_bps, Region.countries)
+    .where(Region.currency_code == bindparam("currency"))
+    .order_by(Region.id)
+)
 _METHODS = (
-    select(ShippingMethod)
+    select(
+        ShippingMethod.id,
+        ShippingMethod.region_id,
+        ShippingMethod.name,
+        ShippingMethod.currency_code,
+        ShippingMethod.amount,
+        ShippingMethod.is_active,
+    )
     .where(ShippingMethod.currency_code == bindparam("currency"))
     .where(ShippingMethod.is_active.is_(True))
     .order_by(ShippingMethod.amount, ShippingMethod.id)
@@ -92,29 +124,39 @@ _METHODS_OF_REGION = _METHODS.where(
 )
 
 
-async def find_region(session: AsyncSession, currency: str, country: str | None) -> Region | None:
+def _countries(value: Any) -> list[Any]:
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else list(value)
+
+
+async def find_region(
+    session: AsyncSession, currency: str, country: str | None
+) -> CartRegion | None:
     if country is None:
         return None
-    regions = await session.scalars(_REGIONS, {"currency": currency})
-    return next((r for r in regions if country in r.countries), None)
+    rows = await fetch_scoped(session, _REGIONS, lambda: _REGIONS, {"currency": currency})
+    regions = msgspec.convert(rows, list[CartRegion], strict=False)  # SQLite: hex UUIDs
+    return next((r for r in regions if country in _countries(r.countries)), None)
 
 
 async def shipping_options(
     session: AsyncSession, currency: str, region_id: uuid.UUID | None
-) -> list[ShippingMethod]:
+) -> list[ShippingOption]:
     """Active methods for the currency (and the region, when there is one), cheapest first."""
     if region_id is None:
-        rows = await session.scalars(_METHODS_ANY_REGION, {"currency": currency})
-    else:
-        rows = await session.scalars(
-            _METHODS_OF_REGION, {"currency": currency, "region_id": region_id}
+        rows = await fetch_scoped(
+            session, _METHODS_ANY_REGION, lambda: _METHODS_ANY_REGION, {"currency": currency}
         )
-    return list(rows)
+    else:
+        rows = await fetch_scoped(
+            session, _METHODS_OF_REGION, lambda: _METHODS_OF_REGION,
+            {"currency": currency, "region_id": region_id},
+        )  # fmt: skip
+    return msgspec.convert(rows, list[ShippingOption], strict=False)  # SQLite: 0/1, hex UUIDs
 
 
 def choose_shipping(
-    options: list[ShippingMethod], chosen: uuid.UUID | None
-) -> ShippingMethod | None:
+    options: list[ShippingOption], chosen: uuid.UUID | None
+) -> ShippingOption | None:
     if chosen is None:
         return options[0] if options else None
     for option in options:
