@@ -24,10 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import msgspec
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Case,
+    Select,
     Update,
     Uuid,
     and_,
@@ -44,6 +46,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
+from rustok.core.db.scoped_rows import fetch_scoped, in_list_size, in_list_values
 from rustok.core.db.upsert import upsert_for
 from rustok.core.ids import new_id
 from rustok.core.uow import UnitOfWork
@@ -76,9 +79,22 @@ class StockRequest:
     policy: str  # "deny" or "continue"
 
 
+class StockLevel(msgspec.Struct, array_like=True, gc=False):
+    """A stock level as checkout reads it: plain values, not an object of the session (the
+    ORM's way of loading these cost more CPU than the database's work)."""
+
+    id: uuid.UUID
+    variant_id: uuid.UUID
+    location_id: uuid.UUID
+    stocked: int
+    reserved: int
+    low_stock_threshold: int
+    is_default: bool  # of its location
+
+
 @dataclass(frozen=True, slots=True)
 class LevelChange:
-    level: InventoryLevel
+    level: InventoryLevel | StockLevel
     product_id: uuid.UUID
     reserved_delta: int = 0
     stocked_delta: int = 0
@@ -114,8 +130,17 @@ async def ensure_default_location(session: AsyncSession) -> StockLocation:
     return created
 
 
-def _available(level: InventoryLevel) -> int:
+def _available(level: InventoryLevel | StockLevel) -> int:
     return level.stocked - level.reserved
+
+
+def _keep_counts(level: InventoryLevel | StockLevel, *, stocked: int, reserved: int) -> None:
+    """Keep a level true after an UPDATE without another query (a loaded row stays clean)."""
+    if isinstance(level, InventoryLevel):
+        set_committed_value(level, "stocked", stocked)
+        set_committed_value(level, "reserved", reserved)
+    else:
+        level.stocked, level.reserved = stocked, reserved
 
 
 def publish_level_change(
@@ -200,24 +225,48 @@ async def _apply(uow: UnitOfWork, changes: Sequence[LevelChange], *, guard: bool
     result = await uow.session.execute(_apply_statement(len(reserved), guard=guard), params)
     if result.rowcount != len(ids):  # type: ignore[attr-defined]
         raise InsufficientInventory([(c.level.variant_id, c.reserved_delta, 0) for c in changes])
-    for change in changes:  # keep the loaded rows true without another query
-        level = change.level
-        set_committed_value(level, "reserved", level.reserved + change.reserved_delta)
-        set_committed_value(level, "stocked", level.stocked + change.stocked_delta)
+    for c in changes:
+        stocked_now, reserved_now = (
+            c.level.stocked + c.stocked_delta,
+            c.level.reserved + c.reserved_delta,
+        )
+        _keep_counts(c.level, stocked=stocked_now, reserved=reserved_now)
 
 
-# Built once (the session adds the tenant's criteria when it runs).
-_LEVELS = (
-    select(InventoryLevel, StockLocation.is_default)
-    .join(StockLocation, StockLocation.id == InventoryLevel.location_id)
-    .where(InventoryLevel.variant_id.in_(bindparam("variant_ids", expanding=True)))
-    .order_by(InventoryLevel.id)
-)
-# FOR NO KEY UPDATE: the lock an UPDATE of these (non-key) columns takes; it lets the
-# reservations that reference a level be inserted while another checkout holds the level.
-_LOCKED_LEVELS = _LEVELS.with_for_update(of=InventoryLevel, key_share=True).execution_options(
-    populate_existing=True
-)
+def _level_rows(size: int, *, locked: bool) -> Select[Any]:
+    """The levels of ``size`` variants (parameters ``variant_id0``…), in level-id order; with
+    ``locked``, FOR NO KEY UPDATE: the lock an UPDATE of these (non-key) columns takes; it
+    lets the reservations that reference a level be inserted while another checkout holds
+    the level."""
+    statement = (
+        select(
+            InventoryLevel.id,
+            InventoryLevel.variant_id,
+            InventoryLevel.location_id,
+            InventoryLevel.stocked,
+            InventoryLevel.reserved,
+            InventoryLevel.low_stock_threshold,
+            StockLocation.is_default,
+        )
+        .join(StockLocation, StockLocation.id == InventoryLevel.location_id)
+        .where(InventoryLevel.variant_id.in_([bindparam(f"variant_id{n}") for n in range(size)]))
+        .order_by(InventoryLevel.id)
+    )
+    return statement.with_for_update(of=InventoryLevel, key_share=True) if locked else statement
+
+
+async def _read_levels(
+    session: AsyncSession, variant_ids: list[uuid.UUID], *, locked: bool = False
+) -> list[tuple[StockLevel, bool]]:
+    size = in_list_size(len(variant_ids))
+    found = await fetch_scoped(
+        session,
+        ("stock_levels", size, locked),
+        lambda: _level_rows(size, locked=locked),
+        in_list_values("variant_id", variant_ids),
+    )
+    levels = msgspec.convert(found, list[StockLevel], strict=False)  # SQLite: hex UUIDs
+    return [(level, level.is_default) for level in levels]
 
 
 @functools.cache  # built once, by the first hold on PostgreSQL (SQLite never builds it)
@@ -280,10 +329,10 @@ class ReservationPlan:
 
 
 def _allocate(
-    request: StockRequest, levels: list[InventoryLevel]
-) -> tuple[list[tuple[InventoryLevel, int]], int]:
+    request: StockRequest, levels: list[StockLevel]
+) -> tuple[list[tuple[StockLevel, int]], int]:
     """Units to take from each level (default location first); and the units short."""
-    takes: list[tuple[InventoryLevel, int]] = []
+    takes: list[tuple[StockLevel, int]] = []
     remaining = request.quantity
     for level in levels:
         take = min(remaining, max(_available(level), 0))
@@ -302,11 +351,11 @@ def _allocate(
 def _plan(
     order_id: uuid.UUID,
     requests: Sequence[StockRequest],
-    rows: Sequence[tuple[InventoryLevel, bool]],
+    rows: Sequence[tuple[StockLevel, bool]],
 ) -> ReservationPlan:
     """Allocate ``requests`` on the level ``rows``; :class:`InsufficientInventory` names
     every variant that falls short."""
-    by_variant: dict[uuid.UUID, list[tuple[InventoryLevel, bool]]] = defaultdict(list)
+    by_variant: dict[uuid.UUID, list[tuple[StockLevel, bool]]] = defaultdict(list)
     for level, is_default in rows:
         by_variant[level.variant_id].append((level, is_default))
     changes: list[LevelChange] = []
@@ -343,8 +392,8 @@ async def plan_reservations(
 ) -> ReservationPlan:
     """Plan an order's reservations on the levels as they are now, locking nothing: a
     shortage is refused here, before the payment is authorised."""
-    rows = await session.execute(_LEVELS, {"variant_ids": [r.variant_id for r in requests]})
-    return _plan(order_id, requests, list(rows.tuples()))
+    rows = await _read_levels(session, [r.variant_id for r in requests])
+    return _plan(order_id, requests, rows)
 
 
 async def _held_on_postgresql(
@@ -366,10 +415,9 @@ async def _held_on_postgresql(
     held = {level_id: (stocked, reserved) for level_id, stocked, reserved in result.tuples()}
     if len(held) != len({c.level.id for c in changes}):
         return False
-    for change in changes:  # keep the loaded rows true without another query
+    for change in changes:
         stocked, reserved = held[change.level.id]
-        set_committed_value(change.level, "stocked", stocked)
-        set_committed_value(change.level, "reserved", reserved)
+        _keep_counts(change.level, stocked=stocked, reserved=reserved)
     return True
 
 
@@ -385,8 +433,8 @@ async def hold(uow: UnitOfWork, plan: ReservationPlan) -> list[Reservation]:
         return []
     if session.get_bind().dialect.name == "postgresql":
         if not await _held_on_postgresql(session, plan, policy):
-            rows = await session.execute(_LOCKED_LEVELS, {"variant_ids": list(policy)})
-            plan = _plan(plan.order_id, plan.requests, list(rows.tuples()))
+            rows = await _read_levels(session, list(policy), locked=True)
+            plan = _plan(plan.order_id, plan.requests, rows)
             await _apply_plan(uow, plan, policy)
     else:
         await _apply_plan(uow, plan, policy)
@@ -454,17 +502,17 @@ async def close_reservations(
         .execution_options(synchronize_session=False)
     )
     for change in changes:
-        level = change.level
+        changed = change.level
         if outcome == "released":
             uow.publish(
                 InventoryReleased(
                     product_id=change.product_id,
-                    variant_id=level.variant_id,
-                    location_id=level.location_id,
+                    variant_id=changed.variant_id,
+                    location_id=changed.location_id,
                     order_id=order_id,
                     quantity=-change.reserved_delta,
                 )
             )
         reason: InventoryReason = "release" if outcome == "released" else "fulfil"
-        publish_level_change(uow, change, reason, old_available=before[level.id])
+        publish_level_change(uow, change, reason, old_available=before[changed.id])
     return sum(-c.reserved_delta for c in changes)
