@@ -17,7 +17,6 @@ created, stock adjusted without a location, a listing) and when the module is en
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -47,6 +46,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from rustok.core.context import current_context
 from rustok.core.db import utcnow
 from rustok.core.db.scoped_rows import fetch_scoped, in_list_size, in_list_values
+from rustok.core.db.scoped_writes import execute_scoped
 from rustok.core.db.upsert import upsert_for
 from rustok.core.ids import new_id
 from rustok.core.uow import UnitOfWork
@@ -174,11 +174,9 @@ def publish_level_change(
         )
 
 
-@functools.lru_cache(maxsize=64)
-def _apply_statement(levels: int, *, guard: bool) -> Update:
-    """:func:`_apply`'s UPDATE for ``levels`` distinct levels, built once per shape: the
-    session then reuses its tenant-scoped copy and that copy's cache key (building and
-    keying a new statement each time cost more than running it)."""
+def _apply_statement(levels: int, *, free: int) -> Update:
+    """:func:`_apply`'s UPDATE for ``levels`` distinct levels (compiled once per shape by
+    :func:`execute_scoped`); with ``free`` (the size of the ``free{n}`` list), guarded."""
     ids = [bindparam(f"level_{i}", type_=InventoryLevel.id.type) for i in range(levels)]
 
     def per_level(name: str) -> Case[Any]:
@@ -188,7 +186,7 @@ def _apply_statement(levels: int, *, guard: bool) -> Update:
 
     statement = (
         update(InventoryLevel)
-        .where(InventoryLevel.id.in_(bindparam("level_ids", expanding=True)))
+        .where(InventoryLevel.id.in_(ids))
         .values(
             reserved=InventoryLevel.reserved + per_level("reserved"),
             stocked=InventoryLevel.stocked + per_level("stocked"),
@@ -196,11 +194,12 @@ def _apply_statement(levels: int, *, guard: bool) -> Update:
         )
         .execution_options(synchronize_session=False)
     )
-    if guard:
+    if free:
         # Re-checked by the database on the locked rows: a deny level never goes negative.
+        free_ids = [bindparam(f"free{n}", type_=InventoryLevel.id.type) for n in range(free)]
         statement = statement.where(
             or_(
-                InventoryLevel.id.in_(bindparam("free_ids", expanding=True)),
+                InventoryLevel.id.in_(free_ids),
                 InventoryLevel.stocked - InventoryLevel.reserved >= per_level("reserved"),
             )
         )
@@ -214,16 +213,24 @@ async def _apply(uow: UnitOfWork, changes: Sequence[LevelChange], *, guard: bool
     ids = [c.level.id for c in changes]
     reserved = {c.level.id: c.reserved_delta for c in changes}
     stocked = {c.level.id: c.stocked_delta for c in changes}
-    params: dict[str, Any] = {"level_ids": ids, "now": utcnow()}
+    params: dict[str, Any] = {"now": utcnow()}
     for i, level_id in enumerate(reserved):
         params[f"level_{i}"] = level_id
         params[f"reserved_{i}"] = reserved[level_id]
         params[f"stocked_{i}"] = stocked[level_id]
+    free_size = 0
     if guard:
-        free = [c.level.id for c in changes if c.reserved_delta <= 0]
-        params["free_ids"] = free or [uuid.UUID(int=1)]
-    result = await uow.session.execute(_apply_statement(len(reserved), guard=guard), params)
-    if result.rowcount != len(ids):  # type: ignore[attr-defined]
+        free = [c.level.id for c in changes if c.reserved_delta <= 0] or [uuid.UUID(int=1)]
+        params |= in_list_values("free", free)
+        free_size = in_list_size(len(free))
+    levels = len(reserved)
+    result = await execute_scoped(
+        uow.session,
+        ("apply_stock", levels, free_size),
+        lambda: _apply_statement(levels, free=free_size),
+        params,
+    )
+    if result.rowcount != len(ids):
         raise InsufficientInventory([(c.level.variant_id, c.reserved_delta, 0) for c in changes])
     for c in changes:
         stocked_now, reserved_now = (
@@ -269,8 +276,7 @@ async def _read_levels(
     return [(level, level.is_default) for level in levels]
 
 
-@functools.cache  # built once, by the first hold on PostgreSQL (SQLite never builds it)
-def _hold_statement() -> Update:
+def _hold_statement(variants: int) -> Update:
     """PostgreSQL: lock the levels of an order's variants in level-id order, then add the
     planned units to ``reserved``, all or nothing: no level is updated if a planned level is
     gone or a ``deny`` one has fewer units available (on its locked, current row) than
@@ -287,7 +293,11 @@ def _hold_statement() -> Update:
     wanted = select(planned.render_derived()).cte("wanted")
     locked = (
         select(InventoryLevel.id, InventoryLevel.stocked, InventoryLevel.reserved)
-        .where(InventoryLevel.variant_id.in_(bindparam("variant_ids", expanding=True)))
+        .where(
+            InventoryLevel.variant_id.in_(
+                [bindparam(f"variant_id{n}", type_=Uuid()) for n in range(variants)]
+            )
+        )
         .order_by(InventoryLevel.id)
         .with_for_update(of=InventoryLevel, key_share=True)
         .cte("locked")
@@ -402,17 +412,20 @@ async def _held_on_postgresql(
     """Apply ``plan`` in one statement (:func:`_hold_statement`); False if a level had moved so that
     it no longer fits (nothing is updated then, and every level of the variants is locked)."""
     changes = plan.changes
-    result = await session.execute(
-        _hold_statement(),
-        {
-            "level_ids": [c.level.id for c in changes],
-            "deltas": [c.reserved_delta for c in changes],
-            "guarded": [policy[c.level.variant_id] == "deny" for c in changes],
-            "variant_ids": list(policy),
-            "now": utcnow(),
-        },
+    size = in_list_size(len(policy))
+    values = {
+        "level_ids": [c.level.id for c in changes],
+        "deltas": [c.reserved_delta for c in changes],
+        "guarded": [policy[c.level.variant_id] == "deny" for c in changes],
+        "now": utcnow(),
+    }
+    result = await execute_scoped(
+        session,
+        ("hold_stock", size),
+        lambda: _hold_statement(size),
+        values | in_list_values("variant_id", list(policy)),
     )
-    held = {level_id: (stocked, reserved) for level_id, stocked, reserved in result.tuples()}
+    held = {level_id: (stocked, reserved) for level_id, stocked, reserved in result}
     if len(held) != len({c.level.id for c in changes}):
         return False
     for change in changes:
