@@ -28,6 +28,7 @@ from rustok.core.db.tenant_scope import TENANT_KEY, _criteria_of
 from rustok.core.scoped_sql import UnscopedRead
 
 # A tenant no row has: where the compiled criteria bind it, the session's tenant goes.
+_UNSET: Final[Any] = object()
 _MARKER: Final = uuid.UUID("6a3e0c1d-0000-4000-8000-7e4a47a5c0de")
 
 
@@ -40,6 +41,7 @@ class ScopedWrite:
     tenant_names: frozenset[str]
     converters: Mapping[str, Callable[[Any], Any]]
     defaults: Mapping[str, Any]
+    on_update: Mapping[str, Callable[[], Any]]  # columns' ``onupdate`` values, as the ORM sets
 
     def params(self, tenant_id: uuid.UUID, values: Mapping[str, Any]) -> tuple[Any, ...]:
         bound = []
@@ -47,7 +49,10 @@ class ScopedWrite:
             if name in self.tenant_names:
                 value: Any = tenant_id
             else:
-                value = values[name] if name in values else self.defaults[name]
+                value = values.get(name, _UNSET)
+                if value is _UNSET:
+                    make = self.on_update.get(name)
+                    value = make() if make is not None else self.defaults[name]
             convert = self.converters.get(name)
             bound.append(value if convert is None or value is None else convert(value))
         return tuple(bound)
@@ -67,7 +72,18 @@ def compile_scoped_write(statement: Update, dialect: Dialect) -> ScopedWrite:
     }
     # Values the compiler made up (a CASE's ELSE 0); a value left out by the caller fails.
     defaults = {k: v for k, v in params.items() if k not in tenant_names and v is not None}
-    return ScopedWrite(str(compiled), names, tenant_names, converters, defaults)
+    on_update = {column.key: _maker(column.onupdate) for column in compiled.update_prefetch}
+    return ScopedWrite(str(compiled), names, tenant_names, converters, defaults, on_update)
+
+
+def _maker(default: Any) -> Callable[[], Any]:
+    if default.is_callable:
+        arg = default.arg
+        return lambda: arg(None)  # SQLAlchemy wraps plain callables to take a context
+    if default.is_scalar:
+        value = default.arg
+        return lambda: value
+    raise TypeError(f"{default} is an onupdate a scoped write cannot apply")
 
 
 # The compiled writes of each database, by dialect, driver and shape.
