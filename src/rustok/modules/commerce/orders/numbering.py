@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.context import current_context
+from rustok.core.db.scoped_writes import execute_scoped
 from rustok.core.db.upsert import upsert_for
 from rustok.core.ids import new_id
 from rustok.modules.commerce.orders.models import Order, Sequence
@@ -28,8 +29,8 @@ from rustok.modules.commerce.orders.models import Order, Sequence
 ORDER_SEQUENCE = "order"
 
 
-# Both statements are built once and run with parameters (the session adds the tenant's
-# criteria as well). The tenant's bind is typed here: tenant_id takes its type from
+# Both statements are built once and compiled once (core/db/scoped_writes.py adds the
+# tenant's criteria as well). The tenant's bind is typed here: tenant_id takes its type from
 # tenants.id, whose table a process may import after this module, and an untyped bind would
 # hand sqlite3 a raw UUID.
 _TENANT_ID = bindparam("counter_tenant_id", type_=Order.__table__.c.id.type)
@@ -66,7 +67,7 @@ _ASSIGN = (
 
 
 async def _increment(session: AsyncSession, name: str) -> int | None:
-    result = await session.execute(_INCREMENT, {"counter_name": name})
+    result = await execute_scoped(session, _INCREMENT, lambda: _INCREMENT, {"counter_name": name})
     value = result.scalar_one_or_none()
     return None if value is None else int(value)
 
@@ -81,10 +82,8 @@ def provisional_number(order_id: uuid.UUID) -> int:
 async def _assign(session: AsyncSession, order_id: uuid.UUID, name: str) -> int | None:
     tenant_id = current_context().tenant_id
     assert tenant_id is not None
-    result = await session.execute(
-        _ASSIGN,
-        {"numbered_order_id": order_id, "counter_tenant_id": tenant_id, "counter_name": name},
-    )
+    values = {"numbered_order_id": order_id, "counter_tenant_id": tenant_id, "counter_name": name}
+    result = await execute_scoped(session, _ASSIGN, lambda: _ASSIGN, values)
     value = result.scalar_one_or_none()
     return None if value is None else int(value)
 
