@@ -4,6 +4,7 @@ the session's pending changes, with the values converted as the ORM converts the
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -50,11 +51,12 @@ async def _hashes(platform: Platform, tenant: TenantRef) -> list[tuple[str, str]
             ]
 
 
-async def _updated_at(platform: Platform, tenant: TenantRef) -> list[str]:
+async def _updated_at(platform: Platform, tenant: TenantRef) -> list[dt.datetime]:
     with use_context(RequestContext(tenant=tenant)):
         async with platform.uow() as uow:
             rows = await fetch_scoped(uow.session, "upd", lambda: _UPDATED, {})
-            return [str(u) for (u,) in rows]  # SQLite: text; PostgreSQL: datetimes, same order
+    # SQLite: text; PostgreSQL: datetimes.
+    return [dt.datetime.fromisoformat(u) if isinstance(u, str) else u for (u,) in rows]
 
 
 async def test_an_update_changes_the_rows_of_the_sessions_tenant_only(platform: Platform) -> None:
