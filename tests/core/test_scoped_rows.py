@@ -10,32 +10,19 @@ import pytest
 from sqlalchemy import bindparam, select
 
 from rustok.auth.models import User
-from rustok.core.context import RequestContext, TenantRef, use_context
+from rustok.core.context import RequestContext, use_context
 from rustok.core.db.scoped_rows import fetch_scoped, in_list_size, in_list_values
 from rustok.core.platform import Platform
 from rustok.core.scoped_sql import UnscopedRead
-from rustok.tenancy.models import DEFAULT_TENANT_ID, Tenant
-from rustok.tenancy.schemas import TenantCreate
-from rustok.tenancy.service import TenantService, tenant_ref
+from rustok.tenancy.models import Tenant
+from tests.core.two_tenants import two_tenants
 
 _EMAILS = select(User.email).order_by(User.email)
 _BY_EMAIL = select(User.email).where(User.email == bindparam("email"))
 
 
-async def _two_tenants(platform: Platform) -> tuple[TenantRef, TenantRef]:
-    service = TenantService(platform)
-    a = tenant_ref(await service.get(DEFAULT_TENANT_ID))
-    b = tenant_ref(await service.create(TenantCreate(slug="other", name="Other")))
-    for tenant, emails in ((a, ["a1@example.com", "a2@example.com"]), (b, ["b@example.com"])):
-        with use_context(RequestContext(tenant=tenant)):
-            async with platform.uow() as uow:
-                uow.session.add_all(User(email=e, password_hash="x", meta={}) for e in emails)
-                await uow.commit()
-    return a, b
-
-
 async def test_a_read_returns_the_rows_of_the_sessions_tenant_only(platform: Platform) -> None:
-    a, b = await _two_tenants(platform)
+    a, b = await two_tenants(platform)
     for tenant, expected in ((a, ["a1@example.com", "a2@example.com"]), (b, ["b@example.com"])):
         with use_context(RequestContext(tenant=tenant)):
             async with platform.uow() as uow:
@@ -44,7 +31,7 @@ async def test_a_read_returns_the_rows_of_the_sessions_tenant_only(platform: Pla
 
 
 async def test_a_read_sees_what_the_unit_of_work_has_not_flushed_yet(platform: Platform) -> None:
-    a, _ = await _two_tenants(platform)
+    a, _ = await two_tenants(platform)
     with use_context(RequestContext(tenant=a)):
         async with platform.uow() as uow:
             uow.session.add(User(email="new@example.com", password_hash="x", meta={}))
@@ -56,7 +43,7 @@ async def test_a_read_sees_what_the_unit_of_work_has_not_flushed_yet(platform: P
 
 
 async def test_a_session_without_one_tenant_cannot_read(platform: Platform) -> None:
-    await _two_tenants(platform)
+    await two_tenants(platform)
     async with platform.uow(all_tenants=True) as uow:
         with pytest.raises(UnscopedRead):
             await fetch_scoped(uow.session, _EMAILS, lambda: _EMAILS, {})
@@ -66,7 +53,7 @@ async def test_a_session_without_one_tenant_cannot_read(platform: Platform) -> N
 
 
 async def test_a_table_without_a_tenant_cannot_be_read(platform: Platform) -> None:
-    a, _ = await _two_tenants(platform)
+    a, _ = await two_tenants(platform)
     tenants = select(Tenant.slug)
     with use_context(RequestContext(tenant=a)), pytest.raises(UnscopedRead, match="tenant_id"):
         async with platform.uow() as uow:

@@ -16,9 +16,8 @@ from rustok.core.db.scoped_rows import fetch_scoped
 from rustok.core.db.scoped_writes import execute_scoped
 from rustok.core.platform import Platform
 from rustok.core.scoped_sql import UnscopedRead
-from rustok.tenancy.models import DEFAULT_TENANT_ID, Tenant
-from rustok.tenancy.schemas import TenantCreate
-from rustok.tenancy.service import TenantService, tenant_ref
+from rustok.tenancy.models import Tenant
+from tests.core.two_tenants import two_tenants
 
 _EVERY_HASH = update(User).values(password_hash=bindparam("hash"))
 _RENAME = (
@@ -29,18 +28,6 @@ _RENAME = (
 )
 _HASHES = select(User.email, User.password_hash).order_by(User.email)
 _UPDATED = select(User.updated_at).order_by(User.email)
-
-
-async def _two_tenants(platform: Platform) -> tuple[TenantRef, TenantRef]:
-    service = TenantService(platform)
-    a = tenant_ref(await service.get(DEFAULT_TENANT_ID))
-    b = tenant_ref(await service.create(TenantCreate(slug="other", name="Other")))
-    for tenant, emails in ((a, ["a1@example.com", "a2@example.com"]), (b, ["b@example.com"])):
-        with use_context(RequestContext(tenant=tenant)):
-            async with platform.uow() as uow:
-                uow.session.add_all(User(email=e, password_hash="x", meta={}) for e in emails)
-                await uow.commit()
-    return a, b
 
 
 async def _hashes(platform: Platform, tenant: TenantRef) -> list[tuple[str, str]]:
@@ -60,7 +47,7 @@ async def _updated_at(platform: Platform, tenant: TenantRef) -> list[dt.datetime
 
 
 async def test_an_update_changes_the_rows_of_the_sessions_tenant_only(platform: Platform) -> None:
-    a, b = await _two_tenants(platform)
+    a, b = await two_tenants(platform)
     before = await _updated_at(platform, a)
     with use_context(RequestContext(tenant=a)):
         async with platform.uow() as uow:
@@ -74,7 +61,7 @@ async def test_an_update_changes_the_rows_of_the_sessions_tenant_only(platform: 
 
 
 async def test_an_update_sees_pending_rows_and_returns_driver_rows(platform: Platform) -> None:
-    a, _ = await _two_tenants(platform)
+    a, _ = await two_tenants(platform)
     with use_context(RequestContext(tenant=a)):
         async with platform.uow() as uow:
             user = User(email="new@example.com", password_hash="x", meta={})
@@ -89,14 +76,14 @@ async def test_an_update_sees_pending_rows_and_returns_driver_rows(platform: Pla
 
 
 async def test_a_value_left_out_is_refused(platform: Platform) -> None:
-    a, _ = await _two_tenants(platform)
+    a, _ = await two_tenants(platform)
     with use_context(RequestContext(tenant=a)), pytest.raises(KeyError, match="hash"):
         async with platform.uow() as uow:
             await execute_scoped(uow.session, "hash", lambda: _EVERY_HASH, {})
 
 
 async def test_a_session_without_one_tenant_cannot_write(platform: Platform) -> None:
-    await _two_tenants(platform)
+    await two_tenants(platform)
     async with platform.uow(all_tenants=True) as uow:
         with pytest.raises(UnscopedRead):
             await execute_scoped(uow.session, "hash", lambda: _EVERY_HASH, {"hash": "y"})
@@ -106,7 +93,7 @@ async def test_a_session_without_one_tenant_cannot_write(platform: Platform) -> 
 
 
 async def test_a_table_without_a_tenant_cannot_be_written(platform: Platform) -> None:
-    a, _ = await _two_tenants(platform)
+    a, _ = await two_tenants(platform)
     rename = update(Tenant).values(name=bindparam("name"))
     with use_context(RequestContext(tenant=a)), pytest.raises(UnscopedRead, match="tenant"):
         async with platform.uow() as uow:

@@ -33,13 +33,19 @@ def _default_maker(column: Any) -> Callable[[], Any] | None:
     default = column.default
     if default is None:
         return _none if column.nullable else _required(column)
+    return value_maker(default, f"{column} has a default insert_new cannot apply")
+
+
+def value_maker(default: Any, refusal: str) -> Callable[[], Any]:
+    """A maker of a column's Python default (or ``onupdate``) value, as the ORM computes it;
+    ``TypeError(refusal)`` for one computed by SQL."""
     if default.is_callable:
         arg = default.arg
         return lambda: arg(None)  # SQLAlchemy wraps plain callables to take a context
     if default.is_scalar:
         value = default.arg
         return lambda: value
-    raise TypeError(f"{column} has a default insert_new cannot apply")
+    raise TypeError(refusal)
 
 
 def _none() -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import CursorResult, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rustok.core.db.new_rows import value_maker
 from rustok.core.db.tenant_scope import TENANT_KEY, _criteria_of
 from rustok.core.scoped_sql import UnscopedRead
 
@@ -72,18 +73,11 @@ def compile_scoped_write(statement: Update, dialect: Dialect) -> ScopedWrite:
     }
     # Values the compiler made up (a CASE's ELSE 0); a value left out by the caller fails.
     defaults = {k: v for k, v in params.items() if k not in tenant_names and v is not None}
-    on_update = {column.key: _maker(column.onupdate) for column in compiled.update_prefetch}
+    on_update = {
+        column.key: value_maker(column.onupdate, f"{column}'s onupdate is computed by SQL")
+        for column in compiled.update_prefetch
+    }
     return ScopedWrite(str(compiled), names, tenant_names, converters, defaults, on_update)
-
-
-def _maker(default: Any) -> Callable[[], Any]:
-    if default.is_callable:
-        arg = default.arg
-        return lambda: arg(None)  # SQLAlchemy wraps plain callables to take a context
-    if default.is_scalar:
-        value = default.arg
-        return lambda: value
-    raise TypeError(f"{default} is an onupdate a scoped write cannot apply")
 
 
 # The compiled writes of each database, by dialect, driver and shape.

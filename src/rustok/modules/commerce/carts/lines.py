@@ -101,17 +101,9 @@ _LINE_ROWS = (
 )
 
 
-class _TranslatedLine(msgspec.Struct, array_like=True, frozen=True, gc=False):
+class _TranslatedLine(LineRow, array_like=True, frozen=True, gc=False):
     """A row of ``_LINE_ROWS``: a :class:`LineRow`'s columns, then a translation's."""
 
-    item_id: uuid.UUID
-    quantity: int
-    variant_id: uuid.UUID
-    product_id: uuid.UUID
-    sku: str
-    variant_title: str | None
-    inventory_policy: str
-    product_status: str
     locale: str | None
     title: str | None
 
