@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from rustok.core.db.tenant_scope import TENANT_KEY
 from rustok.core.scoped_sql import InnerJoined, ScopedReads, UnscopedRead
@@ -38,12 +38,7 @@ async def fetch_scoped(
 ) -> list[tuple[Any, ...]]:
     """All rows of the read ``build()`` (compiled once per ``shape``) for ``values``, run for
     the session's tenant in the session's transaction."""
-    tenant = session.info.get(TENANT_KEY)
-    if not isinstance(tenant, uuid.UUID):
-        raise UnscopedRead("a scoped read runs in a session of one tenant")
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-    connection = await session.connection()
+    tenant, connection = await tenant_connection(session, "read")
     dialect = connection.dialect
     key = (dialect.name, dialect.driver)
     reads = _reads.get(key)
@@ -52,6 +47,17 @@ async def fetch_scoped(
     read = reads.get(shape, build)
     result = await connection.exec_driver_sql(read.sql, tuple(read.params(tenant, values)))
     return [tuple(row) for row in result]
+
+
+async def tenant_connection(session: AsyncSession, what: str) -> tuple[uuid.UUID, AsyncConnection]:
+    """The session's one tenant and its connection, after its pending changes are written
+    (as the ORM's autoflush would); :class:`UnscopedRead` for a session of no tenant or all."""
+    tenant = session.info.get(TENANT_KEY)
+    if not isinstance(tenant, uuid.UUID):
+        raise UnscopedRead(f"a scoped {what} runs in a session of one tenant")
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    return tenant, await session.connection()
 
 
 def in_list_size(count: int) -> int:

@@ -25,7 +25,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rustok.core.db.new_rows import value_maker
-from rustok.core.db.tenant_scope import TENANT_KEY, _criteria_of
+from rustok.core.db.scoped_rows import tenant_connection
+from rustok.core.db.tenant_scope import _criteria_of
 from rustok.core.scoped_sql import UnscopedRead
 
 # A tenant no row has: where the compiled criteria bind it, the session's tenant goes.
@@ -89,12 +90,7 @@ async def execute_scoped(
 ) -> CursorResult[Any]:
     """Run the UPDATE ``build()`` (compiled once per ``shape``) with ``values``, for the
     session's tenant in the session's transaction."""
-    tenant = session.info.get(TENANT_KEY)
-    if not isinstance(tenant, uuid.UUID):
-        raise UnscopedRead("a scoped write runs in a session of one tenant")
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-    connection = await session.connection()
+    tenant, connection = await tenant_connection(session, "write")
     dialect = connection.dialect
     key = (dialect.name, dialect.driver, shape)
     write = _writes.get(key)

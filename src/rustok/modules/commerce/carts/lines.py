@@ -77,6 +77,16 @@ class PricedCart:
     shipping: ShippingOption | None
 
 
+# A variant as a cart line reads it (``LineRow``'s columns after the item's), with its
+# product's status.
+VARIANT_COLUMNS = (
+    Variant.id,
+    Variant.product_id,
+    Variant.sku,
+    Variant.title,
+    Variant.inventory_policy,
+    Product.status,
+)
 # Compiled once with the tenant's criteria, run with the cart's id: each line once per
 # translation of its product (once, with no locale, when it has none), so the lines and their
 # titles are one statement.
@@ -84,12 +94,7 @@ _LINE_ROWS = (
     select(
         CartItem.id,
         CartItem.quantity,
-        Variant.id,
-        Variant.product_id,
-        Variant.sku,
-        Variant.title,
-        Variant.inventory_policy,
-        Product.status,
+        *VARIANT_COLUMNS,
         ProductTranslation.locale,
         ProductTranslation.title,
     )

@@ -29,6 +29,7 @@ from rustok.core.ids import new_id
 from rustok.core.platform import Platform
 from rustok.core.uow import UnitOfWork
 from rustok.modules.commerce.carts.lines import (
+    VARIANT_COLUMNS,
     CartLine,
     LineRow,
     PricedCart,
@@ -123,23 +124,15 @@ async def read_cart(
 _LOCK_CART = select(Cart).where(Cart.id == bindparam("cart_id")).with_for_update()
 # The variant with its product's status and its units available over all locations (the
 # levels outer-joined: compiled, every table read gets the tenant's criteria).
-_VARIANT_COLUMNS = (
-    Variant.id,
-    Variant.product_id,
-    Variant.sku,
-    Variant.title,
-    Variant.inventory_policy,
-    Product.status,
-)
 _VARIANT_FOR_SALE = (
     select(
-        *_VARIANT_COLUMNS,
+        *VARIANT_COLUMNS,
         coalesce(func.sum(InventoryLevel.stocked - InventoryLevel.reserved), 0),
     )
     .join(Product, Product.id == Variant.product_id)
     .outerjoin(InventoryLevel, InventoryLevel.variant_id == Variant.id)
     .where(Variant.id == bindparam("variant_id"))
-    .group_by(*_VARIANT_COLUMNS)
+    .group_by(*VARIANT_COLUMNS)
 )
 
 
